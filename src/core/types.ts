@@ -1,0 +1,73 @@
+/**
+ * The data the pure core works on: what the source (WorkDocs) holds, what the destination (S3) holds,
+ * and what the last run recorded. Adapters build these; plan() decides from them alone.
+ */
+
+/** A folder below (or at) the synced root. */
+export interface SourceFolder {
+  /** WorkDocs folder id. */
+  readonly id: string;
+  /** The folder's name as WorkDocs shows it (data, never a path). */
+  readonly name: string;
+  /** Parent folder id; null only for the synced root itself. */
+  readonly parentId: string | null;
+  /** Creation time, epoch milliseconds: orders same-named siblings deterministically. */
+  readonly createdAt: number;
+}
+
+/** A document's latest ACTIVE version, the unit that is copied. */
+export interface SourceDocument {
+  /** WorkDocs document id. */
+  readonly id: string;
+  /** Folder that holds the document. */
+  readonly parentId: string;
+  /** LatestVersionMetadata.Name. */
+  readonly name: string;
+  /** Creation time of the document, epoch milliseconds. */
+  readonly createdAt: number;
+  /** Modification time of the document, epoch milliseconds (informational). */
+  readonly modifiedAt: number;
+  /** Id of the version that is copied. */
+  readonly versionId: string;
+  /** Exact size of that version in bytes. */
+  readonly size: number;
+  /** Lower-case hex MD5 of the content (the version's Signature); undefined when WorkDocs gave none. */
+  readonly md5: string | undefined;
+  /** MIME type the version was uploaded with, if any. */
+  readonly contentType: string | undefined;
+}
+
+/** The whole source side, listed once. */
+export interface SourceTree {
+  readonly rootId: string;
+  /** Every ACTIVE folder below the root, the root excluded. */
+  readonly folders: readonly SourceFolder[];
+  /** Every ACTIVE document with an ACTIVE latest version below the root. */
+  readonly documents: readonly SourceDocument[];
+}
+
+/** One object under the destination prefix, as ListObjectsV2 shows it. */
+export interface InventoryObject {
+  readonly key: string;
+  readonly size: number;
+  /** ETag without quotes; the MD5 of the body only for single-part uploads. */
+  readonly etag: string;
+  /** Epoch milliseconds. */
+  readonly lastModified: number;
+  /** User metadata, present only when the object was probed with HeadObject (adoption). */
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+/** What the manifest records for one key this tool wrote or adopted. */
+export interface ManifestEntry {
+  readonly documentId: string;
+  readonly versionId: string;
+  readonly size: number;
+  /** Lower-case hex MD5 of the object's bytes. */
+  readonly md5: string;
+}
+
+/** The manifest: key → what is stored there. */
+export interface Manifest {
+  readonly entries: ReadonlyMap<string, ManifestEntry>;
+}
