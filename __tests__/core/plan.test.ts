@@ -1,0 +1,129 @@
+// plan() as a specification: each row is a situation (source, bucket, manifest) and the actions it must produce.
+import { describe, expect, it } from 'vitest';
+import { keysToProbe, plan, type PlanOptions, type PlannedAction } from '../../src/core/plan.js';
+import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceTree } from '../../src/core/types.js';
+
+const ROOT = 'root';
+const md5 = (c: string): string => c.repeat(32).slice(0, 32);
+
+function doc(id: string, name: string, version = 'v1', size = 10, parentId = ROOT, createdAt = 1): SourceDocument {
+  return { id, parentId, name, createdAt, modifiedAt: createdAt, versionId: `${id}-${version}`, size, md5: md5(version.at(-1)!), contentType: 'text/plain' };
+}
+function tree(documents: SourceDocument[], folders: SourceTree['folders'] = []): SourceTree {
+  return { rootId: ROOT, folders, documents };
+}
+function obj(key: string, size = 10, etag = 'abc-1', metadata?: Record<string, string>): InventoryObject {
+  return { key, size, etag, lastModified: 0, ...(metadata ? { metadata } : {}) };
+}
+function manifest(rows: [string, string, string, number?][]): Manifest {
+  return { entries: new Map(rows.map(([key, documentId, versionId, size]) => [key, { documentId, versionId, size: size ?? 10, md5: '' } satisfies ManifestEntry])) };
+}
+const NONE: Manifest = { entries: new Map() };
+const OPTIONS: PlanOptions = {
+  prefix: '', archivePrefix: '', archiveRunFolder: 'run1', deleteStale: true,
+  maxDelete: { count: undefined, percent: undefined }, folderMarkers: true, listingComplete: true,
+};
+
+function summary(actions: readonly PlannedAction[]): string[] {
+  return actions.map((a) => {
+    switch (a.kind) {
+      case 'upload': case 'skip': return `${a.kind} ${a.key} ${a.reason}`;
+      case 'copy': return `copy ${a.fromKey} -> ${a.key}`;
+      case 'marker': return `marker ${a.key}`;
+      case 'delete': return `delete ${a.key}${a.copyTarget ? ` after ${a.copyTarget}` : ''}`;
+      case 'archive': return `archive ${a.key} -> ${a.toKey}`;
+    }
+  });
+}
+
+describe('plan: what happens to each document', () => {
+  it.each<[string, SourceTree, InventoryObject[], Manifest, Partial<PlanOptions>, string[]]>([
+    ['an empty bucket gets every document uploaded', tree([doc('a', 'a.txt'), doc('b', 'b.txt')]), [], NONE, {},
+      ['upload a.txt new', 'upload b.txt new']],
+    ['an unchanged document is skipped with no request', tree([doc('a', 'a.txt')]), [obj('a.txt')], manifest([['a.txt', 'a', 'a-v1']]), {},
+      ['skip a.txt unchanged']],
+    ['a new version is uploaded over the old one', tree([doc('a', 'a.txt', 'v2')]), [obj('a.txt')], manifest([['a.txt', 'a', 'a-v1']]), {},
+      ['upload a.txt changed']],
+    ['an object deleted from the bucket is uploaded again', tree([doc('a', 'a.txt')]), [], manifest([['a.txt', 'a', 'a-v1']]), {},
+      ['upload a.txt missing']],
+    ['an object overwritten behind our back (ETag is not the recorded MD5) is uploaded again', tree([doc('a', 'a.txt')]),
+      [obj('a.txt', 10, 'f'.repeat(32))], { entries: new Map([['a.txt', { documentId: 'a', versionId: 'a-v1', size: 10, md5: '1'.repeat(32) }]]) }, {},
+      ['upload a.txt modified-in-bucket']],
+    ['a size that differs from the manifest means a new upload', tree([doc('a', 'a.txt', 'v1', 12)]), [obj('a.txt', 10)], manifest([['a.txt', 'a', 'a-v1']]), {},
+      ['upload a.txt changed']],
+    ['a renamed document is copied inside S3, and the old key deleted after the copy', tree([doc('a', 'new.txt')]), [obj('old.txt')], manifest([['old.txt', 'a', 'a-v1']]), {},
+      ['copy old.txt -> new.txt', 'delete old.txt after new.txt']],
+    ['a document moved to another folder is copied too', tree([doc('a', 'a.txt', 'v1', 10, 'f1')], [{ id: 'f1', name: 'sub', parentId: ROOT, createdAt: 1 }]),
+      [obj('a.txt'), obj('sub/')], manifest([['a.txt', 'a', 'a-v1']]), {},
+      ['copy a.txt -> sub/a.txt', 'delete a.txt after sub/a.txt']],
+    ['a renamed document with a new version is uploaded, not copied', tree([doc('a', 'new.txt', 'v2')]), [obj('old.txt')], manifest([['old.txt', 'a', 'a-v1']]), {},
+      ['upload new.txt new', 'delete old.txt']],
+    ['a document removed from WorkDocs is deleted', tree([doc('a', 'a.txt')]), [obj('a.txt'), obj('gone.txt')], manifest([['a.txt', 'a', 'a-v1'], ['gone.txt', 'g', 'g-v1']]), {},
+      ['skip a.txt unchanged', 'delete gone.txt']],
+    ['with an archive prefix a stale object is moved instead', tree([]), [obj('gone.txt')], manifest([['gone.txt', 'g', 'g-v1']]), { archivePrefix: 'archive/' },
+      ['archive gone.txt -> archive/run1/gone.txt']],
+    ['delete_stale false keeps stale objects', tree([]), [obj('gone.txt')], NONE, { deleteStale: false }, []],
+    ['objects outside the prefix, in the tool area or in the archive are never stale', tree([]),
+      [obj('other/x.txt'), obj('m/.workdocs-s3-sync/manifest.json'), obj('m/old/'), obj('m/'), obj('m/arch/1/x')], NONE, { prefix: 'm/', archivePrefix: 'm/arch/' },
+      ['archive m/old/ -> m/arch/run1/old/']],
+    ['folder markers are created only where missing', tree([], [{ id: 'f1', name: 'a', parentId: ROOT, createdAt: 1 }, { id: 'f2', name: 'b', parentId: ROOT, createdAt: 1 }]),
+      [obj('a/', 0)], NONE, {}, ['marker b/']],
+    ['no folder markers when they are off, but existing ones of live folders stay', tree([], [{ id: 'f1', name: 'a', parentId: ROOT, createdAt: 1 }]),
+      [obj('a/', 0)], NONE, { folderMarkers: false }, []],
+    ['an object of the original script holding the same version is adopted', tree([doc('a', 'a.txt')]),
+      [obj('a.txt', 10, 'x-2', { 'workdocs-version-id': 'a-v1' })], NONE, {}, ['skip a.txt adopted']],
+    ['an object of the original script holding an older version is replaced', tree([doc('a', 'a.txt', 'v2')]),
+      [obj('a.txt', 10, 'x-2', { 'workdocs-version-id': 'a-v1' })], NONE, {}, ['upload a.txt changed']],
+    ['an unknown object at the key whose metadata could not be read is replaced', tree([doc('a', 'a.txt')]), [obj('a.txt')], NONE, {},
+      ['upload a.txt unverified']],
+    ['an adoptable object whose single-part ETag contradicts the Signature is replaced', tree([doc('a', 'a.txt')]),
+      [obj('a.txt', 10, 'e'.repeat(32), { 'workdocs-version-id': 'a-v1' })], NONE, {}, ['upload a.txt changed']],
+    ['same-named documents get distinct keys and both are uploaded', tree([doc('aaaaaaaa1', 'r.pdf', 'v1', 10, ROOT, 1), doc('bbbbbbbb2', 'r.pdf', 'v1', 10, ROOT, 2)]), [], NONE, {},
+      ['upload r.pdf new', 'upload r~bbbbbbbb.pdf new']],
+  ])('%s', (_title, source, inventory, recorded, options, expected) => {
+    expect(summary(plan(source, inventory, recorded, { ...OPTIONS, ...options }).actions)).toEqual(expected);
+  });
+});
+
+describe('plan: deletes that can never run wild', () => {
+  const source = tree([doc('a', 'a.txt')]);
+  const inventory = [obj('a.txt'), obj('x1'), obj('x2'), obj('x3')];
+  const recorded = manifest([['a.txt', 'a', 'a-v1']]);
+
+  it.each<[string, Partial<PlanOptions>, string | undefined]>([
+    ['no bound: allowed', {}, undefined],
+    ['count bound above the deletes: allowed', { maxDelete: { count: 3, percent: undefined } }, undefined],
+    ['count bound below the deletes: refused', { maxDelete: { count: 2, percent: undefined } }, '3 deletes exceed max_delete (2)'],
+    ['percentage bound: 3 of 4 objects is 75%', { maxDelete: { count: undefined, percent: 50 } }, '3 deletes of 4 objects (75.0%) exceed max_delete (50%)'],
+    ['both bounds: the stricter wins', { maxDelete: { count: 10, percent: 10 } }, '3 deletes of 4 objects (75.0%) exceed max_delete (10%)'],
+    ['a listing with errors never deletes', { listingComplete: false }, 'the listing had errors, so nothing is deleted'],
+  ])('%s', (_title, options, refusal) => {
+    const decided = plan(source, inventory, recorded, { ...OPTIONS, ...options });
+    expect(decided.deletesBlocked).toBe(refusal);
+    // The deletes stay in the plan so a dry run and the report can show what was refused.
+    expect(decided.actions.filter((a) => a.kind === 'delete').map((a) => a.key)).toEqual(['x1', 'x2', 'x3']);
+    expect(decided.managedCount).toBe(4);
+  });
+});
+
+describe('plan: it is a pure function', () => {
+  it('gives the same plan whatever the order of its inputs', () => {
+    const docs = [doc('a', 'a.txt'), doc('b', 'b.txt', 'v2'), doc('c', 'c.txt')];
+    const inventory = [obj('a.txt'), obj('b.txt'), obj('z.txt')];
+    const recorded = manifest([['a.txt', 'a', 'a-v1'], ['b.txt', 'b', 'b-v1'], ['z.txt', 'z', 'z-v1']]);
+    const one = plan(tree(docs), inventory, recorded, OPTIONS);
+    const two = plan(tree([...docs].reverse()), [...inventory].reverse(), recorded, OPTIONS);
+    expect(summary(two.actions)).toEqual(summary(one.actions));
+  });
+});
+
+describe('keysToProbe: metadata is read only where it can spare an upload', () => {
+  it.each<[string, InventoryObject[], Manifest, string[]]>([
+    ['no manifest entry and the same size: probe', [obj('a.txt')], NONE, ['a.txt']],
+    ['a manifest entry: no probe', [obj('a.txt')], manifest([['a.txt', 'a', 'a-v1']]), []],
+    ['a different size cannot be the same version: no probe', [obj('a.txt', 99)], NONE, []],
+    ['no object: nothing to probe', [], NONE, []],
+  ])('%s', (_title, inventory, recorded, expected) => {
+    expect(keysToProbe(tree([doc('a', 'a.txt')]), inventory, recorded, '')).toEqual(expected);
+  });
+});

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// The workdocs-s3-sync command: wires the process to main(); SIGINT/SIGTERM abort the run cleanly.
+import { main } from './main.js';
+
+const controller = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`\n${signal}: stopping; nothing will be deleted\n`);
+    controller.abort(new Error(`interrupted by ${signal}`));
+  });
+}
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  cwd: process.cwd(),
+  signal: controller.signal,
+});

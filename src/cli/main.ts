@@ -1,0 +1,77 @@
+/**
+ * The CLI as a function of (argv, io): parses flags, runs sync(), prints the summary and returns the exit
+ * code. Everything it touches (streams, environment, clock, files' base directory) comes in through `io`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createSyncEnv, type EnvDeps } from '../engine/env.js';
+import { summaryLines } from '../engine/report.js';
+import { sync } from '../engine/sync.js';
+import type { SyncEnv, SyncReport } from '../engine/types.js';
+import { describeError } from '../errors.js';
+import { parseSyncOptions, type SyncOptions } from '../options.js';
+import { VERSION } from '../version.js';
+import { helpText, parseArgs } from './args.js';
+import { createCliLogger } from './logger.js';
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly cwd: string;
+  readonly signal?: AbortSignal;
+  readonly now?: () => number;
+  /** Test seam: build the environment differently (e.g. counting clients). */
+  readonly createEnv?: (options: SyncOptions, deps: EnvDeps) => SyncEnv & { destroy(): void };
+  /** Receives the report (tests, the demo). */
+  readonly onReport?: (report: SyncReport) => void;
+}
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv);
+  if (args.kind === 'help') {
+    io.stdout(`${helpText(VERSION)}\n`);
+    return 0;
+  }
+  if (args.kind === 'version') {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  if (args.kind === 'error') return usageError(args.errors, io);
+  const parsed = parseSyncOptions(args.raw);
+  if (!parsed.ok) return usageError(parsed.errors, io);
+  const options = parsed.value;
+
+  const logger = createCliLogger({
+    file: options.logFile ? path.resolve(io.cwd, options.logFile) : undefined,
+    consoleLevel: options.logLevel,
+    write: io.stderr,
+    now: io.now ?? Date.now,
+  });
+  const env = (io.createEnv ?? createSyncEnv)(options, { logger, ...(io.signal ? { signal: io.signal } : {}), ...(io.now ? { now: io.now } : {}) });
+  let report: SyncReport;
+  try {
+    report = await sync(options, env);
+  } finally {
+    env.destroy();
+  }
+  if (options.reportFile) {
+    try {
+      const target = path.resolve(io.cwd, options.reportFile);
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, `${JSON.stringify(report, null, 2)}\n`);
+    } catch (error) {
+      logger.log('error', `could not write the report file: ${describeError(error)}`);
+    }
+  }
+  for (const line of summaryLines(report)) logger.log('info', line.trim());
+  await logger.close();
+  io.stdout(`${summaryLines(report).join('\n')}\n`);
+  io.onReport?.(report);
+  return report.exitCode;
+}
+
+function usageError(errors: readonly { option: string; problem: string }[], io: CliIo): number {
+  for (const error of errors) io.stderr(`workdocs-s3-sync: --${error.option} ${error.problem}\n`);
+  io.stderr('Try --help for the list of options. Nothing was touched.\n');
+  return 2;
+}

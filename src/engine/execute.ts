@@ -1,0 +1,204 @@
+/**
+ * Carries out a plan: transfers with bounded concurrency, then deletes, and works out the manifest that
+ * describes the bucket afterwards. Every failure becomes a report item; none is thrown away.
+ */
+import pLimit from 'p-limit';
+import { isPlainMd5, type Plan, type PlannedAction, type StaleAction } from '../core/plan.js';
+import type { InventoryObject, Manifest, ManifestEntry } from '../core/types.js';
+import { describeError, IntegrityError, TransientDownloadError } from '../errors.js';
+import { backoffDelay, sleep } from '../workdocs/retry.js';
+import { archiveKeys, deleteKeys } from './delete.js';
+import { copyObject, putFolderMarker, uploadDocument, type TransferContext } from './transfer.js';
+import type { Logger, ReportItem } from './types.js';
+
+export interface ExecuteContext extends TransferContext {
+  readonly maxWorkers: number;
+  readonly logger: Logger;
+  readonly now: () => number;
+  /** Attempts per file for failures the SDK or the download did not already heal (bad bytes, a dropped PUT). */
+  readonly fileAttempts?: number;
+  readonly onItemDone?: (done: number, total: number) => void;
+}
+
+export interface Execution {
+  readonly items: ReportItem[];
+  /** What the bucket holds afterwards, per managed key. */
+  readonly manifest: Map<string, ManifestEntry>;
+}
+
+/** The manifest entries still true before anything runs: those whose object is still listed. */
+export function carriedOverManifest(manifest: Manifest, inventory: readonly InventoryObject[]): Map<string, ManifestEntry> {
+  const present = new Map(inventory.map((o) => [o.key, o]));
+  const carried = new Map<string, ManifestEntry>();
+  for (const [key, entry] of manifest.entries) {
+    const object = present.get(key);
+    if (object && object.size === entry.size) carried.set(key, entry);
+  }
+  return carried;
+}
+
+/** Lists the plan as a dry run would report it: nothing executed. */
+export function plannedItems(plan: Plan): ReportItem[] {
+  return plan.actions.map((action) => toItem(action, action.kind === 'skip' ? 'done' : isStale(action) && plan.deletesBlocked ? 'blocked' : 'planned',
+    isStale(action) && plan.deletesBlocked ? { error: plan.deletesBlocked } : {}));
+}
+
+export async function executePlan(plan: Plan, manifest: Map<string, ManifestEntry>, inventory: readonly InventoryObject[], ctx: ExecuteContext): Promise<Execution> {
+  const items: ReportItem[] = [];
+  const etags = new Map(inventory.map((o) => [o.key, o.etag]));
+  const limit = pLimit(ctx.maxWorkers);
+  const transfers = plan.actions.filter((a) => !isStale(a));
+  const failedKeys = new Set<string>();
+  let done = 0;
+
+  await Promise.all(transfers.map((action) => limit(async () => {
+    const item = await runTransfer(action, manifest, etags, ctx);
+    if (item.outcome === 'failed') failedKeys.add(item.key);
+    items.push(item);
+    ctx.onItemDone?.(++done, transfers.length);
+  })));
+
+  const stale = plan.actions.filter(isStale);
+  if (stale.length > 0) items.push(...await runStale(stale, plan.deletesBlocked, failedKeys, manifest, limit, ctx));
+  return { items: sortItems(items), manifest };
+}
+
+async function runTransfer(action: PlannedAction, manifest: Map<string, ManifestEntry>, etags: ReadonlyMap<string, string>, ctx: ExecuteContext): Promise<ReportItem> {
+  switch (action.kind) {
+    case 'skip': {
+      if (action.reason === 'adopted') {
+        const etag = etags.get(action.key) ?? '';
+        manifest.set(action.key, entryFor(action.doc, action.doc.md5 ?? (isPlainMd5(etag) ? etag : '')));
+      }
+      ctx.logger.log('debug', `skip ${action.reason} ${JSON.stringify(action.key)}`);
+      return toItem(action, 'done');
+    }
+    case 'marker':
+      return attempt(action, ctx, async () => {
+        await putFolderMarker(action.key, ctx);
+        return {};
+      });
+    case 'copy':
+      return attempt(action, ctx, async () => {
+        await copyObject(action.fromKey, action.key, ctx);
+        const source = manifest.get(action.fromKey);
+        manifest.set(action.key, entryFor(action.doc, source?.md5 ?? action.doc.md5 ?? ''));
+        return {};
+      });
+    case 'upload':
+      return attempt(action, ctx, async () => {
+        const result = await uploadDocument(action.doc, action.key, ctx);
+        manifest.set(action.key, entryFor(action.doc, result.md5));
+        return { bytes: result.bytes };
+      });
+    default:
+      throw new Error(`not a transfer: ${action.kind}`);
+  }
+}
+
+/** Runs one transfer, retrying whole-file failures a few times; a final failure is a report item. */
+async function attempt(action: PlannedAction, ctx: ExecuteContext, work: () => Promise<{ bytes?: number }>): Promise<ReportItem> {
+  const attempts = ctx.fileAttempts ?? 3;
+  for (let n = 1; ; n++) {
+    try {
+      const { bytes } = await work();
+      ctx.logger.log('info', `${action.kind} done ${describeAction(action)}${bytes !== undefined ? ` bytes=${bytes}` : ''}`);
+      return toItem(action, 'done', bytes !== undefined ? { bytes } : {});
+    } catch (error) {
+      const message = describeError(error);
+      if (ctx.signal?.aborted || n >= attempts || !isWorthRetrying(error)) {
+        ctx.logger.log('error', `${action.kind} failed ${describeAction(action)}: ${message}`);
+        return toItem(action, 'failed', { error: message });
+      }
+      ctx.logger.log('warning', `${action.kind} attempt ${n} failed ${describeAction(action)}: ${message}; retrying`);
+      await sleep(backoffDelay(n), ctx.signal).catch(() => undefined);
+    }
+  }
+}
+
+function isWorthRetrying(error: unknown): boolean {
+  if (error instanceof IntegrityError || error instanceof TransientDownloadError) return true;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const code = (error as { code?: string }).code;
+  return (status !== undefined && (status >= 500 || status === 429 || status === 408))
+    || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT'
+    || (error as { name?: string }).name === 'TimeoutError';
+}
+
+async function runStale(
+  stale: readonly StaleAction[],
+  blocked: string | undefined,
+  failedKeys: ReadonlySet<string>,
+  manifest: Map<string, ManifestEntry>,
+  limit: <T>(fn: () => Promise<T>) => Promise<T>,
+  ctx: ExecuteContext,
+): Promise<ReportItem[]> {
+  if (blocked !== undefined) {
+    ctx.logger.log('error', `not deleting ${stale.length} stale object(s): ${blocked}`);
+    return stale.map((a) => toItem(a, 'blocked', { error: blocked }));
+  }
+  if (ctx.signal?.aborted) return stale.map((a) => toItem(a, 'blocked', { error: 'the run was interrupted' }));
+  const items: ReportItem[] = [];
+  // A stale object that is the source of a failed copy is the only S3 copy of that version: keep it.
+  const runnable = stale.filter((a) => a.copyTarget === undefined || !failedKeys.has(a.copyTarget));
+  for (const a of stale) {
+    if (!runnable.includes(a)) items.push(toItem(a, 'blocked', { error: `kept: the copy to ${a.copyTarget} failed` }));
+  }
+  const archives = runnable.filter((a): a is Extract<StaleAction, { kind: 'archive' }> => a.kind === 'archive');
+  const deletes = runnable.filter((a) => a.kind === 'delete');
+  const outcomes = [
+    ...await deleteKeys(ctx.s3, ctx.bucket, deletes.map((a) => a.key), ctx.signal),
+    ...await archiveKeys(ctx.s3, ctx.bucket, archives.map((a) => ({ key: a.key, toKey: a.toKey })), limit, ctx.signal),
+  ];
+  const byKey = new Map(runnable.map((a) => [a.key, a]));
+  for (const outcome of outcomes) {
+    const action = byKey.get(outcome.key)!;
+    if (outcome.error === undefined) {
+      manifest.delete(outcome.key);
+      ctx.logger.log('info', `${action.kind} done ${describeAction(action)}`);
+      items.push(toItem(action, 'done'));
+    } else {
+      ctx.logger.log('error', `${action.kind} failed ${describeAction(action)}: ${outcome.error}`);
+      items.push(toItem(action, 'failed', { error: outcome.error }));
+    }
+  }
+  return items;
+}
+
+function isStale(action: PlannedAction): action is StaleAction {
+  return action.kind === 'delete' || action.kind === 'archive';
+}
+
+function entryFor(doc: { id: string; versionId: string; size: number }, md5: string): ManifestEntry {
+  return { documentId: doc.id, versionId: doc.versionId, size: doc.size, md5 };
+}
+
+export function describeAction(action: PlannedAction): string {
+  const parts = [JSON.stringify(action.key)];
+  if (action.kind === 'copy') parts.push(`from=${JSON.stringify(action.fromKey)}`);
+  if (action.kind === 'archive') parts.push(`to=${JSON.stringify(action.toKey)}`);
+  if ('reason' in action) parts.push(`reason=${action.reason}`);
+  if ('doc' in action) parts.push(`document=${action.doc.id}`, `version=${action.doc.versionId}`);
+  return parts.join(' ');
+}
+
+function toItem(action: PlannedAction, outcome: ReportItem['outcome'], extra: Partial<ReportItem> = {}): ReportItem {
+  const doc = 'doc' in action ? action.doc : undefined;
+  return {
+    action: action.kind,
+    key: action.key,
+    outcome,
+    reason: 'reason' in action ? action.reason : action.kind === 'marker' ? 'missing' : 'stale',
+    ...(doc ? { documentId: doc.id, versionId: doc.versionId } : {}),
+    ...(action.kind === 'copy' ? { fromKey: action.fromKey } : {}),
+    ...(action.kind === 'archive' ? { toKey: action.toKey } : {}),
+    ...(action.kind === 'upload' && outcome !== 'done' ? { bytes: action.doc.size } : {}),
+    ...extra,
+  };
+}
+
+const ORDER: Record<ReportItem['action'], number> = { upload: 0, copy: 1, marker: 2, delete: 3, archive: 4, skip: 5 };
+
+function sortItems(items: ReportItem[]): ReportItem[] {
+  return items.sort((a, b) => ORDER[a.action] - ORDER[b.action] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}

@@ -1,0 +1,210 @@
+/**
+ * sync(): one run, start to end, shared by the CLI and the Action. It lists both sides, asks plan() what to
+ * do, carries it out, and writes the manifest. It never throws for a failed item: the report says what
+ * happened, with an exit code. Bad input comes back as exit 2 and a fatal listing problem as exit 3.
+ */
+import pLimit from 'p-limit';
+import { manifestKey, toolAreaPrefix } from '../core/manifest.js';
+import { keysToProbe, plan, type Plan } from '../core/plan.js';
+import type { InventoryObject, Manifest, ManifestEntry } from '../core/types.js';
+import { describeError, FatalError, InputError } from '../errors.js';
+import type { SyncOptions } from '../options.js';
+import { listInventory, readMetadata } from '../s3/inventory.js';
+import { readManifest, writeManifest, type LoadedManifest } from '../s3/manifest-store.js';
+import { getRootFolder, listTree, type ListingResult } from '../workdocs/list.js';
+import { carriedOverManifest, executePlan, plannedItems } from './execute.js';
+import { buildReport, formatBytes } from './report.js';
+import type { ReportItem, SyncEnv, SyncReport } from './types.js';
+
+/** How often progress lines are logged during long phases. */
+const PROGRESS_INTERVAL_MS = 10_000;
+
+export async function sync(options: SyncOptions, env: SyncEnv): Promise<SyncReport> {
+  const started = env.now();
+  const base = { options, started, env, manifestKey: manifestKey(options.s3Prefix) };
+  try {
+    return await run(options, env, base);
+  } catch (error) {
+    const exitCode = error instanceof InputError ? 2 : 3;
+    const message = error instanceof InputError ? `${error.option}: ${error.message}` : describeError(error);
+    env.logger.log('error', exitCode === 2 ? `bad input: ${message}` : `fatal: ${message}; nothing was deleted`);
+    return buildReport({ ...base, rootFolderId: '', items: [], exitCode, fatal: message });
+  }
+}
+
+interface RunBase {
+  readonly options: SyncOptions;
+  readonly started: number;
+  readonly env: SyncEnv;
+  readonly manifestKey: string;
+}
+
+async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<SyncReport> {
+  const { logger, signal } = env;
+  // WorkDocs first: a wrong folder id is bad input and must fail before any request to S3.
+  const root = await getRootFolder(env.workdocs, options.workdocsFolderId, signal);
+  const rootFolderId = root.Id!;
+
+  const { listing, inventory, loaded } = await logger.group('List WorkDocs and S3', async () => {
+    const [listing, destination] = await Promise.all([
+      listSource(options, env, root),
+      listDestination(options, env, base.manifestKey),
+    ]);
+    return { listing, ...destination };
+  });
+  const manifest = await adoptUnknownObjects(listing, inventory, loaded.manifest, options, env);
+
+  const decided = plan(listing.tree, inventory, manifest, {
+    prefix: options.s3Prefix,
+    archivePrefix: options.archivePrefix,
+    archiveRunFolder: new Date(base.started).toISOString().replace(/[:.]/g, '-'),
+    deleteStale: options.deleteStale,
+    maxDelete: options.maxDelete,
+    folderMarkers: options.folderMarkers,
+    listingComplete: listing.errors.length === 0,
+  });
+  logPlan(decided, listing, env);
+
+  const listingFailed = listing.errors.length > 0
+    ? `the WorkDocs listing failed for ${listing.errors.length} folder(s), first: ${listing.errors[0]!.folderId}: ${listing.errors[0]!.message}`
+    : undefined;
+
+  if (options.dryRun) {
+    const items = plannedItems(decided);
+    for (const item of items) if (item.outcome !== 'done') logger.log('info', `dry run: would ${item.action} ${JSON.stringify(item.key)} (${item.reason})`);
+    return buildReport({ ...base, rootFolderId, items, exitCode: listingFailed ? 3 : decided.deletesBlocked ? 1 : 0, deletesBlocked: decided.deletesBlocked, fatal: listingFailed });
+  }
+
+  const carried = carriedOverManifest(manifest, inventory);
+  const before = new Map(carried);
+  const execution = await logger.group('Transfer and clean up', () => executePlan(decided, carried, inventory, {
+    workdocs: env.workdocs,
+    s3: env.s3,
+    bucket: options.s3BucketName,
+    partSize: options.partSizeBytes,
+    partsInFlight: 2,
+    httpAgent: env.httpAgent,
+    httpsAgent: env.httpsAgent,
+    signal,
+    maxWorkers: options.maxWorkers,
+    logger,
+    now: env.now,
+    onRetry: (n, reason) => logger.log('warning', `download retry ${n}: ${reason}`),
+    onBytes: progressMeter(env, decided),
+  }));
+
+  if (loaded.state !== 'found' || !sameEntries(before, execution.manifest) || manifest !== loaded.manifest) {
+    await logger.group('Write manifest', async () => {
+      const bytes = await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries: execution.manifest }, {
+        rootFolderId,
+        prefix: options.s3Prefix,
+        updatedAt: new Date(env.now()).toISOString(),
+      }, signal);
+      logger.log('info', `manifest written: ${JSON.stringify(base.manifestKey)} (${execution.manifest.size} entries, ${formatBytes(bytes)})`);
+    });
+  }
+
+  const failed = execution.items.some((i) => i.outcome === 'failed') || decided.deletesBlocked !== undefined;
+  const exitCode = listingFailed ? 3 : signal?.aborted ? 3 : failed ? 1 : 0;
+  return buildReport({
+    ...base,
+    rootFolderId,
+    items: execution.items,
+    exitCode,
+    deletesBlocked: decided.deletesBlocked,
+    fatal: listingFailed ?? (signal?.aborted ? 'the run was interrupted' : undefined),
+  });
+}
+
+async function listSource(options: SyncOptions, env: SyncEnv, root: Awaited<ReturnType<typeof getRootFolder>>): Promise<ListingResult> {
+  let last = env.now();
+  const listing = await listTree(env.workdocs, root, {
+    concurrency: options.maxWorkers,
+    signal: env.signal,
+    onFolder: (folders, documents) => {
+      if (env.now() - last < PROGRESS_INTERVAL_MS) return;
+      last = env.now();
+      env.logger.log('info', `listing: ${folders} folders read, ${documents} documents found`);
+      env.onProgress?.({ phase: 'list', done: folders, total: 0, bytes: 0 });
+    },
+  });
+  for (const error of listing.errors) env.logger.log('error', `listing folder ${error.folderId} failed: ${error.message}`);
+  env.logger.log('info', `WorkDocs: ${listing.tree.documents.length} documents in ${listing.tree.folders.length + 1} folders (${listing.pages} pages)`);
+  return listing;
+}
+
+async function listDestination(options: SyncOptions, env: SyncEnv, key: string): Promise<{ inventory: InventoryObject[]; loaded: LoadedManifest }> {
+  try {
+    const [{ objects, pages }, loaded] = await Promise.all([
+      listInventory(env.s3, options.s3BucketName, options.s3Prefix, env.signal),
+      readManifest(env.s3, options.s3BucketName, key, env.signal),
+    ]);
+    env.logger.log('info', `S3: ${objects.length} objects under ${JSON.stringify(options.s3Prefix || '(bucket root)')} (${pages} pages)`);
+    if (loaded.state === 'corrupt') env.logger.log('warning', `manifest ${JSON.stringify(key)} is unreadable (${loaded.problem}); it will be rebuilt`);
+    if (loaded.state === 'missing') env.logger.log('info', 'no manifest yet: existing objects are checked once by their metadata');
+    return { inventory: objects.filter((o) => !o.key.startsWith(toolAreaPrefix(options.s3Prefix))), loaded };
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name === 'NoSuchBucket') throw new InputError('s3_bucket_name', `bucket ${options.s3BucketName} does not exist`, { cause: error });
+    throw new FatalError(`the S3 bucket could not be listed: ${describeError(error)}`, { cause: error });
+  }
+}
+
+/**
+ * Objects with no manifest entry that may already hold the wanted version (a bucket the original script
+ * wrote, a lost manifest) are checked once by their metadata; the result lands in the manifest.
+ */
+async function adoptUnknownObjects(listing: ListingResult, inventory: InventoryObject[], manifest: Manifest, options: SyncOptions, env: SyncEnv): Promise<Manifest> {
+  const probes = keysToProbe(listing.tree, inventory, manifest, options.s3Prefix);
+  if (probes.length === 0) return manifest;
+  env.logger.log('info', `reading metadata of ${probes.length} object(s) not in the manifest`);
+  const limit = pLimit(options.maxWorkers);
+  const byKey = new Map(inventory.map((o, i) => [o.key, i]));
+  await Promise.all(probes.map((key) => limit(async () => {
+    const metadata = await readMetadata(env.s3, options.s3BucketName, key, env.signal).catch((error: unknown) => {
+      env.logger.log('warning', `could not read metadata of ${JSON.stringify(key)}: ${describeError(error)}`);
+      return undefined;
+    });
+    const index = byKey.get(key);
+    if (index !== undefined && metadata !== undefined) inventory[index] = { ...inventory[index]!, metadata };
+  })));
+  return { entries: new Map(manifest.entries) };
+}
+
+function logPlan(decided: Plan, listing: ListingResult, env: SyncEnv): void {
+  const counts = new Map<string, number>();
+  for (const action of decided.actions) counts.set(action.kind, (counts.get(action.kind) ?? 0) + 1);
+  const text = ['upload', 'copy', 'marker', 'delete', 'archive', 'skip'].map((k) => `${k} ${counts.get(k) ?? 0}`).join(', ');
+  env.logger.log('info', `plan: ${text}`);
+  for (const group of decided.duplicates) {
+    env.logger.log('warning', `${group.ids.length} ${group.kind}s named ${JSON.stringify(group.name)} in folder ${group.parentId}: kept apart as ${group.segments.map((s) => JSON.stringify(s)).join(', ')}`);
+  }
+  if (decided.unreachable.length > 0) env.logger.log('warning', `${decided.unreachable.length} item(s) are not reachable from the root folder and are not copied`);
+  if (decided.deletesBlocked) env.logger.log('error', `deletes refused: ${decided.deletesBlocked}`);
+  void listing;
+}
+
+function progressMeter(env: SyncEnv, decided: Plan): (bytes: number) => void {
+  const total = decided.actions.reduce((sum, a) => sum + (a.kind === 'upload' ? a.doc.size : 0), 0);
+  let bytes = 0;
+  let last = env.now();
+  return (n) => {
+    bytes += n;
+    const now = env.now();
+    if (now - last < PROGRESS_INTERVAL_MS) return;
+    last = now;
+    env.logger.log('info', `progress: ${formatBytes(bytes)} of ${formatBytes(total)} transferred`);
+    env.onProgress?.({ phase: 'transfer', done: bytes, total, bytes });
+  };
+}
+
+function sameEntries(a: ReadonlyMap<string, ManifestEntry>, b: ReadonlyMap<string, ManifestEntry>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, x] of a) {
+    const y = b.get(key);
+    if (!y || x.documentId !== y.documentId || x.versionId !== y.versionId || x.size !== y.size || x.md5 !== y.md5) return false;
+  }
+  return true;
+}
+
+export type { ReportItem };

@@ -1,0 +1,95 @@
+/**
+ * What a sync run needs from its surroundings (injected, so the CLI, the Action and tests differ only here)
+ * and what it hands back.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { WorkDocsClient } from '@aws-sdk/client-workdocs';
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+
+export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
+
+/** Where the engine reports; the CLI writes script.log + console, the Action maps to @actions/core. */
+export interface Logger {
+  log(level: LogLevel, message: string): void;
+  /** Runs `fn` as a named phase (a collapsible group in Actions, a header on the console). */
+  group<T>(name: string, fn: () => Promise<T>): Promise<T>;
+}
+
+export interface SyncEnv {
+  readonly workdocs: WorkDocsClient;
+  readonly s3: S3Client;
+  readonly logger: Logger;
+  /** Epoch milliseconds; injected so reports are testable. */
+  readonly now: () => number;
+  /** Keep-alive agents for content downloads (presigned URLs), sized to max_pool_connections. */
+  readonly httpAgent?: HttpAgent;
+  readonly httpsAgent?: HttpsAgent;
+  /** Aborts the run (SIGINT/SIGTERM): in-flight uploads are aborted, nothing is deleted. */
+  readonly signal?: AbortSignal;
+  /** Called with progress during long phases (the shells decide how often to print). */
+  readonly onProgress?: (progress: Progress) => void;
+}
+
+export interface Progress {
+  readonly phase: 'list' | 'transfer' | 'delete';
+  readonly done: number;
+  readonly total: number;
+  readonly bytes: number;
+}
+
+export type ItemAction = 'upload' | 'copy' | 'delete' | 'archive' | 'marker' | 'skip';
+export type ItemOutcome = 'done' | 'failed' | 'planned' | 'blocked';
+
+/** One line of the report: what was decided for one key, and what came of it. */
+export interface ReportItem {
+  readonly action: ItemAction;
+  readonly key: string;
+  readonly outcome: ItemOutcome;
+  /** Why this action: 'new', 'changed', 'renamed', 'unchanged', 'adopted', 'stale', … */
+  readonly reason: string;
+  readonly documentId?: string;
+  readonly versionId?: string;
+  /** Source key of a copy, or destination of an archive move. */
+  readonly fromKey?: string;
+  readonly toKey?: string;
+  readonly bytes?: number;
+  /** Failure reason, free of secrets. */
+  readonly error?: string;
+}
+
+export interface Totals {
+  uploaded: number;
+  copied: number;
+  skipped: number;
+  deleted: number;
+  archived: number;
+  markers: number;
+  failed: number;
+  /** Bytes written by uploads (copies are server-side and not counted). */
+  bytes: number;
+}
+
+export type ExitCode = 0 | 1 | 2 | 3;
+
+export interface SyncReport {
+  /** 0 all done; 1 some items failed; 2 bad input, nothing touched; 3 fatal, nothing deleted. */
+  readonly exitCode: ExitCode;
+  readonly dryRun: boolean;
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly rootFolderId: string;
+  readonly manifestKey: string;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly totals: Totals;
+  /** Uploaded bytes per second over the whole run. */
+  readonly bytesPerSecond: number;
+  readonly items: readonly ReportItem[];
+  /** Why deletes were not run, when they were planned but refused. */
+  readonly deletesBlocked?: string;
+  /** The reason the run stopped early (exit 2 or 3). */
+  readonly fatal?: string;
+  /** True when anything in the bucket changed (or would, in a dry run). */
+  readonly changed: boolean;
+}

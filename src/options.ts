@@ -1,0 +1,316 @@
+/**
+ * The one definition of every option: CLI flags (`--name`) and Action inputs (`name`) come from this table,
+ * are parsed by the same function, and action.yml is checked against it by a test.
+ */
+
+export type OptionScope = 'both' | 'action';
+
+export interface OptionSpec {
+  /** snake_case name: the CLI flag without `--`, and the Action input. */
+  readonly name: string;
+  readonly kind: 'string' | 'integer' | 'boolean' | 'enum';
+  /** One line for `--help`, action.yml and the README. */
+  readonly description: string;
+  /** Default as the user would type it; undefined for required options and options with no default. */
+  readonly default?: string;
+  readonly required?: boolean;
+  readonly min?: number;
+  readonly max?: number;
+  readonly values?: readonly string[];
+  /** 'action' for inputs that only mean something inside GitHub Actions (OIDC, summaries). */
+  readonly scope: OptionScope;
+}
+
+export const OPTION_SPECS: readonly OptionSpec[] = [
+  { name: 'workdocs_folder_id', kind: 'string', required: true, scope: 'both',
+    description: 'ID of the WorkDocs folder to mirror (the whole tree below it is copied).' },
+  { name: 's3_bucket_name', kind: 'string', required: true, scope: 'both',
+    description: 'Name of the S3 bucket to mirror into. It must exist.' },
+  { name: 'region_name', kind: 'string', required: true, scope: 'both',
+    description: 'AWS region of WorkDocs and the bucket, e.g. us-west-2.' },
+  { name: 'max_pool_connections', kind: 'integer', default: '28', min: 1, max: 1024, scope: 'both',
+    description: 'HTTP sockets per AWS client (WorkDocs, S3, content downloads).' },
+  { name: 'max_workers', kind: 'integer', default: '14', min: 1, max: 512, scope: 'both',
+    description: 'Concurrent transfers (and concurrent folder listings).' },
+  { name: 's3_prefix', kind: 'string', default: '', scope: 'both',
+    description: 'Key prefix in the bucket under which the tree is mirrored; empty means the bucket root, like the original script.' },
+  { name: 'dry_run', kind: 'boolean', default: 'false', scope: 'both',
+    description: 'Plan and report every action without writing or deleting anything.' },
+  { name: 'delete_stale', kind: 'boolean', default: 'true', scope: 'both',
+    description: 'Delete objects under the prefix that no longer exist in WorkDocs.' },
+  { name: 'max_delete', kind: 'string', default: '50%', scope: 'both',
+    description: 'Upper bound on deletes per run: a count (100), a percentage of mirrored objects (10%), or both (100,10%). Above it nothing is deleted and the run fails.' },
+  { name: 'archive_prefix', kind: 'string', default: '', scope: 'both',
+    description: 'Move stale objects under this prefix instead of deleting them.' },
+  { name: 'folder_markers', kind: 'boolean', default: 'true', scope: 'both',
+    description: 'Create a zero-byte `folder/` object for every folder (only where missing).' },
+  { name: 'log_file', kind: 'string', default: 'script.log', scope: 'both',
+    description: 'Detailed log file, one line per action; empty to disable.' },
+  { name: 'report_file', kind: 'string', default: '', scope: 'both',
+    description: 'Write a JSON report of every item and its outcome to this path.' },
+  { name: 'log_level', kind: 'enum', default: 'info', values: ['debug', 'info', 'warning', 'error'], scope: 'both',
+    description: 'Console verbosity (the log file always records info and above).' },
+  { name: 's3_endpoint_url', kind: 'string', default: '', scope: 'both',
+    description: 'Custom S3 endpoint (S3-compatible servers); AWS_ENDPOINT_URL_S3 works too.' },
+  { name: 'workdocs_endpoint_url', kind: 'string', default: '', scope: 'both',
+    description: 'Custom WorkDocs endpoint (e.g. the bundled emulator); AWS_ENDPOINT_URL_WORKDOCS works too.' },
+  { name: 's3_force_path_style', kind: 'enum', default: 'auto', values: ['auto', 'true', 'false'], scope: 'both',
+    description: 'Path-style bucket addressing; auto means on for custom endpoints.' },
+  { name: 's3_checksum_mode', kind: 'enum', default: 'auto', values: ['auto', 'when_required', 'when_supported'], scope: 'both',
+    description: 'SDK flexible checksums; auto means when_required for custom endpoints (many S3-compatible servers reject aws-chunked bodies).' },
+  { name: 's3_delete_content_md5', kind: 'enum', default: 'auto', values: ['auto', 'true', 'false'], scope: 'both',
+    description: 'Send Content-MD5 on DeleteObjects (older S3-compatible servers require it); auto means on for custom endpoints.' },
+  { name: 'part_size_mb', kind: 'integer', default: '8', min: 5, max: 5120, scope: 'both',
+    description: 'Multipart part size in MiB; files up to this size are sent in one PUT with Content-MD5.' },
+  { name: 'role_to_assume', kind: 'string', default: '', scope: 'action',
+    description: 'ARN of the IAM role to assume with the job\'s OIDC token (needs `id-token: write`). Empty: use the ambient credentials.' },
+  { name: 'role_session_name', kind: 'string', default: 'workdocs-s3-sync', scope: 'action',
+    description: 'Session name for the assumed role.' },
+  { name: 'role_duration_seconds', kind: 'integer', default: '3600', min: 900, max: 43200, scope: 'action',
+    description: 'Duration of the assumed role session.' },
+  { name: 'audience', kind: 'string', default: 'sts.amazonaws.com', scope: 'action',
+    description: 'Audience of the OIDC token.' },
+  { name: 'workdocs_role_to_assume', kind: 'string', default: '', scope: 'action',
+    description: 'A second role for WorkDocs when it lives in another account (assumed with the same OIDC token).' },
+  { name: 'tolerate_failures', kind: 'boolean', default: 'false', scope: 'action',
+    description: 'Do not fail the step when some items failed (they are still reported and annotated).' },
+];
+
+/** How many deletes a run may make. Both bounds apply when both are given. */
+export interface MaxDelete {
+  readonly count: number | undefined;
+  readonly percent: number | undefined;
+}
+
+/** Options of one sync run, validated. */
+export interface SyncOptions {
+  readonly workdocsFolderId: string;
+  readonly s3BucketName: string;
+  readonly regionName: string;
+  readonly maxPoolConnections: number;
+  readonly maxWorkers: number;
+  /** Normalized: '' or ends with '/'. */
+  readonly s3Prefix: string;
+  readonly dryRun: boolean;
+  readonly deleteStale: boolean;
+  readonly maxDelete: MaxDelete;
+  /** Normalized like s3Prefix; '' means delete instead of archive. */
+  readonly archivePrefix: string;
+  readonly folderMarkers: boolean;
+  readonly logFile: string;
+  readonly reportFile: string;
+  readonly logLevel: 'debug' | 'info' | 'warning' | 'error';
+  readonly s3EndpointUrl: string;
+  readonly workdocsEndpointUrl: string;
+  readonly s3ForcePathStyle: 'auto' | 'true' | 'false';
+  readonly s3ChecksumMode: 'auto' | 'when_required' | 'when_supported';
+  readonly s3DeleteContentMd5: 'auto' | 'true' | 'false';
+  readonly partSizeBytes: number;
+}
+
+/** Options only the Action reads. */
+export interface ActionOptions {
+  readonly roleToAssume: string;
+  readonly roleSessionName: string;
+  readonly roleDurationSeconds: number;
+  readonly audience: string;
+  readonly workdocsRoleToAssume: string;
+  readonly tolerateFailures: boolean;
+}
+
+/** A problem with one option, as a value: the shells turn it into `--name: …` or `Input 'name': …`. */
+export interface OptionError {
+  readonly option: string;
+  readonly problem: string;
+}
+
+export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly OptionError[] };
+
+/** Raw values as typed by the user, keyed by snake_case name; undefined or '' means not given. */
+export type RawOptions = Readonly<Record<string, string | undefined>>;
+
+const FOLDER_ID = /^[\w+\-.@]{1,128}$/; // the WorkDocs model's pattern for resource ids
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const TRUE = new Set(['true', 'yes', '1', 'on']);
+const FALSE = new Set(['false', 'no', '0', 'off']);
+
+export function specOf(name: string): OptionSpec {
+  const spec = OPTION_SPECS.find((s) => s.name === name);
+  if (!spec) throw new Error(`unknown option ${name}`);
+  return spec;
+}
+
+/** Rejects bucket names S3 would refuse, so a typo fails before any request. */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return 'must be 3 to 63 characters long';
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) return 'may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit';
+  if (name.includes('..')) return 'must not contain two dots in a row';
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'must not look like an IP address';
+  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name) || /(-s3alias|--ol-s3|--x-s3|--table-s3)$/.test(name)) return 'uses a prefix or suffix that S3 reserves';
+  return undefined;
+}
+
+/** Validates a key prefix: '' or segments without `.`/`..`, empty parts, a leading `/` or control characters. */
+export function prefixProblem(prefix: string): string | undefined {
+  if (prefix === '') return undefined;
+  if (prefix.startsWith('/')) return 'must not start with "/"';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(prefix)) return 'must not contain control characters';
+  if (Buffer.byteLength(prefix, 'utf8') > 512) return 'must be at most 512 bytes';
+  const segments = prefix.endsWith('/') ? prefix.slice(0, -1).split('/') : prefix.split('/');
+  if (segments.some((s) => s === '')) return 'must not contain empty segments ("//")';
+  if (segments.some((s) => s === '.' || s === '..')) return 'must not contain "." or ".." segments';
+  return undefined;
+}
+
+export function normalizePrefix(prefix: string): string {
+  return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+}
+
+export function parseMaxDelete(text: string): MaxDelete | string {
+  let count: number | undefined;
+  let percent: number | undefined;
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.length > 2 || parts.some((p) => p === '')) return 'must be a count, a percentage or both, e.g. 100, 10% or 100,10%';
+  for (const part of parts) {
+    if (part.endsWith('%')) {
+      if (percent !== undefined || !/^\d+(\.\d+)?%$/.test(part)) return 'must be a count, a percentage or both, e.g. 100, 10% or 100,10%';
+      percent = Number(part.slice(0, -1));
+      if (percent > 100) return 'percentage must be between 0% and 100%';
+    } else {
+      if (count !== undefined || !/^\d+$/.test(part)) return 'must be a count, a percentage or both, e.g. 100, 10% or 100,10%';
+      count = Number(part);
+      if (!Number.isSafeInteger(count)) return 'count is too large';
+    }
+  }
+  return { count, percent };
+}
+
+function urlProblem(text: string): string | undefined {
+  if (text === '') return undefined;
+  try {
+    const url = new URL(text);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an http or https URL';
+    if (url.username || url.password) return 'must not contain credentials';
+    return undefined;
+  } catch {
+    return 'must be a URL such as https://s3.example.com';
+  }
+}
+
+/** Reads and validates raw values for the given scopes; collects every problem, not just the first. */
+class Reader {
+  readonly errors: OptionError[] = [];
+  constructor(private readonly raw: RawOptions) {}
+
+  text(name: string): string {
+    const spec = specOf(name);
+    const given = this.raw[name];
+    const value = given === undefined || given === '' ? (spec.default ?? '') : given;
+    if (spec.required && value.trim() === '') this.fail(name, 'is required');
+    return value;
+  }
+
+  integer(name: string): number {
+    const spec = specOf(name);
+    const text = this.text(name).trim();
+    if (!/^\d+$/.test(text) || Number(text) < (spec.min ?? 0) || Number(text) > (spec.max ?? Number.MAX_SAFE_INTEGER)) {
+      this.fail(name, `must be a whole number from ${spec.min} to ${spec.max}, got ${JSON.stringify(text)}`);
+      return Number(spec.default ?? spec.min ?? 0);
+    }
+    return Number(text);
+  }
+
+  boolean(name: string): boolean {
+    const text = this.text(name).trim().toLowerCase();
+    if (TRUE.has(text)) return true;
+    if (FALSE.has(text)) return false;
+    this.fail(name, `must be true or false, got ${JSON.stringify(text)}`);
+    return specOf(name).default === 'true';
+  }
+
+  choice<T extends string>(name: string): T {
+    const spec = specOf(name);
+    const text = this.text(name).trim().toLowerCase();
+    if (!spec.values?.includes(text)) {
+      this.fail(name, `must be one of ${spec.values?.join(', ')}, got ${JSON.stringify(text)}`);
+      return spec.default as T;
+    }
+    return text as T;
+  }
+
+  check(name: string, problem: string | undefined): void {
+    if (problem !== undefined) this.fail(name, problem);
+  }
+
+  fail(option: string, problem: string): void {
+    if (!this.errors.some((e) => e.option === option)) this.errors.push({ option, problem });
+  }
+}
+
+export function parseSyncOptions(raw: RawOptions): Parsed<SyncOptions> {
+  const r = new Reader(raw);
+  const folderId = r.text('workdocs_folder_id').trim();
+  if (folderId !== '') r.check('workdocs_folder_id', FOLDER_ID.test(folderId) ? undefined : `is not a WorkDocs folder id: ${JSON.stringify(folderId.slice(0, 140))}`);
+  const bucket = r.text('s3_bucket_name').trim();
+  if (bucket !== '') r.check('s3_bucket_name', bucketNameProblem(bucket));
+  const region = r.text('region_name').trim();
+  if (region !== '') r.check('region_name', REGION.test(region) ? undefined : `is not an AWS region name such as us-west-2: ${JSON.stringify(region)}`);
+  const prefix = r.text('s3_prefix');
+  r.check('s3_prefix', prefixProblem(prefix));
+  const archive = r.text('archive_prefix');
+  r.check('archive_prefix', prefixProblem(archive));
+  const maxDeleteText = r.text('max_delete').trim();
+  const maxDelete = parseMaxDelete(maxDeleteText);
+  if (typeof maxDelete === 'string') r.fail('max_delete', `${maxDelete}, got ${JSON.stringify(maxDeleteText)}`);
+  const s3Endpoint = r.text('s3_endpoint_url').trim();
+  r.check('s3_endpoint_url', urlProblem(s3Endpoint));
+  const workdocsEndpoint = r.text('workdocs_endpoint_url').trim();
+  r.check('workdocs_endpoint_url', urlProblem(workdocsEndpoint));
+  const options: SyncOptions = {
+    workdocsFolderId: folderId,
+    s3BucketName: bucket,
+    regionName: region,
+    maxPoolConnections: r.integer('max_pool_connections'),
+    maxWorkers: r.integer('max_workers'),
+    s3Prefix: normalizePrefix(prefix),
+    dryRun: r.boolean('dry_run'),
+    deleteStale: r.boolean('delete_stale'),
+    maxDelete: typeof maxDelete === 'string' ? { count: 0, percent: undefined } : maxDelete,
+    archivePrefix: normalizePrefix(archive),
+    folderMarkers: r.boolean('folder_markers'),
+    logFile: r.text('log_file'),
+    reportFile: r.text('report_file'),
+    logLevel: r.choice('log_level'),
+    s3EndpointUrl: s3Endpoint,
+    workdocsEndpointUrl: workdocsEndpoint,
+    s3ForcePathStyle: r.choice('s3_force_path_style'),
+    s3ChecksumMode: r.choice('s3_checksum_mode'),
+    s3DeleteContentMd5: r.choice('s3_delete_content_md5'),
+    partSizeBytes: r.integer('part_size_mb') * 1024 * 1024,
+  };
+  if (options.archivePrefix !== '' && options.archivePrefix === options.s3Prefix) {
+    r.fail('archive_prefix', 'must differ from s3_prefix');
+  }
+  if (options.archivePrefix !== '' && options.s3Prefix !== '' && options.s3Prefix.startsWith(options.archivePrefix)) {
+    r.fail('archive_prefix', 'must not contain s3_prefix (the mirror would be archived into itself)');
+  }
+  return r.errors.length > 0 ? { ok: false, errors: r.errors } : { ok: true, value: options };
+}
+
+export function parseActionOptions(raw: RawOptions): Parsed<ActionOptions> {
+  const r = new Reader(raw);
+  const options: ActionOptions = {
+    roleToAssume: r.text('role_to_assume').trim(),
+    roleSessionName: r.text('role_session_name').trim(),
+    roleDurationSeconds: r.integer('role_duration_seconds'),
+    audience: r.text('audience').trim(),
+    workdocsRoleToAssume: r.text('workdocs_role_to_assume').trim(),
+    tolerateFailures: r.boolean('tolerate_failures'),
+  };
+  const arn = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+  if (options.roleToAssume !== '' && !arn.test(options.roleToAssume)) r.fail('role_to_assume', 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/name');
+  if (options.workdocsRoleToAssume !== '' && !arn.test(options.workdocsRoleToAssume)) r.fail('workdocs_role_to_assume', 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/name');
+  if (!/^[\w+=,.@-]{2,64}$/.test(options.roleSessionName)) r.fail('role_session_name', 'must be 2 to 64 characters of letters, digits and +=,.@_-');
+  return r.errors.length > 0 ? { ok: false, errors: r.errors } : { ok: true, value: options };
+}

@@ -1,0 +1,38 @@
+/** Lists every object under the prefix once (ListObjectsV2, 1,000 keys a page) and reads metadata where asked. */
+import { HeadObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import type { InventoryObject } from '../core/types.js';
+
+export async function listInventory(client: S3Client, bucket: string, prefix: string, signal?: AbortSignal): Promise<{ objects: InventoryObject[]; pages: number }> {
+  const objects: InventoryObject[] = [];
+  let pages = 0;
+  const pager = paginateListObjectsV2({ client, pageSize: 1000 }, { Bucket: bucket, Prefix: prefix || undefined, MaxKeys: 1000 });
+  for await (const page of pager) {
+    if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+    pages++;
+    for (const item of page.Contents ?? []) {
+      if (item.Key === undefined) continue;
+      objects.push({
+        key: item.Key,
+        size: item.Size ?? 0,
+        etag: normalizeEtag(item.ETag),
+        lastModified: item.LastModified?.getTime() ?? 0,
+      });
+    }
+  }
+  return { objects, pages };
+}
+
+/** User metadata of one object (adoption of buckets the original script wrote; a lost manifest). */
+export async function readMetadata(client: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<Record<string, string> | undefined> {
+  try {
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+    return head.Metadata ?? {};
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NotFound' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+    throw error;
+  }
+}
+
+export function normalizeEtag(etag: string | undefined): string {
+  return (etag ?? '').replace(/^W\//, '').replace(/"/g, '').toLowerCase();
+}

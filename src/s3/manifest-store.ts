@@ -1,0 +1,46 @@
+/** Reads and writes the manifest object. A write is one PUT with Content-MD5: it lands whole or not at all. */
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { decodeManifest, encodeManifest, EMPTY_MANIFEST } from '../core/manifest.js';
+import type { Manifest } from '../core/types.js';
+
+export type LoadedManifest =
+  | { readonly state: 'found'; readonly manifest: Manifest; readonly rootFolderId: string }
+  | { readonly state: 'missing'; readonly manifest: Manifest }
+  | { readonly state: 'corrupt'; readonly manifest: Manifest; readonly problem: string };
+
+export async function readManifest(client: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<LoadedManifest> {
+  let text: string;
+  try {
+    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+    text = (await out.Body?.transformToString('utf8')) ?? '';
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name === 'NoSuchKey' || name === 'NotFound') return { state: 'missing', manifest: EMPTY_MANIFEST };
+    throw error;
+  }
+  const decoded = decodeManifest(text);
+  return decoded.ok
+    ? { state: 'found', manifest: decoded.manifest, rootFolderId: decoded.rootFolderId }
+    : { state: 'corrupt', manifest: EMPTY_MANIFEST, problem: decoded.problem };
+}
+
+export async function writeManifest(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  manifest: Manifest,
+  meta: { rootFolderId: string; prefix: string; updatedAt: string },
+  signal?: AbortSignal,
+): Promise<number> {
+  const body = Buffer.from(encodeManifest(manifest, meta), 'utf8');
+  await client.send(new PutObjectCommand({
+    Bucket: bucket,
+    Key: key,
+    Body: body,
+    ContentLength: body.length,
+    ContentMD5: createHash('md5').update(body).digest('base64'),
+    ContentType: 'application/json',
+  }), { abortSignal: signal });
+  return body.length;
+}

@@ -1,0 +1,114 @@
+/**
+ * Lists a WorkDocs folder tree: breadth-first, many folders at once (bounded), every page of every folder.
+ * Only ACTIVE folders and documents whose latest version is ACTIVE are kept, as the service shows them.
+ */
+import {
+  GetFolderCommand,
+  paginateDescribeFolderContents,
+  type DocumentMetadata,
+  type FolderMetadata,
+  type WorkDocsClient,
+} from '@aws-sdk/client-workdocs';
+import pLimit from 'p-limit';
+import type { SourceDocument, SourceFolder, SourceTree } from '../core/types.js';
+import { describeError, errorName, InputError } from '../errors.js';
+
+export interface ListingResult {
+  readonly tree: SourceTree;
+  readonly rootName: string;
+  /** One entry per folder whose listing failed; any entry forbids deletes. */
+  readonly errors: readonly { folderId: string; message: string }[];
+  /** DescribeFolderContents pages read. */
+  readonly pages: number;
+}
+
+export interface ListOptions {
+  readonly concurrency: number;
+  readonly signal?: AbortSignal;
+  readonly onFolder?: (foldersListed: number, documentsFound: number) => void;
+}
+
+/** Reads the root folder; a missing or inaccessible id is bad input (exit 2), checked before anything else. */
+export async function getRootFolder(client: WorkDocsClient, folderId: string, signal?: AbortSignal): Promise<FolderMetadata> {
+  try {
+    const out = await client.send(new GetFolderCommand({ FolderId: folderId }), { abortSignal: signal });
+    if (!out.Metadata?.Id) throw new InputError('workdocs_folder_id', `WorkDocs returned no folder for ${folderId}`);
+    if (out.Metadata.ResourceState !== undefined && out.Metadata.ResourceState !== 'ACTIVE') {
+      throw new InputError('workdocs_folder_id', `folder ${folderId} is ${out.Metadata.ResourceState}, not ACTIVE`);
+    }
+    return out.Metadata;
+  } catch (error) {
+    const name = errorName(error);
+    if (name === 'EntityNotExistsException' || name === 'UnauthorizedResourceAccessException' || name === 'InvalidArgumentException') {
+      throw new InputError('workdocs_folder_id', `folder ${folderId} does not exist or is not accessible (${describeError(error)})`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+export async function listTree(client: WorkDocsClient, root: FolderMetadata, options: ListOptions): Promise<ListingResult> {
+  const rootId = root.Id!;
+  const folders: SourceFolder[] = [];
+  const documents: SourceDocument[] = [];
+  const errors: { folderId: string; message: string }[] = [];
+  const limit = pLimit(Math.max(1, options.concurrency));
+  let pages = 0;
+  let listed = 0;
+
+  const listFolder = async (folderId: string): Promise<void> => {
+    const children: string[] = [];
+    try {
+      // Each page request is retried by the client's strategy (throttling, 5xx, 424).
+      const pager = paginateDescribeFolderContents({ client, pageSize: 999 }, { FolderId: folderId, Limit: 999 });
+      for await (const page of pager) {
+        if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+        pages++;
+        for (const folder of page.Folders ?? []) {
+          const item = toFolder(folder, folderId);
+          if (item) {
+            folders.push(item);
+            children.push(item.id);
+          }
+        }
+        for (const document of page.Documents ?? []) {
+          const item = toDocument(document, folderId);
+          if (item) documents.push(item);
+        }
+      }
+    } catch (error) {
+      errors.push({ folderId, message: describeError(error) });
+      return;
+    }
+    listed++;
+    options.onFolder?.(listed, documents.length);
+    // Children are queued as soon as their parent is read, so the whole tree is listed breadth-first in parallel.
+    await Promise.all(children.map((id) => limit(() => listFolder(id))));
+  };
+
+  await limit(() => listFolder(rootId));
+  return { tree: { rootId, folders, documents }, rootName: root.Name ?? '', errors, pages };
+}
+
+function toFolder(folder: FolderMetadata, parentId: string): SourceFolder | undefined {
+  if (!folder.Id || (folder.ResourceState !== undefined && folder.ResourceState !== 'ACTIVE')) return undefined;
+  return { id: folder.Id, name: folder.Name ?? '', parentId, createdAt: folder.CreatedTimestamp?.getTime() ?? 0 };
+}
+
+function toDocument(document: DocumentMetadata, parentId: string): SourceDocument | undefined {
+  const version = document.LatestVersionMetadata;
+  if (!document.Id || !version?.Id) return undefined;
+  if (document.ResourceState !== undefined && document.ResourceState !== 'ACTIVE') return undefined;
+  if (version.Status !== undefined && version.Status !== 'ACTIVE') return undefined;
+  const md5 = version.Signature && /^[0-9a-fA-F]{32}$/.test(version.Signature) ? version.Signature.toLowerCase() : undefined;
+  return {
+    id: document.Id,
+    parentId,
+    name: version.Name ?? '',
+    createdAt: document.CreatedTimestamp?.getTime() ?? 0,
+    modifiedAt: document.ModifiedTimestamp?.getTime() ?? version.ModifiedTimestamp?.getTime() ?? 0,
+    versionId: version.Id,
+    size: version.Size ?? 0,
+    md5,
+    contentType: version.ContentType || undefined,
+  };
+}
