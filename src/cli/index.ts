@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // The workdocs-s3-sync command: wires the process to main(); SIGINT/SIGTERM abort the run cleanly.
+import { setMaxListeners } from 'node:events';
 import { main } from './main.js';
 
 const controller = new AbortController();
+// Every in-flight request listens to this one signal.
+setMaxListeners(0, controller.signal);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     process.stderr.write(`\n${signal}: stopping; nothing will be deleted\n`);

@@ -39,6 +39,7 @@ export function createSyncEnv(options: SyncOptions, deps: EnvDeps): SyncEnv & { 
     checksumMode: options.s3ChecksumMode,
     deleteContentMd5: options.s3DeleteContentMd5 === 'auto' ? 'auto' : options.s3DeleteContentMd5 === 'true' ? 'on' : 'off',
     maxSockets: options.maxPoolConnections,
+    maxAttempts: 8,
     ...(deps.s3Credentials ? { credentials: deps.s3Credentials } : {}),
   });
   return {

@@ -177,7 +177,7 @@ function logPlan(decided: Plan, listing: ListingResult, env: SyncEnv): void {
   const text = ['upload', 'copy', 'marker', 'delete', 'archive', 'skip'].map((k) => `${k} ${counts.get(k) ?? 0}`).join(', ');
   env.logger.log('info', `plan: ${text}`);
   for (const group of decided.duplicates) {
-    env.logger.log('warning', `${group.ids.length} ${group.kind}s named ${JSON.stringify(group.name)} in folder ${group.parentId}: kept apart as ${group.segments.map((s) => JSON.stringify(s)).join(', ')}`);
+    env.logger.log('info', `${group.ids.length} ${group.kind}s named ${JSON.stringify(group.name)} in folder ${group.parentId}: kept apart as ${group.segments.map((s) => JSON.stringify(s)).join(', ')}`);
   }
   if (decided.unreachable.length > 0) env.logger.log('warning', `${decided.unreachable.length} item(s) are not reachable from the root folder and are not copied`);
   if (decided.deletesBlocked) env.logger.log('error', `deletes refused: ${decided.deletesBlocked}`);

@@ -74,7 +74,8 @@ export async function uploadDocument(doc: SourceDocument, key: string, ctx: Tran
   source.pipe(verifier);
   const upload = new Upload({
     client: ctx.s3,
-    params: { ...common, Body: verifier },
+    // ContentLength lets lib-storage check the part count; it does not send it on the parts themselves.
+    params: { ...common, Body: verifier, ContentLength: doc.size },
     partSize: ctx.partSize,
     queueSize: ctx.partsInFlight,
     leavePartsOnError: false,
