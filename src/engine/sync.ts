@@ -39,7 +39,18 @@ interface RunBase {
   readonly manifestKey: string;
 }
 
-async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<SyncReport> {
+/** Everything a run knows before it acts: both listings, the manifest, and the plan. Shared with the scale-out modes. */
+export interface Prepared {
+  readonly rootFolderId: string;
+  readonly listing: ListingResult;
+  readonly inventory: InventoryObject[];
+  readonly loaded: LoadedManifest;
+  /** The manifest after adopting objects that already hold the wanted versions. */
+  readonly manifest: Manifest;
+  readonly plan: Plan;
+}
+
+export async function prepare(options: SyncOptions, env: SyncEnv, started: number): Promise<Prepared> {
   const { logger, signal } = env;
   // WorkDocs first: a wrong folder id is bad input and must fail before any request to S3.
   const root = await getRootFolder(env.workdocs, options.workdocsFolderId, signal);
@@ -48,7 +59,7 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
   const { listing, inventory, loaded } = await logger.group('List WorkDocs and S3', async () => {
     const [listing, destination] = await Promise.all([
       listSource(options, env, root),
-      listDestination(options, env, base.manifestKey),
+      listDestination(options, env, manifestKey(options.s3Prefix)),
     ]);
     return { listing, ...destination };
   });
@@ -57,17 +68,27 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
   const decided = plan(listing.tree, inventory, manifest, {
     prefix: options.s3Prefix,
     archivePrefix: options.archivePrefix,
-    archiveRunFolder: new Date(base.started).toISOString().replace(/[:.]/g, '-'),
+    archiveRunFolder: new Date(started).toISOString().replace(/[:.]/g, '-'),
     deleteStale: options.deleteStale,
     maxDelete: options.maxDelete,
     folderMarkers: options.folderMarkers,
     listingComplete: listing.errors.length === 0,
   });
-  logPlan(decided, listing, env);
+  logPlan(decided, env);
+  return { rootFolderId, listing, inventory, loaded, manifest, plan: decided };
+}
 
-  const listingFailed = listing.errors.length > 0
+/** Why the run must end with exit 3 although it went on: a WorkDocs folder could not be listed. */
+export function listingFailure(listing: ListingResult): string | undefined {
+  return listing.errors.length > 0
     ? `the WorkDocs listing failed for ${listing.errors.length} folder(s), first: ${listing.errors[0]!.folderId}: ${listing.errors[0]!.message}`
     : undefined;
+}
+
+async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<SyncReport> {
+  const { logger, signal } = env;
+  const { rootFolderId, listing, inventory, loaded, manifest, plan: decided } = await prepare(options, env, base.started);
+  const listingFailed = listingFailure(listing);
 
   if (options.dryRun) {
     const items = plannedItems(decided);
@@ -171,7 +192,7 @@ async function adoptUnknownObjects(listing: ListingResult, inventory: InventoryO
   return { entries: new Map(manifest.entries) };
 }
 
-function logPlan(decided: Plan, listing: ListingResult, env: SyncEnv): void {
+function logPlan(decided: Plan, env: SyncEnv): void {
   const counts = new Map<string, number>();
   for (const action of decided.actions) counts.set(action.kind, (counts.get(action.kind) ?? 0) + 1);
   const text = ['upload', 'copy', 'marker', 'delete', 'archive', 'skip'].map((k) => `${k} ${counts.get(k) ?? 0}`).join(', ');
@@ -181,7 +202,6 @@ function logPlan(decided: Plan, listing: ListingResult, env: SyncEnv): void {
   }
   if (decided.unreachable.length > 0) env.logger.log('warning', `${decided.unreachable.length} item(s) are not reachable from the root folder and are not copied`);
   if (decided.deletesBlocked) env.logger.log('error', `deletes refused: ${decided.deletesBlocked}`);
-  void listing;
 }
 
 function progressMeter(env: SyncEnv, decided: Plan): (bytes: number) => void {
