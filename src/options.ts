@@ -1,3 +1,5 @@
+import { normalizePrefix as normalizeKeyPrefix } from './core/keys.js';
+
 /**
  * The one definition of every option: CLI flags (`--name`) and Action inputs (`name`) come from this table,
  * are parsed by the same function, and action.yml is checked against it by a test.
@@ -62,6 +64,14 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     description: 'Send Content-MD5 on DeleteObjects (older S3-compatible servers require it); auto means on for custom endpoints.' },
   { name: 'part_size_mb', kind: 'integer', default: '8', min: 5, max: 5120, scope: 'both',
     description: 'Multipart part size in MiB; files up to this size are sent in one PUT with Content-MD5.' },
+  { name: 'mode', kind: 'enum', default: 'sync', values: ['sync', 'plan', 'shard', 'finalize'], scope: 'both',
+    description: 'sync: the whole job in one run. plan / shard / finalize: scale out over a GitHub Actions matrix (plan writes the plan and the shard matrix, each shard transfers its slice, finalize deletes only if every shard succeeded).' },
+  { name: 'shard_count', kind: 'integer', default: '4', min: 1, max: 256, scope: 'both',
+    description: 'mode plan: how many shards to split the transfers into (balanced by bytes and count).' },
+  { name: 'shard_index', kind: 'integer', default: '0', min: 0, max: 255, scope: 'both',
+    description: 'mode shard: which shard this job runs (0-based; from the plan step\'s matrix).' },
+  { name: 'run_id', kind: 'string', default: '', scope: 'both',
+    description: 'modes plan / shard / finalize: names the scaled-out run; defaults to GITHUB_RUN_ID, so the jobs of one workflow run (and re-runs of a failed shard) agree.' },
   { name: 'role_to_assume', kind: 'string', default: '', scope: 'action',
     description: 'ARN of the IAM role to assume with the job\'s OIDC token (needs `id-token: write`). Empty: use the ambient credentials.' },
   { name: 'role_session_name', kind: 'string', default: 'workdocs-s3-sync', scope: 'action',
@@ -106,6 +116,11 @@ export interface SyncOptions {
   readonly s3ChecksumMode: 'auto' | 'when_required' | 'when_supported';
   readonly s3DeleteContentMd5: 'auto' | 'true' | 'false';
   readonly partSizeBytes: number;
+  readonly mode: 'sync' | 'plan' | 'shard' | 'finalize';
+  readonly shardCount: number;
+  readonly shardIndex: number;
+  /** '' in sync mode; required (explicitly or from GITHUB_RUN_ID) in the scale-out modes. */
+  readonly runId: string;
 }
 
 /** Options only the Action reads. */
@@ -150,17 +165,10 @@ export function bucketNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** Validates a key prefix: '' or segments without `.`/`..`, empty parts, a leading `/` or control characters. */
+/** Validates a key prefix with the key mapper's own rules, so every accepted prefix can hold keys. */
 export function prefixProblem(prefix: string): string | undefined {
-  if (prefix === '') return undefined;
-  if (prefix.startsWith('/')) return 'must not start with "/"';
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(prefix)) return 'must not contain control characters';
-  if (Buffer.byteLength(prefix, 'utf8') > 512) return 'must be at most 512 bytes';
-  const segments = prefix.endsWith('/') ? prefix.slice(0, -1).split('/') : prefix.split('/');
-  if (segments.some((s) => s === '')) return 'must not contain empty segments ("//")';
-  if (segments.some((s) => s === '.' || s === '..')) return 'must not contain "." or ".." segments';
-  return undefined;
+  const result = normalizeKeyPrefix(prefix);
+  return result.ok ? undefined : result.reason.replace(/^the prefix /, '');
 }
 
 export function normalizePrefix(prefix: string): string {
@@ -288,7 +296,13 @@ export function parseSyncOptions(raw: RawOptions): Parsed<SyncOptions> {
     s3ChecksumMode: r.choice('s3_checksum_mode'),
     s3DeleteContentMd5: r.choice('s3_delete_content_md5'),
     partSizeBytes: r.integer('part_size_mb') * 1024 * 1024,
+    mode: r.choice('mode'),
+    shardCount: r.integer('shard_count'),
+    shardIndex: r.integer('shard_index'),
+    runId: r.text('run_id').trim(),
   };
+  if (options.mode !== 'sync' && options.runId === '') r.fail('run_id', `is required in mode ${options.mode} (or set GITHUB_RUN_ID)`);
+  if (options.runId !== '' && !/^[\w.-]{1,64}$/.test(options.runId)) r.fail('run_id', 'must be 1 to 64 letters, digits, dots, hyphens or underscores');
   if (options.archivePrefix !== '' && options.archivePrefix === options.s3Prefix) {
     r.fail('archive_prefix', 'must differ from s3_prefix');
   }

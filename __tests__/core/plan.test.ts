@@ -62,6 +62,8 @@ describe('plan: what happens to each document', () => {
       ['skip a.txt unchanged', 'delete gone.txt']],
     ['with an archive prefix a stale object is moved instead', tree([]), [obj('gone.txt')], manifest([['gone.txt', 'g', 'g-v1']]), { archivePrefix: 'archive/' },
       ['archive gone.txt -> archive/run1/gone.txt']],
+    ['an archive prefix that WorkDocs content maps into blocks the clean-up (checked below)', tree([doc('a', 'x.txt', 'v1', 10, 'f1')], [{ id: 'f1', name: 'archive', parentId: ROOT, createdAt: 1 }]),
+      [obj('gone.txt')], NONE, { archivePrefix: 'archive/' }, ['upload archive/x.txt new', 'marker archive/', 'archive gone.txt -> archive/run1/gone.txt']],
     ['delete_stale false keeps stale objects', tree([]), [obj('gone.txt')], NONE, { deleteStale: false }, []],
     ['objects outside the prefix, in the tool area or in the archive are never stale', tree([]),
       [obj('other/x.txt'), obj('m/.workdocs-s3-sync/manifest.json'), obj('m/old/'), obj('m/'), obj('m/arch/1/x')], NONE, { prefix: 'm/', archivePrefix: 'm/arch/' },
@@ -103,6 +105,13 @@ describe('plan: deletes that can never run wild', () => {
     // The deletes stay in the plan so a dry run and the report can show what was refused.
     expect(decided.actions.filter((a) => a.kind === 'delete').map((a) => a.key)).toEqual(['x1', 'x2', 'x3']);
     expect(decided.managedCount).toBe(4);
+  });
+});
+
+describe('plan: archive prefix overlapping the mirror', () => {
+  it('refuses to archive into a folder that WorkDocs content also uses', () => {
+    const decided = plan(tree([doc('a', 'x.txt', 'v1', 10, 'f1')], [{ id: 'f1', name: 'archive', parentId: ROOT, createdAt: 1 }]), [obj('gone.txt')], NONE, { ...OPTIONS, archivePrefix: 'archive/' });
+    expect(decided.deletesBlocked).toMatch(/maps under archive_prefix/);
   });
 });
 

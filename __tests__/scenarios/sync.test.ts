@@ -181,7 +181,7 @@ describe('hostile names', () => {
     for (const { key } of mirror) {
       expect(key.startsWith('safe/area/')).toBe(true);
       expect(key.startsWith('safe/area/.workdocs-s3-sync/')).toBe(false);
-      // eslint-disable-next-line no-control-regex
+       
       expect(key).not.toMatch(/[\u0000-\u001f\u007f\u202e\u200b]/);
       for (const segment of key.split('/')) expect(['', '.', '..']).not.toContain(segment);
     }

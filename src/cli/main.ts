@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSyncEnv, type EnvDeps } from '../engine/env.js';
 import { summaryLines } from '../engine/report.js';
+import { runScaled } from '../engine/scale.js';
 import { sync } from '../engine/sync.js';
 import type { SyncEnv, SyncReport } from '../engine/types.js';
 import { describeError } from '../errors.js';
@@ -18,6 +19,8 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly cwd: string;
+  /** Process environment (GITHUB_RUN_ID names a scaled-out run when --run_id is not given). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   readonly signal?: AbortSignal;
   readonly now?: () => number;
   /** Test seam: build the environment differently (e.g. counting clients). */
@@ -37,7 +40,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return 0;
   }
   if (args.kind === 'error') return usageError(args.errors, io);
-  const parsed = parseSyncOptions(args.raw);
+  const raw = { ...args.raw };
+  if (raw.run_id === undefined && io.env?.GITHUB_RUN_ID) raw.run_id = io.env.GITHUB_RUN_ID;
+  const parsed = parseSyncOptions(raw);
   if (!parsed.ok) return usageError(parsed.errors, io);
   const options = parsed.value;
 
@@ -50,7 +55,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const env = (io.createEnv ?? createSyncEnv)(options, { logger, ...(io.signal ? { signal: io.signal } : {}), ...(io.now ? { now: io.now } : {}) });
   let report: SyncReport;
   try {
-    report = await sync(options, env);
+    report = options.mode === 'sync' ? await sync(options, env) : await runScaled(options, env);
   } finally {
     env.destroy();
   }

@@ -88,7 +88,7 @@ export function plan(source: SourceTree, inventory: readonly InventoryObject[], 
 
   let deletesBlocked: string | undefined;
   if (options.deleteStale && stale.length > 0) {
-    deletesBlocked = deleteRefusal(stale.length, managed.length, options);
+    deletesBlocked = deleteRefusal(stale.length, managed.length, options) ?? archiveOverlap(wanted, options.archivePrefix);
     for (const object of [...stale].sort((a, b) => compare(a.key, b.key))) {
       const copyTarget = copyTargetOf.get(object.key);
       const base = { key: object.key, size: object.size, ...(copyTarget !== undefined ? { copyTarget } : {}) };
@@ -155,6 +155,15 @@ export function deleteRefusal(staleCount: number, managedCount: number, options:
   if (count !== undefined && staleCount > count) return `${staleCount} deletes exceed max_delete (${count})`;
   if (percent !== undefined && managedCount > 0 && (staleCount / managedCount) * 100 > percent) {
     return `${staleCount} deletes of ${managedCount} objects (${((staleCount / managedCount) * 100).toFixed(1)}%) exceed max_delete (${percent}%)`;
+  }
+  return undefined;
+}
+
+/** A WorkDocs item that maps under the archive prefix would be mixed with archived objects: refuse to clean up. */
+function archiveOverlap(wanted: ReadonlySet<string>, archivePrefix: string): string | undefined {
+  if (archivePrefix === '') return undefined;
+  for (const key of wanted) {
+    if (key.startsWith(archivePrefix)) return `WorkDocs content maps under archive_prefix (${JSON.stringify(key)}): choose an archive_prefix outside the mirror`;
   }
   return undefined;
 }

@@ -89,6 +89,11 @@ export function summaryLines(report: SyncReport): string[] {
   const failures = report.items.filter((i) => i.outcome === 'failed');
   for (const item of failures.slice(0, 20)) lines.push(`  FAILED ${item.action} ${JSON.stringify(item.key)}: ${item.error ?? ''}`);
   if (failures.length > 20) lines.push(`  … and ${failures.length - 20} more failures in the log and the JSON report`);
+  const scale = report.scale;
+  if (scale) {
+    lines.push(`  ${scale.mode} of run ${scale.runId}${scale.shardIndex !== undefined ? `, shard ${scale.shardIndex} of ${scale.shardCount}` : `, ${scale.shardCount} shards`}`);
+    if (scale.matrix) lines.push(`  matrix: ${JSON.stringify(scale.matrix)}`);
+  }
   if (report.fatal) lines.push(`  ${report.exitCode === 2 ? 'bad input' : 'fatal'}: ${report.fatal}`);
   lines.push(`  exit code ${report.exitCode}`);
   return lines;

@@ -10,8 +10,10 @@ import type { InventoryObject, Manifest, ManifestEntry } from '../core/types.js'
 import { describeError, FatalError, InputError } from '../errors.js';
 import type { SyncOptions } from '../options.js';
 import { listInventory, readMetadata } from '../s3/inventory.js';
+import { acquireLock, lockKey, type HeldLock, type LockSettings } from '../s3/lock.js';
 import { readManifest, writeManifest, type LoadedManifest } from '../s3/manifest-store.js';
 import { getRootFolder, listTree, type ListingResult } from '../workdocs/list.js';
+import { abortOrphanedUploads } from './cleanup.js';
 import { carriedOverManifest, executePlan, plannedItems } from './execute.js';
 import { buildReport, formatBytes } from './report.js';
 import type { ReportItem, SyncEnv, SyncReport } from './types.js';
@@ -19,9 +21,14 @@ import type { ReportItem, SyncEnv, SyncReport } from './types.js';
 /** How often progress lines are logged during long phases. */
 const PROGRESS_INTERVAL_MS = 10_000;
 
-export async function sync(options: SyncOptions, env: SyncEnv): Promise<SyncReport> {
+/** Knobs tests turn; the shells use the defaults. */
+export interface SyncExtras {
+  readonly lock?: Partial<LockSettings> & { readonly host?: string; readonly pid?: number };
+}
+
+export async function sync(options: SyncOptions, env: SyncEnv, extras: SyncExtras = {}): Promise<SyncReport> {
   const started = env.now();
-  const base = { options, started, env, manifestKey: manifestKey(options.s3Prefix) };
+  const base = { options, started, env, extras, manifestKey: manifestKey(options.s3Prefix), lock: undefined as HeldLock | undefined };
   try {
     return await run(options, env, base);
   } catch (error) {
@@ -29,6 +36,8 @@ export async function sync(options: SyncOptions, env: SyncEnv): Promise<SyncRepo
     const message = error instanceof InputError ? `${error.option}: ${error.message}` : describeError(error);
     env.logger.log('error', exitCode === 2 ? `bad input: ${message}` : `fatal: ${message}; nothing was deleted`);
     return buildReport({ ...base, rootFolderId: '', items: [], exitCode, fatal: message });
+  } finally {
+    await base.lock?.release();
   }
 }
 
@@ -36,7 +45,54 @@ interface RunBase {
   readonly options: SyncOptions;
   readonly started: number;
   readonly env: SyncEnv;
+  readonly extras: SyncExtras;
   readonly manifestKey: string;
+  /** The prefix's lock, once taken (released by sync() whatever happens). */
+  lock: HeldLock | undefined;
+}
+
+/**
+ * Takes the prefix's lock (non-dry runs only), then aborts multipart uploads that killed runs left behind.
+ * Another live run on the prefix is a fatal refusal (exit 3); a bucket that does not exist is bad input.
+ */
+async function lockPrefix(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<boolean> {
+  let acquired: Awaited<ReturnType<typeof acquireLock>>;
+  try {
+    acquired = await acquireLock({
+      s3: env.s3,
+      bucket: options.s3BucketName,
+      prefix: options.s3Prefix,
+      now: env.now,
+      ...(env.signal ? { signal: env.signal } : {}),
+      settings: base.extras.lock ?? {},
+      ...(base.extras.lock?.host !== undefined ? { host: base.extras.lock.host } : {}),
+      ...(base.extras.lock?.pid !== undefined ? { pid: base.extras.lock.pid } : {}),
+      log: (level, message) => env.logger.log(level, message),
+    });
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NoSuchBucket') throw new InputError('s3_bucket_name', `bucket ${options.s3BucketName} does not exist`, { cause: error });
+    throw new FatalError(`could not take the lock on the prefix: ${describeError(error)}`, { cause: error });
+  }
+  if (!acquired.ok) throw new FatalError(`${acquired.message}; this run did nothing (wait for it to finish, or remove ${JSON.stringify(lockKey(options.s3Prefix))} if that run is gone)`);
+  base.lock = acquired.lock;
+  acquired.lock.startRenewing();
+  if (acquired.tookOver) env.logger.log('warning', `took over a stale lock of an earlier run that did not finish (run ${acquired.tookOver.owner.slice(0, 8)} on ${JSON.stringify(acquired.tookOver.host)}, pid ${acquired.tookOver.pid}, started ${acquired.tookOver.startedAt})`);
+  try {
+    const cleaned = await abortOrphanedUploads(env.s3, options.s3BucketName, options.s3Prefix, options.archivePrefix, env.logger, env.signal);
+    if (cleaned.found > 0) env.logger.log('info', `incomplete multipart uploads under the prefix: ${cleaned.found} found, ${cleaned.aborted} aborted`);
+  } catch (error) {
+    env.logger.log('warning', `could not list incomplete multipart uploads: ${describeError(error)}`);
+  }
+  return acquired.tookOver !== undefined;
+}
+
+/** True when the run would change anything in the bucket: transfers, deletes, markers, or the manifest. */
+function hasWork(prepared: Prepared): boolean {
+  const { plan: decided, loaded, manifest, inventory } = prepared;
+  if (loaded.state !== 'found' || manifest !== loaded.manifest) return true;
+  if (decided.actions.some((a) => a.kind !== 'skip' || a.reason !== 'unchanged')) return true;
+  // Entries whose object disappeared are dropped from the manifest.
+  return carriedOverManifest(manifest, inventory).size !== manifest.entries.size;
 }
 
 /** Everything a run knows before it acts: both listings, the manifest, and the plan. Shared with the scale-out modes. */
@@ -87,7 +143,19 @@ export function listingFailure(listing: ListingResult): string | undefined {
 
 async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<SyncReport> {
   const { logger, signal } = env;
-  const { rootFolderId, listing, inventory, loaded, manifest, plan: decided } = await prepare(options, env, base.started);
+  let prepared = await prepare(options, env, base.started);
+  if (!options.dryRun && hasWork(prepared)) {
+    // Only a run that will write takes the prefix's lock: a no-op resync stays one LIST and one GET.
+    // What was listed before the lock may predate another run's writes: if the manifest changed meanwhile, or
+    // the lock was taken over from a run that died, everything is listed again.
+    const tookOver = await lockPrefix(options, env, base);
+    const current = await readManifest(env.s3, options.s3BucketName, base.manifestKey, signal);
+    if (tookOver || current.state !== prepared.loaded.state || current.etag !== prepared.loaded.etag) {
+      logger.log('info', tookOver ? 'listing again: an interrupted run may have changed the bucket' : 'listing again: another run changed the manifest meanwhile');
+      prepared = await prepare(options, env, base.started);
+    }
+  }
+  const { rootFolderId, listing, inventory, loaded, manifest, plan: decided } = prepared;
   const listingFailed = listingFailure(listing);
 
   if (options.dryRun) {
@@ -98,6 +166,8 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
 
   const carried = carriedOverManifest(manifest, inventory);
   const before = new Map(carried);
+  // A lock lost while transferring (another run took the prefix over) stops this run before its deletes.
+  const runSignal = base.lock ? (signal ? AbortSignal.any([signal, base.lock.lostSignal]) : base.lock.lostSignal) : signal;
   const execution = await logger.group('Transfer and clean up', () => executePlan(decided, carried, inventory, {
     workdocs: env.workdocs,
     s3: env.s3,
@@ -106,7 +176,7 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
     partsInFlight: 2,
     httpAgent: env.httpAgent,
     httpsAgent: env.httpsAgent,
-    signal,
+    signal: runSignal,
     maxWorkers: options.maxWorkers,
     logger,
     now: env.now,
@@ -114,26 +184,34 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
     onBytes: progressMeter(env, decided),
   }));
 
+  let lockLost: string | undefined;
   if (loaded.state !== 'found' || !sameEntries(before, execution.manifest) || manifest !== loaded.manifest) {
     await logger.group('Write manifest', async () => {
+      lockLost = await base.lock?.check(AbortSignal.timeout(30_000));
+      if (lockLost !== undefined) {
+        logger.log('error', `${lockLost}: the manifest was not written (the other run writes its own)`);
+        return;
+      }
+      // Written even when the run was interrupted (no abort signal, a bounded time instead): what was done is recorded.
       const bytes = await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries: execution.manifest }, {
         rootFolderId,
         prefix: options.s3Prefix,
         updatedAt: new Date(env.now()).toISOString(),
-      }, signal);
+      }, AbortSignal.timeout(60_000));
       logger.log('info', `manifest written: ${JSON.stringify(base.manifestKey)} (${execution.manifest.size} entries, ${formatBytes(bytes)})`);
     });
   }
 
   const failed = execution.items.some((i) => i.outcome === 'failed') || decided.deletesBlocked !== undefined;
-  const exitCode = listingFailed ? 3 : signal?.aborted ? 3 : failed ? 1 : 0;
+  lockLost ??= base.lock?.lost;
+  const exitCode = listingFailed || lockLost ? 3 : signal?.aborted ? 3 : failed ? 1 : 0;
   return buildReport({
     ...base,
     rootFolderId,
     items: execution.items,
     exitCode,
     deletesBlocked: decided.deletesBlocked,
-    fatal: listingFailed ?? (signal?.aborted ? 'the run was interrupted' : undefined),
+    fatal: listingFailed ?? (lockLost !== undefined ? `${lockLost}; the manifest was not written` : signal?.aborted ? 'the run was interrupted' : undefined),
   });
 }
 

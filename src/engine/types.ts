@@ -92,4 +92,15 @@ export interface SyncReport {
   readonly fatal?: string;
   /** True when anything in the bucket changed (or would, in a dry run). */
   readonly changed: boolean;
+  /** Set in the scale-out modes (plan, shard, finalize). */
+  readonly scale?: ScaleInfo;
+}
+
+export interface ScaleInfo {
+  readonly mode: 'plan' | 'shard' | 'finalize';
+  readonly runId: string;
+  readonly shardCount: number;
+  readonly shardIndex?: number;
+  /** Plan mode: the value for `strategy.matrix` (via fromJSON). */
+  readonly matrix?: { readonly shard: readonly number[] };
 }

@@ -1,0 +1,271 @@
+/**
+ * Scale-out over a GitHub Actions matrix, with GitHub as the distributed engine:
+ * - plan: list both sides once, decide everything, split the transfers into balanced shards, and store the
+ *   plan under `<prefix>.workdocs-s3-sync/runs/<run_id>/`; the report carries the matrix for `fromJSON`;
+ * - shard: run one slice of the plan's transfers (re-runnable alone: work already done is not redone);
+ * - finalize: merge the shard results into the manifest and delete stale objects only if every shard
+ *   succeeded and nobody changed the manifest since the plan.
+ */
+import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { manifestKey, toolAreaPrefix } from '../core/manifest.js';
+import type { Plan, PlannedAction } from '../core/plan.js';
+import { assignShards, shardMatrix } from '../core/shard.js';
+import type { ManifestEntry } from '../core/types.js';
+import { describeError, FatalError, InputError } from '../errors.js';
+import type { SyncOptions } from '../options.js';
+import { writeManifest } from '../s3/manifest-store.js';
+import { carriedOverManifest, executePlan, plannedItems } from './execute.js';
+import { buildReport } from './report.js';
+import { listingFailure, prepare } from './sync.js';
+import type { ReportItem, ScaleInfo, SyncEnv, SyncReport } from './types.js';
+
+const PLAN_FORMAT = 'workdocs-s3-sync/plan';
+const RESULT_FORMAT = 'workdocs-s3-sync/shard-result';
+
+type Row = [string, string, string, number, string];
+
+interface PlanFile {
+  format: typeof PLAN_FORMAT;
+  version: 1;
+  runId: string;
+  createdAt: string;
+  bucket: string;
+  prefix: string;
+  rootFolderId: string;
+  shardCount: number;
+  /** ETag of the manifest when the plan was made (null: there was none): finalize checks it is unchanged. */
+  manifestEtag: string | null;
+  listingFailure: string | null;
+  deletesBlocked: string | null;
+  managedCount: number;
+  actions: PlannedAction[];
+  shardOf: number[];
+  /** The manifest entries still true at plan time. */
+  manifest: Row[];
+}
+
+interface ShardResult {
+  format: typeof RESULT_FORMAT;
+  runId: string;
+  shardIndex: number;
+  finishedAt: string;
+  ok: boolean;
+  items: ReportItem[];
+  /** Manifest entries written by this shard's transfers. */
+  entries: Row[];
+}
+
+export function runFolder(prefix: string, runId: string): string {
+  return `${toolAreaPrefix(prefix)}runs/${runId}/`;
+}
+const planKey = (o: SyncOptions): string => `${runFolder(o.s3Prefix, o.runId)}plan.json`;
+const resultKey = (o: SyncOptions, shard: number): string => `${runFolder(o.s3Prefix, o.runId)}shard-${shard}.json`;
+/** Written by a finalize that could not complete, so that its own manifest write does not make the plan look stale to the next finalize. */
+const finalizeKey = (o: SyncOptions): string => `${runFolder(o.s3Prefix, o.runId)}finalize.json`;
+
+export interface ScaleReport extends SyncReport {
+  readonly scale: ScaleInfo;
+}
+
+/** Entry point for the three modes; like sync(), it reports instead of throwing. */
+export async function runScaled(options: SyncOptions, env: SyncEnv): Promise<ScaleReport> {
+  const started = env.now();
+  const scale = { mode: options.mode as 'plan' | 'shard' | 'finalize', runId: options.runId, shardCount: options.shardCount };
+  const base = { options, env, started, manifestKey: manifestKey(options.s3Prefix) };
+  try {
+    switch (options.mode) {
+      case 'plan': return await planRun(options, env, base, scale);
+      case 'shard': return await shardRun(options, env, base, scale);
+      case 'finalize': return await finalizeRun(options, env, base, scale);
+      default: throw new InputError('mode', `runScaled does not run mode ${options.mode}`);
+    }
+  } catch (error) {
+    const exitCode = error instanceof InputError ? 2 : 3;
+    const message = error instanceof InputError ? `${error.option}: ${error.message}` : describeError(error);
+    env.logger.log('error', `${exitCode === 2 ? 'bad input' : 'fatal'}: ${message}; nothing was deleted`);
+    return { ...buildReport({ ...base, rootFolderId: '', items: [], exitCode, fatal: message }), scale };
+  }
+}
+
+type Base = { options: SyncOptions; env: SyncEnv; started: number; manifestKey: string };
+type Scale = ScaleReport['scale'];
+
+async function planRun(options: SyncOptions, env: SyncEnv, base: Base, scale: Scale): Promise<ScaleReport> {
+  const prepared = await prepare(options, env, base.started);
+  const decided = prepared.plan;
+  const shardOf = assignShards(decided.actions, options.shardCount);
+  const failure = listingFailure(prepared.listing);
+  const carried = carriedOverManifest(prepared.manifest, prepared.inventory);
+  const file: PlanFile = {
+    format: PLAN_FORMAT,
+    version: 1,
+    runId: options.runId,
+    createdAt: new Date(env.now()).toISOString(),
+    bucket: options.s3BucketName,
+    prefix: options.s3Prefix,
+    rootFolderId: prepared.rootFolderId,
+    shardCount: options.shardCount,
+    manifestEtag: await manifestEtag(env.s3, options),
+    listingFailure: failure ?? null,
+    deletesBlocked: decided.deletesBlocked ?? null,
+    managedCount: decided.managedCount,
+    actions: [...decided.actions],
+    shardOf,
+    manifest: toRows(carried),
+  };
+  const matrix = shardMatrix(options.shardCount);
+  if (!options.dryRun) {
+    await putJson(env.s3, options.s3BucketName, planKey(options), file, env.signal);
+    env.logger.log('info', `plan written: ${JSON.stringify(planKey(options))}`);
+  }
+  for (let s = 0; s < options.shardCount; s++) {
+    const mine = decided.actions.filter((_, i) => shardOf[i] === s);
+    const bytes = mine.reduce((sum, a) => sum + (a.kind === 'upload' ? a.doc.size : 0), 0);
+    env.logger.log('info', `shard ${s}: ${mine.length} transfers, ${bytes} bytes`);
+  }
+  env.logger.log('info', `matrix: ${JSON.stringify(matrix)}`);
+  const report = buildReport({ ...base, rootFolderId: prepared.rootFolderId, items: plannedItems(decided), exitCode: failure ? 3 : 0, deletesBlocked: decided.deletesBlocked, fatal: failure });
+  return { ...report, scale: { ...scale, matrix } };
+}
+
+async function shardRun(options: SyncOptions, env: SyncEnv, base: Base, scale: Scale): Promise<ScaleReport> {
+  const file = await readPlan(options, env);
+  if (options.shardIndex >= file.shardCount) {
+    throw new InputError('shard_index', `is ${options.shardIndex}, but the plan has ${file.shardCount} shards (0 to ${file.shardCount - 1})`);
+  }
+  const previous = await getJson<ShardResult>(env.s3, options.s3BucketName, resultKey(options, options.shardIndex), env.signal);
+  // A re-run of a shard (e.g. a failed matrix job re-run alone) keeps what it already finished.
+  const alreadyDone = new Map((previous?.items ?? []).filter((i) => i.outcome === 'done').map((i) => [`${i.action} ${i.key}`, i]));
+  const mine = file.actions.filter((a, i) => file.shardOf[i] === options.shardIndex);
+  const todo = mine.filter((a) => !alreadyDone.has(`${a.kind} ${a.key}`));
+  env.logger.log('info', `shard ${options.shardIndex} of ${file.shardCount}: ${mine.length} transfers, ${mine.length - todo.length} already done by an earlier attempt`);
+  const entries = new Map<string, ManifestEntry>(fromRows(previous?.entries ?? []));
+  const slice: Plan = { actions: todo, deletesBlocked: undefined, duplicates: [], unreachable: [], managedCount: file.managedCount };
+  const execution = await env.logger.group(`Shard ${options.shardIndex}: transfer`, () => executePlan(slice, entries, [], executeContext(options, env)));
+  const items = [...alreadyDone.values(), ...execution.items];
+  const ok = items.every((i) => i.outcome !== 'failed');
+  const result: ShardResult = {
+    format: RESULT_FORMAT,
+    runId: options.runId,
+    shardIndex: options.shardIndex,
+    finishedAt: new Date(env.now()).toISOString(),
+    ok,
+    items,
+    entries: toRows(execution.manifest),
+  };
+  await putJson(env.s3, options.s3BucketName, resultKey(options, options.shardIndex), result, env.signal);
+  const report = buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode: ok ? 0 : 1 });
+  return { ...report, scale: { ...scale, shardCount: file.shardCount, shardIndex: options.shardIndex } };
+}
+
+async function finalizeRun(options: SyncOptions, env: SyncEnv, base: Base, scale: Scale): Promise<ScaleReport> {
+  const file = await readPlan(options, env);
+  const results = await Promise.all(Array.from({ length: file.shardCount }, (_, s) => getJson<ShardResult>(env.s3, options.s3BucketName, resultKey(options, s), env.signal)));
+  const missing = results.flatMap((r, s) => (r ? [] : [s]));
+  const failed = results.flatMap((r, s) => (r && !r.ok ? [s] : []));
+  const items: ReportItem[] = results.flatMap((r) => r?.items ?? []);
+  const merged = new Map<string, ManifestEntry>(fromRows(file.manifest));
+  for (const result of results) for (const [key, entry] of fromRows(result?.entries ?? [])) merged.set(key, entry);
+
+  const current = await manifestEtag(env.s3, options);
+  const earlier = await getJson<{ manifestEtag: string | null }>(env.s3, options.s3BucketName, finalizeKey(options), env.signal);
+  if (current !== file.manifestEtag && (earlier === undefined || current !== earlier.manifestEtag)) {
+    // Another run wrote the manifest since this plan: our view of the bucket is out of date.
+    const message = 'the manifest changed since the plan was made (another run?): nothing was deleted and the manifest was left as it is; run again';
+    env.logger.log('error', message);
+    return { ...buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode: 3, fatal: message }), scale: { ...scale, shardCount: file.shardCount } };
+  }
+
+  const refusal = file.listingFailure ? 'the listing had errors, so nothing is deleted'
+    : missing.length > 0 ? `shard(s) ${missing.join(', ')} did not finish, so nothing is deleted`
+      : failed.length > 0 ? `shard(s) ${failed.join(', ')} had failures, so nothing is deleted`
+        : file.deletesBlocked ?? undefined;
+  const stale = file.actions.filter((a) => a.kind === 'delete' || a.kind === 'archive');
+  const stalePlan: Plan = { actions: stale, deletesBlocked: refusal, duplicates: [], unreachable: [], managedCount: file.managedCount };
+  const execution = await env.logger.group('Finalize: clean up', () => executePlan(stalePlan, merged, [], executeContext(options, env)));
+  items.push(...execution.items);
+
+  await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries: execution.manifest }, {
+    rootFolderId: file.rootFolderId,
+    prefix: options.s3Prefix,
+    updatedAt: new Date(env.now()).toISOString(),
+  }, env.signal);
+  env.logger.log('info', `manifest written: ${JSON.stringify(base.manifestKey)} (${execution.manifest.size} entries)`);
+
+  const complete = missing.length === 0 && failed.length === 0;
+  if (complete && !file.listingFailure) await removeRunFolder(env.s3, options, file.shardCount, env.signal);
+  else await putJson(env.s3, options.s3BucketName, finalizeKey(options), { manifestEtag: await manifestEtag(env.s3, options) }, env.signal);
+  const anyFailed = items.some((i) => i.outcome === 'failed') || refusal !== undefined;
+  const exitCode = file.listingFailure ? 3 : anyFailed ? 1 : 0;
+  const report = buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode, deletesBlocked: refusal, fatal: file.listingFailure ?? undefined });
+  return { ...report, scale: { ...scale, shardCount: file.shardCount } };
+}
+
+function executeContext(options: SyncOptions, env: SyncEnv): Parameters<typeof executePlan>[3] {
+  return {
+    workdocs: env.workdocs,
+    s3: env.s3,
+    bucket: options.s3BucketName,
+    partSize: options.partSizeBytes,
+    partsInFlight: 2,
+    ...(env.httpAgent ? { httpAgent: env.httpAgent } : {}),
+    ...(env.httpsAgent ? { httpsAgent: env.httpsAgent } : {}),
+    ...(env.signal ? { signal: env.signal } : {}),
+    maxWorkers: options.maxWorkers,
+    logger: env.logger,
+    now: env.now,
+    onRetry: (n, reason) => env.logger.log('warning', `download retry ${n}: ${reason}`),
+  };
+}
+
+async function readPlan(options: SyncOptions, env: SyncEnv): Promise<PlanFile> {
+  const file = await getJson<PlanFile>(env.s3, options.s3BucketName, planKey(options), env.signal);
+  if (!file) throw new InputError('run_id', `no plan for run ${options.runId} at s3://${options.s3BucketName}/${planKey(options)}: run mode plan first`);
+  if (file.format !== PLAN_FORMAT || file.version !== 1) throw new FatalError(`the plan at ${planKey(options)} is not a plan this version understands`);
+  if (file.prefix !== options.s3Prefix || file.bucket !== options.s3BucketName) throw new InputError('s3_prefix', 'differs from the plan\'s bucket or prefix');
+  return file;
+}
+
+async function manifestEtag(s3: S3Client, options: SyncOptions): Promise<string | null> {
+  try {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: options.s3BucketName, Key: manifestKey(options.s3Prefix) }));
+    return head.ETag ?? null;
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name === 'NotFound' || name === 'NoSuchKey') return null;
+    throw error;
+  }
+}
+
+async function putJson(s3: S3Client, bucket: string, key: string, value: unknown, signal?: AbortSignal): Promise<void> {
+  const body = Buffer.from(JSON.stringify(value));
+  await s3.send(new PutObjectCommand({
+    Bucket: bucket, Key: key, Body: body, ContentLength: body.length, ContentType: 'application/json',
+    ContentMD5: createHash('md5').update(body).digest('base64'),
+  }), { abortSignal: signal });
+}
+
+async function getJson<T>(s3: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<T | undefined> {
+  try {
+    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+    return JSON.parse((await out.Body?.transformToString('utf8')) ?? 'null') as T;
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name === 'NoSuchKey' || name === 'NotFound') return undefined;
+    throw error;
+  }
+}
+
+async function removeRunFolder(s3: S3Client, options: SyncOptions, shardCount: number, signal?: AbortSignal): Promise<void> {
+  const keys = [planKey(options), finalizeKey(options), ...Array.from({ length: shardCount }, (_, s) => resultKey(options, s))];
+  await s3.send(new DeleteObjectsCommand({ Bucket: options.s3BucketName, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }), { abortSignal: signal });
+}
+
+function toRows(entries: ReadonlyMap<string, ManifestEntry>): Row[] {
+  return [...entries].map(([key, e]) => [key, e.documentId, e.versionId, e.size, e.md5]);
+}
+
+function fromRows(rows: readonly Row[]): [string, ManifestEntry][] {
+  return rows.map(([key, documentId, versionId, size, md5]) => [key, { documentId, versionId, size, md5 }]);
+}
