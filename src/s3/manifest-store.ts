@@ -4,25 +4,29 @@ import { createHash } from 'node:crypto';
 import { decodeManifest, encodeManifest, EMPTY_MANIFEST } from '../core/manifest.js';
 import type { Manifest } from '../core/types.js';
 
+/** `etag` tells whether the manifest object changed between two reads (another run wrote it). */
 export type LoadedManifest =
-  | { readonly state: 'found'; readonly manifest: Manifest; readonly rootFolderId: string }
-  | { readonly state: 'missing'; readonly manifest: Manifest }
-  | { readonly state: 'corrupt'; readonly manifest: Manifest; readonly problem: string };
+  | { readonly state: 'found'; readonly manifest: Manifest; readonly rootFolderId: string; readonly etag?: string }
+  | { readonly state: 'missing'; readonly manifest: Manifest; readonly etag?: undefined }
+  | { readonly state: 'corrupt'; readonly manifest: Manifest; readonly problem: string; readonly etag?: string };
 
 export async function readManifest(client: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<LoadedManifest> {
   let text: string;
+  let etag: string | undefined;
   try {
     const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
     text = (await out.Body?.transformToString('utf8')) ?? '';
+    etag = out.ETag;
   } catch (error) {
     const name = (error as { name?: string }).name;
     if (name === 'NoSuchKey' || name === 'NotFound') return { state: 'missing', manifest: EMPTY_MANIFEST };
     throw error;
   }
   const decoded = decodeManifest(text);
+  const tag = etag !== undefined ? { etag } : {};
   return decoded.ok
-    ? { state: 'found', manifest: decoded.manifest, rootFolderId: decoded.rootFolderId }
-    : { state: 'corrupt', manifest: EMPTY_MANIFEST, problem: decoded.problem };
+    ? { state: 'found', manifest: decoded.manifest, rootFolderId: decoded.rootFolderId, ...tag }
+    : { state: 'corrupt', manifest: EMPTY_MANIFEST, problem: decoded.problem, ...tag };
 }
 
 export async function writeManifest(

@@ -1,0 +1,177 @@
+// The S3 client factory: one place that decides how the SDK talks to AWS S3 or an S3-compatible server
+// (checksum mode, path-style addressing, DeleteObjects Content-MD5, connection pool, retries), plus a
+// middleware that puts Content-MD5 on every in-memory PutObject/UploadPart body so S3 verifies each byte.
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+  BuildHandlerArguments,
+  BuildMiddleware,
+  HandlerExecutionContext,
+  MetadataBearer,
+  Pluggable,
+} from '@smithy/types';
+
+export type ChecksumMode = 'auto' | 'when_required' | 'when_supported';
+export type DeleteContentMd5Mode = 'auto' | 'on' | 'off';
+
+export interface CreateS3ClientOptions {
+  region: string;
+  /** Custom endpoint (S3-compatible server). Without it the SDK's own AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL handling applies. */
+  endpoint?: string;
+  /** Path-style addressing. Default: true when a custom endpoint is in effect. */
+  forcePathStyle?: boolean;
+  /**
+   * Flexible checksums (`requestChecksumCalculation` and `responseChecksumValidation`).
+   * auto: WHEN_REQUIRED for custom endpoints (many S3-compatible servers reject aws-chunked streaming
+   * checksums with 501), the SDK default (WHEN_SUPPORTED) for AWS. Default: auto.
+   */
+  checksumMode?: ChecksumMode;
+  /**
+   * Send Content-MD5 (and no x-amz-checksum-* / x-amz-sdk-checksum-algorithm headers) on DeleteObjects,
+   * which current SDKs send with CRC32 only and servers such as Swift, Ceph and older MinIO reject.
+   * auto: on for custom endpoints. Default: auto.
+   */
+  deleteContentMd5?: DeleteContentMd5Mode;
+  /** Content-MD5 on PutObject/UploadPart requests whose body is in memory (Buffer, Uint8Array, string). Default: true. */
+  uploadContentMd5?: boolean;
+  /** HTTP sockets per client (keep-alive agents for http and https). Default: 50. */
+  maxSockets?: number;
+  /** Static credentials or a provider; default: the SDK's default provider chain. */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Total attempts per request (adaptive retry mode). Default: the SDK's (3). */
+  maxAttempts?: number;
+  /** Socket idle/request timeout in ms for the HTTP handler. Default: the SDK's. */
+  requestTimeoutMs?: number;
+  /** Environment to read AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL from (tests). Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The custom endpoint in effect, if any: the `endpoint` option, else AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL
+ * (unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true), mirroring the SDK. An `endpoint_url` in the shared config
+ * file is not detected (set the option or the environment variable instead).
+ */
+export function customEndpoint(options: { endpoint?: string; env?: NodeJS.ProcessEnv }): string | undefined {
+  if (options.endpoint) return options.endpoint;
+  const env = options.env ?? process.env;
+  if ((env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '').trim().toLowerCase() === 'true') return undefined;
+  return env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
+}
+
+export function createS3Client(options: CreateS3ClientOptions): S3Client {
+  const endpoint = customEndpoint(options);
+  const custom = endpoint !== undefined;
+  const checksumMode = options.checksumMode ?? 'auto';
+  const checksum =
+    checksumMode === 'when_required' || (checksumMode === 'auto' && custom) ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED';
+  const deleteMode = options.deleteContentMd5 ?? 'auto';
+  const maxSockets = options.maxSockets ?? 50;
+  const agentOptions = { keepAlive: true, maxSockets };
+
+  const config: S3ClientConfig = {
+    region: options.region,
+    forcePathStyle: options.forcePathStyle ?? custom,
+    requestChecksumCalculation: checksum,
+    responseChecksumValidation: checksum,
+    retryMode: 'adaptive',
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new http.Agent(agentOptions),
+      httpsAgent: new https.Agent(agentOptions),
+      ...(options.requestTimeoutMs !== undefined ? { requestTimeout: options.requestTimeoutMs } : {}),
+    }),
+  };
+  if (options.endpoint) config.endpoint = options.endpoint;
+  if (options.credentials) config.credentials = options.credentials;
+  if (options.maxAttempts !== undefined) config.maxAttempts = options.maxAttempts;
+
+  const client = new S3Client(config);
+  if (deleteMode === 'on' || (deleteMode === 'auto' && custom)) client.middlewareStack.use(deleteObjectsContentMd5Plugin);
+  if (options.uploadContentMd5 ?? true) client.middlewareStack.use(uploadContentMd5Plugin);
+  return client;
+}
+
+/**
+ * The `CopySource` value for CopyObject/UploadPartCopy: `bucket/key` with every key segment URI-encoded
+ * (RFC 3986: everything but unreserved characters; `/` kept between segments), optionally `?versionId=`.
+ */
+export function copySource(bucket: string, key: string, versionId?: string): string {
+  const path = `${encodeRfc3986(bucket)}/${key.split('/').map(encodeRfc3986).join('/')}`;
+  return versionId === undefined ? path : `${path}?versionId=${encodeRfc3986(versionId)}`;
+}
+
+function encodeRfc3986(s: string): string {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
+/** base64 MD5, the Content-MD5 header value. */
+export function contentMd5(body: Uint8Array | string): string {
+  return createHash('md5').update(body).digest('base64');
+}
+
+// ---- middleware ---------------------------------------------------------------------------------------
+
+interface MutableRequest {
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+function isRequest(r: unknown): r is MutableRequest {
+  return typeof r === 'object' && r !== null && typeof (r as { headers?: unknown }).headers === 'object';
+}
+
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+  const lower = name.toLowerCase();
+  return Object.keys(headers).some((h) => h.toLowerCase() === lower);
+}
+
+/** An in-memory body we can hash without consuming it; streams, Blobs etc. give undefined. */
+function bytesOf(body: unknown): Uint8Array | string | undefined {
+  if (typeof body === 'string' || body instanceof Uint8Array) return body; // Buffer is a Uint8Array
+  return undefined;
+}
+
+// Build step, low priority: runs after the SDK's flexibleChecksumsMiddleware (build, normal priority), so it
+// sees and can strip the headers that one added; signing (finalizeRequest) happens afterwards.
+const deleteObjectsContentMd5: BuildMiddleware<object, MetadataBearer> =
+  (next, context: HandlerExecutionContext) => async (args: BuildHandlerArguments<object>) => {
+    if (context.commandName === 'DeleteObjectsCommand' && isRequest(args.request)) {
+      const bytes = bytesOf(args.request.body);
+      if (bytes !== undefined) {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(args.request.headers)) {
+          const h = k.toLowerCase();
+          if (h.startsWith('x-amz-checksum-') || h === 'x-amz-sdk-checksum-algorithm' || h === 'content-md5') continue;
+          headers[k] = v;
+        }
+        headers['content-md5'] = contentMd5(bytes);
+        args.request.headers = headers;
+      }
+    }
+    return next(args);
+  };
+
+const deleteObjectsContentMd5Plugin: Pluggable<object, MetadataBearer> = {
+  applyToStack: (stack) =>
+    stack.add(deleteObjectsContentMd5, { step: 'build', priority: 'low', name: 'deleteObjectsContentMd5', override: true }),
+};
+
+const uploadCommands = new Set(['PutObjectCommand', 'UploadPartCommand']);
+
+const uploadContentMd5: BuildMiddleware<object, MetadataBearer> =
+  (next, context: HandlerExecutionContext) => async (args: BuildHandlerArguments<object>) => {
+    if (uploadCommands.has(context.commandName ?? '') && isRequest(args.request) && !hasHeader(args.request.headers, 'content-md5')) {
+      const bytes = bytesOf(args.request.body);
+      if (bytes !== undefined) args.request.headers['content-md5'] = contentMd5(bytes);
+    }
+    return next(args);
+  };
+
+const uploadContentMd5Plugin: Pluggable<object, MetadataBearer> = {
+  applyToStack: (stack) =>
+    stack.add(uploadContentMd5, { step: 'build', priority: 'low', name: 'uploadContentMd5', override: true }),
+};
