@@ -49,6 +49,8 @@ interface ShardResult {
   format: typeof RESULT_FORMAT;
   runId: string;
   shardIndex: number;
+  /** The plan this result belongs to (its createdAt): a re-planned run ignores results of an older plan. */
+  planCreatedAt: string;
   finishedAt: string;
   ok: boolean;
   items: ReportItem[];
@@ -134,7 +136,8 @@ async function shardRun(options: SyncOptions, env: SyncEnv, base: Base, scale: S
   if (options.shardIndex >= file.shardCount) {
     throw new InputError('shard_index', `is ${options.shardIndex}, but the plan has ${file.shardCount} shards (0 to ${file.shardCount - 1})`);
   }
-  const previous = await getJson<ShardResult>(env.s3, options.s3BucketName, resultKey(options, options.shardIndex), env.signal);
+  const stored = await getJson<ShardResult>(env.s3, options.s3BucketName, resultKey(options, options.shardIndex), env.signal);
+  const previous = stored?.planCreatedAt === file.createdAt ? stored : undefined;
   // A re-run of a shard (e.g. a failed matrix job re-run alone) keeps what it already finished.
   const alreadyDone = new Map((previous?.items ?? []).filter((i) => i.outcome === 'done').map((i) => [`${i.action} ${i.key}`, i]));
   const mine = file.actions.filter((a, i) => file.shardOf[i] === options.shardIndex);
@@ -149,6 +152,7 @@ async function shardRun(options: SyncOptions, env: SyncEnv, base: Base, scale: S
     format: RESULT_FORMAT,
     runId: options.runId,
     shardIndex: options.shardIndex,
+    planCreatedAt: file.createdAt,
     finishedAt: new Date(env.now()).toISOString(),
     ok,
     items,
@@ -161,7 +165,8 @@ async function shardRun(options: SyncOptions, env: SyncEnv, base: Base, scale: S
 
 async function finalizeRun(options: SyncOptions, env: SyncEnv, base: Base, scale: Scale): Promise<ScaleReport> {
   const file = await readPlan(options, env);
-  const results = await Promise.all(Array.from({ length: file.shardCount }, (_, s) => getJson<ShardResult>(env.s3, options.s3BucketName, resultKey(options, s), env.signal)));
+  const stored = await Promise.all(Array.from({ length: file.shardCount }, (_, s) => getJson<ShardResult>(env.s3, options.s3BucketName, resultKey(options, s), env.signal)));
+  const results = stored.map((r) => (r?.planCreatedAt === file.createdAt ? r : undefined));
   const missing = results.flatMap((r, s) => (r ? [] : [s]));
   const failed = results.flatMap((r, s) => (r && !r.ok ? [s] : []));
   const items: ReportItem[] = results.flatMap((r) => r?.items ?? []);
