@@ -21,6 +21,8 @@ export interface OptionSpec {
   readonly values?: readonly string[];
   /** 'action' for inputs that only mean something inside GitHub Actions (OIDC, summaries). */
   readonly scope: OptionScope;
+  /** An explicitly empty value means "off" rather than "the default" (log_file). */
+  readonly emptyDisables?: boolean;
 }
 
 export const OPTION_SPECS: readonly OptionSpec[] = [
@@ -46,12 +48,12 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     description: 'Move stale objects under this prefix instead of deleting them.' },
   { name: 'folder_markers', kind: 'boolean', default: 'true', scope: 'both',
     description: 'Create a zero-byte `folder/` object for every folder (only where missing).' },
-  { name: 'log_file', kind: 'string', default: 'script.log', scope: 'both',
+  { name: 'log_file', kind: 'string', default: 'script.log', scope: 'both', emptyDisables: true,
     description: 'Detailed log file, one line per action; empty to disable.' },
   { name: 'report_file', kind: 'string', default: '', scope: 'both',
     description: 'Write a JSON report of every item and its outcome to this path.' },
   { name: 'log_level', kind: 'enum', default: 'info', values: ['debug', 'info', 'warning', 'error'], scope: 'both',
-    description: 'Console verbosity (the log file always records info and above).' },
+    description: 'Console verbosity (the log file records every level, debug included).' },
   { name: 's3_endpoint_url', kind: 'string', default: '', scope: 'both',
     description: 'Custom S3 endpoint (S3-compatible servers); AWS_ENDPOINT_URL_S3 works too.' },
   { name: 'workdocs_endpoint_url', kind: 'string', default: '', scope: 'both',
@@ -214,7 +216,7 @@ class Reader {
   text(name: string): string {
     const spec = specOf(name);
     const given = this.raw[name];
-    const value = given === undefined || given === '' ? (spec.default ?? '') : given;
+    const value = given === undefined || (given === '' && !spec.emptyDisables) ? (spec.default ?? '') : given;
     if (spec.required && value.trim() === '') this.fail(name, 'is required');
     return value;
   }
