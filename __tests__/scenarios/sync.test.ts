@@ -308,7 +308,7 @@ describe('integrity: corrupt or truncated content never lands', () => {
     const small = scn.emulator.control.lookup(['small.bin'])!;
     const large = scn.emulator.control.lookup(['large.bin'])!;
     scn.emulator.control.addFault({ op: 'Content', documentId: small, kind: 'truncate', count: 1, afterBytes: 100_000 });
-    scn.emulator.control.addFault({ op: 'Content', documentId: large, kind: 'reset', count: 2, afterBytes: 6 * MiB });
+    scn.emulator.control.addFault({ op: 'Content', documentId: large, kind: 'reset', count: 2, afterBytes: 4 * MiB });
     const r = await scn.run(['--part_size_mb', '5']);
     scn.emulator.control.clearFaults();
     expect(r.code).toBe(0);

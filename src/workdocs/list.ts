@@ -55,7 +55,8 @@ export async function listTree(client: WorkDocsClient, root: FolderMetadata, opt
   let pages = 0;
   let listed = 0;
 
-  const listFolder = async (folderId: string): Promise<void> => {
+  /** Reads every page of one folder; returns its sub-folders (none when the folder failed). */
+  const readFolder = async (folderId: string): Promise<string[]> => {
     const children: string[] = [];
     try {
       // Each page request is retried by the client's strategy (throttling, 5xx, 424).
@@ -77,15 +78,23 @@ export async function listTree(client: WorkDocsClient, root: FolderMetadata, opt
       }
     } catch (error) {
       errors.push({ folderId, message: describeError(error) });
-      return;
+      return [];
     }
     listed++;
     options.onFolder?.(listed, documents.length);
-    // Children are queued as soon as their parent is read, so the whole tree is listed breadth-first in parallel.
-    await Promise.all(children.map((id) => limit(() => listFolder(id))));
+    return children;
   };
 
-  await limit(() => listFolder(rootId));
+  // A folder holds a slot only while its own pages are read, never while its children wait for slots: a parent
+  // that waited inside the limiter for children queued behind it would deadlock any tree with more branch
+  // folders than slots. Children are queued as soon as their parent is read, so the tree is listed
+  // breadth-first with at most `concurrency` requests in flight.
+  const listFolder = async (folderId: string): Promise<void> => {
+    const children = await limit(() => readFolder(folderId));
+    await Promise.all(children.map(listFolder));
+  };
+
+  await listFolder(rootId);
   return { tree: { rootId, folders, documents }, rootName: root.Name ?? '', errors, pages };
 }
 
