@@ -366,3 +366,17 @@ describe('bad input fails before any request', () => {
     expect(r.s3.PutObject ?? 0).toBe(0);
   });
 });
+
+describe('listing a wide tree with few workers', () => {
+  let scn: Scenario;
+  beforeAll(async () => { scn = await startScenario({ generate: { folders: 1000, documents: 3000, fanout: 10, size: 16, seed: 7 } }, 'wide'); });
+  afterAll(async () => scn?.close());
+
+  it('lists 1,000 folders with max_workers 2 (no deadlock) and plans every document', async () => {
+    const r = await scn.run(['--max_workers', '2', '--dry_run']);
+    expect(r.code).toBe(0);
+    expect(r.report.items.filter((i) => i.action === 'upload')).toHaveLength(3000);
+    expect(r.workdocs.DescribeFolderContents).toBeGreaterThanOrEqual(1000);
+    expect(nonZero(r.s3)).toEqual({ ListObjectsV2: 1, GetObject: 1 });
+  });
+});
