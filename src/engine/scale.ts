@@ -17,7 +17,8 @@ import type { SyncOptions } from '../options.js';
 import { writeManifest } from '../s3/manifest-store.js';
 import { carriedOverManifest, executePlan, plannedItems } from './execute.js';
 import { buildReport } from './report.js';
-import { listingFailure, prepare } from './sync.js';
+import type { HeldLock } from '../s3/lock.js';
+import { listingFailure, lockPrefix, prepare, type SyncExtras } from './sync.js';
 import type { ReportItem, ScaleInfo, SyncEnv, SyncReport } from './types.js';
 
 const PLAN_FORMAT = 'workdocs-s3-sync/plan';
@@ -165,6 +166,18 @@ async function shardRun(options: SyncOptions, env: SyncEnv, base: Base, scale: S
 
 async function finalizeRun(options: SyncOptions, env: SyncEnv, base: Base, scale: Scale): Promise<ScaleReport> {
   const file = await readPlan(options, env);
+  // The same lock as a single-job run: finalize deletes and writes the manifest. It also aborts multipart
+  // uploads that killed shards left behind (every shard job has ended before finalize starts).
+  const held: { extras: SyncExtras; lock: HeldLock | undefined } = { extras: {}, lock: undefined };
+  try {
+    await lockPrefix(options, env, held);
+    return await finalizeLocked(options, env, base, scale, file);
+  } finally {
+    await held.lock?.release();
+  }
+}
+
+async function finalizeLocked(options: SyncOptions, env: SyncEnv, base: Base, scale: Scale, file: PlanFile): Promise<ScaleReport> {
   const stored = await Promise.all(Array.from({ length: file.shardCount }, (_, s) => getJson<ShardResult>(env.s3, options.s3BucketName, resultKey(options, s), env.signal)));
   const results = stored.map((r) => (r?.planCreatedAt === file.createdAt ? r : undefined));
   const missing = results.flatMap((r, s) => (r ? [] : [s]));

@@ -5,7 +5,7 @@
  */
 import pLimit from 'p-limit';
 import { manifestKey, toolAreaPrefix } from '../core/manifest.js';
-import { keysToProbe, plan, type Plan } from '../core/plan.js';
+import { isPlainMd5, keysToProbe, plan, type Plan } from '../core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry } from '../core/types.js';
 import { describeError, FatalError, InputError } from '../errors.js';
 import type { SyncOptions } from '../options.js';
@@ -55,7 +55,7 @@ interface RunBase {
  * Takes the prefix's lock (non-dry runs only), then aborts multipart uploads that killed runs left behind.
  * Another live run on the prefix is a fatal refusal (exit 3); a bucket that does not exist is bad input.
  */
-async function lockPrefix(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<boolean> {
+export async function lockPrefix(options: SyncOptions, env: SyncEnv, base: Pick<RunBase, 'extras' | 'lock'>): Promise<boolean> {
   let acquired: Awaited<ReturnType<typeof acquireLock>>;
   try {
     acquired = await acquireLock({
@@ -185,6 +185,7 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
   }));
 
   let lockLost: string | undefined;
+  let manifestFailed: string | undefined;
   if (loaded.state !== 'found' || !sameEntries(before, execution.manifest) || manifest !== loaded.manifest) {
     await logger.group('Write manifest', async () => {
       lockLost = await base.lock?.check(AbortSignal.timeout(30_000));
@@ -193,16 +194,23 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
         return;
       }
       // Written even when the run was interrupted (no abort signal, a bounded time instead): what was done is recorded.
-      const bytes = await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries: execution.manifest }, {
-        rootFolderId,
-        prefix: options.s3Prefix,
-        updatedAt: new Date(env.now()).toISOString(),
-      }, AbortSignal.timeout(60_000));
-      logger.log('info', `manifest written: ${JSON.stringify(base.manifestKey)} (${execution.manifest.size} entries, ${formatBytes(bytes)})`);
+      try {
+        const bytes = await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries: execution.manifest }, {
+          rootFolderId,
+          prefix: options.s3Prefix,
+          updatedAt: new Date(env.now()).toISOString(),
+        }, AbortSignal.timeout(60_000));
+        logger.log('info', `manifest written: ${JSON.stringify(base.manifestKey)} (${execution.manifest.size} entries, ${formatBytes(bytes)})`);
+      } catch (error) {
+        // The transfers and deletes above did happen: report them as they are. The next run finds the
+        // objects without (or with outdated) entries and re-checks them by their metadata.
+        manifestFailed = `the manifest could not be written (${describeError(error)}); the next run re-checks the objects by their metadata`;
+        logger.log('error', manifestFailed);
+      }
     });
   }
 
-  const failed = execution.items.some((i) => i.outcome === 'failed') || decided.deletesBlocked !== undefined;
+  const failed = execution.items.some((i) => i.outcome === 'failed') || decided.deletesBlocked !== undefined || manifestFailed !== undefined;
   lockLost ??= base.lock?.lost;
   const exitCode = listingFailed || lockLost ? 3 : signal?.aborted ? 3 : failed ? 1 : 0;
   return buildReport({
@@ -211,7 +219,7 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
     items: execution.items,
     exitCode,
     deletesBlocked: decided.deletesBlocked,
-    fatal: listingFailed ?? (lockLost !== undefined ? `${lockLost}; the manifest was not written` : signal?.aborted ? 'the run was interrupted' : undefined),
+    fatal: listingFailed ?? (lockLost !== undefined ? `${lockLost}; the manifest was not written` : signal?.aborted ? 'the run was interrupted' : manifestFailed),
   });
 }
 
@@ -253,7 +261,11 @@ async function listDestination(options: SyncOptions, env: SyncEnv, key: string):
  * Objects with no manifest entry that may already hold the wanted version (a bucket the original script
  * wrote, a lost manifest) are checked once by their metadata; the result lands in the manifest.
  */
-async function adoptUnknownObjects(listing: ListingResult, inventory: InventoryObject[], manifest: Manifest, options: SyncOptions, env: SyncEnv): Promise<Manifest> {
+async function adoptUnknownObjects(listing: ListingResult, inventory: InventoryObject[], loadedManifest: Manifest, options: SyncOptions, env: SyncEnv): Promise<Manifest> {
+  // An entry the bucket contradicts (its object gone, another size, a plain ETag that is not the entry's MD5)
+  // says nothing about what the object holds now: a run killed after its uploads but before its manifest write
+  // leaves exactly that. Such objects are checked by their metadata like unknown ones, not uploaded again.
+  const manifest = trustedEntries(loadedManifest, inventory);
   const probes = keysToProbe(listing.tree, inventory, manifest, options.s3Prefix);
   if (probes.length === 0) return manifest;
   env.logger.log('info', `reading metadata of ${probes.length} object(s) not in the manifest`);
@@ -268,6 +280,19 @@ async function adoptUnknownObjects(listing: ListingResult, inventory: InventoryO
     if (index !== undefined && metadata !== undefined) inventory[index] = { ...inventory[index]!, metadata };
   })));
   return { entries: new Map(manifest.entries) };
+}
+
+/** The manifest without the entries the listing contradicts; the same object when there are none. */
+function trustedEntries(manifest: Manifest, inventory: readonly InventoryObject[]): Manifest {
+  const byKey = new Map(inventory.map((o) => [o.key, o]));
+  const contradicted = [...manifest.entries].filter(([key, entry]) => {
+    const object = byKey.get(key);
+    return object === undefined || object.size !== entry.size || (isPlainMd5(object.etag) && object.etag !== entry.md5);
+  });
+  if (contradicted.length === 0) return manifest;
+  const entries = new Map(manifest.entries);
+  for (const [key] of contradicted) entries.delete(key);
+  return { entries };
 }
 
 function logPlan(decided: Plan, env: SyncEnv): void {

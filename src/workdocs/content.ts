@@ -84,11 +84,11 @@ function isRetryable(error: unknown): boolean {
     return status === undefined || status === 403 || status === 408 || status === 429 || status >= 500;
   }
   const code = (error as { code?: string }).code;
-  const name = (error as { name?: string }).name;
   if (code && ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE'].includes(code)) return true;
   if ((error as Error).message === 'aborted') return true; // node: the response was cut short mid-body
-  // WorkDocs answered the URL request with a retryable error the SDK already retried: try again later.
-  return name === 'ServiceUnavailableException' || name === 'ThrottlingException' || name === 'FailedDependencyException' || name === 'TimeoutError';
+  // Errors of the GetDocumentVersion call itself (throttling, 5xx, 424) were already retried by the client's
+  // retry strategy: retrying them here again would multiply the attempts. The file fails; the run goes on.
+  return false;
 }
 
 function get(url: string, offset: number, source: ContentSource): Promise<IncomingMessage> {

@@ -1,0 +1,218 @@
+// kill -9 at chosen points of a run (the CLI as a child process), then a rerun in-process: it converges, aborts
+// the multipart uploads the killed run left, takes over its lock, and the manifest is never half-written.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startFaultProxy, type FaultProxy } from '../../src/testing/fault-proxy.js';
+import { getObjectBytes, listAllKeys } from '../helpers/s3.js';
+import { multipartUploadsLeft, startScenario, type Scenario } from '../helpers/scenario.js';
+import { expectConverges, expectManifestWhole, expectNoWrongBytes, expectNothingLiveDeleted, expectOutsideUntouched, faultTree, putOutside } from './harness.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const NODE = path.join(ROOT, 'node_modules/.bin/node');
+const PREFIX = 'mirror/';
+const MANIFEST = `${PREFIX}.workdocs-s3-sync/manifest.json`;
+const LOCK = `${PREFIX}.workdocs-s3-sync/lock.json`;
+
+let proxy: FaultProxy;
+beforeAll(async () => { proxy = await startFaultProxy({ upstream: inject('s3').endpoint }); });
+afterAll(async () => proxy?.close());
+
+let scn: Scenario | undefined;
+let child: ChildProcess | undefined;
+afterEach(async () => {
+  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  child = undefined;
+  proxy.clearRules();
+  proxy.release();
+  proxy.reset();
+  await scn?.close();
+  scn = undefined;
+});
+
+interface Spawned {
+  readonly child: ChildProcess;
+  stderr(): string;
+  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  killed(): Promise<void>;
+}
+
+/** Starts the CLI (TypeScript sources through tsx) against the emulator and the proxy. */
+function spawnCli(s: Scenario, extra: readonly string[] = []): Spawned {
+  const s3 = inject('s3');
+  const args = [
+    '--import', 'tsx', 'src/cli/index.ts',
+    '--workdocs_folder_id', s.emulator.rootFolderId,
+    '--s3_bucket_name', s.bucket.bucket,
+    '--region_name', 'us-east-1',
+    '--workdocs_endpoint_url', s.emulator.endpoint,
+    '--s3_endpoint_url', proxy.endpoint,
+    '--s3_prefix', PREFIX,
+    '--part_size_mb', '5',
+    '--log_file', path.join(s.dir, 'child.log'),
+    ...extra,
+  ];
+  const proc = spawn(NODE, args, {
+    cwd: ROOT,
+    env: { ...process.env, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child = proc;
+  let err = '';
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  proc.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+    for (const w of [...waiters]) if (w.pattern.test(err)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  });
+  proc.stdout!.resume();
+  const exited = new Promise<void>((resolve) => proc.on('exit', () => resolve()));
+  return {
+    child: proc,
+    stderr: () => err,
+    waitForLine(pattern, timeoutMs = 30_000) {
+      if (pattern.test(err)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${pattern} in the child's stderr within ${timeoutMs} ms:\n${err}`)), timeoutMs);
+        waiters.push({ pattern, resolve: () => { clearTimeout(timer); resolve(); } });
+        void exited.then(() => { clearTimeout(timer); if (!pattern.test(err)) reject(new Error(`the child exited before ${pattern}:\n${err}`)); });
+      });
+    },
+    async killed() {
+      proc.kill('SIGKILL');
+      await exited;
+      expect(proc.signalCode).toBe('SIGKILL');
+    },
+  };
+}
+
+async function setup(name: string, huge = false): Promise<Scenario> {
+  scn = await startScenario({ fixture: faultTree(name, huge) }, name);
+  await putOutside(scn);
+  return scn;
+}
+
+function id(s: Scenario, ...p: string[]): string {
+  return s.emulator.control.lookup(p)!;
+}
+
+async function rerunConverges(s: Scenario): Promise<void> {
+  await expectNoWrongBytes(s, PREFIX);
+  await expectOutsideUntouched(s, PREFIX);
+  expect(await expectManifestWhole(s, PREFIX)).toMatch(/ok|missing/);
+  const rerun = await expectConverges(s, PREFIX);
+  // The killed run's lock was taken over and released: nothing of the tool's own is left but the manifest.
+  expect(await listAllKeys(s.bucket.client, s.bucket.bucket, `${PREFIX}.workdocs-s3-sync/`)).toEqual([MANIFEST]);
+  void rerun;
+}
+
+describe('kill -9, then rerun', () => {
+  it('during the listing', async () => {
+    const s = await setup('kill-list');
+    s.emulator.control.addFault({ op: 'DescribeFolderContents', kind: 'latency', latencyMs: 1500 });
+    const cli = spawnCli(s);
+    await cli.waitForLine(/== List WorkDocs and S3/);
+    await new Promise((r) => setTimeout(r, 300));
+    await cli.killed();
+    s.emulator.control.clearFaults();
+    expect(await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX)).toEqual([]);
+    await rerunConverges(s);
+  });
+
+  it('in the middle of a multipart upload: the rerun aborts the orphaned upload', async () => {
+    const s = await setup('kill-mpu', true);
+    proxy.addRule({ kind: 'stall', operation: 'UploadPart', key: 'huge.bin', afterBytes: 64 * 1024, when: (q) => q.query.partNumber === '2' });
+    const cli = spawnCli(s, ['--max_workers', '2']);
+    await proxy.waitFor((q) => q.operation === 'UploadPart' && q.key.endsWith('huge.bin') && q.query.partNumber === '2', 60_000);
+    await new Promise((r) => setTimeout(r, 200));
+    await cli.killed();
+    proxy.clearRules();
+    proxy.release();
+    expect(await multipartUploadsLeft(s.bucket.client, s.bucket.bucket)).toBeGreaterThanOrEqual(1);
+    expect(await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX)).toContain(LOCK);
+    const rerun = await s.run(['--s3_prefix', PREFIX, '--part_size_mb', '5']);
+    expect(rerun.code).toBe(0);
+    expect(rerun.log).toMatch(/took over a stale lock/);
+    expect(rerun.log).toMatch(/aborted an incomplete multipart upload .*huge\.bin/);
+    expect(await multipartUploadsLeft(s.bucket.client, s.bucket.bucket)).toBe(0);
+    await rerunConverges(s);
+  });
+
+  it('in the middle of the deletes', async () => {
+    const s = await setup('kill-delete');
+    expect((await s.run(['--s3_prefix', PREFIX, '--part_size_mb', '5'])).code).toBe(0);
+    s.emulator.control.delete(id(s, 'A'));
+    s.emulator.control.delete(id(s, 'top.txt'));
+    const before = await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX);
+    proxy.addRule({ kind: 'stall', operation: 'DeleteObjects', afterBytes: 40 });
+    const cli = spawnCli(s, ['--max_delete', '100%']);
+    await proxy.waitFor((q) => q.operation === 'DeleteObjects', 60_000);
+    await new Promise((r) => setTimeout(r, 200));
+    await cli.killed();
+    proxy.clearRules();
+    await expectNothingLiveDeleted(s, PREFIX, before);
+    const rerun = await s.run(['--s3_prefix', PREFIX, '--part_size_mb', '5', '--max_delete', '100%']);
+    expect(rerun.code).toBe(0);
+    expect(rerun.report.totals.deleted).toBe(6); // A/, A/a1.txt, A/a2.bin, A/AA/, A/AA/deep.txt and top.txt
+    await rerunConverges(s);
+  });
+
+  it('while writing the manifest: the old manifest stays whole, and the rerun re-uploads nothing', async () => {
+    const s = await setup('kill-manifest');
+    expect((await s.run(['--s3_prefix', PREFIX, '--part_size_mb', '5'])).code).toBe(0);
+    const oldManifest = await getObjectBytes(s.bucket.client, s.bucket.bucket, MANIFEST);
+    s.emulator.control.addDocument({ parentId: s.emulator.rootFolderId, name: 'late.txt', content: 'late' });
+    s.emulator.control.addVersion(id(s, 'B', 'b2.bin'), { generate: { seed: 99, size: 123_456 } });
+    proxy.addRule({ kind: 'stall', operation: 'PutObject', key: 'manifest.json', afterBytes: 100 });
+    const cli = spawnCli(s);
+    await proxy.waitFor((q) => q.operation === 'PutObject' && q.key === MANIFEST, 60_000);
+    await new Promise((r) => setTimeout(r, 300));
+    await cli.killed();
+    proxy.clearRules();
+    // Half a PUT never becomes an object: the manifest is the old one, byte for byte.
+    expect((await getObjectBytes(s.bucket.client, s.bucket.bucket, MANIFEST)).equals(oldManifest)).toBe(true);
+    expect(await expectManifestWhole(s, PREFIX)).toBe('ok');
+    const rerun = await s.run(['--s3_prefix', PREFIX, '--part_size_mb', '5']);
+    expect(rerun.code).toBe(0);
+    // The two objects the killed run landed are adopted from their metadata, not sent again.
+    expect(rerun.report.totals.uploaded).toBe(0);
+    expect(rerun.s3.HeadObject).toBeGreaterThanOrEqual(2);
+    await rerunConverges(s);
+  });
+
+  it('at seeded random moments, three times in a row on one bucket', async () => {
+    const s = await setup('kill-random');
+    s.emulator.control.addFault({ op: 'Content', kind: 'slow', bytesPerSecond: 4 * 1024 * 1024 });
+    let seed = 20240601;
+    const random = (): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    for (let round = 0; round < 3; round++) {
+      s.emulator.control.addDocument({ parentId: s.emulator.rootFolderId, name: `round-${round}.bin`, generate: { seed: round, size: 300_000 } });
+      if (round === 1) s.emulator.control.delete(id(s, 'B', 'b1.txt'));
+      if (round === 2) s.emulator.control.rename(id(s, 'top.txt'), 'top-renamed.txt');
+      const before = await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX);
+      const cli = spawnCli(s);
+      await cli.waitForLine(/== List WorkDocs and S3/);
+      await new Promise((r) => setTimeout(r, 200 + Math.floor(random() * 2500)));
+      await cli.killed();
+      await expectNoWrongBytes(s, PREFIX);
+      await expectNothingLiveDeleted(s, PREFIX, before);
+      expect(await expectManifestWhole(s, PREFIX)).toMatch(/ok|missing/);
+      await expectOutsideUntouched(s, PREFIX);
+    }
+    s.emulator.control.clearFaults();
+    await rerunConverges(s);
+  });
+});
+
+// Keep the log of a failed child available when debugging.
+export function childLog(s: Scenario): string {
+  const file = path.join(s.dir, 'child.log');
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
+}

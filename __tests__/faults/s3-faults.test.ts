@@ -1,0 +1,215 @@
+// Fault matrix, S3 side: the real S3 server behind the fault-injecting proxy (src/testing/fault-proxy.ts).
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { startFaultProxy, type FaultProxy, type ProxyRule } from '../../src/testing/fault-proxy.js';
+import { listAllKeys } from '../helpers/s3.js';
+import { multipartUploadsLeft, nonZero, startScenario, type Scenario } from '../helpers/scenario.js';
+import {
+  expectConverges,
+  expectManifestWhole,
+  expectNoWrongBytes,
+  expectNothingLiveDeleted,
+  expectOutsideUntouched,
+  expectTruthfulReport,
+  faultTree,
+  putOutside,
+} from './harness.js';
+
+const PREFIX = 'mirror/';
+
+let proxy: FaultProxy;
+beforeAll(async () => { proxy = await startFaultProxy({ upstream: inject('s3').endpoint }); });
+afterAll(async () => proxy?.close());
+
+let scn: Scenario | undefined;
+afterEach(async () => {
+  proxy.clearRules();
+  proxy.release();
+  proxy.reset();
+  await scn?.close();
+  scn = undefined;
+});
+
+async function setup(name: string, huge = false): Promise<Scenario> {
+  scn = await startScenario({ fixture: faultTree(name, huge) }, name);
+  await putOutside(scn);
+  return scn;
+}
+
+/** Runs through the proxy. */
+function viaProxy(s: Scenario, extra: readonly string[] = []) {
+  return s.run(['--s3_prefix', PREFIX, '--part_size_mb', '5', '--s3_endpoint_url', proxy.endpoint, ...extra]);
+}
+
+function id(s: Scenario, ...path: string[]): string {
+  return s.emulator.control.lookup(path)!;
+}
+
+describe('the fault proxy is transparent', () => {
+  it('forwards signed requests unchanged and names every S3 operation', async () => {
+    const s = await setup('s3-proxy');
+    proxy.reset();
+    const r = await viaProxy(s);
+    expect(r.code).toBe(0);
+    const seen = proxy.counts();
+    // The proxy's classification agrees with the client's own count, request for request.
+    expect(seen).toEqual(nonZero(r.s3));
+    expect(seen.PutObject).toBeGreaterThanOrEqual(8);
+  });
+});
+
+describe('S3 faults that retries heal', () => {
+  it.each<[string, ProxyRule[]]>([
+    ['SlowDown bursts on writes, parts and listings', [
+      { kind: 'error', status: 503, code: 'SlowDown', operation: 'PutObject', count: 2 },
+      { kind: 'error', status: 503, code: 'SlowDown', operation: 'UploadPart', count: 2 },
+      { kind: 'error', status: 503, code: 'SlowDown', operation: 'ListObjectsV2', count: 1 },
+      { kind: 'error', status: 503, code: 'SlowDown', operation: 'CreateMultipartUpload', count: 1 },
+    ]],
+    ['500 InternalError on every kind of write once', [
+      { kind: 'error', status: 500, operation: 'PutObject', count: 2 },
+      { kind: 'error', status: 500, operation: 'CompleteMultipartUpload', count: 1 },
+      { kind: 'error', status: 500, operation: 'GetObject', count: 1 },
+    ]],
+    ['connection resets in the middle of multipart parts', [
+      { kind: 'reset', operation: 'UploadPart', count: 3, afterBytes: 1024 * 1024 },
+    ]],
+    ['parts that landed but whose answer was lost', [
+      { kind: 'resetAfterForward', operation: 'UploadPart', count: 2 },
+      { kind: 'resetAfterForward', operation: 'CompleteMultipartUpload', count: 1 },
+    ]],
+    ['streamed PUTs that landed but whose answer was lost, and resets mid-PUT', [
+      { kind: 'resetAfterForward', operation: 'PutObject', key: 'big', count: 2 },
+      { kind: 'reset', operation: 'PutObject', key: 'big2', count: 1, afterBytes: 2 * 1024 * 1024 },
+    ]],
+    ['a two-second outage of the whole endpoint during the transfers', [
+      { kind: 'reset', operation: ['PutObject', 'UploadPart', 'CreateMultipartUpload'], when: outageWindow(2000) },
+    ]],
+  ])('%s', async (name, rules) => {
+    const s = await setup(`s3-${name.slice(0, 10)}`, /part/.test(name));
+    const added = rules.map((rule) => proxy.addRule(rule));
+    const r = await viaProxy(s);
+    expect(added.reduce((n, rule) => n + rule.applied, 0)).toBeGreaterThan(0);
+    proxy.clearRules();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expectTruthfulReport(r);
+    expect(await multipartUploadsLeft(s.bucket.client, s.bucket.bucket)).toBe(0);
+    const again = await expectConverges(s, PREFIX);
+    expect(again.report.changed).toBe(false);
+  });
+});
+
+/** A `when` that is true for `ms` from the first request it sees. */
+function outageWindow(ms: number): () => boolean {
+  let start: number | undefined;
+  return () => {
+    start ??= Date.now();
+    return Date.now() - start < ms;
+  };
+}
+
+describe('S3 faults that outlast the run', () => {
+  it('an outage during the delete phase: deletes fail and are reported, nothing else changes, the rerun deletes', async () => {
+    const s = await setup('s3-del-outage');
+    expect((await viaProxy(s)).code).toBe(0);
+    s.emulator.control.delete(id(s, 'top.txt'));
+    s.emulator.control.delete(id(s, 'A', 'AA'));
+    const before = await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX);
+    const outage = proxy.addRule({ kind: 'reset', operation: 'DeleteObjects' });
+    const r = await viaProxy(s);
+    proxy.removeRule(outage.id);
+    expect(outage.applied).toBeGreaterThan(0);
+    expect(r.code).toBe(1);
+    expectTruthfulReport(r);
+    const deletes = r.report.items.filter((i) => i.action === 'delete');
+    expect(deletes.map((i) => i.key).sort()).toEqual([`${PREFIX}A/AA/`, `${PREFIX}A/AA/deep.txt`, `${PREFIX}top.txt`]);
+    expect(deletes.every((i) => i.outcome === 'failed' && /ECONNRESET|socket hang up|reset/i.test(i.error ?? ''))).toBe(true);
+    expect(await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX)).toEqual(before);
+    await expectNothingLiveDeleted(s, PREFIX, before);
+    await expectOutsideUntouched(s, PREFIX);
+    expect(await expectManifestWhole(s, PREFIX)).toBe('ok');
+    const rerun = await expectConverges(s, PREFIX);
+    expect(rerun.report.totals.deleted).toBe(3);
+    expect(rerun.report.totals.uploaded).toBe(0);
+  });
+
+  it('access denied on delete only: the deletes fail with AccessDenied, exit 1, everything else done', async () => {
+    const s = await setup('s3-del-denied');
+    expect((await viaProxy(s)).code).toBe(0);
+    s.emulator.control.delete(id(s, 'B', 'b1.txt'));
+    s.emulator.control.addDocument({ parentId: s.emulator.rootFolderId, name: 'added.txt', content: 'added' });
+    const denied = proxy.addRule({ kind: 'error', status: 403, code: 'AccessDenied', operation: ['DeleteObjects', 'DeleteObject'], key: '' , when: (req) => !req.key.includes('.workdocs-s3-sync/') });
+    const r = await viaProxy(s);
+    proxy.removeRule(denied.id);
+    expect(r.code).toBe(1);
+    expectTruthfulReport(r);
+    const item = r.report.items.find((i) => i.action === 'delete')!;
+    expect(item).toMatchObject({ key: `${PREFIX}B/b1.txt`, outcome: 'failed' });
+    expect(item.error).toMatch(/AccessDenied/);
+    expect(r.report.items.find((i) => i.key === `${PREFIX}added.txt`)).toMatchObject({ action: 'upload', outcome: 'done' });
+    expect(await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX)).toContain(`${PREFIX}B/b1.txt`);
+    await expectOutsideUntouched(s, PREFIX);
+    const rerun = await expectConverges(s, PREFIX);
+    expect(rerun.report.items.filter((i) => i.action !== 'skip').map((i) => `${i.action} ${i.key}`)).toEqual([`delete ${PREFIX}B/b1.txt`]);
+  });
+
+  it('a multipart part that fails on every attempt: that file fails, its upload is aborted, nothing partial lands', async () => {
+    const s = await setup('s3-part-dead', true);
+    const dead = proxy.addRule({ kind: 'error', status: 500, operation: 'UploadPart', key: 'huge.bin' });
+    const r = await viaProxy(s);
+    proxy.removeRule(dead.id);
+    expect(dead.applied).toBeGreaterThan(1);
+    expect(r.code).toBe(1);
+    expectTruthfulReport(r);
+    expect(r.report.items.filter((i) => i.outcome === 'failed').map((i) => i.key)).toEqual([`${PREFIX}huge.bin`]);
+    expect(await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX)).not.toContain(`${PREFIX}huge.bin`);
+    expect(await multipartUploadsLeft(s.bucket.client, s.bucket.bucket)).toBe(0);
+    await expectNoWrongBytes(s, PREFIX);
+    const rerun = await expectConverges(s, PREFIX);
+    expect(rerun.report.items.filter((i) => i.action === 'upload').map((i) => i.key)).toEqual([`${PREFIX}huge.bin`]);
+  });
+
+  it('the manifest write failing on every attempt: the report says so, tells the truth about what was done, the rerun rebuilds it', async () => {
+    const s = await setup('s3-manifest-dead');
+    expect((await viaProxy(s)).code).toBe(0);
+    s.emulator.control.delete(id(s, 'top.txt'));
+    s.emulator.control.addDocument({ parentId: s.emulator.rootFolderId, name: 'added.txt', content: 'added' });
+    const dead = proxy.addRule({ kind: 'error', status: 500, operation: 'PutObject', key: 'manifest.json' });
+    const r = await viaProxy(s);
+    proxy.removeRule(dead.id);
+    expect(dead.applied).toBeGreaterThan(0);
+    expect(r.code).not.toBe(0);
+    expectTruthfulReport(r);
+    // The items that were done are reported as done: the delete really happened.
+    expect(r.report.items.find((i) => i.action === 'delete')).toMatchObject({ key: `${PREFIX}top.txt`, outcome: 'done' });
+    expect(r.report.fatal ?? '').not.toMatch(/nothing was deleted/);
+    expect(r.report.fatal ?? r.stdout).toMatch(/manifest/);
+    expect(await expectManifestWhole(s, PREFIX)).toBe('ok');
+    const rerun = await expectConverges(s, PREFIX);
+    expect(rerun.report.totals.uploaded).toBe(0);
+  });
+
+  it('a bucket that does not exist: exit 2 naming s3_bucket_name, nothing written anywhere', async () => {
+    const s = await setup('s3-nobucket');
+    proxy.reset();
+    const r = await viaProxy(s, ['--s3_bucket_name', 'no-such-bucket-for-faults']);
+    expect(r.code).toBe(2);
+    expectTruthfulReport(r);
+    expect(r.stdout + r.stderr).toMatch(/s3_bucket_name.*no-such-bucket-for-faults.*does not exist/);
+    const writes = proxy.requests().filter((q) => q.method !== 'GET' && q.method !== 'HEAD');
+    expect(writes).toEqual([]);
+  });
+
+  it('S3 down before the run starts: exit 3, nothing written, WorkDocs content untouched', async () => {
+    const s = await setup('s3-down');
+    const down = proxy.addRule({ kind: 'error', status: 503, code: 'ServiceUnavailable' });
+    const r = await viaProxy(s);
+    proxy.removeRule(down.id);
+    expect(r.code).toBe(3);
+    expectTruthfulReport(r);
+    expect(r.report.fatal).toMatch(/S3 bucket could not be listed/);
+    expect(r.workdocs.Content ?? 0).toBe(0);
+    expect(await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX)).toEqual([]);
+    await expectConverges(s, PREFIX);
+  });
+});
