@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick] [options]`: how fast and how cheap a sync is, next to the speed limit of this
 // machine. Generates trees in the WorkDocs emulator (its own process), runs every phase in its own child
-// process against the local S3 server, and writes bench/results/latest.{json,md}. See docs/performance.md.
+// process against the local S3 server, and writes bench/results/latest.{json,md}. See the Performance section of README.md.
 //
 // Phases per tree: raw pipe (the simplest possible copy, same clients and concurrency) and full first sync,
 // interleaved and repeated; no-op resyncs; one incremental resync after 1 % new versions and 1 % renames.

@@ -3,11 +3,10 @@
  * runner's commands (so masking applies; anything that looks like a key, token or signed URL is redacted
  * first), and every line, debug included, is also appended to `log_file` (script.log, as the original wrote).
  */
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { dirname } from 'node:path';
 import { formatBytes } from '../engine/report.js';
 import type { LogLevel, Logger, Progress } from '../engine/types.js';
 import { redact } from '../errors.js';
+import { openLogFile } from '../log-file.js';
 
 /** The part of @actions/core the logger writes through. */
 export interface LogSink {
@@ -42,27 +41,9 @@ export function createActionLogger(sink: LogSink, options: ActionLoggerOptions):
   const now = options.now ?? Date.now;
   const threshold = RANK[options.level];
   let depth = 0;
-  let stream: WriteStream | undefined;
-  let fileFailed = false;
-
   // The same line format as the CLI's script.log, so the file reads the same whichever shell wrote it.
-  const toFile = (level: LogLevel, message: string): void => {
-    if (options.logFile === '' || fileFailed) return;
-    if (!stream) {
-      try {
-        mkdirSync(dirname(options.logFile), { recursive: true });
-      } catch {
-        // the stream's error event reports it
-      }
-      stream = createWriteStream(options.logFile, { flags: 'a' });
-      stream.on('error', (error) => {
-        if (fileFailed) return;
-        fileFailed = true;
-        sink.warning(`Cannot write the log file ${options.logFile}: ${error.message}`);
-      });
-    }
-    stream.write(`${new Date(now()).toISOString()} ${level.toUpperCase()} ${message}\n`);
-  };
+  const file = openLogFile(options.logFile, { now, onError: (message) => sink.warning(`Cannot write the log file: ${message}`) });
+  const toFile = (level: LogLevel, message: string): void => file.write(level, message);
 
   const logger: ActionLogger = {
     log(level, raw) {
@@ -92,10 +73,7 @@ export function createActionLogger(sink: LogSink, options: ActionLoggerOptions):
         depth -= 1;
       }
     },
-    close() {
-      const open = stream;
-      return new Promise((resolve) => (open && !fileFailed ? open.end(() => resolve()) : resolve()));
-    },
+    close: () => file.close(),
   };
   return logger;
 }

@@ -2,13 +2,12 @@
  * One Action run with its surroundings injected: inputs → credentials → sync → report file → outputs → job
  * summary → annotations → step status. main.ts passes @actions/core and the real engine; tests pass fakes.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { EnvDeps } from '../engine/env.js';
 import type { ExitCode, SyncEnv, SyncReport } from '../engine/types.js';
 import type { ActionOptions, SyncOptions } from '../options.js';
-import { summaryLines } from '../engine/report.js';
+import { summaryLines, writeReportFile } from '../engine/report.js';
 import { describeError } from '../errors.js';
 import { CredentialError, resolveCredentials, type ActionCredentials, type CredentialDeps } from './credentials.js';
 import { formatInputErrors, parseInputs, readRawInputs } from './inputs.js';
@@ -133,8 +132,7 @@ async function runWithLogger(deps: ActionDeps, options: SyncOptions, action: Act
   const reportPath = resolve(options.reportFile !== '' ? options.reportFile : join(deps.env.RUNNER_TEMP || tmpdir(), DEFAULT_REPORT_NAME));
   let writtenPath = reportPath;
   try {
-    mkdirSync(dirname(reportPath), { recursive: true });
-    writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    writeReportFile(reportPath, report);
   } catch (error) {
     writtenPath = '';
     core.warning(`Could not write the JSON report to ${reportPath}: ${describeError(error)}`);

@@ -1,8 +1,7 @@
 /** The CLI's logger: every line to the log file (script.log, appended like the original), and lines at or above the chosen level to stderr. */
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import path from 'node:path';
 import type { Logger, LogLevel } from '../engine/types.js';
 import { redact } from '../errors.js';
+import { openLogFile } from '../log-file.js';
 
 const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warning: 2, error: 3 };
 
@@ -11,19 +10,10 @@ export interface CliLogger extends Logger {
 }
 
 export function createCliLogger(options: { file: string | undefined; consoleLevel: LogLevel; write: (text: string) => void; now: () => number }): CliLogger {
-  let stream: WriteStream | undefined;
-  const open = (): WriteStream | undefined => {
-    if (!options.file) return undefined;
-    if (!stream) {
-      mkdirSync(path.dirname(options.file), { recursive: true });
-      stream = createWriteStream(options.file, { flags: 'a' });
-      stream.on('error', (error) => options.write(`workdocs-s3-sync: cannot write the log file: ${error.message}\n`));
-    }
-    return stream;
-  };
+  const file = openLogFile(options.file ?? '', { now: options.now, onError: (message) => options.write(`workdocs-s3-sync: ${message}\n`) });
   const log = (level: LogLevel, message: string): void => {
     const text = redact(message);
-    open()?.write(`${new Date(options.now()).toISOString()} ${level.toUpperCase()} ${text}\n`);
+    file.write(level, text);
     if (RANK[level] >= RANK[options.consoleLevel]) options.write(`${level === 'info' ? '' : `${level}: `}${text}\n`);
   };
   return {
@@ -32,6 +22,6 @@ export function createCliLogger(options: { file: string | undefined; consoleLeve
       log('info', `== ${name}`);
       return fn();
     },
-    close: () => new Promise((resolve) => (stream ? stream.end(resolve) : resolve())),
+    close: () => file.close(),
   };
 }

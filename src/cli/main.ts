@@ -2,10 +2,9 @@
  * The CLI as a function of (argv, io): parses flags, runs sync(), prints the summary and returns the exit
  * code. Everything it touches (streams, environment, clock, files' base directory) comes in through `io`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSyncEnv, type EnvDeps } from '../engine/env.js';
-import { summaryLines } from '../engine/report.js';
+import { summaryLines, writeReportFile } from '../engine/report.js';
 import { runScaled } from '../engine/scale.js';
 import { sync } from '../engine/sync.js';
 import type { SyncEnv, SyncReport } from '../engine/types.js';
@@ -61,9 +60,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   if (options.reportFile) {
     try {
-      const target = path.resolve(io.cwd, options.reportFile);
-      mkdirSync(path.dirname(target), { recursive: true });
-      writeFileSync(target, `${JSON.stringify(report, null, 2)}\n`);
+      writeReportFile(path.resolve(io.cwd, options.reportFile), report);
     } catch (error) {
       logger.log('error', `could not write the report file: ${describeError(error)}`);
     }

@@ -6,7 +6,7 @@ import pLimit from 'p-limit';
 import { isPlainMd5, type Plan, type PlannedAction, type StaleAction } from '../core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry } from '../core/types.js';
 import { describeError, IntegrityError, TransientDownloadError } from '../errors.js';
-import { backoffDelay, sleep } from '../workdocs/retry.js';
+import { fileRetryDelay, sleep } from '../backoff.js';
 import { archiveKeys, deleteKeys } from './delete.js';
 import { copyObject, putFolderMarker, uploadDocument, type TransferContext } from './transfer.js';
 import type { Logger, ReportItem } from './types.js';
@@ -111,7 +111,7 @@ async function attempt(action: PlannedAction, ctx: ExecuteContext, work: () => P
         return toItem(action, 'failed', { error: message });
       }
       ctx.logger.log('warning', `${action.kind} attempt ${n} failed ${describeAction(action)}: ${message}; retrying`);
-      await sleep(backoffDelay(n), ctx.signal).catch(() => undefined);
+      await sleep(fileRetryDelay(n), ctx.signal).catch(() => undefined);
     }
   }
 }

@@ -1,4 +1,6 @@
 /** Builds the run's report from its items, and the few lines of text a person reads at the end. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { SyncOptions } from '../options.js';
 import type { ExitCode, ReportItem, SyncEnv, SyncReport, Totals } from './types.js';
 
@@ -101,4 +103,10 @@ export function summaryLines(report: SyncReport): string[] {
 
 function count(items: readonly ReportItem[], action: ReportItem['action']): number {
   return items.filter((i) => i.action === action).length;
+}
+
+/** Writes the JSON report (every item and its outcome), creating its folder. Throws when it cannot. */
+export function writeReportFile(file: string, report: SyncReport): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 }

@@ -12,6 +12,7 @@
  * A lock is stale when its expiry has passed, or when it was taken on this host by a process that no longer
  * exists (a run killed with SIGKILL): then it is taken over.
  */
+import { sleep } from '../backoff.js';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -278,17 +279,3 @@ function isNotImplemented(error: unknown): boolean {
   return statusOf(error) === 501 || name === 'NotImplemented';
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason ?? new Error('aborted'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

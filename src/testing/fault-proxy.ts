@@ -6,6 +6,7 @@
  * upstream already acted on it, delay requests, or stall them (for killing a client mid-request).
  * Every request is recorded with the S3 operation it is, and every rule counts its matches.
  */
+import { prng } from '../emulator/util.js';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -167,17 +168,6 @@ function defaultCode(status: number): string {
   return 'InternalError';
 }
 
-/** Mulberry32: deterministic probabilities. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const upstream = new URL(options.upstream);

@@ -7,7 +7,7 @@ import { GetDocumentVersionCommand, type WorkDocsClient } from '@aws-sdk/client-
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { TransientDownloadError } from '../errors.js';
-import { backoffDelay, sleep } from './retry.js';
+import { backoffDelay, sleep } from '../backoff.js';
 
 export interface ContentSource {
   readonly client: WorkDocsClient;
