@@ -39455,6 +39455,26 @@ async function archiveKeys(s3, bucket, moves, copyConcurrently, signal) {
 
 
 
+/** Parts of one multipart upload in flight at once (memory: max_workers × this × part_size at most). */
+const PARTS_IN_FLIGHT = 2;
+/** The executor's context for a run with these options in this environment; `extra` adds or overrides. */
+function executeContext(options, env, extra = {}) {
+    return {
+        workdocs: env.workdocs,
+        s3: env.s3,
+        bucket: options.s3BucketName,
+        partSize: options.partSizeBytes,
+        partsInFlight: PARTS_IN_FLIGHT,
+        ...(env.httpAgent ? { httpAgent: env.httpAgent } : {}),
+        ...(env.httpsAgent ? { httpsAgent: env.httpsAgent } : {}),
+        ...(env.signal ? { signal: env.signal } : {}),
+        maxWorkers: options.maxWorkers,
+        logger: env.logger,
+        now: env.now,
+        onRetry: (n, reason) => env.logger.log('warning', `download retry ${n}: ${reason}`),
+        ...extra,
+    };
+}
 /** The manifest entries still true before anything runs: those whose object is still listed. */
 function carriedOverManifest(manifest, inventory) {
     const present = new Map(inventory.map((o) => [o.key, o]));
@@ -40197,21 +40217,7 @@ async function run(options, env, base) {
     const before = new Map(carried);
     // A lock lost while transferring (another run took the prefix over) stops this run before its deletes.
     const runSignal = base.lock ? (signal ? AbortSignal.any([signal, base.lock.lostSignal]) : base.lock.lostSignal) : signal;
-    const execution = await logger.group('Transfer and clean up', () => executePlan(decided, carried, inventory, {
-        workdocs: env.workdocs,
-        s3: env.s3,
-        bucket: options.s3BucketName,
-        partSize: options.partSizeBytes,
-        partsInFlight: 2,
-        httpAgent: env.httpAgent,
-        httpsAgent: env.httpsAgent,
-        signal: runSignal,
-        maxWorkers: options.maxWorkers,
-        logger,
-        now: env.now,
-        onRetry: (n, reason) => logger.log('warning', `download retry ${n}: ${reason}`),
-        onBytes: progressMeter(env, decided),
-    }));
+    const execution = await logger.group('Transfer and clean up', () => executePlan(decided, carried, inventory, executeContext(options, env, { ...(runSignal ? { signal: runSignal } : {}), onBytes: progressMeter(env, decided) })));
     let lockLost;
     let manifestFailed;
     if (loaded.state !== 'found' || !sameEntries(before, execution.manifest) || manifest !== loaded.manifest) {
@@ -40536,22 +40542,6 @@ async function finalizeLocked(options, env, base, scale, file) {
     const exitCode = file.listingFailure ? 3 : anyFailed ? 1 : 0;
     const report = buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode, deletesBlocked: refusal, fatal: file.listingFailure ?? undefined });
     return { ...report, scale: { ...scale, shardCount: file.shardCount } };
-}
-function executeContext(options, env) {
-    return {
-        workdocs: env.workdocs,
-        s3: env.s3,
-        bucket: options.s3BucketName,
-        partSize: options.partSizeBytes,
-        partsInFlight: 2,
-        ...(env.httpAgent ? { httpAgent: env.httpAgent } : {}),
-        ...(env.httpsAgent ? { httpsAgent: env.httpsAgent } : {}),
-        ...(env.signal ? { signal: env.signal } : {}),
-        maxWorkers: options.maxWorkers,
-        logger: env.logger,
-        now: env.now,
-        onRetry: (n, reason) => env.logger.log('warning', `download retry ${n}: ${reason}`),
-    };
 }
 async function readPlan(options, env) {
     const file = await getJson(env.s3, options.s3BucketName, planKey(options), env.signal);

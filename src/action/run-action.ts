@@ -74,9 +74,6 @@ export async function runAction(deps: ActionDeps): Promise<ExitCode> {
 async function runUnchecked(deps: ActionDeps): Promise<ExitCode> {
   const { core } = deps;
   const raw = { ...readRawInputs((name) => core.getInput(name)) };
-  // The runner passes every input that has a default; an input it does not pass at all was not given
-  // (a local run), while an explicit `log_file: ''` turns the log file off.
-  if (raw.log_file === '' && deps.env.INPUT_LOG_FILE === undefined) raw.log_file = undefined;
   // The jobs of one workflow run (plan, its shards, finalize) agree on the run id without being told.
   if (!raw.run_id && deps.env.GITHUB_RUN_ID) raw.run_id = deps.env.GITHUB_RUN_ID;
   const parsed = parseInputs(raw);

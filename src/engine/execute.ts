@@ -9,7 +9,8 @@ import { describeError, IntegrityError, TransientDownloadError } from '../errors
 import { fileRetryDelay, sleep } from '../backoff.js';
 import { archiveKeys, deleteKeys } from './delete.js';
 import { copyObject, putFolderMarker, uploadDocument, type TransferContext } from './transfer.js';
-import type { Logger, ReportItem } from './types.js';
+import type { SyncOptions } from '../options.js';
+import type { Logger, ReportItem, SyncEnv } from './types.js';
 
 export interface ExecuteContext extends TransferContext {
   readonly maxWorkers: number;
@@ -24,6 +25,28 @@ export interface Execution {
   readonly items: ReportItem[];
   /** What the bucket holds afterwards, per managed key. */
   readonly manifest: Map<string, ManifestEntry>;
+}
+
+/** Parts of one multipart upload in flight at once (memory: max_workers × this × part_size at most). */
+export const PARTS_IN_FLIGHT = 2;
+
+/** The executor's context for a run with these options in this environment; `extra` adds or overrides. */
+export function executeContext(options: SyncOptions, env: SyncEnv, extra: Partial<ExecuteContext> = {}): ExecuteContext {
+  return {
+    workdocs: env.workdocs,
+    s3: env.s3,
+    bucket: options.s3BucketName,
+    partSize: options.partSizeBytes,
+    partsInFlight: PARTS_IN_FLIGHT,
+    ...(env.httpAgent ? { httpAgent: env.httpAgent } : {}),
+    ...(env.httpsAgent ? { httpsAgent: env.httpsAgent } : {}),
+    ...(env.signal ? { signal: env.signal } : {}),
+    maxWorkers: options.maxWorkers,
+    logger: env.logger,
+    now: env.now,
+    onRetry: (n, reason) => env.logger.log('warning', `download retry ${n}: ${reason}`),
+    ...extra,
+  };
 }
 
 /** The manifest entries still true before anything runs: those whose object is still listed. */

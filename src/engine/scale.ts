@@ -15,7 +15,7 @@ import type { ManifestEntry } from '../core/types.js';
 import { describeError, FatalError, InputError } from '../errors.js';
 import type { SyncOptions } from '../options.js';
 import { writeManifest } from '../s3/manifest-store.js';
-import { carriedOverManifest, executePlan, plannedItems } from './execute.js';
+import { carriedOverManifest, executeContext, executePlan, plannedItems } from './execute.js';
 import { buildReport } from './report.js';
 import type { HeldLock } from '../s3/lock.js';
 import { listingFailure, lockPrefix, prepare, type SyncExtras } from './sync.js';
@@ -218,23 +218,6 @@ async function finalizeLocked(options: SyncOptions, env: SyncEnv, base: Base, sc
   const exitCode = file.listingFailure ? 3 : anyFailed ? 1 : 0;
   const report = buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode, deletesBlocked: refusal, fatal: file.listingFailure ?? undefined });
   return { ...report, scale: { ...scale, shardCount: file.shardCount } };
-}
-
-function executeContext(options: SyncOptions, env: SyncEnv): Parameters<typeof executePlan>[3] {
-  return {
-    workdocs: env.workdocs,
-    s3: env.s3,
-    bucket: options.s3BucketName,
-    partSize: options.partSizeBytes,
-    partsInFlight: 2,
-    ...(env.httpAgent ? { httpAgent: env.httpAgent } : {}),
-    ...(env.httpsAgent ? { httpsAgent: env.httpsAgent } : {}),
-    ...(env.signal ? { signal: env.signal } : {}),
-    maxWorkers: options.maxWorkers,
-    logger: env.logger,
-    now: env.now,
-    onRetry: (n, reason) => env.logger.log('warning', `download retry ${n}: ${reason}`),
-  };
 }
 
 async function readPlan(options: SyncOptions, env: SyncEnv): Promise<PlanFile> {

@@ -14,7 +14,7 @@ import { acquireLock, lockKey, type HeldLock, type LockSettings } from '../s3/lo
 import { readManifest, writeManifest, type LoadedManifest } from '../s3/manifest-store.js';
 import { getRootFolder, listTree, type ListingResult } from '../workdocs/list.js';
 import { abortOrphanedUploads } from './cleanup.js';
-import { carriedOverManifest, executePlan, plannedItems } from './execute.js';
+import { carriedOverManifest, executeContext, executePlan, plannedItems } from './execute.js';
 import { buildReport, formatBytes } from './report.js';
 import type { ReportItem, SyncEnv, SyncReport } from './types.js';
 
@@ -168,21 +168,8 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
   const before = new Map(carried);
   // A lock lost while transferring (another run took the prefix over) stops this run before its deletes.
   const runSignal = base.lock ? (signal ? AbortSignal.any([signal, base.lock.lostSignal]) : base.lock.lostSignal) : signal;
-  const execution = await logger.group('Transfer and clean up', () => executePlan(decided, carried, inventory, {
-    workdocs: env.workdocs,
-    s3: env.s3,
-    bucket: options.s3BucketName,
-    partSize: options.partSizeBytes,
-    partsInFlight: 2,
-    httpAgent: env.httpAgent,
-    httpsAgent: env.httpsAgent,
-    signal: runSignal,
-    maxWorkers: options.maxWorkers,
-    logger,
-    now: env.now,
-    onRetry: (n, reason) => logger.log('warning', `download retry ${n}: ${reason}`),
-    onBytes: progressMeter(env, decided),
-  }));
+  const execution = await logger.group('Transfer and clean up', () => executePlan(decided, carried, inventory,
+    executeContext(options, env, { ...(runSignal ? { signal: runSignal } : {}), onBytes: progressMeter(env, decided) })));
 
   let lockLost: string | undefined;
   let manifestFailed: string | undefined;
