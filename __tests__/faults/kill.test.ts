@@ -186,7 +186,8 @@ describe('kill -9, then rerun', () => {
 
   it('at seeded random moments, three times in a row on one bucket', async () => {
     const s = await setup('kill-random');
-    s.emulator.control.addFault({ op: 'Content', kind: 'slow', bytesPerSecond: 4 * 1024 * 1024 });
+    // Slow enough that each round's new 300 kB document is still downloading at the latest kill moment (2.7 s).
+    s.emulator.control.addFault({ op: 'Content', kind: 'slow', bytesPerSecond: 64 * 1024 });
     let seed = 20240601;
     const random = (): number => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
