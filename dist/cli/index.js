@@ -37883,10 +37883,26 @@ function summaryLines(report) {
 function count(items, action) {
     return items.filter((i) => i.action === action).length;
 }
-/** Writes the JSON report (every item and its outcome), creating its folder. Throws when it cannot. */
+/**
+ * Writes the JSON report (every item and its outcome), creating its folder. Throws when it cannot.
+ * Items are written in batches, one per line, so a 100,000-item report never exists as one giant string.
+ */
 function writeReportFile(file, report) {
     (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
-    (0,external_node_fs_.writeFileSync)(file, `${JSON.stringify(report, null, 2)}\n`);
+    const { items, ...head } = report;
+    const fd = (0,external_node_fs_.openSync)(file, 'w');
+    try {
+        const headJson = JSON.stringify(head, null, 2);
+        (0,external_node_fs_.writeSync)(fd, `${headJson.slice(0, headJson.lastIndexOf('}')).trimEnd()}${Object.keys(head).length > 0 ? ',' : ''}\n  "items": [`);
+        for (let start = 0; start < items.length; start += 1000) {
+            const batch = items.slice(start, start + 1000).map((item) => `\n    ${JSON.stringify(item)}`).join(',');
+            (0,external_node_fs_.writeSync)(fd, start === 0 ? batch : `,${batch}`);
+        }
+        (0,external_node_fs_.writeSync)(fd, `${items.length > 0 ? '\n  ' : ''}]\n}\n`);
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/core/keys.js

@@ -1,5 +1,5 @@
 /** Builds the run's report from its items, and the few lines of text a person reads at the end. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { SyncOptions } from '../options.js';
 import type { ExitCode, ReportItem, SyncEnv, SyncReport, Totals } from './types.js';
@@ -105,8 +105,23 @@ function count(items: readonly ReportItem[], action: ReportItem['action']): numb
   return items.filter((i) => i.action === action).length;
 }
 
-/** Writes the JSON report (every item and its outcome), creating its folder. Throws when it cannot. */
+/**
+ * Writes the JSON report (every item and its outcome), creating its folder. Throws when it cannot.
+ * Items are written in batches, one per line, so a 100,000-item report never exists as one giant string.
+ */
 export function writeReportFile(file: string, report: SyncReport): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  const { items, ...head } = report;
+  const fd = openSync(file, 'w');
+  try {
+    const headJson = JSON.stringify(head, null, 2);
+    writeSync(fd, `${headJson.slice(0, headJson.lastIndexOf('}')).trimEnd()}${Object.keys(head).length > 0 ? ',' : ''}\n  "items": [`);
+    for (let start = 0; start < items.length; start += 1000) {
+      const batch = items.slice(start, start + 1000).map((item) => `\n    ${JSON.stringify(item)}`).join(',');
+      writeSync(fd, start === 0 ? batch : `,${batch}`);
+    }
+    writeSync(fd, `${items.length > 0 ? '\n  ' : ''}]\n}\n`);
+  } finally {
+    closeSync(fd);
+  }
 }
