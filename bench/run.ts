@@ -5,7 +5,8 @@
 // Phases per tree: raw pipe (the simplest possible copy, same clients and concurrency) and full first sync,
 // interleaved and repeated; no-op resyncs; one incremental resync after 1 % new versions and 1 % renames.
 // Ratios are taken between a raw pipe and the full sync that ran right after it, then the median is reported.
-import { spawn, execFileSync } from 'node:child_process';
+import { startS3Server } from '../src/testing/s3-server.js';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -124,9 +125,7 @@ function s3Target(): S3Target {
     return { endpoint: process.env.BENCH_S3_ENDPOINT, accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'test:tester', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'testing' };
   }
   // Starts the server or reuses a running one; holding it keeps other test runs from stopping it under us.
-  const out = execFileSync('bash', [path.join(repoRoot, 'scripts', 's3-server.sh'), 'start', '--hold', String(process.pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const env = Object.fromEntries(out.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-  return { endpoint: env.AWS_ENDPOINT_URL_S3!, accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! };
+  return startS3Server({ hold: process.pid });
 }
 
 const s3 = s3Target();

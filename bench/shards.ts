@@ -7,6 +7,7 @@
 // The Ns are interleaved within each repeat (1, 2, 4, 1, 2, 4, …) so slow drift of a noisy machine hits
 // them alike; medians are reported. Times include each process's start-up (tsx, module loading): on a
 // runner that is part of every job too, next to the job's own start-up.
+import { startS3Server } from '../src/testing/s3-server.js';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -83,9 +84,7 @@ function s3Target(): S3Target {
     return { endpoint: process.env.BENCH_S3_ENDPOINT, accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'test:tester', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'testing' };
   }
   // Starts the server or reuses a running one; holding it keeps other test runs from stopping it under us.
-  const out = execFileSync('bash', [path.join(repoRoot, 'scripts', 's3-server.sh'), 'start', '--hold', String(process.pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const env = Object.fromEntries(out.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-  return { endpoint: env.AWS_ENDPOINT_URL_S3!, accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! };
+  return startS3Server({ hold: process.pid });
 }
 
 interface ProcResult {

@@ -2,7 +2,6 @@
 // folder and a local S3 server, syncs, syncs again (nothing to do: see the request counts), edits, renames
 // and deletes in WorkDocs, and syncs a third time. Logs and JSON reports land in ./demo-output/.
 import { CreateBucketCommand, DeleteObjectsCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { main } from '../src/cli/main.js';
@@ -10,6 +9,7 @@ import { createSyncEnv } from '../src/engine/env.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { createS3Client } from '../src/s3/client.js';
 import { countRequests, type RequestCounter } from '../src/s3/counting.js';
+import { startS3Server } from '../src/testing/s3-server.js';
 
 const BUCKET = 'workdocs-demo';
 const out = path.resolve('demo-output');
@@ -19,13 +19,12 @@ const say = (text: string): void => { process.stdout.write(`${text}\n`); };
 const counts = (c: Record<string, number>): string => Object.entries(c).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
 
 say('Starting the local S3 server (OpenStack Swift; installs Debian packages on first use)…');
-const env = Object.fromEntries(execFileSync('bash', ['scripts/s3-server.sh', 'start'], { encoding: 'utf8' })
-  .split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-const s3Credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! };
+const s3Server = startS3Server();
+const s3Credentials = { accessKeyId: s3Server.accessKeyId, secretAccessKey: s3Server.secretAccessKey };
 const emulator = await startEmulator({ port: 0, fixture: 'sample' });
 say(`WorkDocs emulator: ${emulator.endpoint}, sample folder ${emulator.rootFolderId}`);
 
-const admin: S3Client = createS3Client({ region: 'us-east-1', endpoint: env.AWS_ENDPOINT_URL_S3!, credentials: s3Credentials });
+const admin: S3Client = createS3Client({ region: 'us-east-1', endpoint: s3Server.endpoint, credentials: s3Credentials });
 await admin.send(new CreateBucketCommand({ Bucket: BUCKET })).catch((e: { name?: string }) => {
   if (e.name !== 'BucketAlreadyOwnedByYou' && e.name !== 'BucketAlreadyExists') throw e;
 });
@@ -43,7 +42,7 @@ async function syncOnce(title: string): Promise<number> {
     '--s3_bucket_name', BUCKET,
     '--region_name', 'us-east-1',
     '--workdocs_endpoint_url', emulator.endpoint,
-    '--s3_endpoint_url', env.AWS_ENDPOINT_URL_S3!,
+    '--s3_endpoint_url', s3Server.endpoint,
     '--log_file', path.join(out, 'script.log'),
     '--report_file', path.join(out, `report-${run}.json`),
     '--log_level', 'warning',

@@ -1,44 +1,20 @@
 // Vitest global setup: start the real S3-compatible server (or reuse a running one) and hand its
 // address and credentials to the tests; stop it afterwards only if this run started it and no other
 // test run (which registered itself with `start --hold PID`) is still using it.
-import { execFileSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
+import { s3ServerIsUp, startS3Server, stopS3Server, type S3Server } from '../../src/testing/s3-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    s3: { endpoint: string; accessKeyId: string; secretAccessKey: string; region: string };
-  }
-}
-
-const script = new URL('../../scripts/s3-server.sh', import.meta.url).pathname;
-
-function isUp(): boolean {
-  try {
-    execFileSync('bash', [script, 'status'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
+    s3: S3Server;
   }
 }
 
 export default function setup(project: TestProject): () => void {
-  const wasUp = isUp();
-  const holder = String(process.pid);
-  const out = execFileSync('bash', [script, 'start', '--hold', holder], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const env = Object.fromEntries(
-    out.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-  if (!env.AWS_ENDPOINT_URL_S3 || !env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) {
-    throw new Error(`scripts/s3-server.sh start printed no AWS_* lines:\n${out}`);
-  }
-  project.provide('s3', {
-    endpoint: env.AWS_ENDPOINT_URL_S3,
-    accessKeyId: env.AWS_ACCESS_KEY_ID,
-    secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-    region: env.AWS_REGION ?? 'us-east-1',
-  });
+  const wasUp = s3ServerIsUp();
+  project.provide('s3', startS3Server({ hold: process.pid }));
   return () => {
     // Stops only if no other live holder remains; a reused server is left running (its starter stops it).
-    if (!wasUp) execFileSync('bash', [script, 'stop', '--release', holder], { stdio: 'inherit' });
+    if (!wasUp) stopS3Server({ release: process.pid });
   };
 }
