@@ -70469,6 +70469,28 @@ function encodeRfc3986(s) {
 function contentMd5(body) {
     return (0,external_node_crypto_.createHash)('md5').update(body).digest('base64');
 }
+/** The object (not the bucket) does not exist: GetObject answers NoSuchKey, HeadObject NotFound. */
+function isMissingObject(error) {
+    const name = error.name;
+    return name === 'NoSuchKey' || name === 'NotFound';
+}
+/**
+ * One PUT of a small JSON document (manifest, lock, plan, shard result) with Content-MD5: it lands whole or
+ * not at all. `condition` carries IfNoneMatch / IfMatch. Returns the new ETag and the body's size.
+ */
+async function putJsonObject(client, bucket, key, text, options = {}) {
+    const body = Buffer.from(text, 'utf8');
+    const out = await client.send(new client_s3_dist_cjs.PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        ContentLength: body.length,
+        ContentMD5: contentMd5(body),
+        ContentType: 'application/json',
+        ...options.condition,
+    }), { abortSignal: options.signal });
+    return { etag: out.ETag, bytes: body.length };
+}
 function isRequest(r) {
     return typeof r === 'object' && r !== null && typeof r.headers === 'object';
 }
@@ -71322,10 +71344,14 @@ const SECRET_PATTERNS = [
 function redact(text) {
     return SECRET_PATTERNS.reduce((t, [pattern, replacement]) => t.replace(pattern, replacement), text);
 }
+/** The HTTP status of an AWS SDK error, when it has one. */
+function httpStatusOf(error) {
+    return error?.$metadata?.httpStatusCode;
+}
 /** A one-line, secret-free description of any thrown value, including the SDK's error names and HTTP status. */
 function describeError(error) {
     if (error instanceof Error) {
-        const status = error.$metadata?.httpStatusCode;
+        const status = httpStatusOf(error);
         const name = error.name && error.name !== 'Error' ? `${error.name}: ` : '';
         const suffix = status !== undefined ? ` (HTTP ${status})` : '';
         return redact(`${name}${error.message || 'no message'}${suffix}`.replace(/\s+/g, ' ').trim());
@@ -71350,8 +71376,7 @@ async function readManifest(client, bucket, key, signal) {
         etag = out.ETag;
     }
     catch (error) {
-        const name = error.name;
-        if (name === 'NoSuchKey' || name === 'NotFound')
+        if (isMissingObject(error))
             return { state: 'missing', manifest: EMPTY_MANIFEST };
         throw error;
     }
@@ -71362,16 +71387,8 @@ async function readManifest(client, bucket, key, signal) {
         : { state: 'corrupt', manifest: EMPTY_MANIFEST, problem: decoded.problem, ...tag };
 }
 async function writeManifest(client, bucket, key, manifest, meta, signal) {
-    const body = Buffer.from(encodeManifest(manifest, meta), 'utf8');
-    await client.send(new client_s3_dist_cjs.PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: body,
-        ContentLength: body.length,
-        ContentMD5: (0,external_node_crypto_.createHash)('md5').update(body).digest('base64'),
-        ContentType: 'application/json',
-    }), { abortSignal: signal });
-    return body.length;
+    const { bytes } = await putJsonObject(client, bucket, key, encodeManifest(manifest, meta), signal ? { signal } : {});
+    return bytes;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
@@ -72022,7 +72039,7 @@ async function copyObject(fromKey, toKey, ctx) {
         MetadataDirective: 'COPY',
     }), { abortSignal: ctx.signal });
 }
-const EMPTY_MD5 = (0,external_node_crypto_.createHash)('md5').update('').digest('base64');
+const EMPTY_MD5 = contentMd5('');
 async function putFolderMarker(key, ctx) {
     await ctx.s3.send(new client_s3_dist_cjs.PutObjectCommand({
         Bucket: ctx.bucket,
@@ -72270,7 +72287,7 @@ async function attempt(action, ctx, work) {
 function isWorthRetrying(error) {
     if (error instanceof IntegrityError || error instanceof TransientDownloadError)
         return true;
-    const status = error.$metadata?.httpStatusCode;
+    const status = httpStatusOf(error);
     const code = error.code;
     return (status !== undefined && (status >= 500 || status === 429 || status === 408))
         || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT'
@@ -72485,6 +72502,7 @@ function writeReportFile(file, report) {
 ;// CONCATENATED MODULE: ./lib/s3/inventory.js
 /** Lists every object under the prefix once (ListObjectsV2, 1,000 keys a page) and reads metadata where asked. */
 
+
 async function listInventory(client, bucket, prefix, signal) {
     const objects = [];
     let pages = 0;
@@ -72513,7 +72531,7 @@ async function readMetadata(client, bucket, key, signal) {
         return head.Metadata ?? {};
     }
     catch (error) {
-        if (error.name === 'NotFound' || error.$metadata?.httpStatusCode === 404)
+        if (isMissingObject(error))
             return undefined;
         throw error;
     }
@@ -72539,6 +72557,7 @@ var external_node_os_ = __nccwpck_require__(8161);
  * A lock is stale when its expiry has passed, or when it was taken on this host by a process that no longer
  * exists (a run killed with SIGKILL): then it is taken over.
  */
+
 
 
 
@@ -72720,38 +72739,25 @@ async function readLock(deps, key) {
         return { record: undefined, etag, unreadable: true };
     }
     catch (error) {
-        const name = error.name;
-        if (name === 'NoSuchKey' || name === 'NotFound')
+        if (isMissingObject(error))
             return { record: undefined, etag: undefined, unreadable: false };
         throw error;
     }
 }
 async function putLock(deps, key, record, condition) {
-    const body = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
-    const out = await deps.s3.send(new client_s3_dist_cjs.PutObjectCommand({
-        Bucket: deps.bucket,
-        Key: key,
-        Body: body,
-        ContentLength: body.length,
-        ContentMD5: (0,external_node_crypto_.createHash)('md5').update(body).digest('base64'),
-        ContentType: 'application/json',
-        ...condition,
-    }), { abortSignal: deps.signal });
-    return out.ETag;
+    const { etag } = await putJsonObject(deps.s3, deps.bucket, key, `${JSON.stringify(record)}\n`, { condition, ...(deps.signal ? { signal: deps.signal } : {}) });
+    return etag;
 }
 function quoteEtag(etag) {
     return etag.startsWith('"') || etag.startsWith('W/') ? etag : `"${etag}"`;
 }
-function statusOf(error) {
-    return error.$metadata?.httpStatusCode;
-}
 function isPreconditionFailed(error) {
     const name = error.name;
-    return statusOf(error) === 412 || name === 'PreconditionFailed' || statusOf(error) === 409 || name === 'ConditionalRequestConflict';
+    return httpStatusOf(error) === 412 || name === 'PreconditionFailed' || httpStatusOf(error) === 409 || name === 'ConditionalRequestConflict';
 }
 function isNotImplemented(error) {
     const name = error.name;
-    return statusOf(error) === 501 || name === 'NotImplemented';
+    return httpStatusOf(error) === 501 || name === 'NotImplemented';
 }
 
 ;// CONCATENATED MODULE: ./lib/workdocs/list.js
@@ -73399,18 +73405,13 @@ async function manifestEtag(s3, options) {
         return head.ETag ?? null;
     }
     catch (error) {
-        const name = error.name;
-        if (name === 'NotFound' || name === 'NoSuchKey')
+        if (isMissingObject(error))
             return null;
         throw error;
     }
 }
 async function putJson(s3, bucket, key, value, signal) {
-    const body = Buffer.from(JSON.stringify(value));
-    await s3.send(new client_s3_dist_cjs.PutObjectCommand({
-        Bucket: bucket, Key: key, Body: body, ContentLength: body.length, ContentType: 'application/json',
-        ContentMD5: (0,external_node_crypto_.createHash)('md5').update(body).digest('base64'),
-    }), { abortSignal: signal });
+    await putJsonObject(s3, bucket, key, JSON.stringify(value), signal ? { signal } : {});
 }
 async function getJson(s3, bucket, key, signal) {
     try {
@@ -73418,8 +73419,7 @@ async function getJson(s3, bucket, key, signal) {
         return JSON.parse((await out.Body?.transformToString('utf8')) ?? 'null');
     }
     catch (error) {
-        const name = error.name;
-        if (name === 'NoSuchKey' || name === 'NotFound')
+        if (isMissingObject(error))
             return undefined;
         throw error;
     }

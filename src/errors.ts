@@ -43,10 +43,15 @@ export function redact(text: string): string {
   return SECRET_PATTERNS.reduce((t, [pattern, replacement]) => t.replace(pattern, replacement), text);
 }
 
+/** The HTTP status of an AWS SDK error, when it has one. */
+export function httpStatusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+}
+
 /** A one-line, secret-free description of any thrown value, including the SDK's error names and HTTP status. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) {
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    const status = httpStatusOf(error);
     const name = error.name && error.name !== 'Error' ? `${error.name}: ` : '';
     const suffix = status !== undefined ? ` (HTTP ${status})` : '';
     return redact(`${name}${error.message || 'no message'}${suffix}`.replace(/\s+/g, ' ').trim());

@@ -5,7 +5,7 @@
 import pLimit from 'p-limit';
 import { isPlainMd5, type Plan, type PlannedAction, type StaleAction } from '../core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry } from '../core/types.js';
-import { describeError, IntegrityError, TransientDownloadError } from '../errors.js';
+import { describeError, httpStatusOf, IntegrityError, TransientDownloadError } from '../errors.js';
 import { fileRetryDelay, sleep } from '../backoff.js';
 import { archiveKeys, deleteKeys } from './delete.js';
 import { copyObject, putFolderMarker, uploadDocument, type TransferContext } from './transfer.js';
@@ -141,7 +141,7 @@ async function attempt(action: PlannedAction, ctx: ExecuteContext, work: () => P
 
 function isWorthRetrying(error: unknown): boolean {
   if (error instanceof IntegrityError || error instanceof TransientDownloadError) return true;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const status = httpStatusOf(error);
   const code = (error as { code?: string }).code;
   return (status !== undefined && (status >= 500 || status === 429 || status === 408))
     || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT'

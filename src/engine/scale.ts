@@ -6,8 +6,7 @@
  * - finalize: merge the shard results into the manifest and delete stale objects only if every shard
  *   succeeded and nobody changed the manifest since the plan.
  */
-import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
+import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { manifestKey, toolAreaPrefix } from '../core/manifest.js';
 import type { Plan, PlannedAction } from '../core/plan.js';
 import { assignShards, shardMatrix } from '../core/shard.js';
@@ -17,6 +16,7 @@ import type { SyncOptions } from '../options.js';
 import { writeManifest } from '../s3/manifest-store.js';
 import { carriedOverManifest, executeContext, executePlan, plannedItems } from './execute.js';
 import { buildReport } from './report.js';
+import { isMissingObject, putJsonObject } from '../s3/client.js';
 import type { HeldLock } from '../s3/lock.js';
 import { listingFailure, lockPrefix, prepare, type SyncExtras } from './sync.js';
 import type { ReportItem, ScaleInfo, SyncEnv, SyncReport } from './types.js';
@@ -233,18 +233,13 @@ async function manifestEtag(s3: S3Client, options: SyncOptions): Promise<string 
     const head = await s3.send(new HeadObjectCommand({ Bucket: options.s3BucketName, Key: manifestKey(options.s3Prefix) }));
     return head.ETag ?? null;
   } catch (error) {
-    const name = (error as { name?: string }).name;
-    if (name === 'NotFound' || name === 'NoSuchKey') return null;
+    if (isMissingObject(error)) return null;
     throw error;
   }
 }
 
 async function putJson(s3: S3Client, bucket: string, key: string, value: unknown, signal?: AbortSignal): Promise<void> {
-  const body = Buffer.from(JSON.stringify(value));
-  await s3.send(new PutObjectCommand({
-    Bucket: bucket, Key: key, Body: body, ContentLength: body.length, ContentType: 'application/json',
-    ContentMD5: createHash('md5').update(body).digest('base64'),
-  }), { abortSignal: signal });
+  await putJsonObject(s3, bucket, key, JSON.stringify(value), signal ? { signal } : {});
 }
 
 async function getJson<T>(s3: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<T | undefined> {
@@ -252,8 +247,7 @@ async function getJson<T>(s3: S3Client, bucket: string, key: string, signal?: Ab
     const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
     return JSON.parse((await out.Body?.transformToString('utf8')) ?? 'null') as T;
   } catch (error) {
-    const name = (error as { name?: string }).name;
-    if (name === 'NoSuchKey' || name === 'NotFound') return undefined;
+    if (isMissingObject(error)) return undefined;
     throw error;
   }
 }

@@ -18,7 +18,7 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { DOCUMENT_METADATA, VERSION_METADATA } from '../core/plan.js';
 import type { SourceDocument } from '../core/types.js';
 import { IntegrityError } from '../errors.js';
-import { copySource } from '../s3/client.js';
+import { contentMd5, copySource } from '../s3/client.js';
 import { contentChunks } from '../workdocs/content.js';
 
 export interface TransferContext {
@@ -151,7 +151,7 @@ export async function copyObject(fromKey: string, toKey: string, ctx: Pick<Trans
   }), { abortSignal: ctx.signal });
 }
 
-const EMPTY_MD5 = createHash('md5').update('').digest('base64');
+const EMPTY_MD5 = contentMd5('');
 
 export async function putFolderMarker(key: string, ctx: Pick<TransferContext, 's3' | 'bucket' | 'signal'>): Promise<void> {
   await ctx.s3.send(new PutObjectCommand({

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type {
   AwsCredentialIdentity,
@@ -111,6 +111,36 @@ function encodeRfc3986(s: string): string {
 /** base64 MD5, the Content-MD5 header value. */
 export function contentMd5(body: Uint8Array | string): string {
   return createHash('md5').update(body).digest('base64');
+}
+
+/** The object (not the bucket) does not exist: GetObject answers NoSuchKey, HeadObject NotFound. */
+export function isMissingObject(error: unknown): boolean {
+  const name = (error as { name?: string }).name;
+  return name === 'NoSuchKey' || name === 'NotFound';
+}
+
+/**
+ * One PUT of a small JSON document (manifest, lock, plan, shard result) with Content-MD5: it lands whole or
+ * not at all. `condition` carries IfNoneMatch / IfMatch. Returns the new ETag and the body's size.
+ */
+export async function putJsonObject(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  text: string,
+  options: { signal?: AbortSignal; condition?: { IfNoneMatch?: string; IfMatch?: string } } = {},
+): Promise<{ etag: string | undefined; bytes: number }> {
+  const body = Buffer.from(text, 'utf8');
+  const out = await client.send(new PutObjectCommand({
+    Bucket: bucket,
+    Key: key,
+    Body: body,
+    ContentLength: body.length,
+    ContentMD5: contentMd5(body),
+    ContentType: 'application/json',
+    ...options.condition,
+  }), { abortSignal: options.signal });
+  return { etag: out.ETag, bytes: body.length };
 }
 
 // ---- middleware ---------------------------------------------------------------------------------------

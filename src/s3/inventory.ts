@@ -1,6 +1,7 @@
 /** Lists every object under the prefix once (ListObjectsV2, 1,000 keys a page) and reads metadata where asked. */
 import { HeadObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import type { InventoryObject } from '../core/types.js';
+import { isMissingObject } from './client.js';
 
 export async function listInventory(client: S3Client, bucket: string, prefix: string, signal?: AbortSignal): Promise<{ objects: InventoryObject[]; pages: number }> {
   const objects: InventoryObject[] = [];
@@ -28,7 +29,7 @@ export async function readMetadata(client: S3Client, bucket: string, key: string
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
     return head.Metadata ?? {};
   } catch (error) {
-    if ((error as { name?: string }).name === 'NotFound' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+    if (isMissingObject(error)) return undefined;
     throw error;
   }
 }

@@ -12,12 +12,13 @@
  * A lock is stale when its expiry has passed, or when it was taken on this host by a process that no longer
  * exists (a run killed with SIGKILL): then it is taken over.
  */
-import { sleep } from '../backoff.js';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createHash, randomUUID } from 'node:crypto';
+import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { sleep } from '../backoff.js';
 import { toolAreaPrefix } from '../core/manifest.js';
-import { describeError } from '../errors.js';
+import { describeError, httpStatusOf } from '../errors.js';
+import { isMissingObject, putJsonObject } from './client.js';
 
 export const LOCK_FORMAT = 'workdocs-s3-sync/lock';
 
@@ -241,41 +242,27 @@ async function readLock(deps: LockDeps, key: string): Promise<Found> {
     }
     return { record: undefined, etag, unreadable: true };
   } catch (error) {
-    const name = (error as { name?: string }).name;
-    if (name === 'NoSuchKey' || name === 'NotFound') return { record: undefined, etag: undefined, unreadable: false };
+    if (isMissingObject(error)) return { record: undefined, etag: undefined, unreadable: false };
     throw error;
   }
 }
 
 async function putLock(deps: LockDeps, key: string, record: LockRecord, condition: { IfNoneMatch?: string; IfMatch?: string }): Promise<string | undefined> {
-  const body = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
-  const out = await deps.s3.send(new PutObjectCommand({
-    Bucket: deps.bucket,
-    Key: key,
-    Body: body,
-    ContentLength: body.length,
-    ContentMD5: createHash('md5').update(body).digest('base64'),
-    ContentType: 'application/json',
-    ...condition,
-  }), { abortSignal: deps.signal });
-  return out.ETag;
+  const { etag } = await putJsonObject(deps.s3, deps.bucket, key, `${JSON.stringify(record)}\n`, { condition, ...(deps.signal ? { signal: deps.signal } : {}) });
+  return etag;
 }
 
 function quoteEtag(etag: string): string {
   return etag.startsWith('"') || etag.startsWith('W/') ? etag : `"${etag}"`;
 }
 
-function statusOf(error: unknown): number | undefined {
-  return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-}
-
 function isPreconditionFailed(error: unknown): boolean {
   const name = (error as { name?: string }).name;
-  return statusOf(error) === 412 || name === 'PreconditionFailed' || statusOf(error) === 409 || name === 'ConditionalRequestConflict';
+  return httpStatusOf(error) === 412 || name === 'PreconditionFailed' || httpStatusOf(error) === 409 || name === 'ConditionalRequestConflict';
 }
 
 function isNotImplemented(error: unknown): boolean {
   const name = (error as { name?: string }).name;
-  return statusOf(error) === 501 || name === 'NotImplemented';
+  return httpStatusOf(error) === 501 || name === 'NotImplemented';
 }
 

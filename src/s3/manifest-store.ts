@@ -1,8 +1,8 @@
 /** Reads and writes the manifest object. A write is one PUT with Content-MD5: it lands whole or not at all. */
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { decodeManifest, encodeManifest, EMPTY_MANIFEST } from '../core/manifest.js';
 import type { Manifest } from '../core/types.js';
+import { isMissingObject, putJsonObject } from './client.js';
 
 /** `etag` tells whether the manifest object changed between two reads (another run wrote it). */
 export type LoadedManifest =
@@ -18,8 +18,7 @@ export async function readManifest(client: S3Client, bucket: string, key: string
     text = (await out.Body?.transformToString('utf8')) ?? '';
     etag = out.ETag;
   } catch (error) {
-    const name = (error as { name?: string }).name;
-    if (name === 'NoSuchKey' || name === 'NotFound') return { state: 'missing', manifest: EMPTY_MANIFEST };
+    if (isMissingObject(error)) return { state: 'missing', manifest: EMPTY_MANIFEST };
     throw error;
   }
   const decoded = decodeManifest(text);
@@ -37,14 +36,6 @@ export async function writeManifest(
   meta: { rootFolderId: string; prefix: string; updatedAt: string },
   signal?: AbortSignal,
 ): Promise<number> {
-  const body = Buffer.from(encodeManifest(manifest, meta), 'utf8');
-  await client.send(new PutObjectCommand({
-    Bucket: bucket,
-    Key: key,
-    Body: body,
-    ContentLength: body.length,
-    ContentMD5: createHash('md5').update(body).digest('base64'),
-    ContentType: 'application/json',
-  }), { abortSignal: signal });
-  return body.length;
+  const { bytes } = await putJsonObject(client, bucket, key, encodeManifest(manifest, meta), signal ? { signal } : {});
+  return bytes;
 }
