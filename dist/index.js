@@ -71676,9 +71676,10 @@ function plan(source, inventory, manifest, options) {
             copyTargetOf.set(action.fromKey, key);
         actions.push(action);
     }
-    if (options.folderMarkers) {
+    if (options.folderMarkers !== 'none') {
+        const occupied = options.folderMarkers === 'empty' ? occupiedFolders(documentKeys, folderKeys) : undefined;
         for (const [folderId, key] of [...folderKeys].sort((a, b) => compare(a[1], b[1]))) {
-            if (!byKey.has(key))
+            if (!byKey.has(key) && !occupied?.has(key))
                 actions.push({ kind: 'marker', key, folderId });
         }
     }
@@ -71694,6 +71695,22 @@ function plan(source, inventory, manifest, options) {
         }
     }
     return { actions, deletesBlocked, duplicates, unreachable, managedCount: managed.length };
+}
+/**
+ * Folder keys with a mirrored key directly below them: S3 shows those as prefixes without a marker. Decided on
+ * keys, not on parent ids, because a child relocated for length does not lie under its folder's key.
+ */
+function occupiedFolders(documentKeys, folderKeys) {
+    const occupied = new Set();
+    for (const key of documentKeys.values())
+        occupied.add(parentKey(key));
+    for (const key of folderKeys.values())
+        occupied.add(parentKey(key.slice(0, -1)));
+    return occupied;
+}
+/** `a/b/c` → `a/b/` (segments never contain `/`: names are encoded). */
+function parentKey(key) {
+    return key.slice(0, key.lastIndexOf('/') + 1);
 }
 /** The decision for one document: skip, copy from where the same version already lies, or upload. */
 function decideDocument(doc, key, object, entry, copySources) {
@@ -73543,8 +73560,8 @@ const OPTION_SPECS = [
         description: 'Upper bound on deletes per run: a count (100), a percentage of mirrored objects (10%), or both (100,10%). Above it nothing is deleted and the run fails.' },
     { name: 'archive_prefix', kind: 'string', default: '', scope: 'both',
         description: 'Move stale objects under this prefix instead of deleting them.' },
-    { name: 'folder_markers', kind: 'boolean', default: 'true', scope: 'both',
-        description: 'Create a zero-byte `folder/` object for every folder (only where missing).' },
+    { name: 'folder_markers', kind: 'enum', default: 'empty', values: ['empty', 'all', 'none', 'true', 'false'], scope: 'both',
+        description: 'Zero-byte `folder/` objects, created only where missing: `empty` for folders with nothing in them (S3 has no other way to keep those), `all` for every folder like the original script, `none`. `true`/`false` mean `all`/`none`.' },
     { name: 'log_file', kind: 'string', default: 'script.log', scope: 'both', emptyDisables: true,
         description: 'Detailed log file, one line per action; empty to disable.' },
     { name: 'report_file', kind: 'string', default: '', scope: 'both',
@@ -73584,6 +73601,10 @@ const OPTION_SPECS = [
     { name: 'tolerate_failures', kind: 'boolean', default: 'false', scope: 'action',
         description: 'Do not fail the step when some items failed (they are still reported and annotated).' },
 ];
+/** `true`/`false` were the option's first values (a boolean): they keep meaning every folder / none. */
+function folderMarkersOf(value) {
+    return value === 'true' ? 'all' : value === 'false' ? 'none' : value;
+}
 const FOLDER_ID = /^[\w+\-.@]{1,128}$/; // the WorkDocs model's pattern for resource ids
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const TRUE = new Set(['true', 'yes', '1', 'on']);
@@ -73740,7 +73761,7 @@ function parseSyncOptions(raw) {
         deleteStale: r.boolean('delete_stale'),
         maxDelete: typeof maxDelete === 'string' ? { count: 0, percent: undefined } : maxDelete,
         archivePrefix: options_normalizePrefix(archive),
-        folderMarkers: r.boolean('folder_markers'),
+        folderMarkers: folderMarkersOf(r.choice('folder_markers')),
         logFile: r.text('log_file'),
         reportFile: r.text('report_file'),
         logLevel: r.choice('log_level'),

@@ -1,4 +1,5 @@
 import { normalizePrefix as normalizeKeyPrefix } from './core/keys.js';
+import type { FolderMarkers } from './core/plan.js';
 
 /**
  * The one definition of every option: CLI flags (`--name`) and Action inputs (`name`) come from this table,
@@ -46,8 +47,8 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     description: 'Upper bound on deletes per run: a count (100), a percentage of mirrored objects (10%), or both (100,10%). Above it nothing is deleted and the run fails.' },
   { name: 'archive_prefix', kind: 'string', default: '', scope: 'both',
     description: 'Move stale objects under this prefix instead of deleting them.' },
-  { name: 'folder_markers', kind: 'boolean', default: 'true', scope: 'both',
-    description: 'Create a zero-byte `folder/` object for every folder (only where missing).' },
+  { name: 'folder_markers', kind: 'enum', default: 'empty', values: ['empty', 'all', 'none', 'true', 'false'], scope: 'both',
+    description: 'Zero-byte `folder/` objects, created only where missing: `empty` for folders with nothing in them (S3 has no other way to keep those), `all` for every folder like the original script, `none`. `true`/`false` mean `all`/`none`.' },
   { name: 'log_file', kind: 'string', default: 'script.log', scope: 'both', emptyDisables: true,
     description: 'Detailed log file, one line per action; empty to disable.' },
   { name: 'report_file', kind: 'string', default: '', scope: 'both',
@@ -94,6 +95,11 @@ export interface MaxDelete {
   readonly percent: number | undefined;
 }
 
+/** `true`/`false` were the option's first values (a boolean): they keep meaning every folder / none. */
+function folderMarkersOf(value: string): FolderMarkers {
+  return value === 'true' ? 'all' : value === 'false' ? 'none' : (value as FolderMarkers);
+}
+
 /** Options of one sync run, validated. */
 export interface SyncOptions {
   readonly workdocsFolderId: string;
@@ -108,7 +114,8 @@ export interface SyncOptions {
   readonly maxDelete: MaxDelete;
   /** Normalized like s3Prefix; '' means delete instead of archive. */
   readonly archivePrefix: string;
-  readonly folderMarkers: boolean;
+  /** Which folders get a `folder/` marker object (`true`/`false` were normalized to all/none). */
+  readonly folderMarkers: FolderMarkers;
   readonly logFile: string;
   readonly reportFile: string;
   readonly logLevel: 'debug' | 'info' | 'warning' | 'error';
@@ -288,7 +295,7 @@ export function parseSyncOptions(raw: RawOptions): Parsed<SyncOptions> {
     deleteStale: r.boolean('delete_stale'),
     maxDelete: typeof maxDelete === 'string' ? { count: 0, percent: undefined } : maxDelete,
     archivePrefix: normalizePrefix(archive),
-    folderMarkers: r.boolean('folder_markers'),
+    folderMarkers: folderMarkersOf(r.choice('folder_markers')),
     logFile: r.text('log_file'),
     reportFile: r.text('report_file'),
     logLevel: r.choice('log_level'),

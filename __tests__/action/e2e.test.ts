@@ -24,7 +24,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 const node = process.execPath;
 const ROLE = 'arn:aws:iam::123456789012:role/workdocs-s3-sync';
 const DOCUMENTS = 25; // the sample fixture's visible documents
-const FOLDERS = 10;
+const EMPTY_FOLDERS = 1; // of its 10 folders one is empty: only that one gets a marker by default
 
 /** tsc + ncc into a private directory under the repository (ncc resolves node_modules upwards from it). */
 function buildBundle(): { dist: string; cleanup: () => void } {
@@ -152,7 +152,7 @@ describe('the Action as the runner runs it', () => {
 
     const reportPath = path.join(runnerTemp, 'workdocs-s3-sync-report.json');
     expect(result.outputs).toMatchObject({
-      uploaded: String(DOCUMENTS), copied: '0', skipped: '0', deleted: '0', archived: '0', markers: String(FOLDERS), failed: '0',
+      uploaded: String(DOCUMENTS), copied: '0', skipped: '0', deleted: '0', archived: '0', markers: String(EMPTY_FOLDERS), failed: '0',
       changed: 'true', exit_code: '0', report_path: reportPath, matrix: '',
     });
     expect(Number(result.outputs.bytes)).toBeGreaterThan(3 * 1024 * 1024);
@@ -162,7 +162,7 @@ describe('the Action as the runner runs it', () => {
     expect(await listAllKeys(bucket.client, bucket.bucket, 'mirror/')).toEqual(expect.arrayContaining(['mirror/Welcome.md', 'mirror/Projects/Apollo/README.txt']));
 
     expect(result.summary).toContain('## WorkDocs → S3 sync: ✅ Done');
-    expect(result.summary).toContain(`| ${DOCUMENTS} | 0 | 0 | 0 | 0 | ${FOLDERS} | 0 |`);
+    expect(result.summary).toContain(`| ${DOCUMENTS} | 0 | 0 | 0 | 0 | ${EMPTY_FOLDERS} | 0 |`);
     expect(result.summary).toContain(`### Uploaded and copied (${DOCUMENTS})`);
     expect(result.summary).toContain('<code>mirror/Welcome.md</code>');
     expect(result.summary).toContain(`<code>s3://${bucket.bucket}/mirror/</code>`);

@@ -48,10 +48,10 @@ describe('parseArgs: the original flags work verbatim', () => {
 });
 
 describe('parseSyncOptions: values', () => {
-  it('applies the original defaults: 28 sockets, 14 workers, bucket root, deletes on, markers on, script.log', () => {
+  it('applies the original defaults: 28 sockets, 14 workers, bucket root, deletes on, script.log; markers for empty folders', () => {
     const parsed = parseSyncOptions(REQUIRED);
     expect(parsed.ok && parsed.value).toMatchObject({
-      maxPoolConnections: 28, maxWorkers: 14, s3Prefix: '', deleteStale: true, folderMarkers: true, logFile: 'script.log', dryRun: false,
+      maxPoolConnections: 28, maxWorkers: 14, s3Prefix: '', deleteStale: true, folderMarkers: 'empty', logFile: 'script.log', dryRun: false,
       maxDelete: { count: undefined, percent: 50 }, partSizeBytes: 8 * 1024 * 1024,
     });
   });
@@ -82,6 +82,15 @@ describe('parseSyncOptions: values', () => {
     const parsed = parseSyncOptions(raw);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.errors.map((e) => `${e.option}: ${e.problem}`)).toContain(message);
+  });
+
+  it.each<[string, string]>([
+    ['empty', 'empty'], ['all', 'all'], ['none', 'none'], ['ALL', 'all'],
+    // The option's first form was a boolean: those values keep their meaning.
+    ['true', 'all'], ['false', 'none'], ['True', 'all'],
+  ])('folder_markers %j means %s', (given, meant) => {
+    const parsed = parseSyncOptions({ ...REQUIRED, folder_markers: given });
+    expect(parsed.ok && parsed.value.folderMarkers).toBe(meant);
   });
 
   it('reports every bad option at once, not only the first', () => {

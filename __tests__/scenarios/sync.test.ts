@@ -1,6 +1,6 @@
 // Whole runs against the WorkDocs emulator (real SDK over HTTP) and the real S3 server: what the bucket holds
 // afterwards, what the run reports, and exactly how many requests it took.
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fixture } from '../../src/emulator/server.js';
 import { decodeSegment } from '../../src/core/keys.js';
@@ -33,14 +33,17 @@ describe('first sync, no-op resync and incremental changes', () => {
   beforeAll(async () => { scn = await startScenario({ fixture: smallTree() }, 'basic'); });
   afterAll(async () => scn?.close());
 
-  it('copies every document and creates folder markers on the first run', async () => {
+  it('copies every document and creates a folder marker for the empty folder on the first run', async () => {
     const r = await scn.run();
     expect(r.code).toBe(0);
-    expect(r.report.totals).toMatchObject({ uploaded: 5, copied: 0, skipped: 0, deleted: 0, markers: 3, failed: 0 });
+    expect(r.report.totals).toMatchObject({ uploaded: 5, copied: 0, skipped: 0, deleted: 0, markers: 1, failed: 0 });
     const mirror = await expectExactMirror(scn);
     expect(mirror.map((o) => o.key).sort()).toEqual(['Docs/Deep/c.txt', 'Docs/a.txt', 'Docs/b.txt', 'notes.txt', 'readme.md']);
     const keys = await listAllKeys(scn.bucket.client, scn.bucket.bucket);
-    expect(keys).toEqual(expect.arrayContaining(['Docs/', 'Docs/Deep/', 'Empty/', 'Docs/a.txt', 'Docs/Deep/c.txt', '.workdocs-s3-sync/manifest.json']));
+    expect(keys).toEqual(expect.arrayContaining(['Empty/', 'Docs/a.txt', 'Docs/Deep/c.txt', '.workdocs-s3-sync/manifest.json']));
+    // Docs/ and Docs/Deep/ hold documents: S3 shows them as prefixes, a marker would be one more PUT and one more listed object.
+    expect(keys).not.toContain('Docs/');
+    expect(keys).not.toContain('Docs/Deep/');
     expect(mirror.find((o) => o.key === 'Docs/a.txt')?.contentType).toBe('text/plain');
     expect(r.stdout).toContain('uploaded 5');
     expect(r.log).toMatch(/upload done "Docs\/a\.txt"/);
@@ -109,6 +112,32 @@ describe('first sync, no-op resync and incremental changes', () => {
     expect(r.report.totals.uploaded).toBe(4);
     await expectExactMirror(scn, 'mirror/');
     expect(await listAllKeys(scn.bucket.client, scn.bucket.bucket, 'elsewhere/')).toEqual(['elsewhere/keep.txt']);
+  });
+});
+
+describe('folder markers', () => {
+  let scn: Scenario;
+  beforeAll(async () => { scn = await startScenario({ fixture: smallTree() }, 'markers'); });
+  afterAll(async () => scn?.close());
+
+  it('folder_markers all writes one for every folder, like the original; switching back to empty deletes none of them', async () => {
+    const all = await scn.run(['--folder_markers', 'all']);
+    expect(all.code).toBe(0);
+    expect(all.report.totals).toMatchObject({ uploaded: 5, markers: 3 });
+    expect(await listAllKeys(scn.bucket.client, scn.bucket.bucket)).toEqual(expect.arrayContaining(['Docs/', 'Docs/Deep/', 'Empty/']));
+    const back = await scn.run();
+    expect(back.report.totals).toMatchObject({ uploaded: 0, skipped: 5, markers: 0, deleted: 0 });
+    expect(nonZero(back.s3)).toEqual({ ListObjectsV2: 1, GetObject: 1 });
+  });
+
+  it('a folder emptied in WorkDocs keeps a marker, so it does not vanish from the bucket', async () => {
+    await scn.run(['--folder_markers', 'none']);
+    scn.emulator.control.delete(scn.emulator.control.lookup(['Docs', 'Deep', 'c.txt'])!);
+    await scn.bucket.client.send(new DeleteObjectCommand({ Bucket: scn.bucket.bucket, Key: 'Docs/Deep/' }));
+    const r = await scn.run();
+    expect(r.code).toBe(0);
+    expect(r.report.items.filter((i) => i.action !== 'skip').map((i) => `${i.action} ${i.key}`).sort()).toEqual(['delete Docs/Deep/c.txt', 'marker Docs/Deep/']);
+    await expectExactMirror(scn);
   });
 });
 

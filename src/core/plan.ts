@@ -20,6 +20,12 @@ export type PlannedAction =
   | { readonly kind: 'delete'; readonly key: string; readonly size: number; readonly copyTarget?: string }
   | { readonly kind: 'archive'; readonly key: string; readonly toKey: string; readonly size: number; readonly copyTarget?: string };
 
+/**
+ * Which folders get a zero-byte `folder/` marker: `empty` only those with nothing below them (S3 keeps no other
+ * trace of an empty folder; a non-empty one shows as a prefix anyway), `all` every folder like the original.
+ */
+export type FolderMarkers = 'empty' | 'all' | 'none';
+
 export type StaleAction = Extract<PlannedAction, { kind: 'delete' | 'archive' }>;
 
 export interface PlanOptions {
@@ -31,7 +37,7 @@ export interface PlanOptions {
   readonly archiveRunFolder: string;
   readonly deleteStale: boolean;
   readonly maxDelete: { readonly count: number | undefined; readonly percent: number | undefined };
-  readonly folderMarkers: boolean;
+  readonly folderMarkers: FolderMarkers;
   /** False when any part of the source or destination listing failed: then nothing may be deleted. */
   readonly listingComplete: boolean;
 }
@@ -80,9 +86,10 @@ export function plan(source: SourceTree, inventory: readonly InventoryObject[], 
     if (action.kind === 'copy' && staleKeys.has(action.fromKey) && !copyTargetOf.has(action.fromKey)) copyTargetOf.set(action.fromKey, key);
     actions.push(action);
   }
-  if (options.folderMarkers) {
+  if (options.folderMarkers !== 'none') {
+    const occupied = options.folderMarkers === 'empty' ? occupiedFolders(documentKeys, folderKeys) : undefined;
     for (const [folderId, key] of [...folderKeys].sort((a, b) => compare(a[1], b[1]))) {
-      if (!byKey.has(key)) actions.push({ kind: 'marker', key, folderId });
+      if (!byKey.has(key) && !occupied?.has(key)) actions.push({ kind: 'marker', key, folderId });
     }
   }
 
@@ -98,6 +105,22 @@ export function plan(source: SourceTree, inventory: readonly InventoryObject[], 
     }
   }
   return { actions, deletesBlocked, duplicates, unreachable, managedCount: managed.length };
+}
+
+/**
+ * Folder keys with a mirrored key directly below them: S3 shows those as prefixes without a marker. Decided on
+ * keys, not on parent ids, because a child relocated for length does not lie under its folder's key.
+ */
+function occupiedFolders(documentKeys: ReadonlyMap<string, string>, folderKeys: ReadonlyMap<string, string>): Set<string> {
+  const occupied = new Set<string>();
+  for (const key of documentKeys.values()) occupied.add(parentKey(key));
+  for (const key of folderKeys.values()) occupied.add(parentKey(key.slice(0, -1)));
+  return occupied;
+}
+
+/** `a/b/c` → `a/b/` (segments never contain `/`: names are encoded). */
+function parentKey(key: string): string {
+  return key.slice(0, key.lastIndexOf('/') + 1);
 }
 
 /** The decision for one document: skip, copy from where the same version already lies, or upload. */
