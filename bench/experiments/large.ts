@@ -3,6 +3,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import http from 'node:http';
 import { createSyncEnv } from '../../src/engine/env.js';
+import { BufferPool } from '../../src/engine/buffer-pool.js';
 import { uploadDocument } from '../../src/engine/transfer.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { parseSyncOptions } from '../../src/options.js';
@@ -38,7 +39,7 @@ try {
         await env.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `raw-${round}`, Body: res, ContentLength: size }));
       } else {
         const [p, q] = v.replace(/^s/, '').split('x').map(Number);
-        await uploadDocument(doc, `mp-${v}-${round}`, { workdocs: env.workdocs, s3: env.s3, bucket, partSize: p! * MiB, partsInFlight: q!, httpAgent: env.httpAgent });
+        await uploadDocument(doc, `mp-${v}-${round}`, { workdocs: env.workdocs, s3: env.s3, bucket, partSize: p! * MiB, partsInFlight: q!, buffers: new BufferPool(q!, p! * MiB), httpAgent: env.httpAgent });
       }
       const ms = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);

@@ -37528,7 +37528,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_events__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8474);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1545);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6929);
 // The workdocs-s3-sync command: wires the process to main(); SIGINT/SIGTERM abort the run cleanly.
 
 
@@ -37554,7 +37554,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1545:
+/***/ 6929:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39141,21 +39141,83 @@ function sleep(ms, signal) {
     });
 }
 
+;// CONCATENATED MODULE: ./lib/engine/buffer-pool.js
+/**
+ * The run's part-sized buffers: at most `slots` of them exist, each is allocated once and reused for the next
+ * small file or multipart part. Memory for bodies is therefore slots × part_size however files mix, and the
+ * bytes land in pages that are already mapped (a fresh multi-MiB Buffer per file costs a page fault per 4 KiB,
+ * which here was slower than the MD5 of the same bytes).
+ */
+
+class BufferPool {
+    slots;
+    bufferSize;
+    limit;
+    free = [];
+    constructor(slots, bufferSize) {
+        this.slots = slots;
+        this.bufferSize = bufferSize;
+        this.limit = pLimit(slots);
+    }
+    /** Runs `work` with a buffer of `bufferSize` bytes to itself; the buffer goes back to the pool afterwards. */
+    use(work) {
+        return this.limit(async () => {
+            const buffer = this.free.pop() ?? Buffer.allocUnsafe(this.bufferSize);
+            try {
+                return await work(buffer);
+            }
+            finally {
+                this.free.push(buffer);
+            }
+        });
+    }
+}
+
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
 var lib_storage_dist_cjs = __nccwpck_require__(2358);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./lib/workdocs/content.js
 /**
- * Reads one document version's bytes: the presigned URL is fetched just before the download (it expires
- * after ~15 minutes) and again after a 403; a download cut short resumes with Range where it stopped.
- * The caller sees one uninterrupted stream of exactly `size` bytes, or an error.
+ * Reads one document version's bytes, or one byte range of them: the presigned URL is fetched just before
+ * the download (it expires after ~15 minutes) and again after a 403; a download cut short resumes with Range
+ * where it stopped. The caller sees one uninterrupted stream of exactly the bytes asked for, or an error.
  */
 
 
 
 
 
+/** A ranged download was answered with the whole content: the server does not do Range. */
+class RangeNotHonoredError extends Error {
+    name = 'RangeNotHonoredError';
+}
+/**
+ * One presigned URL for one version, fetched on first use and fetched again (once, for every user) after a
+ * user found it refused: the parts of a large file then share one GetDocumentVersion instead of one each.
+ */
+class ContentUrl {
+    source;
+    pending;
+    current;
+    constructor(source) {
+        this.source = source;
+    }
+    get() {
+        this.pending ??= contentUrl(this.source).then((url) => (this.current = url), (error) => {
+            this.pending = undefined;
+            throw error;
+        });
+        return this.pending;
+    }
+    /** `url` was refused (expired): the next get() asks WorkDocs again, unless another user already did. */
+    expire(url) {
+        if (url === this.current) {
+            this.pending = undefined;
+            this.current = undefined;
+        }
+    }
+}
 /** Fetches a fresh presigned URL for the version. */
 async function contentUrl(source) {
     const out = await source.client.send(new dist_cjs.GetDocumentVersionCommand({ DocumentId: source.documentId, VersionId: source.versionId, Fields: 'SOURCE' }), { abortSignal: source.signal });
@@ -39164,23 +39226,34 @@ async function contentUrl(source) {
         throw new TransientDownloadError('WorkDocs returned no download URL for this version');
     return url;
 }
-/** Yields the version's bytes in order, resuming after resets, truncations, 5xx and expired URLs. */
+/** Yields the version's bytes (or the range's) in order, resuming after resets, truncations, 5xx and expired URLs. */
 async function* contentChunks(source) {
     const maxAttempts = source.maxAttempts ?? 6;
+    const start = source.range?.start ?? 0;
+    const end = source.range?.end ?? source.size;
+    const wanted = end - start;
+    const urls = source.url ?? new ContentUrl(source);
     let offset = 0;
     let failures = 0;
-    let url;
     for (;;) {
         try {
-            url ??= await contentUrl(source);
-            const response = await get(url, offset, source);
+            const url = await urls.get();
+            const from = start + offset;
+            const ranged = from > 0 || end < source.size;
+            const response = await get(url, ranged ? `bytes=${from}-${end - 1}` : undefined, source);
             let skip = 0;
-            if (response.statusCode === 200 && offset > 0)
-                skip = offset; // the server ignored Range: drop what we already have
-            else if (response.statusCode !== (offset > 0 ? 206 : 200)) {
+            if (response.statusCode === 200 && ranged) {
+                if (source.range) {
+                    // Every part would download everything before it: the caller streams the file in one go instead.
+                    response.destroy();
+                    throw new RangeNotHonoredError('the content server ignored Range');
+                }
+                skip = from; // a resume the server ignored: drop what we already have
+            }
+            else if (response.statusCode !== (ranged ? 206 : 200)) {
                 response.resume();
                 if (response.statusCode === 403)
-                    url = undefined; // expired or refused: the next attempt asks for a new URL
+                    urls.expire(url); // expired or refused: the next attempt asks for a new URL
                 throw new TransientDownloadError(`content download answered HTTP ${response.statusCode}`, response.statusCode);
             }
             for await (const raw of response) {
@@ -39193,14 +39266,17 @@ async function* contentChunks(source) {
                         continue;
                 }
                 offset += chunk.length;
-                if (offset > source.size)
-                    throw new TransientDownloadError(`content is longer than the ${source.size} bytes WorkDocs announced`);
+                if (offset > wanted) {
+                    throw new TransientDownloadError(source.range
+                        ? `content range ${start}-${end - 1} answered more than ${wanted} bytes`
+                        : `content is longer than the ${source.size} bytes WorkDocs announced`);
+                }
                 failures = 0;
                 yield chunk;
             }
-            if (offset === source.size)
+            if (offset === wanted)
                 return;
-            throw new TransientDownloadError(`content ended after ${offset} of ${source.size} bytes`);
+            throw new TransientDownloadError(`content ended after ${offset} of ${wanted} bytes${source.range ? ` of range ${start}-${end - 1}` : ''}`);
         }
         catch (error) {
             if (source.signal?.aborted)
@@ -39215,7 +39291,7 @@ async function* contentChunks(source) {
 function isRetryable(error) {
     if (error instanceof TransientDownloadError) {
         // Longer-than-announced content will not get shorter; 4xx other than 403/408/429 will not heal either.
-        if (error.message.includes('longer than'))
+        if (error.message.includes('longer than') || error.message.includes('answered more than'))
             return false;
         const status = error.status;
         return status === undefined || status === 403 || status === 408 || status === 429 || status >= 500;
@@ -39229,10 +39305,10 @@ function isRetryable(error) {
     // retry strategy: retrying them here again would multiply the attempts. The file fails; the run goes on.
     return false;
 }
-function get(url, offset, source) {
+function get(url, range, source) {
     const target = new URL(url);
     const isHttps = target.protocol === 'https:';
-    const headers = offset > 0 ? { range: `bytes=${offset}-` } : {};
+    const headers = range !== undefined ? { range } : {};
     return new Promise((resolve, reject) => {
         const request = (isHttps ? external_node_https_ : external_node_http_).get(target, {
             headers,
@@ -39248,14 +39324,17 @@ function get(url, offset, source) {
 ;// CONCATENATED MODULE: ./lib/engine/transfer.js
 /**
  * Moves one document version from WorkDocs into S3 without temp files, verifying every byte:
- * the stream's MD5 and length must equal the version's Signature and Size before the object may complete.
- * Small files are read into memory (at most part_size each) and sent as one PUT with Content-MD5, which the
- * SDK can retry on its own. Larger ones whose MD5 WorkDocs announced (the version's Signature), up to
- * STREAMING_PUT_MAX, stream straight into one PUT whose Content-MD5 is that Signature: nothing is buffered,
- * S3 itself refuses bytes that differ, and it costs one request instead of 2 + parts. Beyond that (or without
- * a Signature) they stream through lib-storage multipart, every part with Content-MD5, so a failure costs one
- * part, not the whole file.
+ * the content's MD5 and length must equal the version's Signature and Size before the object may complete.
+ * - Small files are read into memory (at most part_size each) and sent as one PUT with Content-MD5, which the
+ *   SDK can retry on its own.
+ * - Larger ones whose MD5 WorkDocs announced (the version's Signature), up to STREAMING_PUT_MAX, stream
+ *   straight into one PUT whose Content-MD5 is that Signature: nothing is buffered, S3 itself refuses bytes
+ *   that differ, and it costs one request instead of 2 + parts.
+ * - Beyond that (or without a Signature) multipart: each part is its own ranged download, verified and sent
+ *   with Content-MD5, several at once, so a large file is not limited to one download stream and a failure
+ *   costs one part. A content server that ignores Range gets lib-storage's multipart over one stream instead.
  */
+
 
 
 
@@ -39268,7 +39347,7 @@ function objectMetadata(doc) {
     return { [VERSION_METADATA]: doc.versionId, [DOCUMENT_METADATA]: doc.id };
 }
 async function uploadDocument(doc, key, ctx) {
-    const chunks = contentChunks({
+    const source = {
         client: ctx.workdocs,
         documentId: doc.id,
         versionId: doc.versionId,
@@ -39277,7 +39356,7 @@ async function uploadDocument(doc, key, ctx) {
         httpsAgent: ctx.httpsAgent,
         signal: ctx.signal,
         onRetry: ctx.onRetry,
-    });
+    };
     const common = {
         Bucket: ctx.bucket,
         Key: key,
@@ -39285,17 +39364,116 @@ async function uploadDocument(doc, key, ctx) {
         Metadata: objectMetadata(doc),
     };
     if (doc.size <= ctx.partSize) {
-        const body = await readVerified(chunks, doc, ctx.onBytes);
-        await ctx.s3.send(new client_s3_dist_cjs.PutObjectCommand({
-            ...common,
-            Body: body.bytes,
-            ContentLength: body.bytes.length,
-            ContentMD5: Buffer.from(body.md5, 'hex').toString('base64'),
-        }), { abortSignal: ctx.signal });
-        return { bytes: body.bytes.length, md5: body.md5 };
+        return withBuffer(ctx, doc.size, async (buffer) => {
+            const body = await readVerified(contentChunks(source), buffer, doc, ctx.onBytes);
+            await ctx.s3.send(new client_s3_dist_cjs.PutObjectCommand({
+                ...common,
+                Body: body.bytes,
+                ContentLength: body.bytes.length,
+                ContentMD5: Buffer.from(body.md5, 'hex').toString('base64'),
+            }), { abortSignal: ctx.signal });
+            return { bytes: body.bytes.length, md5: body.md5 };
+        });
     }
     if (doc.md5 !== undefined && doc.size <= STREAMING_PUT_MAX)
-        return streamingPut(chunks, { ...doc, md5: doc.md5 }, common, ctx);
+        return streamingPut(contentChunks(source), { ...doc, md5: doc.md5 }, common, ctx);
+    try {
+        return await rangedMultipart(source, doc, common, ctx);
+    }
+    catch (error) {
+        if (!(error instanceof RangeNotHonoredError))
+            throw error;
+        return streamedMultipart(contentChunks(source), doc, common, ctx);
+    }
+}
+/** Runs `work` with a buffer of at least `size` bytes: one of the run's pool, or its own without a pool. */
+function withBuffer(ctx, size, work) {
+    return ctx.buffers && size <= ctx.buffers.bufferSize ? ctx.buffers.use(work) : work(Buffer.allocUnsafe(size));
+}
+/**
+ * Multipart upload whose parts are separate ranged downloads of one presigned URL, `partsInFlight` at a time.
+ * Each part is checked for length and sent with Content-MD5; the whole file's MD5 is computed over the parts
+ * in order (a part waits, holding its buffer, until the ones before it are hashed) and must equal the
+ * version's Signature before the upload is completed. Any failure aborts the upload: no object, no parts left.
+ */
+async function rangedMultipart(source, doc, common, ctx) {
+    const created = await ctx.s3.send(new client_s3_dist_cjs.CreateMultipartUploadCommand(common), { abortSignal: ctx.signal });
+    const uploadId = created.UploadId;
+    const stop = new AbortController();
+    const signal = ctx.signal ? AbortSignal.any([ctx.signal, stop.signal]) : stop.signal;
+    const url = new ContentUrl({ ...source, signal });
+    const whole = (0,external_node_crypto_.createHash)('md5');
+    const window = pLimit(ctx.partsInFlight);
+    let hashedBefore = Promise.resolve();
+    let firstFailure;
+    const parts = [];
+    for (let start = 0, number = 1; start < doc.size; start += ctx.partSize, number++) {
+        const range = { start, end: Math.min(doc.size, start + ctx.partSize) };
+        const previous = hashedBefore;
+        const hashed = deferred();
+        hashedBefore = hashed.promise;
+        const partNumber = number;
+        parts.push(window(() => withBuffer(ctx, range.end - range.start, async (buffer) => {
+            try {
+                signal.throwIfAborted();
+                const body = await readRange({ ...source, signal, url, range }, buffer, ctx.onBytes);
+                const sent = ctx.s3.send(new client_s3_dist_cjs.UploadPartCommand({
+                    Bucket: common.Bucket, Key: common.Key, UploadId: uploadId, PartNumber: partNumber,
+                    Body: body.bytes, ContentLength: body.bytes.length, ContentMD5: Buffer.from(body.md5, 'hex').toString('base64'),
+                }), { abortSignal: signal });
+                sent.catch(() => undefined); // awaited below; a failure of the hash turn must not leave it unobserved
+                await previous;
+                whole.update(body.bytes);
+                hashed.resolve();
+                return { PartNumber: partNumber, ETag: (await sent).ETag };
+            }
+            catch (error) {
+                firstFailure ??= { error };
+                hashed.reject(error);
+                stop.abort(error);
+                throw error;
+            }
+        })));
+    }
+    const settled = await Promise.allSettled(parts);
+    const md5 = whole.digest('hex');
+    try {
+        if (firstFailure)
+            throw firstFailure.error;
+        checkIntegrity(doc, doc.size, md5);
+        await ctx.s3.send(new client_s3_dist_cjs.CompleteMultipartUploadCommand({
+            Bucket: common.Bucket, Key: common.Key, UploadId: uploadId,
+            MultipartUpload: { Parts: settled.map((r) => r.value) },
+        }), { abortSignal: ctx.signal });
+    }
+    catch (error) {
+        // No abort signal: an interrupted run still removes its parts (the next run would abort them anyway).
+        await ctx.s3.send(new client_s3_dist_cjs.AbortMultipartUploadCommand({ Bucket: common.Bucket, Key: common.Key, UploadId: uploadId }), { abortSignal: AbortSignal.timeout(15_000) })
+            .catch(() => undefined);
+        throw error;
+    }
+    return { bytes: doc.size, md5 };
+}
+/** One range of the content read into `buffer`, with its MD5; exactly the range's length or an error. */
+async function readRange(source, buffer, onBytes) {
+    const hash = (0,external_node_crypto_.createHash)('md5');
+    let length = 0;
+    for await (const chunk of contentChunks(source)) {
+        hash.update(chunk);
+        length += chunk.copy(buffer, length);
+        onBytes?.(chunk.length);
+    }
+    return { bytes: buffer.subarray(0, length), md5: hash.digest('hex') };
+}
+function deferred() {
+    let resolve;
+    let reject;
+    const promise = new Promise((ok, fail) => { resolve = ok; reject = fail; });
+    promise.catch(() => undefined); // the next part may never wait for it (the last part, or an abort)
+    return { promise, resolve, reject };
+}
+/** lib-storage multipart over one download stream, for content servers that ignore Range. */
+async function streamedMultipart(chunks, doc, common, ctx) {
     const verifier = new VerifyingStream(doc, ctx.onBytes);
     const source = external_node_stream_.Readable.from(chunks, { objectMode: false });
     source.on('error', (error) => verifier.destroy(error));
@@ -39376,19 +39554,19 @@ async function putFolderMarker(key, ctx) {
         ContentMD5: EMPTY_MD5,
     }), { abortSignal: ctx.signal });
 }
-async function readVerified(chunks, doc, onBytes) {
+/** The whole content read into `buffer` (at least its size), checked against the version's Size and Signature. */
+async function readVerified(chunks, buffer, doc, onBytes) {
     const hash = (0,external_node_crypto_.createHash)('md5');
-    const parts = [];
     let length = 0;
     for await (const chunk of chunks) {
         hash.update(chunk);
-        parts.push(chunk);
-        length += chunk.length;
+        // contentChunks never yields more than the announced size, which fits the buffer.
+        length += chunk.copy(buffer, length);
         onBytes?.(chunk.length);
     }
     const md5 = hash.digest('hex');
     checkIntegrity(doc, length, md5);
-    return { bytes: Buffer.concat(parts, length), md5 };
+    return { bytes: buffer.subarray(0, length), md5 };
 }
 function checkIntegrity(doc, length, md5) {
     if (length !== doc.size)
@@ -39505,8 +39683,13 @@ async function archiveKeys(s3, bucket, moves, copyConcurrently, signal) {
 
 
 
-/** Parts of one multipart upload in flight at once (memory: max_workers × this × part_size at most). */
-const PARTS_IN_FLIGHT = 2;
+
+/**
+ * Parts of one multipart upload in flight at once: each its own ranged download, so a large file moves over
+ * this many streams. Memory does not grow with it: every part-sized buffer of the run comes from one
+ * pool of max_workers buffers (see TransferContext.buffers).
+ */
+const PARTS_IN_FLIGHT = 4;
 /** The executor's context for a run with these options in this environment; `extra` adds or overrides. */
 function executeContext(options, env, extra = {}) {
     return {
@@ -39515,6 +39698,7 @@ function executeContext(options, env, extra = {}) {
         bucket: options.s3BucketName,
         partSize: options.partSizeBytes,
         partsInFlight: PARTS_IN_FLIGHT,
+        buffers: new BufferPool(Math.max(options.maxWorkers, PARTS_IN_FLIGHT), options.partSizeBytes),
         ...(env.httpAgent ? { httpAgent: env.httpAgent } : {}),
         ...(env.httpsAgent ? { httpsAgent: env.httpsAgent } : {}),
         ...(env.signal ? { signal: env.signal } : {}),

@@ -698,7 +698,7 @@ async function readAll(src) {
 ;// CONCATENATED MODULE: ./lib/emulator/faults.js
 
 
-const KINDS = new Set(['throttle', 'error', 'latency', 'reset', 'truncate', 'corrupt', 'shortTtl', 'slow']);
+const KINDS = new Set(['throttle', 'error', 'latency', 'reset', 'truncate', 'corrupt', 'shortTtl', 'slow', 'ignoreRange']);
 class FaultEngine {
     rules = [];
     rand;
@@ -1982,7 +1982,7 @@ async function startEmulator(opts = {}) {
         let start = 0;
         let end = size; // exclusive
         let status = 200;
-        const range = req.headers.range;
+        const range = fr.list.some((f) => f.kind === 'ignoreRange') ? undefined : req.headers.range;
         if (typeof range === 'string' && range !== '') {
             const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
             if (m && (m[1] !== '' || m[2] !== '')) {

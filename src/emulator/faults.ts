@@ -3,7 +3,7 @@ import type { CountedOperation, FaultKind, FaultRule, FaultRuleState } from './t
 import { invalidArgument } from './errors.js';
 import { prng, seedToNumber } from './util.js';
 
-const KINDS: ReadonlySet<FaultKind> = new Set(['throttle', 'error', 'latency', 'reset', 'truncate', 'corrupt', 'shortTtl', 'slow']);
+const KINDS: ReadonlySet<FaultKind> = new Set(['throttle', 'error', 'latency', 'reset', 'truncate', 'corrupt', 'shortTtl', 'slow', 'ignoreRange']);
 
 export class FaultEngine {
   private rules: FaultRuleState[] = [];

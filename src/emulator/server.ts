@@ -405,7 +405,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     let start = 0;
     let end = size; // exclusive
     let status = 200;
-    const range = req.headers.range;
+    const range = fr.list.some((f) => f.kind === 'ignoreRange') ? undefined : req.headers.range;
     if (typeof range === 'string' && range !== '') {
       const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
       if (m && (m[1] !== '' || m[2] !== '')) {

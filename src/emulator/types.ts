@@ -131,7 +131,8 @@ export type FaultKind =
   | 'truncate' // clean close after `afterBytes` body bytes (Content-Length promised more)
   | 'corrupt' // same length, `corruptBytes` bytes altered
   | 'shortTtl' // presigned URLs minted by the matching request expire after `ttlSeconds`
-  | 'slow'; // body paced at `bytesPerSecond`
+  | 'slow' // body paced at `bytesPerSecond`
+  | 'ignoreRange'; // a content download answers 200 with the whole body, whatever Range asked for
 
 export interface FaultRule {
   /** Assigned when added, if not given. */

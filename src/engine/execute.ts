@@ -7,6 +7,7 @@ import { isPlainMd5, type Plan, type PlannedAction, type StaleAction } from '../
 import type { InventoryObject, Manifest, ManifestEntry } from '../core/types.js';
 import { describeError, httpStatusOf, IntegrityError, TransientDownloadError } from '../errors.js';
 import { fileRetryDelay, sleep } from '../backoff.js';
+import { BufferPool } from './buffer-pool.js';
 import { archiveKeys, deleteKeys } from './delete.js';
 import { copyObject, putFolderMarker, uploadDocument, type TransferContext } from './transfer.js';
 import type { SyncOptions } from '../options.js';
@@ -27,8 +28,12 @@ export interface Execution {
   readonly manifest: Map<string, ManifestEntry>;
 }
 
-/** Parts of one multipart upload in flight at once (memory: max_workers × this × part_size at most). */
-export const PARTS_IN_FLIGHT = 2;
+/**
+ * Parts of one multipart upload in flight at once: each its own ranged download, so a large file moves over
+ * this many streams. Memory does not grow with it: every part-sized buffer of the run comes from one
+ * pool of max_workers buffers (see TransferContext.buffers).
+ */
+export const PARTS_IN_FLIGHT = 4;
 
 /** The executor's context for a run with these options in this environment; `extra` adds or overrides. */
 export function executeContext(options: SyncOptions, env: SyncEnv, extra: Partial<ExecuteContext> = {}): ExecuteContext {
@@ -38,6 +43,7 @@ export function executeContext(options: SyncOptions, env: SyncEnv, extra: Partia
     bucket: options.s3BucketName,
     partSize: options.partSizeBytes,
     partsInFlight: PARTS_IN_FLIGHT,
+    buffers: new BufferPool(Math.max(options.maxWorkers, PARTS_IN_FLIGHT), options.partSizeBytes),
     ...(env.httpAgent ? { httpAgent: env.httpAgent } : {}),
     ...(env.httpsAgent ? { httpsAgent: env.httpsAgent } : {}),
     ...(env.signal ? { signal: env.signal } : {}),

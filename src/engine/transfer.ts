@@ -1,14 +1,16 @@
 /**
  * Moves one document version from WorkDocs into S3 without temp files, verifying every byte:
- * the stream's MD5 and length must equal the version's Signature and Size before the object may complete.
- * Small files are read into memory (at most part_size each) and sent as one PUT with Content-MD5, which the
- * SDK can retry on its own. Larger ones whose MD5 WorkDocs announced (the version's Signature), up to
- * STREAMING_PUT_MAX, stream straight into one PUT whose Content-MD5 is that Signature: nothing is buffered,
- * S3 itself refuses bytes that differ, and it costs one request instead of 2 + parts. Beyond that (or without
- * a Signature) they stream through lib-storage multipart, every part with Content-MD5, so a failure costs one
- * part, not the whole file.
+ * the content's MD5 and length must equal the version's Signature and Size before the object may complete.
+ * - Small files are read into memory (at most part_size each) and sent as one PUT with Content-MD5, which the
+ *   SDK can retry on its own.
+ * - Larger ones whose MD5 WorkDocs announced (the version's Signature), up to STREAMING_PUT_MAX, stream
+ *   straight into one PUT whose Content-MD5 is that Signature: nothing is buffered, S3 itself refuses bytes
+ *   that differ, and it costs one request instead of 2 + parts.
+ * - Beyond that (or without a Signature) multipart: each part is its own ranged download, verified and sent
+ *   with Content-MD5, several at once, so a large file is not limited to one download stream and a failure
+ *   costs one part. A content server that ignores Range gets lib-storage's multipart over one stream instead.
  */
-import { CopyObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, PutObjectCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { WorkDocsClient } from '@aws-sdk/client-workdocs';
 import { createHash } from 'node:crypto';
@@ -19,7 +21,9 @@ import { DOCUMENT_METADATA, VERSION_METADATA } from '../core/plan.js';
 import type { SourceDocument } from '../core/types.js';
 import { IntegrityError } from '../errors.js';
 import { contentMd5, copySource } from '../s3/client.js';
-import { contentChunks } from '../workdocs/content.js';
+import type { BufferPool } from './buffer-pool.js';
+import pLimit from 'p-limit';
+import { contentChunks, ContentUrl, RangeNotHonoredError, type ContentSource } from '../workdocs/content.js';
 
 export interface TransferContext {
   readonly workdocs: WorkDocsClient;
@@ -28,6 +32,11 @@ export interface TransferContext {
   readonly partSize: number;
   /** Parts of one multipart upload in flight at once. */
   readonly partsInFlight: number;
+  /**
+   * Shared by every transfer of a run: the part-sized buffers that small files' bodies and multipart parts
+   * are read into, so memory stays within pool slots × part_size however small and large files mix.
+   */
+  readonly buffers?: BufferPool;
   readonly httpAgent?: http.Agent;
   readonly httpsAgent?: https.Agent;
   readonly signal?: AbortSignal;
@@ -46,7 +55,7 @@ export function objectMetadata(doc: SourceDocument): Record<string, string> {
 }
 
 export async function uploadDocument(doc: SourceDocument, key: string, ctx: TransferContext): Promise<Transferred> {
-  const chunks = contentChunks({
+  const source: ContentSource = {
     client: ctx.workdocs,
     documentId: doc.id,
     versionId: doc.versionId,
@@ -55,7 +64,7 @@ export async function uploadDocument(doc: SourceDocument, key: string, ctx: Tran
     httpsAgent: ctx.httpsAgent,
     signal: ctx.signal,
     onRetry: ctx.onRetry,
-  });
+  };
   const common = {
     Bucket: ctx.bucket,
     Key: key,
@@ -63,16 +72,115 @@ export async function uploadDocument(doc: SourceDocument, key: string, ctx: Tran
     Metadata: objectMetadata(doc),
   };
   if (doc.size <= ctx.partSize) {
-    const body = await readVerified(chunks, doc, ctx.onBytes);
-    await ctx.s3.send(new PutObjectCommand({
-      ...common,
-      Body: body.bytes,
-      ContentLength: body.bytes.length,
-      ContentMD5: Buffer.from(body.md5, 'hex').toString('base64'),
-    }), { abortSignal: ctx.signal });
-    return { bytes: body.bytes.length, md5: body.md5 };
+    return withBuffer(ctx, doc.size, async (buffer) => {
+      const body = await readVerified(contentChunks(source), buffer, doc, ctx.onBytes);
+      await ctx.s3.send(new PutObjectCommand({
+        ...common,
+        Body: body.bytes,
+        ContentLength: body.bytes.length,
+        ContentMD5: Buffer.from(body.md5, 'hex').toString('base64'),
+      }), { abortSignal: ctx.signal });
+      return { bytes: body.bytes.length, md5: body.md5 };
+    });
   }
-  if (doc.md5 !== undefined && doc.size <= STREAMING_PUT_MAX) return streamingPut(chunks, { ...doc, md5: doc.md5 }, common, ctx);
+  if (doc.md5 !== undefined && doc.size <= STREAMING_PUT_MAX) return streamingPut(contentChunks(source), { ...doc, md5: doc.md5 }, common, ctx);
+  try {
+    return await rangedMultipart(source, doc, common, ctx);
+  } catch (error) {
+    if (!(error instanceof RangeNotHonoredError)) throw error;
+    return streamedMultipart(contentChunks(source), doc, common, ctx);
+  }
+}
+
+/** Runs `work` with a buffer of at least `size` bytes: one of the run's pool, or its own without a pool. */
+function withBuffer<T>(ctx: TransferContext, size: number, work: (buffer: Buffer) => Promise<T>): Promise<T> {
+  return ctx.buffers && size <= ctx.buffers.bufferSize ? ctx.buffers.use(work) : work(Buffer.allocUnsafe(size));
+}
+
+/**
+ * Multipart upload whose parts are separate ranged downloads of one presigned URL, `partsInFlight` at a time.
+ * Each part is checked for length and sent with Content-MD5; the whole file's MD5 is computed over the parts
+ * in order (a part waits, holding its buffer, until the ones before it are hashed) and must equal the
+ * version's Signature before the upload is completed. Any failure aborts the upload: no object, no parts left.
+ */
+async function rangedMultipart(source: ContentSource, doc: SourceDocument, common: PutCommon, ctx: TransferContext): Promise<Transferred> {
+  const created = await ctx.s3.send(new CreateMultipartUploadCommand(common), { abortSignal: ctx.signal });
+  const uploadId = created.UploadId!;
+  const stop = new AbortController();
+  const signal = ctx.signal ? AbortSignal.any([ctx.signal, stop.signal]) : stop.signal;
+  const url = new ContentUrl({ ...source, signal });
+  const whole = createHash('md5');
+  const window = pLimit(ctx.partsInFlight);
+  let hashedBefore: Promise<void> = Promise.resolve();
+  let firstFailure: { error: unknown } | undefined;
+  const parts: Array<Promise<{ PartNumber: number; ETag: string }>> = [];
+  for (let start = 0, number = 1; start < doc.size; start += ctx.partSize, number++) {
+    const range = { start, end: Math.min(doc.size, start + ctx.partSize) };
+    const previous = hashedBefore;
+    const hashed = deferred();
+    hashedBefore = hashed.promise;
+    const partNumber = number;
+    parts.push(window(() => withBuffer(ctx, range.end - range.start, async (buffer) => {
+      try {
+        signal.throwIfAborted();
+        const body = await readRange({ ...source, signal, url, range }, buffer, ctx.onBytes);
+        const sent = ctx.s3.send(new UploadPartCommand({
+          Bucket: common.Bucket, Key: common.Key, UploadId: uploadId, PartNumber: partNumber,
+          Body: body.bytes, ContentLength: body.bytes.length, ContentMD5: Buffer.from(body.md5, 'hex').toString('base64'),
+        }), { abortSignal: signal });
+        sent.catch(() => undefined); // awaited below; a failure of the hash turn must not leave it unobserved
+        await previous;
+        whole.update(body.bytes);
+        hashed.resolve();
+        return { PartNumber: partNumber, ETag: (await sent).ETag! };
+      } catch (error) {
+        firstFailure ??= { error };
+        hashed.reject(error);
+        stop.abort(error);
+        throw error;
+      }
+    })));
+  }
+  const settled = await Promise.allSettled(parts);
+  const md5 = whole.digest('hex');
+  try {
+    if (firstFailure) throw firstFailure.error;
+    checkIntegrity(doc, doc.size, md5);
+    await ctx.s3.send(new CompleteMultipartUploadCommand({
+      Bucket: common.Bucket, Key: common.Key, UploadId: uploadId,
+      MultipartUpload: { Parts: settled.map((r) => (r as PromiseFulfilledResult<{ PartNumber: number; ETag: string }>).value) },
+    }), { abortSignal: ctx.signal });
+  } catch (error) {
+    // No abort signal: an interrupted run still removes its parts (the next run would abort them anyway).
+    await ctx.s3.send(new AbortMultipartUploadCommand({ Bucket: common.Bucket, Key: common.Key, UploadId: uploadId }), { abortSignal: AbortSignal.timeout(15_000) })
+      .catch(() => undefined);
+    throw error;
+  }
+  return { bytes: doc.size, md5 };
+}
+
+/** One range of the content read into `buffer`, with its MD5; exactly the range's length or an error. */
+async function readRange(source: ContentSource & { range: { start: number; end: number } }, buffer: Buffer, onBytes?: (n: number) => void): Promise<{ bytes: Buffer; md5: string }> {
+  const hash = createHash('md5');
+  let length = 0;
+  for await (const chunk of contentChunks(source)) {
+    hash.update(chunk);
+    length += chunk.copy(buffer, length);
+    onBytes?.(chunk.length);
+  }
+  return { bytes: buffer.subarray(0, length), md5: hash.digest('hex') };
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((ok, fail) => { resolve = ok; reject = fail; });
+  promise.catch(() => undefined); // the next part may never wait for it (the last part, or an abort)
+  return { promise, resolve, reject };
+}
+
+/** lib-storage multipart over one download stream, for content servers that ignore Range. */
+async function streamedMultipart(chunks: AsyncIterable<Buffer>, doc: SourceDocument, common: PutCommon, ctx: TransferContext): Promise<Transferred> {
   const verifier = new VerifyingStream(doc, ctx.onBytes);
   const source = Readable.from(chunks, { objectMode: false });
   source.on('error', (error) => verifier.destroy(error));
@@ -163,19 +271,19 @@ export async function putFolderMarker(key: string, ctx: Pick<TransferContext, 's
   }), { abortSignal: ctx.signal });
 }
 
-async function readVerified(chunks: AsyncIterable<Buffer>, doc: SourceDocument, onBytes?: (n: number) => void): Promise<{ bytes: Buffer; md5: string }> {
+/** The whole content read into `buffer` (at least its size), checked against the version's Size and Signature. */
+async function readVerified(chunks: AsyncIterable<Buffer>, buffer: Buffer, doc: SourceDocument, onBytes?: (n: number) => void): Promise<{ bytes: Buffer; md5: string }> {
   const hash = createHash('md5');
-  const parts: Buffer[] = [];
   let length = 0;
   for await (const chunk of chunks) {
     hash.update(chunk);
-    parts.push(chunk);
-    length += chunk.length;
+    // contentChunks never yields more than the announced size, which fits the buffer.
+    length += chunk.copy(buffer, length);
     onBytes?.(chunk.length);
   }
   const md5 = hash.digest('hex');
   checkIntegrity(doc, length, md5);
-  return { bytes: Buffer.concat(parts, length), md5 };
+  return { bytes: buffer.subarray(0, length), md5 };
 }
 
 function checkIntegrity(doc: SourceDocument, length: number, md5: string): void {

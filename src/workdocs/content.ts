@@ -1,7 +1,7 @@
 /**
- * Reads one document version's bytes: the presigned URL is fetched just before the download (it expires
- * after ~15 minutes) and again after a 403; a download cut short resumes with Range where it stopped.
- * The caller sees one uninterrupted stream of exactly `size` bytes, or an error.
+ * Reads one document version's bytes, or one byte range of them: the presigned URL is fetched just before
+ * the download (it expires after ~15 minutes) and again after a 403; a download cut short resumes with Range
+ * where it stopped. The caller sees one uninterrupted stream of exactly the bytes asked for, or an error.
  */
 import { GetDocumentVersionCommand, type WorkDocsClient } from '@aws-sdk/client-workdocs';
 import http, { type IncomingMessage } from 'node:http';
@@ -22,6 +22,45 @@ export interface ContentSource {
   readonly maxAttempts?: number;
   /** Called after each retry, for the log (never given the URL). */
   readonly onRetry?: (attempt: number, reason: string) => void;
+  /** Only bytes [start, end) of the version (one part of a multipart upload); the whole version when absent. */
+  readonly range?: { readonly start: number; readonly end: number };
+  /** A URL shared by the ranges of one version, so that they cost one GetDocumentVersion; own URL when absent. */
+  readonly url?: ContentUrl;
+}
+
+/** A ranged download was answered with the whole content: the server does not do Range. */
+export class RangeNotHonoredError extends Error {
+  override readonly name = 'RangeNotHonoredError';
+}
+
+/**
+ * One presigned URL for one version, fetched on first use and fetched again (once, for every user) after a
+ * user found it refused: the parts of a large file then share one GetDocumentVersion instead of one each.
+ */
+export class ContentUrl {
+  private pending: Promise<string> | undefined;
+  private current: string | undefined;
+
+  constructor(private readonly source: Pick<ContentSource, 'client' | 'documentId' | 'versionId' | 'signal'>) {}
+
+  get(): Promise<string> {
+    this.pending ??= contentUrl(this.source).then(
+      (url) => (this.current = url),
+      (error: unknown) => {
+        this.pending = undefined;
+        throw error;
+      },
+    );
+    return this.pending;
+  }
+
+  /** `url` was refused (expired): the next get() asks WorkDocs again, unless another user already did. */
+  expire(url: string): void {
+    if (url === this.current) {
+      this.pending = undefined;
+      this.current = undefined;
+    }
+  }
 }
 
 /** Fetches a fresh presigned URL for the version. */
@@ -35,21 +74,32 @@ export async function contentUrl(source: Pick<ContentSource, 'client' | 'documen
   return url;
 }
 
-/** Yields the version's bytes in order, resuming after resets, truncations, 5xx and expired URLs. */
+/** Yields the version's bytes (or the range's) in order, resuming after resets, truncations, 5xx and expired URLs. */
 export async function* contentChunks(source: ContentSource): AsyncGenerator<Buffer> {
   const maxAttempts = source.maxAttempts ?? 6;
+  const start = source.range?.start ?? 0;
+  const end = source.range?.end ?? source.size;
+  const wanted = end - start;
+  const urls = source.url ?? new ContentUrl(source);
   let offset = 0;
   let failures = 0;
-  let url: string | undefined;
   for (;;) {
     try {
-      url ??= await contentUrl(source);
-      const response = await get(url, offset, source);
+      const url = await urls.get();
+      const from = start + offset;
+      const ranged = from > 0 || end < source.size;
+      const response = await get(url, ranged ? `bytes=${from}-${end - 1}` : undefined, source);
       let skip = 0;
-      if (response.statusCode === 200 && offset > 0) skip = offset; // the server ignored Range: drop what we already have
-      else if (response.statusCode !== (offset > 0 ? 206 : 200)) {
+      if (response.statusCode === 200 && ranged) {
+        if (source.range) {
+          // Every part would download everything before it: the caller streams the file in one go instead.
+          response.destroy();
+          throw new RangeNotHonoredError('the content server ignored Range');
+        }
+        skip = from; // a resume the server ignored: drop what we already have
+      } else if (response.statusCode !== (ranged ? 206 : 200)) {
         response.resume();
-        if (response.statusCode === 403) url = undefined; // expired or refused: the next attempt asks for a new URL
+        if (response.statusCode === 403) urls.expire(url); // expired or refused: the next attempt asks for a new URL
         throw new TransientDownloadError(`content download answered HTTP ${response.statusCode}`, response.statusCode);
       }
       for await (const raw of response as AsyncIterable<Buffer>) {
@@ -61,12 +111,16 @@ export async function* contentChunks(source: ContentSource): AsyncGenerator<Buff
           if (chunk.length === 0) continue;
         }
         offset += chunk.length;
-        if (offset > source.size) throw new TransientDownloadError(`content is longer than the ${source.size} bytes WorkDocs announced`);
+        if (offset > wanted) {
+          throw new TransientDownloadError(source.range
+            ? `content range ${start}-${end - 1} answered more than ${wanted} bytes`
+            : `content is longer than the ${source.size} bytes WorkDocs announced`);
+        }
         failures = 0;
         yield chunk;
       }
-      if (offset === source.size) return;
-      throw new TransientDownloadError(`content ended after ${offset} of ${source.size} bytes`);
+      if (offset === wanted) return;
+      throw new TransientDownloadError(`content ended after ${offset} of ${wanted} bytes${source.range ? ` of range ${start}-${end - 1}` : ''}`);
     } catch (error) {
       if (source.signal?.aborted) throw source.signal.reason ?? error;
       if (!isRetryable(error) || ++failures >= maxAttempts) throw error;
@@ -79,7 +133,7 @@ export async function* contentChunks(source: ContentSource): AsyncGenerator<Buff
 function isRetryable(error: unknown): boolean {
   if (error instanceof TransientDownloadError) {
     // Longer-than-announced content will not get shorter; 4xx other than 403/408/429 will not heal either.
-    if (error.message.includes('longer than')) return false;
+    if (error.message.includes('longer than') || error.message.includes('answered more than')) return false;
     const status = error.status;
     return status === undefined || status === 403 || status === 408 || status === 429 || status >= 500;
   }
@@ -91,10 +145,10 @@ function isRetryable(error: unknown): boolean {
   return false;
 }
 
-function get(url: string, offset: number, source: ContentSource): Promise<IncomingMessage> {
+function get(url: string, range: string | undefined, source: ContentSource): Promise<IncomingMessage> {
   const target = new URL(url);
   const isHttps = target.protocol === 'https:';
-  const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
+  const headers: Record<string, string> = range !== undefined ? { range } : {};
   return new Promise((resolve, reject) => {
     const request = (isHttps ? https : http).get(target, {
       headers,
