@@ -67429,7 +67429,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 561:
+/***/ 9729:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -71058,6 +71058,30 @@ function assignKeys(tree, prefix) {
     }
     return assignDistinct(tree.rootId, [...folders.values()], [...documents.values()], pfx);
 }
+/** True when the children of a folder whose key is `parentBytes` long do not fit under it and are relocated. */
+function childrenRelocated(parentBytes) {
+    return MAX_KEY_BYTES - parentBytes - 1 < MIN_CHILD_SEGMENT_BYTES;
+}
+/**
+ * The keys of one folder's children, given the folder's key and all of its children: the step assignKeys
+ * takes for each folder, so the keys are the same as assignKeys gives whenever the listing repeats no id.
+ * Lets transfers start while the rest of the tree is still being listed. Undefined when the children would be
+ * relocated for length (those keys depend on the whole tree).
+ */
+function keysOfChildren(parentKey, topLevel, folders, documents) {
+    const bytes = utf8Length(parentKey);
+    if (childrenRelocated(bytes))
+        return undefined;
+    const room = MAX_KEY_BYTES - bytes;
+    const childFolders = [...folders].sort(byAge);
+    const childDocuments = [...documents].sort(byAge);
+    const folderResult = assignSiblings(childFolders, room - 1, topLevel);
+    const documentResult = assignSiblings(childDocuments, room, topLevel);
+    return {
+        folderKeys: new Map(childFolders.map((f, i) => [f.id, parentKey + folderResult.segments[i] + '/'])),
+        documentKeys: new Map(childDocuments.map((d, i) => [d.id, parentKey + documentResult.segments[i]])),
+    };
+}
 /** assignKeys for records with distinct ids; undefined when an id turns out to be repeated. */
 function assignDistinct(rootId, folders, documents, pfx) {
     const foldersIn = new Map();
@@ -71116,7 +71140,7 @@ function assignDistinct(rootId, folders, documents, pfx) {
         const childDocuments = (documentsIn.get(parent.id) ?? []).sort(byAge);
         const room = MAX_KEY_BYTES - parent.bytes;
         // Too deep: the children go directly under the prefix (the root always has room: the prefix is at most 512 bytes).
-        const relocated = room - 1 < MIN_CHILD_SEGMENT_BYTES;
+        const relocated = childrenRelocated(parent.bytes);
         const base = relocated ? { key: pfx, bytes: utf8Length(pfx) } : parent;
         const topLevel = parent.id === rootId;
         const folderResult = relocated ? relocateAll(childFolders, 'folder') : assignSiblings(childFolders, room - 1, topLevel);
@@ -72414,7 +72438,11 @@ function carriedOverManifest(manifest, inventory) {
 function plannedItems(plan) {
     return plan.actions.map((action) => toItem(action, action.kind === 'skip' ? 'done' : isStale(action) && plan.deletesBlocked ? 'blocked' : 'planned', isStale(action) && plan.deletesBlocked ? { error: plan.deletesBlocked } : {}));
 }
-async function executePlan(plan, manifest, inventory, ctx) {
+/**
+ * `early`: uploads already made while the listing ran (see early.ts), by key. A planned skip or upload of the
+ * same version at that key is reported as that upload instead of being done (or retried) again.
+ */
+async function executePlan(plan, manifest, inventory, ctx, early = new Map()) {
     const items = [];
     const etags = new Map(inventory.map((o) => [o.key, o.etag]));
     const limit = pLimit(ctx.maxWorkers);
@@ -72422,17 +72450,26 @@ async function executePlan(plan, manifest, inventory, ctx) {
     const failedKeys = new Set();
     let done = 0;
     await Promise.all(transfers.map((action) => limit(async () => {
-        const item = await runTransfer(action, manifest, etags, ctx);
+        const already = early.get(action.key);
+        const item = already !== undefined && (action.kind === 'skip' || action.kind === 'upload') && already.versionId === action.doc.versionId
+            ? already
+            : await runTransfer(action, manifest, etags, ctx);
         if (item.outcome === 'failed')
             failedKeys.add(item.key);
         items.push(item);
         ctx.onItemDone?.(++done, transfers.length);
     })));
+    // An early upload the plan keyed differently (a listing that repeated an id) still happened: report it.
+    const reported = new Set(items);
+    for (const item of early.values())
+        if (!reported.has(item))
+            items.push(item);
     const stale = plan.actions.filter(isStale);
     if (stale.length > 0)
         items.push(...await runStale(stale, plan.deletesBlocked, failedKeys, manifest, limit, ctx));
     return { items: sortItems(items), manifest };
 }
+/** Carries out one transfer (with its retries); a failure is the returned item's outcome, never thrown. */
 async function runTransfer(action, manifest, etags, ctx) {
     switch (action.kind) {
         case 'skip': {
@@ -72998,7 +73035,8 @@ async function listTree(client, root, options) {
     let listed = 0;
     /** Reads every page of one folder; returns its sub-folders (none when the folder failed). */
     const readFolder = async (folderId) => {
-        const children = [];
+        const childFolders = [];
+        const childDocuments = [];
         try {
             // Each page request is retried by the client's strategy (throttling, 5xx, 424).
             const pager = (0,dist_cjs.paginateDescribeFolderContents)({ client, pageSize: 999 }, { FolderId: folderId, Limit: 999 });
@@ -73010,13 +73048,15 @@ async function listTree(client, root, options) {
                     const item = toFolder(folder, folderId);
                     if (item) {
                         folders.push(item);
-                        children.push(item.id);
+                        childFolders.push(item);
                     }
                 }
                 for (const document of page.Documents ?? []) {
                     const item = toDocument(document, folderId);
-                    if (item)
+                    if (item) {
                         documents.push(item);
+                        childDocuments.push(item);
+                    }
                 }
             }
         }
@@ -73026,7 +73066,8 @@ async function listTree(client, root, options) {
         }
         listed++;
         options.onFolder?.(listed, documents.length);
-        return children;
+        options.onFolderListed?.(folderId, childFolders, childDocuments);
+        return childFolders.map((f) => f.id);
     };
     // A folder holds a slot only while its own pages are read, never while its children wait for slots: a parent
     // that waited inside the limiter for children queued behind it would deadlock any tree with more branch
@@ -73121,12 +73162,139 @@ async function abortOrphanedUploads(s3, bucket, prefix, archivePrefix, logger, s
     return { found: uploads.length, aborted, failed };
 }
 
+;// CONCATENATED MODULE: ./lib/engine/early.js
+/**
+ * Uploads that start while WorkDocs is still being listed. A document whose key is already known (its folder
+ * and every folder above it are read to the end) and that the whole plan could only upload — no object at its
+ * key, its version held nowhere in the manifest, so neither skip, adoption nor copy — is sent at once instead of
+ * after the last folder. On a first sync that is nearly everything, so listing and transfers overlap.
+ *
+ * plan() still decides everything: what landed early is handed to it as objects already in the bucket with
+ * manifest entries, so it skips them, or (if a key turned out different, e.g. a listing that repeated an id)
+ * treats them like any other object, copying or deleting within the usual rules.
+ * Nothing is written before the prefix's lock is held; a run with nothing to upload takes no lock here.
+ */
+
+
+
+/** The upload early.ts needs, done by the executor like any planned upload (same retries, logging, checks). */
+async function uploadWith(ctx, doc, key) {
+    const scratch = new Map();
+    const item = await runTransfer({ kind: 'upload', key, doc, reason: 'new' }, scratch, new Map(), ctx);
+    const entry = scratch.get(key);
+    return entry !== undefined ? { item, entry } : { item };
+}
+class EarlyUploads {
+    rootId;
+    takeLock;
+    upload;
+    /** Folder id → its key, for folders whose children's keys can be known early. */
+    folderKeys = new Map();
+    waiting = [];
+    destination;
+    seenDocuments = new Set();
+    started = new Map();
+    items = new Map();
+    entries = new Map();
+    objects = [];
+    lock;
+    stopped = false;
+    failure;
+    limit;
+    constructor(rootId, prefix, maxWorkers, 
+    /** Takes the prefix's lock and tells whether the listing so far can still be trusted. */
+    takeLock, 
+    /** Uploads one document (called only once the lock is held); failures come back as the item's outcome. */
+    upload) {
+        this.rootId = rootId;
+        this.takeLock = takeLock;
+        this.upload = upload;
+        this.folderKeys.set(rootId, prefix);
+        this.limit = pLimit(maxWorkers);
+    }
+    /** The bucket side is known: from now on documents can be judged. */
+    destinationReady(inventory, loaded) {
+        const versions = new Set();
+        for (const entry of loaded.manifest.entries.values())
+            versions.add(entry.versionId);
+        this.destination = { keys: new Set(inventory.map((o) => o.key)), versions, loaded };
+        for (const [folderId, folders, documents] of this.waiting.splice(0))
+            this.folderListed(folderId, folders, documents);
+    }
+    /** A folder was read to the end: key its children and start the uploads that cannot be anything else. */
+    folderListed(folderId, folders, documents) {
+        if (this.stopped)
+            return;
+        if (this.destination === undefined) {
+            this.waiting.push([folderId, folders, documents]);
+            return;
+        }
+        const parentKey = this.folderKeys.get(folderId);
+        if (parentKey === undefined)
+            return; // a folder above was relocated for length: left to the plan
+        const keys = keysOfChildren(parentKey, folderId === this.rootId, folders, documents);
+        if (keys === undefined)
+            return;
+        for (const [id, key] of keys.folderKeys)
+            this.folderKeys.set(id, key);
+        for (const doc of documents) {
+            const key = keys.documentKeys.get(doc.id);
+            // A repeated id or key is left to the plan, which settles repeats canonically.
+            if (key === undefined || this.seenDocuments.has(doc.id) || this.started.has(key))
+                continue;
+            this.seenDocuments.add(doc.id);
+            if (this.destination.keys.has(key) || this.destination.versions.has(doc.versionId))
+                continue;
+            this.start(doc, key);
+        }
+    }
+    start(doc, key) {
+        const loaded = this.destination.loaded;
+        this.lock ??= this.takeLock(loaded);
+        this.started.set(key, this.limit(async () => {
+            let outcome;
+            try {
+                outcome = await this.lock;
+            }
+            catch (error) {
+                this.failure ??= error;
+                this.stopped = true;
+                return;
+            }
+            if (outcome === 'stale' || this.stopped) {
+                this.stopped = true;
+                return;
+            }
+            const { item, entry } = await this.upload(doc, key);
+            this.items.set(key, item);
+            if (item.outcome === 'done' && entry !== undefined) {
+                this.entries.set(key, entry);
+                this.objects.push({ key, size: doc.size, etag: entry.md5, lastModified: 0 });
+            }
+        }));
+    }
+    /** Waits for every early upload to end, whatever the outcome (before a failed run releases its lock). */
+    async settle() {
+        this.stopped = true;
+        await Promise.allSettled(this.started.values());
+    }
+    /** Waits for every early upload; throws what taking the lock threw (another run holds it, say). */
+    async finish() {
+        await Promise.all(this.started.values());
+        if (this.failure !== undefined)
+            throw this.failure;
+        const lock = this.lock ? await this.lock : undefined;
+        return { items: this.items, objects: this.objects, entries: this.entries, lock };
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/engine/sync.js
 /**
  * sync(): one run, start to end, shared by the CLI and the Action. It lists both sides, asks plan() what to
  * do, carries it out, and writes the manifest. It never throws for a failed item: the report says what
  * happened, with an exit code. Bad input comes back as exit 2 and a fatal listing problem as exit 3.
  */
+
 
 
 
@@ -73206,19 +73374,42 @@ function hasWork(prepared) {
     // Entries whose object disappeared are dropped from the manifest.
     return carriedOverManifest(manifest, inventory).size !== manifest.entries.size;
 }
-async function prepare(options, env, started) {
+/**
+ * Lists both sides and plans. With `earlyFor`, uploads that cannot be anything else start while the listing
+ * runs (early.ts); what landed is part of the inventory and the manifest that plan() sees.
+ */
+async function prepare(options, env, started, earlyFor) {
     const { logger, signal } = env;
     // WorkDocs first: a wrong folder id is bad input and must fail before any request to S3.
     const root = await getRootFolder(env.workdocs, options.workdocsFolderId, signal);
     const rootFolderId = root.Id;
-    const { listing, inventory, loaded } = await logger.group('List WorkDocs and S3', async () => {
-        const [listing, destination] = await Promise.all([
-            listSource(options, env, root),
-            listDestination(options, env, manifestKey(options.s3Prefix)),
-        ]);
-        return { listing, ...destination };
+    const early = earlyFor?.(rootFolderId);
+    const { listing, inventory, loaded, earlyResult } = await logger.group('List WorkDocs and S3', async () => {
+        try {
+            const [listing, destination] = await Promise.all([
+                listSource(options, env, root, early),
+                listDestination(options, env, manifestKey(options.s3Prefix)).then((found) => {
+                    early?.destinationReady(found.inventory, found.loaded);
+                    return found;
+                }),
+            ]);
+            const earlyResult = await early?.finish();
+            if (earlyResult && earlyResult.items.size > 0) {
+                logger.log('info', `${earlyResult.items.size} upload(s) started while listing: ${earlyResult.objects.length} done`);
+            }
+            return { listing, ...destination, earlyResult };
+        }
+        catch (error) {
+            await early?.settle(); // nothing may still be writing once the run ends and releases its lock
+            throw error;
+        }
     });
-    const manifest = await adoptUnknownObjects(listing, inventory, loaded.manifest, options, env);
+    if (earlyResult)
+        inventory.push(...earlyResult.objects);
+    const listedManifest = earlyResult && earlyResult.entries.size > 0
+        ? { entries: new Map([...loaded.manifest.entries, ...earlyResult.entries]) }
+        : loaded.manifest;
+    const manifest = await adoptUnknownObjects(listing, inventory, listedManifest, options, env);
     const decided = plan(listing.tree, inventory, manifest, {
         prefix: options.s3Prefix,
         archivePrefix: options.archivePrefix,
@@ -73229,7 +73420,7 @@ async function prepare(options, env, started) {
         listingComplete: listing.errors.length === 0,
     });
     logPlan(decided, env);
-    return { rootFolderId, listing, inventory, loaded, manifest, plan: decided };
+    return { rootFolderId, listing, inventory, loaded, manifest, plan: decided, ...(earlyResult ? { early: earlyResult } : {}) };
 }
 /** Why the run must end with exit 3 although it went on: a WorkDocs folder could not be listed. */
 function listingFailure(listing) {
@@ -73239,8 +73430,23 @@ function listingFailure(listing) {
 }
 async function run(options, env, base) {
     const { logger, signal } = env;
-    let prepared = await prepare(options, env, base.started);
-    if (!options.dryRun && hasWork(prepared)) {
+    // Runs until the lock is lost (another run took the prefix over), so that nothing goes on after that.
+    const runSignal = () => base.lock ? (signal ? AbortSignal.any([signal, base.lock.lostSignal]) : base.lock.lostSignal) : signal;
+    const earlyBytes = byteMeter(env);
+    let earlyContext;
+    const earlyFor = options.dryRun ? undefined : (rootId) => new EarlyUploads(rootId, options.s3Prefix, options.maxWorkers, (loaded) => lockAndCheck(options, env, base, loaded), (doc, key) => {
+        // Made on first use, after the lock is held, so that its signal includes the lock's.
+        const transferSignal = runSignal();
+        earlyContext ??= executeContext(options, env, { ...(transferSignal ? { signal: transferSignal } : {}), onBytes: earlyBytes });
+        return uploadWith(earlyContext, doc, key);
+    });
+    let prepared = await prepare(options, env, base.started, earlyFor);
+    if (prepared.early?.lock === 'stale') {
+        // The lock was taken to upload early, but the bucket changed since it was listed: nothing was uploaded early.
+        logger.log('info', 'listing again: an interrupted or concurrent run may have changed the bucket');
+        prepared = await prepare(options, env, base.started);
+    }
+    else if (!options.dryRun && base.lock === undefined && hasWork(prepared)) {
         // Only a run that will write takes the prefix's lock: a no-op resync stays one LIST and one GET.
         // What was listed before the lock may predate another run's writes: if the manifest changed meanwhile, or
         // the lock was taken over from a run that died, everything is listed again.
@@ -73263,8 +73469,8 @@ async function run(options, env, base) {
     const carried = carriedOverManifest(manifest, inventory);
     const before = new Map(carried);
     // A lock lost while transferring (another run took the prefix over) stops this run before its deletes.
-    const runSignal = base.lock ? (signal ? AbortSignal.any([signal, base.lock.lostSignal]) : base.lock.lostSignal) : signal;
-    const execution = await logger.group('Transfer and clean up', () => executePlan(decided, carried, inventory, executeContext(options, env, { ...(runSignal ? { signal: runSignal } : {}), onBytes: progressMeter(env, decided) })));
+    const transferSignal = runSignal();
+    const execution = await logger.group('Transfer and clean up', () => executePlan(decided, carried, inventory, executeContext(options, env, { ...(transferSignal ? { signal: transferSignal } : {}), onBytes: progressMeter(env, decided) }), prepared.early?.items));
     let lockLost;
     let manifestFailed;
     if (loaded.state !== 'found' || !sameEntries(before, execution.manifest) || manifest !== loaded.manifest) {
@@ -73303,11 +73509,30 @@ async function run(options, env, base) {
         fatal: listingFailed ?? (lockLost !== undefined ? `${lockLost}; the manifest was not written` : signal?.aborted ? 'the run was interrupted' : manifestFailed),
     });
 }
-async function listSource(options, env, root) {
+/** Takes the lock for uploads that start while listing, and tells whether what was listed is still current. */
+async function lockAndCheck(options, env, base, loaded) {
+    const tookOver = await lockPrefix(options, env, base);
+    const current = await readManifest(env.s3, options.s3BucketName, base.manifestKey, env.signal);
+    return tookOver || current.state !== loaded.state || current.etag !== loaded.etag ? 'stale' : 'ok';
+}
+/** Progress of the uploads made while listing (their total is not known yet). */
+function byteMeter(env) {
+    let bytes = 0;
+    let last = env.now();
+    return (n) => {
+        bytes += n;
+        if (env.now() - last < PROGRESS_INTERVAL_MS)
+            return;
+        last = env.now();
+        env.logger.log('info', `progress: ${formatBytes(bytes)} transferred while listing`);
+    };
+}
+async function listSource(options, env, root, early) {
     let last = env.now();
     const listing = await listTree(env.workdocs, root, {
         concurrency: options.maxWorkers,
         signal: env.signal,
+        ...(early ? { onFolderListed: (folderId, folders, documents) => early.folderListed(folderId, folders, documents) } : {}),
         onFolder: (folders, documents) => {
             if (env.now() - last < PROGRESS_INTERVAL_MS)
                 return;
@@ -74578,7 +74803,7 @@ async function main_run() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(561);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9729);
 /** The Action's entry point (action.yml `runs.main`, bundled into dist/index.js). */
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();

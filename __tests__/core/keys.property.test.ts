@@ -10,6 +10,7 @@ import {
   encodeSegment,
   encodeTopLevelSegment,
   isManagedKey,
+  keysOfChildren,
   type KeyAssignment,
 } from '../../src/core/keys.js';
 import type { SourceDocument, SourceFolder, SourceTree } from '../../src/core/types.js';
@@ -343,6 +344,39 @@ describe('assignKeys over random trees with hostile names', () => {
         expect(sortedEntries(b.folderKeys)).toEqual(sortedEntries(a.folderKeys));
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('keysOfChildren (keys known folder by folder, while the listing goes on)', () => {
+  /** Keys as a breadth-first listing would learn them: each folder's children once the folder is read. */
+  function incrementalKeys(tree: SourceTree, prefix: string): Map<string, string> {
+    const keys = new Map<string, string>();
+    const queue: { id: string; key: string }[] = [{ id: tree.rootId, key: prefix }];
+    for (let q = 0; q < queue.length; q++) {
+      const { id, key } = queue[q]!;
+      const step = keysOfChildren(key, id === tree.rootId, tree.folders.filter((f) => f.parentId === id), tree.documents.filter((d) => d.parentId === id));
+      if (step === undefined) continue; // relocated for length: left to assignKeys
+      for (const [documentId, documentKey] of step.documentKeys) keys.set(documentId, documentKey);
+      for (const [folderId, folderKey] of step.folderKeys) {
+        keys.set(folderId, folderKey);
+        queue.push({ id: folderId, key: folderKey });
+      }
+    }
+    return keys;
+  }
+
+  it('gives exactly the keys assignKeys gives, for every item it keys, when no id repeats', () => {
+    fc.assert(
+      fc.property(treeArb, prefixArb, (tree, prefix) => {
+        const ids = [...tree.folders.map((f) => f.id), ...tree.documents.map((d) => d.id)];
+        fc.pre(new Set(ids).size === ids.length);
+        const whole = assignKeys(tree, prefix);
+        for (const [id, key] of incrementalKeys(tree, prefix)) {
+          expect(whole.documentKeys.get(id) ?? whole.folderKeys.get(id)).toBe(key);
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -141,6 +141,33 @@ describe('folder markers', () => {
   });
 });
 
+describe('uploads start while the listing runs', () => {
+  let scn: Scenario;
+  beforeAll(async () => { scn = await startScenario({ fixture: smallTree() }, 'overlap'); });
+  afterAll(async () => scn?.close());
+
+  it('a document is uploaded before a slow folder elsewhere is listed, with no extra request', async () => {
+    const deep = scn.emulator.control.lookup(['Docs', 'Deep'])!;
+    scn.emulator.control.setFaults([{ op: 'DescribeFolderContents', documentId: deep, kind: 'latency', latencyMs: 1500 }], 1);
+    const r = await scn.run();
+    scn.emulator.control.clearFaults();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const lines = r.log.split('\n');
+    const uploaded = lines.findIndex((l) => /upload done "readme\.md"/.test(l));
+    const listed = lines.findIndex((l) => /WorkDocs: 5 documents in \d+ folders/.test(l));
+    expect(uploaded).toBeGreaterThan(-1);
+    expect(listed).toBeGreaterThan(uploaded);
+    expect(r.log).toMatch(/5 upload\(s\) started while listing: 5 done/);
+    expect(r.report.totals).toMatchObject({ uploaded: 5, skipped: 0, markers: 1, failed: 0 });
+    // The same requests as uploading after the listing: one download per document, one PUT each.
+    expect(r.workdocs.GetDocumentVersion).toBe(5);
+    expect(r.workdocs.Content).toBe(5);
+    await expectExactMirror(scn);
+    const again = await scn.run();
+    expect(nonZero(again.s3)).toEqual({ ListObjectsV2: 1, GetObject: 1 });
+  });
+});
+
 describe('the bundled sample tree: hostile names, duplicates, a > 64 MiB file', () => {
   let scn: Scenario;
   beforeAll(async () => { scn = await startScenario({ fixture: 'sample' }, 'sample'); });

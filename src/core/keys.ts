@@ -486,6 +486,36 @@ export function assignKeys(tree: SourceTree, prefix: string): KeyAssignment {
   return assignDistinct(tree.rootId, [...folders.values()], [...documents.values()], pfx)!;
 }
 
+/** True when the children of a folder whose key is `parentBytes` long do not fit under it and are relocated. */
+function childrenRelocated(parentBytes: number): boolean {
+  return MAX_KEY_BYTES - parentBytes - 1 < MIN_CHILD_SEGMENT_BYTES;
+}
+
+/**
+ * The keys of one folder's children, given the folder's key and all of its children: the step assignKeys
+ * takes for each folder, so the keys are the same as assignKeys gives whenever the listing repeats no id.
+ * Lets transfers start while the rest of the tree is still being listed. Undefined when the children would be
+ * relocated for length (those keys depend on the whole tree).
+ */
+export function keysOfChildren(
+  parentKey: string,
+  topLevel: boolean,
+  folders: readonly SourceFolder[],
+  documents: readonly SourceDocument[],
+): { folderKeys: Map<string, string>; documentKeys: Map<string, string> } | undefined {
+  const bytes = utf8Length(parentKey);
+  if (childrenRelocated(bytes)) return undefined;
+  const room = MAX_KEY_BYTES - bytes;
+  const childFolders = [...folders].sort(byAge);
+  const childDocuments = [...documents].sort(byAge);
+  const folderResult = assignSiblings(childFolders, room - 1, topLevel);
+  const documentResult = assignSiblings(childDocuments, room, topLevel);
+  return {
+    folderKeys: new Map(childFolders.map((f, i) => [f.id, parentKey + folderResult.segments[i]! + '/'])),
+    documentKeys: new Map(childDocuments.map((d, i) => [d.id, parentKey + documentResult.segments[i]!])),
+  };
+}
+
 /** assignKeys for records with distinct ids; undefined when an id turns out to be repeated. */
 function assignDistinct(
   rootId: string,
@@ -546,7 +576,7 @@ function assignDistinct(
     const childDocuments = (documentsIn.get(parent.id) ?? []).sort(byAge);
     const room = MAX_KEY_BYTES - parent.bytes;
     // Too deep: the children go directly under the prefix (the root always has room: the prefix is at most 512 bytes).
-    const relocated = room - 1 < MIN_CHILD_SEGMENT_BYTES;
+    const relocated = childrenRelocated(parent.bytes);
     const base = relocated ? { key: pfx, bytes: utf8Length(pfx) } : parent;
     const topLevel = parent.id === rootId;
     const folderResult = relocated ? relocateAll(childFolders, 'folder') : assignSiblings(childFolders, room - 1, topLevel);

@@ -72,7 +72,17 @@ export function plannedItems(plan: Plan): ReportItem[] {
     isStale(action) && plan.deletesBlocked ? { error: plan.deletesBlocked } : {}));
 }
 
-export async function executePlan(plan: Plan, manifest: Map<string, ManifestEntry>, inventory: readonly InventoryObject[], ctx: ExecuteContext): Promise<Execution> {
+/**
+ * `early`: uploads already made while the listing ran (see early.ts), by key. A planned skip or upload of the
+ * same version at that key is reported as that upload instead of being done (or retried) again.
+ */
+export async function executePlan(
+  plan: Plan,
+  manifest: Map<string, ManifestEntry>,
+  inventory: readonly InventoryObject[],
+  ctx: ExecuteContext,
+  early: ReadonlyMap<string, ReportItem> = new Map(),
+): Promise<Execution> {
   const items: ReportItem[] = [];
   const etags = new Map(inventory.map((o) => [o.key, o.etag]));
   const limit = pLimit(ctx.maxWorkers);
@@ -81,18 +91,25 @@ export async function executePlan(plan: Plan, manifest: Map<string, ManifestEntr
   let done = 0;
 
   await Promise.all(transfers.map((action) => limit(async () => {
-    const item = await runTransfer(action, manifest, etags, ctx);
+    const already = early.get(action.key);
+    const item = already !== undefined && (action.kind === 'skip' || action.kind === 'upload') && already.versionId === action.doc.versionId
+      ? already
+      : await runTransfer(action, manifest, etags, ctx);
     if (item.outcome === 'failed') failedKeys.add(item.key);
     items.push(item);
     ctx.onItemDone?.(++done, transfers.length);
   })));
 
+  // An early upload the plan keyed differently (a listing that repeated an id) still happened: report it.
+  const reported = new Set(items);
+  for (const item of early.values()) if (!reported.has(item)) items.push(item);
   const stale = plan.actions.filter(isStale);
   if (stale.length > 0) items.push(...await runStale(stale, plan.deletesBlocked, failedKeys, manifest, limit, ctx));
   return { items: sortItems(items), manifest };
 }
 
-async function runTransfer(action: PlannedAction, manifest: Map<string, ManifestEntry>, etags: ReadonlyMap<string, string>, ctx: ExecuteContext): Promise<ReportItem> {
+/** Carries out one transfer (with its retries); a failure is the returned item's outcome, never thrown. */
+export async function runTransfer(action: PlannedAction, manifest: Map<string, ManifestEntry>, etags: ReadonlyMap<string, string>, ctx: ExecuteContext): Promise<ReportItem> {
   switch (action.kind) {
     case 'skip': {
       if (action.reason === 'adopted') {

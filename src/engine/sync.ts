@@ -6,7 +6,7 @@
 import pLimit from 'p-limit';
 import { manifestKey, toolAreaPrefix } from '../core/manifest.js';
 import { isPlainMd5, keysToProbe, plan, type Plan } from '../core/plan.js';
-import type { InventoryObject, Manifest, ManifestEntry } from '../core/types.js';
+import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceFolder } from '../core/types.js';
 import { describeError, FatalError, InputError } from '../errors.js';
 import type { SyncOptions } from '../options.js';
 import { listInventory, readMetadata } from '../s3/inventory.js';
@@ -14,7 +14,8 @@ import { acquireLock, lockKey, type HeldLock, type LockSettings } from '../s3/lo
 import { readManifest, writeManifest, type LoadedManifest } from '../s3/manifest-store.js';
 import { getRootFolder, listTree, type ListingResult } from '../workdocs/list.js';
 import { abortOrphanedUploads } from './cleanup.js';
-import { carriedOverManifest, executeContext, executePlan, plannedItems } from './execute.js';
+import { EarlyUploads, uploadWith, type EarlyLockOutcome, type EarlyResult } from './early.js';
+import { carriedOverManifest, executeContext, executePlan, plannedItems, type ExecuteContext } from './execute.js';
 import { buildReport, formatBytes } from './report.js';
 import type { ReportItem, SyncEnv, SyncReport } from './types.js';
 
@@ -104,22 +105,45 @@ export interface Prepared {
   /** The manifest after adopting objects that already hold the wanted versions. */
   readonly manifest: Manifest;
   readonly plan: Plan;
+  /** Uploads made while listing, and what their lock step found. */
+  readonly early?: EarlyResult & { readonly lock: EarlyLockOutcome | undefined };
 }
 
-export async function prepare(options: SyncOptions, env: SyncEnv, started: number): Promise<Prepared> {
+/**
+ * Lists both sides and plans. With `earlyFor`, uploads that cannot be anything else start while the listing
+ * runs (early.ts); what landed is part of the inventory and the manifest that plan() sees.
+ */
+export async function prepare(options: SyncOptions, env: SyncEnv, started: number, earlyFor?: (rootId: string) => EarlyUploads): Promise<Prepared> {
   const { logger, signal } = env;
   // WorkDocs first: a wrong folder id is bad input and must fail before any request to S3.
   const root = await getRootFolder(env.workdocs, options.workdocsFolderId, signal);
   const rootFolderId = root.Id!;
+  const early = earlyFor?.(rootFolderId);
 
-  const { listing, inventory, loaded } = await logger.group('List WorkDocs and S3', async () => {
-    const [listing, destination] = await Promise.all([
-      listSource(options, env, root),
-      listDestination(options, env, manifestKey(options.s3Prefix)),
-    ]);
-    return { listing, ...destination };
+  const { listing, inventory, loaded, earlyResult } = await logger.group('List WorkDocs and S3', async () => {
+    try {
+      const [listing, destination] = await Promise.all([
+        listSource(options, env, root, early),
+        listDestination(options, env, manifestKey(options.s3Prefix)).then((found) => {
+          early?.destinationReady(found.inventory, found.loaded);
+          return found;
+        }),
+      ]);
+      const earlyResult = await early?.finish();
+      if (earlyResult && earlyResult.items.size > 0) {
+        logger.log('info', `${earlyResult.items.size} upload(s) started while listing: ${earlyResult.objects.length} done`);
+      }
+      return { listing, ...destination, earlyResult };
+    } catch (error) {
+      await early?.settle(); // nothing may still be writing once the run ends and releases its lock
+      throw error;
+    }
   });
-  const manifest = await adoptUnknownObjects(listing, inventory, loaded.manifest, options, env);
+  if (earlyResult) inventory.push(...earlyResult.objects);
+  const listedManifest = earlyResult && earlyResult.entries.size > 0
+    ? { entries: new Map([...loaded.manifest.entries, ...earlyResult.entries]) }
+    : loaded.manifest;
+  const manifest = await adoptUnknownObjects(listing, inventory, listedManifest, options, env);
 
   const decided = plan(listing.tree, inventory, manifest, {
     prefix: options.s3Prefix,
@@ -131,7 +155,7 @@ export async function prepare(options: SyncOptions, env: SyncEnv, started: numbe
     listingComplete: listing.errors.length === 0,
   });
   logPlan(decided, env);
-  return { rootFolderId, listing, inventory, loaded, manifest, plan: decided };
+  return { rootFolderId, listing, inventory, loaded, manifest, plan: decided, ...(earlyResult ? { early: earlyResult } : {}) };
 }
 
 /** Why the run must end with exit 3 although it went on: a WorkDocs folder could not be listed. */
@@ -143,8 +167,24 @@ export function listingFailure(listing: ListingResult): string | undefined {
 
 async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<SyncReport> {
   const { logger, signal } = env;
-  let prepared = await prepare(options, env, base.started);
-  if (!options.dryRun && hasWork(prepared)) {
+  // Runs until the lock is lost (another run took the prefix over), so that nothing goes on after that.
+  const runSignal = (): AbortSignal | undefined => base.lock ? (signal ? AbortSignal.any([signal, base.lock.lostSignal]) : base.lock.lostSignal) : signal;
+  const earlyBytes = byteMeter(env);
+  let earlyContext: ExecuteContext | undefined;
+  const earlyFor = options.dryRun ? undefined : (rootId: string) => new EarlyUploads(rootId, options.s3Prefix, options.maxWorkers,
+    (loaded) => lockAndCheck(options, env, base, loaded),
+    (doc, key) => {
+      // Made on first use, after the lock is held, so that its signal includes the lock's.
+      const transferSignal = runSignal();
+      earlyContext ??= executeContext(options, env, { ...(transferSignal ? { signal: transferSignal } : {}), onBytes: earlyBytes });
+      return uploadWith(earlyContext, doc, key);
+    });
+  let prepared = await prepare(options, env, base.started, earlyFor);
+  if (prepared.early?.lock === 'stale') {
+    // The lock was taken to upload early, but the bucket changed since it was listed: nothing was uploaded early.
+    logger.log('info', 'listing again: an interrupted or concurrent run may have changed the bucket');
+    prepared = await prepare(options, env, base.started);
+  } else if (!options.dryRun && base.lock === undefined && hasWork(prepared)) {
     // Only a run that will write takes the prefix's lock: a no-op resync stays one LIST and one GET.
     // What was listed before the lock may predate another run's writes: if the manifest changed meanwhile, or
     // the lock was taken over from a run that died, everything is listed again.
@@ -167,9 +207,10 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
   const carried = carriedOverManifest(manifest, inventory);
   const before = new Map(carried);
   // A lock lost while transferring (another run took the prefix over) stops this run before its deletes.
-  const runSignal = base.lock ? (signal ? AbortSignal.any([signal, base.lock.lostSignal]) : base.lock.lostSignal) : signal;
+  const transferSignal = runSignal();
   const execution = await logger.group('Transfer and clean up', () => executePlan(decided, carried, inventory,
-    executeContext(options, env, { ...(runSignal ? { signal: runSignal } : {}), onBytes: progressMeter(env, decided) })));
+    executeContext(options, env, { ...(transferSignal ? { signal: transferSignal } : {}), onBytes: progressMeter(env, decided) }),
+    prepared.early?.items));
 
   let lockLost: string | undefined;
   let manifestFailed: string | undefined;
@@ -210,11 +251,31 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
   });
 }
 
-async function listSource(options: SyncOptions, env: SyncEnv, root: Awaited<ReturnType<typeof getRootFolder>>): Promise<ListingResult> {
+/** Takes the lock for uploads that start while listing, and tells whether what was listed is still current. */
+async function lockAndCheck(options: SyncOptions, env: SyncEnv, base: RunBase, loaded: LoadedManifest): Promise<EarlyLockOutcome> {
+  const tookOver = await lockPrefix(options, env, base);
+  const current = await readManifest(env.s3, options.s3BucketName, base.manifestKey, env.signal);
+  return tookOver || current.state !== loaded.state || current.etag !== loaded.etag ? 'stale' : 'ok';
+}
+
+/** Progress of the uploads made while listing (their total is not known yet). */
+function byteMeter(env: SyncEnv): (bytes: number) => void {
+  let bytes = 0;
+  let last = env.now();
+  return (n) => {
+    bytes += n;
+    if (env.now() - last < PROGRESS_INTERVAL_MS) return;
+    last = env.now();
+    env.logger.log('info', `progress: ${formatBytes(bytes)} transferred while listing`);
+  };
+}
+
+async function listSource(options: SyncOptions, env: SyncEnv, root: Awaited<ReturnType<typeof getRootFolder>>, early?: EarlyUploads): Promise<ListingResult> {
   let last = env.now();
   const listing = await listTree(env.workdocs, root, {
     concurrency: options.maxWorkers,
     signal: env.signal,
+    ...(early ? { onFolderListed: (folderId: string, folders: readonly SourceFolder[], documents: readonly SourceDocument[]) => early.folderListed(folderId, folders, documents) } : {}),
     onFolder: (folders, documents) => {
       if (env.now() - last < PROGRESS_INTERVAL_MS) return;
       last = env.now();

@@ -26,6 +26,8 @@ export interface ListOptions {
   readonly concurrency: number;
   readonly signal?: AbortSignal;
   readonly onFolder?: (foldersListed: number, documentsFound: number) => void;
+  /** Called once per folder read to the end, with all of its children (not when its listing failed). */
+  readonly onFolderListed?: (folderId: string, folders: readonly SourceFolder[], documents: readonly SourceDocument[]) => void;
 }
 
 /** Reads the root folder; a missing or inaccessible id is bad input (exit 2), checked before anything else. */
@@ -57,7 +59,8 @@ export async function listTree(client: WorkDocsClient, root: FolderMetadata, opt
 
   /** Reads every page of one folder; returns its sub-folders (none when the folder failed). */
   const readFolder = async (folderId: string): Promise<string[]> => {
-    const children: string[] = [];
+    const childFolders: SourceFolder[] = [];
+    const childDocuments: SourceDocument[] = [];
     try {
       // Each page request is retried by the client's strategy (throttling, 5xx, 424).
       const pager = paginateDescribeFolderContents({ client, pageSize: 999 }, { FolderId: folderId, Limit: 999 });
@@ -68,12 +71,15 @@ export async function listTree(client: WorkDocsClient, root: FolderMetadata, opt
           const item = toFolder(folder, folderId);
           if (item) {
             folders.push(item);
-            children.push(item.id);
+            childFolders.push(item);
           }
         }
         for (const document of page.Documents ?? []) {
           const item = toDocument(document, folderId);
-          if (item) documents.push(item);
+          if (item) {
+            documents.push(item);
+            childDocuments.push(item);
+          }
         }
       }
     } catch (error) {
@@ -82,7 +88,8 @@ export async function listTree(client: WorkDocsClient, root: FolderMetadata, opt
     }
     listed++;
     options.onFolder?.(listed, documents.length);
-    return children;
+    options.onFolderListed?.(folderId, childFolders, childDocuments);
+    return childFolders.map((f) => f.id);
   };
 
   // A folder holds a slot only while its own pages are read, never while its children wait for slots: a parent

@@ -1,0 +1,141 @@
+/**
+ * Uploads that start while WorkDocs is still being listed. A document whose key is already known (its folder
+ * and every folder above it are read to the end) and that the whole plan could only upload — no object at its
+ * key, its version held nowhere in the manifest, so neither skip, adoption nor copy — is sent at once instead of
+ * after the last folder. On a first sync that is nearly everything, so listing and transfers overlap.
+ *
+ * plan() still decides everything: what landed early is handed to it as objects already in the bucket with
+ * manifest entries, so it skips them, or (if a key turned out different, e.g. a listing that repeated an id)
+ * treats them like any other object, copying or deleting within the usual rules.
+ * Nothing is written before the prefix's lock is held; a run with nothing to upload takes no lock here.
+ */
+import pLimit from 'p-limit';
+import { keysOfChildren } from '../core/keys.js';
+import type { InventoryObject, ManifestEntry, SourceDocument, SourceFolder } from '../core/types.js';
+import type { LoadedManifest } from '../s3/manifest-store.js';
+import { runTransfer, type ExecuteContext } from './execute.js';
+import type { ReportItem } from './types.js';
+
+/** One early upload's report item, and its manifest entry when it landed. */
+export interface EarlyUpload {
+  readonly item: ReportItem;
+  readonly entry?: ManifestEntry;
+}
+
+/** The upload early.ts needs, done by the executor like any planned upload (same retries, logging, checks). */
+export async function uploadWith(ctx: ExecuteContext, doc: SourceDocument, key: string): Promise<EarlyUpload> {
+  const scratch = new Map<string, ManifestEntry>();
+  const item = await runTransfer({ kind: 'upload', key, doc, reason: 'new' }, scratch, new Map(), ctx);
+  const entry = scratch.get(key);
+  return entry !== undefined ? { item, entry } : { item };
+}
+
+/** What the lock step found: 'stale' when what was listed before the lock may be outdated (nothing starts early then). */
+export type EarlyLockOutcome = 'ok' | 'stale';
+
+export interface EarlyResult {
+  /** The report item of every early upload, done or failed, by key. */
+  readonly items: ReadonlyMap<string, ReportItem>;
+  /** Objects that landed, as a listing would have shown them. */
+  readonly objects: readonly InventoryObject[];
+  /** Manifest entries of the objects that landed. */
+  readonly entries: ReadonlyMap<string, ManifestEntry>;
+}
+
+export class EarlyUploads {
+  /** Folder id → its key, for folders whose children's keys can be known early. */
+  private readonly folderKeys = new Map<string, string>();
+  private readonly waiting: Array<[string, readonly SourceFolder[], readonly SourceDocument[]]> = [];
+  private destination: { keys: Set<string>; versions: Set<string>; loaded: LoadedManifest } | undefined;
+  private readonly seenDocuments = new Set<string>();
+  private readonly started = new Map<string, Promise<void>>();
+  private readonly items = new Map<string, ReportItem>();
+  private readonly entries = new Map<string, ManifestEntry>();
+  private readonly objects: InventoryObject[] = [];
+  private lock: Promise<EarlyLockOutcome> | undefined;
+  private stopped = false;
+  private failure: unknown;
+  private readonly limit: ReturnType<typeof pLimit>;
+
+  constructor(
+    private readonly rootId: string,
+    prefix: string,
+    maxWorkers: number,
+    /** Takes the prefix's lock and tells whether the listing so far can still be trusted. */
+    private readonly takeLock: (loaded: LoadedManifest) => Promise<EarlyLockOutcome>,
+    /** Uploads one document (called only once the lock is held); failures come back as the item's outcome. */
+    private readonly upload: (doc: SourceDocument, key: string) => Promise<EarlyUpload>,
+  ) {
+    this.folderKeys.set(rootId, prefix);
+    this.limit = pLimit(maxWorkers);
+  }
+
+  /** The bucket side is known: from now on documents can be judged. */
+  destinationReady(inventory: readonly InventoryObject[], loaded: LoadedManifest): void {
+    const versions = new Set<string>();
+    for (const entry of loaded.manifest.entries.values()) versions.add(entry.versionId);
+    this.destination = { keys: new Set(inventory.map((o) => o.key)), versions, loaded };
+    for (const [folderId, folders, documents] of this.waiting.splice(0)) this.folderListed(folderId, folders, documents);
+  }
+
+  /** A folder was read to the end: key its children and start the uploads that cannot be anything else. */
+  folderListed(folderId: string, folders: readonly SourceFolder[], documents: readonly SourceDocument[]): void {
+    if (this.stopped) return;
+    if (this.destination === undefined) {
+      this.waiting.push([folderId, folders, documents]);
+      return;
+    }
+    const parentKey = this.folderKeys.get(folderId);
+    if (parentKey === undefined) return; // a folder above was relocated for length: left to the plan
+    const keys = keysOfChildren(parentKey, folderId === this.rootId, folders, documents);
+    if (keys === undefined) return;
+    for (const [id, key] of keys.folderKeys) this.folderKeys.set(id, key);
+    for (const doc of documents) {
+      const key = keys.documentKeys.get(doc.id);
+      // A repeated id or key is left to the plan, which settles repeats canonically.
+      if (key === undefined || this.seenDocuments.has(doc.id) || this.started.has(key)) continue;
+      this.seenDocuments.add(doc.id);
+      if (this.destination.keys.has(key) || this.destination.versions.has(doc.versionId)) continue;
+      this.start(doc, key);
+    }
+  }
+
+  private start(doc: SourceDocument, key: string): void {
+    const loaded = this.destination!.loaded;
+    this.lock ??= this.takeLock(loaded);
+    this.started.set(key, this.limit(async () => {
+      let outcome: EarlyLockOutcome;
+      try {
+        outcome = await this.lock!;
+      } catch (error) {
+        this.failure ??= error;
+        this.stopped = true;
+        return;
+      }
+      if (outcome === 'stale' || this.stopped) {
+        this.stopped = true;
+        return;
+      }
+      const { item, entry } = await this.upload(doc, key);
+      this.items.set(key, item);
+      if (item.outcome === 'done' && entry !== undefined) {
+        this.entries.set(key, entry);
+        this.objects.push({ key, size: doc.size, etag: entry.md5, lastModified: 0 });
+      }
+    }));
+  }
+
+  /** Waits for every early upload to end, whatever the outcome (before a failed run releases its lock). */
+  async settle(): Promise<void> {
+    this.stopped = true;
+    await Promise.allSettled(this.started.values());
+  }
+
+  /** Waits for every early upload; throws what taking the lock threw (another run holds it, say). */
+  async finish(): Promise<EarlyResult & { readonly lock: EarlyLockOutcome | undefined }> {
+    await Promise.all(this.started.values());
+    if (this.failure !== undefined) throw this.failure;
+    const lock = this.lock ? await this.lock : undefined;
+    return { items: this.items, objects: this.objects, entries: this.entries, lock };
+  }
+}
