@@ -40352,7 +40352,6 @@ async function abortOrphanedUploads(s3, bucket, prefix, archivePrefix, logger, s
  */
 
 
-
 /** The upload early.ts needs, done by the executor like any planned upload (same retries, logging, checks). */
 async function uploadWith(ctx, doc, key) {
     const scratch = new Map();
@@ -40362,6 +40361,7 @@ async function uploadWith(ctx, doc, key) {
 }
 class EarlyUploads {
     rootId;
+    maxWorkers;
     takeLock;
     upload;
     /** Folder id → its key, for folders whose children's keys can be known early. */
@@ -40369,24 +40369,27 @@ class EarlyUploads {
     waiting = [];
     destination;
     seenDocuments = new Set();
-    started = new Map();
+    /** Keys of uploads queued or done; the queue itself is consumed by at most max_workers loops. */
+    scheduled = new Set();
+    queue = [];
+    head = 0;
+    workers = new Set();
     items = new Map();
     entries = new Map();
     objects = [];
     lock;
     stopped = false;
     failure;
-    limit;
     constructor(rootId, prefix, maxWorkers, 
     /** Takes the prefix's lock and tells whether the listing so far can still be trusted. */
     takeLock, 
     /** Uploads one document (called only once the lock is held); failures come back as the item's outcome. */
     upload) {
         this.rootId = rootId;
+        this.maxWorkers = maxWorkers;
         this.takeLock = takeLock;
         this.upload = upload;
         this.folderKeys.set(rootId, prefix);
-        this.limit = pLimit(maxWorkers);
     }
     /** The bucket side is known: from now on documents can be judged. */
     destinationReady(inventory, loaded) {
@@ -40416,7 +40419,7 @@ class EarlyUploads {
         for (const doc of documents) {
             const key = keys.documentKeys.get(doc.id);
             // A repeated id or key is left to the plan, which settles repeats canonically.
-            if (key === undefined || this.seenDocuments.has(doc.id) || this.started.has(key))
+            if (key === undefined || this.seenDocuments.has(doc.id) || this.scheduled.has(key))
                 continue;
             this.seenDocuments.add(doc.id);
             if (this.destination.keys.has(key) || this.destination.versions.has(doc.versionId))
@@ -40425,42 +40428,55 @@ class EarlyUploads {
         }
     }
     start(doc, key) {
-        const loaded = this.destination.loaded;
-        this.lock ??= this.takeLock(loaded);
-        this.started.set(key, this.limit(async () => {
-            let outcome;
-            try {
-                outcome = await this.lock;
-            }
-            catch (error) {
-                this.failure ??= error;
-                this.stopped = true;
-                return;
-            }
-            if (outcome === 'stale' || this.stopped) {
-                this.stopped = true;
-                return;
-            }
+        this.scheduled.add(key);
+        this.queue.push({ doc, key });
+        this.lock ??= this.takeLock(this.destination.loaded);
+        // Loops that take the next document, not a promise per document: a first sync of 100,000 documents
+        // queues them all here.
+        if (this.workers.size < this.maxWorkers) {
+            const worker = this.work().finally(() => this.workers.delete(worker));
+            this.workers.add(worker);
+        }
+    }
+    async work() {
+        let outcome;
+        try {
+            outcome = await this.lock;
+        }
+        catch (error) {
+            this.failure ??= error;
+            this.stopped = true;
+            return;
+        }
+        if (outcome === 'stale')
+            this.stopped = true;
+        while (!this.stopped && this.head < this.queue.length) {
+            const { doc, key } = this.queue[this.head];
+            this.queue[this.head++] = undefined; // let the document go once taken
             const { item, entry } = await this.upload(doc, key);
             this.items.set(key, item);
             if (item.outcome === 'done' && entry !== undefined) {
                 this.entries.set(key, entry);
                 this.objects.push({ key, size: doc.size, etag: entry.md5, lastModified: 0 });
             }
-        }));
+        }
     }
     /** Waits for every early upload to end, whatever the outcome (before a failed run releases its lock). */
     async settle() {
         this.stopped = true;
-        await Promise.allSettled(this.started.values());
+        await this.drain();
     }
     /** Waits for every early upload; throws what taking the lock threw (another run holds it, say). */
     async finish() {
-        await Promise.all(this.started.values());
+        await this.drain();
         if (this.failure !== undefined)
             throw this.failure;
         const lock = this.lock ? await this.lock : undefined;
         return { items: this.items, objects: this.objects, entries: this.entries, lock };
+    }
+    async drain() {
+        while (this.workers.size > 0)
+            await Promise.allSettled([...this.workers]);
     }
 }
 

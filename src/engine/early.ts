@@ -9,7 +9,6 @@
  * treats them like any other object, copying or deleting within the usual rules.
  * Nothing is written before the prefix's lock is held; a run with nothing to upload takes no lock here.
  */
-import pLimit from 'p-limit';
 import { keysOfChildren } from '../core/keys.js';
 import type { InventoryObject, ManifestEntry, SourceDocument, SourceFolder } from '../core/types.js';
 import type { LoadedManifest } from '../s3/manifest-store.js';
@@ -48,26 +47,28 @@ export class EarlyUploads {
   private readonly waiting: Array<[string, readonly SourceFolder[], readonly SourceDocument[]]> = [];
   private destination: { keys: Set<string>; versions: Set<string>; loaded: LoadedManifest } | undefined;
   private readonly seenDocuments = new Set<string>();
-  private readonly started = new Map<string, Promise<void>>();
+  /** Keys of uploads queued or done; the queue itself is consumed by at most max_workers loops. */
+  private readonly scheduled = new Set<string>();
+  private readonly queue: Array<{ doc: SourceDocument; key: string } | undefined> = [];
+  private head = 0;
+  private readonly workers = new Set<Promise<void>>();
   private readonly items = new Map<string, ReportItem>();
   private readonly entries = new Map<string, ManifestEntry>();
   private readonly objects: InventoryObject[] = [];
   private lock: Promise<EarlyLockOutcome> | undefined;
   private stopped = false;
   private failure: unknown;
-  private readonly limit: ReturnType<typeof pLimit>;
 
   constructor(
     private readonly rootId: string,
     prefix: string,
-    maxWorkers: number,
+    private readonly maxWorkers: number,
     /** Takes the prefix's lock and tells whether the listing so far can still be trusted. */
     private readonly takeLock: (loaded: LoadedManifest) => Promise<EarlyLockOutcome>,
     /** Uploads one document (called only once the lock is held); failures come back as the item's outcome. */
     private readonly upload: (doc: SourceDocument, key: string) => Promise<EarlyUpload>,
   ) {
     this.folderKeys.set(rootId, prefix);
-    this.limit = pLimit(maxWorkers);
   }
 
   /** The bucket side is known: from now on documents can be judged. */
@@ -93,7 +94,7 @@ export class EarlyUploads {
     for (const doc of documents) {
       const key = keys.documentKeys.get(doc.id);
       // A repeated id or key is left to the plan, which settles repeats canonically.
-      if (key === undefined || this.seenDocuments.has(doc.id) || this.started.has(key)) continue;
+      if (key === undefined || this.seenDocuments.has(doc.id) || this.scheduled.has(key)) continue;
       this.seenDocuments.add(doc.id);
       if (this.destination.keys.has(key) || this.destination.versions.has(doc.versionId)) continue;
       this.start(doc, key);
@@ -101,41 +102,54 @@ export class EarlyUploads {
   }
 
   private start(doc: SourceDocument, key: string): void {
-    const loaded = this.destination!.loaded;
-    this.lock ??= this.takeLock(loaded);
-    this.started.set(key, this.limit(async () => {
-      let outcome: EarlyLockOutcome;
-      try {
-        outcome = await this.lock!;
-      } catch (error) {
-        this.failure ??= error;
-        this.stopped = true;
-        return;
-      }
-      if (outcome === 'stale' || this.stopped) {
-        this.stopped = true;
-        return;
-      }
+    this.scheduled.add(key);
+    this.queue.push({ doc, key });
+    this.lock ??= this.takeLock(this.destination!.loaded);
+    // Loops that take the next document, not a promise per document: a first sync of 100,000 documents
+    // queues them all here.
+    if (this.workers.size < this.maxWorkers) {
+      const worker: Promise<void> = this.work().finally(() => this.workers.delete(worker));
+      this.workers.add(worker);
+    }
+  }
+
+  private async work(): Promise<void> {
+    let outcome: EarlyLockOutcome;
+    try {
+      outcome = await this.lock!;
+    } catch (error) {
+      this.failure ??= error;
+      this.stopped = true;
+      return;
+    }
+    if (outcome === 'stale') this.stopped = true;
+    while (!this.stopped && this.head < this.queue.length) {
+      const { doc, key } = this.queue[this.head]!;
+      this.queue[this.head++] = undefined; // let the document go once taken
       const { item, entry } = await this.upload(doc, key);
       this.items.set(key, item);
       if (item.outcome === 'done' && entry !== undefined) {
         this.entries.set(key, entry);
         this.objects.push({ key, size: doc.size, etag: entry.md5, lastModified: 0 });
       }
-    }));
+    }
   }
 
   /** Waits for every early upload to end, whatever the outcome (before a failed run releases its lock). */
   async settle(): Promise<void> {
     this.stopped = true;
-    await Promise.allSettled(this.started.values());
+    await this.drain();
   }
 
   /** Waits for every early upload; throws what taking the lock threw (another run holds it, say). */
   async finish(): Promise<EarlyResult & { readonly lock: EarlyLockOutcome | undefined }> {
-    await Promise.all(this.started.values());
+    await this.drain();
     if (this.failure !== undefined) throw this.failure;
     const lock = this.lock ? await this.lock : undefined;
     return { items: this.items, objects: this.objects, entries: this.entries, lock };
+  }
+
+  private async drain(): Promise<void> {
+    while (this.workers.size > 0) await Promise.allSettled([...this.workers]);
   }
 }
