@@ -4,6 +4,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import http from 'node:http';
 import https from 'node:https';
+import { collectBody } from '../collect-body.js';
 import type { SyncOptions } from '../options.js';
 import { createS3Client } from '../s3/client.js';
 import { WorkDocsRetryStrategy } from '../workdocs/retry.js';
@@ -31,6 +32,7 @@ export function createSyncEnv(options: SyncOptions, deps: EnvDeps): SyncEnv & { 
     ...(deps.workdocsCredentials ? { credentials: deps.workdocsCredentials } : {}),
     retryStrategy: new WorkDocsRetryStrategy(),
     requestHandler: new NodeHttpHandler({ httpAgent: apiHttp, httpsAgent: apiHttps }),
+    streamCollector: collectBody,
   });
   const s3 = createS3Client({
     region: options.regionName,
