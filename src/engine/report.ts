@@ -1,6 +1,7 @@
 /** Builds the run's report from its items, and the few lines of text a person reads at the end. */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
+import { BufferedFileWriter } from '../file-writer.js';
 import type { SyncOptions } from '../options.js';
 import type { ExitCode, ReportItem, SyncEnv, SyncReport, Totals } from './types.js';
 
@@ -107,20 +108,20 @@ function count(items: readonly ReportItem[], action: ReportItem['action']): numb
 
 /**
  * Writes the JSON report (every item and its outcome), creating its folder. Throws when it cannot.
- * Items are written in batches, one per line, so a 100,000-item report never exists as one giant string.
+ * Items are written one per line through a small buffer, so a 100,000-item report is never one giant string,
+ * nor a pile of large batch strings.
  */
 export function writeReportFile(file: string, report: SyncReport): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const { items, ...head } = report;
   const fd = openSync(file, 'w');
   try {
+    const out = new BufferedFileWriter(fd);
     const headJson = JSON.stringify(head, null, 2);
-    writeSync(fd, `${headJson.slice(0, headJson.lastIndexOf('}')).trimEnd()}${Object.keys(head).length > 0 ? ',' : ''}\n  "items": [`);
-    for (let start = 0; start < items.length; start += 1000) {
-      const batch = items.slice(start, start + 1000).map((item) => `\n    ${JSON.stringify(item)}`).join(',');
-      writeSync(fd, start === 0 ? batch : `,${batch}`);
-    }
-    writeSync(fd, `${items.length > 0 ? '\n  ' : ''}]\n}\n`);
+    out.write(`${headJson.slice(0, headJson.lastIndexOf('}')).trimEnd()}${Object.keys(head).length > 0 ? ',' : ''}\n  "items": [`);
+    items.forEach((item, i) => out.write(`${i === 0 ? '' : ','}\n    ${JSON.stringify(item)}`));
+    out.write(`${items.length > 0 ? '\n  ' : ''}]\n}\n`);
+    out.flush();
   } finally {
     closeSync(fd);
   }
