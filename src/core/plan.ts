@@ -55,6 +55,8 @@ export interface Plan {
 
 /** The keys whose metadata must be read (HeadObject) before planning: objects with no manifest entry that may hold the wanted version. */
 export function keysToProbe(source: SourceTree, inventory: readonly InventoryObject[], manifest: Manifest, prefix: string): string[] {
+  // Most runs have no such object (an empty bucket, a complete manifest): then the keys are not worth computing.
+  if (!inventory.some((o) => o.metadata === undefined && !manifest.entries.has(o.key))) return [];
   const { documentKeys } = assignKeys(source, prefix);
   const byKey = indexInventory(inventory);
   const probes: string[] = [];
