@@ -6,6 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { collectBody } from '../collect-body.js';
 import type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
@@ -84,6 +85,7 @@ export function createS3Client(options: CreateS3ClientOptions): S3Client {
       httpsAgent: new https.Agent(agentOptions),
       ...(options.requestTimeoutMs !== undefined ? { requestTimeout: options.requestTimeoutMs } : {}),
     }),
+    streamCollector: collectBody,
   };
   if (options.endpoint) config.endpoint = options.endpoint;
   if (options.credentials) config.credentials = options.credentials;
