@@ -33,28 +33,63 @@ interface ManifestFile {
   rows: Row[];
 }
 
-export function encodeManifest(manifest: Manifest, meta: { rootFolderId: string; prefix: string; updatedAt: string }): string {
-  const rows: Row[] = [...manifest.entries]
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([key, e]) => [key, e.documentId, e.versionId, e.size, e.md5]);
-  const rowsJson = JSON.stringify(rows);
+/**
+ * The manifest file, as bytes: rows last and one per line (readable in a console, and diffs well). A 100,000-row
+ * manifest (~24 MB) is built straight into one Buffer outside the V8 heap: no array of rows, no JSON of all
+ * rows for the checksum and no giant string. The rows are stringified twice (checksum and size, then the bytes).
+ */
+export function encodeManifestBytes(manifest: Manifest, meta: { rootFolderId: string; prefix: string; updatedAt: string }): Buffer {
+  const keys = [...manifest.entries.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const rowJson = (key: string): string => {
+    const e = manifest.entries.get(key)!;
+    return JSON.stringify([key, e.documentId, e.versionId, e.size, e.md5] satisfies Row);
+  };
+  // The checksum is the sha256 of JSON.stringify(rows): `[` + the rows joined by `,` + `]`.
+  const hash = createHash('sha256').update('[');
+  let rowBytes = 0;
+  keys.forEach((key, i) => {
+    const json = rowJson(key);
+    hash.update(i === 0 ? json : `,${json}`);
+    rowBytes += Buffer.byteLength(json) + (i === 0 ? 0 : 2);
+  });
   const file: Omit<ManifestFile, 'rows'> = {
     format: MANIFEST_FORMAT,
     version: MANIFEST_VERSION,
     rootFolderId: meta.rootFolderId,
     prefix: meta.prefix,
     updatedAt: meta.updatedAt,
-    checksum: sha256(rowsJson),
+    checksum: hash.update(']').digest('hex'),
   };
-  // Rows last and on their own lines: readable in a console, and diffs well.
-  return `${JSON.stringify(file).slice(0, -1)},"rows":[\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`;
+  const head = `${JSON.stringify(file).slice(0, -1)},${ROWS_OPEN}\n`;
+  const out = Buffer.allocUnsafe(Buffer.byteLength(head) + rowBytes + ROWS_CLOSE.length);
+  let offset = out.write(head);
+  keys.forEach((key, i) => {
+    offset += out.write(i === 0 ? rowJson(key) : `,\n${rowJson(key)}`, offset);
+  });
+  offset += out.write(ROWS_CLOSE, offset);
+  if (offset !== out.length) throw new Error(`manifest encoding wrote ${offset} of ${out.length} bytes`);
+  return out;
+}
+
+/** The manifest file as text (see encodeManifestBytes). */
+export function encodeManifest(manifest: Manifest, meta: { rootFolderId: string; prefix: string; updatedAt: string }): string {
+  return encodeManifestBytes(manifest, meta).toString('utf8');
 }
 
 export type DecodedManifest =
   | { readonly ok: true; readonly manifest: Manifest; readonly rootFolderId: string; readonly updatedAt: string }
   | { readonly ok: false; readonly problem: string };
 
-export function decodeManifest(text: string): DecodedManifest {
+/**
+ * Reads a manifest file. The layout encodeManifestBytes writes is read line by line (no tree of the whole file
+ * and no second JSON of all rows for the checksum); any other valid JSON (a manifest someone reformatted) is
+ * read whole, with the same result.
+ */
+export function decodeManifest(input: string | Uint8Array): DecodedManifest {
+  return decodeLines(input) ?? decodeWhole(typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8'));
+}
+
+function decodeWhole(text: string): DecodedManifest {
   let file: Partial<ManifestFile>;
   try {
     file = JSON.parse(text) as Partial<ManifestFile>;
@@ -73,6 +108,76 @@ export function decodeManifest(text: string): DecodedManifest {
   }
   return { ok: true, manifest: { entries }, rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
 }
+
+/**
+ * decodeWhole for the layout encodeManifestBytes writes (a header line ending in `"rows":[`, one row per line,
+ * `]}` on the last line), one line at a time; undefined for anything else, which decodeWhole then reads.
+ */
+function decodeLines(input: string | Uint8Array): DecodedManifest | undefined {
+  const bytes = typeof input === 'string' ? undefined : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const text = typeof input === 'string' ? input : undefined;
+  const length = bytes ? bytes.length : text!.length;
+  const NEWLINE = 0x0a;
+  let start = 0;
+  /** The next line (without its newline), or undefined after the last. */
+  const nextLine = (): string | undefined => {
+    if (start > length) return undefined;
+    let end = bytes ? bytes.indexOf(NEWLINE, start) : text!.indexOf('\n', start);
+    if (end < 0) end = length;
+    const line = bytes ? bytes.toString('utf8', start, end) : text!.slice(start, end);
+    start = end + 1;
+    return line;
+  };
+  const parse = (json: string): unknown => {
+    try {
+      return JSON.parse(json) as unknown;
+    } catch {
+      return PARSE_FAILED;
+    }
+  };
+
+  const first = nextLine();
+  if (first === undefined || !first.startsWith('{') || !first.endsWith(`,${ROWS_OPEN}`)) return undefined;
+  const header = parse(`${first.slice(0, -(ROWS_OPEN.length + 1))}}`);
+  // At least one member: `{` alone before `,"rows":[` would not be JSON.
+  if (header === PARSE_FAILED || header === null || typeof header !== 'object' || Array.isArray(header) || Object.keys(header).length === 0) return undefined;
+  const file = header as Partial<ManifestFile>;
+
+  const hash = createHash('sha256').update('[');
+  const entries = new Map<string, ManifestEntry>();
+  let malformed = false;
+  let count = 0;
+  let line = nextLine();
+  if (line === '') line = nextLine(); // no rows: `[` and `]}` with an empty line between
+  else {
+    for (;;) {
+      if (line === undefined) return undefined;
+      const last = !line.endsWith(',');
+      const row = parse(last ? line : line.slice(0, -1));
+      if (row === PARSE_FAILED) return undefined;
+      hash.update(count === 0 ? JSON.stringify(row) : `,${JSON.stringify(row)}`);
+      count++;
+      if (isRow(row)) {
+        const [key, documentId, versionId, size, md5] = row;
+        entries.set(key, { documentId, versionId, size, md5 });
+      } else malformed = true;
+      line = nextLine();
+      if (last) break;
+    }
+  }
+  if (line !== ROWS_CLOSE.trim()) return undefined;
+  for (let rest = nextLine(); rest !== undefined; rest = nextLine()) if (rest.trim() !== '') return undefined;
+
+  if (file.format !== MANIFEST_FORMAT) return { ok: false, problem: 'not a workdocs-s3-sync manifest' };
+  if (file.version !== MANIFEST_VERSION) return { ok: false, problem: `unsupported manifest version ${String(file.version)}` };
+  if (file.checksum !== hash.update(']').digest('hex')) return { ok: false, problem: 'checksum mismatch' };
+  if (malformed) return { ok: false, problem: 'malformed row' };
+  return { ok: true, manifest: { entries }, rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
+}
+
+const PARSE_FAILED = Symbol('not JSON');
+const ROWS_OPEN = '"rows":[';
+const ROWS_CLOSE = '\n]}\n';
 
 function isRow(row: unknown): row is Row {
   return Array.isArray(row) && row.length === 5 && typeof row[0] === 'string' && typeof row[1] === 'string'

@@ -122,17 +122,17 @@ export function isMissingObject(error: unknown): boolean {
 }
 
 /**
- * One PUT of a small JSON document (manifest, lock, plan, shard result) with Content-MD5: it lands whole or
- * not at all. `condition` carries IfNoneMatch / IfMatch. Returns the new ETag and the body's size.
+ * One PUT of a small JSON document (manifest, lock, plan, shard result; text or UTF-8 bytes) with Content-MD5:
+ * it lands whole or not at all. `condition` carries IfNoneMatch / IfMatch. Returns the new ETag and the body's size.
  */
 export async function putJsonObject(
   client: S3Client,
   bucket: string,
   key: string,
-  text: string,
+  text: string | Uint8Array,
   options: { signal?: AbortSignal; condition?: { IfNoneMatch?: string; IfMatch?: string } } = {},
 ): Promise<{ etag: string | undefined; bytes: number }> {
-  const body = Buffer.from(text, 'utf8');
+  const body = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   const out = await client.send(new PutObjectCommand({
     Bucket: bucket,
     Key: key,

@@ -1,6 +1,7 @@
 /** Reads and writes the manifest object. A write is one PUT with Content-MD5: it lands whole or not at all. */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { decodeManifest, encodeManifest, EMPTY_MANIFEST } from '../core/manifest.js';
+import { collectBody } from '../collect-body.js';
+import { decodeManifest, encodeManifestBytes, EMPTY_MANIFEST } from '../core/manifest.js';
 import type { Manifest } from '../core/types.js';
 import { isMissingObject, putJsonObject } from './client.js';
 
@@ -11,17 +12,18 @@ export type LoadedManifest =
   | { readonly state: 'corrupt'; readonly manifest: Manifest; readonly problem: string; readonly etag?: string };
 
 export async function readManifest(client: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<LoadedManifest> {
-  let text: string;
+  let bytes: Uint8Array;
   let etag: string | undefined;
   try {
     const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-    text = (await out.Body?.transformToString('utf8')) ?? '';
+    // Bytes, decoded line by line: a 100,000-row manifest is never one ~24 MB string.
+    bytes = out.Body ? await collectBody(out.Body) : new Uint8Array();
     etag = out.ETag;
   } catch (error) {
     if (isMissingObject(error)) return { state: 'missing', manifest: EMPTY_MANIFEST };
     throw error;
   }
-  const decoded = decodeManifest(text);
+  const decoded = decodeManifest(bytes);
   const tag = etag !== undefined ? { etag } : {};
   return decoded.ok
     ? { state: 'found', manifest: decoded.manifest, rootFolderId: decoded.rootFolderId, ...tag }
@@ -36,6 +38,6 @@ export async function writeManifest(
   meta: { rootFolderId: string; prefix: string; updatedAt: string },
   signal?: AbortSignal,
 ): Promise<number> {
-  const { bytes } = await putJsonObject(client, bucket, key, encodeManifest(manifest, meta), signal ? { signal } : {});
+  const { bytes } = await putJsonObject(client, bucket, key, encodeManifestBytes(manifest, meta), signal ? { signal } : {});
   return bytes;
 }

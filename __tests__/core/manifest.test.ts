@@ -1,0 +1,80 @@
+// The manifest file: what encodeManifest writes, decodeManifest reads back, whatever the form it arrives in, and
+// anything truncated or edited is refused. The line-by-line reader must agree with reading the JSON whole.
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { decodeManifest, encodeManifest, encodeManifestBytes } from '../../src/core/manifest.js';
+import type { ManifestEntry } from '../../src/core/types.js';
+
+const meta = { rootFolderId: 'root-id', prefix: 'backup/', updatedAt: '2026-11-25T00:00:00.000Z' };
+
+function entries(n: number): Map<string, ManifestEntry> {
+  const map = new Map<string, ManifestEntry>();
+  // Out of order, with keys that need JSON escapes and non-ASCII text.
+  for (let i = n - 1; i >= 0; i--) {
+    map.set(`backup/f${i % 3}/"doc"\n${i}\\ü😀.txt`, { documentId: `d${i}`, versionId: `v${i}`, size: i * 1000, md5: createHash('md5').update(String(i)).digest('hex') });
+  }
+  return map;
+}
+
+/** The file as the first version of encodeManifest wrote it (one JSON of all rows for the checksum, one string). */
+function reference(map: Map<string, ManifestEntry>): string {
+  const rows = [...map].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([key, e]) => [key, e.documentId, e.versionId, e.size, e.md5]);
+  const rowsJson = JSON.stringify(rows);
+  const file = { format: 'workdocs-s3-sync/manifest', version: 1, ...meta, checksum: createHash('sha256').update(rowsJson).digest('hex') };
+  return `${JSON.stringify(file).slice(0, -1)},"rows":[\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`;
+}
+
+describe('manifest file', () => {
+  it.each([0, 1, 2, 1000])('%i entries: the same bytes as before, read back as text and as bytes', (n) => {
+    const map = entries(n);
+    const bytes = encodeManifestBytes({ entries: map }, meta);
+    expect(bytes.toString('utf8')).toBe(reference(map));
+    expect(encodeManifest({ entries: map }, meta)).toBe(reference(map));
+    for (const input of [bytes, bytes.toString('utf8'), new Uint8Array(bytes)]) {
+      const decoded = decodeManifest(input);
+      expect(decoded).toEqual({ ok: true, manifest: { entries: map }, rootFolderId: 'root-id', updatedAt: meta.updatedAt });
+      if (decoded.ok) expect([...decoded.manifest.entries.keys()]).toEqual([...map.keys()].sort());
+    }
+  });
+
+  it('reads a manifest someone reformatted (the checksum covers the rows, not the layout)', () => {
+    const text = encodeManifest({ entries: entries(5) }, meta);
+    for (const variant of [JSON.stringify(JSON.parse(text), null, 2), JSON.stringify(JSON.parse(text)), text.replace(/\n/g, '\r\n'), text.trimEnd(), `${text}\n\n`]) {
+      expect(decodeManifest(variant)).toEqual(decodeManifest(text));
+    }
+  });
+
+  it('refuses what is truncated, edited or not a manifest, with the same reason either way it is read', () => {
+    const text = encodeManifest({ entries: entries(4) }, meta);
+    const lines = text.split('\n');
+    const cases: [string, string][] = [
+      [text.slice(0, text.length / 2), 'not valid JSON'],
+      [lines.filter((_, i) => i !== 2).join('\n'), 'checksum mismatch'],
+      [text.replace('"v1"', '"v9"'), 'checksum mismatch'],
+      [text.replace(/\n\]\}\n$/, ',\n]}\n'), 'not valid JSON'],
+      [text.replace('workdocs-s3-sync/manifest', 'other'), 'not a workdocs-s3-sync manifest'],
+      [text.replace('"version":1', '"version":2'), 'unsupported manifest version 2'],
+      ['{,"rows":[\n\n]}\n', 'not valid JSON'],
+      ['', 'not valid JSON'],
+    ];
+    for (const [input, problem] of cases) {
+      expect(decodeManifest(input)).toEqual({ ok: false, problem });
+      expect(decodeManifest(Buffer.from(input))).toEqual({ ok: false, problem });
+      let whole: unknown;
+      try {
+        whole = JSON.parse(input);
+      } catch {
+        whole = undefined;
+      }
+      if (whole !== undefined) expect(decodeManifest(JSON.stringify(whole, null, 1))).toEqual({ ok: false, problem });
+    }
+  });
+
+  it('refuses a row of the wrong shape whose checksum matches', () => {
+    const rows = [['k', 'd', 'v', 1, 'm'], ['k2', 'd', 'v', 'not a size', 'm']];
+    const file = { format: 'workdocs-s3-sync/manifest', version: 1, ...meta, checksum: createHash('sha256').update(JSON.stringify(rows)).digest('hex') };
+    const text = `${JSON.stringify(file).slice(0, -1)},"rows":[\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`;
+    expect(decodeManifest(text)).toEqual({ ok: false, problem: 'malformed row' });
+    expect(decodeManifest(JSON.stringify(JSON.parse(text)))).toEqual({ ok: false, problem: 'malformed row' });
+  });
+});
