@@ -125,6 +125,15 @@ function toDocument(document: DocumentMetadata, parentId: string): SourceDocumen
     versionId: version.Id,
     size: version.Size ?? 0,
     md5,
-    contentType: version.ContentType || undefined,
+    contentType: version.ContentType ? sharedContentType(version.ContentType) : undefined,
   };
+}
+
+/** One string per distinct content type, not one per document (100,000 copies of a few values otherwise). */
+const contentTypes = new Map<string, string>();
+function sharedContentType(value: string): string {
+  const known = contentTypes.get(value);
+  if (known !== undefined) return known;
+  if (contentTypes.size < 1000) contentTypes.set(value, value);
+  return value;
 }
