@@ -56,6 +56,7 @@ describe('manifest file', () => {
       [text.replace('"version":1', '"version":2'), 'unsupported manifest version 2'],
       ['{,"rows":[\n\n]}\n', 'not valid JSON'],
       ['', 'not valid JSON'],
+      [`${text}\u00a0`, 'not valid JSON'],
     ];
     for (const [input, problem] of cases) {
       expect(decodeManifest(input)).toEqual({ ok: false, problem });

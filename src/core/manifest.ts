@@ -166,7 +166,7 @@ function decodeLines(input: string | Uint8Array): DecodedManifest | undefined {
     }
   }
   if (line !== ROWS_CLOSE.trim()) return undefined;
-  for (let rest = nextLine(); rest !== undefined; rest = nextLine()) if (rest.trim() !== '') return undefined;
+  for (let rest = nextLine(); rest !== undefined; rest = nextLine()) if (!/^[ \t\r]*$/.test(rest)) return undefined;
 
   if (file.format !== MANIFEST_FORMAT) return { ok: false, problem: 'not a workdocs-s3-sync manifest' };
   if (file.version !== MANIFEST_VERSION) return { ok: false, problem: `unsupported manifest version ${String(file.version)}` };
