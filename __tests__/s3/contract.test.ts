@@ -383,6 +383,23 @@ describe('S3 contract (real server)', () => {
       await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: 'mpu/baddigest', UploadId }));
     });
 
+    it('UploadPart with a Buffer body is signed with its SHA-256, and bytes that do not match it are rejected (BadDigest)', async () => {
+      const c = testS3Client();
+      const seen = recordRequests(c);
+      const { UploadId } = await c.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'mpu/badsha' }));
+      await c.send(new UploadPartCommand({ Bucket: bucket, Key: 'mpu/badsha', UploadId, PartNumber: 1, Body: Buffer.from('abc') }));
+      expect(seen.find((r) => r.command === 'UploadPart')?.headers['x-amz-content-sha256']).toBe(createHash('sha256').update('abc').digest('hex'));
+      // The signer takes a hash that is already there: sign the hash of other bytes, send these.
+      c.middlewareStack.add((next) => async (args) => {
+        (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = createHash('sha256').update('abd').digest('hex');
+        return next(args);
+      }, { step: 'build', name: 'wrongPayloadHash' });
+      const err = await s3Error(c.send(new UploadPartCommand({ Bucket: bucket, Key: 'mpu/badsha', UploadId, PartNumber: 2, Body: Buffer.from('abc') })));
+      expect(err.name).toBe('BadDigest');
+      await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: 'mpu/badsha', UploadId }));
+      c.destroy();
+    });
+
     it('an aborted multipart upload leaves nothing; ListMultipartUploads shows it in progress, then not', async () => {
       const Key = 'mpu/aborted';
       const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key }));
