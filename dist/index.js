@@ -39095,7 +39095,7 @@ const Agent = __nccwpck_require__(7405)
 const ProxyAgent = __nccwpck_require__(6672)
 const EnvHttpProxyAgent = __nccwpck_require__(3137)
 const RetryAgent = __nccwpck_require__(50)
-const errors = __nccwpck_require__(1088)
+const errors = __nccwpck_require__(8707)
 const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
 const api = __nccwpck_require__(6615)
@@ -39262,7 +39262,7 @@ __webpack_unused_export__ = EventSource
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const { addAbortListener } = __nccwpck_require__(3440)
-const { RequestAbortedError } = __nccwpck_require__(1088)
+const { RequestAbortedError } = __nccwpck_require__(8707)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -39329,7 +39329,7 @@ module.exports = {
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(1088)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
 const util = __nccwpck_require__(3440)
 const { addSignal, removeSignal } = __nccwpck_require__(158)
 
@@ -39451,7 +39451,7 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(1088)
+} = __nccwpck_require__(8707)
 const util = __nccwpck_require__(3440)
 const { AsyncResource } = __nccwpck_require__(6698)
 const { addSignal, removeSignal } = __nccwpck_require__(158)
@@ -39702,7 +39702,7 @@ module.exports = pipeline
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(9927)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(1088)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
 const util = __nccwpck_require__(3440)
 const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
 const { AsyncResource } = __nccwpck_require__(6698)
@@ -39923,7 +39923,7 @@ module.exports.RequestHandler = RequestHandler
 
 const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(1088)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
 const util = __nccwpck_require__(3440)
 const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
 const { AsyncResource } = __nccwpck_require__(6698)
@@ -40148,7 +40148,7 @@ module.exports = stream
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(1088)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
 const { AsyncResource } = __nccwpck_require__(6698)
 const util = __nccwpck_require__(3440)
 const { addSignal, removeSignal } = __nccwpck_require__(158)
@@ -40281,7 +40281,7 @@ module.exports.connect = __nccwpck_require__(2279)
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(1088)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
 const util = __nccwpck_require__(3440)
 const { ReadableStreamFrom } = __nccwpck_require__(3440)
 
@@ -40670,7 +40670,7 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 const assert = __nccwpck_require__(4589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(1088)
+} = __nccwpck_require__(8707)
 
 const { chunksDecode } = __nccwpck_require__(9927)
 const CHUNK_LIMIT = 128 * 1024
@@ -40772,7 +40772,7 @@ module.exports = {
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(1088)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
 const timers = __nccwpck_require__(6603)
 
 function noop () {}
@@ -41345,7 +41345,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1088:
+/***/ 8707:
 /***/ ((module) => {
 
 
@@ -41785,7 +41785,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(1088)
+} = __nccwpck_require__(8707)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -42513,7 +42513,7 @@ const { Blob } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(1088)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
 const { tree } = __nccwpck_require__(7752)
 
@@ -43230,7 +43230,7 @@ module.exports = {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(1088)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
 const DispatcherBase = __nccwpck_require__(1841)
 const Pool = __nccwpck_require__(628)
@@ -43373,7 +43373,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(1088)
+} = __nccwpck_require__(8707)
 const {
   PoolBase,
   kClients,
@@ -43604,7 +43604,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(1088)
+} = __nccwpck_require__(8707)
 const {
   kUrl,
   kReset,
@@ -45115,7 +45115,7 @@ const {
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(1088)
+} = __nccwpck_require__(8707)
 const {
   kUrl,
   kReset,
@@ -45918,7 +45918,7 @@ const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(1088)
+} = __nccwpck_require__(8707)
 const buildConnector = __nccwpck_require__(9136)
 const {
   kUrl,
@@ -46542,7 +46542,7 @@ const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(1088)
+} = __nccwpck_require__(8707)
 const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(6443)
 
 const kOnDestroyed = Symbol('onDestroyed')
@@ -47366,7 +47366,7 @@ const {
 const Client = __nccwpck_require__(3701)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(1088)
+} = __nccwpck_require__(8707)
 const util = __nccwpck_require__(3440)
 const { kUrl, kInterceptors } = __nccwpck_require__(6443)
 const buildConnector = __nccwpck_require__(9136)
@@ -47475,7 +47475,7 @@ const { URL } = __nccwpck_require__(3136)
 const Agent = __nccwpck_require__(7405)
 const Pool = __nccwpck_require__(628)
 const DispatcherBase = __nccwpck_require__(1841)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(1088)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
 const buildConnector = __nccwpck_require__(9136)
 const Client = __nccwpck_require__(3701)
 
@@ -47796,7 +47796,7 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(1088)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 const Agent = __nccwpck_require__(7405)
 
 if (getGlobalDispatcher() === undefined) {
@@ -47886,7 +47886,7 @@ module.exports = class DecoratorHandler {
 const util = __nccwpck_require__(3440)
 const { kBodyUsed } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(1088)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -48124,7 +48124,7 @@ module.exports = RedirectHandler
 const assert = __nccwpck_require__(4589)
 
 const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
-const { RequestRetryError } = __nccwpck_require__(1088)
+const { RequestRetryError } = __nccwpck_require__(8707)
 const {
   isDisturbed,
   parseHeaders,
@@ -48568,7 +48568,7 @@ module.exports = RetryHandler
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
 const DecoratorHandler = __nccwpck_require__(8155)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(1088)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -48949,7 +48949,7 @@ module.exports = interceptorOpts => {
 
 
 const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(1088)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
 const DecoratorHandler = __nccwpck_require__(8155)
 
 class DumpHandler extends DecoratorHandler {
@@ -49508,7 +49508,7 @@ const {
 const MockClient = __nccwpck_require__(7365)
 const MockPool = __nccwpck_require__(4004)
 const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(1088)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
 const Dispatcher = __nccwpck_require__(883)
 const Pluralizer = __nccwpck_require__(1529)
 const PendingInterceptorsFormatter = __nccwpck_require__(6142)
@@ -49673,7 +49673,7 @@ const {
 } = __nccwpck_require__(1117)
 const { MockInterceptor } = __nccwpck_require__(1511)
 const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(1088)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -49725,7 +49725,7 @@ module.exports = MockClient
 
 
 
-const { UndiciError } = __nccwpck_require__(1088)
+const { UndiciError } = __nccwpck_require__(8707)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -49769,7 +49769,7 @@ const {
   kContentLength,
   kMockDispatch
 } = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(1088)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 const { buildURL } = __nccwpck_require__(3440)
 
 /**
@@ -49988,7 +49988,7 @@ const {
 } = __nccwpck_require__(1117)
 const { MockInterceptor } = __nccwpck_require__(1511)
 const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(1088)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -65470,7 +65470,7 @@ module.exports = {
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
 const { isValidClientWindowBits } = __nccwpck_require__(8625)
-const { MessageSizeExceededError } = __nccwpck_require__(1088)
+const { MessageSizeExceededError } = __nccwpck_require__(8707)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -65598,7 +65598,7 @@ const {
 const { WebsocketFrameSend } = __nccwpck_require__(3264)
 const { closeWebSocketConnection } = __nccwpck_require__(6897)
 const { PerMessageDeflate } = __nccwpck_require__(9469)
-const { MessageSizeExceededError } = __nccwpck_require__(1088)
+const { MessageSizeExceededError } = __nccwpck_require__(8707)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -67429,7 +67429,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 8707:
+/***/ 1084:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -71577,6 +71577,222 @@ async function writeManifest(client, bucket, key, manifest, meta, signal) {
     return bytes;
 }
 
+;// CONCATENATED MODULE: ./lib/core/plan.js
+/**
+ * plan(): every decision of a sync run, as one pure function of the source tree, the destination inventory
+ * and the manifest. No I/O, no clock, no randomness: the executor only carries the plan out.
+ */
+
+const VERSION_METADATA = 'workdocs-version-id';
+const DOCUMENT_METADATA = 'workdocs-document-id';
+/** The keys whose metadata must be read (HeadObject) before planning: objects with no manifest entry that may hold the wanted version. */
+function keysToProbe(source, inventory, manifest, prefix) {
+    // Most runs have no such object (an empty bucket, a complete manifest): then the keys are not worth computing.
+    if (!inventory.some((o) => o.metadata === undefined && !manifest.entries.has(o.key)))
+        return [];
+    const { documentKeys } = assignKeys(source, prefix);
+    const byKey = indexInventory(inventory);
+    const probes = [];
+    for (const doc of source.documents) {
+        const key = documentKeys.get(doc.id);
+        if (key === undefined)
+            continue;
+        const object = byKey.get(key);
+        if (object && object.metadata === undefined && !manifest.entries.has(key) && object.size === doc.size)
+            probes.push(key);
+    }
+    return probes;
+}
+function plan(source, inventory, manifest, options) {
+    const { documentKeys, folderKeys, duplicates, unreachable } = assignKeys(source, options.prefix);
+    const byKey = indexInventory(inventory);
+    const wanted = new Set([...documentKeys.values(), ...folderKeys.values()]);
+    // The prefix's own marker object (`backup/`) is not a mirrored item: never stale.
+    const managed = inventory.filter((o) => o.key !== options.prefix && isManagedKey(o.key, options.prefix, options.archivePrefix || undefined));
+    const stale = managed.filter((o) => !wanted.has(o.key));
+    const staleKeys = new Set(stale.map((o) => o.key));
+    const copySources = indexCopySources(manifest, byKey, staleKeys);
+    const actions = [];
+    const copyTargetOf = new Map();
+    for (const doc of [...source.documents].sort(byId)) {
+        const key = documentKeys.get(doc.id);
+        if (key === undefined)
+            continue;
+        const action = decideDocument(doc, key, byKey.get(key), manifest.entries.get(key), copySources);
+        if (action.kind === 'copy' && staleKeys.has(action.fromKey) && !copyTargetOf.has(action.fromKey))
+            copyTargetOf.set(action.fromKey, key);
+        actions.push(action);
+    }
+    if (options.folderMarkers !== 'none') {
+        const occupied = options.folderMarkers === 'empty' ? occupiedFolders(documentKeys, folderKeys) : undefined;
+        for (const [folderId, key] of [...folderKeys].sort((a, b) => compare(a[1], b[1]))) {
+            if (!byKey.has(key) && !occupied?.has(key))
+                actions.push({ kind: 'marker', key, folderId });
+        }
+    }
+    let deletesBlocked;
+    if (options.deleteStale && stale.length > 0) {
+        deletesBlocked = deleteRefusal(stale.length, managed.length, options) ?? archiveOverlap(wanted, options.archivePrefix);
+        for (const object of [...stale].sort((a, b) => compare(a.key, b.key))) {
+            const copyTarget = copyTargetOf.get(object.key);
+            const base = { key: object.key, size: object.size, ...(copyTarget !== undefined ? { copyTarget } : {}) };
+            actions.push(options.archivePrefix !== ''
+                ? { kind: 'archive', toKey: archiveKey(object.key, options), ...base }
+                : { kind: 'delete', ...base });
+        }
+    }
+    return { actions, deletesBlocked, duplicates, unreachable, managedCount: managed.length };
+}
+/**
+ * Folder keys with a mirrored key directly below them: S3 shows those as prefixes without a marker. Decided on
+ * keys, not on parent ids, because a child relocated for length does not lie under its folder's key.
+ */
+function occupiedFolders(documentKeys, folderKeys) {
+    const occupied = new Set();
+    for (const key of documentKeys.values())
+        occupied.add(parentKey(key));
+    for (const key of folderKeys.values())
+        occupied.add(parentKey(key.slice(0, -1)));
+    return occupied;
+}
+/** `a/b/c` → `a/b/` (segments never contain `/`: names are encoded). */
+function parentKey(key) {
+    return key.slice(0, key.lastIndexOf('/') + 1);
+}
+/** The decision for one document: skip, copy from where the same version already lies, or upload. */
+function decideDocument(doc, key, object, entry, copySources) {
+    if (object !== undefined) {
+        if (entry !== undefined) {
+            if (entry.documentId === doc.id && entry.versionId === doc.versionId && entry.size === doc.size && object.size === doc.size) {
+                // A single-part ETag is the body's MD5: a free check that nobody overwrote the object behind our back.
+                if (isPlainMd5(object.etag) && object.etag !== entry.md5)
+                    return { kind: 'upload', key, doc, reason: 'modified-in-bucket' };
+                return { kind: 'skip', key, doc, reason: 'unchanged' };
+            }
+        }
+        else if (object.metadata !== undefined && isAdoptable(doc, object)) {
+            return { kind: 'skip', key, doc, reason: 'adopted' };
+        }
+    }
+    const fromKey = copySources.get(doc.versionId);
+    if (fromKey !== undefined && fromKey !== key)
+        return { kind: 'copy', key, fromKey, doc, reason: 'renamed' };
+    if (object === undefined)
+        return { kind: 'upload', key, doc, reason: entry !== undefined ? 'missing' : 'new' };
+    if (entry === undefined && object.metadata === undefined)
+        return { kind: 'upload', key, doc, reason: 'unverified' };
+    return { kind: 'upload', key, doc, reason: 'changed' };
+}
+/** An object written by the original script (or a lost manifest's run) holds this version already. */
+function isAdoptable(doc, object) {
+    const metadata = object.metadata ?? {};
+    if (metadata[VERSION_METADATA] !== doc.versionId || object.size !== doc.size)
+        return false;
+    if (metadata[DOCUMENT_METADATA] !== undefined && metadata[DOCUMENT_METADATA] !== doc.id)
+        return false;
+    return !(isPlainMd5(object.etag) && doc.md5 !== undefined && object.etag !== doc.md5);
+}
+/** versionId → a key that holds that version (per the manifest and still present), preferring stale keys. */
+function indexCopySources(manifest, byKey, staleKeys) {
+    const sources = new Map();
+    const entries = [...manifest.entries].sort((a, b) => compare(a[0], b[0]));
+    for (const [key, entry] of entries) {
+        const object = byKey.get(key);
+        if (object === undefined || object.size !== entry.size)
+            continue;
+        if (isPlainMd5(object.etag) && object.etag !== entry.md5)
+            continue;
+        const current = sources.get(entry.versionId);
+        if (current === undefined || (!staleKeys.has(current) && staleKeys.has(key)))
+            sources.set(entry.versionId, key);
+    }
+    return sources;
+}
+/** Why deletes must not run, or undefined when they may. */
+function deleteRefusal(staleCount, managedCount, options) {
+    if (!options.listingComplete)
+        return 'the listing had errors, so nothing is deleted';
+    const { count, percent } = options.maxDelete;
+    if (count !== undefined && staleCount > count)
+        return `${staleCount} deletes exceed max_delete (${count})`;
+    if (percent !== undefined && managedCount > 0 && (staleCount / managedCount) * 100 > percent) {
+        return `${staleCount} deletes of ${managedCount} objects (${((staleCount / managedCount) * 100).toFixed(1)}%) exceed max_delete (${percent}%)`;
+    }
+    return undefined;
+}
+/** A WorkDocs item that maps under the archive prefix would be mixed with archived objects: refuse to clean up. */
+function archiveOverlap(wanted, archivePrefix) {
+    if (archivePrefix === '')
+        return undefined;
+    for (const key of wanted) {
+        if (key.startsWith(archivePrefix))
+            return `WorkDocs content maps under archive_prefix (${JSON.stringify(key)}): choose an archive_prefix outside the mirror`;
+    }
+    return undefined;
+}
+function archiveKey(key, options) {
+    return `${options.archivePrefix}${options.archiveRunFolder}/${key.slice(options.prefix.length)}`;
+}
+function indexInventory(inventory) {
+    return new Map(inventory.map((o) => [o.key, o]));
+}
+function isPlainMd5(etag) {
+    return /^[0-9a-f]{32}$/.test(etag);
+}
+function byId(a, b) {
+    return compare(a.id, b.id);
+}
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+;// CONCATENATED MODULE: ./lib/backoff.js
+/** Waiting between attempts, shared by every retry loop of the tool (downloads, whole files, the lock). */
+/** Delay before retry number `attempt` (1-based): exponential from 100 ms, capped at 20 s, full jitter. */
+function backoffDelay(attempt, random = Math.random) {
+    const cap = Math.min(20_000, 100 * 2 ** Math.min(attempt, 10));
+    return Math.floor(random() * cap);
+}
+/**
+ * Delay before retrying a whole file (1-based): 1–2 s, then 2–4 s, … ("equal jitter"). Long enough that the
+ * last attempt comes after a short outage of S3 or WorkDocs is over, when the SDK's own retries (and its
+ * retry quota, which an outage drains for all requests at once) are spent.
+ */
+function fileRetryDelay(attempt, random = Math.random) {
+    const cap = Math.min(30_000, 1000 * 2 ** attempt);
+    return Math.floor(cap / 2 + random() * (cap / 2));
+}
+function sleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason ?? new Error('aborted'));
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason ?? new Error('aborted'));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/concurrency.js
+/**
+ * Runs `work` over `items` with at most `concurrency` at a time: that many loops each take the next item.
+ * Unlike queueing one limited promise per item up front, memory does not grow with the number of items
+ * (110,000 queued promises cost ~170 MB of peak RSS in a no-op resync of 100,000 documents).
+ */
+async function forEachConcurrently(items, concurrency, work) {
+    let next = 0;
+    const loop = async () => {
+        while (next < items.length)
+            await work(items[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, concurrency), items.length) }, loop));
+}
+
 ;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
 /*
 How it works:
@@ -71817,207 +72033,6 @@ function validateConcurrency(concurrency) {
 	if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
 		throw new TypeError('Expected `concurrency` to be a number from 1 and up');
 	}
-}
-
-;// CONCATENATED MODULE: ./lib/core/plan.js
-/**
- * plan(): every decision of a sync run, as one pure function of the source tree, the destination inventory
- * and the manifest. No I/O, no clock, no randomness: the executor only carries the plan out.
- */
-
-const VERSION_METADATA = 'workdocs-version-id';
-const DOCUMENT_METADATA = 'workdocs-document-id';
-/** The keys whose metadata must be read (HeadObject) before planning: objects with no manifest entry that may hold the wanted version. */
-function keysToProbe(source, inventory, manifest, prefix) {
-    // Most runs have no such object (an empty bucket, a complete manifest): then the keys are not worth computing.
-    if (!inventory.some((o) => o.metadata === undefined && !manifest.entries.has(o.key)))
-        return [];
-    const { documentKeys } = assignKeys(source, prefix);
-    const byKey = indexInventory(inventory);
-    const probes = [];
-    for (const doc of source.documents) {
-        const key = documentKeys.get(doc.id);
-        if (key === undefined)
-            continue;
-        const object = byKey.get(key);
-        if (object && object.metadata === undefined && !manifest.entries.has(key) && object.size === doc.size)
-            probes.push(key);
-    }
-    return probes;
-}
-function plan(source, inventory, manifest, options) {
-    const { documentKeys, folderKeys, duplicates, unreachable } = assignKeys(source, options.prefix);
-    const byKey = indexInventory(inventory);
-    const wanted = new Set([...documentKeys.values(), ...folderKeys.values()]);
-    // The prefix's own marker object (`backup/`) is not a mirrored item: never stale.
-    const managed = inventory.filter((o) => o.key !== options.prefix && isManagedKey(o.key, options.prefix, options.archivePrefix || undefined));
-    const stale = managed.filter((o) => !wanted.has(o.key));
-    const staleKeys = new Set(stale.map((o) => o.key));
-    const copySources = indexCopySources(manifest, byKey, staleKeys);
-    const actions = [];
-    const copyTargetOf = new Map();
-    for (const doc of [...source.documents].sort(byId)) {
-        const key = documentKeys.get(doc.id);
-        if (key === undefined)
-            continue;
-        const action = decideDocument(doc, key, byKey.get(key), manifest.entries.get(key), copySources);
-        if (action.kind === 'copy' && staleKeys.has(action.fromKey) && !copyTargetOf.has(action.fromKey))
-            copyTargetOf.set(action.fromKey, key);
-        actions.push(action);
-    }
-    if (options.folderMarkers !== 'none') {
-        const occupied = options.folderMarkers === 'empty' ? occupiedFolders(documentKeys, folderKeys) : undefined;
-        for (const [folderId, key] of [...folderKeys].sort((a, b) => compare(a[1], b[1]))) {
-            if (!byKey.has(key) && !occupied?.has(key))
-                actions.push({ kind: 'marker', key, folderId });
-        }
-    }
-    let deletesBlocked;
-    if (options.deleteStale && stale.length > 0) {
-        deletesBlocked = deleteRefusal(stale.length, managed.length, options) ?? archiveOverlap(wanted, options.archivePrefix);
-        for (const object of [...stale].sort((a, b) => compare(a.key, b.key))) {
-            const copyTarget = copyTargetOf.get(object.key);
-            const base = { key: object.key, size: object.size, ...(copyTarget !== undefined ? { copyTarget } : {}) };
-            actions.push(options.archivePrefix !== ''
-                ? { kind: 'archive', toKey: archiveKey(object.key, options), ...base }
-                : { kind: 'delete', ...base });
-        }
-    }
-    return { actions, deletesBlocked, duplicates, unreachable, managedCount: managed.length };
-}
-/**
- * Folder keys with a mirrored key directly below them: S3 shows those as prefixes without a marker. Decided on
- * keys, not on parent ids, because a child relocated for length does not lie under its folder's key.
- */
-function occupiedFolders(documentKeys, folderKeys) {
-    const occupied = new Set();
-    for (const key of documentKeys.values())
-        occupied.add(parentKey(key));
-    for (const key of folderKeys.values())
-        occupied.add(parentKey(key.slice(0, -1)));
-    return occupied;
-}
-/** `a/b/c` → `a/b/` (segments never contain `/`: names are encoded). */
-function parentKey(key) {
-    return key.slice(0, key.lastIndexOf('/') + 1);
-}
-/** The decision for one document: skip, copy from where the same version already lies, or upload. */
-function decideDocument(doc, key, object, entry, copySources) {
-    if (object !== undefined) {
-        if (entry !== undefined) {
-            if (entry.documentId === doc.id && entry.versionId === doc.versionId && entry.size === doc.size && object.size === doc.size) {
-                // A single-part ETag is the body's MD5: a free check that nobody overwrote the object behind our back.
-                if (isPlainMd5(object.etag) && object.etag !== entry.md5)
-                    return { kind: 'upload', key, doc, reason: 'modified-in-bucket' };
-                return { kind: 'skip', key, doc, reason: 'unchanged' };
-            }
-        }
-        else if (object.metadata !== undefined && isAdoptable(doc, object)) {
-            return { kind: 'skip', key, doc, reason: 'adopted' };
-        }
-    }
-    const fromKey = copySources.get(doc.versionId);
-    if (fromKey !== undefined && fromKey !== key)
-        return { kind: 'copy', key, fromKey, doc, reason: 'renamed' };
-    if (object === undefined)
-        return { kind: 'upload', key, doc, reason: entry !== undefined ? 'missing' : 'new' };
-    if (entry === undefined && object.metadata === undefined)
-        return { kind: 'upload', key, doc, reason: 'unverified' };
-    return { kind: 'upload', key, doc, reason: 'changed' };
-}
-/** An object written by the original script (or a lost manifest's run) holds this version already. */
-function isAdoptable(doc, object) {
-    const metadata = object.metadata ?? {};
-    if (metadata[VERSION_METADATA] !== doc.versionId || object.size !== doc.size)
-        return false;
-    if (metadata[DOCUMENT_METADATA] !== undefined && metadata[DOCUMENT_METADATA] !== doc.id)
-        return false;
-    return !(isPlainMd5(object.etag) && doc.md5 !== undefined && object.etag !== doc.md5);
-}
-/** versionId → a key that holds that version (per the manifest and still present), preferring stale keys. */
-function indexCopySources(manifest, byKey, staleKeys) {
-    const sources = new Map();
-    const entries = [...manifest.entries].sort((a, b) => compare(a[0], b[0]));
-    for (const [key, entry] of entries) {
-        const object = byKey.get(key);
-        if (object === undefined || object.size !== entry.size)
-            continue;
-        if (isPlainMd5(object.etag) && object.etag !== entry.md5)
-            continue;
-        const current = sources.get(entry.versionId);
-        if (current === undefined || (!staleKeys.has(current) && staleKeys.has(key)))
-            sources.set(entry.versionId, key);
-    }
-    return sources;
-}
-/** Why deletes must not run, or undefined when they may. */
-function deleteRefusal(staleCount, managedCount, options) {
-    if (!options.listingComplete)
-        return 'the listing had errors, so nothing is deleted';
-    const { count, percent } = options.maxDelete;
-    if (count !== undefined && staleCount > count)
-        return `${staleCount} deletes exceed max_delete (${count})`;
-    if (percent !== undefined && managedCount > 0 && (staleCount / managedCount) * 100 > percent) {
-        return `${staleCount} deletes of ${managedCount} objects (${((staleCount / managedCount) * 100).toFixed(1)}%) exceed max_delete (${percent}%)`;
-    }
-    return undefined;
-}
-/** A WorkDocs item that maps under the archive prefix would be mixed with archived objects: refuse to clean up. */
-function archiveOverlap(wanted, archivePrefix) {
-    if (archivePrefix === '')
-        return undefined;
-    for (const key of wanted) {
-        if (key.startsWith(archivePrefix))
-            return `WorkDocs content maps under archive_prefix (${JSON.stringify(key)}): choose an archive_prefix outside the mirror`;
-    }
-    return undefined;
-}
-function archiveKey(key, options) {
-    return `${options.archivePrefix}${options.archiveRunFolder}/${key.slice(options.prefix.length)}`;
-}
-function indexInventory(inventory) {
-    return new Map(inventory.map((o) => [o.key, o]));
-}
-function isPlainMd5(etag) {
-    return /^[0-9a-f]{32}$/.test(etag);
-}
-function byId(a, b) {
-    return compare(a.id, b.id);
-}
-function compare(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-
-;// CONCATENATED MODULE: ./lib/backoff.js
-/** Waiting between attempts, shared by every retry loop of the tool (downloads, whole files, the lock). */
-/** Delay before retry number `attempt` (1-based): exponential from 100 ms, capped at 20 s, full jitter. */
-function backoffDelay(attempt, random = Math.random) {
-    const cap = Math.min(20_000, 100 * 2 ** Math.min(attempt, 10));
-    return Math.floor(random() * cap);
-}
-/**
- * Delay before retrying a whole file (1-based): 1–2 s, then 2–4 s, … ("equal jitter"). Long enough that the
- * last attempt comes after a short outage of S3 or WorkDocs is over, when the SDK's own retries (and its
- * retry quota, which an outage drains for all requests at once) are spent.
- */
-function fileRetryDelay(attempt, random = Math.random) {
-    const cap = Math.min(30_000, 1000 * 2 ** attempt);
-    return Math.floor(cap / 2 + random() * (cap / 2));
-}
-function sleep(ms, signal) {
-    return new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(signal.reason ?? new Error('aborted'));
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal?.reason ?? new Error('aborted'));
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-    });
 }
 
 ;// CONCATENATED MODULE: ./lib/engine/buffer-pool.js
@@ -72510,6 +72525,7 @@ function abortControllerFor(signal) {
 
 
 
+
 const DELETE_BATCH = 1000;
 async function deleteKeys(s3, bucket, keys, signal) {
     const outcomes = [];
@@ -72533,10 +72549,10 @@ async function deleteKeys(s3, bucket, keys, signal) {
     return outcomes;
 }
 /** Copies each object to its archive key, then deletes the originals that were copied. */
-async function archiveKeys(s3, bucket, moves, copyConcurrently, signal) {
+async function archiveKeys(s3, bucket, moves, concurrency, signal) {
     const copied = [];
     const outcomes = [];
-    await Promise.all(moves.map((move) => copyConcurrently(async () => {
+    await forEachConcurrently(moves, concurrency, async (move) => {
         try {
             await copyObject(move.key, move.toKey, { s3, bucket, signal });
             copied.push(move.key);
@@ -72544,7 +72560,7 @@ async function archiveKeys(s3, bucket, moves, copyConcurrently, signal) {
         catch (error) {
             outcomes.push({ key: move.key, error: `archive copy failed: ${describeError(error)}` });
         }
-    })));
+    });
     outcomes.push(...await deleteKeys(s3, bucket, copied.sort(), signal));
     return outcomes;
 }
@@ -72608,27 +72624,19 @@ function plannedItems(plan) {
 async function executePlan(plan, manifest, inventory, ctx, early = new Map()) {
     const items = [];
     const etags = new Map(inventory.map((o) => [o.key, o.etag]));
-    const limit = pLimit(ctx.maxWorkers);
     const transfers = plan.actions.filter((a) => !isStale(a));
     const failedKeys = new Set();
     let done = 0;
-    // max_workers loops that take the next action: a promise per action queued up front (110,000 of them in a
-    // no-op resync of 100,000 documents) cost ~170 MB of peak RSS.
-    let next = 0;
-    const worker = async () => {
-        while (next < transfers.length) {
-            const action = transfers[next++];
-            const already = early.get(action.key);
-            const item = already !== undefined && (action.kind === 'skip' || action.kind === 'upload') && already.versionId === action.doc.versionId
-                ? already
-                : await runTransfer(action, manifest, etags, ctx);
-            if (item.outcome === 'failed')
-                failedKeys.add(item.key);
-            items.push(item);
-            ctx.onItemDone?.(++done, transfers.length);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(Math.max(1, ctx.maxWorkers), transfers.length) }, worker));
+    await forEachConcurrently(transfers, ctx.maxWorkers, async (action) => {
+        const already = early.get(action.key);
+        const item = already !== undefined && (action.kind === 'skip' || action.kind === 'upload') && already.versionId === action.doc.versionId
+            ? already
+            : await runTransfer(action, manifest, etags, ctx);
+        if (item.outcome === 'failed')
+            failedKeys.add(item.key);
+        items.push(item);
+        ctx.onItemDone?.(++done, transfers.length);
+    });
     // An early upload the plan keyed differently (a listing that repeated an id) still happened: report it.
     const reported = new Set(items);
     for (const item of early.values())
@@ -72636,7 +72644,7 @@ async function executePlan(plan, manifest, inventory, ctx, early = new Map()) {
             items.push(item);
     const stale = plan.actions.filter(isStale);
     if (stale.length > 0)
-        items.push(...await runStale(stale, plan.deletesBlocked, failedKeys, manifest, limit, ctx));
+        items.push(...await runStale(stale, plan.deletesBlocked, failedKeys, manifest, ctx));
     return { items: sortItems(items), manifest };
 }
 /** Carries out one transfer (with its retries); a failure is the returned item's outcome, never thrown. */
@@ -72701,7 +72709,7 @@ function isWorthRetrying(error) {
         || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT'
         || error.name === 'TimeoutError';
 }
-async function runStale(stale, blocked, failedKeys, manifest, limit, ctx) {
+async function runStale(stale, blocked, failedKeys, manifest, ctx) {
     if (blocked !== undefined) {
         ctx.logger.log('error', `not deleting ${stale.length} stale object(s): ${blocked}`);
         return stale.map((a) => toItem(a, 'blocked', { error: blocked }));
@@ -72710,16 +72718,18 @@ async function runStale(stale, blocked, failedKeys, manifest, limit, ctx) {
         return stale.map((a) => toItem(a, 'blocked', { error: 'the run was interrupted' }));
     const items = [];
     // A stale object that is the source of a failed copy is the only S3 copy of that version: keep it.
-    const runnable = stale.filter((a) => a.copyTarget === undefined || !failedKeys.has(a.copyTarget));
+    const runnable = [];
     for (const a of stale) {
-        if (!runnable.includes(a))
+        if (a.copyTarget === undefined || !failedKeys.has(a.copyTarget))
+            runnable.push(a);
+        else
             items.push(toItem(a, 'blocked', { error: `kept: the copy to ${a.copyTarget} failed` }));
     }
     const archives = runnable.filter((a) => a.kind === 'archive');
     const deletes = runnable.filter((a) => a.kind === 'delete');
     const outcomes = [
         ...await deleteKeys(ctx.s3, ctx.bucket, deletes.map((a) => a.key), ctx.signal),
-        ...await archiveKeys(ctx.s3, ctx.bucket, archives.map((a) => ({ key: a.key, toKey: a.toKey })), limit, ctx.signal),
+        ...await archiveKeys(ctx.s3, ctx.bucket, archives.map((a) => ({ key: a.key, toKey: a.toKey })), ctx.maxWorkers, ctx.signal),
     ];
     const byKey = new Map(runnable.map((a) => [a.key, a]));
     for (const outcome of outcomes) {
@@ -73820,9 +73830,8 @@ async function adoptUnknownObjects(listing, inventory, loadedManifest, options, 
     if (probes.length === 0)
         return manifest;
     env.logger.log('info', `reading metadata of ${probes.length} object(s) not in the manifest`);
-    const limit = pLimit(options.maxWorkers);
     const byKey = new Map(inventory.map((o, i) => [o.key, i]));
-    await Promise.all(probes.map((key) => limit(async () => {
+    await forEachConcurrently(probes, options.maxWorkers, async (key) => {
         const metadata = await readMetadata(env.s3, options.s3BucketName, key, env.signal).catch((error) => {
             env.logger.log('warning', `could not read metadata of ${JSON.stringify(key)}: ${describeError(error)}`);
             return undefined;
@@ -73830,7 +73839,7 @@ async function adoptUnknownObjects(listing, inventory, loadedManifest, options, 
         const index = byKey.get(key);
         if (index !== undefined && metadata !== undefined)
             inventory[index] = { ...inventory[index], metadata };
-    })));
+    });
     return { entries: new Map(manifest.entries) };
 }
 /** The manifest without the entries the listing contradicts; the same object when there are none. */
@@ -75084,7 +75093,7 @@ async function main_run() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8707);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1084);
 /** The Action's entry point (action.yml `runs.main`, bundled into dist/index.js). */
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();

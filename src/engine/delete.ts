@@ -3,6 +3,7 @@
  * prefix, a server-side copy to the archive first and a delete only of what was copied.
  */
 import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { forEachConcurrently } from '../concurrency.js';
 import { describeError } from '../errors.js';
 import { copyObject } from './transfer.js';
 
@@ -38,19 +39,19 @@ export async function archiveKeys(
   s3: S3Client,
   bucket: string,
   moves: readonly { key: string; toKey: string }[],
-  copyConcurrently: <T>(fn: () => Promise<T>) => Promise<T>,
+  concurrency: number,
   signal?: AbortSignal,
 ): Promise<DeleteOutcome[]> {
   const copied: string[] = [];
   const outcomes: DeleteOutcome[] = [];
-  await Promise.all(moves.map((move) => copyConcurrently(async () => {
+  await forEachConcurrently(moves, concurrency, async (move) => {
     try {
       await copyObject(move.key, move.toKey, { s3, bucket, signal });
       copied.push(move.key);
     } catch (error) {
       outcomes.push({ key: move.key, error: `archive copy failed: ${describeError(error)}` });
     }
-  })));
+  });
   outcomes.push(...await deleteKeys(s3, bucket, copied.sort(), signal));
   return outcomes;
 }

@@ -2,11 +2,11 @@
  * Carries out a plan: transfers with bounded concurrency, then deletes, and works out the manifest that
  * describes the bucket afterwards. Every failure becomes a report item; none is thrown away.
  */
-import pLimit from 'p-limit';
 import { isPlainMd5, type Plan, type PlannedAction, type StaleAction } from '../core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry } from '../core/types.js';
 import { describeError, httpStatusOf, IntegrityError, TransientDownloadError } from '../errors.js';
 import { fileRetryDelay, sleep } from '../backoff.js';
+import { forEachConcurrently } from '../concurrency.js';
 import { BufferPool } from './buffer-pool.js';
 import { archiveKeys, deleteKeys } from './delete.js';
 import { copyObject, putFolderMarker, uploadDocument, type TransferContext } from './transfer.js';
@@ -85,33 +85,25 @@ export async function executePlan(
 ): Promise<Execution> {
   const items: ReportItem[] = [];
   const etags = new Map(inventory.map((o) => [o.key, o.etag]));
-  const limit = pLimit(ctx.maxWorkers);
   const transfers = plan.actions.filter((a) => !isStale(a));
   const failedKeys = new Set<string>();
   let done = 0;
 
-  // max_workers loops that take the next action: a promise per action queued up front (110,000 of them in a
-  // no-op resync of 100,000 documents) cost ~170 MB of peak RSS.
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < transfers.length) {
-      const action = transfers[next++]!;
-      const already = early.get(action.key);
-      const item = already !== undefined && (action.kind === 'skip' || action.kind === 'upload') && already.versionId === action.doc.versionId
-        ? already
-        : await runTransfer(action, manifest, etags, ctx);
-      if (item.outcome === 'failed') failedKeys.add(item.key);
-      items.push(item);
-      ctx.onItemDone?.(++done, transfers.length);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, ctx.maxWorkers), transfers.length) }, worker));
+  await forEachConcurrently(transfers, ctx.maxWorkers, async (action) => {
+    const already = early.get(action.key);
+    const item = already !== undefined && (action.kind === 'skip' || action.kind === 'upload') && already.versionId === action.doc.versionId
+      ? already
+      : await runTransfer(action, manifest, etags, ctx);
+    if (item.outcome === 'failed') failedKeys.add(item.key);
+    items.push(item);
+    ctx.onItemDone?.(++done, transfers.length);
+  });
 
   // An early upload the plan keyed differently (a listing that repeated an id) still happened: report it.
   const reported = new Set(items);
   for (const item of early.values()) if (!reported.has(item)) items.push(item);
   const stale = plan.actions.filter(isStale);
-  if (stale.length > 0) items.push(...await runStale(stale, plan.deletesBlocked, failedKeys, manifest, limit, ctx));
+  if (stale.length > 0) items.push(...await runStale(stale, plan.deletesBlocked, failedKeys, manifest, ctx));
   return { items: sortItems(items), manifest };
 }
 
@@ -183,7 +175,6 @@ async function runStale(
   blocked: string | undefined,
   failedKeys: ReadonlySet<string>,
   manifest: Map<string, ManifestEntry>,
-  limit: <T>(fn: () => Promise<T>) => Promise<T>,
   ctx: ExecuteContext,
 ): Promise<ReportItem[]> {
   if (blocked !== undefined) {
@@ -193,15 +184,16 @@ async function runStale(
   if (ctx.signal?.aborted) return stale.map((a) => toItem(a, 'blocked', { error: 'the run was interrupted' }));
   const items: ReportItem[] = [];
   // A stale object that is the source of a failed copy is the only S3 copy of that version: keep it.
-  const runnable = stale.filter((a) => a.copyTarget === undefined || !failedKeys.has(a.copyTarget));
+  const runnable: StaleAction[] = [];
   for (const a of stale) {
-    if (!runnable.includes(a)) items.push(toItem(a, 'blocked', { error: `kept: the copy to ${a.copyTarget} failed` }));
+    if (a.copyTarget === undefined || !failedKeys.has(a.copyTarget)) runnable.push(a);
+    else items.push(toItem(a, 'blocked', { error: `kept: the copy to ${a.copyTarget} failed` }));
   }
   const archives = runnable.filter((a): a is Extract<StaleAction, { kind: 'archive' }> => a.kind === 'archive');
   const deletes = runnable.filter((a) => a.kind === 'delete');
   const outcomes = [
     ...await deleteKeys(ctx.s3, ctx.bucket, deletes.map((a) => a.key), ctx.signal),
-    ...await archiveKeys(ctx.s3, ctx.bucket, archives.map((a) => ({ key: a.key, toKey: a.toKey })), limit, ctx.signal),
+    ...await archiveKeys(ctx.s3, ctx.bucket, archives.map((a) => ({ key: a.key, toKey: a.toKey })), ctx.maxWorkers, ctx.signal),
   ];
   const byKey = new Map(runnable.map((a) => [a.key, a]));
   for (const outcome of outcomes) {

@@ -3,7 +3,7 @@
  * do, carries it out, and writes the manifest. It never throws for a failed item: the report says what
  * happened, with an exit code. Bad input comes back as exit 2 and a fatal listing problem as exit 3.
  */
-import pLimit from 'p-limit';
+import { forEachConcurrently } from '../concurrency.js';
 import { manifestKey, toolAreaPrefix } from '../core/manifest.js';
 import { isPlainMd5, keysToProbe, plan, type Plan } from '../core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceFolder } from '../core/types.js';
@@ -317,16 +317,15 @@ async function adoptUnknownObjects(listing: ListingResult, inventory: InventoryO
   const probes = keysToProbe(listing.tree, inventory, manifest, options.s3Prefix);
   if (probes.length === 0) return manifest;
   env.logger.log('info', `reading metadata of ${probes.length} object(s) not in the manifest`);
-  const limit = pLimit(options.maxWorkers);
   const byKey = new Map(inventory.map((o, i) => [o.key, i]));
-  await Promise.all(probes.map((key) => limit(async () => {
+  await forEachConcurrently(probes, options.maxWorkers, async (key) => {
     const metadata = await readMetadata(env.s3, options.s3BucketName, key, env.signal).catch((error: unknown) => {
       env.logger.log('warning', `could not read metadata of ${JSON.stringify(key)}: ${describeError(error)}`);
       return undefined;
     });
     const index = byKey.get(key);
     if (index !== undefined && metadata !== undefined) inventory[index] = { ...inventory[index]!, metadata };
-  })));
+  });
   return { entries: new Map(manifest.entries) };
 }
 
