@@ -73636,12 +73636,17 @@ async function prepare(options, env, started, earlyFor) {
     const rootFolderId = root.Id;
     const early = earlyFor?.(rootFolderId);
     const { listing, inventory, loaded, earlyResult } = await logger.group('List WorkDocs and S3', async () => {
+        // A bucket that cannot be listed ends the run: the WorkDocs listing stops too instead of running on.
+        const stop = new AbortController();
         try {
             const [listing, destination] = await Promise.all([
-                listSource(options, env, root, early),
+                listSource(options, env, root, early, env.signal ? AbortSignal.any([env.signal, stop.signal]) : stop.signal),
                 listDestination(options, env, manifestKey(options.s3Prefix)).then((found) => {
                     early?.destinationReady(found.inventory, found.loaded);
                     return found;
+                }, (error) => {
+                    stop.abort(error);
+                    throw error;
                 }),
             ]);
             const earlyResult = await early?.finish();
@@ -73778,11 +73783,11 @@ function byteMeter(env) {
         env.logger.log('info', `progress: ${formatBytes(bytes)} transferred while listing`);
     };
 }
-async function listSource(options, env, root, early) {
+async function listSource(options, env, root, early, signal = env.signal) {
     let last = env.now();
     const listing = await listTree(env.workdocs, root, {
         concurrency: options.maxWorkers,
-        signal: env.signal,
+        signal,
         ...(early ? { onFolderListed: (folderId, folders, documents) => early.folderListed(folderId, folders, documents) } : {}),
         onFolder: (folders, documents) => {
             if (env.now() - last < PROGRESS_INTERVAL_MS)
@@ -73792,8 +73797,10 @@ async function listSource(options, env, root, early) {
             env.onProgress?.({ phase: 'list', done: folders, total: 0, bytes: 0 });
         },
     });
-    for (const error of listing.errors)
-        env.logger.log('error', `listing folder ${error.folderId} failed: ${error.message}`);
+    // Stopped because the run already failed (a missing bucket): the folders cut short are not the news.
+    if (!signal?.aborted)
+        for (const error of listing.errors)
+            env.logger.log('error', `listing folder ${error.folderId} failed: ${error.message}`);
     env.logger.log('info', `WorkDocs: ${listing.tree.documents.length} documents in ${listing.tree.folders.length + 1} folders (${listing.pages} pages)`);
     return listing;
 }

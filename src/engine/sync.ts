@@ -121,12 +121,17 @@ export async function prepare(options: SyncOptions, env: SyncEnv, started: numbe
   const early = earlyFor?.(rootFolderId);
 
   const { listing, inventory, loaded, earlyResult } = await logger.group('List WorkDocs and S3', async () => {
+    // A bucket that cannot be listed ends the run: the WorkDocs listing stops too instead of running on.
+    const stop = new AbortController();
     try {
       const [listing, destination] = await Promise.all([
-        listSource(options, env, root, early),
+        listSource(options, env, root, early, env.signal ? AbortSignal.any([env.signal, stop.signal]) : stop.signal),
         listDestination(options, env, manifestKey(options.s3Prefix)).then((found) => {
           early?.destinationReady(found.inventory, found.loaded);
           return found;
+        }, (error: unknown) => {
+          stop.abort(error);
+          throw error;
         }),
       ]);
       const earlyResult = await early?.finish();
@@ -270,11 +275,11 @@ function byteMeter(env: SyncEnv): (bytes: number) => void {
   };
 }
 
-async function listSource(options: SyncOptions, env: SyncEnv, root: Awaited<ReturnType<typeof getRootFolder>>, early?: EarlyUploads): Promise<ListingResult> {
+async function listSource(options: SyncOptions, env: SyncEnv, root: Awaited<ReturnType<typeof getRootFolder>>, early?: EarlyUploads, signal = env.signal): Promise<ListingResult> {
   let last = env.now();
   const listing = await listTree(env.workdocs, root, {
     concurrency: options.maxWorkers,
-    signal: env.signal,
+    signal,
     ...(early ? { onFolderListed: (folderId: string, folders: readonly SourceFolder[], documents: readonly SourceDocument[]) => early.folderListed(folderId, folders, documents) } : {}),
     onFolder: (folders, documents) => {
       if (env.now() - last < PROGRESS_INTERVAL_MS) return;
@@ -283,6 +288,8 @@ async function listSource(options: SyncOptions, env: SyncEnv, root: Awaited<Retu
       env.onProgress?.({ phase: 'list', done: folders, total: 0, bytes: 0 });
     },
   });
+  // Stopped because the run already failed (a missing bucket): the folders cut short are not the news.
+  if (signal?.aborted) return listing;
   for (const error of listing.errors) env.logger.log('error', `listing folder ${error.folderId} failed: ${error.message}`);
   env.logger.log('info', `WorkDocs: ${listing.tree.documents.length} documents in ${listing.tree.folders.length + 1} folders (${listing.pages} pages)`);
   return listing;
