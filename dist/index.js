@@ -73798,9 +73798,10 @@ async function listSource(options, env, root, early, signal = env.signal) {
         },
     });
     // Stopped because the run already failed (a missing bucket): the folders cut short are not the news.
-    if (!signal?.aborted)
-        for (const error of listing.errors)
-            env.logger.log('error', `listing folder ${error.folderId} failed: ${error.message}`);
+    if (signal?.aborted)
+        return listing;
+    for (const error of listing.errors)
+        env.logger.log('error', `listing folder ${error.folderId} failed: ${error.message}`);
     env.logger.log('info', `WorkDocs: ${listing.tree.documents.length} documents in ${listing.tree.folders.length + 1} folders (${listing.pages} pages)`);
     return listing;
 }
