@@ -6,8 +6,8 @@
  * - Larger ones whose MD5 WorkDocs announced (the version's Signature), up to STREAMING_PUT_MAX, stream
  *   straight into one PUT whose Content-MD5 is that Signature: nothing is buffered, S3 itself refuses bytes
  *   that differ, and it costs one request instead of 2 + parts.
- * - Beyond that (or without a Signature) multipart: each part is its own ranged download, sent with the signed
- *   SHA-256 of its bytes, several at once, so a large file is not limited to one download stream and a failure
+ * - Beyond that (or without a Signature) multipart: each part is its own ranged download, sent with
+ *   Content-MD5 and the signed SHA-256 of its bytes, several at once, so a large file is not limited to one download stream and a failure
  *   costs one part. A content server that ignores Range gets lib-storage's multipart over one stream instead.
  */
 import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, PutObjectCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -99,7 +99,7 @@ function withBuffer<T>(ctx: TransferContext, size: number, work: (buffer: Buffer
 
 /**
  * Multipart upload whose parts are separate ranged downloads of one presigned URL, `partsInFlight` at a time.
- * Each part is checked for length and sent with its signed SHA-256; the whole file's MD5 is computed over the parts
+ * Each part is checked for length and sent with Content-MD5; the whole file's MD5 is computed over the parts
  * in order (a part waits, holding its buffer, until the ones before it are hashed) and must equal the
  * version's Signature before the upload is completed. Any failure aborts the upload: no object, no parts left.
  */
@@ -126,8 +126,8 @@ async function rangedMultipart(source: ContentSource, doc: SourceDocument, commo
         const body = await readRange({ ...source, signal, url, range }, buffer, ctx.onBytes);
         const sent = ctx.s3.send(new UploadPartCommand({
           Bucket: common.Bucket, Key: common.Key, UploadId: uploadId, PartNumber: partNumber,
-          // No Content-MD5: a Buffer body is signed with the SHA-256 of its bytes (SigV4), which S3 checks
-          // (BadDigest otherwise); one more MD5 pass over every part would only cost CPU.
+          // Content-MD5 is added by the client's middleware for every in-memory body; the SigV4 signature
+          // carries the SHA-256 of the bytes too, and S3 checks both (BadDigest otherwise).
           Body: body, ContentLength: body.length,
         }), { abortSignal: signal });
         sent.catch(() => undefined); // awaited below; a failure of the hash turn must not leave it unobserved
