@@ -1,26 +1,16 @@
 // Two runs on one prefix: the lock object under <prefix>.workdocs-s3-sync/ lets one through and makes the other
 // refuse (exit 3) or wait its turn; the manifest is never written by a run that no longer holds the lock.
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listAllKeys } from '../helpers/s3.js';
-import { expectExactMirror, nonZero, startScenario, type Scenario } from '../helpers/scenario.js';
-import { expectConverges, expectManifestWhole, expectOutsideUntouched, expectTruthfulReport, faultTree, putOutside } from './harness.js';
+import { expectExactMirror, nonZero } from '../helpers/scenario.js';
+import { expectConverges, expectManifestWhole, expectOutsideUntouched, expectTruthfulReport, faultScenarios } from './harness.js';
 
 const PREFIX = 'mirror/';
 const ARGS = ['--s3_prefix', PREFIX, '--part_size_mb', '5'];
 const LOCK = `${PREFIX}.workdocs-s3-sync/lock.json`;
 
-let scn: Scenario | undefined;
-afterEach(async () => {
-  await scn?.close();
-  scn = undefined;
-});
-
-async function setup(name: string): Promise<Scenario> {
-  scn = await startScenario({ fixture: faultTree(name) }, name);
-  await putOutside(scn);
-  return scn;
-}
+const setup = faultScenarios();
 
 function foreignLock(expiresAt: number): string {
   return JSON.stringify({ format: 'workdocs-s3-sync/lock', owner: '0123456789abcdef-other-run', host: 'another-host', pid: 4242, startedAt: new Date().toISOString(), expiresAt });

@@ -1,11 +1,11 @@
 // Shared checks of the fault suite: after any fault, the bucket must be right, or be made right by the next
 // clean run, and nothing outside the prefix may change.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { decodeManifest } from '../../src/core/manifest.js';
 import type { Fixture } from '../../src/emulator/server.js';
 import { getObjectBytes, listAllKeys, md5Hex } from '../helpers/s3.js';
-import { expectExactMirror, multipartUploadsLeft, nonZero, type RunResult, type Scenario } from '../helpers/scenario.js';
+import { expectExactMirror, multipartUploadsLeft, nonZero, startScenario, type RunResult, type Scenario } from '../helpers/scenario.js';
 
 export const MiB = 1024 * 1024;
 
@@ -142,4 +142,22 @@ export function allVersionMd5s(scn: Scenario): string[] {
   const out: string[] = [];
   for (const doc of scn.emulator.store.docs.values()) for (const v of doc.versions) out.push(v.content.md5());
   return out;
+}
+
+/**
+ * A fresh fault-tree scenario per test, with the objects beside the prefix in place, closed after the test.
+ * Call it at module level before the file's own afterEach hooks: hooks run last-registered first, so the
+ * scenario is closed after those.
+ */
+export function faultScenarios(): (name: string, huge?: boolean) => Promise<Scenario> {
+  let current: Scenario | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (name, huge = false) => {
+    current = await startScenario({ fixture: faultTree(name, huge) }, name);
+    await putOutside(current);
+    return current;
+  };
 }

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startFaultProxy, type FaultProxy } from '../../src/testing/fault-proxy.js';
 import { getObjectBytes, listAllKeys } from '../helpers/s3.js';
-import { multipartUploadsLeft, startScenario, type Scenario } from '../helpers/scenario.js';
-import { expectConverges, expectManifestWhole, expectNoWrongBytes, expectNothingLiveDeleted, expectOutsideUntouched, faultTree, putOutside } from './harness.js';
+import { multipartUploadsLeft, type Scenario } from '../helpers/scenario.js';
+import { expectConverges, expectManifestWhole, expectNoWrongBytes, expectNothingLiveDeleted, expectOutsideUntouched, faultScenarios } from './harness.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const NODE = path.join(ROOT, 'node_modules/.bin/node');
@@ -20,16 +20,15 @@ let proxy: FaultProxy;
 beforeAll(async () => { proxy = await startFaultProxy({ upstream: inject('s3').endpoint }); });
 afterAll(async () => proxy?.close());
 
-let scn: Scenario | undefined;
+// Registered before the clean-up below, so the scenario closes after it (hooks run last-registered first).
+const setup = faultScenarios();
 let child: ChildProcess | undefined;
-afterEach(async () => {
+afterEach(() => {
   if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   child = undefined;
   proxy.clearRules();
   proxy.release();
   proxy.reset();
-  await scn?.close();
-  scn = undefined;
 });
 
 interface Spawned {
@@ -90,11 +89,6 @@ function spawnCli(s: Scenario, extra: readonly string[] = []): Spawned {
   };
 }
 
-async function setup(name: string, huge = false): Promise<Scenario> {
-  scn = await startScenario({ fixture: faultTree(name, huge) }, name);
-  await putOutside(scn);
-  return scn;
-}
 
 function id(s: Scenario, ...p: string[]): string {
   return s.emulator.control.lookup(p)!;

@@ -1,9 +1,9 @@
 // Files above the streaming limit go multipart with every part its own ranged download of one shared URL.
 // Each case injects a fault into those downloads and checks the end state, the exact request counts where they
 // are the point, that no multipart upload is left behind, and that a clean rerun converges.
-import { afterEach, describe, expect, it } from 'vitest';
-import { expectExactMirror, multipartUploadsLeft, startScenario, type Scenario } from '../helpers/scenario.js';
-import { expectConverges, expectNoWrongBytes, expectTruthfulReport, faultTree, putOutside } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { expectExactMirror, multipartUploadsLeft, type Scenario } from '../helpers/scenario.js';
+import { expectConverges, expectNoWrongBytes, expectTruthfulReport, faultScenarios } from './harness.js';
 
 const PREFIX = 'mirror/';
 const ARGS = ['--s3_prefix', PREFIX, '--part_size_mb', '5'];
@@ -13,18 +13,13 @@ const HUGE_PARTS = Math.ceil((64 * MiB + 300_000) / (5 * MiB));
 /** The fault tree's other documents: one download each. */
 const OTHER_DOCUMENTS = 8;
 
-let scn: Scenario | undefined;
-afterEach(async () => {
-  await scn?.close();
-  scn = undefined;
-});
+const scenario = faultScenarios();
 
 async function setup(name: string): Promise<{ s: Scenario; huge: string }> {
-  scn = await startScenario({ fixture: faultTree(name, true) }, name);
-  await putOutside(scn);
-  const huge = scn.emulator.control.lookup(['huge.bin']);
+  const s = await scenario(name, true);
+  const huge = s.emulator.control.lookup(['huge.bin']);
   if (!huge) throw new Error('no huge.bin');
-  return { s: scn, huge };
+  return { s, huge };
 }
 
 describe('multipart parts as ranged downloads', () => {

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { startFaultProxy, type FaultProxy, type ProxyRule } from '../../src/testing/fault-proxy.js';
 import { listAllKeys } from '../helpers/s3.js';
-import { multipartUploadsLeft, nonZero, startScenario, type Scenario } from '../helpers/scenario.js';
+import { multipartUploadsLeft, nonZero, type Scenario } from '../helpers/scenario.js';
 import {
   expectConverges,
   expectManifestWhole,
@@ -11,8 +11,7 @@ import {
   expectNothingLiveDeleted,
   expectOutsideUntouched,
   expectTruthfulReport,
-  faultTree,
-  putOutside,
+  faultScenarios,
 } from './harness.js';
 
 const PREFIX = 'mirror/';
@@ -21,20 +20,13 @@ let proxy: FaultProxy;
 beforeAll(async () => { proxy = await startFaultProxy({ upstream: inject('s3').endpoint }); });
 afterAll(async () => proxy?.close());
 
-let scn: Scenario | undefined;
-afterEach(async () => {
+// Registered before the proxy's clean-up, so the scenario closes after it (hooks run last-registered first).
+const setup = faultScenarios();
+afterEach(() => {
   proxy.clearRules();
   proxy.release();
   proxy.reset();
-  await scn?.close();
-  scn = undefined;
 });
-
-async function setup(name: string, huge = false): Promise<Scenario> {
-  scn = await startScenario({ fixture: faultTree(name, huge) }, name);
-  await putOutside(scn);
-  return scn;
-}
 
 /** Runs through the proxy. */
 function viaProxy(s: Scenario, extra: readonly string[] = []) {

@@ -1,24 +1,18 @@
 // WorkDocs changing under a running sync (between its listing and its transfers): handled, reported, converged
 // by the next run. The emulator holds the run at GetDocumentVersion while the test changes the source.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getObjectBytes, listAllKeys } from '../helpers/s3.js';
-import { startScenario, type Scenario } from '../helpers/scenario.js';
-import { allVersionMd5s, expectConverges, expectNoWrongBytes, expectOutsideUntouched, expectTruthfulReport, faultTree, putOutside } from './harness.js';
+import type { Scenario } from '../helpers/scenario.js';
+import { allVersionMd5s, expectConverges, expectNoWrongBytes, expectOutsideUntouched, expectTruthfulReport, faultScenarios } from './harness.js';
 
 const PREFIX = 'mirror/';
 const ARGS = ['--s3_prefix', PREFIX, '--part_size_mb', '5'];
 
-let scn: Scenario | undefined;
-afterEach(async () => {
-  await scn?.close();
-  scn = undefined;
-});
+const setup = faultScenarios();
 
 /** A first full sync, then a run that is held at the download of `name` while `change` happens. */
 async function changeDuringRun(name: string, target: string[], prepare: (s: Scenario, docId: string) => void, change: (s: Scenario, docId: string) => void) {
-  scn = await startScenario({ fixture: faultTree(name) }, name);
-  const s = scn;
-  await putOutside(s);
+  const s = await setup(name);
   expect((await s.run(ARGS)).code).toBe(0);
   const docId = s.emulator.control.lookup(target)!;
   prepare(s, docId);

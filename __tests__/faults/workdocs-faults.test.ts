@@ -1,9 +1,9 @@
 // Fault matrix, WorkDocs side: every fault is injected by the emulator; every case checks the end state, the
 // report and exit code, that nothing outside the prefix changed, and that a clean rerun converges.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FaultRule } from '../../src/emulator/server.js';
 import { listAllKeys } from '../helpers/s3.js';
-import { multipartUploadsLeft, startScenario, type Scenario } from '../helpers/scenario.js';
+import { multipartUploadsLeft, type Scenario } from '../helpers/scenario.js';
 import {
   expectConverges,
   expectManifestWhole,
@@ -11,24 +11,13 @@ import {
   expectNothingLiveDeleted,
   expectOutsideUntouched,
   expectTruthfulReport,
-  faultTree,
-  putOutside,
+  faultScenarios,
 } from './harness.js';
 
 const PREFIX = 'mirror/';
 const ARGS = ['--s3_prefix', PREFIX, '--part_size_mb', '5'];
 
-let scn: Scenario | undefined;
-afterEach(async () => {
-  await scn?.close();
-  scn = undefined;
-});
-
-async function setup(name: string): Promise<Scenario> {
-  scn = await startScenario({ fixture: faultTree(name) }, name);
-  await putOutside(scn);
-  return scn;
-}
+const setup = faultScenarios();
 
 function id(s: Scenario, ...path: string[]): string {
   const found = s.emulator.control.lookup(path);
