@@ -71115,15 +71115,19 @@ function keysOfChildren(parentKey, topLevel, folders, documents) {
     const bytes = utf8Length(parentKey);
     if (childrenRelocated(bytes))
         return undefined;
-    const room = MAX_KEY_BYTES - bytes;
     const childFolders = [...folders].sort(byAge);
     const childDocuments = [...documents].sort(byAge);
-    const folderResult = assignSiblings(childFolders, room - 1, topLevel);
-    const documentResult = assignSiblings(childDocuments, room, topLevel);
+    const placed = placeSiblings(bytes, topLevel, childFolders, childDocuments);
     return {
-        folderKeys: new Map(childFolders.map((f, i) => [f.id, parentKey + folderResult.segments[i] + '/'])),
-        documentKeys: new Map(childDocuments.map((d, i) => [d.id, parentKey + documentResult.segments[i]])),
+        folderKeys: new Map(childFolders.map((f, i) => [f.id, parentKey + placed.folders.segments[i] + '/'])),
+        documentKeys: new Map(childDocuments.map((d, i) => [d.id, parentKey + placed.documents.segments[i]])),
     };
+}
+/** Segments for a folder's children (sorted oldest first) that fit under its key of `parentBytes` bytes. */
+function placeSiblings(parentBytes, topLevel, folders, documents) {
+    const room = MAX_KEY_BYTES - parentBytes;
+    // A folder's segment is followed by '/'.
+    return { folders: assignSiblings(folders, room - 1, topLevel), documents: assignSiblings(documents, room, topLevel) };
 }
 /** assignKeys for records with distinct ids; undefined when an id turns out to be repeated. */
 function assignDistinct(rootId, folders, documents, pfx) {
@@ -71181,12 +71185,11 @@ function assignDistinct(rootId, folders, documents, pfx) {
         const parent = queue[q];
         const childFolders = (foldersIn.get(parent.id) ?? []).sort(byAge);
         const childDocuments = (documentsIn.get(parent.id) ?? []).sort(byAge);
-        const room = MAX_KEY_BYTES - parent.bytes;
         // Too deep: the children go directly under the prefix (the root always has room: the prefix is at most 512 bytes).
         const relocated = childrenRelocated(parent.bytes);
         const base = relocated ? { key: pfx, bytes: utf8Length(pfx) } : parent;
-        const topLevel = parent.id === rootId;
-        const folderResult = relocated ? relocateAll(childFolders, 'folder') : assignSiblings(childFolders, room - 1, topLevel);
+        const placed = relocated ? undefined : placeSiblings(parent.bytes, parent.id === rootId, childFolders, childDocuments);
+        const folderResult = placed?.folders ?? relocateAll(childFolders, 'folder');
         childFolders.forEach((f, i) => {
             const segment = folderResult.segments[i];
             const key = base.key + segment + '/';
@@ -71197,7 +71200,7 @@ function assignDistinct(rootId, folders, documents, pfx) {
                 shortened.push(f.id);
             queue.push({ id: f.id, key, bytes: base.bytes + utf8Length(segment) + 1 });
         });
-        const documentResult = relocated ? relocateAll(childDocuments, 'document') : assignSiblings(childDocuments, room, topLevel);
+        const documentResult = placed?.documents ?? relocateAll(childDocuments, 'document');
         childDocuments.forEach((d, i) => {
             if (documentKeys.has(d.id))
                 repeated = true;
@@ -72223,8 +72226,9 @@ function get(url, range, source) {
  *   straight into one PUT whose Content-MD5 is that Signature: nothing is buffered, S3 itself refuses bytes
  *   that differ, and it costs one request instead of 2 + parts.
  * - Beyond that (or without a Signature) multipart: each part is its own ranged download, sent with
- *   Content-MD5 and the signed SHA-256 of its bytes, several at once, so a large file is not limited to one download stream and a failure
- *   costs one part. A content server that ignores Range gets lib-storage's multipart over one stream instead.
+ *   Content-MD5 and the signed SHA-256 of its bytes, several at once, so a large file is not limited to one
+ *   download stream and a failure costs one part. A content server that ignores Range gets lib-storage's
+ *   multipart over one stream instead.
  */
 
 
@@ -72308,7 +72312,7 @@ async function rangedMultipart(source, doc, common, ctx) {
         parts.push(window(() => withBuffer(ctx, range.end - range.start, async (buffer) => {
             try {
                 signal.throwIfAborted();
-                const body = await readRange({ ...source, signal, url, range }, buffer, ctx.onBytes);
+                const body = await readInto(contentChunks({ ...source, signal, url, range }), buffer, ctx.onBytes);
                 const sent = ctx.s3.send(new client_s3_dist_cjs.UploadPartCommand({
                     Bucket: common.Bucket, Key: common.Key, UploadId: uploadId, PartNumber: partNumber,
                     // Content-MD5 is added by the client's middleware for every in-memory body; the SigV4 signature
@@ -72348,10 +72352,14 @@ async function rangedMultipart(source, doc, common, ctx) {
     }
     return { bytes: doc.size, md5 };
 }
-/** One range of the content read into `buffer`; exactly the range's length or an error. */
-async function readRange(source, buffer, onBytes) {
+/**
+ * The chunks copied into `buffer` (contentChunks never yields more than it was asked for, which the caller
+ * sized the buffer to), fed to `hash` on the way; the filled part of the buffer.
+ */
+async function readInto(chunks, buffer, onBytes, hash) {
     let length = 0;
-    for await (const chunk of contentChunks(source)) {
+    for await (const chunk of chunks) {
+        hash?.update(chunk);
         length += chunk.copy(buffer, length);
         onBytes?.(chunk.length);
     }
@@ -72449,16 +72457,10 @@ async function putFolderMarker(key, ctx) {
 /** The whole content read into `buffer` (at least its size), checked against the version's Size and Signature. */
 async function readVerified(chunks, buffer, doc, onBytes) {
     const hash = (0,external_node_crypto_.createHash)('md5');
-    let length = 0;
-    for await (const chunk of chunks) {
-        hash.update(chunk);
-        // contentChunks never yields more than the announced size, which fits the buffer.
-        length += chunk.copy(buffer, length);
-        onBytes?.(chunk.length);
-    }
+    const bytes = await readInto(chunks, buffer, onBytes, hash);
     const md5 = hash.digest('hex');
-    checkIntegrity(doc, length, md5);
-    return { bytes: buffer.subarray(0, length), md5 };
+    checkIntegrity(doc, bytes.length, md5);
+    return { bytes, md5 };
 }
 function checkIntegrity(doc, length, md5) {
     if (length !== doc.size)
@@ -73428,14 +73430,12 @@ class EarlyUploads {
     waiting = [];
     destination;
     seenDocuments = new Set();
-    /** Keys of uploads queued or done; the queue itself is consumed by at most max_workers loops. */
-    scheduled = new Set();
+    /** Consumed by at most max_workers loops. */
     queue = [];
     head = 0;
     workers = new Set();
     items = new Map();
     entries = new Map();
-    objects = [];
     lock;
     stopped = false;
     failure;
@@ -73477,8 +73477,8 @@ class EarlyUploads {
             this.folderKeys.set(id, key);
         for (const doc of documents) {
             const key = keys.documentKeys.get(doc.id);
-            // A repeated id or key is left to the plan, which settles repeats canonically.
-            if (key === undefined || this.seenDocuments.has(doc.id) || this.scheduled.has(key))
+            // A repeated id is left to the plan, which settles repeats canonically (keys of distinct ids never collide).
+            if (key === undefined || this.seenDocuments.has(doc.id))
                 continue;
             this.seenDocuments.add(doc.id);
             if (this.destination.keys.has(key) || this.destination.versions.has(doc.versionId))
@@ -73487,7 +73487,6 @@ class EarlyUploads {
         }
     }
     start(doc, key) {
-        this.scheduled.add(key);
         this.queue.push({ doc, key });
         this.lock ??= this.takeLock(this.destination.loaded);
         // Loops that take the next document, not a promise per document: a first sync of 100,000 documents
@@ -73514,10 +73513,8 @@ class EarlyUploads {
             this.queue[this.head++] = undefined; // let the document go once taken
             const { item, entry } = await this.upload(doc, key);
             this.items.set(key, item);
-            if (item.outcome === 'done' && entry !== undefined) {
+            if (item.outcome === 'done' && entry !== undefined)
                 this.entries.set(key, entry);
-                this.objects.push({ key, size: doc.size, etag: entry.md5, lastModified: 0 });
-            }
         }
     }
     /** Waits for every early upload to end, whatever the outcome (before a failed run releases its lock). */
@@ -73531,7 +73528,9 @@ class EarlyUploads {
         if (this.failure !== undefined)
             throw this.failure;
         const lock = this.lock ? await this.lock : undefined;
-        return { items: this.items, objects: this.objects, entries: this.entries, lock };
+        // What landed, as a listing would show it: the ETag of what we verified is its MD5 (plan() compares the two).
+        const objects = [...this.entries].map(([key, entry]) => ({ key, size: entry.size, etag: entry.md5, lastModified: 0 }));
+        return { items: this.items, objects, entries: this.entries, lock };
     }
     async drain() {
         while (this.workers.size > 0)

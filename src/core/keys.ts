@@ -505,15 +505,20 @@ export function keysOfChildren(
 ): { folderKeys: Map<string, string>; documentKeys: Map<string, string> } | undefined {
   const bytes = utf8Length(parentKey);
   if (childrenRelocated(bytes)) return undefined;
-  const room = MAX_KEY_BYTES - bytes;
   const childFolders = [...folders].sort(byAge);
   const childDocuments = [...documents].sort(byAge);
-  const folderResult = assignSiblings(childFolders, room - 1, topLevel);
-  const documentResult = assignSiblings(childDocuments, room, topLevel);
+  const placed = placeSiblings(bytes, topLevel, childFolders, childDocuments);
   return {
-    folderKeys: new Map(childFolders.map((f, i) => [f.id, parentKey + folderResult.segments[i]! + '/'])),
-    documentKeys: new Map(childDocuments.map((d, i) => [d.id, parentKey + documentResult.segments[i]!])),
+    folderKeys: new Map(childFolders.map((f, i) => [f.id, parentKey + placed.folders.segments[i]! + '/'])),
+    documentKeys: new Map(childDocuments.map((d, i) => [d.id, parentKey + placed.documents.segments[i]!])),
   };
+}
+
+/** Segments for a folder's children (sorted oldest first) that fit under its key of `parentBytes` bytes. */
+function placeSiblings(parentBytes: number, topLevel: boolean, folders: readonly Item[], documents: readonly Item[]): { folders: SiblingResult; documents: SiblingResult } {
+  const room = MAX_KEY_BYTES - parentBytes;
+  // A folder's segment is followed by '/'.
+  return { folders: assignSiblings(folders, room - 1, topLevel), documents: assignSiblings(documents, room, topLevel) };
 }
 
 /** assignKeys for records with distinct ids; undefined when an id turns out to be repeated. */
@@ -574,12 +579,11 @@ function assignDistinct(
     const parent = queue[q]!;
     const childFolders = (foldersIn.get(parent.id) ?? []).sort(byAge);
     const childDocuments = (documentsIn.get(parent.id) ?? []).sort(byAge);
-    const room = MAX_KEY_BYTES - parent.bytes;
     // Too deep: the children go directly under the prefix (the root always has room: the prefix is at most 512 bytes).
     const relocated = childrenRelocated(parent.bytes);
     const base = relocated ? { key: pfx, bytes: utf8Length(pfx) } : parent;
-    const topLevel = parent.id === rootId;
-    const folderResult = relocated ? relocateAll(childFolders, 'folder') : assignSiblings(childFolders, room - 1, topLevel);
+    const placed = relocated ? undefined : placeSiblings(parent.bytes, parent.id === rootId, childFolders, childDocuments);
+    const folderResult = placed?.folders ?? relocateAll(childFolders, 'folder');
     childFolders.forEach((f, i) => {
       const segment = folderResult.segments[i]!;
       const key = base.key + segment + '/';
@@ -588,7 +592,7 @@ function assignDistinct(
       if (folderResult.cut[i]) shortened.push(f.id);
       queue.push({ id: f.id, key, bytes: base.bytes + utf8Length(segment) + 1 });
     });
-    const documentResult = relocated ? relocateAll(childDocuments, 'document') : assignSiblings(childDocuments, room, topLevel);
+    const documentResult = placed?.documents ?? relocateAll(childDocuments, 'document');
     childDocuments.forEach((d, i) => {
       if (documentKeys.has(d.id)) repeated = true;
       documentKeys.set(d.id, base.key + documentResult.segments[i]!);
