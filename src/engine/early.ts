@@ -47,14 +47,12 @@ export class EarlyUploads {
   private readonly waiting: Array<[string, readonly SourceFolder[], readonly SourceDocument[]]> = [];
   private destination: { keys: Set<string>; versions: Set<string>; loaded: LoadedManifest } | undefined;
   private readonly seenDocuments = new Set<string>();
-  /** Keys of uploads queued or done; the queue itself is consumed by at most max_workers loops. */
-  private readonly scheduled = new Set<string>();
+  /** Consumed by at most max_workers loops. */
   private readonly queue: Array<{ doc: SourceDocument; key: string } | undefined> = [];
   private head = 0;
   private readonly workers = new Set<Promise<void>>();
   private readonly items = new Map<string, ReportItem>();
   private readonly entries = new Map<string, ManifestEntry>();
-  private readonly objects: InventoryObject[] = [];
   private lock: Promise<EarlyLockOutcome> | undefined;
   private stopped = false;
   private failure: unknown;
@@ -93,8 +91,8 @@ export class EarlyUploads {
     for (const [id, key] of keys.folderKeys) this.folderKeys.set(id, key);
     for (const doc of documents) {
       const key = keys.documentKeys.get(doc.id);
-      // A repeated id or key is left to the plan, which settles repeats canonically.
-      if (key === undefined || this.seenDocuments.has(doc.id) || this.scheduled.has(key)) continue;
+      // A repeated id is left to the plan, which settles repeats canonically (keys of distinct ids never collide).
+      if (key === undefined || this.seenDocuments.has(doc.id)) continue;
       this.seenDocuments.add(doc.id);
       if (this.destination.keys.has(key) || this.destination.versions.has(doc.versionId)) continue;
       this.start(doc, key);
@@ -102,7 +100,6 @@ export class EarlyUploads {
   }
 
   private start(doc: SourceDocument, key: string): void {
-    this.scheduled.add(key);
     this.queue.push({ doc, key });
     this.lock ??= this.takeLock(this.destination!.loaded);
     // Loops that take the next document, not a promise per document: a first sync of 100,000 documents
@@ -128,10 +125,7 @@ export class EarlyUploads {
       this.queue[this.head++] = undefined; // let the document go once taken
       const { item, entry } = await this.upload(doc, key);
       this.items.set(key, item);
-      if (item.outcome === 'done' && entry !== undefined) {
-        this.entries.set(key, entry);
-        this.objects.push({ key, size: doc.size, etag: entry.md5, lastModified: 0 });
-      }
+      if (item.outcome === 'done' && entry !== undefined) this.entries.set(key, entry);
     }
   }
 
@@ -146,7 +140,9 @@ export class EarlyUploads {
     await this.drain();
     if (this.failure !== undefined) throw this.failure;
     const lock = this.lock ? await this.lock : undefined;
-    return { items: this.items, objects: this.objects, entries: this.entries, lock };
+    // What landed, as a listing would show it: the ETag of what we verified is its MD5 (plan() compares the two).
+    const objects = [...this.entries].map(([key, entry]): InventoryObject => ({ key, size: entry.size, etag: entry.md5, lastModified: 0 }));
+    return { items: this.items, objects, entries: this.entries, lock };
   }
 
   private async drain(): Promise<void> {

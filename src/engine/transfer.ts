@@ -7,13 +7,14 @@
  *   straight into one PUT whose Content-MD5 is that Signature: nothing is buffered, S3 itself refuses bytes
  *   that differ, and it costs one request instead of 2 + parts.
  * - Beyond that (or without a Signature) multipart: each part is its own ranged download, sent with
- *   Content-MD5 and the signed SHA-256 of its bytes, several at once, so a large file is not limited to one download stream and a failure
- *   costs one part. A content server that ignores Range gets lib-storage's multipart over one stream instead.
+ *   Content-MD5 and the signed SHA-256 of its bytes, several at once, so a large file is not limited to one
+ *   download stream and a failure costs one part. A content server that ignores Range gets lib-storage's
+ *   multipart over one stream instead.
  */
 import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, PutObjectCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { WorkDocsClient } from '@aws-sdk/client-workdocs';
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type http from 'node:http';
 import type https from 'node:https';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
@@ -21,9 +22,9 @@ import { DOCUMENT_METADATA, VERSION_METADATA } from '../core/plan.js';
 import type { SourceDocument } from '../core/types.js';
 import { IntegrityError } from '../errors.js';
 import { contentMd5, copySource } from '../s3/client.js';
-import type { BufferPool } from './buffer-pool.js';
 import pLimit from 'p-limit';
 import { contentChunks, ContentUrl, RangeNotHonoredError, type ContentSource } from '../workdocs/content.js';
+import type { BufferPool } from './buffer-pool.js';
 
 export interface TransferContext {
   readonly workdocs: WorkDocsClient;
@@ -123,7 +124,7 @@ async function rangedMultipart(source: ContentSource, doc: SourceDocument, commo
     parts.push(window(() => withBuffer(ctx, range.end - range.start, async (buffer) => {
       try {
         signal.throwIfAborted();
-        const body = await readRange({ ...source, signal, url, range }, buffer, ctx.onBytes);
+        const body = await readInto(contentChunks({ ...source, signal, url, range }), buffer, ctx.onBytes);
         const sent = ctx.s3.send(new UploadPartCommand({
           Bucket: common.Bucket, Key: common.Key, UploadId: uploadId, PartNumber: partNumber,
           // Content-MD5 is added by the client's middleware for every in-memory body; the SigV4 signature
@@ -161,10 +162,14 @@ async function rangedMultipart(source: ContentSource, doc: SourceDocument, commo
   return { bytes: doc.size, md5 };
 }
 
-/** One range of the content read into `buffer`; exactly the range's length or an error. */
-async function readRange(source: ContentSource & { range: { start: number; end: number } }, buffer: Buffer, onBytes?: (n: number) => void): Promise<Buffer> {
+/**
+ * The chunks copied into `buffer` (contentChunks never yields more than it was asked for, which the caller
+ * sized the buffer to), fed to `hash` on the way; the filled part of the buffer.
+ */
+async function readInto(chunks: AsyncIterable<Buffer>, buffer: Buffer, onBytes?: (n: number) => void, hash?: Hash): Promise<Buffer> {
   let length = 0;
-  for await (const chunk of contentChunks(source)) {
+  for await (const chunk of chunks) {
+    hash?.update(chunk);
     length += chunk.copy(buffer, length);
     onBytes?.(chunk.length);
   }
@@ -274,16 +279,10 @@ export async function putFolderMarker(key: string, ctx: Pick<TransferContext, 's
 /** The whole content read into `buffer` (at least its size), checked against the version's Size and Signature. */
 async function readVerified(chunks: AsyncIterable<Buffer>, buffer: Buffer, doc: SourceDocument, onBytes?: (n: number) => void): Promise<{ bytes: Buffer; md5: string }> {
   const hash = createHash('md5');
-  let length = 0;
-  for await (const chunk of chunks) {
-    hash.update(chunk);
-    // contentChunks never yields more than the announced size, which fits the buffer.
-    length += chunk.copy(buffer, length);
-    onBytes?.(chunk.length);
-  }
+  const bytes = await readInto(chunks, buffer, onBytes, hash);
   const md5 = hash.digest('hex');
-  checkIntegrity(doc, length, md5);
-  return { bytes: buffer.subarray(0, length), md5 };
+  checkIntegrity(doc, bytes.length, md5);
+  return { bytes, md5 };
 }
 
 function checkIntegrity(doc: SourceDocument, length: number, md5: string): void {
