@@ -73725,7 +73725,12 @@ async function run(options, env, base) {
     const before = new Map(carried);
     // A lock lost while transferring (another run took the prefix over) stops this run before its deletes.
     const transferSignal = runSignal();
-    const execution = await logger.group('Transfer and clean up', () => executePlan(decided, carried, inventory, executeContext(options, env, { ...(transferSignal ? { signal: transferSignal } : {}), onBytes: progressMeter(env, decided) }), prepared.early?.items));
+    const execution = await logger.group('Transfer and clean up', () => executePlan(decided, carried, inventory, executeContext(options, env, {
+        ...(transferSignal ? { signal: transferSignal } : {}),
+        onBytes: progressMeter(env, decided),
+        // The buffers the early uploads filled serve the rest: one pool per run, not two.
+        ...(earlyContext?.buffers ? { buffers: earlyContext.buffers } : {}),
+    }), prepared.early?.items));
     let lockLost;
     let manifestFailed;
     if (loaded.state !== 'found' || !sameEntries(before, execution.manifest) || manifest !== loaded.manifest) {

@@ -214,7 +214,12 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
   // A lock lost while transferring (another run took the prefix over) stops this run before its deletes.
   const transferSignal = runSignal();
   const execution = await logger.group('Transfer and clean up', () => executePlan(decided, carried, inventory,
-    executeContext(options, env, { ...(transferSignal ? { signal: transferSignal } : {}), onBytes: progressMeter(env, decided) }),
+    executeContext(options, env, {
+      ...(transferSignal ? { signal: transferSignal } : {}),
+      onBytes: progressMeter(env, decided),
+      // The buffers the early uploads filled serve the rest: one pool per run, not two.
+      ...(earlyContext?.buffers ? { buffers: earlyContext.buffers } : {}),
+    }),
     prepared.early?.items));
 
   let lockLost: string | undefined;
