@@ -140,6 +140,8 @@ export interface RecordedRequest {
   bodyLength: number | undefined;
   /** MD5 (hex) of in-memory bodies. */
   bodyMd5: string | undefined;
+  /** SHA-256 (hex) of in-memory bodies. */
+  bodySha256: string | undefined;
 }
 
 /** Records every HTTP attempt the client sends (after signing), for asserting on headers. */
@@ -163,6 +165,7 @@ export function recordRequests(client: S3Client): RecordedRequest[] {
         : typeof body,
       bodyLength: inMemory ? Buffer.byteLength(body) : undefined,
       bodyMd5: inMemory ? md5Hex(body) : undefined,
+      bodySha256: inMemory ? createHash('sha256').update(body).digest('hex') : undefined,
     });
     return next(args);
   };

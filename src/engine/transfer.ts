@@ -6,8 +6,8 @@
  * - Larger ones whose MD5 WorkDocs announced (the version's Signature), up to STREAMING_PUT_MAX, stream
  *   straight into one PUT whose Content-MD5 is that Signature: nothing is buffered, S3 itself refuses bytes
  *   that differ, and it costs one request instead of 2 + parts.
- * - Beyond that (or without a Signature) multipart: each part is its own ranged download, sent with
- *   Content-MD5 and the signed SHA-256 of its bytes, several at once, so a large file is not limited to one
+ * - Beyond that (or without a Signature) multipart: each part is its own ranged download, sent with the
+ *   signed SHA-256 of its bytes (S3 refuses bytes that differ), several at once, so a large file is not limited to one
  *   download stream and a failure costs one part. A content server that ignores Range gets lib-storage's
  *   multipart over one stream instead.
  */
@@ -100,7 +100,7 @@ function withBuffer<T>(ctx: TransferContext, size: number, work: (buffer: Buffer
 
 /**
  * Multipart upload whose parts are separate ranged downloads of one presigned URL, `partsInFlight` at a time.
- * Each part is checked for length and sent with Content-MD5; the whole file's MD5 is computed over the parts
+ * Each part is checked for length and signed with its SHA-256; the whole file's MD5 is computed over the parts
  * in order (a part waits, holding its buffer, until the ones before it are hashed) and must equal the
  * version's Signature before the upload is completed. Any failure aborts the upload: no object, no parts left.
  */
@@ -127,8 +127,8 @@ async function rangedMultipart(source: ContentSource, doc: SourceDocument, commo
         const body = await readInto(contentChunks({ ...source, signal, url, range }), buffer, ctx.onBytes);
         const sent = ctx.s3.send(new UploadPartCommand({
           Bucket: common.Bucket, Key: common.Key, UploadId: uploadId, PartNumber: partNumber,
-          // Content-MD5 is added by the client's middleware for every in-memory body; the SigV4 signature
-          // carries the SHA-256 of the bytes too, and S3 checks both (BadDigest otherwise).
+          // An in-memory body is signed with its SHA-256, which S3 checks (BadDigest otherwise): no Content-MD5,
+          // which would cost a second MD5 pass over every byte for the same check.
           Body: body, ContentLength: body.length,
         }), { abortSignal: signal });
         sent.catch(() => undefined); // awaited below; a failure of the hash turn must not leave it unobserved

@@ -1,6 +1,9 @@
 // The S3 client factory: one place that decides how the SDK talks to AWS S3 or an S3-compatible server
 // (checksum mode, path-style addressing, DeleteObjects Content-MD5, connection pool, retries), plus a
-// middleware that puts Content-MD5 on every in-memory PutObject/UploadPart body so S3 verifies each byte.
+// middleware that puts Content-MD5 on every in-memory PutObject body so S3 verifies each byte. UploadPart bodies
+// are in memory too, so SigV4 signs their SHA-256 and S3 rejects bytes that differ (BadDigest /
+// XAmzContentSHA256Mismatch): a Content-MD5 there would be a second check of the same bytes, and an MD5 pass costs
+// this process 2.5 times a SHA-256 pass (measured: 421 vs 167 ms per 256 MiB).
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
@@ -38,7 +41,7 @@ export interface CreateS3ClientOptions {
    * auto: on for custom endpoints. Default: auto.
    */
   deleteContentMd5?: DeleteContentMd5Mode;
-  /** Content-MD5 on PutObject/UploadPart requests whose body is in memory (Buffer, Uint8Array, string). Default: true. */
+  /** Content-MD5 on PutObject requests whose body is in memory (Buffer, Uint8Array, string). Default: true. */
   uploadContentMd5?: boolean;
   /** HTTP sockets per client (keep-alive agents for http and https). Default: 50. */
   maxSockets?: number;
@@ -192,7 +195,7 @@ const deleteObjectsContentMd5Plugin: Pluggable<object, MetadataBearer> = {
     stack.add(deleteObjectsContentMd5, { step: 'build', priority: 'low', name: 'deleteObjectsContentMd5', override: true }),
 };
 
-const uploadCommands = new Set(['PutObjectCommand', 'UploadPartCommand']);
+const uploadCommands = new Set(['PutObjectCommand']);
 
 const uploadContentMd5: BuildMiddleware<object, MetadataBearer> =
   (next, context: HandlerExecutionContext) => async (args: BuildHandlerArguments<object>) => {
