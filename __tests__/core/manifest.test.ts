@@ -2,7 +2,7 @@
 // anything truncated or edited is refused. The line-by-line reader must agree with reading the JSON whole.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeManifest, encodeManifest, encodeManifestBytes } from '../../src/core/manifest.js';
+import { decodeManifest, encodeManifest, encodeManifestBytes, sharingListedStrings } from '../../src/core/manifest.js';
 import type { ManifestEntry } from '../../src/core/types.js';
 
 const meta = { rootFolderId: 'root-id', prefix: 'backup/', updatedAt: '2026-11-25T00:00:00.000Z' };
@@ -39,7 +39,10 @@ describe('manifest file', () => {
 
   it('reads a manifest someone reformatted (the checksum covers the rows, not the layout)', () => {
     const text = encodeManifest({ entries: entries(5) }, meta);
-    for (const variant of [JSON.stringify(JSON.parse(text), null, 2), JSON.stringify(JSON.parse(text)), text.replace(/\n/g, '\r\n'), text.trimEnd(), `${text}\n\n`]) {
+    for (const variant of [JSON.stringify(JSON.parse(text), null, 2), JSON.stringify(JSON.parse(text)), text.replace(/\n/g, '\r\n'), text.trimEnd(), `${text}\n\n`,
+      // The line layout with rows written differently from JSON.stringify (the rows are hashed as written, so
+      // these are read whole and their rows stringified again).
+      text.replace(/","/g, '", "'), text.replace(/ü/g, '\\u00fc')]) {
       expect(decodeManifest(variant)).toEqual(decodeManifest(text));
     }
   });
@@ -77,5 +80,23 @@ describe('manifest file', () => {
     const text = `${JSON.stringify(file).slice(0, -1)},"rows":[\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`;
     expect(decodeManifest(text)).toEqual({ ok: false, problem: 'malformed row' });
     expect(decodeManifest(JSON.stringify(JSON.parse(text)))).toEqual({ ok: false, problem: 'malformed row' });
+  });
+});
+
+describe('sharingListedStrings', () => {
+  it('changes nothing a reader can see: the same entries, values and order, whatever the bucket holds', () => {
+    const map = entries(6);
+    const keys = [...map.keys()];
+    const inventory = [
+      // Listed with the entry's MD5 as its ETag, with another ETag, a multipart ETag; one key not listed at all.
+      { key: keys[0]!, size: 0, etag: map.get(keys[0]!)!.md5, lastModified: 0 },
+      { key: keys[1]!, size: 1000, etag: 'f'.repeat(32), lastModified: 0 },
+      { key: keys[2]!, size: 2000, etag: `${'a'.repeat(32)}-3`, lastModified: 0 },
+      { key: keys[4]!, size: 4000, etag: map.get(keys[4]!)!.md5, lastModified: 0 },
+      { key: 'backup/not-in-the-manifest', size: 1, etag: 'b'.repeat(32), lastModified: 0 },
+    ];
+    const shared = sharingListedStrings({ entries: map }, inventory);
+    expect([...shared.entries]).toEqual([...map]);
+    expect(sharingListedStrings({ entries: new Map() }, inventory).entries.size).toBe(0);
   });
 });

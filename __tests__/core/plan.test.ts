@@ -104,6 +104,22 @@ describe('plan: what happens to each document', () => {
   });
 });
 
+describe('plan: which object a rename copies from, whatever order the manifest lists them in', () => {
+  it.each([
+    ['two stale objects hold the version: the smaller key', tree([doc('a', 'new.txt')]), [obj('old2.txt'), obj('old1.txt')],
+      [['old2.txt', 'a', 'a-v1'], ['old1.txt', 'a', 'a-v1']] as [string, string, string][],
+      ['copy old1.txt -> new.txt', 'delete old1.txt after new.txt', 'delete old2.txt']],
+    ['a stale and a live object hold it: the stale one, which is then moved rather than kept twice',
+      tree([doc('a', 'new.txt'), doc('c', 'a-live.txt')]), [obj('a-live.txt'), obj('z-old.txt')],
+      [['a-live.txt', 'a', 'a-v1'], ['z-old.txt', 'a', 'a-v1']] as [string, string, string][],
+      ['copy z-old.txt -> new.txt', 'upload a-live.txt changed', 'delete z-old.txt after new.txt']],
+  ])('%s', (_title, source, inventory, rows, expected) => {
+    for (const order of [rows, [...rows].reverse()]) {
+      expect(summary(plan(source, inventory, manifest(order), OPTIONS).actions)).toEqual(expected);
+    }
+  });
+});
+
 describe('plan: deletes that can never run wild', () => {
   const source = tree([doc('a', 'a.txt')]);
   const inventory = [obj('a.txt'), obj('x1'), obj('x2'), obj('x3')];

@@ -77,14 +77,19 @@ export function plan(source: SourceTree, inventory: readonly InventoryObject[], 
   const managed = inventory.filter((o) => o.key !== options.prefix && isManagedKey(o.key, options.prefix, options.archivePrefix || undefined));
   const stale = managed.filter((o) => !wanted.has(o.key));
   const staleKeys = new Set(stale.map((o) => o.key));
-  const copySources = indexCopySources(manifest, byKey, staleKeys);
+  // Only a document that is not skipped needs it: a no-op run of 100,000 documents never builds it.
+  let copySources: ReadonlyMap<string, string> | undefined;
+  const copySourcesOnce = (): ReadonlyMap<string, string> => (copySources ??= indexCopySources(manifest, byKey, staleKeys));
 
   const actions: PlannedAction[] = [];
   const copyTargetOf = new Map<string, string>();
   for (const doc of [...source.documents].sort(byId)) {
-    const key = documentKeys.get(doc.id);
-    if (key === undefined) continue;
-    const action = decideDocument(doc, key, byKey.get(key), manifest.entries.get(key), copySources);
+    const computed = documentKeys.get(doc.id);
+    if (computed === undefined) continue;
+    const object = byKey.get(computed);
+    // The listed object's equal key string: a run of 100,000 documents then holds each key once, not twice.
+    const key = object?.key ?? computed;
+    const action = decideDocument(doc, key, object, manifest.entries.get(key), copySourcesOnce);
     if (action.kind === 'copy' && staleKeys.has(action.fromKey) && !copyTargetOf.has(action.fromKey)) copyTargetOf.set(action.fromKey, key);
     actions.push(action);
   }
@@ -131,7 +136,7 @@ function decideDocument(
   key: string,
   object: InventoryObject | undefined,
   entry: ManifestEntry | undefined,
-  copySources: ReadonlyMap<string, string>,
+  copySources: () => ReadonlyMap<string, string>,
 ): PlannedAction {
   if (object !== undefined) {
     if (entry !== undefined) {
@@ -144,7 +149,7 @@ function decideDocument(
       return { kind: 'skip', key, doc, reason: 'adopted' };
     }
   }
-  const fromKey = copySources.get(doc.versionId);
+  const fromKey = copySources().get(doc.versionId);
   if (fromKey !== undefined && fromKey !== key) return { kind: 'copy', key, fromKey, doc, reason: 'renamed' };
   if (object === undefined) return { kind: 'upload', key, doc, reason: entry !== undefined ? 'missing' : 'new' };
   if (entry === undefined && object.metadata === undefined) return { kind: 'upload', key, doc, reason: 'unverified' };
@@ -162,15 +167,20 @@ function isAdoptable(doc: SourceDocument, object: InventoryObject): boolean {
 /** versionId → a key that holds that version (per the manifest and still present), preferring stale keys. */
 function indexCopySources(manifest: Manifest, byKey: ReadonlyMap<string, InventoryObject>, staleKeys: ReadonlySet<string>): Map<string, string> {
   const sources = new Map<string, string>();
-  const entries = [...manifest.entries].sort((a, b) => compare(a[0], b[0]));
-  for (const [key, entry] of entries) {
+  for (const [key, entry] of manifest.entries) {
     const object = byKey.get(key);
     if (object === undefined || object.size !== entry.size) continue;
     if (isPlainMd5(object.etag) && object.etag !== entry.md5) continue;
     const current = sources.get(entry.versionId);
-    if (current === undefined || (!staleKeys.has(current) && staleKeys.has(key))) sources.set(entry.versionId, key);
+    if (current === undefined || isBetterCopySource(key, current, staleKeys)) sources.set(entry.versionId, key);
   }
   return sources;
+}
+
+/** Of two objects holding one version, a stale one is moved rather than kept twice; otherwise the smaller key wins. */
+function isBetterCopySource(key: string, current: string, staleKeys: ReadonlySet<string>): boolean {
+  const stale = staleKeys.has(key);
+  return stale !== staleKeys.has(current) ? stale : compare(key, current) < 0;
 }
 
 /** Why deletes must not run, or undefined when they may. */

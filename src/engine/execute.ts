@@ -73,6 +73,18 @@ export function plannedItems(plan: Plan): ReportItem[] {
 }
 
 /**
+ * What executePlan reports for a plan of unchanged skips only (a no-op resync), without the executor's
+ * per-run maps: the same items, in the same order, with the same debug lines.
+ */
+export function unchangedItems(plan: Plan, logger: Logger): ReportItem[] {
+  return sortItems(plan.actions.map((action) => {
+    if (action.kind !== 'skip' || action.reason !== 'unchanged') throw new Error(`not an unchanged skip: ${action.kind} ${action.key}`);
+    logger.log('debug', `skip ${action.reason} ${JSON.stringify(action.key)}`);
+    return toItem(action, 'done');
+  }));
+}
+
+/**
  * `early`: uploads already made while the listing ran (see early.ts), by key. A planned skip or upload of the
  * same version at that key is reported as that upload instead of being done (or retried) again.
  */

@@ -4,7 +4,7 @@
  * happened, with an exit code. Bad input comes back as exit 2 and a fatal listing problem as exit 3.
  */
 import { forEachConcurrently } from '../concurrency.js';
-import { manifestKey, toolAreaPrefix } from '../core/manifest.js';
+import { manifestKey, sharingListedStrings, toolAreaPrefix } from '../core/manifest.js';
 import { isPlainMd5, keysToProbe, plan, type Plan } from '../core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceFolder } from '../core/types.js';
 import { describeError, FatalError, InputError } from '../errors.js';
@@ -15,7 +15,7 @@ import { readManifest, writeManifest, type LoadedManifest } from '../s3/manifest
 import { getRootFolder, listTree, type ListingResult } from '../workdocs/list.js';
 import { abortOrphanedUploads } from './cleanup.js';
 import { EarlyUploads, uploadWith, type EarlyLockOutcome, type EarlyResult } from './early.js';
-import { carriedOverManifest, executeContext, executePlan, plannedItems, type ExecuteContext } from './execute.js';
+import { carriedOverManifest, executeContext, executePlan, plannedItems, unchangedItems, type ExecuteContext } from './execute.js';
 import { buildReport, formatBytes } from './report.js';
 import type { ReportItem, SyncEnv, SyncReport } from './types.js';
 
@@ -87,13 +87,15 @@ export async function lockPrefix(options: SyncOptions, env: SyncEnv, base: Pick<
   return acquired.tookOver !== undefined;
 }
 
-/** True when the run would change anything in the bucket: transfers, deletes, markers, or the manifest. */
+/**
+ * True when the run would change anything in the bucket: transfers, deletes, markers, or the manifest. The
+ * manifest is the loaded one only when no entry was contradicted (trustedEntries: every entry's object is listed,
+ * with its size), so it would be written back unchanged.
+ */
 function hasWork(prepared: Prepared): boolean {
-  const { plan: decided, loaded, manifest, inventory } = prepared;
+  const { plan: decided, loaded, manifest } = prepared;
   if (loaded.state !== 'found' || manifest !== loaded.manifest) return true;
-  if (decided.actions.some((a) => a.kind !== 'skip' || a.reason !== 'unchanged')) return true;
-  // Entries whose object disappeared are dropped from the manifest.
-  return carriedOverManifest(manifest, inventory).size !== manifest.entries.size;
+  return decided.actions.some((a) => a.kind !== 'skip' || a.reason !== 'unchanged');
 }
 
 /** Everything a run knows before it acts: both listings, the manifest, and the plan. Shared with the scale-out modes. */
@@ -185,11 +187,14 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
       return uploadWith(earlyContext, doc, key);
     });
   let prepared = await prepare(options, env, base.started, earlyFor);
+  let idle = false;
   if (prepared.early?.lock === 'stale') {
     // The lock was taken to upload early, but the bucket changed since it was listed: nothing was uploaded early.
     logger.log('info', 'listing again: an interrupted or concurrent run may have changed the bucket');
     prepared = await prepare(options, env, base.started);
-  } else if (!options.dryRun && base.lock === undefined && hasWork(prepared)) {
+  } else if (!options.dryRun && base.lock === undefined && !hasWork(prepared)) {
+    idle = true;
+  } else if (!options.dryRun && base.lock === undefined) {
     // Only a run that will write takes the prefix's lock: a no-op resync stays one LIST and one GET.
     // What was listed before the lock may predate another run's writes: if the manifest changed meanwhile, or
     // the lock was taken over from a run that died, everything is listed again.
@@ -207,6 +212,12 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
     const items = plannedItems(decided);
     for (const item of items) if (item.outcome !== 'done') logger.log('info', `dry run: would ${item.action} ${JSON.stringify(item.key)} (${item.reason})`);
     return buildReport({ ...base, rootFolderId, items, exitCode: listingFailed ? 3 : decided.deletesBlocked ? 1 : 0, deletesBlocked: decided.deletesBlocked, fatal: listingFailed });
+  }
+
+  if (idle) {
+    // Nothing to write (a no-op resync): every action is an unchanged skip, reported without the executor.
+    const aborted = signal?.aborted === true;
+    return buildReport({ ...base, rootFolderId, items: unchangedItems(decided, logger), exitCode: listingFailed || aborted ? 3 : 0, fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined) });
   }
 
   const carried = carriedOverManifest(manifest, inventory);
@@ -302,10 +313,11 @@ async function listSource(options: SyncOptions, env: SyncEnv, root: Awaited<Retu
 
 async function listDestination(options: SyncOptions, env: SyncEnv, key: string): Promise<{ inventory: InventoryObject[]; loaded: LoadedManifest }> {
   try {
-    const [{ objects, pages }, loaded] = await Promise.all([
+    const [{ objects, pages }, read] = await Promise.all([
       listInventory(env.s3, options.s3BucketName, options.s3Prefix, env.signal),
       readManifest(env.s3, options.s3BucketName, key, env.signal),
     ]);
+    const loaded = read.state === 'found' ? { ...read, manifest: sharingListedStrings(read.manifest, objects) } : read;
     env.logger.log('info', `S3: ${objects.length} objects under ${JSON.stringify(options.s3Prefix || '(bucket root)')} (${pages} pages)`);
     if (loaded.state === 'corrupt') env.logger.log('warning', `manifest ${JSON.stringify(key)} is unreadable (${loaded.problem}); it will be rebuilt`);
     if (loaded.state === 'missing') env.logger.log('info', 'no manifest yet: existing objects are checked once by their metadata');
@@ -344,13 +356,14 @@ async function adoptUnknownObjects(listing: ListingResult, inventory: InventoryO
 /** The manifest without the entries the listing contradicts; the same object when there are none. */
 function trustedEntries(manifest: Manifest, inventory: readonly InventoryObject[]): Manifest {
   const byKey = new Map(inventory.map((o) => [o.key, o]));
-  const contradicted = [...manifest.entries].filter(([key, entry]) => {
+  const contradicted: string[] = [];
+  for (const [key, entry] of manifest.entries) {
     const object = byKey.get(key);
-    return object === undefined || object.size !== entry.size || (isPlainMd5(object.etag) && object.etag !== entry.md5);
-  });
+    if (object === undefined || object.size !== entry.size || (isPlainMd5(object.etag) && object.etag !== entry.md5)) contradicted.push(key);
+  }
   if (contradicted.length === 0) return manifest;
   const entries = new Map(manifest.entries);
-  for (const [key] of contradicted) entries.delete(key);
+  for (const key of contradicted) entries.delete(key);
   return { entries };
 }
 
