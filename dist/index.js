@@ -67429,7 +67429,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 1084:
+/***/ 1226:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70663,6 +70663,28 @@ function createSyncEnv(options, deps) {
     };
 }
 
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: ./lib/signals.js
+/**
+ * Abort signals that a whole run listens to. Every request in flight adds a listener to its signal, so a run
+ * with 14 workers and 4 parts each passes Node's listener-count warning (meant to find leaks, here only noise
+ * on stderr and in the Action's log); these signals turn it off.
+ */
+
+/** An AbortController whose signal any number of requests may listen to. */
+function runAbortController() {
+    const controller = new AbortController();
+    (0,external_node_events_.setMaxListeners)(0, controller.signal);
+    return controller;
+}
+/** A signal that aborts when any of `signals` does (AbortSignal.any), for any number of listeners. */
+function anySignal(signals) {
+    const signal = AbortSignal.any([...signals]);
+    (0,external_node_events_.setMaxListeners)(0, signal);
+    return signal;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/keys.js
 /**
  * The pure mapping from the WorkDocs tree to S3 keys. No I/O, no clock, no randomness: the keys are a
@@ -72283,6 +72305,7 @@ function get(url, range, source) {
 
 
 
+
 function objectMetadata(doc) {
     return { [VERSION_METADATA]: doc.versionId, [DOCUMENT_METADATA]: doc.id };
 }
@@ -72339,8 +72362,8 @@ function withBuffer(ctx, size, work) {
 async function rangedMultipart(source, doc, common, ctx) {
     const created = await ctx.s3.send(new client_s3_dist_cjs.CreateMultipartUploadCommand(common), { abortSignal: ctx.signal });
     const uploadId = created.UploadId;
-    const stop = new AbortController();
-    const signal = ctx.signal ? AbortSignal.any([ctx.signal, stop.signal]) : stop.signal;
+    const stop = runAbortController();
+    const signal = ctx.signal ? anySignal([ctx.signal, stop.signal]) : stop.signal;
     const url = new ContentUrl({ ...source, signal });
     const whole = (0,external_node_crypto_.createHash)('md5');
     const window = pLimit(ctx.partsInFlight);
@@ -72456,8 +72479,8 @@ async function streamingPut(chunks, doc, common, ctx) {
     const source = external_node_stream_.Readable.from(chunks, { objectMode: false });
     // A body that fails part-way must end the request too: piped into the socket, it would otherwise leave the
     // server waiting for the rest of Content-Length.
-    const stop = new AbortController();
-    const signal = ctx.signal ? AbortSignal.any([ctx.signal, stop.signal]) : stop.signal;
+    const stop = runAbortController();
+    const signal = ctx.signal ? anySignal([ctx.signal, stop.signal]) : stop.signal;
     source.on('error', (error) => verifier.destroy(error));
     verifier.on('error', (error) => stop.abort(error));
     source.pipe(verifier);
@@ -72555,7 +72578,7 @@ class VerifyingStream extends external_node_stream_.Transform {
 function abortControllerFor(signal) {
     if (!signal)
         return undefined;
-    const controller = new AbortController();
+    const controller = runAbortController();
     if (signal.aborted)
         controller.abort(signal.reason);
     else
@@ -73085,6 +73108,7 @@ var external_node_os_ = __nccwpck_require__(8161);
 
 
 
+
 const LOCK_FORMAT = 'workdocs-s3-sync/lock';
 function lockKey(prefix) {
     return `${toolAreaPrefix(prefix)}lock.json`;
@@ -73103,7 +73127,7 @@ class HeldLock {
     /** ETag of our last write. */
     etag;
     lostReason;
-    lostController = new AbortController();
+    lostController = runAbortController();
     constructor(deps, key, record, etag, conditional) {
         this.deps = deps;
         this.key = key;
@@ -73612,6 +73636,7 @@ class EarlyUploads {
 
 
 
+
 /** How often progress lines are logged during long phases. */
 const PROGRESS_INTERVAL_MS = 10_000;
 async function sync(options, env, extras = {}) {
@@ -73693,10 +73718,10 @@ async function prepare(options, env, started, earlyFor) {
     const early = earlyFor?.(rootFolderId);
     const { listing, inventory, loaded, earlyResult } = await logger.group('List WorkDocs and S3', async () => {
         // A bucket that cannot be listed ends the run: the WorkDocs listing stops too instead of running on.
-        const stop = new AbortController();
+        const stop = runAbortController();
         try {
             const [listing, destination] = await Promise.all([
-                listSource(options, env, root, early, env.signal ? AbortSignal.any([env.signal, stop.signal]) : stop.signal),
+                listSource(options, env, root, early, env.signal ? anySignal([env.signal, stop.signal]) : stop.signal),
                 listDestination(options, env, manifestKey(options.s3Prefix)).then((found) => {
                     early?.destinationReady(found.inventory, found.loaded);
                     return found;
@@ -73743,7 +73768,7 @@ function listingFailure(listing) {
 async function run(options, env, base) {
     const { logger, signal } = env;
     // Runs until the lock is lost (another run took the prefix over), so that nothing goes on after that.
-    const runSignal = () => base.lock ? (signal ? AbortSignal.any([signal, base.lock.lostSignal]) : base.lock.lostSignal) : signal;
+    const runSignal = () => base.lock ? (signal ? anySignal([signal, base.lock.lostSignal]) : base.lock.lostSignal) : signal;
     const earlyBytes = byteMeter(env);
     let earlyContext;
     const earlyFor = options.dryRun ? undefined : (rootId) => new EarlyUploads(rootId, options.s3Prefix, options.maxWorkers, (loaded) => lockAndCheck(options, env, base, loaded), (doc, key) => {
@@ -75129,6 +75154,7 @@ async function runWithLogger(deps, options, action, logger) {
 
 
 
+
 /** @actions/core as the run sees it. */
 const actionsCore = {
     getInput: (name) => getInput(name),
@@ -75150,7 +75176,8 @@ const actionsCore = {
 const runEngine = (options, env) => (options.mode === 'sync' ? sync(options, env) : runScaled(options, env));
 /** Runs the Action in this process; cancelling the job (SIGINT/SIGTERM) aborts the sync before any delete. */
 async function main_run() {
-    const controller = new AbortController();
+    // Every in-flight request listens to this one signal.
+    const controller = runAbortController();
     const cancel = (signal) => {
         warning(`Received ${signal}: stopping; nothing more is deleted.`);
         controller.abort(new Error(`cancelled by ${signal}`));
@@ -75174,7 +75201,7 @@ async function main_run() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1084);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1226);
 /** The Action's entry point (action.yml `runs.main`, bundled into dist/index.js). */
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();

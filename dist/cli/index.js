@@ -37432,13 +37432,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto"
 
 /***/ }),
 
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
 /***/ 3024:
 /***/ ((module) => {
 
@@ -37527,14 +37520,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var node_events__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8474);
+/* harmony import */ var _signals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8208);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6889);
 // The workdocs-s3-sync command: wires the process to main(); SIGINT/SIGTERM abort the run cleanly.
 
 
-const controller = new AbortController();
 // Every in-flight request listens to this one signal.
-(0,node_events__WEBPACK_IMPORTED_MODULE_0__.setMaxListeners)(0, controller.signal);
+const controller = (0,_signals_js__WEBPACK_IMPORTED_MODULE_0__/* .runAbortController */ .q)();
 for (const signal of ['SIGINT', 'SIGTERM']) {
     process.once(signal, () => {
         process.stderr.write(`\n${signal}: stopping; nothing will be deleted\n`);
@@ -39471,6 +39463,8 @@ class BufferPool {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
 var lib_storage_dist_cjs = __nccwpck_require__(2358);
+// EXTERNAL MODULE: ./lib/signals.js + 1 modules
+var signals = __nccwpck_require__(8208);
 ;// CONCATENATED MODULE: ./lib/workdocs/content.js
 /**
  * Reads one document version's bytes, or one byte range of them: the presigned URL is fetched just before
@@ -39638,6 +39632,7 @@ function get(url, range, source) {
 
 
 
+
 function objectMetadata(doc) {
     return { [VERSION_METADATA]: doc.versionId, [DOCUMENT_METADATA]: doc.id };
 }
@@ -39694,8 +39689,8 @@ function withBuffer(ctx, size, work) {
 async function rangedMultipart(source, doc, common, ctx) {
     const created = await ctx.s3.send(new client_s3_dist_cjs.CreateMultipartUploadCommand(common), { abortSignal: ctx.signal });
     const uploadId = created.UploadId;
-    const stop = new AbortController();
-    const signal = ctx.signal ? AbortSignal.any([ctx.signal, stop.signal]) : stop.signal;
+    const stop = (0,signals/* runAbortController */.q)();
+    const signal = ctx.signal ? (0,signals/* anySignal */.J)([ctx.signal, stop.signal]) : stop.signal;
     const url = new ContentUrl({ ...source, signal });
     const whole = (0,external_node_crypto_.createHash)('md5');
     const window = pLimit(ctx.partsInFlight);
@@ -39811,8 +39806,8 @@ async function streamingPut(chunks, doc, common, ctx) {
     const source = external_node_stream_.Readable.from(chunks, { objectMode: false });
     // A body that fails part-way must end the request too: piped into the socket, it would otherwise leave the
     // server waiting for the rest of Content-Length.
-    const stop = new AbortController();
-    const signal = ctx.signal ? AbortSignal.any([ctx.signal, stop.signal]) : stop.signal;
+    const stop = (0,signals/* runAbortController */.q)();
+    const signal = ctx.signal ? (0,signals/* anySignal */.J)([ctx.signal, stop.signal]) : stop.signal;
     source.on('error', (error) => verifier.destroy(error));
     verifier.on('error', (error) => stop.abort(error));
     source.pipe(verifier);
@@ -39910,7 +39905,7 @@ class VerifyingStream extends external_node_stream_.Transform {
 function abortControllerFor(signal) {
     if (!signal)
         return undefined;
-    const controller = new AbortController();
+    const controller = (0,signals/* runAbortController */.q)();
     if (signal.aborted)
         controller.abort(signal.reason);
     else
@@ -40261,6 +40256,7 @@ var external_node_os_ = __nccwpck_require__(8161);
 
 
 
+
 const LOCK_FORMAT = 'workdocs-s3-sync/lock';
 function lockKey(prefix) {
     return `${toolAreaPrefix(prefix)}lock.json`;
@@ -40279,7 +40275,7 @@ class HeldLock {
     /** ETag of our last write. */
     etag;
     lostReason;
-    lostController = new AbortController();
+    lostController = (0,signals/* runAbortController */.q)();
     constructor(deps, key, record, etag, conditional) {
         this.deps = deps;
         this.key = key;
@@ -40788,6 +40784,7 @@ class EarlyUploads {
 
 
 
+
 /** How often progress lines are logged during long phases. */
 const PROGRESS_INTERVAL_MS = 10_000;
 async function sync(options, env, extras = {}) {
@@ -40869,10 +40866,10 @@ async function prepare(options, env, started, earlyFor) {
     const early = earlyFor?.(rootFolderId);
     const { listing, inventory, loaded, earlyResult } = await logger.group('List WorkDocs and S3', async () => {
         // A bucket that cannot be listed ends the run: the WorkDocs listing stops too instead of running on.
-        const stop = new AbortController();
+        const stop = (0,signals/* runAbortController */.q)();
         try {
             const [listing, destination] = await Promise.all([
-                listSource(options, env, root, early, env.signal ? AbortSignal.any([env.signal, stop.signal]) : stop.signal),
+                listSource(options, env, root, early, env.signal ? (0,signals/* anySignal */.J)([env.signal, stop.signal]) : stop.signal),
                 listDestination(options, env, manifestKey(options.s3Prefix)).then((found) => {
                     early?.destinationReady(found.inventory, found.loaded);
                     return found;
@@ -40919,7 +40916,7 @@ function listingFailure(listing) {
 async function run(options, env, base) {
     const { logger, signal } = env;
     // Runs until the lock is lost (another run took the prefix over), so that nothing goes on after that.
-    const runSignal = () => base.lock ? (signal ? AbortSignal.any([signal, base.lock.lostSignal]) : base.lock.lostSignal) : signal;
+    const runSignal = () => base.lock ? (signal ? (0,signals/* anySignal */.J)([signal, base.lock.lostSignal]) : base.lock.lostSignal) : signal;
     const earlyBytes = byteMeter(env);
     let earlyContext;
     const earlyFor = options.dryRun ? undefined : (rootId) => new EarlyUploads(rootId, options.s3Prefix, options.maxWorkers, (loaded) => lockAndCheck(options, env, base, loaded), (doc, key) => {
@@ -41899,6 +41896,41 @@ function usageError(errors, io) {
         io.stderr(`workdocs-s3-sync: --${error.option} ${error.problem}\n`);
     io.stderr('Try --help for the list of options. Nothing was touched.\n');
     return 2;
+}
+
+
+/***/ }),
+
+/***/ 8208:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  J: () => (/* binding */ anySignal),
+  q: () => (/* binding */ runAbortController)
+});
+
+;// CONCATENATED MODULE: external "node:events"
+const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+;// CONCATENATED MODULE: ./lib/signals.js
+/**
+ * Abort signals that a whole run listens to. Every request in flight adds a listener to its signal, so a run
+ * with 14 workers and 4 parts each passes Node's listener-count warning (meant to find leaks, here only noise
+ * on stderr and in the Action's log); these signals turn it off.
+ */
+
+/** An AbortController whose signal any number of requests may listen to. */
+function runAbortController() {
+    const controller = new AbortController();
+    (0,external_node_events_namespaceObject.setMaxListeners)(0, controller.signal);
+    return controller;
+}
+/** A signal that aborts when any of `signals` does (AbortSignal.any), for any number of listeners. */
+function anySignal(signals) {
+    const signal = AbortSignal.any([...signals]);
+    (0,external_node_events_namespaceObject.setMaxListeners)(0, signal);
+    return signal;
 }
 
 

@@ -4,6 +4,7 @@
  */
 import * as core from '@actions/core';
 import { createSyncEnv } from '../engine/env.js';
+import { runAbortController } from '../signals.js';
 import { runScaled } from '../engine/scale.js';
 import { sync } from '../engine/sync.js';
 import { runAction, type ActionCore, type SyncFn } from './run-action.js';
@@ -31,7 +32,8 @@ const runEngine: SyncFn = (options, env) => (options.mode === 'sync' ? sync(opti
 
 /** Runs the Action in this process; cancelling the job (SIGINT/SIGTERM) aborts the sync before any delete. */
 export async function run(): Promise<void> {
-  const controller = new AbortController();
+  // Every in-flight request listens to this one signal.
+  const controller = runAbortController();
   const cancel = (signal: NodeJS.Signals): void => {
     core.warning(`Received ${signal}: stopping; nothing more is deleted.`);
     controller.abort(new Error(`cancelled by ${signal}`));

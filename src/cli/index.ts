@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 // The workdocs-s3-sync command: wires the process to main(); SIGINT/SIGTERM abort the run cleanly.
-import { setMaxListeners } from 'node:events';
+import { runAbortController } from '../signals.js';
 import { main } from './main.js';
 
-const controller = new AbortController();
 // Every in-flight request listens to this one signal.
-setMaxListeners(0, controller.signal);
+const controller = runAbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     process.stderr.write(`\n${signal}: stopping; nothing will be deleted\n`);

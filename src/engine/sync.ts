@@ -9,6 +9,7 @@ import { isPlainMd5, keysToProbe, plan, type Plan } from '../core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceFolder } from '../core/types.js';
 import { describeError, FatalError, InputError } from '../errors.js';
 import type { SyncOptions } from '../options.js';
+import { anySignal, runAbortController } from '../signals.js';
 import { listInventory, readMetadata } from '../s3/inventory.js';
 import { acquireLock, lockKey, type HeldLock, type LockSettings } from '../s3/lock.js';
 import { readManifest, writeManifest, type LoadedManifest } from '../s3/manifest-store.js';
@@ -124,10 +125,10 @@ export async function prepare(options: SyncOptions, env: SyncEnv, started: numbe
 
   const { listing, inventory, loaded, earlyResult } = await logger.group('List WorkDocs and S3', async () => {
     // A bucket that cannot be listed ends the run: the WorkDocs listing stops too instead of running on.
-    const stop = new AbortController();
+    const stop = runAbortController();
     try {
       const [listing, destination] = await Promise.all([
-        listSource(options, env, root, early, env.signal ? AbortSignal.any([env.signal, stop.signal]) : stop.signal),
+        listSource(options, env, root, early, env.signal ? anySignal([env.signal, stop.signal]) : stop.signal),
         listDestination(options, env, manifestKey(options.s3Prefix)).then((found) => {
           early?.destinationReady(found.inventory, found.loaded);
           return found;
@@ -175,7 +176,7 @@ export function listingFailure(listing: ListingResult): string | undefined {
 async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<SyncReport> {
   const { logger, signal } = env;
   // Runs until the lock is lost (another run took the prefix over), so that nothing goes on after that.
-  const runSignal = (): AbortSignal | undefined => base.lock ? (signal ? AbortSignal.any([signal, base.lock.lostSignal]) : base.lock.lostSignal) : signal;
+  const runSignal = (): AbortSignal | undefined => base.lock ? (signal ? anySignal([signal, base.lock.lostSignal]) : base.lock.lostSignal) : signal;
   const earlyBytes = byteMeter(env);
   let earlyContext: ExecuteContext | undefined;
   const earlyFor = options.dryRun ? undefined : (rootId: string) => new EarlyUploads(rootId, options.s3Prefix, options.maxWorkers,

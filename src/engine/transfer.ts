@@ -21,6 +21,7 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { DOCUMENT_METADATA, VERSION_METADATA } from '../core/plan.js';
 import type { SourceDocument } from '../core/types.js';
 import { IntegrityError } from '../errors.js';
+import { anySignal, runAbortController } from '../signals.js';
 import { contentMd5, copySource } from '../s3/client.js';
 import pLimit from 'p-limit';
 import { contentChunks, ContentUrl, RangeNotHonoredError, type ContentSource } from '../workdocs/content.js';
@@ -107,8 +108,8 @@ function withBuffer<T>(ctx: TransferContext, size: number, work: (buffer: Buffer
 async function rangedMultipart(source: ContentSource, doc: SourceDocument, common: PutCommon, ctx: TransferContext): Promise<Transferred> {
   const created = await ctx.s3.send(new CreateMultipartUploadCommand(common), { abortSignal: ctx.signal });
   const uploadId = created.UploadId!;
-  const stop = new AbortController();
-  const signal = ctx.signal ? AbortSignal.any([ctx.signal, stop.signal]) : stop.signal;
+  const stop = runAbortController();
+  const signal = ctx.signal ? anySignal([ctx.signal, stop.signal]) : stop.signal;
   const url = new ContentUrl({ ...source, signal });
   const whole = createHash('md5');
   const window = pLimit(ctx.partsInFlight);
@@ -225,8 +226,8 @@ async function streamingPut(chunks: AsyncIterable<Buffer>, doc: SourceDocument &
   const source = Readable.from(chunks, { objectMode: false });
   // A body that fails part-way must end the request too: piped into the socket, it would otherwise leave the
   // server waiting for the rest of Content-Length.
-  const stop = new AbortController();
-  const signal = ctx.signal ? AbortSignal.any([ctx.signal, stop.signal]) : stop.signal;
+  const stop = runAbortController();
+  const signal = ctx.signal ? anySignal([ctx.signal, stop.signal]) : stop.signal;
   source.on('error', (error) => verifier.destroy(error));
   verifier.on('error', (error) => stop.abort(error));
   source.pipe(verifier);
@@ -332,7 +333,7 @@ class VerifyingStream extends Transform {
 
 function abortControllerFor(signal: AbortSignal | undefined): AbortController | undefined {
   if (!signal) return undefined;
-  const controller = new AbortController();
+  const controller = runAbortController();
   if (signal.aborted) controller.abort(signal.reason);
   else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
   return controller;

@@ -18,6 +18,7 @@ import { hostname } from 'node:os';
 import { sleep } from '../backoff.js';
 import { toolAreaPrefix } from '../core/manifest.js';
 import { describeError, httpStatusOf } from '../errors.js';
+import { runAbortController } from '../signals.js';
 import { isMissingObject, putJsonObject } from './client.js';
 
 export const LOCK_FORMAT = 'workdocs-s3-sync/lock';
@@ -82,7 +83,7 @@ export class HeldLock {
   /** ETag of our last write. */
   etag: string | undefined;
   private lostReason: string | undefined;
-  private readonly lostController = new AbortController();
+  private readonly lostController = runAbortController();
 
   constructor(
     private readonly deps: LockDeps & { readonly settings: LockSettings },
