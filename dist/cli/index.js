@@ -39435,6 +39435,11 @@ function validateConcurrency(concurrency) {
  * small file or multipart part. Memory for bodies is therefore slots × part_size however files mix, and the
  * bytes land in pages that are already mapped (a fresh multi-MiB Buffer per file costs a page fault per 4 KiB,
  * which here was slower than the MD5 of the same bytes).
+ *
+ * A buffer only becomes resident as far as it has been written. So each request gets the free buffer that is
+ * already written far enough with the least to spare, or failing that the one written furthest: a 100 KiB file
+ * does not take the buffer that an 8 MiB part filled while a fresh one would do, and when small files and parts
+ * mix only about as many buffers as parts in flight are ever resident in full.
  */
 
 class BufferPool {
@@ -39447,18 +39452,39 @@ class BufferPool {
         this.bufferSize = bufferSize;
         this.limit = pLimit(slots);
     }
-    /** Runs `work` with a buffer of `bufferSize` bytes to itself; the buffer goes back to the pool afterwards. */
-    use(work) {
+    /** Runs `work` with a buffer of `bufferSize` bytes to itself, of which it uses `size`; the buffer goes back afterwards. */
+    use(size, work) {
         return this.limit(async () => {
-            const buffer = this.free.pop() ?? Buffer.allocUnsafe(this.bufferSize);
+            const pooled = this.take(size) ?? { buffer: Buffer.allocUnsafe(this.bufferSize), written: 0 };
+            pooled.written = Math.max(pooled.written, Math.min(size, this.bufferSize));
             try {
-                return await work(buffer);
+                return await work(pooled.buffer);
             }
             finally {
-                this.free.push(buffer);
+                this.free.push(pooled);
             }
         });
     }
+    /** Bytes of the pool's buffers that have been written: what they hold resident at most. */
+    get residentBytes() {
+        return this.free.reduce((sum, p) => sum + p.written, 0);
+    }
+    take(size) {
+        let best = -1;
+        for (let i = 0; i < this.free.length; i++) {
+            if (best < 0 || isBetterFit(this.free[i].written, this.free[best].written, size))
+                best = i;
+        }
+        return best < 0 ? undefined : this.free.splice(best, 1)[0];
+    }
+}
+/** Is a buffer written `a` bytes far a better choice than one written `b` far, for `size` bytes? */
+function isBetterFit(a, b, size) {
+    const aFits = a >= size;
+    const bFits = b >= size;
+    if (aFits !== bFits)
+        return aFits;
+    return aFits ? a < b : a > b;
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
@@ -39678,7 +39704,7 @@ async function uploadDocument(doc, key, ctx) {
 }
 /** Runs `work` with a buffer of at least `size` bytes: one of the run's pool, or its own without a pool. */
 function withBuffer(ctx, size, work) {
-    return ctx.buffers && size <= ctx.buffers.bufferSize ? ctx.buffers.use(work) : work(Buffer.allocUnsafe(size));
+    return ctx.buffers && size <= ctx.buffers.bufferSize ? ctx.buffers.use(size, work) : work(Buffer.allocUnsafe(size));
 }
 /**
  * Multipart upload whose parts are separate ranged downloads of one presigned URL, `partsInFlight` at a time.

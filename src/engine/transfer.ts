@@ -96,7 +96,7 @@ export async function uploadDocument(doc: SourceDocument, key: string, ctx: Tran
 
 /** Runs `work` with a buffer of at least `size` bytes: one of the run's pool, or its own without a pool. */
 function withBuffer<T>(ctx: TransferContext, size: number, work: (buffer: Buffer) => Promise<T>): Promise<T> {
-  return ctx.buffers && size <= ctx.buffers.bufferSize ? ctx.buffers.use(work) : work(Buffer.allocUnsafe(size));
+  return ctx.buffers && size <= ctx.buffers.bufferSize ? ctx.buffers.use(size, work) : work(Buffer.allocUnsafe(size));
 }
 
 /**
