@@ -70678,11 +70678,16 @@ function runAbortController() {
     (0,external_node_events_.setMaxListeners)(0, controller.signal);
     return controller;
 }
-/** A signal that aborts when any of `signals` does (AbortSignal.any), for any number of listeners. */
-function anySignal(signals) {
-    const signal = AbortSignal.any([...signals]);
-    (0,external_node_events_.setMaxListeners)(0, signal);
-    return signal;
+/**
+ * `signal` itself when `also` is undefined; otherwise a signal that aborts when either does (AbortSignal.any),
+ * for any number of listeners.
+ */
+function anySignal(signal, also) {
+    if (also === undefined)
+        return signal;
+    const either = AbortSignal.any([also, signal]);
+    (0,external_node_events_.setMaxListeners)(0, either);
+    return either;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/keys.js
@@ -71392,6 +71397,9 @@ function decodeLines(input) {
     const length = bytes ? bytes.length : text.length;
     const NEWLINE = 0x0a;
     let start = 0;
+    /** Where the line nextLine() returned last lies in the input. */
+    let lineStart = 0;
+    let lineEnd = 0;
     /** The next line (without its newline), or undefined after the last. */
     const nextLine = () => {
         if (start > length)
@@ -71414,8 +71422,6 @@ function decodeLines(input) {
         }
     };
     /** The bytes of the line nextLine() returned last, without a trailing comma (rows are hashed as written). */
-    let lineStart = 0;
-    let lineEnd = 0;
     const lineBytes = (withoutComma) => {
         const end = withoutComma ? lineEnd - 1 : lineEnd;
         return bytes ? bytes.subarray(lineStart, end) : text.slice(lineStart, end);
@@ -72140,7 +72146,7 @@ class BufferPool {
             }
         });
     }
-    /** Bytes of the pool's buffers that have been written: what they hold resident at most. */
+    /** Bytes written so far in the buffers not in use (all of them when the pool is idle): what they hold resident at most. */
     get residentBytes() {
         return this.free.reduce((sum, p) => sum + p.written, 0);
     }
@@ -72389,7 +72395,7 @@ async function rangedMultipart(source, doc, common, ctx) {
     const created = await ctx.s3.send(new client_s3_dist_cjs.CreateMultipartUploadCommand(common), { abortSignal: ctx.signal });
     const uploadId = created.UploadId;
     const stop = runAbortController();
-    const signal = ctx.signal ? anySignal([ctx.signal, stop.signal]) : stop.signal;
+    const signal = anySignal(stop.signal, ctx.signal);
     const url = new ContentUrl({ ...source, signal });
     const whole = (0,external_node_crypto_.createHash)('md5');
     const window = pLimit(ctx.partsInFlight);
@@ -72506,7 +72512,7 @@ async function streamingPut(chunks, doc, common, ctx) {
     // A body that fails part-way must end the request too: piped into the socket, it would otherwise leave the
     // server waiting for the rest of Content-Length.
     const stop = runAbortController();
-    const signal = ctx.signal ? anySignal([ctx.signal, stop.signal]) : stop.signal;
+    const signal = anySignal(stop.signal, ctx.signal);
     source.on('error', (error) => verifier.destroy(error));
     verifier.on('error', (error) => stop.abort(error));
     source.pipe(verifier);
@@ -73747,7 +73753,7 @@ async function prepare(options, env, started, earlyFor) {
         const stop = runAbortController();
         try {
             const [listing, destination] = await Promise.all([
-                listSource(options, env, root, early, env.signal ? anySignal([env.signal, stop.signal]) : stop.signal),
+                listSource(options, env, root, early, anySignal(stop.signal, env.signal)),
                 listDestination(options, env, manifestKey(options.s3Prefix)).then((found) => {
                     early?.destinationReady(found.inventory, found.loaded);
                     return found;
@@ -73794,7 +73800,7 @@ function listingFailure(listing) {
 async function run(options, env, base) {
     const { logger, signal } = env;
     // Runs until the lock is lost (another run took the prefix over), so that nothing goes on after that.
-    const runSignal = () => base.lock ? (signal ? anySignal([signal, base.lock.lostSignal]) : base.lock.lostSignal) : signal;
+    const runSignal = () => base.lock ? anySignal(base.lock.lostSignal, signal) : signal;
     const earlyBytes = byteMeter(env);
     let earlyContext;
     const earlyFor = options.dryRun ? undefined : (rootId) => new EarlyUploads(rootId, options.s3Prefix, options.maxWorkers, (loaded) => lockAndCheck(options, env, base, loaded), (doc, key) => {

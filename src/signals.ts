@@ -12,9 +12,13 @@ export function runAbortController(): AbortController {
   return controller;
 }
 
-/** A signal that aborts when any of `signals` does (AbortSignal.any), for any number of listeners. */
-export function anySignal(signals: readonly AbortSignal[]): AbortSignal {
-  const signal = AbortSignal.any([...signals]);
-  setMaxListeners(0, signal);
-  return signal;
+/**
+ * `signal` itself when `also` is undefined; otherwise a signal that aborts when either does (AbortSignal.any),
+ * for any number of listeners.
+ */
+export function anySignal(signal: AbortSignal, also: AbortSignal | undefined): AbortSignal {
+  if (also === undefined) return signal;
+  const either = AbortSignal.any([also, signal]);
+  setMaxListeners(0, either);
+  return either;
 }

@@ -119,6 +119,9 @@ function decodeLines(input: string | Uint8Array): DecodedManifest | undefined {
   const length = bytes ? bytes.length : text!.length;
   const NEWLINE = 0x0a;
   let start = 0;
+  /** Where the line nextLine() returned last lies in the input. */
+  let lineStart = 0;
+  let lineEnd = 0;
   /** The next line (without its newline), or undefined after the last. */
   const nextLine = (): string | undefined => {
     if (start > length) return undefined;
@@ -139,8 +142,6 @@ function decodeLines(input: string | Uint8Array): DecodedManifest | undefined {
   };
 
   /** The bytes of the line nextLine() returned last, without a trailing comma (rows are hashed as written). */
-  let lineStart = 0;
-  let lineEnd = 0;
   const lineBytes = (withoutComma: boolean): Buffer | string => {
     const end = withoutComma ? lineEnd - 1 : lineEnd;
     return bytes ? bytes.subarray(lineStart, end) : text!.slice(lineStart, end);

@@ -38,7 +38,7 @@ export class BufferPool {
     });
   }
 
-  /** Bytes of the pool's buffers that have been written: what they hold resident at most. */
+  /** Bytes written so far in the buffers not in use (all of them when the pool is idle): what they hold resident at most. */
   get residentBytes(): number {
     return this.free.reduce((sum, p) => sum + p.written, 0);
   }

@@ -128,7 +128,7 @@ export async function prepare(options: SyncOptions, env: SyncEnv, started: numbe
     const stop = runAbortController();
     try {
       const [listing, destination] = await Promise.all([
-        listSource(options, env, root, early, env.signal ? anySignal([env.signal, stop.signal]) : stop.signal),
+        listSource(options, env, root, early, anySignal(stop.signal, env.signal)),
         listDestination(options, env, manifestKey(options.s3Prefix)).then((found) => {
           early?.destinationReady(found.inventory, found.loaded);
           return found;
@@ -176,7 +176,7 @@ export function listingFailure(listing: ListingResult): string | undefined {
 async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<SyncReport> {
   const { logger, signal } = env;
   // Runs until the lock is lost (another run took the prefix over), so that nothing goes on after that.
-  const runSignal = (): AbortSignal | undefined => base.lock ? (signal ? anySignal([signal, base.lock.lostSignal]) : base.lock.lostSignal) : signal;
+  const runSignal = (): AbortSignal | undefined => base.lock ? anySignal(base.lock.lostSignal, signal) : signal;
   const earlyBytes = byteMeter(env);
   let earlyContext: ExecuteContext | undefined;
   const earlyFor = options.dryRun ? undefined : (rootId: string) => new EarlyUploads(rootId, options.s3Prefix, options.maxWorkers,

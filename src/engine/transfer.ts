@@ -109,7 +109,7 @@ async function rangedMultipart(source: ContentSource, doc: SourceDocument, commo
   const created = await ctx.s3.send(new CreateMultipartUploadCommand(common), { abortSignal: ctx.signal });
   const uploadId = created.UploadId!;
   const stop = runAbortController();
-  const signal = ctx.signal ? anySignal([ctx.signal, stop.signal]) : stop.signal;
+  const signal = anySignal(stop.signal, ctx.signal);
   const url = new ContentUrl({ ...source, signal });
   const whole = createHash('md5');
   const window = pLimit(ctx.partsInFlight);
@@ -227,7 +227,7 @@ async function streamingPut(chunks: AsyncIterable<Buffer>, doc: SourceDocument &
   // A body that fails part-way must end the request too: piped into the socket, it would otherwise leave the
   // server waiting for the rest of Content-Length.
   const stop = runAbortController();
-  const signal = ctx.signal ? anySignal([ctx.signal, stop.signal]) : stop.signal;
+  const signal = anySignal(stop.signal, ctx.signal);
   source.on('error', (error) => verifier.destroy(error));
   verifier.on('error', (error) => stop.abort(error));
   source.pipe(verifier);
