@@ -72170,6 +72170,47 @@ function isBetterFit(a, b, size) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
 var lib_storage_dist_cjs = __nccwpck_require__(2358);
+;// CONCATENATED MODULE: ./lib/s3/inventory.js
+/** Lists every object under the prefix once (ListObjectsV2, 1,000 keys a page) and reads metadata where asked. */
+
+
+async function listInventory(client, bucket, prefix, signal) {
+    const objects = [];
+    let pages = 0;
+    const pager = (0,client_s3_dist_cjs.paginateListObjectsV2)({ client, pageSize: 1000 }, { Bucket: bucket, Prefix: prefix || undefined, MaxKeys: 1000 });
+    for await (const page of pager) {
+        if (signal?.aborted)
+            throw signal.reason ?? new Error('aborted');
+        pages++;
+        for (const item of page.Contents ?? []) {
+            if (item.Key === undefined)
+                continue;
+            objects.push({
+                key: item.Key,
+                size: item.Size ?? 0,
+                etag: normalizeEtag(item.ETag),
+                lastModified: item.LastModified?.getTime() ?? 0,
+            });
+        }
+    }
+    return { objects, pages };
+}
+/** User metadata of one object (adoption of buckets the original script wrote; a lost manifest). */
+async function readMetadata(client, bucket, key, signal) {
+    try {
+        const head = await client.send(new client_s3_dist_cjs.HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+        return head.Metadata ?? {};
+    }
+    catch (error) {
+        if (isMissingObject(error))
+            return undefined;
+        throw error;
+    }
+}
+function normalizeEtag(etag) {
+    return (etag ?? '').replace(/^W\//, '').replace(/"/g, '').toLowerCase();
+}
+
 ;// CONCATENATED MODULE: ./lib/workdocs/content.js
 /**
  * Reads one document version's bytes, or one byte range of them: the presigned URL is fetched just before
@@ -72318,16 +72359,19 @@ function get(url, range, source) {
 /**
  * Moves one document version from WorkDocs into S3 without temp files, verifying every byte:
  * the content's MD5 and length must equal the version's Signature and Size before the object may complete.
- * - Small files are read into memory (at most part_size each) and sent as one PUT with Content-MD5, which the
- *   SDK can retry on its own.
- * - Larger ones whose MD5 WorkDocs announced (the version's Signature), up to STREAMING_PUT_MAX, stream
- *   straight into one PUT whose Content-MD5 is that Signature: nothing is buffered, S3 itself refuses bytes
- *   that differ, and it costs one request instead of 2 + parts.
+ * - A file sent in one request carries Content-MD5, the version's Signature where WorkDocs gave one: S3 hashes
+ *   what it receives and refuses other bytes (BadDigest) before the object exists, so the engine only counts
+ *   the bytes and does not hash them a second time. The ETag S3 answers must be that MD5 as well, which also
+ *   catches a server that ignored Content-MD5. Without a Signature the engine hashes the bytes itself.
+ *   - Small files are read into memory (at most part_size each): one PUT the SDK can retry on its own.
+ *   - Larger ones, up to multipart_threshold, stream straight into one PUT: nothing is buffered, and it costs
+ *     one request instead of 2 + parts.
  * - Beyond that (or without a Signature) multipart: each part is its own ranged download, sent with the
- *   signed SHA-256 of its bytes (S3 refuses bytes that differ), several at once, so a large file is not limited to one
- *   download stream and a failure costs one part. A content server that ignores Range gets lib-storage's
- *   multipart over one stream instead.
+ *   signed SHA-256 of its bytes (S3 refuses bytes that differ), several at once, so a failure costs one part;
+ *   the engine hashes the whole file, which S3 cannot check for multipart. A content server that ignores
+ *   Range gets lib-storage's multipart over one stream instead.
  */
+
 
 
 
@@ -72360,17 +72404,12 @@ async function uploadDocument(doc, key, ctx) {
     };
     if (doc.size <= ctx.partSize) {
         return withBuffer(ctx, doc.size, async (buffer) => {
-            const body = await readVerified(contentChunks(source), buffer, doc, ctx.onBytes);
-            await ctx.s3.send(new client_s3_dist_cjs.PutObjectCommand({
-                ...common,
-                Body: body.bytes,
-                ContentLength: body.bytes.length,
-                ContentMD5: Buffer.from(body.md5, 'hex').toString('base64'),
-            }), { abortSignal: ctx.signal });
+            const body = await readWhole(contentChunks(source), buffer, doc, ctx.onBytes);
+            await putChecked(ctx, { ...common, Body: body.bytes, ContentLength: body.bytes.length }, body.md5, doc.md5 !== undefined);
             return { bytes: body.bytes.length, md5: body.md5 };
         });
     }
-    if (doc.md5 !== undefined && doc.size <= STREAMING_PUT_MAX)
+    if (doc.md5 !== undefined && doc.size <= (ctx.multipartThreshold ?? DEFAULT_MULTIPART_THRESHOLD))
         return streamingPut(contentChunks(source), { ...doc, md5: doc.md5 }, common, ctx);
     try {
         return await rangedMultipart(source, doc, common, ctx);
@@ -72496,18 +72535,20 @@ async function streamedMultipart(chunks, doc, common, ctx) {
     return { bytes: doc.size, md5: verifier.md5() };
 }
 /**
- * Largest file sent as one streaming PUT (when WorkDocs gave its MD5). Measured on the benchmark's S3 server, one
- * streaming PUT moves a 16–64 MiB file about twice as fast as multipart, with a fraction of the CPU on both
- * sides and no part buffers; above this size multipart's per-part retries are worth more than its overhead.
+ * Default of multipart_threshold: the largest file sent as one streaming PUT (when WorkDocs gave its MD5).
+ * Measured on the benchmark's S3 server, one streaming PUT moves 256 MiB in 1.4–1.5 s against 2.2–2.7 s for
+ * multipart (8–64 MiB parts, 4 at once), and 1 GiB in 5.9–6.3 s against 8.9–9.5 s, with less CPU on both sides
+ * and no part buffers. What it gives up is the per-part retry: an S3-side failure resends the whole file
+ * (a download cut short still resumes with Range), which this bounds.
  */
-const STREAMING_PUT_MAX = 64 * 1024 * 1024;
+const DEFAULT_MULTIPART_THRESHOLD = 512 * 1024 * 1024;
 /**
- * One PUT whose body is the download itself, checked twice: S3 compares it with Content-MD5 (the version's
- * Signature) and the VerifyingStream fails it before its end when the length or MD5 is wrong. A streamed body
- * cannot be replayed, so the SDK does not retry it; the caller retries the whole file.
+ * One PUT whose body is the download itself: S3 compares it with Content-MD5 (the version's Signature), and
+ * the VerifyingStream fails it before its end when the length is wrong. A streamed body cannot be replayed, so
+ * the SDK does not retry it; the caller retries the whole file.
  */
 async function streamingPut(chunks, doc, common, ctx) {
-    const verifier = new VerifyingStream(doc, ctx.onBytes);
+    const verifier = new VerifyingStream(doc, ctx.onBytes, false);
     const source = external_node_stream_.Readable.from(chunks, { objectMode: false });
     // A body that fails part-way must end the request too: piped into the socket, it would otherwise leave the
     // server waiting for the rest of Content-Length.
@@ -72517,12 +72558,7 @@ async function streamingPut(chunks, doc, common, ctx) {
     verifier.on('error', (error) => stop.abort(error));
     source.pipe(verifier);
     try {
-        await ctx.s3.send(new client_s3_dist_cjs.PutObjectCommand({
-            ...common,
-            Body: verifier,
-            ContentLength: doc.size,
-            ContentMD5: Buffer.from(doc.md5, 'hex').toString('base64'),
-        }), { abortSignal: signal });
+        await putChecked({ ...ctx, signal }, { ...common, Body: verifier, ContentLength: doc.size }, doc.md5, true);
     }
     catch (error) {
         source.destroy();
@@ -72531,8 +72567,31 @@ async function streamingPut(chunks, doc, common, ctx) {
     }
     if (verifier.failure)
         throw verifier.failure;
-    // S3 accepted the bytes against Content-MD5, so they are exactly the Signature's.
     return { bytes: doc.size, md5: doc.md5 };
+}
+/**
+ * PutObject with Content-MD5 `md5`, then the ETag S3 answers checked against it. `fromSignature`: `md5` is the
+ * version's Signature, not a hash of the bytes sent, so a BadDigest means the content read from WorkDocs was
+ * wrong (an IntegrityError, which the file's retries may heal). A plain-MD5 ETag that differs means the server
+ * stored other bytes despite Content-MD5: that object is removed again (nothing corrupt may stay).
+ */
+async function putChecked(ctx, params, md5, fromSignature) {
+    let stored;
+    try {
+        const out = await ctx.s3.send(new client_s3_dist_cjs.PutObjectCommand({ ...params, ContentMD5: Buffer.from(md5, 'hex').toString('base64') }), { abortSignal: ctx.signal });
+        stored = normalizeEtag(out.ETag);
+    }
+    catch (error) {
+        if (fromSignature && error.name === 'BadDigest') {
+            throw new IntegrityError(`S3 refused the content: its MD5 differs from the version's Signature ${md5} (BadDigest)`, { cause: error });
+        }
+        throw error;
+    }
+    if (isPlainMd5(stored) && stored !== md5) {
+        await ctx.s3.send(new client_s3_dist_cjs.DeleteObjectCommand({ Bucket: params.Bucket, Key: params.Key }), { abortSignal: AbortSignal.timeout(15_000) })
+            .catch(() => undefined); // the next run finds an object without a manifest entry and uploads it again
+        throw new IntegrityError(`S3 stored content with MD5 ${stored}, not ${md5}: the server did not check Content-MD5; the object was removed`);
+    }
 }
 /** Server-side copy: the object at `fromKey` already holds this exact version (rename or move in WorkDocs). */
 async function copyObject(fromKey, toKey, ctx) {
@@ -72553,11 +72612,14 @@ async function putFolderMarker(key, ctx) {
         ContentMD5: EMPTY_MD5,
     }), { abortSignal: ctx.signal });
 }
-/** The whole content read into `buffer` (at least its size), checked against the version's Size and Signature. */
-async function readVerified(chunks, buffer, doc, onBytes) {
-    const hash = (0,external_node_crypto_.createHash)('md5');
+/**
+ * The whole content read into `buffer` (at least its size), checked against the version's Size, and the MD5 to
+ * send as Content-MD5: the Signature (S3 checks the bytes against it), or the bytes' own without one.
+ */
+async function readWhole(chunks, buffer, doc, onBytes) {
+    const hash = doc.md5 === undefined ? (0,external_node_crypto_.createHash)('md5') : undefined;
     const bytes = await readInto(chunks, buffer, onBytes, hash);
-    const md5 = hash.digest('hex');
+    const md5 = doc.md5 ?? hash.digest('hex');
     checkIntegrity(doc, bytes.length, md5);
     return { bytes, md5 };
 }
@@ -72567,27 +72629,31 @@ function checkIntegrity(doc, length, md5) {
     if (doc.md5 !== undefined && md5 !== doc.md5)
         throw new IntegrityError(`content MD5 ${md5} differs from the version's Signature ${doc.md5}`);
 }
-/** Passes bytes through while hashing; fails before the end of the stream when length or MD5 is wrong. */
+/**
+ * Passes bytes through, counting them and (with `hashing`) hashing them; fails before the end of the stream when
+ * the length or MD5 is wrong. Without hashing its md5() is the Signature, which the receiver checks instead.
+ */
 class VerifyingStream extends external_node_stream_.Transform {
     doc;
     onBytes;
-    hash = (0,external_node_crypto_.createHash)('md5');
+    hash;
     length = 0;
     digest;
     failure;
-    constructor(doc, onBytes) {
+    constructor(doc, onBytes, hashing = true) {
         super();
         this.doc = doc;
         this.onBytes = onBytes;
+        this.hash = hashing || doc.md5 === undefined ? (0,external_node_crypto_.createHash)('md5') : undefined;
     }
     _transform(chunk, _encoding, callback) {
-        this.hash.update(chunk);
+        this.hash?.update(chunk);
         this.length += chunk.length;
         this.onBytes?.(chunk.length);
         callback(null, chunk);
     }
     _flush(callback) {
-        this.digest = this.hash.digest('hex');
+        this.digest = this.hash ? this.hash.digest('hex') : this.doc.md5;
         try {
             checkIntegrity(this.doc, this.length, this.digest);
             callback();
@@ -72691,6 +72757,7 @@ function executeContext(options, env, extra = {}) {
         s3: env.s3,
         bucket: options.s3BucketName,
         partSize: options.partSizeBytes,
+        multipartThreshold: options.multipartThresholdBytes,
         partsInFlight: PARTS_IN_FLIGHT,
         buffers: new BufferPool(Math.max(options.maxWorkers, PARTS_IN_FLIGHT), options.partSizeBytes),
         ...(env.httpAgent ? { httpAgent: env.httpAgent } : {}),
@@ -73073,47 +73140,6 @@ function writeReportFile(file, report) {
     finally {
         (0,external_node_fs_.closeSync)(fd);
     }
-}
-
-;// CONCATENATED MODULE: ./lib/s3/inventory.js
-/** Lists every object under the prefix once (ListObjectsV2, 1,000 keys a page) and reads metadata where asked. */
-
-
-async function listInventory(client, bucket, prefix, signal) {
-    const objects = [];
-    let pages = 0;
-    const pager = (0,client_s3_dist_cjs.paginateListObjectsV2)({ client, pageSize: 1000 }, { Bucket: bucket, Prefix: prefix || undefined, MaxKeys: 1000 });
-    for await (const page of pager) {
-        if (signal?.aborted)
-            throw signal.reason ?? new Error('aborted');
-        pages++;
-        for (const item of page.Contents ?? []) {
-            if (item.Key === undefined)
-                continue;
-            objects.push({
-                key: item.Key,
-                size: item.Size ?? 0,
-                etag: normalizeEtag(item.ETag),
-                lastModified: item.LastModified?.getTime() ?? 0,
-            });
-        }
-    }
-    return { objects, pages };
-}
-/** User metadata of one object (adoption of buckets the original script wrote; a lost manifest). */
-async function readMetadata(client, bucket, key, signal) {
-    try {
-        const head = await client.send(new client_s3_dist_cjs.HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-        return head.Metadata ?? {};
-    }
-    catch (error) {
-        if (isMissingObject(error))
-            return undefined;
-        throw error;
-    }
-}
-function normalizeEtag(etag) {
-    return (etag ?? '').replace(/^W\//, '').replace(/"/g, '').toLowerCase();
 }
 
 // EXTERNAL MODULE: external "node:os"
@@ -74377,6 +74403,8 @@ const OPTION_SPECS = [
         description: 'Send Content-MD5 on DeleteObjects (older S3-compatible servers require it); auto means on for custom endpoints.' },
     { name: 'part_size_mb', kind: 'integer', default: '8', min: 5, max: 5120, scope: 'both',
         description: 'Multipart part size in MiB; files up to this size are sent in one PUT with Content-MD5.' },
+    { name: 'multipart_threshold_mb', kind: 'integer', default: '512', min: 5, max: 5120, scope: 'both',
+        description: 'Files up to this size (MiB) whose MD5 WorkDocs announced stream into one PUT that S3 checks against it; larger ones go multipart (parts retried one by one).' },
     { name: 'mode', kind: 'enum', default: 'sync', values: ['sync', 'plan', 'shard', 'finalize'], scope: 'both',
         description: 'sync: the whole job in one run. plan / shard / finalize: scale out over a GitHub Actions matrix (plan writes the plan and the shard matrix, each shard transfers its slice, finalize deletes only if every shard succeeded).' },
     { name: 'shard_count', kind: 'integer', default: '4', min: 1, max: 256, scope: 'both',
@@ -74568,6 +74596,7 @@ function parseSyncOptions(raw) {
         s3ChecksumMode: r.choice('s3_checksum_mode'),
         s3DeleteContentMd5: r.choice('s3_delete_content_md5'),
         partSizeBytes: r.integer('part_size_mb') * 1024 * 1024,
+        multipartThresholdBytes: r.integer('multipart_threshold_mb') * 1024 * 1024,
         mode: r.choice('mode'),
         shardCount: r.integer('shard_count'),
         shardIndex: r.integer('shard_index'),

@@ -67,6 +67,8 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     description: 'Send Content-MD5 on DeleteObjects (older S3-compatible servers require it); auto means on for custom endpoints.' },
   { name: 'part_size_mb', kind: 'integer', default: '8', min: 5, max: 5120, scope: 'both',
     description: 'Multipart part size in MiB; files up to this size are sent in one PUT with Content-MD5.' },
+  { name: 'multipart_threshold_mb', kind: 'integer', default: '512', min: 5, max: 5120, scope: 'both',
+    description: 'Files up to this size (MiB) whose MD5 WorkDocs announced stream into one PUT that S3 checks against it; larger ones go multipart (parts retried one by one).' },
   { name: 'mode', kind: 'enum', default: 'sync', values: ['sync', 'plan', 'shard', 'finalize'], scope: 'both',
     description: 'sync: the whole job in one run. plan / shard / finalize: scale out over a GitHub Actions matrix (plan writes the plan and the shard matrix, each shard transfers its slice, finalize deletes only if every shard succeeded).' },
   { name: 'shard_count', kind: 'integer', default: '4', min: 1, max: 256, scope: 'both',
@@ -125,6 +127,8 @@ export interface SyncOptions {
   readonly s3ChecksumMode: 'auto' | 'when_required' | 'when_supported';
   readonly s3DeleteContentMd5: 'auto' | 'true' | 'false';
   readonly partSizeBytes: number;
+  /** Largest file sent as one streaming PUT; larger ones go multipart. */
+  readonly multipartThresholdBytes: number;
   readonly mode: 'sync' | 'plan' | 'shard' | 'finalize';
   readonly shardCount: number;
   readonly shardIndex: number;
@@ -305,6 +309,7 @@ export function parseSyncOptions(raw: RawOptions): Parsed<SyncOptions> {
     s3ChecksumMode: r.choice('s3_checksum_mode'),
     s3DeleteContentMd5: r.choice('s3_delete_content_md5'),
     partSizeBytes: r.integer('part_size_mb') * 1024 * 1024,
+    multipartThresholdBytes: r.integer('multipart_threshold_mb') * 1024 * 1024,
     mode: r.choice('mode'),
     shardCount: r.integer('shard_count'),
     shardIndex: r.integer('shard_index'),

@@ -52,7 +52,7 @@ describe('parseSyncOptions: values', () => {
     const parsed = parseSyncOptions(REQUIRED);
     expect(parsed.ok && parsed.value).toMatchObject({
       maxPoolConnections: 28, maxWorkers: 14, s3Prefix: '', deleteStale: true, folderMarkers: 'empty', logFile: 'script.log', dryRun: false,
-      maxDelete: { count: undefined, percent: 50 }, partSizeBytes: 8 * 1024 * 1024,
+      maxDelete: { count: undefined, percent: 50 }, partSizeBytes: 8 * 1024 * 1024, multipartThresholdBytes: 512 * 1024 * 1024,
     });
   });
 
@@ -76,6 +76,8 @@ describe('parseSyncOptions: values', () => {
     ['a word for a boolean', { ...REQUIRED, dry_run: 'maybe' }, 'dry_run: must be true or false, got "maybe"'],
     ['an unknown log level', { ...REQUIRED, log_level: 'loud' }, 'log_level: must be one of debug, info, warning, error, got "loud"'],
     ['a part size below S3\'s minimum', { ...REQUIRED, part_size_mb: '4' }, 'part_size_mb: must be a whole number from 5 to 5120, got "4"'],
+    ['a multipart threshold above S3\'s largest single PUT', { ...REQUIRED, multipart_threshold_mb: '5121' }, 'multipart_threshold_mb: must be a whole number from 5 to 5120, got "5121"'],
+    ['a multipart threshold that is not a number', { ...REQUIRED, multipart_threshold_mb: '1G' }, 'multipart_threshold_mb: must be a whole number from 5 to 5120, got "1G"'],
     ['an endpoint that is not a URL', { ...REQUIRED, s3_endpoint_url: 'localhost:9000' }, 's3_endpoint_url: must be an http or https URL'],
     ['an endpoint with credentials in it', { ...REQUIRED, s3_endpoint_url: 'https://key:secret@s3.example.com' }, 's3_endpoint_url: must not contain credentials'],
   ])('rejects %s', (_title, raw, message) => {

@@ -7,7 +7,7 @@ import { expectExactMirror, nonZero } from '../helpers/scenario.js';
 import { expectConverges, expectManifestWhole, expectOutsideUntouched, expectTruthfulReport, faultScenarios } from './harness.js';
 
 const PREFIX = 'mirror/';
-const ARGS = ['--s3_prefix', PREFIX, '--part_size_mb', '5'];
+const ARGS = ['--s3_prefix', PREFIX, '--part_size_mb', '5', '--multipart_threshold_mb', '64'];
 const LOCK = `${PREFIX}.workdocs-s3-sync/lock.json`;
 
 const setup = faultScenarios();

@@ -6,7 +6,7 @@ import { expectExactMirror, multipartUploadsLeft, type Scenario } from '../helpe
 import { expectConverges, expectNoWrongBytes, expectTruthfulReport, faultScenarios } from './harness.js';
 
 const PREFIX = 'mirror/';
-const ARGS = ['--s3_prefix', PREFIX, '--part_size_mb', '5'];
+const ARGS = ['--s3_prefix', PREFIX, '--part_size_mb', '5', '--multipart_threshold_mb', '64'];
 const MiB = 1024 * 1024;
 /** huge.bin is 64 MiB + 300,000 bytes: 13 parts of 5 MiB + a last one. */
 const HUGE_PARTS = Math.ceil((64 * MiB + 300_000) / (5 * MiB));
@@ -31,6 +31,17 @@ describe('multipart parts as ranged downloads', () => {
     expect(r.workdocs.Content).toBe(OTHER_DOCUMENTS + HUGE_PARTS);
     expect(r.s3.UploadPart).toBe(HUGE_PARTS);
     expect(r.s3.CompleteMultipartUpload).toBe(1);
+    await expectExactMirror(s, PREFIX);
+  });
+
+  it('below multipart_threshold_mb (default 512) the same file is one streaming PUT: one GET, no multipart', async () => {
+    const { s } = await setup('rp-threshold');
+    const r = await s.run(['--s3_prefix', PREFIX, '--part_size_mb', '5']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.workdocs.GetDocumentVersion).toBe(OTHER_DOCUMENTS + 1);
+    expect(r.workdocs.Content).toBe(OTHER_DOCUMENTS + 1);
+    expect(r.s3.CreateMultipartUpload ?? 0).toBe(0);
+    expect(r.s3.UploadPart ?? 0).toBe(0);
     await expectExactMirror(s, PREFIX);
   });
 

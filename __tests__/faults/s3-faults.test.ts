@@ -30,7 +30,7 @@ afterEach(() => {
 
 /** Runs through the proxy. */
 function viaProxy(s: Scenario, extra: readonly string[] = []) {
-  return s.run(['--s3_prefix', PREFIX, '--part_size_mb', '5', '--s3_endpoint_url', proxy.endpoint, ...extra]);
+  return s.run(['--s3_prefix', PREFIX, '--part_size_mb', '5', '--multipart_threshold_mb', '64', '--s3_endpoint_url', proxy.endpoint, ...extra]);
 }
 
 function id(s: Scenario, ...path: string[]): string {
@@ -144,6 +144,26 @@ describe('S3 faults that outlast the run', () => {
     await expectOutsideUntouched(s, PREFIX);
     const rerun = await expectConverges(s, PREFIX);
     expect(rerun.report.items.filter((i) => i.action !== 'skip').map((i) => `${i.action} ${i.key}`)).toEqual([`delete ${PREFIX}B/b1.txt`]);
+  });
+
+  it('a server that answers another ETag than the Signature (it ignored Content-MD5): those files fail and their objects are removed again', async () => {
+    const s = await setup('s3-etag-lies');
+    // One small file (buffered PUT) and one streamed PUT; every attempt at them is answered with a wrong ETag.
+    const liar = proxy.addRule({ kind: 'alterEtag', operation: 'PutObject', key: /a2\.bin$|big1\.bin$/ });
+    const r = await viaProxy(s);
+    proxy.removeRule(liar.id);
+    expect(liar.applied).toBe(6); // 3 attempts per file
+    expect(r.code).toBe(1);
+    expectTruthfulReport(r);
+    const failed = r.report.items.filter((i) => i.outcome === 'failed');
+    expect(failed.map((i) => i.key).sort()).toEqual([`${PREFIX}A/a2.bin`, `${PREFIX}big1.bin`]);
+    for (const item of failed) expect(item.error).toMatch(/did not check Content-MD5; the object was removed/);
+    const keys = await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX);
+    expect(keys).not.toContain(`${PREFIX}A/a2.bin`);
+    expect(keys).not.toContain(`${PREFIX}big1.bin`);
+    await expectNoWrongBytes(s, PREFIX);
+    const rerun = await expectConverges(s, PREFIX);
+    expect(rerun.report.items.filter((i) => i.action === 'upload').map((i) => i.key).sort()).toEqual([`${PREFIX}A/a2.bin`, `${PREFIX}big1.bin`]);
   });
 
   it('a multipart part that fails on every attempt: that file fails, its upload is aborted, nothing partial lands', async () => {

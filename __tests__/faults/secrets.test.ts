@@ -42,7 +42,7 @@ async function run(name: string, args: string[], wd: FaultRule[] = [], s3: Proxy
   let out = '';
   let err = '';
   const base = ['--workdocs_folder_id', scn.emulator.rootFolderId, '--s3_bucket_name', scn.bucket.bucket, '--region_name', 'us-east-1',
-    '--workdocs_endpoint_url', scn.emulator.endpoint, '--s3_endpoint_url', proxy.endpoint, '--s3_prefix', 'mirror', '--part_size_mb', '5',
+    '--workdocs_endpoint_url', scn.emulator.endpoint, '--s3_endpoint_url', proxy.endpoint, '--s3_prefix', 'mirror', '--part_size_mb', '5', '--multipart_threshold_mb', '64',
     '--log_file', logFile, '--report_file', reportFile, '--log_level', 'debug'];
   const code = await main([...base.filter((a, i) => !(args.includes(a) && a.startsWith('--')) && !(i > 0 && args.includes(base[i - 1]!) && base[i - 1]!.startsWith('--'))), ...args], {
     stdout: (t) => { out += t; },

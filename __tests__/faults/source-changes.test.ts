@@ -6,7 +6,7 @@ import type { Scenario } from '../helpers/scenario.js';
 import { allVersionMd5s, expectConverges, expectNoWrongBytes, expectOutsideUntouched, expectTruthfulReport, faultScenarios } from './harness.js';
 
 const PREFIX = 'mirror/';
-const ARGS = ['--s3_prefix', PREFIX, '--part_size_mb', '5'];
+const ARGS = ['--s3_prefix', PREFIX, '--part_size_mb', '5', '--multipart_threshold_mb', '64'];
 
 const setup = faultScenarios();
 

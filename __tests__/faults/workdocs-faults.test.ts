@@ -15,7 +15,7 @@ import {
 } from './harness.js';
 
 const PREFIX = 'mirror/';
-const ARGS = ['--s3_prefix', PREFIX, '--part_size_mb', '5'];
+const ARGS = ['--s3_prefix', PREFIX, '--part_size_mb', '5', '--multipart_threshold_mb', '64'];
 
 const setup = faultScenarios();
 

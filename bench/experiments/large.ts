@@ -1,5 +1,6 @@
 // Experiment (not part of `npm run bench`): one large document through uploadDocument() with different
-// part sizes / queue sizes, next to a single streaming PUT. Usage: tsx bench/experiments/large.ts [MiB]
+// part sizes / queue sizes (`8x4`: 8 MiB parts, 4 at once), as the engine's streaming PUT (`stream`), and as
+// the raw pipe's unchecked streaming PUT (`raw`). Usage: tsx bench/experiments/large.ts [MiB] [variants]
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import http from 'node:http';
 import { createSyncEnv } from '../../src/engine/env.js';
@@ -13,7 +14,7 @@ import { adminClient, createBucket, deleteBucket } from '../lib/s3.js';
 
 const MiB = 1024 * 1024;
 const size = Number(process.argv[2] ?? 256) * MiB;
-const variants = (process.argv[3] ?? 'raw,8x2,8x4,16x4,32x2').split(',');
+const variants = (process.argv[3] ?? 'raw,stream,8x2,8x4,16x4,32x2').split(',');
 const s3t = { endpoint: 'http://127.0.0.1:9380', accessKeyId: 'test:tester', secretAccessKey: 'testing' };
 const emu = await startEmulator({ port: 0, generate: { folders: 0, documents: 0, seed: 1 } });
 const { id: docId, versionId } = emu.control.addDocument({ parentId: emu.rootFolderId, name: 'big.bin', generate: { seed: 'big', size } });
@@ -37,9 +38,11 @@ try {
         const url = await contentUrl({ client: env.workdocs, documentId: docId, versionId });
         const res = await new Promise<http.IncomingMessage>((ok, fail) => http.get(url, { agent: env.httpAgent }, ok).on('error', fail));
         await env.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `raw-${round}`, Body: res, ContentLength: size }));
+      } else if (v === 'stream') {
+        await uploadDocument(doc, `stream-${round}`, { workdocs: env.workdocs, s3: env.s3, bucket, partSize: 8 * MiB, partsInFlight: 4, multipartThreshold: size, httpAgent: env.httpAgent });
       } else {
         const [p, q] = v.replace(/^s/, '').split('x').map(Number);
-        await uploadDocument(doc, `mp-${v}-${round}`, { workdocs: env.workdocs, s3: env.s3, bucket, partSize: p! * MiB, partsInFlight: q!, buffers: new BufferPool(q!, p! * MiB), httpAgent: env.httpAgent });
+        await uploadDocument(doc, `mp-${v}-${round}`, { workdocs: env.workdocs, s3: env.s3, bucket, partSize: p! * MiB, partsInFlight: q!, multipartThreshold: 0, buffers: new BufferPool(q!, p! * MiB), httpAgent: env.httpAgent });
       }
       const ms = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);

@@ -42,6 +42,7 @@ export function executeContext(options: SyncOptions, env: SyncEnv, extra: Partia
     s3: env.s3,
     bucket: options.s3BucketName,
     partSize: options.partSizeBytes,
+    multipartThreshold: options.multipartThresholdBytes,
     partsInFlight: PARTS_IN_FLIGHT,
     buffers: new BufferPool(Math.max(options.maxWorkers, PARTS_IN_FLIGHT), options.partSizeBytes),
     ...(env.httpAgent ? { httpAgent: env.httpAgent } : {}),

@@ -1,28 +1,31 @@
 /**
  * Moves one document version from WorkDocs into S3 without temp files, verifying every byte:
  * the content's MD5 and length must equal the version's Signature and Size before the object may complete.
- * - Small files are read into memory (at most part_size each) and sent as one PUT with Content-MD5, which the
- *   SDK can retry on its own.
- * - Larger ones whose MD5 WorkDocs announced (the version's Signature), up to STREAMING_PUT_MAX, stream
- *   straight into one PUT whose Content-MD5 is that Signature: nothing is buffered, S3 itself refuses bytes
- *   that differ, and it costs one request instead of 2 + parts.
+ * - A file sent in one request carries Content-MD5, the version's Signature where WorkDocs gave one: S3 hashes
+ *   what it receives and refuses other bytes (BadDigest) before the object exists, so the engine only counts
+ *   the bytes and does not hash them a second time. The ETag S3 answers must be that MD5 as well, which also
+ *   catches a server that ignored Content-MD5. Without a Signature the engine hashes the bytes itself.
+ *   - Small files are read into memory (at most part_size each): one PUT the SDK can retry on its own.
+ *   - Larger ones, up to multipart_threshold, stream straight into one PUT: nothing is buffered, and it costs
+ *     one request instead of 2 + parts.
  * - Beyond that (or without a Signature) multipart: each part is its own ranged download, sent with the
- *   signed SHA-256 of its bytes (S3 refuses bytes that differ), several at once, so a large file is not limited to one
- *   download stream and a failure costs one part. A content server that ignores Range gets lib-storage's
- *   multipart over one stream instead.
+ *   signed SHA-256 of its bytes (S3 refuses bytes that differ), several at once, so a failure costs one part;
+ *   the engine hashes the whole file, which S3 cannot check for multipart. A content server that ignores
+ *   Range gets lib-storage's multipart over one stream instead.
  */
-import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, PutObjectCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, DeleteObjectCommand, PutObjectCommand, UploadPartCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { WorkDocsClient } from '@aws-sdk/client-workdocs';
 import { createHash, type Hash } from 'node:crypto';
 import type http from 'node:http';
 import type https from 'node:https';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { DOCUMENT_METADATA, VERSION_METADATA } from '../core/plan.js';
+import { DOCUMENT_METADATA, isPlainMd5, VERSION_METADATA } from '../core/plan.js';
 import type { SourceDocument } from '../core/types.js';
 import { IntegrityError } from '../errors.js';
 import { anySignal, runAbortController } from '../signals.js';
 import { contentMd5, copySource } from '../s3/client.js';
+import { normalizeEtag } from '../s3/inventory.js';
 import pLimit from 'p-limit';
 import { contentChunks, ContentUrl, RangeNotHonoredError, type ContentSource } from '../workdocs/content.js';
 import type { BufferPool } from './buffer-pool.js';
@@ -32,6 +35,8 @@ export interface TransferContext {
   readonly s3: S3Client;
   readonly bucket: string;
   readonly partSize: number;
+  /** Largest file sent as one streaming PUT (when WorkDocs gave its MD5); DEFAULT_MULTIPART_THRESHOLD when absent. */
+  readonly multipartThreshold?: number;
   /** Parts of one multipart upload in flight at once. */
   readonly partsInFlight: number;
   /**
@@ -75,17 +80,12 @@ export async function uploadDocument(doc: SourceDocument, key: string, ctx: Tran
   };
   if (doc.size <= ctx.partSize) {
     return withBuffer(ctx, doc.size, async (buffer) => {
-      const body = await readVerified(contentChunks(source), buffer, doc, ctx.onBytes);
-      await ctx.s3.send(new PutObjectCommand({
-        ...common,
-        Body: body.bytes,
-        ContentLength: body.bytes.length,
-        ContentMD5: Buffer.from(body.md5, 'hex').toString('base64'),
-      }), { abortSignal: ctx.signal });
+      const body = await readWhole(contentChunks(source), buffer, doc, ctx.onBytes);
+      await putChecked(ctx, { ...common, Body: body.bytes, ContentLength: body.bytes.length }, body.md5, doc.md5 !== undefined);
       return { bytes: body.bytes.length, md5: body.md5 };
     });
   }
-  if (doc.md5 !== undefined && doc.size <= STREAMING_PUT_MAX) return streamingPut(contentChunks(source), { ...doc, md5: doc.md5 }, common, ctx);
+  if (doc.md5 !== undefined && doc.size <= (ctx.multipartThreshold ?? DEFAULT_MULTIPART_THRESHOLD)) return streamingPut(contentChunks(source), { ...doc, md5: doc.md5 }, common, ctx);
   try {
     return await rangedMultipart(source, doc, common, ctx);
   } catch (error) {
@@ -210,19 +210,21 @@ async function streamedMultipart(chunks: AsyncIterable<Buffer>, doc: SourceDocum
 }
 
 /**
- * Largest file sent as one streaming PUT (when WorkDocs gave its MD5). Measured on the benchmark's S3 server, one
- * streaming PUT moves a 16–64 MiB file about twice as fast as multipart, with a fraction of the CPU on both
- * sides and no part buffers; above this size multipart's per-part retries are worth more than its overhead.
+ * Default of multipart_threshold: the largest file sent as one streaming PUT (when WorkDocs gave its MD5).
+ * Measured on the benchmark's S3 server, one streaming PUT moves 256 MiB in 1.4–1.5 s against 2.2–2.7 s for
+ * multipart (8–64 MiB parts, 4 at once), and 1 GiB in 5.9–6.3 s against 8.9–9.5 s, with less CPU on both sides
+ * and no part buffers. What it gives up is the per-part retry: an S3-side failure resends the whole file
+ * (a download cut short still resumes with Range), which this bounds.
  */
-export const STREAMING_PUT_MAX = 64 * 1024 * 1024;
+export const DEFAULT_MULTIPART_THRESHOLD = 512 * 1024 * 1024;
 
 /**
- * One PUT whose body is the download itself, checked twice: S3 compares it with Content-MD5 (the version's
- * Signature) and the VerifyingStream fails it before its end when the length or MD5 is wrong. A streamed body
- * cannot be replayed, so the SDK does not retry it; the caller retries the whole file.
+ * One PUT whose body is the download itself: S3 compares it with Content-MD5 (the version's Signature), and
+ * the VerifyingStream fails it before its end when the length is wrong. A streamed body cannot be replayed, so
+ * the SDK does not retry it; the caller retries the whole file.
  */
 async function streamingPut(chunks: AsyncIterable<Buffer>, doc: SourceDocument & { md5: string }, common: PutCommon, ctx: TransferContext): Promise<Transferred> {
-  const verifier = new VerifyingStream(doc, ctx.onBytes);
+  const verifier = new VerifyingStream(doc, ctx.onBytes, false);
   const source = Readable.from(chunks, { objectMode: false });
   // A body that fails part-way must end the request too: piped into the socket, it would otherwise leave the
   // server waiting for the rest of Content-Length.
@@ -232,20 +234,38 @@ async function streamingPut(chunks: AsyncIterable<Buffer>, doc: SourceDocument &
   verifier.on('error', (error) => stop.abort(error));
   source.pipe(verifier);
   try {
-    await ctx.s3.send(new PutObjectCommand({
-      ...common,
-      Body: verifier,
-      ContentLength: doc.size,
-      ContentMD5: Buffer.from(doc.md5, 'hex').toString('base64'),
-    }), { abortSignal: signal });
+    await putChecked({ ...ctx, signal }, { ...common, Body: verifier, ContentLength: doc.size }, doc.md5, true);
   } catch (error) {
     source.destroy();
     verifier.destroy();
     throw verifier.failure ?? error;
   }
   if (verifier.failure) throw verifier.failure;
-  // S3 accepted the bytes against Content-MD5, so they are exactly the Signature's.
   return { bytes: doc.size, md5: doc.md5 };
+}
+
+/**
+ * PutObject with Content-MD5 `md5`, then the ETag S3 answers checked against it. `fromSignature`: `md5` is the
+ * version's Signature, not a hash of the bytes sent, so a BadDigest means the content read from WorkDocs was
+ * wrong (an IntegrityError, which the file's retries may heal). A plain-MD5 ETag that differs means the server
+ * stored other bytes despite Content-MD5: that object is removed again (nothing corrupt may stay).
+ */
+async function putChecked(ctx: Pick<TransferContext, 's3' | 'signal'>, params: PutCommon & { Body: PutObjectCommandInput['Body']; ContentLength: number }, md5: string, fromSignature: boolean): Promise<void> {
+  let stored: string;
+  try {
+    const out = await ctx.s3.send(new PutObjectCommand({ ...params, ContentMD5: Buffer.from(md5, 'hex').toString('base64') }), { abortSignal: ctx.signal });
+    stored = normalizeEtag(out.ETag);
+  } catch (error) {
+    if (fromSignature && (error as { name?: string }).name === 'BadDigest') {
+      throw new IntegrityError(`S3 refused the content: its MD5 differs from the version's Signature ${md5} (BadDigest)`, { cause: error });
+    }
+    throw error;
+  }
+  if (isPlainMd5(stored) && stored !== md5) {
+    await ctx.s3.send(new DeleteObjectCommand({ Bucket: params.Bucket, Key: params.Key }), { abortSignal: AbortSignal.timeout(15_000) })
+      .catch(() => undefined); // the next run finds an object without a manifest entry and uploads it again
+    throw new IntegrityError(`S3 stored content with MD5 ${stored}, not ${md5}: the server did not check Content-MD5; the object was removed`);
+  }
 }
 
 interface PutCommon {
@@ -277,11 +297,14 @@ export async function putFolderMarker(key: string, ctx: Pick<TransferContext, 's
   }), { abortSignal: ctx.signal });
 }
 
-/** The whole content read into `buffer` (at least its size), checked against the version's Size and Signature. */
-async function readVerified(chunks: AsyncIterable<Buffer>, buffer: Buffer, doc: SourceDocument, onBytes?: (n: number) => void): Promise<{ bytes: Buffer; md5: string }> {
-  const hash = createHash('md5');
+/**
+ * The whole content read into `buffer` (at least its size), checked against the version's Size, and the MD5 to
+ * send as Content-MD5: the Signature (S3 checks the bytes against it), or the bytes' own without one.
+ */
+async function readWhole(chunks: AsyncIterable<Buffer>, buffer: Buffer, doc: SourceDocument, onBytes?: (n: number) => void): Promise<{ bytes: Buffer; md5: string }> {
+  const hash = doc.md5 === undefined ? createHash('md5') : undefined;
   const bytes = await readInto(chunks, buffer, onBytes, hash);
-  const md5 = hash.digest('hex');
+  const md5 = doc.md5 ?? hash!.digest('hex');
   checkIntegrity(doc, bytes.length, md5);
   return { bytes, md5 };
 }
@@ -291,26 +314,30 @@ function checkIntegrity(doc: SourceDocument, length: number, md5: string): void 
   if (doc.md5 !== undefined && md5 !== doc.md5) throw new IntegrityError(`content MD5 ${md5} differs from the version's Signature ${doc.md5}`);
 }
 
-/** Passes bytes through while hashing; fails before the end of the stream when length or MD5 is wrong. */
+/**
+ * Passes bytes through, counting them and (with `hashing`) hashing them; fails before the end of the stream when
+ * the length or MD5 is wrong. Without hashing its md5() is the Signature, which the receiver checks instead.
+ */
 class VerifyingStream extends Transform {
-  private readonly hash = createHash('md5');
+  private readonly hash: Hash | undefined;
   private length = 0;
   private digest: string | undefined;
   failure: Error | undefined;
 
-  constructor(private readonly doc: SourceDocument, private readonly onBytes?: (n: number) => void) {
+  constructor(private readonly doc: SourceDocument, private readonly onBytes?: (n: number) => void, hashing = true) {
     super();
+    this.hash = hashing || doc.md5 === undefined ? createHash('md5') : undefined;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.hash.update(chunk);
+    this.hash?.update(chunk);
     this.length += chunk.length;
     this.onBytes?.(chunk.length);
     callback(null, chunk);
   }
 
   override _flush(callback: TransformCallback): void {
-    this.digest = this.hash.digest('hex');
+    this.digest = this.hash ? this.hash.digest('hex') : this.doc.md5!;
     try {
       checkIntegrity(this.doc, this.length, this.digest);
       callback();

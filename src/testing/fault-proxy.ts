@@ -7,7 +7,7 @@
  * Every request is recorded with the S3 operation it is, and every rule counts its matches.
  */
 import { prng } from '../emulator/util.js';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -22,7 +22,12 @@ export type ProxyFaultKind =
   /** Wait `latencyMs`, then go on with the next matching rule or forward. */
   | 'latency'
   /** Forward headers and the first `afterBytes` body bytes upstream, then stop until the client goes away (or `release()`). */
-  | 'stall';
+  | 'stall'
+  /**
+   * Forward, then answer with another (plain MD5) ETag than upstream's: the client sees a server that stored
+   * other bytes than it sent, as one that ignores Content-MD5 would.
+   */
+  | 'alterEtag';
 
 export interface ProxyRequestInfo {
   readonly seq: number;
@@ -223,6 +228,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     events.emit('request', info, applied);
 
     let resetAfterForward = false;
+    let alterEtag = false;
     let stallAfter: number | undefined;
     for (const rule of applied) {
       if (rule.kind === 'latency') {
@@ -260,12 +266,13 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         return;
       }
       if (rule.kind === 'resetAfterForward') resetAfterForward = true;
+      if (rule.kind === 'alterEtag') alterEtag = true;
       if (rule.kind === 'stall') stallAfter = rule.afterBytes ?? 0;
     }
-    forward(req, res, resetAfterForward, stallAfter);
+    forward(req, res, resetAfterForward, stallAfter, alterEtag);
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, resetAfterForward: boolean, stallAfter: number | undefined): void => {
+  const forward = (req: IncomingMessage, res: ServerResponse, resetAfterForward: boolean, stallAfter: number | undefined, alterEtag = false): void => {
     const headers = { ...req.headers };
     delete headers.connection;
     delete headers['keep-alive'];
@@ -285,6 +292,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       const outHeaders = { ...upRes.headers };
       delete outHeaders.connection;
       delete outHeaders['keep-alive'];
+      if (alterEtag && typeof outHeaders.etag === 'string') outHeaders.etag = `"${createHash('md5').update(`altered ${outHeaders.etag}`).digest('hex')}"`;
       res.writeHead(upRes.statusCode ?? 502, outHeaders);
       upRes.pipe(res);
       upRes.on('error', () => res.destroy());
