@@ -72579,7 +72579,9 @@ async function putChecked(ctx, params, md5, fromSignature) {
     let stored;
     try {
         const out = await ctx.s3.send(new client_s3_dist_cjs.PutObjectCommand({ ...params, ContentMD5: Buffer.from(md5, 'hex').toString('base64') }), { abortSignal: ctx.signal });
-        stored = normalizeEtag(out.ETag);
+        // Under SSE-KMS or SSE-C the ETag is not the MD5 of the bytes (S3 checked Content-MD5 all the same).
+        const etagIsMd5 = out.SSECustomerAlgorithm === undefined && (out.ServerSideEncryption === undefined || out.ServerSideEncryption === 'AES256');
+        stored = etagIsMd5 ? normalizeEtag(out.ETag) : undefined;
     }
     catch (error) {
         if (fromSignature && error.name === 'BadDigest') {
@@ -72587,7 +72589,7 @@ async function putChecked(ctx, params, md5, fromSignature) {
         }
         throw error;
     }
-    if (isPlainMd5(stored) && stored !== md5) {
+    if (stored !== undefined && isPlainMd5(stored) && stored !== md5) {
         await ctx.s3.send(new client_s3_dist_cjs.DeleteObjectCommand({ Bucket: params.Bucket, Key: params.Key }), { abortSignal: AbortSignal.timeout(15_000) })
             .catch(() => undefined); // the next run finds an object without a manifest entry and uploads it again
         throw new IntegrityError(`S3 stored content with MD5 ${stored}, not ${md5}: the server did not check Content-MD5; the object was removed`);

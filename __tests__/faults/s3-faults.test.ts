@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { startFaultProxy, type FaultProxy, type ProxyRule } from '../../src/testing/fault-proxy.js';
 import { listAllKeys } from '../helpers/s3.js';
-import { multipartUploadsLeft, nonZero, type Scenario } from '../helpers/scenario.js';
+import { expectExactMirror, multipartUploadsLeft, nonZero, type Scenario } from '../helpers/scenario.js';
 import {
   expectConverges,
   expectManifestWhole,
@@ -164,6 +164,17 @@ describe('S3 faults that outlast the run', () => {
     await expectNoWrongBytes(s, PREFIX);
     const rerun = await expectConverges(s, PREFIX);
     expect(rerun.report.items.filter((i) => i.action === 'upload').map((i) => i.key).sort()).toEqual([`${PREFIX}A/a2.bin`, `${PREFIX}big1.bin`]);
+  });
+
+  it('under SSE-KMS the ETag is not the MD5: an answer that says aws:kms is not taken for a server that ignored Content-MD5', async () => {
+    const s = await setup('s3-etag-kms');
+    const kms = proxy.addRule({ kind: 'alterEtag', operation: 'PutObject', key: /a2\.bin$|big1\.bin$/, responseHeaders: { 'x-amz-server-side-encryption': 'aws:kms' } });
+    const r = await viaProxy(s);
+    proxy.removeRule(kms.id);
+    expect(kms.applied).toBe(2);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expectTruthfulReport(r);
+    await expectExactMirror(s, PREFIX);
   });
 
   it('a multipart part that fails on every attempt: that file fails, its upload is aborted, nothing partial lands', async () => {

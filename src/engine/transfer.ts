@@ -251,17 +251,19 @@ async function streamingPut(chunks: AsyncIterable<Buffer>, doc: SourceDocument &
  * stored other bytes despite Content-MD5: that object is removed again (nothing corrupt may stay).
  */
 async function putChecked(ctx: Pick<TransferContext, 's3' | 'signal'>, params: PutCommon & { Body: PutObjectCommandInput['Body']; ContentLength: number }, md5: string, fromSignature: boolean): Promise<void> {
-  let stored: string;
+  let stored: string | undefined;
   try {
     const out = await ctx.s3.send(new PutObjectCommand({ ...params, ContentMD5: Buffer.from(md5, 'hex').toString('base64') }), { abortSignal: ctx.signal });
-    stored = normalizeEtag(out.ETag);
+    // Under SSE-KMS or SSE-C the ETag is not the MD5 of the bytes (S3 checked Content-MD5 all the same).
+    const etagIsMd5 = out.SSECustomerAlgorithm === undefined && (out.ServerSideEncryption === undefined || out.ServerSideEncryption === 'AES256');
+    stored = etagIsMd5 ? normalizeEtag(out.ETag) : undefined;
   } catch (error) {
     if (fromSignature && (error as { name?: string }).name === 'BadDigest') {
       throw new IntegrityError(`S3 refused the content: its MD5 differs from the version's Signature ${md5} (BadDigest)`, { cause: error });
     }
     throw error;
   }
-  if (isPlainMd5(stored) && stored !== md5) {
+  if (stored !== undefined && isPlainMd5(stored) && stored !== md5) {
     await ctx.s3.send(new DeleteObjectCommand({ Bucket: params.Bucket, Key: params.Key }), { abortSignal: AbortSignal.timeout(15_000) })
       .catch(() => undefined); // the next run finds an object without a manifest entry and uploads it again
     throw new IntegrityError(`S3 stored content with MD5 ${stored}, not ${md5}: the server did not check Content-MD5; the object was removed`);

@@ -70,6 +70,8 @@ export interface ProxyRule {
   message?: string;
   latencyMs?: number;
   afterBytes?: number;
+  /** alterEtag: headers added to the answer too (e.g. `x-amz-server-side-encryption: aws:kms`). */
+  responseHeaders?: Readonly<Record<string, string>>;
 }
 
 export interface ProxyRuleState extends ProxyRule {
@@ -228,7 +230,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     events.emit('request', info, applied);
 
     let resetAfterForward = false;
-    let alterEtag = false;
+    let alterEtag: ProxyRule | undefined;
     let stallAfter: number | undefined;
     for (const rule of applied) {
       if (rule.kind === 'latency') {
@@ -266,13 +268,13 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         return;
       }
       if (rule.kind === 'resetAfterForward') resetAfterForward = true;
-      if (rule.kind === 'alterEtag') alterEtag = true;
+      if (rule.kind === 'alterEtag') alterEtag = rule;
       if (rule.kind === 'stall') stallAfter = rule.afterBytes ?? 0;
     }
     forward(req, res, resetAfterForward, stallAfter, alterEtag);
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, resetAfterForward: boolean, stallAfter: number | undefined, alterEtag = false): void => {
+  const forward = (req: IncomingMessage, res: ServerResponse, resetAfterForward: boolean, stallAfter: number | undefined, alterEtag?: ProxyRule): void => {
     const headers = { ...req.headers };
     delete headers.connection;
     delete headers['keep-alive'];
@@ -292,7 +294,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       const outHeaders = { ...upRes.headers };
       delete outHeaders.connection;
       delete outHeaders['keep-alive'];
-      if (alterEtag && typeof outHeaders.etag === 'string') outHeaders.etag = `"${createHash('md5').update(`altered ${outHeaders.etag}`).digest('hex')}"`;
+      if (alterEtag && typeof outHeaders.etag === 'string') {
+        outHeaders.etag = `"${createHash('md5').update(`altered ${outHeaders.etag}`).digest('hex')}"`;
+        Object.assign(outHeaders, alterEtag.responseHeaders ?? {});
+      }
       res.writeHead(upRes.statusCode ?? 502, outHeaders);
       upRes.pipe(res);
       upRes.on('error', () => res.destroy());
