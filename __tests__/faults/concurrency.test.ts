@@ -4,10 +4,10 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { listAllKeys } from '../helpers/s3.js';
 import { expectExactMirror, nonZero } from '../helpers/scenario.js';
-import { expectConverges, expectManifestWhole, expectOutsideUntouched, expectTruthfulReport, faultScenarios } from './harness.js';
+import { expectConverges, expectManifestWhole, expectOutsideUntouched, expectTruthfulReport, FAULT_SIZES, faultScenarios } from './harness.js';
 
 const PREFIX = 'mirror/';
-const ARGS = ['--s3_prefix', PREFIX, '--part_size_mb', '5', '--multipart_threshold_mb', '64'];
+const ARGS = ['--s3_prefix', PREFIX, ...FAULT_SIZES];
 const LOCK = `${PREFIX}.workdocs-s3-sync/lock.json`;
 
 const setup = faultScenarios();

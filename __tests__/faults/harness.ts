@@ -9,6 +9,9 @@ import { expectExactMirror, multipartUploadsLeft, nonZero, startScenario, type R
 
 export const MiB = 1024 * 1024;
 
+/** The suite's size flags: big1/big2 (5 MiB and more) go as one streamed PUT, huge.bin (64 MiB and more) multipart. */
+export const FAULT_SIZES = ['--part_size_mb', '5', '--multipart_threshold_mb', '64'] as const;
+
 /**
  * A tree with nested folders, small files, two files above one part (--part_size_mb 5: streamed in one PUT
  * checked by Content-MD5) and, with `huge`, one above 64 MiB (multipart: the suite runs with
@@ -113,7 +116,7 @@ export function expectTruthfulReport(r: RunResult): void {
  */
 export async function expectConverges(scn: Scenario, prefix: string, args: readonly string[] = []): Promise<RunResult> {
   const landed = new Set((await listAllKeys(scn.bucket.client, scn.bucket.bucket, prefix)));
-  const rerun = await scn.run(['--s3_prefix', prefix, '--part_size_mb', '5', '--multipart_threshold_mb', '64', ...args]);
+  const rerun = await scn.run(['--s3_prefix', prefix, ...FAULT_SIZES, ...args]);
   expect(rerun.code, `clean rerun failed:\n${rerun.stdout}\n${rerun.stderr}`).toBe(0);
   expectTruthfulReport(rerun);
   await expectExactMirror(scn, prefix);
@@ -126,7 +129,7 @@ export async function expectConverges(scn: Scenario, prefix: string, args: reado
     const item = rerun.report.items.find((i) => i.key === key)!;
     if (landed.has(key)) expect(['changed', 'modified-in-bucket', 'unverified', 'missing']).toContain(item.reason);
   }
-  const third = await scn.run(['--s3_prefix', prefix, '--part_size_mb', '5', '--multipart_threshold_mb', '64', ...args]);
+  const third = await scn.run(['--s3_prefix', prefix, ...FAULT_SIZES, ...args]);
   expect(third.code).toBe(0);
   expect(nonZero(third.s3)).toEqual({ ListObjectsV2: 1, GetObject: 1 });
   expect(third.workdocs.Content ?? 0).toBe(0);

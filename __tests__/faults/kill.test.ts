@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { startFaultProxy, type FaultProxy } from '../../src/testing/fault-proxy.js';
 import { getObjectBytes, listAllKeys } from '../helpers/s3.js';
 import { multipartUploadsLeft, type Scenario } from '../helpers/scenario.js';
-import { expectConverges, expectManifestWhole, expectNoWrongBytes, expectNothingLiveDeleted, expectOutsideUntouched, faultScenarios } from './harness.js';
+import { expectConverges, expectManifestWhole, expectNothingLiveDeleted, expectNoWrongBytes, expectOutsideUntouched, FAULT_SIZES, faultScenarios } from './harness.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const NODE = path.join(ROOT, 'node_modules/.bin/node');
@@ -49,7 +49,7 @@ function spawnCli(s: Scenario, extra: readonly string[] = []): Spawned {
     '--workdocs_endpoint_url', s.emulator.endpoint,
     '--s3_endpoint_url', proxy.endpoint,
     '--s3_prefix', PREFIX,
-    '--part_size_mb', '5', '--multipart_threshold_mb', '64',
+    ...FAULT_SIZES,
     '--log_file', path.join(s.dir, 'child.log'),
     ...extra,
   ];
@@ -128,7 +128,7 @@ describe('kill -9, then rerun', () => {
     proxy.release();
     expect(await multipartUploadsLeft(s.bucket.client, s.bucket.bucket)).toBeGreaterThanOrEqual(1);
     expect(await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX)).toContain(LOCK);
-    const rerun = await s.run(['--s3_prefix', PREFIX, '--part_size_mb', '5', '--multipart_threshold_mb', '64']);
+    const rerun = await s.run(['--s3_prefix', PREFIX, ...FAULT_SIZES]);
     expect(rerun.code).toBe(0);
     expect(rerun.log).toMatch(/took over a stale lock/);
     expect(rerun.log).toMatch(/aborted an incomplete multipart upload .*huge\.bin/);
@@ -138,7 +138,7 @@ describe('kill -9, then rerun', () => {
 
   it('in the middle of the deletes', async () => {
     const s = await setup('kill-delete');
-    expect((await s.run(['--s3_prefix', PREFIX, '--part_size_mb', '5', '--multipart_threshold_mb', '64'])).code).toBe(0);
+    expect((await s.run(['--s3_prefix', PREFIX, ...FAULT_SIZES])).code).toBe(0);
     s.emulator.control.delete(id(s, 'A'));
     s.emulator.control.delete(id(s, 'top.txt'));
     const before = await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX);
@@ -149,7 +149,7 @@ describe('kill -9, then rerun', () => {
     await cli.killed();
     proxy.clearRules();
     await expectNothingLiveDeleted(s, PREFIX, before);
-    const rerun = await s.run(['--s3_prefix', PREFIX, '--part_size_mb', '5', '--multipart_threshold_mb', '64', '--max_delete', '100%']);
+    const rerun = await s.run(['--s3_prefix', PREFIX, ...FAULT_SIZES, '--max_delete', '100%']);
     expect(rerun.code).toBe(0);
     expect(rerun.report.totals.deleted).toBe(4); // A/a1.txt, A/a2.bin, A/AA/deep.txt and top.txt (folders with content have no marker)
     await rerunConverges(s);
@@ -157,7 +157,7 @@ describe('kill -9, then rerun', () => {
 
   it('while writing the manifest: the old manifest stays whole, and the rerun re-uploads nothing', async () => {
     const s = await setup('kill-manifest');
-    expect((await s.run(['--s3_prefix', PREFIX, '--part_size_mb', '5', '--multipart_threshold_mb', '64'])).code).toBe(0);
+    expect((await s.run(['--s3_prefix', PREFIX, ...FAULT_SIZES])).code).toBe(0);
     const oldManifest = await getObjectBytes(s.bucket.client, s.bucket.bucket, MANIFEST);
     s.emulator.control.addDocument({ parentId: s.emulator.rootFolderId, name: 'late.txt', content: 'late' });
     s.emulator.control.addVersion(id(s, 'B', 'b2.bin'), { generate: { seed: 99, size: 123_456 } });
@@ -170,7 +170,7 @@ describe('kill -9, then rerun', () => {
     // Half a PUT never becomes an object: the manifest is the old one, byte for byte.
     expect((await getObjectBytes(s.bucket.client, s.bucket.bucket, MANIFEST)).equals(oldManifest)).toBe(true);
     expect(await expectManifestWhole(s, PREFIX)).toBe('ok');
-    const rerun = await s.run(['--s3_prefix', PREFIX, '--part_size_mb', '5', '--multipart_threshold_mb', '64']);
+    const rerun = await s.run(['--s3_prefix', PREFIX, ...FAULT_SIZES]);
     expect(rerun.code).toBe(0);
     // The two objects the killed run landed are adopted from their metadata, not sent again.
     expect(rerun.report.totals.uploaded).toBe(0);

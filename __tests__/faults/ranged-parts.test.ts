@@ -3,10 +3,10 @@
 // are the point, that no multipart upload is left behind, and that a clean rerun converges.
 import { describe, expect, it } from 'vitest';
 import { expectExactMirror, multipartUploadsLeft, type Scenario } from '../helpers/scenario.js';
-import { expectConverges, expectNoWrongBytes, expectTruthfulReport, faultScenarios } from './harness.js';
+import { expectConverges, expectNoWrongBytes, expectTruthfulReport, FAULT_SIZES, faultScenarios } from './harness.js';
 
 const PREFIX = 'mirror/';
-const ARGS = ['--s3_prefix', PREFIX, '--part_size_mb', '5', '--multipart_threshold_mb', '64'];
+const ARGS = ['--s3_prefix', PREFIX, ...FAULT_SIZES];
 const MiB = 1024 * 1024;
 /** huge.bin is 64 MiB + 300,000 bytes: 13 parts of 5 MiB + a last one. */
 const HUGE_PARTS = Math.ceil((64 * MiB + 300_000) / (5 * MiB));

@@ -7,10 +7,11 @@ import { expectExactMirror, multipartUploadsLeft, nonZero, type Scenario } from 
 import {
   expectConverges,
   expectManifestWhole,
-  expectNoWrongBytes,
   expectNothingLiveDeleted,
+  expectNoWrongBytes,
   expectOutsideUntouched,
   expectTruthfulReport,
+  FAULT_SIZES,
   faultScenarios,
 } from './harness.js';
 
@@ -30,7 +31,7 @@ afterEach(() => {
 
 /** Runs through the proxy. */
 function viaProxy(s: Scenario, extra: readonly string[] = []) {
-  return s.run(['--s3_prefix', PREFIX, '--part_size_mb', '5', '--multipart_threshold_mb', '64', '--s3_endpoint_url', proxy.endpoint, ...extra]);
+  return s.run(['--s3_prefix', PREFIX, ...FAULT_SIZES, '--s3_endpoint_url', proxy.endpoint, ...extra]);
 }
 
 function id(s: Scenario, ...path: string[]): string {

@@ -10,7 +10,7 @@ import { describeError, redact } from '../../src/errors.js';
 import { startFaultProxy, type FaultProxy, type ProxyRule } from '../../src/testing/fault-proxy.js';
 import type { FaultRule } from '../../src/emulator/server.js';
 import { startScenario, type Scenario } from '../helpers/scenario.js';
-import { faultTree } from './harness.js';
+import { FAULT_SIZES, faultTree } from './harness.js';
 
 const WORKDOCS = { accessKeyId: 'ASIAWDSYNCLEAKTEST01', secretAccessKey: 'wdSecret/DoNotLeak+9f8e7d6c5b4a3210zzzz', sessionToken: 'IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQDsessionTOKENdoNotLeak' };
 const OIDC = 'eyJhbGciOiJSUzI1NiIsImtpZCI6InRlc3QifQ.eyJzdWIiOiJyZXBvOm93bmVyL3JlcG8iLCJhdWQiOiJzdHMuYW1hem9uYXdzLmNvbSJ9.c2lnbmF0dXJlLWRvLW5vdC1sZWFr';
@@ -42,7 +42,7 @@ async function run(name: string, args: string[], wd: FaultRule[] = [], s3: Proxy
   let out = '';
   let err = '';
   const base = ['--workdocs_folder_id', scn.emulator.rootFolderId, '--s3_bucket_name', scn.bucket.bucket, '--region_name', 'us-east-1',
-    '--workdocs_endpoint_url', scn.emulator.endpoint, '--s3_endpoint_url', proxy.endpoint, '--s3_prefix', 'mirror', '--part_size_mb', '5', '--multipart_threshold_mb', '64',
+    '--workdocs_endpoint_url', scn.emulator.endpoint, '--s3_endpoint_url', proxy.endpoint, '--s3_prefix', 'mirror', ...FAULT_SIZES,
     '--log_file', logFile, '--report_file', reportFile, '--log_level', 'debug'];
   const code = await main([...base.filter((a, i) => !(args.includes(a) && a.startsWith('--')) && !(i > 0 && args.includes(base[i - 1]!) && base[i - 1]!.startsWith('--'))), ...args], {
     stdout: (t) => { out += t; },

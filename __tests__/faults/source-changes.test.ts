@@ -3,10 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { getObjectBytes, listAllKeys } from '../helpers/s3.js';
 import type { Scenario } from '../helpers/scenario.js';
-import { allVersionMd5s, expectConverges, expectNoWrongBytes, expectOutsideUntouched, expectTruthfulReport, faultScenarios } from './harness.js';
+import { allVersionMd5s, expectConverges, expectNoWrongBytes, expectOutsideUntouched, expectTruthfulReport, FAULT_SIZES, faultScenarios } from './harness.js';
 
 const PREFIX = 'mirror/';
-const ARGS = ['--s3_prefix', PREFIX, '--part_size_mb', '5', '--multipart_threshold_mb', '64'];
+const ARGS = ['--s3_prefix', PREFIX, ...FAULT_SIZES];
 
 const setup = faultScenarios();
 

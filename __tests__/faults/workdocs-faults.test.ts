@@ -7,15 +7,16 @@ import { multipartUploadsLeft, type Scenario } from '../helpers/scenario.js';
 import {
   expectConverges,
   expectManifestWhole,
-  expectNoWrongBytes,
   expectNothingLiveDeleted,
+  expectNoWrongBytes,
   expectOutsideUntouched,
   expectTruthfulReport,
+  FAULT_SIZES,
   faultScenarios,
 } from './harness.js';
 
 const PREFIX = 'mirror/';
-const ARGS = ['--s3_prefix', PREFIX, '--part_size_mb', '5', '--multipart_threshold_mb', '64'];
+const ARGS = ['--s3_prefix', PREFIX, ...FAULT_SIZES];
 
 const setup = faultScenarios();
 
