@@ -39860,8 +39860,8 @@ async function streamedMultipart(chunks, doc, common, ctx) {
  * Default of multipart_threshold: the largest file sent as one streaming PUT (when WorkDocs gave its MD5).
  * Measured on the benchmark's S3 server (bench/experiments/large.ts), one streaming PUT moves 256 MiB in
  * 1.4–1.8 s against 2.2–2.9 s for multipart (8–64 MiB parts, 4 at once), and 1 GiB in 5.9–6.3 s against
- * 8.9–9.5 s, with less CPU on both sides and no part buffers. What it gives up is the per-part retry: an S3-side failure resends the whole file
- * (a download cut short still resumes with Range), which this bounds.
+ * 8.9–9.5 s, with less CPU on both sides and no part buffers. What it gives up is the per-part retry: an
+ * S3-side failure resends the whole file (a download cut short still resumes with Range), which this bounds.
  */
 const DEFAULT_MULTIPART_THRESHOLD = 512 * 1024 * 1024;
 /**
