@@ -194,20 +194,43 @@ export async function acquireLock(deps: LockDeps): Promise<AcquireResult> {
       const holder = now.record ?? existing.record ?? record;
       return { ok: false, holder, message: `another run took the lock on this prefix first: ${describeHolder(holder, deps.now())}` };
     }
-    if (!isNotImplemented(error)) throw error;
+    if (!isNotImplemented(error)) {
+      await removeIfOurs(full, key, record.owner);
+      throw error;
+    }
   }
 
   // No conditional writes: write, wait, and see whose record stands.
-  const started = deps.now();
-  const etag = await putLock(full, key, record, {});
-  const roundTrip = deps.now() - started;
-  await sleep(Math.min(settings.settleMaxMs, Math.max(settings.settleMinMs, 3 * roundTrip)), deps.signal);
-  const after = await readLock(full, key);
-  if (after.record?.owner !== record.owner) {
-    const holder = after.record ?? record;
-    return { ok: false, holder, message: `another run took the lock on this prefix at the same time: ${describeHolder(holder, deps.now())}` };
+  try {
+    const started = deps.now();
+    const etag = await putLock(full, key, record, {});
+    const roundTrip = deps.now() - started;
+    await sleep(Math.min(settings.settleMaxMs, Math.max(settings.settleMinMs, 3 * roundTrip)), deps.signal);
+    const after = await readLock(full, key);
+    if (after.record?.owner !== record.owner) {
+      const holder = after.record ?? record;
+      return { ok: false, holder, message: `another run took the lock on this prefix at the same time: ${describeHolder(holder, deps.now())}` };
+    }
+    return { ok: true, lock: new HeldLock(full, key, record, after.etag ?? etag, false), ...(tookOver ? { tookOver } : {}) };
+  } catch (error) {
+    await removeIfOurs(full, key, record.owner);
+    throw error;
   }
-  return { ok: true, lock: new HeldLock(full, key, record, after.etag ?? etag, false), ...(tookOver ? { tookOver } : {}) };
+}
+
+/**
+ * After taking the lock failed half-way (interrupted during the settle wait, a request that failed after the
+ * write may have landed): removes our record if it stands, so that it does not block the next run until it
+ * expires. Never throws; not bound to the run's signal, which may be the reason we are here.
+ */
+async function removeIfOurs(deps: LockDeps, key: string, owner: string): Promise<void> {
+  try {
+    const now = await readLock({ ...deps, signal: AbortSignal.timeout(15_000) }, key);
+    if (now.record?.owner !== owner) return;
+    await deps.s3.send(new DeleteObjectCommand({ Bucket: deps.bucket, Key: key }), { abortSignal: AbortSignal.timeout(15_000) });
+  } catch (error) {
+    deps.log?.('warning', `could not remove the lock ${JSON.stringify(key)} this run began to take: ${describeError(error)}; it expires by itself`);
+  }
 }
 
 function isStale(record: LockRecord, deps: LockDeps): boolean {
