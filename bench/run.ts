@@ -7,7 +7,7 @@
 // Ratios are taken between a raw pipe and the full sync that ran right after it, then the median is reported.
 import { startS3Server } from '../src/testing/s3-server.js';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,7 +16,7 @@ import { startEmulatorProcess, type EmulatorProcess, type GenerateFlags } from '
 import { cpuMsOf, machineBusyMs, pidsMatching, totalCpuMs } from './lib/proc.js';
 import { pairRatio, renderMarkdown, type BenchResults, type PhaseRun, type TreeResult, type TargetCheck } from './lib/report.js';
 import { adminClient, createBucket, deleteBucket, emptyPrefix, type S3Target } from './lib/s3.js';
-import { RESULT_PREFIX, type PhaseConfig, type PhaseResult, type RawDoc } from './lib/types.js';
+import type { PhaseConfig, PhaseResult, RawDoc } from './lib/types.js';
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -171,9 +171,10 @@ async function runPhase(kind: 'raw' | 'sync', name: string, emulator: EmulatorPr
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     child.on('exit', (code) => {
-      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-      if (!line) return reject(new Error(`phase ${name} exited with ${code} and no result:\n${stderr.slice(-4000)}`));
-      resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as PhaseResult);
+      // The result file is written synchronously before the phase ends; its stdout line is only a copy for people.
+      const file = path.join(workDir, `result-${kind}.json`);
+      if (!existsSync(file)) return reject(new Error(`phase ${name} exited with ${code} and no result:\n${stdout.slice(-2000)}${stderr.slice(-4000)}`));
+      resolve(JSON.parse(readFileSync(file, 'utf8')) as PhaseResult);
     });
   });
   const elapsed = performance.now() - started;

@@ -217,6 +217,27 @@ describe('the Action as the runner runs it', () => {
     expect(healed.outputs).toMatchObject({ uploaded: '1', failed: '0', changed: 'true' });
   });
 
+  it('cancelling the job (SIGTERM) stops the run: the step fails with exit_code 3, nothing more is written, the lock is released', async () => {
+    emulator.control.addFault({ op: 'Content', kind: 'slow', bytesPerSecond: 64 * 1024 });
+    const inputs = { ...baseInputs(), s3_prefix: 'cancelled/' };
+    let cancelled: ActionProcessResult;
+    try {
+      cancelled = await runActionProcess(inputs, { ...processOptions(), interrupt: { stdout: /WorkDocs: \d+ documents in/, signal: 'SIGTERM' } });
+    } finally {
+      emulator.control.clearFaults();
+    }
+    expect(cancelled.status).toBe(1);
+    expect(cancelled.stdout).toContain('Received SIGTERM: stopping; nothing more is deleted.');
+    expect(cancelled.outputs).toMatchObject({ exit_code: '3' });
+    expect(Number(cancelled.outputs.uploaded)).toBeLessThan(DOCUMENTS);
+    expect(await listAllKeys(bucket.client, bucket.bucket, 'cancelled/.workdocs-s3-sync/')).not.toContain('cancelled/.workdocs-s3-sync/lock.json');
+    expectNoSecrets(cancelled);
+
+    const rerun = await run(inputs);
+    expect(rerun.status, rerun.stdout).toBe(0);
+    expect(Number(rerun.outputs.uploaded) + Number(cancelled.outputs.uploaded)).toBe(DOCUMENTS);
+  });
+
   it('a role the token may not assume fails the step with the reason, before any WorkDocs or S3 request', async () => {
     emulator.control.resetCounters();
     const result = await run({ ...baseInputs(), role_to_assume: 'arn:aws:iam::123456789012:role/not-trusted' });

@@ -200,6 +200,8 @@ export interface ProcessOptions {
   /** Extra environment (OIDC, AWS_ENDPOINT_URL_STS…); PATH and HOME are added. */
   readonly env: Record<string, string>;
   readonly timeoutMs?: number;
+  /** Sends `signal` to the process once its stdout matches `stdout` (the runner cancelling the job). */
+  readonly interrupt?: { readonly stdout: RegExp; readonly signal: 'SIGINT' | 'SIGTERM' };
 }
 
 export async function runActionProcess(inputs: Record<string, string>, options: ProcessOptions): Promise<ActionProcessResult> {
@@ -224,7 +226,14 @@ export async function runActionProcess(inputs: Record<string, string>, options: 
   const child = spawn(options.node, [options.dist], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
+  let interrupt = options.interrupt;
+  child.stdout.setEncoding('utf8').on('data', (c: string) => {
+    stdout += c;
+    if (interrupt && interrupt.stdout.test(stdout)) {
+      child.kill(interrupt.signal);
+      interrupt = undefined;
+    }
+  });
   child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
   const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

@@ -1,5 +1,7 @@
 // kill -9 at chosen points of a run (the CLI as a child process), then a rerun in-process: it converges, aborts
 // the multipart uploads the killed run left, takes over its lock, and the manifest is never half-written.
+// SIGTERM and SIGINT, which reach the run on its engine thread (src/engine-thread.ts): it stops, deletes nothing
+// and releases its lock.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -36,6 +38,8 @@ interface Spawned {
   stderr(): string;
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<void>;
   killed(): Promise<void>;
+  /** Sends `signal` and resolves with the exit code once the process is gone. */
+  interrupted(signal: 'SIGTERM' | 'SIGINT'): Promise<number | null>;
 }
 
 /** Starts the CLI (TypeScript sources through tsx) against the emulator and the proxy. */
@@ -85,6 +89,11 @@ function spawnCli(s: Scenario, extra: readonly string[] = []): Spawned {
       proc.kill('SIGKILL');
       await exited;
       expect(proc.signalCode).toBe('SIGKILL');
+    },
+    async interrupted(signal) {
+      proc.kill(signal);
+      await exited;
+      return proc.exitCode;
     },
   };
 }
@@ -201,6 +210,47 @@ describe('kill -9, then rerun', () => {
       expect(await expectManifestWhole(s, PREFIX)).toMatch(/ok|missing/);
       await expectOutsideUntouched(s, PREFIX);
     }
+    s.emulator.control.clearFaults();
+    await rerunConverges(s);
+  });
+});
+
+describe('SIGTERM and SIGINT: the run stops cleanly', () => {
+  it('SIGTERM while a document downloads: exit 3, nothing deleted, the lock released; the rerun converges', async () => {
+    const s = await setup('term-transfer');
+    expect((await s.run(['--s3_prefix', PREFIX, ...FAULT_SIZES])).code).toBe(0);
+    s.emulator.control.delete(id(s, 'top.txt'));
+    s.emulator.control.addDocument({ parentId: s.emulator.rootFolderId, name: 'slow.bin', generate: { seed: 5, size: 300_000 } });
+    s.emulator.control.addFault({ op: 'Content', kind: 'slow', bytesPerSecond: 64 * 1024 });
+    const before = await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX);
+    const cli = spawnCli(s);
+    await cli.waitForLine(/== List WorkDocs and S3/);
+    await new Promise((r) => setTimeout(r, 1_000)); // slow.bin takes ~4.6 s to download
+    expect(await cli.interrupted('SIGTERM')).toBe(3);
+    expect(cli.stderr()).toMatch(/SIGTERM: stopping; nothing will be deleted/);
+    const after = await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX);
+    // The stale top.txt is still there, slow.bin never landed, and the lock is gone.
+    expect(after).toContain(`${PREFIX}top.txt`);
+    expect(after).not.toContain(`${PREFIX}slow.bin`);
+    expect(after).not.toContain(LOCK);
+    await expectNothingLiveDeleted(s, PREFIX, before);
+    expect(await expectManifestWhole(s, PREFIX)).toBe('ok');
+    s.emulator.control.clearFaults();
+    await rerunConverges(s);
+  });
+
+  it('SIGINT while listing: exit 3 and the bucket untouched', async () => {
+    const s = await setup('int-list');
+    expect((await s.run(['--s3_prefix', PREFIX, ...FAULT_SIZES])).code).toBe(0);
+    s.emulator.control.delete(id(s, 'top.txt'));
+    s.emulator.control.addFault({ op: 'DescribeFolderContents', kind: 'latency', latencyMs: 1500 });
+    const before = await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX);
+    const cli = spawnCli(s);
+    await cli.waitForLine(/== List WorkDocs and S3/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await cli.interrupted('SIGINT')).toBe(3);
+    expect(cli.stderr()).toMatch(/SIGINT: stopping; nothing will be deleted/);
+    expect(await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX)).toEqual(before);
     s.emulator.control.clearFaults();
     await rerunConverges(s);
   });

@@ -4,6 +4,7 @@
  */
 import * as core from '@actions/core';
 import { createSyncEnv } from '../engine/env.js';
+import { onInterrupt } from '../engine-thread.js';
 import { runAbortController } from '../signals.js';
 import { runScaled } from '../engine/scale.js';
 import { sync } from '../engine/sync.js';
@@ -34,17 +35,14 @@ const runEngine: SyncFn = (options, env) => (options.mode === 'sync' ? sync(opti
 export async function run(): Promise<void> {
   // Every in-flight request listens to this one signal.
   const controller = runAbortController();
-  const cancel = (signal: NodeJS.Signals): void => {
+  const stopListening = onInterrupt((signal) => {
     core.warning(`Received ${signal}: stopping; nothing more is deleted.`);
     controller.abort(new Error(`cancelled by ${signal}`));
-  };
-  process.once('SIGINT', cancel);
-  process.once('SIGTERM', cancel);
+  });
   try {
     // setFailed sets the process exit status the runner reads (1); a tolerated failure leaves it 0.
     await runAction({ core: actionsCore, sync: runEngine, createSyncEnv, env: process.env, signal: controller.signal });
   } finally {
-    process.off('SIGINT', cancel);
-    process.off('SIGTERM', cancel);
+    stopListening();
   }
 }

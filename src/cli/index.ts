@@ -1,20 +1,11 @@
 #!/usr/bin/env node
-// The workdocs-s3-sync command: wires the process to main(); SIGINT/SIGTERM abort the run cleanly.
-import { runAbortController } from '../signals.js';
-import { main } from './main.js';
+// The workdocs-s3-sync command. The main thread starts the engine thread (engine-thread.ts says why) and takes
+// its exit code; the engine thread loads the CLI itself.
+import { boundHeapGrowthWhenLarge, isEngineThread, runOnEngineThread } from '../engine-thread.js';
 
-// Every in-flight request listens to this one signal.
-const controller = runAbortController();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    process.stderr.write(`\n${signal}: stopping; nothing will be deleted\n`);
-    controller.abort(new Error(`interrupted by ${signal}`));
-  });
+if (isEngineThread()) {
+  boundHeapGrowthWhenLarge();
+  await import('./run.js');
+} else {
+  process.exitCode = await runOnEngineThread(new URL(import.meta.url), process.argv.slice(2));
 }
-process.exitCode = await main(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  cwd: process.cwd(),
-  env: process.env,
-  signal: controller.signal,
-});

@@ -1,0 +1,147 @@
+// One benchmark phase's work (bench/phase.ts starts it): reads a PhaseConfig (JSON file path in argv[2]), runs
+// either the raw pipe or the real CLI, and writes its result as `result-<kind>.json` in the phase's work
+// directory and as one `BENCH_RESULT {json}` line on stdout.
+//
+// raw:  the simplest possible copy: for each document, GetDocumentVersion → GET the presigned URL → PutObject
+//       with the response stream as the body. Same clients (built by createSyncEnv from the same options), same
+//       concurrency (p-limit max_workers), same Node. No listing, no manifest, no hashing, no retries of its own.
+// sync: `workdocs-s3-sync` main() with the three required flags plus endpoints, log file and report file.
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
+import v8 from 'node:v8';
+import pLimit from 'p-limit';
+import { main } from '../../src/cli/main.js';
+import { createSyncEnv } from '../../src/engine/env.js';
+import type { SyncReport } from '../../src/engine/types.js';
+import { parseSyncOptions } from '../../src/options.js';
+import { countRequests, type RequestCounter } from '../../src/s3/counting.js';
+import { contentUrl } from '../../src/workdocs/content.js';
+import { RESULT_PREFIX, type PhaseConfig, type PhaseResult, type RawDoc } from './types.js';
+
+const config = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as PhaseConfig;
+const MB = 1024 * 1024;
+
+function cliArgs(c: PhaseConfig): string[] {
+  return [
+    '--workdocs_folder_id', c.rootFolderId,
+    '--s3_bucket_name', c.bucket,
+    '--region_name', 'us-east-1',
+    '--workdocs_endpoint_url', c.workdocsEndpoint,
+    '--s3_endpoint_url', c.s3Endpoint,
+    '--s3_prefix', c.prefix,
+    '--max_workers', String(c.maxWorkers),
+    '--max_pool_connections', String(c.maxPoolConnections),
+    '--part_size_mb', String(c.partSizeMb),
+    '--log_file', path.join(c.workDir, 'script.log'),
+    '--report_file', path.join(c.workDir, 'report.json'),
+    '--log_level', 'warning',
+  ];
+}
+
+const credentials = {
+  s3Credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+  workdocsCredentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
+};
+
+async function runSync(): Promise<Omit<PhaseResult, 'wallMs' | 'cpuUserMs' | 'cpuSystemMs' | 'maxRssMb' | 'baselineRssMb' | 'kind'>> {
+  let counter: RequestCounter | undefined;
+  let report: SyncReport | undefined;
+  let stderr = '';
+  const exitCode = await main(cliArgs(config), {
+    stdout: () => undefined,
+    stderr: (t) => { stderr += t; },
+    cwd: config.workDir,
+    createEnv: (options, deps) => {
+      const env = createSyncEnv(options, { ...deps, ...credentials });
+      counter = countRequests(env.s3);
+      return env;
+    },
+    onReport: (r) => { report = r; },
+  });
+  const failures = (report?.items ?? []).filter((i) => i.outcome === 'failed').slice(0, 5).map((i) => `${i.key}: ${i.error ?? ''}`);
+  if (report?.fatal) failures.unshift(`fatal: ${report.fatal}`);
+  if (exitCode !== 0 && failures.length === 0) failures.push(stderr.slice(0, 2000));
+  return {
+    exitCode,
+    files: report?.totals.uploaded ?? 0,
+    bytes: report?.totals.bytes ?? 0,
+    s3: counter?.counts() ?? {},
+    totals: { ...(report?.totals ?? {}) },
+    failures,
+  };
+}
+
+async function runRaw(): Promise<Omit<PhaseResult, 'wallMs' | 'cpuUserMs' | 'cpuSystemMs' | 'maxRssMb' | 'baselineRssMb' | 'kind'>> {
+  const docs = JSON.parse(readFileSync(config.docsFile!, 'utf8')) as RawDoc[];
+  const parsed = parseSyncOptions(Object.fromEntries(chunk2(cliArgs(config)).map(([k, v]) => [k.slice(2), v])));
+  if (!parsed.ok) throw new Error(`bad options: ${JSON.stringify(parsed.errors)}`);
+  const noop = { log: () => undefined, group: <T>(_: string, fn: () => Promise<T>) => fn() };
+  const env = createSyncEnv(parsed.value, { logger: noop, ...credentials });
+  const counter = countRequests(env.s3);
+  const limit = pLimit(config.maxWorkers);
+  let files = 0;
+  let bytes = 0;
+  const failures: string[] = [];
+  try {
+    await Promise.all(docs.map((doc) => limit(async () => {
+      try {
+        const url = await contentUrl({ client: env.workdocs, documentId: doc.id, versionId: doc.versionId });
+        const response = await get(url, env.httpAgent, env.httpsAgent);
+        if (response.statusCode !== 200) throw new Error(`GET answered ${response.statusCode}`);
+        await env.s3.send(new PutObjectCommand({
+          Bucket: config.bucket,
+          Key: `${config.prefix}${doc.id}`,
+          Body: response,
+          ContentLength: doc.size,
+          ContentType: doc.contentType,
+        }));
+        files++;
+        bytes += doc.size;
+      } catch (error) {
+        failures.push(`${doc.id}: ${(error as Error).message}`);
+      }
+    })));
+  } finally {
+    env.destroy();
+  }
+  return { exitCode: failures.length > 0 ? 1 : 0, files, bytes, s3: counter.counts(), failures: failures.slice(0, 5) };
+}
+
+function chunk2(args: string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i < args.length; i += 2) out.push([args[i]!, args[i + 1]!]);
+  return out;
+}
+
+function get(url: string, httpAgent?: http.Agent, httpsAgent?: https.Agent): Promise<http.IncomingMessage> {
+  const target = new URL(url);
+  const isHttps = target.protocol === 'https:';
+  return new Promise((resolve, reject) => {
+    const request = (isHttps ? https : http).get(target, { agent: isHttps ? httpsAgent : httpAgent }, resolve);
+    request.on('error', reject);
+  });
+}
+
+const baselineRss = process.memoryUsage().rss;
+const before = process.resourceUsage();
+const started = performance.now();
+const body = config.kind === 'raw' ? await runRaw() : await runSync();
+const wallMs = performance.now() - started;
+const after = process.resourceUsage();
+if (config.heapSnapshotDir) v8.writeHeapSnapshot(path.join(config.heapSnapshotDir, `${config.kind}-${Date.now()}.heapsnapshot`));
+const result: PhaseResult = {
+  kind: config.kind,
+  ...body,
+  wallMs: Math.round(wallMs),
+  cpuUserMs: Math.round((after.userCPUTime - before.userCPUTime) / 1000),
+  cpuSystemMs: Math.round((after.systemCPUTime - before.systemCPUTime) / 1000),
+  // ru_maxrss is in KiB on Linux.
+  maxRssMb: Math.round((after.maxRSS / 1024) * 10) / 10,
+  baselineRssMb: Math.round((baselineRss / MB) * 10) / 10,
+};
+writeFileSync(path.join(config.workDir, `result-${config.kind}.json`), JSON.stringify(result, null, 2));
+process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
+process.exit(0);

@@ -1,0 +1,4676 @@
+export const id = 489;
+export const ids = [489];
+export const modules = {
+
+/***/ 9489:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  actionsCore: () => (/* binding */ actionsCore),
+  run: () => (/* binding */ main_run)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
+var core = __webpack_require__(6421);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-workdocs/dist-cjs/index.js
+var dist_cjs = __webpack_require__(1651);
+// EXTERNAL MODULE: ./node_modules/@smithy/node-http-handler/dist-cjs/index.js
+var node_http_handler_dist_cjs = __webpack_require__(1279);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __webpack_require__(7067);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __webpack_require__(4708);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(7075);
+;// CONCATENATED MODULE: ./lib/collect-body.js
+/**
+ * The `streamCollector` the AWS clients read response bodies with (every API response: a listing page, an
+ * error, an empty PUT answer). The SDK's own collector pipes the response into a Writable; with it, every body
+ * it read stays allocated until the next full GC (a minor GC does not free it), so listing 10,000 folders kept
+ * some 60 MB of dead response bytes in memory at a time. Reading the chunks directly frees each body as soon
+ * as it has been parsed. Anything but a Node stream (never the case with the Node HTTP handler) goes to the
+ * SDK's collector.
+ */
+
+
+const collectBody = (stream) => {
+    if (!(stream instanceof external_node_stream_.Readable))
+        return (0,node_http_handler_dist_cjs.streamCollector)(stream);
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let length = 0;
+        stream.on('data', (chunk) => {
+            const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+            chunks.push(bytes);
+            length += bytes.byteLength;
+        });
+        (0,external_node_stream_.finished)(stream, (error) => {
+            if (error)
+                return reject(error);
+            // One fresh array, as the SDK's collector returns.
+            const body = new Uint8Array(length);
+            let offset = 0;
+            for (const chunk of chunks) {
+                body.set(chunk, offset);
+                offset += chunk.byteLength;
+            }
+            resolve(body);
+        });
+    });
+};
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
+var client_s3_dist_cjs = __webpack_require__(3711);
+;// CONCATENATED MODULE: ./lib/s3/client.js
+// The S3 client factory: one place that decides how the SDK talks to AWS S3 or an S3-compatible server
+// (checksum mode, path-style addressing, DeleteObjects Content-MD5, connection pool, retries), plus a
+// middleware that puts Content-MD5 on every in-memory PutObject body so S3 verifies each byte. UploadPart bodies
+// are in memory too, so SigV4 signs their SHA-256 and S3 rejects bytes that differ (BadDigest /
+// XAmzContentSHA256Mismatch): a Content-MD5 there would be a second check of the same bytes, and an MD5 pass costs
+// this process 2.5 times a SHA-256 pass (measured: 421 vs 167 ms per 256 MiB).
+
+
+
+
+
+
+/**
+ * The custom endpoint in effect, if any: the `endpoint` option, else AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL
+ * (unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true), mirroring the SDK. An `endpoint_url` in the shared config
+ * file is not detected (set the option or the environment variable instead).
+ */
+function customEndpoint(options) {
+    if (options.endpoint)
+        return options.endpoint;
+    const env = options.env ?? process.env;
+    if ((env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '').trim().toLowerCase() === 'true')
+        return undefined;
+    return env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
+}
+function createS3Client(options) {
+    const endpoint = customEndpoint(options);
+    const custom = endpoint !== undefined;
+    const checksumMode = options.checksumMode ?? 'auto';
+    const checksum = checksumMode === 'when_required' || (checksumMode === 'auto' && custom) ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED';
+    const deleteMode = options.deleteContentMd5 ?? 'auto';
+    const maxSockets = options.maxSockets ?? 50;
+    const agentOptions = { keepAlive: true, maxSockets };
+    const config = {
+        region: options.region,
+        forcePathStyle: options.forcePathStyle ?? custom,
+        requestChecksumCalculation: checksum,
+        responseChecksumValidation: checksum,
+        retryMode: 'adaptive',
+        requestHandler: new node_http_handler_dist_cjs.NodeHttpHandler({
+            httpAgent: new external_node_http_.Agent(agentOptions),
+            httpsAgent: new external_node_https_.Agent(agentOptions),
+            ...(options.requestTimeoutMs !== undefined ? { requestTimeout: options.requestTimeoutMs } : {}),
+        }),
+        streamCollector: collectBody,
+    };
+    if (options.endpoint)
+        config.endpoint = options.endpoint;
+    if (options.credentials)
+        config.credentials = options.credentials;
+    if (options.maxAttempts !== undefined)
+        config.maxAttempts = options.maxAttempts;
+    const client = new client_s3_dist_cjs.S3Client(config);
+    if (deleteMode === 'on' || (deleteMode === 'auto' && custom))
+        client.middlewareStack.use(deleteObjectsContentMd5Plugin);
+    if (options.uploadContentMd5 ?? true)
+        client.middlewareStack.use(uploadContentMd5Plugin);
+    return client;
+}
+/**
+ * The `CopySource` value for CopyObject/UploadPartCopy: `bucket/key` with every key segment URI-encoded
+ * (RFC 3986: everything but unreserved characters; `/` kept between segments), optionally `?versionId=`.
+ */
+function copySource(bucket, key, versionId) {
+    const path = `${encodeRfc3986(bucket)}/${key.split('/').map(encodeRfc3986).join('/')}`;
+    return versionId === undefined ? path : `${path}?versionId=${encodeRfc3986(versionId)}`;
+}
+function encodeRfc3986(s) {
+    return encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+}
+/** base64 MD5, the Content-MD5 header value. */
+function contentMd5(body) {
+    return (0,external_node_crypto_.createHash)('md5').update(body).digest('base64');
+}
+/** The object (not the bucket) does not exist: GetObject answers NoSuchKey, HeadObject NotFound. */
+function isMissingObject(error) {
+    const name = error.name;
+    return name === 'NoSuchKey' || name === 'NotFound';
+}
+/**
+ * One PUT of a small JSON document (manifest, lock, plan, shard result; text or UTF-8 bytes) with Content-MD5:
+ * it lands whole or not at all. `condition` carries IfNoneMatch / IfMatch. Returns the new ETag and the body's size.
+ */
+async function putJsonObject(client, bucket, key, text, options = {}) {
+    const body = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+    const out = await client.send(new client_s3_dist_cjs.PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        ContentLength: body.length,
+        ContentMD5: contentMd5(body),
+        ContentType: 'application/json',
+        ...options.condition,
+    }), { abortSignal: options.signal });
+    return { etag: out.ETag, bytes: body.length };
+}
+function isRequest(r) {
+    return typeof r === 'object' && r !== null && typeof r.headers === 'object';
+}
+function hasHeader(headers, name) {
+    const lower = name.toLowerCase();
+    return Object.keys(headers).some((h) => h.toLowerCase() === lower);
+}
+/** An in-memory body we can hash without consuming it; streams, Blobs etc. give undefined. */
+function bytesOf(body) {
+    if (typeof body === 'string' || body instanceof Uint8Array)
+        return body; // Buffer is a Uint8Array
+    return undefined;
+}
+// Build step, low priority: runs after the SDK's flexibleChecksumsMiddleware (build, normal priority), so it
+// sees and can strip the headers that one added; signing (finalizeRequest) happens afterwards.
+const deleteObjectsContentMd5 = (next, context) => async (args) => {
+    if (context.commandName === 'DeleteObjectsCommand' && isRequest(args.request)) {
+        const bytes = bytesOf(args.request.body);
+        if (bytes !== undefined) {
+            const headers = {};
+            for (const [k, v] of Object.entries(args.request.headers)) {
+                const h = k.toLowerCase();
+                if (h.startsWith('x-amz-checksum-') || h === 'x-amz-sdk-checksum-algorithm' || h === 'content-md5')
+                    continue;
+                headers[k] = v;
+            }
+            headers['content-md5'] = contentMd5(bytes);
+            args.request.headers = headers;
+        }
+    }
+    return next(args);
+};
+const deleteObjectsContentMd5Plugin = {
+    applyToStack: (stack) => stack.add(deleteObjectsContentMd5, { step: 'build', priority: 'low', name: 'deleteObjectsContentMd5', override: true }),
+};
+const uploadCommands = new Set(['PutObjectCommand']);
+const uploadContentMd5 = (next, context) => async (args) => {
+    if (uploadCommands.has(context.commandName ?? '') && isRequest(args.request) && !hasHeader(args.request.headers, 'content-md5')) {
+        const bytes = bytesOf(args.request.body);
+        if (bytes !== undefined)
+            args.request.headers['content-md5'] = contentMd5(bytes);
+    }
+    return next(args);
+};
+const uploadContentMd5Plugin = {
+    applyToStack: (stack) => stack.add(uploadContentMd5, { step: 'build', priority: 'low', name: 'uploadContentMd5', override: true }),
+};
+
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
+var retry = __webpack_require__(3609);
+;// CONCATENATED MODULE: ./lib/workdocs/retry.js
+/**
+ * Retry policy shared by the whole run: the SDK's adaptive strategy (client-side rate limiting on throttling)
+ * for AWS calls, with WorkDocs' FailedDependency (424) treated as transient, which the SDK does not do
+ * by itself. Waiting between the tool's own attempts is in ../backoff.ts.
+ */
+
+const DEFAULT_MAX_ATTEMPTS = 8;
+class WorkDocsRetryStrategy {
+    inner;
+    constructor(maxAttempts = DEFAULT_MAX_ATTEMPTS) {
+        this.inner = new retry.AdaptiveRetryStrategy(maxAttempts);
+    }
+    acquireInitialRetryToken(retryTokenScope) {
+        return this.inner.acquireInitialRetryToken(retryTokenScope);
+    }
+    refreshRetryTokenForRetry(token, errorInfo) {
+        const name = errorInfo.error?.name;
+        const reclassified = name === 'FailedDependencyException' ? { ...errorInfo, errorType: 'TRANSIENT' } : errorInfo;
+        return this.inner.refreshRetryTokenForRetry(token, reclassified);
+    }
+    recordSuccess(token) {
+        this.inner.recordSuccess(token);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/engine/env.js
+/** Builds the clients a run needs from its options: one place that knows about endpoints, sockets and retries. */
+
+
+
+
+
+
+
+function createSyncEnv(options, deps) {
+    const agentOptions = { keepAlive: true, maxSockets: options.maxPoolConnections };
+    // Separate agents per client: WorkDocs API calls must not queue behind long content downloads.
+    const apiHttp = new external_node_http_.Agent(agentOptions);
+    const apiHttps = new external_node_https_.Agent(agentOptions);
+    const httpAgent = new external_node_http_.Agent(agentOptions);
+    const httpsAgent = new external_node_https_.Agent(agentOptions);
+    const workdocs = new dist_cjs.WorkDocsClient({
+        region: options.regionName,
+        ...(options.workdocsEndpointUrl ? { endpoint: options.workdocsEndpointUrl } : {}),
+        ...(deps.workdocsCredentials ? { credentials: deps.workdocsCredentials } : {}),
+        retryStrategy: new WorkDocsRetryStrategy(),
+        requestHandler: new node_http_handler_dist_cjs.NodeHttpHandler({ httpAgent: apiHttp, httpsAgent: apiHttps }),
+        streamCollector: collectBody,
+    });
+    const s3 = createS3Client({
+        region: options.regionName,
+        ...(options.s3EndpointUrl ? { endpoint: options.s3EndpointUrl } : {}),
+        ...(options.s3ForcePathStyle !== 'auto' ? { forcePathStyle: options.s3ForcePathStyle === 'true' } : {}),
+        checksumMode: options.s3ChecksumMode,
+        deleteContentMd5: options.s3DeleteContentMd5 === 'auto' ? 'auto' : options.s3DeleteContentMd5 === 'true' ? 'on' : 'off',
+        maxSockets: options.maxPoolConnections,
+        maxAttempts: 8,
+        ...(deps.s3Credentials ? { credentials: deps.s3Credentials } : {}),
+    });
+    return {
+        workdocs,
+        s3,
+        logger: deps.logger,
+        now: deps.now ?? Date.now,
+        httpAgent,
+        httpsAgent,
+        ...(deps.signal ? { signal: deps.signal } : {}),
+        ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+        destroy() {
+            workdocs.destroy();
+            s3.destroy();
+            for (const agent of [apiHttp, apiHttps, httpAgent, httpsAgent])
+                agent.destroy();
+        },
+    };
+}
+
+// EXTERNAL MODULE: ./lib/engine-thread.js + 2 modules
+var engine_thread = __webpack_require__(3562);
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __webpack_require__(8474);
+;// CONCATENATED MODULE: ./lib/signals.js
+/**
+ * Abort signals that a whole run listens to. Every request in flight adds a listener to its signal, so a run
+ * with 14 workers and 4 parts each passes Node's listener-count warning (meant to find leaks, here only noise
+ * on stderr and in the Action's log); these signals turn it off.
+ */
+
+/** An AbortController whose signal any number of requests may listen to. */
+function runAbortController() {
+    const controller = new AbortController();
+    (0,external_node_events_.setMaxListeners)(0, controller.signal);
+    return controller;
+}
+/**
+ * `signal` itself when `also` is undefined; otherwise a signal that aborts when either does (AbortSignal.any),
+ * for any number of listeners.
+ */
+function anySignal(signal, also) {
+    if (also === undefined)
+        return signal;
+    const either = AbortSignal.any([also, signal]);
+    (0,external_node_events_.setMaxListeners)(0, either);
+    return either;
+}
+
+;// CONCATENATED MODULE: ./lib/core/keys.js
+/**
+ * The pure mapping from the WorkDocs tree to S3 keys. No I/O, no clock, no randomness: the keys are a
+ * function of the tree (and the prefix) alone, independent of the order of the input arrays.
+ *
+ * Segment encoding (one WorkDocs name → one key segment, reversible with decodeSegment):
+ * - ordinary names are kept as they are, so keys equal the original script's (`folder/sub/name`);
+ * - `%XX` (the UTF-8 bytes, upper-case hex) is used for exactly: `%`, `/`, `\`, C0 controls and DEL,
+ *   C1 controls, the bidi/format controls U+061C, U+200B, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069,
+ *   U+FEFF, the separators U+2028/U+2029 (not the joiners U+200C/U+200D: Persian words and emoji need
+ *   them), the non-characters U+FFFE/U+FFFF (not allowed in the XML of S3 listings), the leading and
+ *   trailing runs of spaces, and lone surrogates (as WTF-8: `%ED%A0%80`);
+ * - the whole segments `.` and `..` become `%2E` and `%2E%2E`;
+ * - the empty name (never produced by WorkDocs) becomes the lone `%`, which no other name encodes to
+ *   (everywhere else a `%` is followed by two hex digits).
+ * - At the top level only, the name `.workdocs-s3-sync` (RESERVED_SEGMENT) becomes `%2Eworkdocs-s3-sync`.
+ *
+ * Same-named siblings (same kind, same parent, byte-equal encoded segment) are ordered by (createdAt, id):
+ * the first keeps the plain segment, the others get `~<first 8 chars of the id>` inserted before the
+ * extension (`report.pdf` → `report~1a2b3c4d.pdf`). A segment that is already taken by a sibling makes
+ * the newcomer try 16 chars, then the full id, then the full id plus `~2`, `~3`, …; plain names are
+ * served first, then the others in (createdAt, id) order.
+ *
+ * Length: a child segment must fit in what its parent's key leaves of the 1024 bytes. A name that does not
+ * fit is cut (at a code point and escape boundary) and gets `~<id>` before its extension, like a duplicate.
+ * When a folder's key leaves less than 128 bytes, its children are not nested any deeper: they are
+ * "relocated" directly under the prefix as `%%<full id>~<name cut to fit>` (a form no name can encode to),
+ * and their own children nest below them as usual.
+ */
+
+/** The tool's own area directly under the prefix: manifest, plans, locks. */
+const RESERVED_SEGMENT = '.workdocs-s3-sync';
+/** The segment that stands for the empty name (never produced for any other name). */
+const EMPTY_NAME_SEGMENT = '%';
+/** S3's limit on the UTF-8 length of a key. */
+const MAX_KEY_BYTES = 1024;
+/** Longest accepted destination prefix, in UTF-8 bytes (leaves at least 512 bytes for the tree). */
+const MAX_PREFIX_BYTES = 512;
+/** A folder whose key leaves fewer bytes than this for a child segment has its children relocated. */
+const MIN_CHILD_SEGMENT_BYTES = 128;
+/** Upper bound of a relocated segment (`%%<id>~<name>`), in UTF-8 bytes. */
+const MAX_RELOCATED_SEGMENT_BYTES = 200;
+/** Start of a relocated segment; no encoded name starts with it. */
+const RELOCATED_MARK = '%%';
+const HEX = '0123456789ABCDEF';
+// Characters encodeSegment escapes wherever they stand (lone surrogates: the `u` flag matches only unpaired ones).
+const NEEDS_ESCAPE = /[\u0000-\u001f\u007f-\u009f%/\\\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff\ud800-\udfff]|^ | $/u;
+function mustEscape(c) {
+    return (c <= 0x1f ||
+        (c >= 0x7f && c <= 0x9f) ||
+        c === 0x25 || // %
+        c === 0x2f || // /
+        c === 0x5c || // \
+        c === 0x061c ||
+        c === 0x200b ||
+        c === 0x200e ||
+        c === 0x200f ||
+        c === 0x2028 ||
+        c === 0x2029 ||
+        (c >= 0x202a && c <= 0x202e) ||
+        (c >= 0x2066 && c <= 0x2069) ||
+        c === 0xfeff ||
+        c === 0xfffe ||
+        c === 0xffff ||
+        (c >= 0xd800 && c <= 0xdfff));
+}
+function pct(b) {
+    return '%' + HEX[b >> 4] + HEX[b & 15];
+}
+/** `%XX` escapes of the (WTF-)8 bytes of one BMP code unit (a lone surrogate included). */
+function escapeUnit(c) {
+    if (c < 0x80)
+        return pct(c);
+    if (c < 0x800)
+        return pct(0xc0 | (c >> 6)) + pct(0x80 | (c & 0x3f));
+    return pct(0xe0 | (c >> 12)) + pct(0x80 | ((c >> 6) & 0x3f)) + pct(0x80 | (c & 0x3f));
+}
+/** One WorkDocs name → one key segment (see the module comment). Total and injective. */
+function encodeSegment(name) {
+    if (name === '')
+        return EMPTY_NAME_SEGMENT;
+    if (!NEEDS_ESCAPE.test(name)) {
+        if (name === '.')
+            return '%2E';
+        if (name === '..')
+            return '%2E%2E';
+        return name;
+    }
+    const n = name.length;
+    let lead = 0;
+    while (lead < n && name.charCodeAt(lead) === 0x20)
+        lead++;
+    let trail = n;
+    while (trail > lead && name.charCodeAt(trail - 1) === 0x20)
+        trail--;
+    let out = '';
+    for (let i = 0; i < n; i++) {
+        const c = name.charCodeAt(i);
+        if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+            const d = name.charCodeAt(i + 1);
+            if (d >= 0xdc00 && d <= 0xdfff) {
+                out += name.slice(i, i + 2);
+                i++;
+                continue;
+            }
+        }
+        if ((c === 0x20 && (i < lead || i >= trail)) || mustEscape(c))
+            out += escapeUnit(c);
+        else
+            out += name[i];
+    }
+    return out;
+}
+/** Top-level variant: as encodeSegment, but RESERVED_SEGMENT becomes `%2Eworkdocs-s3-sync`. */
+function encodeTopLevelSegment(name) {
+    return name === RESERVED_SEGMENT ? '%2E' + RESERVED_SEGMENT.slice(1) : encodeSegment(name);
+}
+function hexValue(c) {
+    if (c >= 0x30 && c <= 0x39)
+        return c - 0x30;
+    if (c >= 0x41 && c <= 0x46)
+        return c - 0x37;
+    if (c >= 0x61 && c <= 0x66)
+        return c - 0x57;
+    return -1;
+}
+/** Decodes a run of bytes as WTF-8 (UTF-8 that also admits surrogate code points); invalid bytes stay `%XX`. */
+function decodeBytes(bytes) {
+    let out = '';
+    let i = 0;
+    const cont = (k) => {
+        const b = bytes[k];
+        return b !== undefined && (b & 0xc0) === 0x80 ? b & 0x3f : -1;
+    };
+    while (i < bytes.length) {
+        const b = bytes[i];
+        if (b < 0x80) {
+            out += String.fromCharCode(b);
+            i++;
+            continue;
+        }
+        if (b >= 0xc2 && b <= 0xdf) {
+            const c1 = cont(i + 1);
+            if (c1 >= 0) {
+                out += String.fromCharCode(((b & 0x1f) << 6) | c1);
+                i += 2;
+                continue;
+            }
+        }
+        else if (b >= 0xe0 && b <= 0xef) {
+            const c1 = cont(i + 1);
+            const c2 = cont(i + 2);
+            const cp = ((b & 0x0f) << 12) | (c1 << 6) | c2;
+            if (c1 >= 0 && c2 >= 0 && cp >= 0x800) {
+                out += String.fromCharCode(cp);
+                i += 3;
+                continue;
+            }
+        }
+        else if (b >= 0xf0 && b <= 0xf4) {
+            const c1 = cont(i + 1);
+            const c2 = cont(i + 2);
+            const c3 = cont(i + 3);
+            const cp = ((b & 0x07) << 18) | (c1 << 12) | (c2 << 6) | c3;
+            if (c1 >= 0 && c2 >= 0 && c3 >= 0 && cp >= 0x10000 && cp <= 0x10ffff) {
+                out += String.fromCodePoint(cp);
+                i += 4;
+                continue;
+            }
+        }
+        out += pct(b);
+        i++;
+    }
+    return out;
+}
+/**
+ * The inverse of encodeSegment: decodeSegment(encodeSegment(s)) === s for every string s. Other input is
+ * decoded leniently: `%XX` runs as WTF-8, anything that does not decode is kept as it is.
+ */
+function decodeSegment(segment) {
+    if (segment === EMPTY_NAME_SEGMENT)
+        return '';
+    if (!segment.includes('%'))
+        return segment;
+    let out = '';
+    let i = 0;
+    const n = segment.length;
+    const escapeAt = (k) => {
+        if (k + 2 >= n || segment.charCodeAt(k) !== 0x25)
+            return -1;
+        const hi = hexValue(segment.charCodeAt(k + 1));
+        const lo = hexValue(segment.charCodeAt(k + 2));
+        return hi < 0 || lo < 0 ? -1 : (hi << 4) | lo;
+    };
+    while (i < n) {
+        let b = escapeAt(i);
+        if (b < 0) {
+            out += segment[i];
+            i++;
+            continue;
+        }
+        const bytes = [];
+        while (b >= 0) {
+            bytes.push(b);
+            i += 3;
+            b = escapeAt(i);
+        }
+        out += decodeBytes(bytes);
+    }
+    return out;
+}
+const PREFIX_CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]/;
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
+/**
+ * Validates and normalizes the destination prefix: '' (the bucket root) or segments separated by `/`,
+ * ending in `/` (added when missing). Rejected: a leading `/`, empty segments (`//`), `.` or `..`
+ * segments, control and bidi/format characters, lone surrogates, a `.workdocs-s3-sync` segment (the
+ * prefix would lie inside another sync's own area) and more than MAX_PREFIX_BYTES UTF-8 bytes.
+ */
+function normalizePrefix(prefix) {
+    if (prefix === '')
+        return { ok: true, prefix: '' };
+    const fail = (problem, reason) => ({ ok: false, problem, reason });
+    if (LONE_SURROGATE.test(prefix))
+        return fail('invalid-unicode', 'the prefix contains an unpaired surrogate (not valid UTF-8)');
+    const control = PREFIX_CONTROL.exec(prefix);
+    if (control) {
+        const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+        return fail('control-character', `the prefix contains the control or formatting character U+${code}`);
+    }
+    if (prefix.startsWith('/'))
+        return fail('leading-slash', 'the prefix must not start with "/"');
+    const normalized = prefix.endsWith('/') ? prefix : prefix + '/';
+    const segments = normalized.slice(0, -1).split('/');
+    if (segments.some((s) => s === ''))
+        return fail('empty-segment', 'the prefix must not contain an empty segment ("//")');
+    if (segments.some((s) => s === '.' || s === '..'))
+        return fail('dot-segment', 'the prefix must not contain "." or ".." segments');
+    if (segments.includes(RESERVED_SEGMENT)) {
+        return fail('reserved-segment', `the prefix must not contain a "${RESERVED_SEGMENT}" segment (the tool's own area)`);
+    }
+    const bytes = Buffer.byteLength(normalized, 'utf8');
+    if (bytes > MAX_PREFIX_BYTES)
+        return fail('too-long', `the prefix is ${bytes} bytes long; at most ${MAX_PREFIX_BYTES} are allowed`);
+    return { ok: true, prefix: normalized };
+}
+function asPrefix(prefix) {
+    return prefix === '' || prefix.endsWith('/') ? prefix : prefix + '/';
+}
+/**
+ * True for keys this tool manages under `prefix`: strictly below it (not the prefix's own marker), not inside
+ * `<prefix>.workdocs-s3-sync/` and not under `archivePrefix` (when given).
+ */
+function isManagedKey(key, prefix, archivePrefix) {
+    const p = asPrefix(prefix);
+    if (!key.startsWith(p) || key.length === p.length)
+        return false;
+    if (key.startsWith(p + RESERVED_SEGMENT + '/'))
+        return false;
+    if (archivePrefix !== undefined && archivePrefix !== '' && key.startsWith(asPrefix(archivePrefix)))
+        return false;
+    return true;
+}
+function time(t) {
+    return Number.isNaN(t) ? Number.POSITIVE_INFINITY : t;
+}
+function compareStrings(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+/** Oldest first; the id breaks ties. */
+function byAge(a, b) {
+    const ta = time(a.createdAt);
+    const tb = time(b.createdAt);
+    return ta < tb ? -1 : ta > tb ? 1 : compareStrings(a.id, b.id);
+}
+/** UTF-8 length of a well-formed string (keys and segments never hold lone surrogates). */
+function utf8Length(s) {
+    let bytes = s.length;
+    for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 0x80)
+            continue;
+        if (c < 0x800)
+            bytes += 1;
+        else if (c >= 0xd800 && c <= 0xdfff)
+            bytes += 1; // a surrogate pair: 4 bytes for 2 units
+        else
+            bytes += 2;
+    }
+    return bytes;
+}
+/** The id as it appears in suffixes: itself when short and plain (WorkDocs ids are 64 hex), else its SHA-256. */
+function idTag(id) {
+    return /^[0-9A-Za-z_-]{1,64}$/.test(id) ? id : (0,external_node_crypto_.createHash)('sha256').update(id, 'utf8').digest('hex');
+}
+/** The extension of an encoded segment: from the last `.` (not at 0), 2–16 chars, no space or `%`; else ''. */
+function extensionOf(segment) {
+    const dot = segment.lastIndexOf('.');
+    if (dot <= 0)
+        return '';
+    const ext = segment.slice(dot);
+    return ext.length >= 2 && ext.length <= 16 && !/[ %]/.test(ext) ? ext : '';
+}
+/** The longest start of an encoded segment within maxBytes, cut between code points and never inside `%XX` escapes of one code point. */
+function truncateEncoded(s, maxBytes) {
+    let bytes = 0;
+    let i = 0;
+    const n = s.length;
+    while (i < n) {
+        const c = s.charCodeAt(i);
+        let len;
+        let size;
+        if (c === 0x25 && i + 2 < n && hexValue(s.charCodeAt(i + 1)) >= 0 && hexValue(s.charCodeAt(i + 2)) >= 0) {
+            const lead = (hexValue(s.charCodeAt(i + 1)) << 4) | hexValue(s.charCodeAt(i + 2));
+            const escapes = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+            len = 0;
+            for (let k = 0; k < escapes && i + len + 2 < n && s.charCodeAt(i + len) === 0x25; k++)
+                len += 3;
+            size = len;
+        }
+        else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+            len = 2;
+            size = 4;
+        }
+        else {
+            len = 1;
+            size = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+        }
+        if (bytes + size > maxBytes)
+            break;
+        bytes += size;
+        i += len;
+    }
+    return s.slice(0, i);
+}
+/** `stem~tag.ext`, the stem (or, if need be, the extension too) cut so that the whole fits in budget bytes. */
+function withTag(base, tag, budget) {
+    const suffix = '~' + tag;
+    const ext = extensionOf(base);
+    const stem = base.slice(0, base.length - ext.length);
+    const full = stem + suffix + ext;
+    if (utf8Length(full) <= budget)
+        return { segment: full, cut: false };
+    const room = budget - utf8Length(suffix) - utf8Length(ext);
+    if (room >= 0)
+        return { segment: truncateEncoded(stem, room) + suffix + ext, cut: true };
+    return { segment: truncateEncoded(base, Math.max(0, budget - utf8Length(suffix))) + suffix, cut: true };
+}
+/** Groups (indices, in order) of equal segments, for the groups of two or more. */
+function sameNamed(bases) {
+    // First holder of each segment; member lists only for the (rare) groups of same-named siblings.
+    const firstOf = new Map();
+    const groups = new Map();
+    for (let i = 0; i < bases.length; i++) {
+        const base = bases[i];
+        const first = firstOf.get(base);
+        if (first === undefined) {
+            firstOf.set(base, i);
+            continue;
+        }
+        const members = groups.get(base);
+        if (members)
+            members.push(i);
+        else
+            groups.set(base, [first, i]);
+    }
+    return [...groups.values()].map((members) => ({ members }));
+}
+/**
+ * Unique segments for one parent's children of one kind. `children` is sorted oldest first.
+ * Plain names that fit are served first (all distinct: encoding is injective), then the others in age
+ * order, each taking the first free candidate: tag of 8 chars, 16, the full tag, the full tag + `~2`, ….
+ */
+function assignSiblings(children, budget, topLevel) {
+    const n = children.length;
+    const bases = children.map((c) => (topLevel ? encodeTopLevelSegment(c.name) : encodeSegment(c.name)));
+    const groups = sameNamed(bases);
+    const younger = new Set();
+    for (const { members } of groups)
+        for (const i of members.slice(1))
+            younger.add(i);
+    const plain = [];
+    const rest = [];
+    for (let i = 0; i < n; i++) {
+        if (!younger.has(i) && utf8Length(bases[i]) <= budget)
+            plain.push(i);
+        else
+            rest.push(i);
+    }
+    const segments = new Array(n).fill('');
+    const cut = new Array(n).fill(false);
+    const taken = new Set();
+    for (const i of plain) {
+        segments[i] = bases[i];
+        taken.add(bases[i]);
+    }
+    for (const i of rest) {
+        const tag = idTag(children[i].id);
+        const tags = [...new Set([tag.slice(0, 8), tag.slice(0, 16), tag])];
+        let chosen;
+        for (let k = 0; chosen === undefined; k++) {
+            const t = k < tags.length ? tags[k] : `${tag}~${k - tags.length + 2}`;
+            const candidate = withTag(bases[i], t, budget);
+            if (!taken.has(candidate.segment))
+                chosen = candidate;
+        }
+        segments[i] = chosen.segment;
+        cut[i] = chosen.cut;
+        taken.add(chosen.segment);
+    }
+    return { segments, cut, groups };
+}
+/**
+ * Maps every reachable folder and document to its key under `prefix` (validated with normalizePrefix; an
+ * invalid prefix throws a RangeError). See the module comment for the scheme. Guarantees: keys are unique,
+ * start with the prefix, are at most 1024 UTF-8 bytes, have no empty, `.` or `..` segment and no control
+ * characters, never lie inside `<prefix>.workdocs-s3-sync/`, and do not depend on the order of the arrays.
+ */
+function assignKeys(tree, prefix) {
+    const normalized = normalizePrefix(prefix);
+    if (!normalized.ok)
+        throw new RangeError(`invalid key prefix ${JSON.stringify(prefix)}: ${normalized.reason}`);
+    const pfx = normalized.prefix;
+    const fast = assignDistinct(tree.rootId, tree.folders, tree.documents, pfx);
+    if (fast !== undefined)
+        return fast;
+    // A listing repeated an item (the same id twice): keep one record per id, chosen canonically, and redo.
+    const folders = new Map();
+    for (const f of tree.folders) {
+        const seen = folders.get(f.id);
+        if (seen === undefined || compareFolderRecords(f, seen) < 0)
+            folders.set(f.id, f);
+    }
+    const documents = new Map();
+    for (const d of tree.documents) {
+        const seen = documents.get(d.id);
+        if (seen === undefined || compareDocumentRecords(d, seen) < 0)
+            documents.set(d.id, d);
+    }
+    return assignDistinct(tree.rootId, [...folders.values()], [...documents.values()], pfx);
+}
+/** True when the children of a folder whose key is `parentBytes` long do not fit under it and are relocated. */
+function childrenRelocated(parentBytes) {
+    return MAX_KEY_BYTES - parentBytes - 1 < MIN_CHILD_SEGMENT_BYTES;
+}
+/**
+ * The keys of one folder's children, given the folder's key and all of its children: the step assignKeys
+ * takes for each folder, so the keys are the same as assignKeys gives whenever the listing repeats no id.
+ * Lets transfers start while the rest of the tree is still being listed. Undefined when the children would be
+ * relocated for length (those keys depend on the whole tree).
+ */
+function keysOfChildren(parentKey, topLevel, folders, documents) {
+    const bytes = utf8Length(parentKey);
+    if (childrenRelocated(bytes))
+        return undefined;
+    const childFolders = [...folders].sort(byAge);
+    const childDocuments = [...documents].sort(byAge);
+    const placed = placeSiblings(bytes, topLevel, childFolders, childDocuments);
+    return {
+        folderKeys: new Map(childFolders.map((f, i) => [f.id, parentKey + placed.folders.segments[i] + '/'])),
+        documentKeys: new Map(childDocuments.map((d, i) => [d.id, parentKey + placed.documents.segments[i]])),
+    };
+}
+/** Segments for a folder's children (sorted oldest first) that fit under its key of `parentBytes` bytes. */
+function placeSiblings(parentBytes, topLevel, folders, documents) {
+    const room = MAX_KEY_BYTES - parentBytes;
+    // A folder's segment is followed by '/'.
+    return { folders: assignSiblings(folders, room - 1, topLevel), documents: assignSiblings(documents, room, topLevel) };
+}
+/** assignKeys for records with distinct ids; undefined when an id turns out to be repeated. */
+function assignDistinct(rootId, folders, documents, pfx) {
+    const foldersIn = new Map();
+    for (const f of folders) {
+        if (f.parentId === null || f.id === rootId)
+            continue;
+        const list = foldersIn.get(f.parentId);
+        if (list)
+            list.push(f);
+        else
+            foldersIn.set(f.parentId, [f]);
+    }
+    const documentsIn = new Map();
+    for (const d of documents) {
+        const list = documentsIn.get(d.parentId);
+        if (list)
+            list.push(d);
+        else
+            documentsIn.set(d.parentId, [d]);
+    }
+    const documentKeys = new Map();
+    const folderKeys = new Map();
+    const duplicates = [];
+    const shortened = [];
+    const relocatedTaken = new Set();
+    /** Segments for children placed directly under the prefix: `%%<tag>~<name cut to fit>`. */
+    const relocateAll = (children, kind) => {
+        const budget = Math.min(MAX_RELOCATED_SEGMENT_BYTES, MAX_KEY_BYTES - utf8Length(pfx) - (kind === 'folder' ? 1 : 0));
+        const bases = children.map((c) => encodeSegment(c.name));
+        const segments = children.map((child, i) => {
+            const base = bases[i];
+            const ext = extensionOf(base);
+            const tag = idTag(child.id);
+            for (let k = 1;; k++) {
+                const head = RELOCATED_MARK + tag + (k > 1 ? `~${k}` : '') + '~';
+                const room = budget - utf8Length(head);
+                // A cut name may end in a space: drop it, so that the segment does not end in one.
+                const body = utf8Length(base) <= room ? base : truncateEncoded(base.slice(0, base.length - ext.length), room - utf8Length(ext)).replace(/ +$/, '') + ext;
+                const segment = head + body;
+                // Documents and folders never share a key (folder keys end in '/'), but one set is enough.
+                const taken = kind + segment;
+                if (!relocatedTaken.has(taken)) {
+                    relocatedTaken.add(taken);
+                    return segment;
+                }
+            }
+        });
+        return { segments, cut: children.map(() => true), groups: sameNamed(bases) };
+    };
+    // Breadth first from the root: parents are keyed before their children; cycles and orphans are never reached.
+    const queue = [{ id: rootId, key: pfx, bytes: utf8Length(pfx) }];
+    let repeated = false;
+    for (let q = 0; q < queue.length && !repeated; q++) {
+        const parent = queue[q];
+        const childFolders = (foldersIn.get(parent.id) ?? []).sort(byAge);
+        const childDocuments = (documentsIn.get(parent.id) ?? []).sort(byAge);
+        // Too deep: the children go directly under the prefix (the root always has room: the prefix is at most 512 bytes).
+        const relocated = childrenRelocated(parent.bytes);
+        const base = relocated ? { key: pfx, bytes: utf8Length(pfx) } : parent;
+        const placed = relocated ? undefined : placeSiblings(parent.bytes, parent.id === rootId, childFolders, childDocuments);
+        const folderResult = placed?.folders ?? relocateAll(childFolders, 'folder');
+        childFolders.forEach((f, i) => {
+            const segment = folderResult.segments[i];
+            const key = base.key + segment + '/';
+            if (folderKeys.has(f.id))
+                repeated = true;
+            folderKeys.set(f.id, key);
+            if (folderResult.cut[i])
+                shortened.push(f.id);
+            queue.push({ id: f.id, key, bytes: base.bytes + utf8Length(segment) + 1 });
+        });
+        const documentResult = placed?.documents ?? relocateAll(childDocuments, 'document');
+        childDocuments.forEach((d, i) => {
+            if (documentKeys.has(d.id))
+                repeated = true;
+            documentKeys.set(d.id, base.key + documentResult.segments[i]);
+            if (documentResult.cut[i])
+                shortened.push(d.id);
+        });
+        for (const [kind, children, result] of [
+            ['document', childDocuments, documentResult],
+            ['folder', childFolders, folderResult],
+        ]) {
+            for (const { members } of result.groups) {
+                duplicates.push({
+                    parentId: parent.id,
+                    kind,
+                    name: children[members[0]].name,
+                    ids: members.map((i) => children[i].id),
+                    segments: members.map((i) => result.segments[i]),
+                });
+            }
+        }
+    }
+    if (repeated)
+        return undefined;
+    // Every record is keyed or unreachable; an id seen more often than it was keyed is repeated.
+    const unreachableFolders = new Set();
+    let keyedFolderRecords = 0;
+    for (const f of folders) {
+        if (f.id === rootId)
+            continue;
+        if (folderKeys.has(f.id))
+            keyedFolderRecords++;
+        else if (unreachableFolders.has(f.id))
+            return undefined;
+        else
+            unreachableFolders.add(f.id);
+    }
+    const unreachableDocuments = new Set();
+    let keyedDocumentRecords = 0;
+    for (const d of documents) {
+        if (documentKeys.has(d.id))
+            keyedDocumentRecords++;
+        else if (unreachableDocuments.has(d.id))
+            return undefined;
+        else
+            unreachableDocuments.add(d.id);
+    }
+    if (keyedFolderRecords !== folderKeys.size || keyedDocumentRecords !== documentKeys.size)
+        return undefined;
+    const unreachable = [...unreachableFolders, ...unreachableDocuments].sort(compareStrings);
+    shortened.sort(compareStrings);
+    return { documentKeys, folderKeys, duplicates, unreachable, shortened };
+}
+function compareFolderRecords(a, b) {
+    return (compareStrings(a.parentId ?? '', b.parentId ?? '') ||
+        compareStrings(a.name, b.name) ||
+        (time(a.createdAt) < time(b.createdAt) ? -1 : time(a.createdAt) > time(b.createdAt) ? 1 : 0));
+}
+function compareDocumentRecords(a, b) {
+    return (compareStrings(a.parentId, b.parentId) ||
+        compareStrings(a.name, b.name) ||
+        compareStrings(a.versionId, b.versionId) ||
+        (time(a.createdAt) < time(b.createdAt) ? -1 : time(a.createdAt) > time(b.createdAt) ? 1 : 0));
+}
+
+;// CONCATENATED MODULE: ./lib/core/manifest.js
+/**
+ * The manifest: one object under the prefix recording, per key, which document version it holds.
+ * It lets a no-op resync decide everything from one GET and the listing, with no request per object.
+ */
+
+
+const MANIFEST_FORMAT = 'workdocs-s3-sync/manifest';
+const MANIFEST_VERSION = 1;
+function manifestKey(prefix) {
+    return `${prefix}${RESERVED_SEGMENT}/manifest.json`;
+}
+function toolAreaPrefix(prefix) {
+    return `${prefix}${RESERVED_SEGMENT}/`;
+}
+const EMPTY_MANIFEST = { entries: new Map() };
+/**
+ * The manifest file, as bytes: rows last and one per line (readable in a console, and diffs well). A 100,000-row
+ * manifest (~24 MB) is built straight into one Buffer outside the V8 heap: no array of rows, no JSON of all
+ * rows for the checksum and no giant string. The rows are stringified twice (checksum and size, then the bytes).
+ */
+function encodeManifestBytes(manifest, meta) {
+    const keys = [...manifest.entries.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const rowJson = (key) => {
+        const e = manifest.entries.get(key);
+        return JSON.stringify([key, e.documentId, e.versionId, e.size, e.md5]);
+    };
+    // The checksum is the sha256 of JSON.stringify(rows): `[` + the rows joined by `,` + `]`.
+    const hash = (0,external_node_crypto_.createHash)('sha256').update('[');
+    let rowBytes = 0;
+    keys.forEach((key, i) => {
+        const json = rowJson(key);
+        hash.update(i === 0 ? json : `,${json}`);
+        rowBytes += Buffer.byteLength(json) + (i === 0 ? 0 : 2);
+    });
+    const file = {
+        format: MANIFEST_FORMAT,
+        version: MANIFEST_VERSION,
+        rootFolderId: meta.rootFolderId,
+        prefix: meta.prefix,
+        updatedAt: meta.updatedAt,
+        checksum: hash.update(']').digest('hex'),
+    };
+    const head = `${JSON.stringify(file).slice(0, -1)},${ROWS_OPEN}\n`;
+    const out = Buffer.allocUnsafe(Buffer.byteLength(head) + rowBytes + ROWS_CLOSE.length);
+    let offset = out.write(head);
+    keys.forEach((key, i) => {
+        offset += out.write(i === 0 ? rowJson(key) : `,\n${rowJson(key)}`, offset);
+    });
+    offset += out.write(ROWS_CLOSE, offset);
+    if (offset !== out.length)
+        throw new Error(`manifest encoding wrote ${offset} of ${out.length} bytes`);
+    return out;
+}
+/** The manifest file as text (see encodeManifestBytes). */
+function encodeManifest(manifest, meta) {
+    return encodeManifestBytes(manifest, meta).toString('utf8');
+}
+/**
+ * Reads a manifest file. The layout encodeManifestBytes writes is read line by line (no tree of the whole file
+ * and no second JSON of all rows for the checksum); any other valid JSON (a manifest someone reformatted) is
+ * read whole, with the same result.
+ */
+function decodeManifest(input) {
+    return decodeLines(input) ?? decodeWhole(typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8'));
+}
+function decodeWhole(text) {
+    let file;
+    try {
+        file = JSON.parse(text);
+    }
+    catch {
+        return { ok: false, problem: 'not valid JSON' };
+    }
+    if (file === null || typeof file !== 'object' || file.format !== MANIFEST_FORMAT)
+        return { ok: false, problem: 'not a workdocs-s3-sync manifest' };
+    if (file.version !== MANIFEST_VERSION)
+        return { ok: false, problem: `unsupported manifest version ${String(file.version)}` };
+    if (!Array.isArray(file.rows))
+        return { ok: false, problem: 'no rows' };
+    if (file.checksum !== sha256(JSON.stringify(file.rows)))
+        return { ok: false, problem: 'checksum mismatch' };
+    const entries = new Map();
+    for (const row of file.rows) {
+        if (!isRow(row))
+            return { ok: false, problem: 'malformed row' };
+        const [key, documentId, versionId, size, md5] = row;
+        entries.set(key, { documentId, versionId, size, md5 });
+    }
+    return { ok: true, manifest: { entries }, rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
+}
+/**
+ * decodeWhole for the layout encodeManifestBytes writes (a header line ending in `"rows":[`, one row per line,
+ * `]}` on the last line), one line at a time; undefined for anything else, which decodeWhole then reads.
+ */
+function decodeLines(input) {
+    const bytes = typeof input === 'string' ? undefined : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+    const text = typeof input === 'string' ? input : undefined;
+    const length = bytes ? bytes.length : text.length;
+    const NEWLINE = 0x0a;
+    let start = 0;
+    /** Where the line nextLine() returned last lies in the input. */
+    let lineStart = 0;
+    let lineEnd = 0;
+    /** The next line (without its newline), or undefined after the last. */
+    const nextLine = () => {
+        if (start > length)
+            return undefined;
+        let end = bytes ? bytes.indexOf(NEWLINE, start) : text.indexOf('\n', start);
+        if (end < 0)
+            end = length;
+        const line = bytes ? bytes.toString('utf8', start, end) : text.slice(start, end);
+        lineStart = start;
+        lineEnd = end;
+        start = end + 1;
+        return line;
+    };
+    const parse = (json) => {
+        try {
+            return JSON.parse(json);
+        }
+        catch {
+            return PARSE_FAILED;
+        }
+    };
+    /** The bytes of the line nextLine() returned last, without a trailing comma (rows are hashed as written). */
+    const lineBytes = (withoutComma) => {
+        const end = withoutComma ? lineEnd - 1 : lineEnd;
+        return bytes ? bytes.subarray(lineStart, end) : text.slice(lineStart, end);
+    };
+    const first = nextLine();
+    if (first === undefined || !first.startsWith('{') || !first.endsWith(`,${ROWS_OPEN}`))
+        return undefined;
+    const header = parse(`${first.slice(0, -(ROWS_OPEN.length + 1))}}`);
+    // At least one member: `{` alone before `,"rows":[` would not be JSON.
+    if (header === PARSE_FAILED || header === null || typeof header !== 'object' || Array.isArray(header) || Object.keys(header).length === 0)
+        return undefined;
+    const file = header;
+    const hash = (0,external_node_crypto_.createHash)('sha256').update('[');
+    const entries = new Map();
+    let malformed = false;
+    let count = 0;
+    let line = nextLine();
+    if (line === '')
+        line = nextLine(); // no rows: `[` and `]}` with an empty line between
+    else {
+        for (;;) {
+            if (line === undefined)
+                return undefined;
+            const last = !line.endsWith(',');
+            const row = parse(last ? line : line.slice(0, -1));
+            if (row === PARSE_FAILED)
+                return undefined;
+            // The checksum covers JSON.stringify(rows), which is what each line holds unless someone reformatted it;
+            // such a file fails here and is read whole by decodeWhole, which stringifies the rows again.
+            if (count > 0)
+                hash.update(',');
+            hash.update(lineBytes(!last));
+            count++;
+            if (isRow(row)) {
+                const [key, documentId, versionId, size, md5] = row;
+                entries.set(key, { documentId, versionId, size, md5 });
+            }
+            else
+                malformed = true;
+            line = nextLine();
+            if (last)
+                break;
+        }
+    }
+    if (line !== ROWS_CLOSE.trim())
+        return undefined;
+    for (let rest = nextLine(); rest !== undefined; rest = nextLine())
+        if (!/^[ \t\r]*$/.test(rest))
+            return undefined;
+    if (file.format !== MANIFEST_FORMAT)
+        return { ok: false, problem: 'not a workdocs-s3-sync manifest' };
+    if (file.version !== MANIFEST_VERSION)
+        return { ok: false, problem: `unsupported manifest version ${String(file.version)}` };
+    if (file.checksum !== hash.update(']').digest('hex'))
+        return undefined;
+    if (malformed)
+        return { ok: false, problem: 'malformed row' };
+    return { ok: true, manifest: { entries }, rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
+}
+const PARSE_FAILED = Symbol('not JSON');
+const ROWS_OPEN = '"rows":[';
+const ROWS_CLOSE = '\n]}\n';
+function isRow(row) {
+    return Array.isArray(row) && row.length === 5 && typeof row[0] === 'string' && typeof row[1] === 'string'
+        && typeof row[2] === 'string' && Number.isSafeInteger(row[3]) && typeof row[4] === 'string';
+}
+function sha256(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
+}
+/**
+ * The same manifest, its keys and MD5s being the listed objects' equal strings where there are such: decoded, a
+ * manifest holds its own copy of every key and MD5 that the bucket listing holds too (on 100,000 documents about
+ * 16 MB of the live heap). Entries, their order and their values are unchanged.
+ */
+function sharingListedStrings(manifest, inventory) {
+    if (manifest.entries.size === 0)
+        return manifest;
+    const objects = new Map(inventory.map((o) => [o.key, o]));
+    const entries = new Map();
+    for (const [key, entry] of manifest.entries) {
+        const object = objects.get(key);
+        if (object === undefined)
+            entries.set(key, entry);
+        else
+            entries.set(object.key, object.etag === entry.md5 ? { ...entry, md5: object.etag } : entry);
+    }
+    return { entries };
+}
+
+;// CONCATENATED MODULE: ./lib/core/shard.js
+/** What one request costs compared to moving bytes: makes many small files count, not only big ones. */
+const REQUEST_WEIGHT_BYTES = 256 * 1024;
+/** Shard index for each action (same order); -1 for actions no shard runs (skips, and deletes, which finalize runs). */
+function assignShards(actions, shardCount) {
+    if (!Number.isInteger(shardCount) || shardCount < 1)
+        throw new RangeError('shardCount must be a positive integer');
+    const shardOf = actions.map(() => -1);
+    const work = actions
+        .map((action, index) => ({ index, key: action.key, weight: weightOf(action) }))
+        .filter((w) => w.weight > 0)
+        .sort((a, b) => b.weight - a.weight || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const load = Array.from({ length: shardCount }, () => ({ weight: 0, count: 0 }));
+    for (const item of work) {
+        let best = 0;
+        for (let s = 1; s < shardCount; s++) {
+            const a = load[s];
+            const b = load[best];
+            if (a.weight < b.weight || (a.weight === b.weight && a.count < b.count))
+                best = s;
+        }
+        load[best].weight += item.weight;
+        load[best].count++;
+        shardOf[item.index] = best;
+    }
+    return shardOf;
+}
+function weightOf(action) {
+    switch (action.kind) {
+        case 'upload': return action.doc.size + REQUEST_WEIGHT_BYTES;
+        case 'copy':
+        case 'marker': return REQUEST_WEIGHT_BYTES;
+        default: return 0;
+    }
+}
+/** The matrix a plan step hands to `strategy.matrix` with fromJSON. */
+function shardMatrix(shardCount) {
+    return { shard: Array.from({ length: shardCount }, (_, i) => i) };
+}
+
+;// CONCATENATED MODULE: ./lib/errors.js
+/**
+ * Typed errors the engine raises and the shells map to exit codes, plus the one place that turns any
+ * error into a message safe to print (no presigned URLs, tokens or keys).
+ */
+/** Bad input that is detected before anything is touched: exit 2. */
+class InputError extends Error {
+    option;
+    name = 'InputError';
+    constructor(option, message, options) {
+        super(message, options);
+        this.option = option;
+    }
+}
+/** The source or the destination could not be listed: exit 3, nothing deleted. */
+class FatalError extends Error {
+    name = 'FatalError';
+}
+/** The bytes read did not match the version's Size or Signature: nothing may land. */
+class IntegrityError extends Error {
+    name = 'IntegrityError';
+}
+/** A content download failed in a way a retry may fix (reset, truncation, 5xx, expired URL). */
+class TransientDownloadError extends Error {
+    status;
+    name = 'TransientDownloadError';
+    constructor(message, status, options) {
+        super(message, options);
+        this.status = status;
+    }
+}
+const SECRET_PATTERNS = [
+    // Any URL: keep scheme, host and path, drop the query (presigned signatures, tokens live there).
+    [/(https?:\/\/[^\s?#"'<>]+)\?[^\s"'<>]*/gi, '$1?[redacted]'],
+    [/\b(AKIA|ASIA)[A-Z0-9]{16}\b/g, '[redacted-access-key]'],
+    [/(X-Amz-(?:Signature|Credential|Security-Token)=)[^&\s"']+/gi, '$1[redacted]'],
+    [/((?:aws_secret_access_key|secretAccessKey|sessionToken|SessionToken|x-amz-security-token|Authorization)["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1[redacted]'],
+    [/\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*/g, '[redacted-jwt]'],
+];
+/** Removes anything that looks like a credential, token or signed URL from a message. */
+function redact(text) {
+    return SECRET_PATTERNS.reduce((t, [pattern, replacement]) => t.replace(pattern, replacement), text);
+}
+/** The HTTP status of an AWS SDK error, when it has one. */
+function httpStatusOf(error) {
+    return error?.$metadata?.httpStatusCode;
+}
+/** A one-line, secret-free description of any thrown value, including the SDK's error names and HTTP status. */
+function describeError(error) {
+    if (error instanceof Error) {
+        const status = httpStatusOf(error);
+        const name = error.name && error.name !== 'Error' ? `${error.name}: ` : '';
+        const suffix = status !== undefined ? ` (HTTP ${status})` : '';
+        return redact(`${name}${error.message || 'no message'}${suffix}`.replace(/\s+/g, ' ').trim());
+    }
+    return redact(String(error));
+}
+function errorName(error) {
+    return error instanceof Error ? error.name : typeof error;
+}
+
+;// CONCATENATED MODULE: ./lib/s3/manifest-store.js
+/** Reads and writes the manifest object. A write is one PUT with Content-MD5: it lands whole or not at all. */
+
+
+
+
+async function readManifest(client, bucket, key, signal) {
+    let bytes;
+    let etag;
+    try {
+        const out = await client.send(new client_s3_dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+        // Bytes, decoded line by line: a 100,000-row manifest is never one ~24 MB string.
+        bytes = out.Body ? await collectBody(out.Body) : new Uint8Array();
+        etag = out.ETag;
+    }
+    catch (error) {
+        if (isMissingObject(error))
+            return { state: 'missing', manifest: EMPTY_MANIFEST };
+        throw error;
+    }
+    const decoded = decodeManifest(bytes);
+    const tag = etag !== undefined ? { etag } : {};
+    return decoded.ok
+        ? { state: 'found', manifest: decoded.manifest, rootFolderId: decoded.rootFolderId, ...tag }
+        : { state: 'corrupt', manifest: EMPTY_MANIFEST, problem: decoded.problem, ...tag };
+}
+async function writeManifest(client, bucket, key, manifest, meta, signal) {
+    const { bytes } = await putJsonObject(client, bucket, key, encodeManifestBytes(manifest, meta), signal ? { signal } : {});
+    return bytes;
+}
+
+;// CONCATENATED MODULE: ./lib/core/plan.js
+/**
+ * plan(): every decision of a sync run, as one pure function of the source tree, the destination inventory
+ * and the manifest. No I/O, no clock, no randomness: the executor only carries the plan out.
+ */
+
+const VERSION_METADATA = 'workdocs-version-id';
+const DOCUMENT_METADATA = 'workdocs-document-id';
+/** The keys whose metadata must be read (HeadObject) before planning: objects with no manifest entry that may hold the wanted version. */
+function keysToProbe(source, inventory, manifest, prefix) {
+    // Most runs have no such object (an empty bucket, a complete manifest): then the keys are not worth computing.
+    if (!inventory.some((o) => o.metadata === undefined && !manifest.entries.has(o.key)))
+        return [];
+    const { documentKeys } = assignKeys(source, prefix);
+    const byKey = indexInventory(inventory);
+    const probes = [];
+    for (const doc of source.documents) {
+        const key = documentKeys.get(doc.id);
+        if (key === undefined)
+            continue;
+        const object = byKey.get(key);
+        if (object && object.metadata === undefined && !manifest.entries.has(key) && object.size === doc.size)
+            probes.push(key);
+    }
+    return probes;
+}
+function plan(source, inventory, manifest, options) {
+    const { documentKeys, folderKeys, duplicates, unreachable } = assignKeys(source, options.prefix);
+    const byKey = indexInventory(inventory);
+    const wanted = new Set([...documentKeys.values(), ...folderKeys.values()]);
+    // The prefix's own marker object (`backup/`) is not a mirrored item: never stale.
+    const managed = inventory.filter((o) => o.key !== options.prefix && isManagedKey(o.key, options.prefix, options.archivePrefix || undefined));
+    const stale = managed.filter((o) => !wanted.has(o.key));
+    const staleKeys = new Set(stale.map((o) => o.key));
+    // Only a document that is not skipped needs it: a no-op run of 100,000 documents never builds it.
+    let copySources;
+    const copySourcesOnce = () => (copySources ??= indexCopySources(manifest, byKey, staleKeys));
+    const actions = [];
+    const copyTargetOf = new Map();
+    for (const doc of [...source.documents].sort(byId)) {
+        const computed = documentKeys.get(doc.id);
+        if (computed === undefined)
+            continue;
+        const object = byKey.get(computed);
+        // The listed object's equal key string: a run of 100,000 documents then holds each key once, not twice.
+        const key = object?.key ?? computed;
+        const action = decideDocument(doc, key, object, manifest.entries.get(key), copySourcesOnce);
+        if (action.kind === 'copy' && staleKeys.has(action.fromKey) && !copyTargetOf.has(action.fromKey))
+            copyTargetOf.set(action.fromKey, key);
+        actions.push(action);
+    }
+    if (options.folderMarkers !== 'none') {
+        const occupied = options.folderMarkers === 'empty' ? occupiedFolders(documentKeys, folderKeys) : undefined;
+        for (const [folderId, key] of [...folderKeys].sort((a, b) => compare(a[1], b[1]))) {
+            if (!byKey.has(key) && !occupied?.has(key))
+                actions.push({ kind: 'marker', key, folderId });
+        }
+    }
+    let deletesBlocked;
+    if (options.deleteStale && stale.length > 0) {
+        deletesBlocked = deleteRefusal(stale.length, managed.length, options) ?? archiveOverlap(wanted, options.archivePrefix);
+        for (const object of [...stale].sort((a, b) => compare(a.key, b.key))) {
+            const copyTarget = copyTargetOf.get(object.key);
+            const base = { key: object.key, size: object.size, ...(copyTarget !== undefined ? { copyTarget } : {}) };
+            actions.push(options.archivePrefix !== ''
+                ? { kind: 'archive', toKey: archiveKey(object.key, options), ...base }
+                : { kind: 'delete', ...base });
+        }
+    }
+    return { actions, deletesBlocked, duplicates, unreachable, managedCount: managed.length };
+}
+/**
+ * Folder keys with a mirrored key directly below them: S3 shows those as prefixes without a marker. Decided on
+ * keys, not on parent ids, because a child relocated for length does not lie under its folder's key.
+ */
+function occupiedFolders(documentKeys, folderKeys) {
+    const occupied = new Set();
+    for (const key of documentKeys.values())
+        occupied.add(parentKey(key));
+    for (const key of folderKeys.values())
+        occupied.add(parentKey(key.slice(0, -1)));
+    return occupied;
+}
+/** `a/b/c` → `a/b/` (segments never contain `/`: names are encoded). */
+function parentKey(key) {
+    return key.slice(0, key.lastIndexOf('/') + 1);
+}
+/** The decision for one document: skip, copy from where the same version already lies, or upload. */
+function decideDocument(doc, key, object, entry, copySources) {
+    if (object !== undefined) {
+        if (entry !== undefined) {
+            if (entry.documentId === doc.id && entry.versionId === doc.versionId && entry.size === doc.size && object.size === doc.size) {
+                // A single-part ETag is the body's MD5: a free check that nobody overwrote the object behind our back.
+                if (isPlainMd5(object.etag) && object.etag !== entry.md5)
+                    return { kind: 'upload', key, doc, reason: 'modified-in-bucket' };
+                return { kind: 'skip', key, doc, reason: 'unchanged' };
+            }
+        }
+        else if (object.metadata !== undefined && isAdoptable(doc, object)) {
+            return { kind: 'skip', key, doc, reason: 'adopted' };
+        }
+    }
+    const fromKey = copySources().get(doc.versionId);
+    if (fromKey !== undefined && fromKey !== key)
+        return { kind: 'copy', key, fromKey, doc, reason: 'renamed' };
+    if (object === undefined)
+        return { kind: 'upload', key, doc, reason: entry !== undefined ? 'missing' : 'new' };
+    if (entry === undefined && object.metadata === undefined)
+        return { kind: 'upload', key, doc, reason: 'unverified' };
+    return { kind: 'upload', key, doc, reason: 'changed' };
+}
+/** An object written by the original script (or a lost manifest's run) holds this version already. */
+function isAdoptable(doc, object) {
+    const metadata = object.metadata ?? {};
+    if (metadata[VERSION_METADATA] !== doc.versionId || object.size !== doc.size)
+        return false;
+    if (metadata[DOCUMENT_METADATA] !== undefined && metadata[DOCUMENT_METADATA] !== doc.id)
+        return false;
+    return !(isPlainMd5(object.etag) && doc.md5 !== undefined && object.etag !== doc.md5);
+}
+/** versionId → a key that holds that version (per the manifest and still present), preferring stale keys. */
+function indexCopySources(manifest, byKey, staleKeys) {
+    const sources = new Map();
+    for (const [key, entry] of manifest.entries) {
+        const object = byKey.get(key);
+        if (object === undefined || object.size !== entry.size)
+            continue;
+        if (isPlainMd5(object.etag) && object.etag !== entry.md5)
+            continue;
+        const current = sources.get(entry.versionId);
+        if (current === undefined || isBetterCopySource(key, current, staleKeys))
+            sources.set(entry.versionId, key);
+    }
+    return sources;
+}
+/** Of two objects holding one version, a stale one is moved rather than kept twice; otherwise the smaller key wins. */
+function isBetterCopySource(key, current, staleKeys) {
+    const stale = staleKeys.has(key);
+    return stale !== staleKeys.has(current) ? stale : compare(key, current) < 0;
+}
+/** Why deletes must not run, or undefined when they may. */
+function deleteRefusal(staleCount, managedCount, options) {
+    if (!options.listingComplete)
+        return 'the listing had errors, so nothing is deleted';
+    const { count, percent } = options.maxDelete;
+    if (count !== undefined && staleCount > count)
+        return `${staleCount} deletes exceed max_delete (${count})`;
+    if (percent !== undefined && managedCount > 0 && (staleCount / managedCount) * 100 > percent) {
+        return `${staleCount} deletes of ${managedCount} objects (${((staleCount / managedCount) * 100).toFixed(1)}%) exceed max_delete (${percent}%)`;
+    }
+    return undefined;
+}
+/** A WorkDocs item that maps under the archive prefix would be mixed with archived objects: refuse to clean up. */
+function archiveOverlap(wanted, archivePrefix) {
+    if (archivePrefix === '')
+        return undefined;
+    for (const key of wanted) {
+        if (key.startsWith(archivePrefix))
+            return `WorkDocs content maps under archive_prefix (${JSON.stringify(key)}): choose an archive_prefix outside the mirror`;
+    }
+    return undefined;
+}
+function archiveKey(key, options) {
+    return `${options.archivePrefix}${options.archiveRunFolder}/${key.slice(options.prefix.length)}`;
+}
+function indexInventory(inventory) {
+    return new Map(inventory.map((o) => [o.key, o]));
+}
+function isPlainMd5(etag) {
+    return /^[0-9a-f]{32}$/.test(etag);
+}
+function byId(a, b) {
+    return compare(a.id, b.id);
+}
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+;// CONCATENATED MODULE: ./lib/backoff.js
+/** Waiting between attempts, shared by every retry loop of the tool (downloads, whole files, the lock). */
+/** Delay before retry number `attempt` (1-based): exponential from 100 ms, capped at 20 s, full jitter. */
+function backoffDelay(attempt, random = Math.random) {
+    const cap = Math.min(20_000, 100 * 2 ** Math.min(attempt, 10));
+    return Math.floor(random() * cap);
+}
+/**
+ * Delay before retrying a whole file (1-based): 1–2 s, then 2–4 s, … ("equal jitter"). Long enough that the
+ * last attempt comes after a short outage of S3 or WorkDocs is over, when the SDK's own retries (and its
+ * retry quota, which an outage drains for all requests at once) are spent.
+ */
+function fileRetryDelay(attempt, random = Math.random) {
+    const cap = Math.min(30_000, 1000 * 2 ** attempt);
+    return Math.floor(cap / 2 + random() * (cap / 2));
+}
+function sleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason ?? new Error('aborted'));
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason ?? new Error('aborted'));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/concurrency.js
+/**
+ * Runs `work` over `items` with at most `concurrency` at a time: that many loops each take the next item.
+ * Unlike queueing one limited promise per item up front, memory does not grow with the number of items
+ * (110,000 queued promises cost ~170 MB of peak RSS in a no-op resync of 100,000 documents).
+ */
+async function forEachConcurrently(items, concurrency, work) {
+    let next = 0;
+    const loop = async () => {
+        while (next < items.length)
+            await work(items[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, concurrency), items.length) }, loop));
+}
+
+// EXTERNAL MODULE: ./node_modules/p-limit/index.js + 1 modules
+var p_limit = __webpack_require__(370);
+;// CONCATENATED MODULE: ./lib/engine/buffer-pool.js
+/**
+ * The run's part-sized buffers: at most `slots` of them exist, each is allocated once and reused for the next
+ * small file or multipart part. Memory for bodies is therefore slots × part_size however files mix, and the
+ * bytes land in pages that are already mapped (a fresh multi-MiB Buffer per file costs a page fault per 4 KiB,
+ * which here was slower than the MD5 of the same bytes).
+ *
+ * A buffer only becomes resident as far as it has been written. So each request gets the free buffer that is
+ * already written far enough with the least to spare, or failing that the one written furthest: a 100 KiB file
+ * does not take the buffer that an 8 MiB part filled while a fresh one would do, and when small files and parts
+ * mix only about as many buffers as parts in flight are ever resident in full.
+ */
+
+class BufferPool {
+    slots;
+    bufferSize;
+    limit;
+    free = [];
+    constructor(slots, bufferSize) {
+        this.slots = slots;
+        this.bufferSize = bufferSize;
+        this.limit = (0,p_limit/* default */.A)(slots);
+    }
+    /** Runs `work` with a buffer of `bufferSize` bytes to itself, of which it uses `size`; the buffer goes back afterwards. */
+    use(size, work) {
+        return this.limit(async () => {
+            const pooled = this.take(size) ?? { buffer: Buffer.allocUnsafe(this.bufferSize), written: 0 };
+            pooled.written = Math.max(pooled.written, Math.min(size, this.bufferSize));
+            try {
+                return await work(pooled.buffer);
+            }
+            finally {
+                this.free.push(pooled);
+            }
+        });
+    }
+    /** Bytes written so far in the buffers not in use (all of them when the pool is idle): what they hold resident at most. */
+    get residentBytes() {
+        return this.free.reduce((sum, p) => sum + p.written, 0);
+    }
+    take(size) {
+        let best = -1;
+        for (let i = 0; i < this.free.length; i++) {
+            if (best < 0 || isBetterFit(this.free[i].written, this.free[best].written, size))
+                best = i;
+        }
+        return best < 0 ? undefined : this.free.splice(best, 1)[0];
+    }
+}
+/** Is a buffer written `a` bytes far a better choice than one written `b` far, for `size` bytes? */
+function isBetterFit(a, b, size) {
+    const aFits = a >= size;
+    const bFits = b >= size;
+    if (aFits !== bFits)
+        return aFits;
+    return aFits ? a < b : a > b;
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
+var lib_storage_dist_cjs = __webpack_require__(2358);
+;// CONCATENATED MODULE: ./lib/s3/inventory.js
+/** Lists every object under the prefix once (ListObjectsV2, 1,000 keys a page) and reads metadata where asked. */
+
+
+async function listInventory(client, bucket, prefix, signal) {
+    const objects = [];
+    let pages = 0;
+    const pager = (0,client_s3_dist_cjs.paginateListObjectsV2)({ client, pageSize: 1000 }, { Bucket: bucket, Prefix: prefix || undefined, MaxKeys: 1000 });
+    for await (const page of pager) {
+        if (signal?.aborted)
+            throw signal.reason ?? new Error('aborted');
+        pages++;
+        for (const item of page.Contents ?? []) {
+            if (item.Key === undefined)
+                continue;
+            objects.push({
+                key: item.Key,
+                size: item.Size ?? 0,
+                etag: normalizeEtag(item.ETag),
+                lastModified: item.LastModified?.getTime() ?? 0,
+            });
+        }
+    }
+    return { objects, pages };
+}
+/** User metadata of one object (adoption of buckets the original script wrote; a lost manifest). */
+async function readMetadata(client, bucket, key, signal) {
+    try {
+        const head = await client.send(new client_s3_dist_cjs.HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+        return head.Metadata ?? {};
+    }
+    catch (error) {
+        if (isMissingObject(error))
+            return undefined;
+        throw error;
+    }
+}
+function normalizeEtag(etag) {
+    return (etag ?? '').replace(/^W\//, '').replace(/"/g, '').toLowerCase();
+}
+
+;// CONCATENATED MODULE: ./lib/workdocs/content.js
+/**
+ * Reads one document version's bytes, or one byte range of them: the presigned URL is fetched just before
+ * the download (it expires after ~15 minutes) and again after a 403; a download cut short resumes with Range
+ * where it stopped. The caller sees one uninterrupted stream of exactly the bytes asked for, or an error.
+ */
+
+
+
+
+
+/** A ranged download was answered with the whole content: the server does not do Range. */
+class RangeNotHonoredError extends Error {
+    name = 'RangeNotHonoredError';
+}
+/**
+ * One presigned URL for one version, fetched on first use and fetched again (once, for every user) after a
+ * user found it refused: the parts of a large file then share one GetDocumentVersion instead of one each.
+ */
+class ContentUrl {
+    source;
+    pending;
+    current;
+    constructor(source) {
+        this.source = source;
+    }
+    get() {
+        this.pending ??= contentUrl(this.source).then((url) => (this.current = url), (error) => {
+            this.pending = undefined;
+            throw error;
+        });
+        return this.pending;
+    }
+    /** `url` was refused (expired): the next get() asks WorkDocs again, unless another user already did. */
+    expire(url) {
+        if (url === this.current) {
+            this.pending = undefined;
+            this.current = undefined;
+        }
+    }
+}
+/** Fetches a fresh presigned URL for the version. */
+async function contentUrl(source) {
+    const out = await source.client.send(new dist_cjs.GetDocumentVersionCommand({ DocumentId: source.documentId, VersionId: source.versionId, Fields: 'SOURCE' }), { abortSignal: source.signal });
+    const url = out.Metadata?.Source?.ORIGINAL;
+    if (!url)
+        throw new TransientDownloadError('WorkDocs returned no download URL for this version');
+    return url;
+}
+/** Yields the version's bytes (or the range's) in order, resuming after resets, truncations, 5xx and expired URLs. */
+async function* contentChunks(source) {
+    const maxAttempts = source.maxAttempts ?? 6;
+    const start = source.range?.start ?? 0;
+    const end = source.range?.end ?? source.size;
+    const wanted = end - start;
+    const urls = source.url ?? new ContentUrl(source);
+    let offset = 0;
+    let failures = 0;
+    for (;;) {
+        try {
+            const url = await urls.get();
+            const from = start + offset;
+            const ranged = from > 0 || end < source.size;
+            const response = await get(url, ranged ? `bytes=${from}-${end - 1}` : undefined, source);
+            let skip = 0;
+            if (response.statusCode === 200 && ranged) {
+                if (source.range) {
+                    // Every part would download everything before it: the caller streams the file in one go instead.
+                    response.destroy();
+                    throw new RangeNotHonoredError('the content server ignored Range');
+                }
+                skip = from; // a resume the server ignored: drop what we already have
+            }
+            else if (response.statusCode !== (ranged ? 206 : 200)) {
+                response.resume();
+                if (response.statusCode === 403)
+                    urls.expire(url); // expired or refused: the next attempt asks for a new URL
+                throw new TransientDownloadError(`content download answered HTTP ${response.statusCode}`, response.statusCode);
+            }
+            for await (const raw of response) {
+                let chunk = raw;
+                if (skip > 0) {
+                    const drop = Math.min(skip, chunk.length);
+                    skip -= drop;
+                    chunk = chunk.subarray(drop);
+                    if (chunk.length === 0)
+                        continue;
+                }
+                offset += chunk.length;
+                if (offset > wanted) {
+                    throw new TransientDownloadError(source.range
+                        ? `content range ${start}-${end - 1} answered more than ${wanted} bytes`
+                        : `content is longer than the ${source.size} bytes WorkDocs announced`);
+                }
+                failures = 0;
+                yield chunk;
+            }
+            if (offset === wanted)
+                return;
+            throw new TransientDownloadError(`content ended after ${offset} of ${wanted} bytes${source.range ? ` of range ${start}-${end - 1}` : ''}`);
+        }
+        catch (error) {
+            if (source.signal?.aborted)
+                throw source.signal.reason ?? error;
+            if (!isRetryable(error) || ++failures >= maxAttempts)
+                throw error;
+            source.onRetry?.(failures, error instanceof Error ? error.message : String(error));
+            await sleep(backoffDelay(failures), source.signal);
+        }
+    }
+}
+function isRetryable(error) {
+    if (error instanceof TransientDownloadError) {
+        // Longer-than-announced content will not get shorter; 4xx other than 403/408/429 will not heal either.
+        if (error.message.includes('longer than') || error.message.includes('answered more than'))
+            return false;
+        const status = error.status;
+        return status === undefined || status === 403 || status === 408 || status === 429 || status >= 500;
+    }
+    const code = error.code;
+    if (code && ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE'].includes(code))
+        return true;
+    if (error.message === 'aborted')
+        return true; // node: the response was cut short mid-body
+    // Errors of the GetDocumentVersion call itself (throttling, 5xx, 424) were already retried by the client's
+    // retry strategy: retrying them here again would multiply the attempts. The file fails; the run goes on.
+    return false;
+}
+function get(url, range, source) {
+    const target = new URL(url);
+    const isHttps = target.protocol === 'https:';
+    const headers = range !== undefined ? { range } : {};
+    return new Promise((resolve, reject) => {
+        const request = (isHttps ? external_node_https_ : external_node_http_).get(target, {
+            headers,
+            agent: isHttps ? source.httpsAgent : source.httpAgent,
+            signal: source.signal,
+            timeout: 60_000,
+        }, resolve);
+        request.on('timeout', () => request.destroy(Object.assign(new Error('content download timed out'), { code: 'ETIMEDOUT' })));
+        request.on('error', reject);
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/engine/transfer.js
+/**
+ * Moves one document version from WorkDocs into S3 without temp files, verifying every byte:
+ * the content's MD5 and length must equal the version's Signature and Size before the object may complete.
+ * - A file sent in one request carries Content-MD5, the version's Signature where WorkDocs gave one: S3 hashes
+ *   what it receives and refuses other bytes (BadDigest) before the object exists, so the engine only counts
+ *   the bytes and does not hash them a second time. The ETag S3 answers must be that MD5 as well, which also
+ *   catches a server that ignored Content-MD5. Without a Signature the engine hashes the bytes itself.
+ *   - Small files are read into memory (at most part_size each): one PUT the SDK can retry on its own.
+ *   - Larger ones, up to multipart_threshold, stream straight into one PUT: nothing is buffered, and it costs
+ *     one request instead of 2 + parts.
+ * - Beyond that (or without a Signature) multipart: each part is its own ranged download, sent with the
+ *   signed SHA-256 of its bytes (S3 refuses bytes that differ), several at once, so a failure costs one part;
+ *   the engine hashes the whole file, which S3 cannot check for multipart. A content server that ignores
+ *   Range gets lib-storage's multipart over one stream instead.
+ */
+
+
+
+
+
+
+
+
+
+
+
+function objectMetadata(doc) {
+    return { [VERSION_METADATA]: doc.versionId, [DOCUMENT_METADATA]: doc.id };
+}
+async function uploadDocument(doc, key, ctx) {
+    const source = {
+        client: ctx.workdocs,
+        documentId: doc.id,
+        versionId: doc.versionId,
+        size: doc.size,
+        httpAgent: ctx.httpAgent,
+        httpsAgent: ctx.httpsAgent,
+        signal: ctx.signal,
+        onRetry: ctx.onRetry,
+    };
+    const common = {
+        Bucket: ctx.bucket,
+        Key: key,
+        ContentType: doc.contentType ?? 'application/octet-stream',
+        Metadata: objectMetadata(doc),
+    };
+    if (doc.size <= ctx.partSize) {
+        return withBuffer(ctx, doc.size, async (buffer) => {
+            const body = await readWhole(contentChunks(source), buffer, doc, ctx.onBytes);
+            await putChecked(ctx, { ...common, Body: body.bytes, ContentLength: body.bytes.length }, body.md5, doc.md5 !== undefined);
+            return { bytes: body.bytes.length, md5: body.md5 };
+        });
+    }
+    if (doc.md5 !== undefined && doc.size <= (ctx.multipartThreshold ?? DEFAULT_MULTIPART_THRESHOLD))
+        return streamingPut(contentChunks(source), { ...doc, md5: doc.md5 }, common, ctx);
+    try {
+        return await rangedMultipart(source, doc, common, ctx);
+    }
+    catch (error) {
+        if (!(error instanceof RangeNotHonoredError))
+            throw error;
+        return streamedMultipart(contentChunks(source), doc, common, ctx);
+    }
+}
+/** Runs `work` with a buffer of at least `size` bytes: one of the run's pool, or its own without a pool. */
+function withBuffer(ctx, size, work) {
+    return ctx.buffers && size <= ctx.buffers.bufferSize ? ctx.buffers.use(size, work) : work(Buffer.allocUnsafe(size));
+}
+/**
+ * Multipart upload whose parts are separate ranged downloads of one presigned URL, `partsInFlight` at a time.
+ * Each part is checked for length and signed with its SHA-256; the whole file's MD5 is computed over the parts
+ * in order (a part waits, holding its buffer, until the ones before it are hashed) and must equal the
+ * version's Signature before the upload is completed. Any failure aborts the upload: no object, no parts left.
+ */
+async function rangedMultipart(source, doc, common, ctx) {
+    const created = await ctx.s3.send(new client_s3_dist_cjs.CreateMultipartUploadCommand(common), { abortSignal: ctx.signal });
+    const uploadId = created.UploadId;
+    const stop = runAbortController();
+    const signal = anySignal(stop.signal, ctx.signal);
+    const url = new ContentUrl({ ...source, signal });
+    const whole = (0,external_node_crypto_.createHash)('md5');
+    const window = (0,p_limit/* default */.A)(ctx.partsInFlight);
+    let hashedBefore = Promise.resolve();
+    let firstFailure;
+    const parts = [];
+    for (let start = 0, number = 1; start < doc.size; start += ctx.partSize, number++) {
+        const range = { start, end: Math.min(doc.size, start + ctx.partSize) };
+        const previous = hashedBefore;
+        const hashed = deferred();
+        hashedBefore = hashed.promise;
+        const partNumber = number;
+        parts.push(window(() => withBuffer(ctx, range.end - range.start, async (buffer) => {
+            try {
+                signal.throwIfAborted();
+                const body = await readInto(contentChunks({ ...source, signal, url, range }), buffer, ctx.onBytes);
+                const sent = ctx.s3.send(new client_s3_dist_cjs.UploadPartCommand({
+                    Bucket: common.Bucket, Key: common.Key, UploadId: uploadId, PartNumber: partNumber,
+                    // An in-memory body is signed with its SHA-256, which S3 checks (BadDigest otherwise): no Content-MD5,
+                    // which would cost a second MD5 pass over every byte for the same check.
+                    Body: body, ContentLength: body.length,
+                }), { abortSignal: signal });
+                sent.catch(() => undefined); // awaited below; a failure of the hash turn must not leave it unobserved
+                await previous;
+                whole.update(body);
+                hashed.resolve();
+                return { PartNumber: partNumber, ETag: (await sent).ETag };
+            }
+            catch (error) {
+                firstFailure ??= { error };
+                hashed.reject(error);
+                stop.abort(error);
+                throw error;
+            }
+        })));
+    }
+    const settled = await Promise.allSettled(parts);
+    const md5 = whole.digest('hex');
+    try {
+        if (firstFailure)
+            throw firstFailure.error;
+        checkIntegrity(doc, doc.size, md5);
+        await ctx.s3.send(new client_s3_dist_cjs.CompleteMultipartUploadCommand({
+            Bucket: common.Bucket, Key: common.Key, UploadId: uploadId,
+            MultipartUpload: { Parts: settled.map((r) => r.value) },
+        }), { abortSignal: ctx.signal });
+    }
+    catch (error) {
+        // No abort signal: an interrupted run still removes its parts (the next run would abort them anyway).
+        await ctx.s3.send(new client_s3_dist_cjs.AbortMultipartUploadCommand({ Bucket: common.Bucket, Key: common.Key, UploadId: uploadId }), { abortSignal: AbortSignal.timeout(15_000) })
+            .catch(() => undefined);
+        throw error;
+    }
+    return { bytes: doc.size, md5 };
+}
+/**
+ * The chunks copied into `buffer` (contentChunks never yields more than it was asked for, which the caller
+ * sized the buffer to), fed to `hash` on the way; the filled part of the buffer.
+ */
+async function readInto(chunks, buffer, onBytes, hash) {
+    let length = 0;
+    for await (const chunk of chunks) {
+        hash?.update(chunk);
+        length += chunk.copy(buffer, length);
+        onBytes?.(chunk.length);
+    }
+    return buffer.subarray(0, length);
+}
+function deferred() {
+    let resolve;
+    let reject;
+    const promise = new Promise((ok, fail) => { resolve = ok; reject = fail; });
+    promise.catch(() => undefined); // the next part may never wait for it (the last part, or an abort)
+    return { promise, resolve, reject };
+}
+/** lib-storage multipart over one download stream, for content servers that ignore Range. */
+async function streamedMultipart(chunks, doc, common, ctx) {
+    const verifier = new VerifyingStream(doc, ctx.onBytes);
+    const source = external_node_stream_.Readable.from(chunks, { objectMode: false });
+    source.on('error', (error) => verifier.destroy(error));
+    source.pipe(verifier);
+    const upload = new lib_storage_dist_cjs/* Upload */._({
+        client: ctx.s3,
+        // ContentLength lets lib-storage check the part count; it does not send it on the parts themselves.
+        params: { ...common, Body: verifier, ContentLength: doc.size },
+        partSize: ctx.partSize,
+        queueSize: ctx.partsInFlight,
+        leavePartsOnError: false,
+        abortController: abortControllerFor(ctx.signal),
+    });
+    try {
+        await upload.done();
+    }
+    catch (error) {
+        source.destroy();
+        throw verifier.failure ?? error;
+    }
+    return { bytes: doc.size, md5: verifier.md5() };
+}
+/**
+ * Default of multipart_threshold: the largest file sent as one streaming PUT (when WorkDocs gave its MD5).
+ * Measured on the benchmark's S3 server (bench/experiments/large.ts), one streaming PUT moves 256 MiB in
+ * 1.4–1.8 s against 2.2–2.9 s for multipart (8–64 MiB parts, 4 at once), and 1 GiB in 5.9–6.3 s against
+ * 8.9–9.5 s, with less CPU on both sides and no part buffers. What it gives up is the per-part retry: an
+ * S3-side failure resends the whole file (a download cut short still resumes with Range), which this bounds.
+ */
+const DEFAULT_MULTIPART_THRESHOLD = 512 * 1024 * 1024;
+/**
+ * One PUT whose body is the download itself: S3 compares it with Content-MD5 (the version's Signature), and
+ * the VerifyingStream fails it before its end when the length is wrong. A streamed body cannot be replayed, so
+ * the SDK does not retry it; the caller retries the whole file.
+ */
+async function streamingPut(chunks, doc, common, ctx) {
+    const verifier = new VerifyingStream(doc, ctx.onBytes, false);
+    const source = external_node_stream_.Readable.from(chunks, { objectMode: false });
+    // A body that fails part-way must end the request too: piped into the socket, it would otherwise leave the
+    // server waiting for the rest of Content-Length.
+    const stop = runAbortController();
+    const signal = anySignal(stop.signal, ctx.signal);
+    source.on('error', (error) => verifier.destroy(error));
+    verifier.on('error', (error) => stop.abort(error));
+    source.pipe(verifier);
+    try {
+        await putChecked({ ...ctx, signal }, { ...common, Body: verifier, ContentLength: doc.size }, doc.md5, true);
+    }
+    catch (error) {
+        source.destroy();
+        verifier.destroy();
+        throw verifier.failure ?? error;
+    }
+    if (verifier.failure)
+        throw verifier.failure;
+    return { bytes: doc.size, md5: doc.md5 };
+}
+/**
+ * PutObject with Content-MD5 `md5`, then the ETag S3 answers checked against it. `fromSignature`: `md5` is the
+ * version's Signature, not a hash of the bytes sent, so a BadDigest means the content read from WorkDocs was
+ * wrong (an IntegrityError, which the file's retries may heal). A plain-MD5 ETag that differs means the server
+ * stored other bytes despite Content-MD5: that object is removed again (nothing corrupt may stay).
+ */
+async function putChecked(ctx, params, md5, fromSignature) {
+    let stored;
+    try {
+        const out = await ctx.s3.send(new client_s3_dist_cjs.PutObjectCommand({ ...params, ContentMD5: Buffer.from(md5, 'hex').toString('base64') }), { abortSignal: ctx.signal });
+        // Under SSE-KMS or SSE-C the ETag is not the MD5 of the bytes (S3 checked Content-MD5 all the same).
+        const etagIsMd5 = out.SSECustomerAlgorithm === undefined && (out.ServerSideEncryption === undefined || out.ServerSideEncryption === 'AES256');
+        stored = etagIsMd5 ? normalizeEtag(out.ETag) : undefined;
+    }
+    catch (error) {
+        if (fromSignature && error.name === 'BadDigest') {
+            throw new IntegrityError(`S3 refused the content: its MD5 differs from the version's Signature ${md5} (BadDigest)`, { cause: error });
+        }
+        throw error;
+    }
+    if (stored !== undefined && isPlainMd5(stored) && stored !== md5) {
+        await ctx.s3.send(new client_s3_dist_cjs.DeleteObjectCommand({ Bucket: params.Bucket, Key: params.Key }), { abortSignal: AbortSignal.timeout(15_000) })
+            .catch(() => undefined); // the next run finds an object without a manifest entry and uploads it again
+        throw new IntegrityError(`S3 stored content with MD5 ${stored}, not ${md5}: the server did not check Content-MD5; the object was removed`);
+    }
+}
+/** Server-side copy: the object at `fromKey` already holds this exact version (rename or move in WorkDocs). */
+async function copyObject(fromKey, toKey, ctx) {
+    await ctx.s3.send(new client_s3_dist_cjs.CopyObjectCommand({
+        Bucket: ctx.bucket,
+        Key: toKey,
+        CopySource: copySource(ctx.bucket, fromKey),
+        MetadataDirective: 'COPY',
+    }), { abortSignal: ctx.signal });
+}
+const EMPTY_MD5 = contentMd5('');
+async function putFolderMarker(key, ctx) {
+    await ctx.s3.send(new client_s3_dist_cjs.PutObjectCommand({
+        Bucket: ctx.bucket,
+        Key: key,
+        Body: Buffer.alloc(0),
+        ContentLength: 0,
+        ContentMD5: EMPTY_MD5,
+    }), { abortSignal: ctx.signal });
+}
+/**
+ * The whole content read into `buffer` (at least its size), checked against the version's Size, and the MD5 to
+ * send as Content-MD5: the Signature (S3 checks the bytes against it), or the bytes' own without one.
+ */
+async function readWhole(chunks, buffer, doc, onBytes) {
+    const hash = doc.md5 === undefined ? (0,external_node_crypto_.createHash)('md5') : undefined;
+    const bytes = await readInto(chunks, buffer, onBytes, hash);
+    const md5 = doc.md5 ?? hash.digest('hex');
+    checkIntegrity(doc, bytes.length, md5);
+    return { bytes, md5 };
+}
+function checkIntegrity(doc, length, md5) {
+    if (length !== doc.size)
+        throw new IntegrityError(`read ${length} bytes, WorkDocs announced ${doc.size}`);
+    if (doc.md5 !== undefined && md5 !== doc.md5)
+        throw new IntegrityError(`content MD5 ${md5} differs from the version's Signature ${doc.md5}`);
+}
+/**
+ * Passes bytes through, counting them and (with `hashing`) hashing them; fails before the end of the stream when
+ * the length or MD5 is wrong. Without hashing its md5() is the Signature, which the receiver checks instead.
+ */
+class VerifyingStream extends external_node_stream_.Transform {
+    doc;
+    onBytes;
+    hash;
+    length = 0;
+    digest;
+    failure;
+    constructor(doc, onBytes, hashing = true) {
+        super();
+        this.doc = doc;
+        this.onBytes = onBytes;
+        this.hash = hashing || doc.md5 === undefined ? (0,external_node_crypto_.createHash)('md5') : undefined;
+    }
+    _transform(chunk, _encoding, callback) {
+        this.hash?.update(chunk);
+        this.length += chunk.length;
+        this.onBytes?.(chunk.length);
+        callback(null, chunk);
+    }
+    _flush(callback) {
+        this.digest = this.hash ? this.hash.digest('hex') : this.doc.md5;
+        try {
+            checkIntegrity(this.doc, this.length, this.digest);
+            callback();
+        }
+        catch (error) {
+            // The error reaches lib-storage before the end of the body, so it aborts instead of completing.
+            this.failure = error;
+            callback(error);
+        }
+    }
+    _destroy(error, callback) {
+        if (error && !this.failure)
+            this.failure = error;
+        callback(error);
+    }
+    md5() {
+        return this.digest ?? '';
+    }
+}
+function abortControllerFor(signal) {
+    if (!signal)
+        return undefined;
+    const controller = runAbortController();
+    if (signal.aborted)
+        controller.abort(signal.reason);
+    else
+        signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+    return controller;
+}
+
+;// CONCATENATED MODULE: ./lib/engine/delete.js
+/**
+ * Removes stale objects: DeleteObjects in batches of 1,000, every per-key error surfaced; or, with an archive
+ * prefix, a server-side copy to the archive first and a delete only of what was copied.
+ */
+
+
+
+
+const DELETE_BATCH = 1000;
+async function deleteKeys(s3, bucket, keys, signal) {
+    const outcomes = [];
+    for (let start = 0; start < keys.length; start += DELETE_BATCH) {
+        const batch = keys.slice(start, start + DELETE_BATCH);
+        try {
+            const out = await s3.send(new client_s3_dist_cjs.DeleteObjectsCommand({
+                Bucket: bucket,
+                Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+            }), { abortSignal: signal });
+            const failed = new Map((out.Errors ?? []).map((e) => [e.Key ?? '', `${e.Code ?? 'Error'}: ${e.Message ?? ''}`.trim()]));
+            for (const key of batch)
+                outcomes.push(failed.has(key) ? { key, error: failed.get(key) } : { key });
+        }
+        catch (error) {
+            const message = describeError(error);
+            for (const key of batch)
+                outcomes.push({ key, error: message });
+        }
+    }
+    return outcomes;
+}
+/** Copies each object to its archive key, then deletes the originals that were copied. */
+async function archiveKeys(s3, bucket, moves, concurrency, signal) {
+    const copied = [];
+    const outcomes = [];
+    await forEachConcurrently(moves, concurrency, async (move) => {
+        try {
+            await copyObject(move.key, move.toKey, { s3, bucket, signal });
+            copied.push(move.key);
+        }
+        catch (error) {
+            outcomes.push({ key: move.key, error: `archive copy failed: ${describeError(error)}` });
+        }
+    });
+    outcomes.push(...await deleteKeys(s3, bucket, copied.sort(), signal));
+    return outcomes;
+}
+
+;// CONCATENATED MODULE: ./lib/engine/execute.js
+/**
+ * Carries out a plan: transfers with bounded concurrency, then deletes, and works out the manifest that
+ * describes the bucket afterwards. Every failure becomes a report item; none is thrown away.
+ */
+
+
+
+
+
+
+
+/**
+ * Parts of one multipart upload in flight at once: each its own ranged download, so a large file moves over
+ * this many streams. Memory does not grow with it: every part-sized buffer of the run comes from one
+ * pool of max_workers buffers (see TransferContext.buffers).
+ */
+const PARTS_IN_FLIGHT = 4;
+/** The executor's context for a run with these options in this environment; `extra` adds or overrides. */
+function executeContext(options, env, extra = {}) {
+    return {
+        workdocs: env.workdocs,
+        s3: env.s3,
+        bucket: options.s3BucketName,
+        partSize: options.partSizeBytes,
+        multipartThreshold: options.multipartThresholdBytes,
+        partsInFlight: PARTS_IN_FLIGHT,
+        buffers: new BufferPool(Math.max(options.maxWorkers, PARTS_IN_FLIGHT), options.partSizeBytes),
+        ...(env.httpAgent ? { httpAgent: env.httpAgent } : {}),
+        ...(env.httpsAgent ? { httpsAgent: env.httpsAgent } : {}),
+        ...(env.signal ? { signal: env.signal } : {}),
+        maxWorkers: options.maxWorkers,
+        logger: env.logger,
+        now: env.now,
+        onRetry: (n, reason) => env.logger.log('warning', `download retry ${n}: ${reason}`),
+        ...extra,
+    };
+}
+/** The manifest entries still true before anything runs: those whose object is still listed. */
+function carriedOverManifest(manifest, inventory) {
+    const present = new Map(inventory.map((o) => [o.key, o]));
+    const carried = new Map();
+    for (const [key, entry] of manifest.entries) {
+        const object = present.get(key);
+        if (object && object.size === entry.size)
+            carried.set(key, entry);
+    }
+    return carried;
+}
+/** Lists the plan as a dry run would report it: nothing executed. */
+function plannedItems(plan) {
+    return plan.actions.map((action) => toItem(action, action.kind === 'skip' ? 'done' : isStale(action) && plan.deletesBlocked ? 'blocked' : 'planned', isStale(action) && plan.deletesBlocked ? { error: plan.deletesBlocked } : {}));
+}
+/**
+ * What executePlan reports for a plan of unchanged skips only (a no-op resync), without the executor's
+ * per-run maps: the same items, in the same order, with the same debug lines.
+ */
+function unchangedItems(plan, logger) {
+    return sortItems(plan.actions.map((action) => {
+        if (action.kind !== 'skip' || action.reason !== 'unchanged')
+            throw new Error(`not an unchanged skip: ${action.kind} ${action.key}`);
+        logger.log('debug', `skip ${action.reason} ${JSON.stringify(action.key)}`);
+        return toItem(action, 'done');
+    }));
+}
+/**
+ * `early`: uploads already made while the listing ran (see early.ts), by key. A planned skip or upload of the
+ * same version at that key is reported as that upload instead of being done (or retried) again.
+ */
+async function executePlan(plan, manifest, inventory, ctx, early = new Map()) {
+    const items = [];
+    const etags = new Map(inventory.map((o) => [o.key, o.etag]));
+    const transfers = plan.actions.filter((a) => !isStale(a));
+    const failedKeys = new Set();
+    let done = 0;
+    await forEachConcurrently(transfers, ctx.maxWorkers, async (action) => {
+        const already = early.get(action.key);
+        const item = already !== undefined && (action.kind === 'skip' || action.kind === 'upload') && already.versionId === action.doc.versionId
+            ? already
+            : await runTransfer(action, manifest, etags, ctx);
+        if (item.outcome === 'failed')
+            failedKeys.add(item.key);
+        items.push(item);
+        ctx.onItemDone?.(++done, transfers.length);
+    });
+    // An early upload the plan keyed differently (a listing that repeated an id) still happened: report it.
+    const reported = new Set(items);
+    for (const item of early.values())
+        if (!reported.has(item))
+            items.push(item);
+    const stale = plan.actions.filter(isStale);
+    if (stale.length > 0)
+        items.push(...await runStale(stale, plan.deletesBlocked, failedKeys, manifest, ctx));
+    return { items: sortItems(items), manifest };
+}
+/** Carries out one transfer (with its retries); a failure is the returned item's outcome, never thrown. */
+async function runTransfer(action, manifest, etags, ctx) {
+    switch (action.kind) {
+        case 'skip': {
+            if (action.reason === 'adopted') {
+                const etag = etags.get(action.key) ?? '';
+                manifest.set(action.key, entryFor(action.doc, action.doc.md5 ?? (isPlainMd5(etag) ? etag : '')));
+            }
+            ctx.logger.log('debug', `skip ${action.reason} ${JSON.stringify(action.key)}`);
+            return toItem(action, 'done');
+        }
+        case 'marker':
+            return attempt(action, ctx, async () => {
+                await putFolderMarker(action.key, ctx);
+                return {};
+            });
+        case 'copy':
+            return attempt(action, ctx, async () => {
+                await copyObject(action.fromKey, action.key, ctx);
+                const source = manifest.get(action.fromKey);
+                manifest.set(action.key, entryFor(action.doc, source?.md5 ?? action.doc.md5 ?? ''));
+                return {};
+            });
+        case 'upload':
+            return attempt(action, ctx, async () => {
+                const result = await uploadDocument(action.doc, action.key, ctx);
+                manifest.set(action.key, entryFor(action.doc, result.md5));
+                return { bytes: result.bytes };
+            });
+        default:
+            throw new Error(`not a transfer: ${action.kind}`);
+    }
+}
+/** Runs one transfer, retrying whole-file failures a few times; a final failure is a report item. */
+async function attempt(action, ctx, work) {
+    const attempts = ctx.fileAttempts ?? 3;
+    for (let n = 1;; n++) {
+        try {
+            const { bytes } = await work();
+            ctx.logger.log('info', `${action.kind} done ${describeAction(action)}${bytes !== undefined ? ` bytes=${bytes}` : ''}`);
+            return toItem(action, 'done', bytes !== undefined ? { bytes } : {});
+        }
+        catch (error) {
+            const message = describeError(error);
+            if (ctx.signal?.aborted || n >= attempts || !isWorthRetrying(error)) {
+                ctx.logger.log('error', `${action.kind} failed ${describeAction(action)}: ${message}`);
+                return toItem(action, 'failed', { error: message });
+            }
+            ctx.logger.log('warning', `${action.kind} attempt ${n} failed ${describeAction(action)}: ${message}; retrying`);
+            await sleep(fileRetryDelay(n), ctx.signal).catch(() => undefined);
+        }
+    }
+}
+function isWorthRetrying(error) {
+    if (error instanceof IntegrityError || error instanceof TransientDownloadError)
+        return true;
+    const status = httpStatusOf(error);
+    const code = error.code;
+    return (status !== undefined && (status >= 500 || status === 429 || status === 408))
+        || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT'
+        || error.name === 'TimeoutError';
+}
+async function runStale(stale, blocked, failedKeys, manifest, ctx) {
+    if (blocked !== undefined) {
+        ctx.logger.log('error', `not deleting ${stale.length} stale object(s): ${blocked}`);
+        return stale.map((a) => toItem(a, 'blocked', { error: blocked }));
+    }
+    if (ctx.signal?.aborted)
+        return stale.map((a) => toItem(a, 'blocked', { error: 'the run was interrupted' }));
+    const items = [];
+    // A stale object that is the source of a failed copy is the only S3 copy of that version: keep it.
+    const runnable = [];
+    for (const a of stale) {
+        if (a.copyTarget === undefined || !failedKeys.has(a.copyTarget))
+            runnable.push(a);
+        else
+            items.push(toItem(a, 'blocked', { error: `kept: the copy to ${a.copyTarget} failed` }));
+    }
+    const archives = runnable.filter((a) => a.kind === 'archive');
+    const deletes = runnable.filter((a) => a.kind === 'delete');
+    const outcomes = [
+        ...await deleteKeys(ctx.s3, ctx.bucket, deletes.map((a) => a.key), ctx.signal),
+        ...await archiveKeys(ctx.s3, ctx.bucket, archives.map((a) => ({ key: a.key, toKey: a.toKey })), ctx.maxWorkers, ctx.signal),
+    ];
+    const byKey = new Map(runnable.map((a) => [a.key, a]));
+    for (const outcome of outcomes) {
+        const action = byKey.get(outcome.key);
+        if (outcome.error === undefined) {
+            manifest.delete(outcome.key);
+            ctx.logger.log('info', `${action.kind} done ${describeAction(action)}`);
+            items.push(toItem(action, 'done'));
+        }
+        else {
+            ctx.logger.log('error', `${action.kind} failed ${describeAction(action)}: ${outcome.error}`);
+            items.push(toItem(action, 'failed', { error: outcome.error }));
+        }
+    }
+    return items;
+}
+function isStale(action) {
+    return action.kind === 'delete' || action.kind === 'archive';
+}
+function entryFor(doc, md5) {
+    return { documentId: doc.id, versionId: doc.versionId, size: doc.size, md5 };
+}
+function describeAction(action) {
+    const parts = [JSON.stringify(action.key)];
+    if (action.kind === 'copy')
+        parts.push(`from=${JSON.stringify(action.fromKey)}`);
+    if (action.kind === 'archive')
+        parts.push(`to=${JSON.stringify(action.toKey)}`);
+    if ('reason' in action)
+        parts.push(`reason=${action.reason}`);
+    if ('doc' in action)
+        parts.push(`document=${action.doc.id}`, `version=${action.doc.versionId}`);
+    return parts.join(' ');
+}
+function toItem(action, outcome, extra = {}) {
+    const doc = 'doc' in action ? action.doc : undefined;
+    return {
+        action: action.kind,
+        key: action.key,
+        outcome,
+        reason: 'reason' in action ? action.reason : action.kind === 'marker' ? 'missing' : 'stale',
+        ...(doc ? { documentId: doc.id, versionId: doc.versionId } : {}),
+        ...(action.kind === 'copy' ? { fromKey: action.fromKey } : {}),
+        ...(action.kind === 'archive' ? { toKey: action.toKey } : {}),
+        ...(action.kind === 'upload' && outcome !== 'done' ? { bytes: action.doc.size } : {}),
+        ...extra,
+    };
+}
+const ORDER = { upload: 0, copy: 1, marker: 2, delete: 3, archive: 4, skip: 5 };
+function sortItems(items) {
+    return items.sort((a, b) => ORDER[a.action] - ORDER[b.action] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+;// CONCATENATED MODULE: ./lib/file-writer.js
+/**
+ * Appends text to an open file through one fixed 64 KiB buffer, with synchronous writes. Writing many small
+ * pieces (report items, log lines) this way allocates nothing per piece beyond the piece itself: no joined
+ * batch strings (a string over 128 KiB is a V8 "large object", and tens of MB of those pile up before a GC
+ * frees them) and no Buffer per piece queued behind a write stream.
+ */
+
+const WRITE_BUFFER_BYTES = 64 * 1024;
+class BufferedFileWriter {
+    fd;
+    buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
+    used = 0;
+    constructor(fd) {
+        this.fd = fd;
+    }
+    /** Bytes waiting in the buffer. */
+    get pending() {
+        return this.used;
+    }
+    write(text) {
+        const bytes = Buffer.byteLength(text, 'utf8');
+        if (bytes > this.buffer.length - this.used)
+            this.flush();
+        if (bytes > this.buffer.length) {
+            writeAll(this.fd, Buffer.from(text, 'utf8'));
+            return;
+        }
+        this.used += this.buffer.write(text, this.used, 'utf8');
+    }
+    /** Writes what the buffer holds. */
+    flush() {
+        if (this.used === 0)
+            return;
+        const used = this.used;
+        this.used = 0;
+        writeAll(this.fd, this.buffer.subarray(0, used));
+    }
+}
+function writeAll(fd, bytes) {
+    for (let offset = 0; offset < bytes.length;)
+        offset += (0,external_node_fs_.writeSync)(fd, bytes, offset);
+}
+
+;// CONCATENATED MODULE: ./lib/engine/report.js
+/** Builds the run's report from its items, and the few lines of text a person reads at the end. */
+
+
+
+function totalsOf(items) {
+    const totals = { uploaded: 0, copied: 0, skipped: 0, deleted: 0, archived: 0, markers: 0, failed: 0, bytes: 0 };
+    for (const item of items) {
+        if (item.outcome === 'failed') {
+            totals.failed++;
+            continue;
+        }
+        if (item.outcome !== 'done')
+            continue;
+        switch (item.action) {
+            case 'upload':
+                totals.uploaded++;
+                totals.bytes += item.bytes ?? 0;
+                break;
+            case 'copy':
+                totals.copied++;
+                break;
+            case 'skip':
+                totals.skipped++;
+                break;
+            case 'delete':
+                totals.deleted++;
+                break;
+            case 'archive':
+                totals.archived++;
+                break;
+            case 'marker':
+                totals.markers++;
+                break;
+        }
+    }
+    return totals;
+}
+function buildReport(input) {
+    const durationMs = Math.max(0, input.env.now() - input.started);
+    const totals = totalsOf(input.items);
+    const changed = input.items.some((i) => i.action !== 'skip' && (i.outcome === 'done' || i.outcome === 'planned'));
+    return {
+        exitCode: input.exitCode,
+        dryRun: input.options.dryRun,
+        bucket: input.options.s3BucketName,
+        prefix: input.options.s3Prefix,
+        rootFolderId: input.rootFolderId,
+        manifestKey: input.manifestKey,
+        startedAt: new Date(input.started).toISOString(),
+        durationMs,
+        totals,
+        bytesPerSecond: durationMs > 0 ? Math.round((totals.bytes * 1000) / durationMs) : 0,
+        items: input.items,
+        changed,
+        ...(input.deletesBlocked !== undefined ? { deletesBlocked: input.deletesBlocked } : {}),
+        ...(input.fatal !== undefined ? { fatal: input.fatal } : {}),
+    };
+}
+function formatBytes(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${ms} ms`;
+    const seconds = ms / 1000;
+    if (seconds < 60)
+        return `${seconds.toFixed(1)} s`;
+    return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+/** The console summary: totals on a few lines, then what failed and why deletes were refused. */
+function summaryLines(report) {
+    const t = report.totals;
+    const planned = report.items.filter((i) => i.outcome === 'planned');
+    const lines = [
+        report.dryRun ? 'Dry run: nothing was written or deleted.' : `Synced into s3://${report.bucket}/${report.prefix}`,
+        report.dryRun
+            ? `  would upload ${count(planned, 'upload')}, copy ${count(planned, 'copy')}, create ${count(planned, 'marker')} folder markers, delete ${count(planned, 'delete')}, archive ${count(planned, 'archive')}; unchanged ${t.skipped}`
+            : `  uploaded ${t.uploaded}, copied ${t.copied}, skipped ${t.skipped}, deleted ${t.deleted}, archived ${t.archived}, folder markers ${t.markers}, failed ${t.failed}`,
+        `  ${formatBytes(t.bytes)} in ${formatDuration(report.durationMs)} (${formatBytes(report.bytesPerSecond)}/s)`,
+    ];
+    if (report.deletesBlocked)
+        lines.push(`  deletes refused: ${report.deletesBlocked}`);
+    const failures = report.items.filter((i) => i.outcome === 'failed');
+    for (const item of failures.slice(0, 20))
+        lines.push(`  FAILED ${item.action} ${JSON.stringify(item.key)}: ${item.error ?? ''}`);
+    if (failures.length > 20)
+        lines.push(`  … and ${failures.length - 20} more failures in the log and the JSON report`);
+    const scale = report.scale;
+    if (scale) {
+        lines.push(`  ${scale.mode} of run ${scale.runId}${scale.shardIndex !== undefined ? `, shard ${scale.shardIndex} of ${scale.shardCount}` : `, ${scale.shardCount} shards`}`);
+        if (scale.matrix)
+            lines.push(`  matrix: ${JSON.stringify(scale.matrix)}`);
+    }
+    if (report.fatal)
+        lines.push(`  ${report.exitCode === 2 ? 'bad input' : 'fatal'}: ${report.fatal}`);
+    lines.push(`  exit code ${report.exitCode}`);
+    return lines;
+}
+function count(items, action) {
+    return items.filter((i) => i.action === action).length;
+}
+/**
+ * Writes the JSON report (every item and its outcome), creating its folder. Throws when it cannot.
+ * Items are written one per line through a small buffer, so a 100,000-item report is never one giant string,
+ * nor a pile of large batch strings.
+ */
+function writeReportFile(file, report) {
+    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
+    const { items, ...head } = report;
+    const fd = (0,external_node_fs_.openSync)(file, 'w');
+    try {
+        const out = new BufferedFileWriter(fd);
+        const headJson = JSON.stringify(head, null, 2);
+        out.write(`${headJson.slice(0, headJson.lastIndexOf('}')).trimEnd()}${Object.keys(head).length > 0 ? ',' : ''}\n  "items": [`);
+        items.forEach((item, i) => out.write(`${i === 0 ? '' : ','}\n    ${JSON.stringify(item)}`));
+        out.write(`${items.length > 0 ? '\n  ' : ''}]\n}\n`);
+        out.flush();
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+;// CONCATENATED MODULE: ./lib/s3/lock.js
+/**
+ * One run per prefix at a time: a lock object at `<prefix>.workdocs-s3-sync/lock.json` holding the owner's id,
+ * host, pid and an expiry that the run renews while it works.
+ *
+ * Acquiring: read the lock; a live lock of another run means refusal. Otherwise write ours with a
+ * conditional PUT (`If-None-Match: *` when there was none, `If-Match: <etag>` over a stale one), which
+ * AWS S3 and most S3-compatible servers make atomic. A server that does not implement conditional writes
+ * (OpenStack Swift answers 501 NotImplemented) gets a plain PUT, a short wait, and a re-read: whoever's
+ * record is there afterwards owns the lock, and the loser refuses. The manifest write and the delete phase
+ * check that the lock is still ours first.
+ *
+ * A lock is stale when its expiry has passed, or when it was taken on this host by a process that no longer
+ * exists (a run killed with SIGKILL): then it is taken over.
+ */
+
+
+
+
+
+
+
+
+const LOCK_FORMAT = 'workdocs-s3-sync/lock';
+function lockKey(prefix) {
+    return `${toolAreaPrefix(prefix)}lock.json`;
+}
+const DEFAULT_LOCK_SETTINGS = { ttlMs: 5 * 60_000, renewEveryMs: 60_000, settleMinMs: 250, settleMaxMs: 3_000 };
+function describeHolder(record, now) {
+    const left = Math.max(0, Math.round((record.expiresAt - now) / 1000));
+    return `run ${record.owner.slice(0, 8)} on host ${JSON.stringify(record.host)} (pid ${record.pid}), started ${record.startedAt}, lock expires in ${left}s unless renewed`;
+}
+class HeldLock {
+    deps;
+    key;
+    record;
+    conditional;
+    timer;
+    /** ETag of our last write. */
+    etag;
+    lostReason;
+    lostController = runAbortController();
+    constructor(deps, key, record, etag, conditional) {
+        this.deps = deps;
+        this.key = key;
+        this.record = record;
+        this.conditional = conditional;
+        this.etag = etag;
+    }
+    /** Set when the lock was found taken by someone else. */
+    get lost() {
+        return this.lostReason;
+    }
+    /** Aborts when the lock is found lost (by a renewal or a check). */
+    get lostSignal() {
+        return this.lostController.signal;
+    }
+    markLost(reason) {
+        if (this.lostReason !== undefined)
+            return;
+        this.lostReason = reason;
+        this.deps.log?.('warning', `lost the lock on the prefix: ${reason}`);
+        this.lostController.abort(new Error(reason));
+    }
+    /** Starts renewing the expiry in the background (the timer does not keep the process alive). */
+    startRenewing() {
+        this.timer = setInterval(() => {
+            this.renew().catch((error) => this.deps.log?.('warning', `could not renew the lock: ${describeError(error)}`));
+        }, this.deps.settings.renewEveryMs);
+        this.timer.unref();
+    }
+    async renew(signal) {
+        if (this.lost)
+            return;
+        const found = await readLock({ ...this.deps, signal: signal ?? this.deps.signal }, this.key);
+        if (found.record?.owner !== this.record.owner) {
+            this.markLost(found.record ? `the lock was taken over by ${describeHolder(found.record, this.deps.now())}` : 'the lock object disappeared');
+            return;
+        }
+        const renewed = { ...this.record, expiresAt: this.deps.now() + this.deps.settings.ttlMs };
+        this.etag = await putLock({ ...this.deps, signal: signal ?? this.deps.signal }, this.key, renewed, this.conditional && found.etag ? { IfMatch: quoteEtag(found.etag) } : {});
+        this.record = renewed;
+    }
+    /** Re-reads the lock: undefined while it is ours, else why not. */
+    async check(signal) {
+        if (this.lost)
+            return this.lost;
+        const found = await readLock({ ...this.deps, signal: signal ?? this.deps.signal }, this.key);
+        if (found.record?.owner !== this.record.owner) {
+            this.markLost(found.record ? `the lock was taken over by ${describeHolder(found.record, this.deps.now())}` : 'the lock object disappeared');
+            return this.lost;
+        }
+        if (found.record.expiresAt < this.deps.now()) {
+            // Ours but expired (renewals failed): another run may take it any moment; renew before going on.
+            await this.renew(signal);
+            return this.lost;
+        }
+        return undefined;
+    }
+    /** Stops renewing and deletes the lock object if it is still ours. Never throws. */
+    async release() {
+        if (this.timer)
+            clearInterval(this.timer);
+        this.timer = undefined;
+        if (this.lost)
+            return;
+        try {
+            // No abort signal: an interrupted run still releases its lock. No re-read either: nobody takes over a
+            // lock that is renewed and whose process is alive, and the manifest write already checked it.
+            await this.deps.s3.send(new client_s3_dist_cjs.DeleteObjectCommand({ Bucket: this.deps.bucket, Key: this.key }), { abortSignal: AbortSignal.timeout(15_000) });
+        }
+        catch (error) {
+            this.deps.log?.('warning', `could not release the lock ${JSON.stringify(this.key)}: ${describeError(error)}; it expires by itself`);
+        }
+    }
+}
+async function acquireLock(deps) {
+    const settings = { ...DEFAULT_LOCK_SETTINGS, ...deps.settings };
+    const full = { ...deps, settings };
+    const key = lockKey(deps.prefix);
+    const record = {
+        format: LOCK_FORMAT,
+        owner: (0,external_node_crypto_.randomUUID)(),
+        host: deps.host ?? (0,external_node_os_.hostname)(),
+        pid: deps.pid ?? process.pid,
+        startedAt: new Date(deps.now()).toISOString(),
+        expiresAt: deps.now() + settings.ttlMs,
+    };
+    const existing = await readLock(full, key);
+    let tookOver;
+    if (existing.record && !lock_isStale(existing.record, full)) {
+        return { ok: false, holder: existing.record, message: `another run holds the lock on this prefix: ${describeHolder(existing.record, deps.now())}` };
+    }
+    if (existing.record)
+        tookOver = existing.record;
+    // Atomic where the server supports conditional writes.
+    const condition = existing.etag === undefined ? { IfNoneMatch: '*' } : { IfMatch: quoteEtag(existing.etag) };
+    try {
+        const etag = await putLock(full, key, record, condition);
+        return { ok: true, lock: new HeldLock(full, key, record, etag, true), ...(tookOver ? { tookOver } : {}) };
+    }
+    catch (error) {
+        if (isPreconditionFailed(error)) {
+            const now = await readLock(full, key);
+            const holder = now.record ?? existing.record ?? record;
+            return { ok: false, holder, message: `another run took the lock on this prefix first: ${describeHolder(holder, deps.now())}` };
+        }
+        if (!isNotImplemented(error)) {
+            await removeIfOurs(full, key, record.owner);
+            throw error;
+        }
+    }
+    // No conditional writes: write, wait, and see whose record stands.
+    try {
+        const started = deps.now();
+        const etag = await putLock(full, key, record, {});
+        const roundTrip = deps.now() - started;
+        await sleep(Math.min(settings.settleMaxMs, Math.max(settings.settleMinMs, 3 * roundTrip)), deps.signal);
+        const after = await readLock(full, key);
+        if (after.record?.owner !== record.owner) {
+            const holder = after.record ?? record;
+            return { ok: false, holder, message: `another run took the lock on this prefix at the same time: ${describeHolder(holder, deps.now())}` };
+        }
+        return { ok: true, lock: new HeldLock(full, key, record, after.etag ?? etag, false), ...(tookOver ? { tookOver } : {}) };
+    }
+    catch (error) {
+        await removeIfOurs(full, key, record.owner);
+        throw error;
+    }
+}
+/**
+ * After taking the lock failed half-way (interrupted during the settle wait, a request that failed after the
+ * write may have landed): removes our record if it stands, so that it does not block the next run until it
+ * expires. Never throws; not bound to the run's signal, which may be the reason we are here.
+ */
+async function removeIfOurs(deps, key, owner) {
+    try {
+        const now = await readLock({ ...deps, signal: AbortSignal.timeout(15_000) }, key);
+        if (now.record?.owner !== owner)
+            return;
+        await deps.s3.send(new client_s3_dist_cjs.DeleteObjectCommand({ Bucket: deps.bucket, Key: key }), { abortSignal: AbortSignal.timeout(15_000) });
+    }
+    catch (error) {
+        deps.log?.('warning', `could not remove the lock ${JSON.stringify(key)} this run began to take: ${describeError(error)}; it expires by itself`);
+    }
+}
+function lock_isStale(record, deps) {
+    if (record.expiresAt < deps.now())
+        return true;
+    const host = deps.host ?? (0,external_node_os_.hostname)();
+    const pid = deps.pid ?? process.pid;
+    // Same host, another process that is gone: killed without a chance to release.
+    if (record.host === host && record.pid !== pid)
+        return !(deps.isProcessAlive ?? processAlive)(record.pid);
+    return false;
+}
+function processAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+}
+async function readLock(deps, key) {
+    try {
+        const out = await deps.s3.send(new client_s3_dist_cjs.GetObjectCommand({ Bucket: deps.bucket, Key: key }), { abortSignal: deps.signal });
+        const text = (await out.Body?.transformToString('utf8')) ?? '';
+        const etag = out.ETag;
+        try {
+            const parsed = JSON.parse(text);
+            if (parsed.format === LOCK_FORMAT && typeof parsed.owner === 'string' && typeof parsed.expiresAt === 'number') {
+                return { record: { host: '', pid: 0, startedAt: '', ...parsed }, etag, unreadable: false };
+            }
+        }
+        catch {
+            // fall through
+        }
+        return { record: undefined, etag, unreadable: true };
+    }
+    catch (error) {
+        if (isMissingObject(error))
+            return { record: undefined, etag: undefined, unreadable: false };
+        throw error;
+    }
+}
+async function putLock(deps, key, record, condition) {
+    const { etag } = await putJsonObject(deps.s3, deps.bucket, key, `${JSON.stringify(record)}\n`, { condition, ...(deps.signal ? { signal: deps.signal } : {}) });
+    return etag;
+}
+function quoteEtag(etag) {
+    return etag.startsWith('"') || etag.startsWith('W/') ? etag : `"${etag}"`;
+}
+function isPreconditionFailed(error) {
+    const name = error.name;
+    return httpStatusOf(error) === 412 || name === 'PreconditionFailed' || httpStatusOf(error) === 409 || name === 'ConditionalRequestConflict';
+}
+function isNotImplemented(error) {
+    const name = error.name;
+    return httpStatusOf(error) === 501 || name === 'NotImplemented';
+}
+
+;// CONCATENATED MODULE: ./lib/workdocs/list.js
+/**
+ * Lists a WorkDocs folder tree: breadth-first, many folders at once (bounded), every page of every folder.
+ * Only ACTIVE folders and documents whose latest version is ACTIVE are kept, as the service shows them.
+ */
+
+
+
+/** Reads the root folder; a missing or inaccessible id is bad input (exit 2), checked before anything else. */
+async function getRootFolder(client, folderId, signal) {
+    try {
+        const out = await client.send(new dist_cjs.GetFolderCommand({ FolderId: folderId }), { abortSignal: signal });
+        if (!out.Metadata?.Id)
+            throw new InputError('workdocs_folder_id', `WorkDocs returned no folder for ${folderId}`);
+        if (out.Metadata.ResourceState !== undefined && out.Metadata.ResourceState !== 'ACTIVE') {
+            throw new InputError('workdocs_folder_id', `folder ${folderId} is ${out.Metadata.ResourceState}, not ACTIVE`);
+        }
+        return out.Metadata;
+    }
+    catch (error) {
+        const name = errorName(error);
+        if (name === 'EntityNotExistsException' || name === 'UnauthorizedResourceAccessException' || name === 'InvalidArgumentException') {
+            throw new InputError('workdocs_folder_id', `folder ${folderId} does not exist or is not accessible (${describeError(error)})`, { cause: error });
+        }
+        throw error;
+    }
+}
+async function listTree(client, root, options) {
+    const rootId = root.Id;
+    const folders = [];
+    const documents = [];
+    const errors = [];
+    const limit = (0,p_limit/* default */.A)(Math.max(1, options.concurrency));
+    let pages = 0;
+    let listed = 0;
+    /** Reads every page of one folder; returns its sub-folders (none when the folder failed). */
+    const readFolder = async (folderId) => {
+        const childFolders = [];
+        const childDocuments = [];
+        try {
+            // Each page request is retried by the client's strategy (throttling, 5xx, 424).
+            const pager = (0,dist_cjs.paginateDescribeFolderContents)({ client, pageSize: 999 }, { FolderId: folderId, Limit: 999 });
+            for await (const page of pager) {
+                if (options.signal?.aborted)
+                    throw options.signal.reason ?? new Error('aborted');
+                pages++;
+                for (const folder of page.Folders ?? []) {
+                    const item = toFolder(folder, folderId);
+                    if (item) {
+                        folders.push(item);
+                        childFolders.push(item);
+                    }
+                }
+                for (const document of page.Documents ?? []) {
+                    const item = toDocument(document, folderId);
+                    if (item) {
+                        documents.push(item);
+                        childDocuments.push(item);
+                    }
+                }
+            }
+        }
+        catch (error) {
+            errors.push({ folderId, message: describeError(error) });
+            return [];
+        }
+        listed++;
+        options.onFolder?.(listed, documents.length);
+        options.onFolderListed?.(folderId, childFolders, childDocuments);
+        return childFolders.map((f) => f.id);
+    };
+    // A folder holds a slot only while its own pages are read, never while its children wait for slots: a parent
+    // that waited inside the limiter for children queued behind it would deadlock any tree with more branch
+    // folders than slots. Children are queued as soon as their parent is read, so the tree is listed
+    // breadth-first with at most `concurrency` requests in flight.
+    const listFolder = async (folderId) => {
+        const children = await limit(() => readFolder(folderId));
+        await Promise.all(children.map(listFolder));
+    };
+    await listFolder(rootId);
+    return { tree: { rootId, folders, documents }, rootName: root.Name ?? '', errors, pages };
+}
+function toFolder(folder, parentId) {
+    if (!folder.Id || (folder.ResourceState !== undefined && folder.ResourceState !== 'ACTIVE'))
+        return undefined;
+    return { id: folder.Id, name: folder.Name ?? '', parentId, createdAt: folder.CreatedTimestamp?.getTime() ?? 0 };
+}
+function toDocument(document, parentId) {
+    const version = document.LatestVersionMetadata;
+    if (!document.Id || !version?.Id)
+        return undefined;
+    if (document.ResourceState !== undefined && document.ResourceState !== 'ACTIVE')
+        return undefined;
+    if (version.Status !== undefined && version.Status !== 'ACTIVE')
+        return undefined;
+    const md5 = version.Signature && /^[0-9a-fA-F]{32}$/.test(version.Signature) ? version.Signature.toLowerCase() : undefined;
+    return {
+        id: document.Id,
+        parentId,
+        name: version.Name ?? '',
+        createdAt: document.CreatedTimestamp?.getTime() ?? 0,
+        modifiedAt: document.ModifiedTimestamp?.getTime() ?? version.ModifiedTimestamp?.getTime() ?? 0,
+        versionId: version.Id,
+        size: version.Size ?? 0,
+        md5,
+        contentType: version.ContentType ? sharedContentType(version.ContentType) : undefined,
+    };
+}
+/** One string per distinct content type, not one per document (100,000 copies of a few values otherwise). */
+const contentTypes = new Map();
+function sharedContentType(value) {
+    const known = contentTypes.get(value);
+    if (known !== undefined)
+        return known;
+    if (contentTypes.size < 1000)
+        contentTypes.set(value, value);
+    return value;
+}
+
+;// CONCATENATED MODULE: ./lib/engine/cleanup.js
+/**
+ * Incomplete multipart uploads under the prefix are what a run killed mid-transfer leaves behind (S3 keeps,
+ * and bills, their parts until they are aborted). A run that holds the prefix's lock owns every upload
+ * under it that existed before its own transfers began, so it aborts them all before starting its own.
+ * Keys outside the managed area (the archive prefix) are left alone. Failures are logged, never fatal.
+ */
+
+
+
+async function abortOrphanedUploads(s3, bucket, prefix, archivePrefix, logger, signal) {
+    const uploads = [];
+    let keyMarker;
+    let uploadIdMarker;
+    for (let page = 0; page < 1000; page++) {
+        const out = await s3.send(new client_s3_dist_cjs.ListMultipartUploadsCommand({
+            Bucket: bucket,
+            ...(prefix !== '' ? { Prefix: prefix } : {}),
+            ...(keyMarker !== undefined ? { KeyMarker: keyMarker } : {}),
+            ...(uploadIdMarker !== undefined ? { UploadIdMarker: uploadIdMarker } : {}),
+        }), { abortSignal: signal });
+        for (const upload of out.Uploads ?? []) {
+            if (upload.Key === undefined || upload.UploadId === undefined)
+                continue;
+            // Only what this tool could have started: never the tool area's own objects nor the archive.
+            if (!isManagedKey(upload.Key, prefix, archivePrefix || undefined))
+                continue;
+            uploads.push({ key: upload.Key, uploadId: upload.UploadId, ...(upload.Initiated ? { initiated: upload.Initiated } : {}) });
+        }
+        if (!out.IsTruncated || (out.NextKeyMarker === undefined && out.NextUploadIdMarker === undefined))
+            break;
+        keyMarker = out.NextKeyMarker;
+        uploadIdMarker = out.NextUploadIdMarker;
+    }
+    let aborted = 0;
+    let failed = 0;
+    for (const upload of uploads) {
+        try {
+            await s3.send(new client_s3_dist_cjs.AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.key, UploadId: upload.uploadId }), { abortSignal: signal });
+            aborted++;
+            logger.log('info', `aborted an incomplete multipart upload left by an interrupted run: ${JSON.stringify(upload.key)}${upload.initiated ? ` (started ${upload.initiated.toISOString()})` : ''}`);
+        }
+        catch (error) {
+            const name = error.name;
+            if (name === 'NoSuchUpload') {
+                aborted++;
+                continue;
+            }
+            failed++;
+            logger.log('warning', `could not abort the incomplete multipart upload of ${JSON.stringify(upload.key)}: ${describeError(error)}`);
+        }
+    }
+    return { found: uploads.length, aborted, failed };
+}
+
+;// CONCATENATED MODULE: ./lib/engine/early.js
+/**
+ * Uploads that start while WorkDocs is still being listed. A document whose key is already known (its folder
+ * and every folder above it are read to the end) and that the whole plan could only upload — no object at its
+ * key, its version held nowhere in the manifest, so neither skip, adoption nor copy — is sent at once instead of
+ * after the last folder. On a first sync that is nearly everything, so listing and transfers overlap.
+ *
+ * plan() still decides everything: what landed early is handed to it as objects already in the bucket with
+ * manifest entries, so it skips them, or (if a key turned out different, e.g. a listing that repeated an id)
+ * treats them like any other object, copying or deleting within the usual rules.
+ * Nothing is written before the prefix's lock is held; a run with nothing to upload takes no lock here.
+ */
+
+
+/** The upload early.ts needs, done by the executor like any planned upload (same retries, logging, checks). */
+async function uploadWith(ctx, doc, key) {
+    const scratch = new Map();
+    const item = await runTransfer({ kind: 'upload', key, doc, reason: 'new' }, scratch, new Map(), ctx);
+    const entry = scratch.get(key);
+    return entry !== undefined ? { item, entry } : { item };
+}
+class EarlyUploads {
+    rootId;
+    maxWorkers;
+    takeLock;
+    upload;
+    /** Folder id → its key, for folders whose children's keys can be known early. */
+    folderKeys = new Map();
+    waiting = [];
+    destination;
+    seenDocuments = new Set();
+    /** Consumed by at most max_workers loops. */
+    queue = [];
+    head = 0;
+    workers = new Set();
+    items = new Map();
+    entries = new Map();
+    lock;
+    stopped = false;
+    failure;
+    constructor(rootId, prefix, maxWorkers, 
+    /** Takes the prefix's lock and tells whether the listing so far can still be trusted. */
+    takeLock, 
+    /** Uploads one document (called only once the lock is held); failures come back as the item's outcome. */
+    upload) {
+        this.rootId = rootId;
+        this.maxWorkers = maxWorkers;
+        this.takeLock = takeLock;
+        this.upload = upload;
+        this.folderKeys.set(rootId, prefix);
+    }
+    /** The bucket side is known: from now on documents can be judged. */
+    destinationReady(inventory, loaded) {
+        const versions = new Set();
+        for (const entry of loaded.manifest.entries.values())
+            versions.add(entry.versionId);
+        this.destination = { keys: new Set(inventory.map((o) => o.key)), versions, loaded };
+        for (const [folderId, folders, documents] of this.waiting.splice(0))
+            this.folderListed(folderId, folders, documents);
+    }
+    /** A folder was read to the end: key its children and start the uploads that cannot be anything else. */
+    folderListed(folderId, folders, documents) {
+        if (this.stopped)
+            return;
+        if (this.destination === undefined) {
+            this.waiting.push([folderId, folders, documents]);
+            return;
+        }
+        const parentKey = this.folderKeys.get(folderId);
+        if (parentKey === undefined)
+            return; // a folder above was relocated for length: left to the plan
+        const keys = keysOfChildren(parentKey, folderId === this.rootId, folders, documents);
+        if (keys === undefined)
+            return;
+        for (const [id, key] of keys.folderKeys)
+            this.folderKeys.set(id, key);
+        for (const doc of documents) {
+            const key = keys.documentKeys.get(doc.id);
+            // A repeated id is left to the plan, which settles repeats canonically (keys of distinct ids never collide).
+            if (key === undefined || this.seenDocuments.has(doc.id))
+                continue;
+            this.seenDocuments.add(doc.id);
+            if (this.destination.keys.has(key) || this.destination.versions.has(doc.versionId))
+                continue;
+            this.start(doc, key);
+        }
+    }
+    start(doc, key) {
+        this.queue.push({ doc, key });
+        this.lock ??= this.takeLock(this.destination.loaded);
+        // Loops that take the next document, not a promise per document: a first sync of 100,000 documents
+        // queues them all here.
+        if (this.workers.size < this.maxWorkers) {
+            const worker = this.work().finally(() => this.workers.delete(worker));
+            this.workers.add(worker);
+        }
+    }
+    async work() {
+        let outcome;
+        try {
+            outcome = await this.lock;
+        }
+        catch (error) {
+            this.failure ??= error;
+            this.stopped = true;
+            return;
+        }
+        if (outcome === 'stale')
+            this.stopped = true;
+        while (!this.stopped && this.head < this.queue.length) {
+            const { doc, key } = this.queue[this.head];
+            this.queue[this.head++] = undefined; // let the document go once taken
+            const { item, entry } = await this.upload(doc, key);
+            this.items.set(key, item);
+            if (item.outcome === 'done' && entry !== undefined)
+                this.entries.set(key, entry);
+        }
+    }
+    /** Waits for every early upload to end, whatever the outcome (before a failed run releases its lock). */
+    async settle() {
+        this.stopped = true;
+        await this.drain();
+    }
+    /** Waits for every early upload; throws what taking the lock threw (another run holds it, say). */
+    async finish() {
+        await this.drain();
+        if (this.failure !== undefined)
+            throw this.failure;
+        const lock = this.lock ? await this.lock : undefined;
+        // What landed, as a listing would show it: the ETag of what we verified is its MD5 (plan() compares the two).
+        const objects = [...this.entries].map(([key, entry]) => ({ key, size: entry.size, etag: entry.md5, lastModified: 0 }));
+        return { items: this.items, objects, entries: this.entries, lock };
+    }
+    async drain() {
+        while (this.workers.size > 0)
+            await Promise.allSettled([...this.workers]);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/engine/sync.js
+/**
+ * sync(): one run, start to end, shared by the CLI and the Action. It lists both sides, asks plan() what to
+ * do, carries it out, and writes the manifest. It never throws for a failed item: the report says what
+ * happened, with an exit code. Bad input comes back as exit 2 and a fatal listing problem as exit 3.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** How often progress lines are logged during long phases. */
+const PROGRESS_INTERVAL_MS = 10_000;
+async function sync(options, env, extras = {}) {
+    const started = env.now();
+    const base = { options, started, env, extras, manifestKey: manifestKey(options.s3Prefix), lock: undefined };
+    try {
+        return await run(options, env, base);
+    }
+    catch (error) {
+        const exitCode = error instanceof InputError ? 2 : 3;
+        const message = error instanceof InputError ? `${error.option}: ${error.message}` : describeError(error);
+        env.logger.log('error', exitCode === 2 ? `bad input: ${message}` : `fatal: ${message}; nothing was deleted`);
+        return buildReport({ ...base, rootFolderId: '', items: [], exitCode, fatal: message });
+    }
+    finally {
+        await base.lock?.release();
+    }
+}
+/**
+ * Takes the prefix's lock (non-dry runs only), then aborts multipart uploads that killed runs left behind.
+ * Another live run on the prefix is a fatal refusal (exit 3); a bucket that does not exist is bad input.
+ */
+async function lockPrefix(options, env, base) {
+    let acquired;
+    try {
+        acquired = await acquireLock({
+            s3: env.s3,
+            bucket: options.s3BucketName,
+            prefix: options.s3Prefix,
+            now: env.now,
+            ...(env.signal ? { signal: env.signal } : {}),
+            settings: base.extras.lock ?? {},
+            ...(base.extras.lock?.host !== undefined ? { host: base.extras.lock.host } : {}),
+            ...(base.extras.lock?.pid !== undefined ? { pid: base.extras.lock.pid } : {}),
+            log: (level, message) => env.logger.log(level, message),
+        });
+    }
+    catch (error) {
+        if (error.name === 'NoSuchBucket')
+            throw new InputError('s3_bucket_name', `bucket ${options.s3BucketName} does not exist`, { cause: error });
+        throw new FatalError(`could not take the lock on the prefix: ${describeError(error)}`, { cause: error });
+    }
+    if (!acquired.ok)
+        throw new FatalError(`${acquired.message}; this run did nothing (wait for it to finish, or remove ${JSON.stringify(lockKey(options.s3Prefix))} if that run is gone)`);
+    base.lock = acquired.lock;
+    acquired.lock.startRenewing();
+    if (acquired.tookOver)
+        env.logger.log('warning', `took over a stale lock of an earlier run that did not finish (run ${acquired.tookOver.owner.slice(0, 8)} on ${JSON.stringify(acquired.tookOver.host)}, pid ${acquired.tookOver.pid}, started ${acquired.tookOver.startedAt})`);
+    try {
+        const cleaned = await abortOrphanedUploads(env.s3, options.s3BucketName, options.s3Prefix, options.archivePrefix, env.logger, env.signal);
+        if (cleaned.found > 0)
+            env.logger.log('info', `incomplete multipart uploads under the prefix: ${cleaned.found} found, ${cleaned.aborted} aborted`);
+    }
+    catch (error) {
+        env.logger.log('warning', `could not list incomplete multipart uploads: ${describeError(error)}`);
+    }
+    return acquired.tookOver !== undefined;
+}
+/**
+ * True when the run would change anything in the bucket: transfers, deletes, markers, or the manifest. The
+ * manifest is the loaded one only when no entry was contradicted (trustedEntries: every entry's object is listed,
+ * with its size), so it would be written back unchanged.
+ */
+function hasWork(prepared) {
+    const { plan: decided, loaded, manifest } = prepared;
+    if (loaded.state !== 'found' || manifest !== loaded.manifest)
+        return true;
+    return decided.actions.some((a) => a.kind !== 'skip' || a.reason !== 'unchanged');
+}
+/**
+ * Lists both sides and plans. With `earlyFor`, uploads that cannot be anything else start while the listing
+ * runs (early.ts); what landed is part of the inventory and the manifest that plan() sees.
+ */
+async function prepare(options, env, started, earlyFor) {
+    const { logger, signal } = env;
+    // WorkDocs first: a wrong folder id is bad input and must fail before any request to S3.
+    const root = await getRootFolder(env.workdocs, options.workdocsFolderId, signal);
+    const rootFolderId = root.Id;
+    const early = earlyFor?.(rootFolderId);
+    const { listing, inventory, loaded, earlyResult } = await logger.group('List WorkDocs and S3', async () => {
+        // A bucket that cannot be listed ends the run: the WorkDocs listing stops too instead of running on.
+        const stop = runAbortController();
+        try {
+            const [listing, destination] = await Promise.all([
+                listSource(options, env, root, early, anySignal(stop.signal, env.signal)),
+                listDestination(options, env, manifestKey(options.s3Prefix)).then((found) => {
+                    early?.destinationReady(found.inventory, found.loaded);
+                    return found;
+                }, (error) => {
+                    stop.abort(error);
+                    throw error;
+                }),
+            ]);
+            const earlyResult = await early?.finish();
+            if (earlyResult && earlyResult.items.size > 0) {
+                logger.log('info', `${earlyResult.items.size} upload(s) started while listing: ${earlyResult.objects.length} done`);
+            }
+            return { listing, ...destination, earlyResult };
+        }
+        catch (error) {
+            await early?.settle(); // nothing may still be writing once the run ends and releases its lock
+            throw error;
+        }
+    });
+    if (earlyResult)
+        inventory.push(...earlyResult.objects);
+    const listedManifest = earlyResult && earlyResult.entries.size > 0
+        ? { entries: new Map([...loaded.manifest.entries, ...earlyResult.entries]) }
+        : loaded.manifest;
+    const manifest = await adoptUnknownObjects(listing, inventory, listedManifest, options, env);
+    const decided = plan(listing.tree, inventory, manifest, {
+        prefix: options.s3Prefix,
+        archivePrefix: options.archivePrefix,
+        archiveRunFolder: new Date(started).toISOString().replace(/[:.]/g, '-'),
+        deleteStale: options.deleteStale,
+        maxDelete: options.maxDelete,
+        folderMarkers: options.folderMarkers,
+        listingComplete: listing.errors.length === 0,
+    });
+    logPlan(decided, env);
+    return { rootFolderId, listing, inventory, loaded, manifest, plan: decided, ...(earlyResult ? { early: earlyResult } : {}) };
+}
+/** Why the run must end with exit 3 although it went on: a WorkDocs folder could not be listed. */
+function listingFailure(listing) {
+    return listing.errors.length > 0
+        ? `the WorkDocs listing failed for ${listing.errors.length} folder(s), first: ${listing.errors[0].folderId}: ${listing.errors[0].message}`
+        : undefined;
+}
+async function run(options, env, base) {
+    const { logger, signal } = env;
+    // Runs until the lock is lost (another run took the prefix over), so that nothing goes on after that.
+    const runSignal = () => base.lock ? anySignal(base.lock.lostSignal, signal) : signal;
+    const earlyBytes = byteMeter(env);
+    let earlyContext;
+    const earlyFor = options.dryRun ? undefined : (rootId) => new EarlyUploads(rootId, options.s3Prefix, options.maxWorkers, (loaded) => lockAndCheck(options, env, base, loaded), (doc, key) => {
+        // Made on first use, after the lock is held, so that its signal includes the lock's.
+        const transferSignal = runSignal();
+        earlyContext ??= executeContext(options, env, { ...(transferSignal ? { signal: transferSignal } : {}), onBytes: earlyBytes });
+        return uploadWith(earlyContext, doc, key);
+    });
+    let prepared = await prepare(options, env, base.started, earlyFor);
+    let idle = false;
+    if (prepared.early?.lock === 'stale') {
+        // The lock was taken to upload early, but the bucket changed since it was listed: nothing was uploaded early.
+        logger.log('info', 'listing again: an interrupted or concurrent run may have changed the bucket');
+        prepared = await prepare(options, env, base.started);
+    }
+    else if (!options.dryRun && base.lock === undefined && !hasWork(prepared)) {
+        idle = true;
+    }
+    else if (!options.dryRun && base.lock === undefined) {
+        // Only a run that will write takes the prefix's lock: a no-op resync stays one LIST and one GET.
+        // What was listed before the lock may predate another run's writes: if the manifest changed meanwhile, or
+        // the lock was taken over from a run that died, everything is listed again.
+        const tookOver = await lockPrefix(options, env, base);
+        const current = await readManifest(env.s3, options.s3BucketName, base.manifestKey, signal);
+        if (tookOver || current.state !== prepared.loaded.state || current.etag !== prepared.loaded.etag) {
+            logger.log('info', tookOver ? 'listing again: an interrupted run may have changed the bucket' : 'listing again: another run changed the manifest meanwhile');
+            prepared = await prepare(options, env, base.started);
+        }
+    }
+    const { rootFolderId, listing, inventory, loaded, manifest, plan: decided } = prepared;
+    const listingFailed = listingFailure(listing);
+    if (options.dryRun) {
+        const items = plannedItems(decided);
+        for (const item of items)
+            if (item.outcome !== 'done')
+                logger.log('info', `dry run: would ${item.action} ${JSON.stringify(item.key)} (${item.reason})`);
+        return buildReport({ ...base, rootFolderId, items, exitCode: listingFailed ? 3 : decided.deletesBlocked ? 1 : 0, deletesBlocked: decided.deletesBlocked, fatal: listingFailed });
+    }
+    if (idle) {
+        // Nothing to write (a no-op resync): every action is an unchanged skip, reported without the executor.
+        const aborted = signal?.aborted === true;
+        return buildReport({ ...base, rootFolderId, items: unchangedItems(decided, logger), exitCode: listingFailed || aborted ? 3 : 0, fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined) });
+    }
+    const carried = carriedOverManifest(manifest, inventory);
+    const before = new Map(carried);
+    // A lock lost while transferring (another run took the prefix over) stops this run before its deletes.
+    const transferSignal = runSignal();
+    const execution = await logger.group('Transfer and clean up', () => executePlan(decided, carried, inventory, executeContext(options, env, {
+        ...(transferSignal ? { signal: transferSignal } : {}),
+        onBytes: progressMeter(env, decided),
+        // The buffers the early uploads filled serve the rest: one pool per run, not two.
+        ...(earlyContext?.buffers ? { buffers: earlyContext.buffers } : {}),
+    }), prepared.early?.items));
+    let lockLost;
+    let manifestFailed;
+    if (loaded.state !== 'found' || !sameEntries(before, execution.manifest) || manifest !== loaded.manifest) {
+        await logger.group('Write manifest', async () => {
+            lockLost = await base.lock?.check(AbortSignal.timeout(30_000));
+            if (lockLost !== undefined) {
+                logger.log('error', `${lockLost}: the manifest was not written (the other run writes its own)`);
+                return;
+            }
+            // Written even when the run was interrupted (no abort signal, a bounded time instead): what was done is recorded.
+            try {
+                const bytes = await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries: execution.manifest }, {
+                    rootFolderId,
+                    prefix: options.s3Prefix,
+                    updatedAt: new Date(env.now()).toISOString(),
+                }, AbortSignal.timeout(60_000));
+                logger.log('info', `manifest written: ${JSON.stringify(base.manifestKey)} (${execution.manifest.size} entries, ${formatBytes(bytes)})`);
+            }
+            catch (error) {
+                // The transfers and deletes above did happen: report them as they are. The next run finds the
+                // objects without (or with outdated) entries and re-checks them by their metadata.
+                manifestFailed = `the manifest could not be written (${describeError(error)}); the next run re-checks the objects by their metadata`;
+                logger.log('error', manifestFailed);
+            }
+        });
+    }
+    const failed = execution.items.some((i) => i.outcome === 'failed') || decided.deletesBlocked !== undefined || manifestFailed !== undefined;
+    lockLost ??= base.lock?.lost;
+    const exitCode = listingFailed || lockLost ? 3 : signal?.aborted ? 3 : failed ? 1 : 0;
+    return buildReport({
+        ...base,
+        rootFolderId,
+        items: execution.items,
+        exitCode,
+        deletesBlocked: decided.deletesBlocked,
+        fatal: listingFailed ?? (lockLost !== undefined ? `${lockLost}; the manifest was not written` : signal?.aborted ? 'the run was interrupted' : manifestFailed),
+    });
+}
+/** Takes the lock for uploads that start while listing, and tells whether what was listed is still current. */
+async function lockAndCheck(options, env, base, loaded) {
+    const tookOver = await lockPrefix(options, env, base);
+    const current = await readManifest(env.s3, options.s3BucketName, base.manifestKey, env.signal);
+    return tookOver || current.state !== loaded.state || current.etag !== loaded.etag ? 'stale' : 'ok';
+}
+/** Progress of the uploads made while listing (their total is not known yet). */
+function byteMeter(env) {
+    let bytes = 0;
+    let last = env.now();
+    return (n) => {
+        bytes += n;
+        if (env.now() - last < PROGRESS_INTERVAL_MS)
+            return;
+        last = env.now();
+        env.logger.log('info', `progress: ${formatBytes(bytes)} transferred while listing`);
+    };
+}
+async function listSource(options, env, root, early, signal = env.signal) {
+    let last = env.now();
+    const listing = await listTree(env.workdocs, root, {
+        concurrency: options.maxWorkers,
+        signal,
+        ...(early ? { onFolderListed: (folderId, folders, documents) => early.folderListed(folderId, folders, documents) } : {}),
+        onFolder: (folders, documents) => {
+            if (env.now() - last < PROGRESS_INTERVAL_MS)
+                return;
+            last = env.now();
+            env.logger.log('info', `listing: ${folders} folders read, ${documents} documents found`);
+            env.onProgress?.({ phase: 'list', done: folders, total: 0, bytes: 0 });
+        },
+    });
+    // Stopped because the run already failed (a missing bucket): the folders cut short are not the news.
+    if (signal?.aborted)
+        return listing;
+    for (const error of listing.errors)
+        env.logger.log('error', `listing folder ${error.folderId} failed: ${error.message}`);
+    env.logger.log('info', `WorkDocs: ${listing.tree.documents.length} documents in ${listing.tree.folders.length + 1} folders (${listing.pages} pages)`);
+    return listing;
+}
+async function listDestination(options, env, key) {
+    try {
+        const [{ objects, pages }, read] = await Promise.all([
+            listInventory(env.s3, options.s3BucketName, options.s3Prefix, env.signal),
+            readManifest(env.s3, options.s3BucketName, key, env.signal),
+        ]);
+        const loaded = read.state === 'found' ? { ...read, manifest: sharingListedStrings(read.manifest, objects) } : read;
+        env.logger.log('info', `S3: ${objects.length} objects under ${JSON.stringify(options.s3Prefix || '(bucket root)')} (${pages} pages)`);
+        if (loaded.state === 'corrupt')
+            env.logger.log('warning', `manifest ${JSON.stringify(key)} is unreadable (${loaded.problem}); it will be rebuilt`);
+        if (loaded.state === 'missing')
+            env.logger.log('info', 'no manifest yet: existing objects are checked once by their metadata');
+        return { inventory: objects.filter((o) => !o.key.startsWith(toolAreaPrefix(options.s3Prefix))), loaded };
+    }
+    catch (error) {
+        const name = error.name;
+        if (name === 'NoSuchBucket')
+            throw new InputError('s3_bucket_name', `bucket ${options.s3BucketName} does not exist`, { cause: error });
+        throw new FatalError(`the S3 bucket could not be listed: ${describeError(error)}`, { cause: error });
+    }
+}
+/**
+ * Objects with no manifest entry that may already hold the wanted version (a bucket the original script
+ * wrote, a lost manifest) are checked once by their metadata; the result lands in the manifest.
+ */
+async function adoptUnknownObjects(listing, inventory, loadedManifest, options, env) {
+    // An entry the bucket contradicts (its object gone, another size, a plain ETag that is not the entry's MD5)
+    // says nothing about what the object holds now: a run killed after its uploads but before its manifest write
+    // leaves exactly that. Such objects are checked by their metadata like unknown ones, not uploaded again.
+    const manifest = trustedEntries(loadedManifest, inventory);
+    const probes = keysToProbe(listing.tree, inventory, manifest, options.s3Prefix);
+    if (probes.length === 0)
+        return manifest;
+    env.logger.log('info', `reading metadata of ${probes.length} object(s) not in the manifest`);
+    const byKey = new Map(inventory.map((o, i) => [o.key, i]));
+    await forEachConcurrently(probes, options.maxWorkers, async (key) => {
+        const metadata = await readMetadata(env.s3, options.s3BucketName, key, env.signal).catch((error) => {
+            env.logger.log('warning', `could not read metadata of ${JSON.stringify(key)}: ${describeError(error)}`);
+            return undefined;
+        });
+        const index = byKey.get(key);
+        if (index !== undefined && metadata !== undefined)
+            inventory[index] = { ...inventory[index], metadata };
+    });
+    return { entries: new Map(manifest.entries) };
+}
+/** The manifest without the entries the listing contradicts; the same object when there are none. */
+function trustedEntries(manifest, inventory) {
+    const byKey = new Map(inventory.map((o) => [o.key, o]));
+    const contradicted = [];
+    for (const [key, entry] of manifest.entries) {
+        const object = byKey.get(key);
+        if (object === undefined || object.size !== entry.size || (isPlainMd5(object.etag) && object.etag !== entry.md5))
+            contradicted.push(key);
+    }
+    if (contradicted.length === 0)
+        return manifest;
+    const entries = new Map(manifest.entries);
+    for (const key of contradicted)
+        entries.delete(key);
+    return { entries };
+}
+function logPlan(decided, env) {
+    const counts = new Map();
+    for (const action of decided.actions)
+        counts.set(action.kind, (counts.get(action.kind) ?? 0) + 1);
+    const text = ['upload', 'copy', 'marker', 'delete', 'archive', 'skip'].map((k) => `${k} ${counts.get(k) ?? 0}`).join(', ');
+    env.logger.log('info', `plan: ${text}`);
+    for (const group of decided.duplicates) {
+        env.logger.log('info', `${group.ids.length} ${group.kind}s named ${JSON.stringify(group.name)} in folder ${group.parentId}: kept apart as ${group.segments.map((s) => JSON.stringify(s)).join(', ')}`);
+    }
+    if (decided.unreachable.length > 0)
+        env.logger.log('warning', `${decided.unreachable.length} item(s) are not reachable from the root folder and are not copied`);
+    if (decided.deletesBlocked)
+        env.logger.log('error', `deletes refused: ${decided.deletesBlocked}`);
+}
+function progressMeter(env, decided) {
+    const total = decided.actions.reduce((sum, a) => sum + (a.kind === 'upload' ? a.doc.size : 0), 0);
+    let bytes = 0;
+    let last = env.now();
+    return (n) => {
+        bytes += n;
+        const now = env.now();
+        if (now - last < PROGRESS_INTERVAL_MS)
+            return;
+        last = now;
+        env.logger.log('info', `progress: ${formatBytes(bytes)} of ${formatBytes(total)} transferred`);
+        env.onProgress?.({ phase: 'transfer', done: bytes, total, bytes });
+    };
+}
+function sameEntries(a, b) {
+    if (a.size !== b.size)
+        return false;
+    for (const [key, x] of a) {
+        const y = b.get(key);
+        if (!y || x.documentId !== y.documentId || x.versionId !== y.versionId || x.size !== y.size || x.md5 !== y.md5)
+            return false;
+    }
+    return true;
+}
+
+;// CONCATENATED MODULE: ./lib/engine/scale.js
+/**
+ * Scale-out over a GitHub Actions matrix, with GitHub as the distributed engine:
+ * - plan: list both sides once, decide everything, split the transfers into balanced shards, and store the
+ *   plan under `<prefix>.workdocs-s3-sync/runs/<run_id>/`; the report carries the matrix for `fromJSON`;
+ * - shard: run one slice of the plan's transfers (re-runnable alone: work already done is not redone);
+ * - finalize: merge the shard results into the manifest and delete stale objects only if every shard
+ *   succeeded and nobody changed the manifest since the plan.
+ */
+
+
+
+
+
+
+
+
+
+const PLAN_FORMAT = 'workdocs-s3-sync/plan';
+const RESULT_FORMAT = 'workdocs-s3-sync/shard-result';
+function runFolder(prefix, runId) {
+    return `${toolAreaPrefix(prefix)}runs/${runId}/`;
+}
+const planKey = (o) => `${runFolder(o.s3Prefix, o.runId)}plan.json`;
+const resultKey = (o, shard) => `${runFolder(o.s3Prefix, o.runId)}shard-${shard}.json`;
+/** Written by a finalize that could not complete, so that its own manifest write does not make the plan look stale to the next finalize. */
+const finalizeKey = (o) => `${runFolder(o.s3Prefix, o.runId)}finalize.json`;
+/** Entry point for the three modes; like sync(), it reports instead of throwing. */
+async function runScaled(options, env) {
+    const started = env.now();
+    const scale = { mode: options.mode, runId: options.runId, shardCount: options.shardCount };
+    const base = { options, env, started, manifestKey: manifestKey(options.s3Prefix) };
+    try {
+        switch (options.mode) {
+            case 'plan': return await planRun(options, env, base, scale);
+            case 'shard': return await shardRun(options, env, base, scale);
+            case 'finalize': return await finalizeRun(options, env, base, scale);
+            default: throw new InputError('mode', `runScaled does not run mode ${options.mode}`);
+        }
+    }
+    catch (error) {
+        const exitCode = error instanceof InputError ? 2 : 3;
+        const message = error instanceof InputError ? `${error.option}: ${error.message}` : describeError(error);
+        env.logger.log('error', `${exitCode === 2 ? 'bad input' : 'fatal'}: ${message}; nothing was deleted`);
+        return { ...buildReport({ ...base, rootFolderId: '', items: [], exitCode, fatal: message }), scale };
+    }
+}
+async function planRun(options, env, base, scale) {
+    const prepared = await prepare(options, env, base.started);
+    const decided = prepared.plan;
+    const shardOf = assignShards(decided.actions, options.shardCount);
+    const failure = listingFailure(prepared.listing);
+    const carried = carriedOverManifest(prepared.manifest, prepared.inventory);
+    const file = {
+        format: PLAN_FORMAT,
+        version: 1,
+        runId: options.runId,
+        createdAt: new Date(env.now()).toISOString(),
+        bucket: options.s3BucketName,
+        prefix: options.s3Prefix,
+        rootFolderId: prepared.rootFolderId,
+        shardCount: options.shardCount,
+        manifestEtag: await manifestEtag(env.s3, options),
+        listingFailure: failure ?? null,
+        deletesBlocked: decided.deletesBlocked ?? null,
+        managedCount: decided.managedCount,
+        actions: [...decided.actions],
+        shardOf,
+        manifest: toRows(carried),
+    };
+    const matrix = shardMatrix(options.shardCount);
+    if (!options.dryRun) {
+        await putJson(env.s3, options.s3BucketName, planKey(options), file, env.signal);
+        env.logger.log('info', `plan written: ${JSON.stringify(planKey(options))}`);
+    }
+    for (let s = 0; s < options.shardCount; s++) {
+        const mine = decided.actions.filter((_, i) => shardOf[i] === s);
+        const bytes = mine.reduce((sum, a) => sum + (a.kind === 'upload' ? a.doc.size : 0), 0);
+        env.logger.log('info', `shard ${s}: ${mine.length} transfers, ${bytes} bytes`);
+    }
+    env.logger.log('info', `matrix: ${JSON.stringify(matrix)}`);
+    const report = buildReport({ ...base, rootFolderId: prepared.rootFolderId, items: plannedItems(decided), exitCode: failure ? 3 : 0, deletesBlocked: decided.deletesBlocked, fatal: failure });
+    return { ...report, scale: { ...scale, matrix } };
+}
+async function shardRun(options, env, base, scale) {
+    const file = await readPlan(options, env);
+    if (options.shardIndex >= file.shardCount) {
+        throw new InputError('shard_index', `is ${options.shardIndex}, but the plan has ${file.shardCount} shards (0 to ${file.shardCount - 1})`);
+    }
+    const stored = await getJson(env.s3, options.s3BucketName, resultKey(options, options.shardIndex), env.signal);
+    const previous = stored?.planCreatedAt === file.createdAt ? stored : undefined;
+    // A re-run of a shard (e.g. a failed matrix job re-run alone) keeps what it already finished.
+    const alreadyDone = new Map((previous?.items ?? []).filter((i) => i.outcome === 'done').map((i) => [`${i.action} ${i.key}`, i]));
+    const mine = file.actions.filter((a, i) => file.shardOf[i] === options.shardIndex);
+    const todo = mine.filter((a) => !alreadyDone.has(`${a.kind} ${a.key}`));
+    env.logger.log('info', `shard ${options.shardIndex} of ${file.shardCount}: ${mine.length} transfers, ${mine.length - todo.length} already done by an earlier attempt`);
+    const entries = new Map(fromRows(previous?.entries ?? []));
+    const slice = { actions: todo, deletesBlocked: undefined, duplicates: [], unreachable: [], managedCount: file.managedCount };
+    const execution = await env.logger.group(`Shard ${options.shardIndex}: transfer`, () => executePlan(slice, entries, [], executeContext(options, env)));
+    const items = [...alreadyDone.values(), ...execution.items];
+    const ok = items.every((i) => i.outcome !== 'failed');
+    const result = {
+        format: RESULT_FORMAT,
+        runId: options.runId,
+        shardIndex: options.shardIndex,
+        planCreatedAt: file.createdAt,
+        finishedAt: new Date(env.now()).toISOString(),
+        ok,
+        items,
+        entries: toRows(execution.manifest),
+    };
+    await putJson(env.s3, options.s3BucketName, resultKey(options, options.shardIndex), result, env.signal);
+    const report = buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode: ok ? 0 : 1 });
+    return { ...report, scale: { ...scale, shardCount: file.shardCount, shardIndex: options.shardIndex } };
+}
+async function finalizeRun(options, env, base, scale) {
+    const file = await readPlan(options, env);
+    // The same lock as a single-job run: finalize deletes and writes the manifest. It also aborts multipart
+    // uploads that killed shards left behind (every shard job has ended before finalize starts).
+    const held = { extras: {}, lock: undefined };
+    try {
+        await lockPrefix(options, env, held);
+        return await finalizeLocked(options, env, base, scale, file);
+    }
+    finally {
+        await held.lock?.release();
+    }
+}
+async function finalizeLocked(options, env, base, scale, file) {
+    const stored = await Promise.all(Array.from({ length: file.shardCount }, (_, s) => getJson(env.s3, options.s3BucketName, resultKey(options, s), env.signal)));
+    const results = stored.map((r) => (r?.planCreatedAt === file.createdAt ? r : undefined));
+    const missing = results.flatMap((r, s) => (r ? [] : [s]));
+    const failed = results.flatMap((r, s) => (r && !r.ok ? [s] : []));
+    const items = results.flatMap((r) => r?.items ?? []);
+    const merged = new Map(fromRows(file.manifest));
+    for (const result of results)
+        for (const [key, entry] of fromRows(result?.entries ?? []))
+            merged.set(key, entry);
+    const current = await manifestEtag(env.s3, options);
+    const earlier = await getJson(env.s3, options.s3BucketName, finalizeKey(options), env.signal);
+    if (current !== file.manifestEtag && (earlier === undefined || current !== earlier.manifestEtag)) {
+        // Another run wrote the manifest since this plan: our view of the bucket is out of date.
+        const message = 'the manifest changed since the plan was made (another run?): nothing was deleted and the manifest was left as it is; run again';
+        env.logger.log('error', message);
+        return { ...buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode: 3, fatal: message }), scale: { ...scale, shardCount: file.shardCount } };
+    }
+    const refusal = file.listingFailure ? 'the listing had errors, so nothing is deleted'
+        : missing.length > 0 ? `shard(s) ${missing.join(', ')} did not finish, so nothing is deleted`
+            : failed.length > 0 ? `shard(s) ${failed.join(', ')} had failures, so nothing is deleted`
+                : file.deletesBlocked ?? undefined;
+    const stale = file.actions.filter((a) => a.kind === 'delete' || a.kind === 'archive');
+    const stalePlan = { actions: stale, deletesBlocked: refusal, duplicates: [], unreachable: [], managedCount: file.managedCount };
+    const execution = await env.logger.group('Finalize: clean up', () => executePlan(stalePlan, merged, [], executeContext(options, env)));
+    items.push(...execution.items);
+    await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries: execution.manifest }, {
+        rootFolderId: file.rootFolderId,
+        prefix: options.s3Prefix,
+        updatedAt: new Date(env.now()).toISOString(),
+    }, env.signal);
+    env.logger.log('info', `manifest written: ${JSON.stringify(base.manifestKey)} (${execution.manifest.size} entries)`);
+    const complete = missing.length === 0 && failed.length === 0;
+    if (complete && !file.listingFailure)
+        await removeRunFolder(env.s3, options, file.shardCount, env.signal);
+    else
+        await putJson(env.s3, options.s3BucketName, finalizeKey(options), { manifestEtag: await manifestEtag(env.s3, options) }, env.signal);
+    const anyFailed = items.some((i) => i.outcome === 'failed') || refusal !== undefined;
+    const exitCode = file.listingFailure ? 3 : anyFailed ? 1 : 0;
+    const report = buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode, deletesBlocked: refusal, fatal: file.listingFailure ?? undefined });
+    return { ...report, scale: { ...scale, shardCount: file.shardCount } };
+}
+async function readPlan(options, env) {
+    const file = await getJson(env.s3, options.s3BucketName, planKey(options), env.signal);
+    if (!file)
+        throw new InputError('run_id', `no plan for run ${options.runId} at s3://${options.s3BucketName}/${planKey(options)}: run mode plan first`);
+    if (file.format !== PLAN_FORMAT || file.version !== 1)
+        throw new FatalError(`the plan at ${planKey(options)} is not a plan this version understands`);
+    if (file.prefix !== options.s3Prefix || file.bucket !== options.s3BucketName)
+        throw new InputError('s3_prefix', 'differs from the plan\'s bucket or prefix');
+    return file;
+}
+async function manifestEtag(s3, options) {
+    try {
+        const head = await s3.send(new client_s3_dist_cjs.HeadObjectCommand({ Bucket: options.s3BucketName, Key: manifestKey(options.s3Prefix) }));
+        return head.ETag ?? null;
+    }
+    catch (error) {
+        if (isMissingObject(error))
+            return null;
+        throw error;
+    }
+}
+async function putJson(s3, bucket, key, value, signal) {
+    await putJsonObject(s3, bucket, key, JSON.stringify(value), signal ? { signal } : {});
+}
+async function getJson(s3, bucket, key, signal) {
+    try {
+        const out = await s3.send(new client_s3_dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+        return JSON.parse((await out.Body?.transformToString('utf8')) ?? 'null');
+    }
+    catch (error) {
+        if (isMissingObject(error))
+            return undefined;
+        throw error;
+    }
+}
+async function removeRunFolder(s3, options, shardCount, signal) {
+    const keys = [planKey(options), finalizeKey(options), ...Array.from({ length: shardCount }, (_, s) => resultKey(options, s))];
+    await s3.send(new client_s3_dist_cjs.DeleteObjectsCommand({ Bucket: options.s3BucketName, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }), { abortSignal: signal });
+}
+function toRows(entries) {
+    return [...entries].map(([key, e]) => [key, e.documentId, e.versionId, e.size, e.md5]);
+}
+function fromRows(rows) {
+    return rows.map(([key, documentId, versionId, size, md5]) => [key, { documentId, versionId, size, md5 }]);
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/credential-providers/dist-cjs/index.js
+var credential_providers_dist_cjs = __webpack_require__(9719);
+;// CONCATENATED MODULE: ./lib/action/credentials.js
+/**
+ * AWS credentials for the Action: with `role_to_assume`, the job's OIDC token is exchanged for the role's
+ * temporary credentials in-process (STS AssumeRoleWithWebIdentity through the SDK's web-identity provider,
+ * whose STS client honours AWS_ENDPOINT_URL_STS); without it, the engine uses the SDK's default chain.
+ */
+
+
+/** Credentials are renewed this long before they expire (the SDK refreshes 5 minutes ahead too). */
+const REFRESH_MARGIN_MS = 10 * 60 * 1000;
+class CredentialError extends Error {
+    name = 'CredentialError';
+}
+/**
+ * A provider for one role: each (re)assumption requests a fresh OIDC token (GitHub's expire within minutes,
+ * long before a role session does), masks the token and the credentials, and is shared by concurrent callers.
+ */
+function assumeRoleProvider(roleArn, options, region, deps) {
+    const now = deps.now ?? Date.now;
+    const webToken = deps.fromWebToken ?? credential_providers_dist_cjs.fromWebToken;
+    let current;
+    let pending;
+    const assume = async () => {
+        let token;
+        try {
+            token = await deps.getIDToken(options.audience);
+        }
+        catch (error) {
+            throw new CredentialError(`Could not get the job's OIDC token for audience '${options.audience}' (does the job have 'permissions: id-token: write'?): ${describeError(error)}`);
+        }
+        deps.setSecret(token);
+        let credentials;
+        try {
+            credentials = await webToken({
+                roleArn,
+                webIdentityToken: token,
+                roleSessionName: options.roleSessionName,
+                durationSeconds: options.roleDurationSeconds,
+                clientConfig: { region },
+            })();
+        }
+        catch (error) {
+            throw new CredentialError(`Could not assume role ${roleArn} with the OIDC token: ${describeError(error)}`);
+        }
+        for (const secret of [credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken]) {
+            if (secret)
+                deps.setSecret(secret);
+        }
+        const until = credentials.expiration ? ` until ${credentials.expiration.toISOString()}` : '';
+        deps.info(`Assumed role ${roleArn} (session ${options.roleSessionName})${until}.`);
+        return credentials;
+    };
+    return async () => {
+        if (current && (current.expiration === undefined || current.expiration.getTime() - now() > REFRESH_MARGIN_MS))
+            return current;
+        pending ??= assume().then((credentials) => {
+            current = credentials;
+            pending = undefined;
+            return credentials;
+        }, (error) => {
+            pending = undefined;
+            throw error;
+        });
+        return pending;
+    };
+}
+/**
+ * Resolves the credentials for a run. Each role is assumed once, eagerly, so a bad role or a missing
+ * `id-token: write` permission fails the step before any sync request, with the reason.
+ */
+async function resolveCredentials(action, region, deps) {
+    if (action.roleToAssume === '' && action.workdocsRoleToAssume === '') {
+        deps.info('No role_to_assume: using the ambient AWS credentials (environment, profile, instance or container role).');
+        return { s3: undefined, workdocs: undefined };
+    }
+    const s3 = action.roleToAssume === '' ? undefined : assumeRoleProvider(action.roleToAssume, action, region, deps);
+    const workdocs = action.workdocsRoleToAssume === '' ? s3 : assumeRoleProvider(action.workdocsRoleToAssume, action, region, deps);
+    await s3?.();
+    if (workdocs !== s3)
+        await workdocs?.();
+    return { s3, workdocs };
+}
+
+;// CONCATENATED MODULE: ./lib/options.js
+
+const OPTION_SPECS = [
+    { name: 'workdocs_folder_id', kind: 'string', required: true, scope: 'both',
+        description: 'ID of the WorkDocs folder to mirror (the whole tree below it is copied).' },
+    { name: 's3_bucket_name', kind: 'string', required: true, scope: 'both',
+        description: 'Name of the S3 bucket to mirror into. It must exist.' },
+    { name: 'region_name', kind: 'string', required: true, scope: 'both',
+        description: 'AWS region of WorkDocs and the bucket, e.g. us-west-2.' },
+    { name: 'max_pool_connections', kind: 'integer', default: '28', min: 1, max: 1024, scope: 'both',
+        description: 'HTTP sockets per AWS client (WorkDocs, S3, content downloads).' },
+    { name: 'max_workers', kind: 'integer', default: '14', min: 1, max: 512, scope: 'both',
+        description: 'Concurrent transfers (and concurrent folder listings).' },
+    { name: 's3_prefix', kind: 'string', default: '', scope: 'both',
+        description: 'Key prefix in the bucket under which the tree is mirrored; empty means the bucket root, like the original script.' },
+    { name: 'dry_run', kind: 'boolean', default: 'false', scope: 'both',
+        description: 'Plan and report every action without writing or deleting anything.' },
+    { name: 'delete_stale', kind: 'boolean', default: 'true', scope: 'both',
+        description: 'Delete objects under the prefix that no longer exist in WorkDocs.' },
+    { name: 'max_delete', kind: 'string', default: '50%', scope: 'both',
+        description: 'Upper bound on deletes per run: a count (100), a percentage of mirrored objects (10%), or both (100,10%). Above it nothing is deleted and the run fails.' },
+    { name: 'archive_prefix', kind: 'string', default: '', scope: 'both',
+        description: 'Move stale objects under this prefix instead of deleting them.' },
+    { name: 'folder_markers', kind: 'enum', default: 'empty', values: ['empty', 'all', 'none', 'true', 'false'], scope: 'both',
+        description: 'Zero-byte `folder/` objects, created only where missing: `empty` for folders with nothing in them (S3 has no other way to keep those), `all` for every folder like the original script, `none`. `true`/`false` mean `all`/`none`.' },
+    { name: 'log_file', kind: 'string', default: 'script.log', scope: 'both', emptyDisables: true,
+        description: 'Detailed log file, one line per action; empty to disable.' },
+    { name: 'report_file', kind: 'string', default: '', scope: 'both',
+        description: 'Write a JSON report of every item and its outcome to this path.' },
+    { name: 'log_level', kind: 'enum', default: 'info', values: ['debug', 'info', 'warning', 'error'], scope: 'both',
+        description: 'Console verbosity (the log file records every level, debug included).' },
+    { name: 's3_endpoint_url', kind: 'string', default: '', scope: 'both',
+        description: 'Custom S3 endpoint (S3-compatible servers); AWS_ENDPOINT_URL_S3 works too.' },
+    { name: 'workdocs_endpoint_url', kind: 'string', default: '', scope: 'both',
+        description: 'Custom WorkDocs endpoint (e.g. the bundled emulator); AWS_ENDPOINT_URL_WORKDOCS works too.' },
+    { name: 's3_force_path_style', kind: 'enum', default: 'auto', values: ['auto', 'true', 'false'], scope: 'both',
+        description: 'Path-style bucket addressing; auto means on for custom endpoints.' },
+    { name: 's3_checksum_mode', kind: 'enum', default: 'auto', values: ['auto', 'when_required', 'when_supported'], scope: 'both',
+        description: 'SDK flexible checksums; auto means when_required for custom endpoints (many S3-compatible servers reject aws-chunked bodies).' },
+    { name: 's3_delete_content_md5', kind: 'enum', default: 'auto', values: ['auto', 'true', 'false'], scope: 'both',
+        description: 'Send Content-MD5 on DeleteObjects (older S3-compatible servers require it); auto means on for custom endpoints.' },
+    { name: 'part_size_mb', kind: 'integer', default: '8', min: 5, max: 5120, scope: 'both',
+        description: 'Multipart part size in MiB; files up to this size are sent in one PUT with Content-MD5.' },
+    { name: 'multipart_threshold_mb', kind: 'integer', default: '512', min: 5, max: 5120, scope: 'both',
+        description: 'Files up to this size (MiB) whose MD5 WorkDocs announced stream into one PUT that S3 checks against it; larger ones go multipart (parts retried one by one).' },
+    { name: 'mode', kind: 'enum', default: 'sync', values: ['sync', 'plan', 'shard', 'finalize'], scope: 'both',
+        description: 'sync: the whole job in one run. plan / shard / finalize: scale out over a GitHub Actions matrix (plan writes the plan and the shard matrix, each shard transfers its slice, finalize deletes only if every shard succeeded).' },
+    { name: 'shard_count', kind: 'integer', default: '4', min: 1, max: 256, scope: 'both',
+        description: 'mode plan: how many shards to split the transfers into (balanced by bytes and count).' },
+    { name: 'shard_index', kind: 'integer', default: '0', min: 0, max: 255, scope: 'both',
+        description: 'mode shard: which shard this job runs (0-based; from the plan step\'s matrix).' },
+    { name: 'run_id', kind: 'string', default: '', scope: 'both',
+        description: 'modes plan / shard / finalize: names the scaled-out run; defaults to GITHUB_RUN_ID, so the jobs of one workflow run (and re-runs of a failed shard) agree.' },
+    { name: 'role_to_assume', kind: 'string', default: '', scope: 'action',
+        description: 'ARN of the IAM role to assume with the job\'s OIDC token (needs `id-token: write`). Empty: use the ambient credentials.' },
+    { name: 'role_session_name', kind: 'string', default: 'workdocs-s3-sync', scope: 'action',
+        description: 'Session name for the assumed role.' },
+    { name: 'role_duration_seconds', kind: 'integer', default: '3600', min: 900, max: 43200, scope: 'action',
+        description: 'Duration of the assumed role session.' },
+    { name: 'audience', kind: 'string', default: 'sts.amazonaws.com', scope: 'action',
+        description: 'Audience of the OIDC token.' },
+    { name: 'workdocs_role_to_assume', kind: 'string', default: '', scope: 'action',
+        description: 'A second role for WorkDocs when it lives in another account (assumed with the same OIDC token).' },
+    { name: 'tolerate_failures', kind: 'boolean', default: 'false', scope: 'action',
+        description: 'Do not fail the step when some items failed (they are still reported and annotated).' },
+];
+/** `true`/`false` were the option's first values (a boolean): they keep meaning every folder / none. */
+function folderMarkersOf(value) {
+    return value === 'true' ? 'all' : value === 'false' ? 'none' : value;
+}
+const FOLDER_ID = /^[\w+\-.@]{1,128}$/; // the WorkDocs model's pattern for resource ids
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const TRUE = new Set(['true', 'yes', '1', 'on']);
+const FALSE = new Set(['false', 'no', '0', 'off']);
+function specOf(name) {
+    const spec = OPTION_SPECS.find((s) => s.name === name);
+    if (!spec)
+        throw new Error(`unknown option ${name}`);
+    return spec;
+}
+/** Rejects bucket names S3 would refuse, so a typo fails before any request. */
+function bucketNameProblem(name) {
+    if (name.length < 3 || name.length > 63)
+        return 'must be 3 to 63 characters long';
+    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name))
+        return 'may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit';
+    if (name.includes('..'))
+        return 'must not contain two dots in a row';
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
+        return 'must not look like an IP address';
+    if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name) || /(-s3alias|--ol-s3|--x-s3|--table-s3)$/.test(name))
+        return 'uses a prefix or suffix that S3 reserves';
+    return undefined;
+}
+/** Validates a key prefix with the key mapper's own rules, so every accepted prefix can hold keys. */
+function prefixProblem(prefix) {
+    const result = normalizePrefix(prefix);
+    return result.ok ? undefined : result.reason.replace(/^the prefix /, '');
+}
+function options_normalizePrefix(prefix) {
+    return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+}
+function parseMaxDelete(text) {
+    let count;
+    let percent;
+    const parts = text.split(',').map((p) => p.trim());
+    if (parts.length > 2 || parts.some((p) => p === ''))
+        return 'must be a count, a percentage or both, e.g. 100, 10% or 100,10%';
+    for (const part of parts) {
+        if (part.endsWith('%')) {
+            if (percent !== undefined || !/^\d+(\.\d+)?%$/.test(part))
+                return 'must be a count, a percentage or both, e.g. 100, 10% or 100,10%';
+            percent = Number(part.slice(0, -1));
+            if (percent > 100)
+                return 'percentage must be between 0% and 100%';
+        }
+        else {
+            if (count !== undefined || !/^\d+$/.test(part))
+                return 'must be a count, a percentage or both, e.g. 100, 10% or 100,10%';
+            count = Number(part);
+            if (!Number.isSafeInteger(count))
+                return 'count is too large';
+        }
+    }
+    return { count, percent };
+}
+function urlProblem(text) {
+    if (text === '')
+        return undefined;
+    try {
+        const url = new URL(text);
+        if (url.protocol !== 'http:' && url.protocol !== 'https:')
+            return 'must be an http or https URL';
+        if (url.username || url.password)
+            return 'must not contain credentials';
+        return undefined;
+    }
+    catch {
+        return 'must be a URL such as https://s3.example.com';
+    }
+}
+/** Reads and validates raw values for the given scopes; collects every problem, not just the first. */
+class Reader {
+    raw;
+    errors = [];
+    constructor(raw) {
+        this.raw = raw;
+    }
+    text(name) {
+        const spec = specOf(name);
+        const given = this.raw[name];
+        const value = given === undefined || (given === '' && !spec.emptyDisables) ? (spec.default ?? '') : given;
+        if (spec.required && value.trim() === '')
+            this.fail(name, 'is required');
+        return value;
+    }
+    integer(name) {
+        const spec = specOf(name);
+        const text = this.text(name).trim();
+        if (!/^\d+$/.test(text) || Number(text) < (spec.min ?? 0) || Number(text) > (spec.max ?? Number.MAX_SAFE_INTEGER)) {
+            this.fail(name, `must be a whole number from ${spec.min} to ${spec.max}, got ${JSON.stringify(text)}`);
+            return Number(spec.default ?? spec.min ?? 0);
+        }
+        return Number(text);
+    }
+    boolean(name) {
+        const text = this.text(name).trim().toLowerCase();
+        if (TRUE.has(text))
+            return true;
+        if (FALSE.has(text))
+            return false;
+        this.fail(name, `must be true or false, got ${JSON.stringify(text)}`);
+        return specOf(name).default === 'true';
+    }
+    choice(name) {
+        const spec = specOf(name);
+        const text = this.text(name).trim().toLowerCase();
+        if (!spec.values?.includes(text)) {
+            this.fail(name, `must be one of ${spec.values?.join(', ')}, got ${JSON.stringify(text)}`);
+            return spec.default;
+        }
+        return text;
+    }
+    check(name, problem) {
+        if (problem !== undefined)
+            this.fail(name, problem);
+    }
+    fail(option, problem) {
+        if (!this.errors.some((e) => e.option === option))
+            this.errors.push({ option, problem });
+    }
+}
+function parseSyncOptions(raw) {
+    const r = new Reader(raw);
+    const folderId = r.text('workdocs_folder_id').trim();
+    if (folderId !== '')
+        r.check('workdocs_folder_id', FOLDER_ID.test(folderId) ? undefined : `is not a WorkDocs folder id: ${JSON.stringify(folderId.slice(0, 140))}`);
+    const bucket = r.text('s3_bucket_name').trim();
+    if (bucket !== '')
+        r.check('s3_bucket_name', bucketNameProblem(bucket));
+    const region = r.text('region_name').trim();
+    if (region !== '')
+        r.check('region_name', REGION.test(region) ? undefined : `is not an AWS region name such as us-west-2: ${JSON.stringify(region)}`);
+    const prefix = r.text('s3_prefix');
+    r.check('s3_prefix', prefixProblem(prefix));
+    const archive = r.text('archive_prefix');
+    r.check('archive_prefix', prefixProblem(archive));
+    const maxDeleteText = r.text('max_delete').trim();
+    const maxDelete = parseMaxDelete(maxDeleteText);
+    if (typeof maxDelete === 'string')
+        r.fail('max_delete', `${maxDelete}, got ${JSON.stringify(maxDeleteText)}`);
+    const s3Endpoint = r.text('s3_endpoint_url').trim();
+    r.check('s3_endpoint_url', urlProblem(s3Endpoint));
+    const workdocsEndpoint = r.text('workdocs_endpoint_url').trim();
+    r.check('workdocs_endpoint_url', urlProblem(workdocsEndpoint));
+    const options = {
+        workdocsFolderId: folderId,
+        s3BucketName: bucket,
+        regionName: region,
+        maxPoolConnections: r.integer('max_pool_connections'),
+        maxWorkers: r.integer('max_workers'),
+        s3Prefix: options_normalizePrefix(prefix),
+        dryRun: r.boolean('dry_run'),
+        deleteStale: r.boolean('delete_stale'),
+        maxDelete: typeof maxDelete === 'string' ? { count: 0, percent: undefined } : maxDelete,
+        archivePrefix: options_normalizePrefix(archive),
+        folderMarkers: folderMarkersOf(r.choice('folder_markers')),
+        logFile: r.text('log_file'),
+        reportFile: r.text('report_file'),
+        logLevel: r.choice('log_level'),
+        s3EndpointUrl: s3Endpoint,
+        workdocsEndpointUrl: workdocsEndpoint,
+        s3ForcePathStyle: r.choice('s3_force_path_style'),
+        s3ChecksumMode: r.choice('s3_checksum_mode'),
+        s3DeleteContentMd5: r.choice('s3_delete_content_md5'),
+        partSizeBytes: r.integer('part_size_mb') * 1024 * 1024,
+        multipartThresholdBytes: r.integer('multipart_threshold_mb') * 1024 * 1024,
+        mode: r.choice('mode'),
+        shardCount: r.integer('shard_count'),
+        shardIndex: r.integer('shard_index'),
+        runId: r.text('run_id').trim(),
+    };
+    if (options.mode !== 'sync' && options.runId === '')
+        r.fail('run_id', `is required in mode ${options.mode} (or set GITHUB_RUN_ID)`);
+    if (options.runId !== '' && !/^[\w.-]{1,64}$/.test(options.runId))
+        r.fail('run_id', 'must be 1 to 64 letters, digits, dots, hyphens or underscores');
+    if (options.archivePrefix !== '' && options.archivePrefix === options.s3Prefix) {
+        r.fail('archive_prefix', 'must differ from s3_prefix');
+    }
+    if (options.archivePrefix !== '' && options.s3Prefix !== '' && options.s3Prefix.startsWith(options.archivePrefix)) {
+        r.fail('archive_prefix', 'must not contain s3_prefix (the mirror would be archived into itself)');
+    }
+    return r.errors.length > 0 ? { ok: false, errors: r.errors } : { ok: true, value: options };
+}
+function parseActionOptions(raw) {
+    const r = new Reader(raw);
+    const options = {
+        roleToAssume: r.text('role_to_assume').trim(),
+        roleSessionName: r.text('role_session_name').trim(),
+        roleDurationSeconds: r.integer('role_duration_seconds'),
+        audience: r.text('audience').trim(),
+        workdocsRoleToAssume: r.text('workdocs_role_to_assume').trim(),
+        tolerateFailures: r.boolean('tolerate_failures'),
+    };
+    const arn = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+    if (options.roleToAssume !== '' && !arn.test(options.roleToAssume))
+        r.fail('role_to_assume', 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/name');
+    if (options.workdocsRoleToAssume !== '' && !arn.test(options.workdocsRoleToAssume))
+        r.fail('workdocs_role_to_assume', 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/name');
+    if (!/^[\w+=,.@-]{2,64}$/.test(options.roleSessionName))
+        r.fail('role_session_name', 'must be 2 to 64 characters of letters, digits and +=,.@_-');
+    return r.errors.length > 0 ? { ok: false, errors: r.errors } : { ok: true, value: options };
+}
+
+;// CONCATENATED MODULE: ./lib/action/inputs.js
+/**
+ * Action inputs → validated options. Every input of OPTION_SPECS is read as the raw string the runner passes
+ * (`INPUT_<NAME>`), then parsed by the same functions as the CLI flags, before any request is made.
+ */
+
+/** Reads every input of OPTION_SPECS (both scopes); an empty string means "not given". */
+function readRawInputs(getInput) {
+    return Object.fromEntries(OPTION_SPECS.map((spec) => [spec.name, getInput(spec.name)]));
+}
+/** Parses the raw inputs into the sync and the Action options, collecting every problem of both. */
+function parseInputs(raw) {
+    const sync = parseSyncOptions(raw);
+    const action = parseActionOptions(raw);
+    if (sync.ok && action.ok)
+        return { ok: true, value: { sync: sync.value, action: action.value } };
+    return { ok: false, errors: [...(sync.ok ? [] : sync.errors), ...(action.ok ? [] : action.errors)] };
+}
+/** `Input 'max_workers': must be …`, one line per problem, in OPTION_SPECS order. */
+function formatInputErrors(errors) {
+    const order = (e) => OPTION_SPECS.findIndex((s) => s.name === e.option);
+    return [...errors].sort((a, b) => order(a) - order(b)).map((e) => `Input '${e.option}': ${e.problem}`).join('\n');
+}
+
+;// CONCATENATED MODULE: ./lib/log-file.js
+/**
+ * The detailed log file (script.log, as the original wrote it): appended, one line per message, opened on the
+ * first line (so a run that fails on bad input leaves no file), in the same format whichever shell writes it.
+ *
+ * Lines go through a 64 KiB buffer, written synchronously when it is full and at the end of the current turn of
+ * the event loop. A burst of lines (a 100,000-item dry run logs one per item in a single turn) therefore never
+ * piles up in memory, as it did behind a write stream (every line and a Buffer per line, until the burst ended).
+ */
+
+
+
+/** '' gives a log file that writes nothing. `onError` hears once if the file cannot be written. */
+function openLogFile(file, options) {
+    let fd;
+    let writer;
+    let failed = false;
+    let scheduled;
+    const fail = (error) => {
+        failed = true;
+        writer = undefined;
+        closeQuietly();
+        options.onError(`cannot write the log file ${file}: ${error.message}`);
+    };
+    const closeQuietly = () => {
+        if (fd === undefined)
+            return;
+        try {
+            (0,external_node_fs_.closeSync)(fd);
+        }
+        catch {
+            // nothing left to write
+        }
+        fd = undefined;
+    };
+    const flush = () => {
+        if (scheduled)
+            clearImmediate(scheduled);
+        scheduled = undefined;
+        try {
+            writer?.flush();
+        }
+        catch (error) {
+            fail(error);
+        }
+    };
+    return {
+        write(level, message) {
+            if (file === '' || failed)
+                return;
+            try {
+                if (!writer) {
+                    try {
+                        (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
+                    }
+                    catch {
+                        // opening the file reports it
+                    }
+                    fd = (0,external_node_fs_.openSync)(file, 'a');
+                    writer = new BufferedFileWriter(fd);
+                }
+                writer.write(`${new Date(options.now()).toISOString()} ${level.toUpperCase()} ${message}\n`);
+            }
+            catch (error) {
+                fail(error);
+                return;
+            }
+            if (writer.pending > 0)
+                scheduled ??= setImmediate(flush);
+        },
+        close() {
+            flush();
+            writer = undefined;
+            closeQuietly();
+            return Promise.resolve();
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/action/logger.js
+/**
+ * The engine's Logger inside GitHub Actions: phases become collapsible log groups, messages go through the
+ * runner's commands (so masking applies; anything that looks like a key, token or signed URL is redacted
+ * first), and every line, debug included, is also appended to `log_file` (script.log, as the original wrote).
+ */
+
+
+
+const RANK = { debug: 0, info: 1, warning: 2, error: 3 };
+/**
+ * Warnings and errors are plain lines, not annotations: most are transient (a retried download) or repeat
+ * what the report says, and the annotations come from the report instead (run-action.ts: one per failed
+ * item, refused deletes, the step failure), so the run's page shows each problem once.
+ */
+function createActionLogger(sink, options) {
+    const now = options.now ?? Date.now;
+    const threshold = RANK[options.level];
+    let depth = 0;
+    // The same line format as the CLI's script.log, so the file reads the same whichever shell wrote it.
+    const file = openLogFile(options.logFile, { now, onError: (message) => sink.warning(`Cannot write the log file: ${message}`) });
+    const toFile = (level, message) => file.write(level, message);
+    const logger = {
+        log(level, raw) {
+            const message = redact(raw);
+            toFile(level, message);
+            if (level === 'debug') {
+                if (threshold === RANK.debug)
+                    sink.info(message);
+                else
+                    sink.debug(message);
+                return;
+            }
+            if (RANK[level] < threshold)
+                return;
+            sink.info(level === 'info' ? message : `${level === 'warning' ? 'Warning' : 'Error'}: ${message}`);
+        },
+        async group(name, fn) {
+            toFile('info', `== ${name}`);
+            // The runner does not nest groups: an inner phase is a header line inside the outer group.
+            if (depth > 0) {
+                sink.info(`== ${name}`);
+                return fn();
+            }
+            depth += 1;
+            sink.startGroup(name);
+            try {
+                return await fn();
+            }
+            finally {
+                sink.endGroup();
+                depth -= 1;
+            }
+        },
+        close: () => file.close(),
+    };
+    return logger;
+}
+const PHASE = { list: 'Listing', transfer: 'Transferring', delete: 'Deleting' };
+/**
+ * Progress lines for long phases: the first report of a phase, then at most one line per `intervalMs`,
+ * and the phase's last one (done = total).
+ */
+function createProgressPrinter(print, options = {}) {
+    const now = options.now ?? Date.now;
+    const intervalMs = options.intervalMs ?? 10_000;
+    let phase;
+    let last = 0;
+    let finished = false;
+    return (progress) => {
+        const t = now();
+        const complete = progress.total > 0 && progress.done >= progress.total;
+        const newPhase = progress.phase !== phase;
+        if (newPhase)
+            finished = false;
+        if (!newPhase && (finished || (!complete && t - last < intervalMs)))
+            return;
+        phase = progress.phase;
+        last = t;
+        finished = complete;
+        const percent = progress.total > 0 ? ` (${Math.floor((progress.done / progress.total) * 100)}%)` : '';
+        const bytes = progress.bytes > 0 ? `, ${formatBytes(progress.bytes)}` : '';
+        print(`${PHASE[progress.phase]}: ${progress.done}/${progress.total}${percent}${bytes}`);
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/action/outputs.js
+/**
+ * What a run hands to later steps and to the run's page: step outputs (strings, as GITHUB_OUTPUT holds them)
+ * and error annotations for failed items. Pure functions of the report.
+ */
+
+/** Every output the Action sets, with the description action.yml gives it (checked by a test). */
+const OUTPUT_SPECS = [
+    { name: 'uploaded', description: 'Number of files uploaded (new or changed documents). In a dry run, every count is what would be done.' },
+    { name: 'copied', description: 'Number of files copied inside S3 (renamed or moved documents).' },
+    { name: 'skipped', description: 'Number of files already up to date.' },
+    { name: 'deleted', description: 'Number of stale objects deleted.' },
+    { name: 'archived', description: 'Number of stale objects moved under archive_prefix.' },
+    { name: 'markers', description: 'Number of folder marker objects created.' },
+    { name: 'failed', description: 'Number of items that failed.' },
+    { name: 'bytes', description: 'Bytes uploaded.' },
+    { name: 'report_path', description: 'Path of the JSON report with every item and its outcome.' },
+    { name: 'manifest_key', description: 'S3 key of the manifest object the run wrote or read.' },
+    { name: 'changed', description: "'true' when anything in the bucket changed (or would, in a dry run), else 'false'." },
+    { name: 'exit_code', description: '0 done; 1 some items failed; 2 bad input, nothing touched; 3 fatal, nothing deleted.' },
+    { name: 'matrix', description: "mode plan: the shard matrix as JSON, for `strategy.matrix: ${{ fromJSON(needs.plan.outputs.matrix) }}`; '' in the other modes." },
+];
+/**
+ * The counts a person (or a later step) wants: what was done, or in a dry run what would be done (the
+ * engine's totals count only what was done, which in a dry run is nothing).
+ */
+function effectiveTotals(report) {
+    if (!report.dryRun)
+        return report.totals;
+    return totalsOf(report.items.map((item) => (item.outcome === 'planned' ? { ...item, outcome: 'done' } : item)));
+}
+/** The step outputs of a finished run. `reportPath` is '' when no report file could be written. */
+function reportOutputs(report, reportPath) {
+    const totals = effectiveTotals(report);
+    return {
+        uploaded: String(totals.uploaded),
+        copied: String(totals.copied),
+        skipped: String(totals.skipped),
+        deleted: String(totals.deleted),
+        archived: String(totals.archived),
+        markers: String(totals.markers),
+        failed: String(totals.failed),
+        bytes: String(totals.bytes),
+        report_path: reportPath,
+        manifest_key: report.manifestKey,
+        changed: String(report.changed),
+        exit_code: String(report.exitCode),
+        matrix: report.scale?.matrix ? JSON.stringify(report.scale.matrix) : '',
+    };
+}
+/**
+ * One error annotation per failed item, at most `max` (GitHub shows 10 error annotations per step and the
+ * step failure is one of them); past the cap, one more annotation says how many are left out.
+ */
+function failedItemAnnotations(items, max = 8) {
+    const failed = items.filter((i) => i.outcome === 'failed');
+    const shown = failed.slice(0, failed.length > max ? max - 1 : max).map((item) => ({
+        title: `${item.action} failed: ${item.key}`.slice(0, 200),
+        message: `${item.action} ${item.key}: ${item.error ?? item.reason}`,
+    }));
+    if (failed.length > shown.length) {
+        const more = failed.length - shown.length;
+        shown.push({ title: `${more} more failed items`, message: `${more} more items failed; the job summary and the JSON report list them all.` });
+    }
+    return shown;
+}
+
+;// CONCATENATED MODULE: ./lib/action/summary.js
+/**
+ * The job summary of a run, as one Markdown/HTML string: a status line, the totals, and tables of failed,
+ * uploaded/copied, deleted/archived and (collapsed) skipped keys. Pure, so it is tested without a runner.
+ * Its size is bounded whatever the tree size: each table stops at `maxRows`, the whole stays under
+ * `maxBytes` (GitHub refuses step summaries over 1 MiB), and a capped table says how many more rows the
+ * JSON report holds.
+ */
+
+
+const SUMMARY_LIMIT_BYTES = 1024 * 1024;
+const DEFAULT_MAX_BYTES = 512 * 1024;
+const DEFAULT_MAX_ROWS = 250;
+/** Room kept for each table's closing tags and its "… more" line, and for the closing lines. */
+const TABLE_TAIL_RESERVE = 400;
+const NOTICE_MAX_CHARS = 2000;
+/** Escapes text for HTML content and attribute values; control characters become visible escapes. */
+function escapeHtml(text) {
+    return text
+        .replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`)
+        .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+function summary_bytesOf(text) {
+    return Buffer.byteLength(text, 'utf8');
+}
+function summary_count(n) {
+    return n.toLocaleString('en-US');
+}
+function clip(text, max) {
+    return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+function summary_status(report, tolerated) {
+    if (report.exitCode === 2)
+        return '❌ Bad input — nothing was touched';
+    if (report.exitCode === 3)
+        return '❌ Stopped — nothing was deleted';
+    if (report.exitCode === 1 && report.deletesBlocked !== undefined)
+        return '❌ Deletes refused';
+    if (report.exitCode === 1) {
+        const n = report.totals.failed;
+        return `${tolerated ? '⚠️' : '❌'} ${summary_count(n)} item${n === 1 ? '' : 's'} failed`;
+    }
+    return report.changed ? '✅ Done' : '✅ Up to date';
+}
+function verb(item) {
+    const label = item.action === 'marker' ? 'folder marker' : item.action;
+    return item.outcome === 'done' || item.outcome === 'failed' ? label : `${label} (${item.outcome})`;
+}
+function scaleLine(report) {
+    const scale = report.scale;
+    if (!scale)
+        return '';
+    const which = scale.shardIndex !== undefined ? `shard ${scale.shardIndex} of ${scale.shardCount}` : `${scale.shardCount} shards`;
+    const matrix = scale.matrix ? ` · matrix <code>${escapeHtml(JSON.stringify(scale.matrix))}</code>` : '';
+    return `Scale-out mode <b>${escapeHtml(scale.mode)}</b> of run <code>${escapeHtml(scale.runId)}</code>, ${which}${matrix}`;
+}
+/** A running byte budget shared by all sections. */
+class Budget {
+    max;
+    used = 0;
+    constructor(max) {
+        this.max = max;
+    }
+    fits(text, reserve) {
+        return this.used + summary_bytesOf(text) + reserve <= this.max;
+    }
+    take(text) {
+        this.used += summary_bytesOf(text);
+        return text;
+    }
+}
+function table(title, items, columns, budget, options) {
+    if (items.length === 0)
+        return '';
+    const heading = options.collapsed
+        ? `<details><summary><b>${escapeHtml(title)} (${summary_count(items.length)})</b></summary>\n\n`
+        : `### ${escapeHtml(title)} (${summary_count(items.length)})\n\n`;
+    const head = `<table>\n<thead><tr>${columns.map((c) => `<th${c.align ? ` align="${c.align}"` : ''}>${escapeHtml(c.header)}</th>`).join('')}</tr></thead>\n<tbody>\n`;
+    const open = heading + head;
+    if (!budget.fits(open, options.reserve + TABLE_TAIL_RESERVE))
+        return '';
+    const parts = [budget.take(open)];
+    let shown = 0;
+    for (const item of items) {
+        if (shown >= options.maxRows)
+            break;
+        const row = `<tr>${columns.map((c) => `<td${c.align ? ` align="${c.align}"` : ''}>${c.cell(item)}</td>`).join('')}</tr>\n`;
+        if (!budget.fits(row, options.reserve + TABLE_TAIL_RESERVE))
+            break;
+        parts.push(budget.take(row));
+        shown += 1;
+    }
+    let tail = '</tbody>\n</table>\n';
+    const more = items.length - shown;
+    if (more > 0) {
+        const where = options.reportPath ? ` (<code>${escapeHtml(clip(options.reportPath, 150))}</code>)` : '';
+        tail += `\n… and ${summary_count(more)} more in the JSON report${where}.\n`;
+    }
+    tail += options.collapsed ? '\n</details>\n\n' : '\n';
+    parts.push(budget.take(tail));
+    return parts.join('');
+}
+/** Renders the job summary of one run. The result is always at most `maxBytes` UTF-8 bytes. */
+function renderSummary(report, options = {}) {
+    const maxBytes = Math.min(options.maxBytes ?? DEFAULT_MAX_BYTES, SUMMARY_LIMIT_BYTES);
+    const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+    const budget = new Budget(maxBytes);
+    const totals = effectiveTotals(report);
+    const keyCell = (item) => {
+        const code = `<code>${escapeHtml(item.key)}</code>`;
+        const url = item.outcome === 'done' ? options.objectUrl?.(item.key) : undefined;
+        return url ? `<a href="${escapeHtml(url)}">${code}</a>` : code;
+    };
+    const plainKey = (item) => `<code>${escapeHtml(item.key)}</code>`;
+    const action = { header: 'Action', cell: (i) => escapeHtml(verb(i)) };
+    const reason = { header: 'Reason', cell: (i) => escapeHtml(i.reason) };
+    const size = { header: 'Size', align: 'right', cell: (i) => (i.bytes === undefined ? '' : escapeHtml(formatBytes(i.bytes))) };
+    const where = `<code>s3://${escapeHtml(report.bucket)}/${escapeHtml(report.prefix)}</code>`;
+    const lines = [
+        `## WorkDocs → S3 sync: ${summary_status(report, options.toleratedFailures === true)}`,
+        '',
+        `WorkDocs folder <code>${escapeHtml(report.rootFolderId)}</code> → ${where}${report.dryRun ? ' — **dry run: nothing was written or deleted; the counts are what would be done**' : ''}`,
+        '',
+        ...(report.scale ? [scaleLine(report), ''] : []),
+        '| Uploaded | Copied | Skipped | Deleted | Archived | Folder markers | Failed | Bytes | Duration | Throughput |',
+        '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+        `| ${[totals.uploaded, totals.copied, totals.skipped, totals.deleted, totals.archived, totals.markers, totals.failed].map(summary_count).join(' | ')} | ${formatBytes(totals.bytes)} | ${formatDuration(report.durationMs)} | ${formatBytes(report.bytesPerSecond)}/s |`,
+        '',
+    ];
+    if (report.fatal)
+        lines.push('> [!CAUTION]', `> ${escapeHtml(clip(report.fatal, NOTICE_MAX_CHARS))}`, '');
+    if (report.deletesBlocked)
+        lines.push('> [!WARNING]', `> Deletes were not run: ${escapeHtml(clip(report.deletesBlocked, NOTICE_MAX_CHARS))}`, '');
+    const header = budget.take(`${lines.join('\n')}\n`);
+    const footer = options.reportPath
+        ? `Every item and its outcome: <code>${escapeHtml(clip(options.reportPath, 300))}</code>${report.manifestKey ? ` · manifest <code>${escapeHtml(clip(report.manifestKey, 300))}</code>` : ''}\n`
+        : '';
+    const sections = [
+        {
+            title: 'Failed',
+            items: report.items.filter((i) => i.outcome === 'failed'),
+            columns: [action, { header: 'Key', cell: plainKey }, { header: 'Error', cell: (i) => escapeHtml(clip(i.error ?? i.reason, 500)) }],
+            collapsed: false,
+        },
+        {
+            title: 'Uploaded and copied',
+            items: report.items.filter((i) => (i.action === 'upload' || i.action === 'copy') && i.outcome !== 'failed'),
+            columns: [action, { header: 'Key', cell: keyCell }, size, { header: 'Reason', cell: (i) => escapeHtml(i.fromKey ? `${i.reason} (from ${i.fromKey})` : i.reason) }],
+            collapsed: false,
+        },
+        {
+            title: 'Deleted and archived',
+            items: report.items.filter((i) => (i.action === 'delete' || i.action === 'archive') && i.outcome !== 'failed'),
+            columns: [action, { header: 'Key', cell: plainKey }, { header: 'Archived to', cell: (i) => (i.toKey ? `<code>${escapeHtml(i.toKey)}</code>` : '') }, reason],
+            collapsed: false,
+        },
+        {
+            title: 'Skipped',
+            items: report.items.filter((i) => i.action === 'skip' && i.outcome !== 'failed'),
+            columns: [{ header: 'Key', cell: plainKey }, reason],
+            collapsed: true,
+        },
+    ];
+    const body = sections.map((section, index) => table(section.title, section.items, section.columns, budget, {
+        maxRows,
+        // keep room for the footer and for at least the heading of every later section
+        reserve: summary_bytesOf(footer) + (sections.length - index - 1) * TABLE_TAIL_RESERVE,
+        reportPath: options.reportPath,
+        collapsed: section.collapsed,
+    }));
+    return header + body.join('') + budget.take(footer);
+}
+
+;// CONCATENATED MODULE: ./lib/action/run-action.js
+/**
+ * One Action run with its surroundings injected: inputs → credentials → sync → report file → outputs → job
+ * summary → annotations → step status. main.ts passes @actions/core and the real engine; tests pass fakes.
+ */
+
+
+
+
+
+
+
+
+
+const DEFAULT_REPORT_NAME = 'workdocs-s3-sync-report.json';
+/** The S3 console page of an object, only for AWS itself (not for custom endpoints). */
+function s3ConsoleUrl(options, env) {
+    if (options.s3EndpointUrl !== '' || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL)
+        return undefined;
+    const bucket = encodeURIComponent(options.s3BucketName);
+    const region = encodeURIComponent(options.regionName);
+    return (key) => `https://${region}.console.aws.amazon.com/s3/object/${bucket}?region=${region}&bucketType=general&prefix=${encodeURIComponent(key)}`;
+}
+function setOutputs(core, outputs) {
+    for (const [name, value] of Object.entries(outputs))
+        core.setOutput(name, value);
+}
+/** Runs the Action once and returns its exit code; the step's status is set through `core`. */
+async function runAction(deps) {
+    const { core } = deps;
+    try {
+        return await runUnchecked(deps);
+    }
+    catch (error) {
+        // One redacted line: a stack or an error object's fields could carry request details.
+        setOutputs(core, { exit_code: '3', changed: 'false' });
+        core.setFailed(`workdocs-s3-sync failed unexpectedly: ${describeError(error)}`);
+        return 3;
+    }
+}
+async function runUnchecked(deps) {
+    const { core } = deps;
+    const raw = { ...readRawInputs((name) => core.getInput(name)) };
+    // The jobs of one workflow run (plan, its shards, finalize) agree on the run id without being told.
+    if (!raw.run_id && deps.env.GITHUB_RUN_ID)
+        raw.run_id = deps.env.GITHUB_RUN_ID;
+    const parsed = parseInputs(raw);
+    if (!parsed.ok) {
+        setOutputs(core, { exit_code: '2', changed: 'false' });
+        core.setFailed(formatInputErrors(parsed.errors));
+        return 2;
+    }
+    const { sync: options, action } = parsed.value;
+    const logger = createActionLogger(core, { level: options.logLevel, logFile: options.logFile, now: deps.now });
+    try {
+        return await runWithLogger(deps, options, action, logger);
+    }
+    finally {
+        await logger.close();
+    }
+}
+async function runWithLogger(deps, options, action, logger) {
+    const { core } = deps;
+    let credentials;
+    try {
+        credentials = await logger.group('Authenticate', () => resolveCredentials(action, options.regionName, {
+            getIDToken: (audience) => core.getIDToken(audience),
+            setSecret: (secret) => core.setSecret(secret),
+            info: (line) => core.info(line),
+            fromWebToken: deps.fromWebToken,
+            now: deps.now,
+        }));
+    }
+    catch (error) {
+        if (!(error instanceof CredentialError))
+            throw error;
+        setOutputs(core, { exit_code: '3', changed: 'false' });
+        core.setFailed(error.message);
+        return 3;
+    }
+    const env = deps.createSyncEnv(options, {
+        logger,
+        s3Credentials: credentials.s3,
+        workdocsCredentials: credentials.workdocs,
+        signal: deps.signal,
+        onProgress: createProgressPrinter((line) => core.info(line), { now: deps.now }),
+    });
+    let report;
+    try {
+        report = await deps.sync(options, env);
+    }
+    finally {
+        env.destroy();
+    }
+    const reportPath = (0,external_node_path_.resolve)(options.reportFile !== '' ? options.reportFile : (0,external_node_path_.join)(deps.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), DEFAULT_REPORT_NAME));
+    let writtenPath = reportPath;
+    try {
+        writeReportFile(reportPath, report);
+    }
+    catch (error) {
+        writtenPath = '';
+        core.warning(`Could not write the JSON report to ${reportPath}: ${describeError(error)}`);
+    }
+    setOutputs(core, reportOutputs(report, writtenPath));
+    // tolerate_failures covers failed items only; refused deletes (max_delete) always fail the step.
+    const tolerated = report.exitCode === 1 && report.deletesBlocked === undefined && action.tolerateFailures;
+    try {
+        await core.writeSummary(renderSummary(report, { reportPath: writtenPath || undefined, objectUrl: s3ConsoleUrl(options, deps.env), toleratedFailures: tolerated }));
+    }
+    catch (error) {
+        core.warning(`Could not write the job summary: ${describeError(error)}`);
+    }
+    for (const annotation of failedItemAnnotations(report.items))
+        core.error(annotation.message, { title: annotation.title });
+    for (const line of summaryLines(report))
+        core.info(line);
+    if (writtenPath)
+        core.info(`JSON report: ${writtenPath}`);
+    const where = `see the annotations, the job summary${writtenPath ? ` and ${writtenPath}` : ''}`;
+    switch (report.exitCode) {
+        case 0:
+            if (report.deletesBlocked)
+                core.warning(`Deletes were not run: ${report.deletesBlocked}`, { title: 'Deletes refused' });
+            break;
+        case 1:
+            if (tolerated) {
+                core.warning(`${report.totals.failed} item(s) failed; tolerated because tolerate_failures is true.`);
+            }
+            else if (report.deletesBlocked) {
+                const failed = report.totals.failed > 0 ? `; also ${report.totals.failed} item(s) failed, ${where}` : '';
+                core.setFailed(`Deletes were refused: ${report.deletesBlocked}${failed}.`);
+            }
+            else {
+                core.setFailed(`${report.totals.failed} item(s) failed; ${where}. Set tolerate_failures: true to let the step pass anyway.`);
+            }
+            break;
+        default:
+            core.setFailed(report.fatal ?? `The sync stopped with exit code ${report.exitCode}.`);
+    }
+    return report.exitCode;
+}
+
+;// CONCATENATED MODULE: ./lib/action/main.js
+/**
+ * The Action's entry: wires @actions/core and the sync engine into runAction. The engine itself never
+ * touches @actions/core; everything runner-specific lives under src/action/.
+ */
+
+
+
+
+
+
+
+/** @actions/core as the run sees it. */
+const actionsCore = {
+    getInput: (name) => core/* getInput */.V4(name),
+    setOutput: (name, value) => core/* setOutput */.uH(name, value),
+    setFailed: (message) => core/* setFailed */.C1(message),
+    setSecret: (secret) => core/* setSecret */.Pq(secret),
+    getIDToken: (audience) => core/* getIDToken */.V9(audience),
+    debug: (message) => core/* debug */.Yz(message),
+    info: (message) => core/* info */.pq(message),
+    warning: (message, properties) => core/* warning */.$e(message, properties),
+    error: (message, properties) => core/* error */.z3(message, properties),
+    startGroup: (name) => core/* startGroup */.Oh(name),
+    endGroup: () => core/* endGroup */.N4(),
+    writeSummary: async (text) => {
+        await core/* summary */.z.addRaw(text, true).write();
+    },
+};
+/** mode sync runs the whole job; plan / shard / finalize are the scale-out steps. */
+const runEngine = (options, env) => (options.mode === 'sync' ? sync(options, env) : runScaled(options, env));
+/** Runs the Action in this process; cancelling the job (SIGINT/SIGTERM) aborts the sync before any delete. */
+async function main_run() {
+    // Every in-flight request listens to this one signal.
+    const controller = runAbortController();
+    const stopListening = (0,engine_thread/* onInterrupt */.nA)((signal) => {
+        core/* warning */.$e(`Received ${signal}: stopping; nothing more is deleted.`);
+        controller.abort(new Error(`cancelled by ${signal}`));
+    });
+    try {
+        // setFailed sets the process exit status the runner reads (1); a tolerated failure leaves it 0.
+        await runAction({ core: actionsCore, sync: runEngine, createSyncEnv: createSyncEnv, env: process.env, signal: controller.signal });
+    }
+    finally {
+        stopListening();
+    }
+}
+
+
+/***/ })
+
+};
