@@ -27,7 +27,8 @@ const HELP = `Usage: npm run bench -- [options]
   --max-workers N         max_workers of both sides (default 14, the tool's default)
   --pool N                max_pool_connections (default 28, the tool's default)
   --part-size-mb N        part_size_mb (default 8, the tool's default)
-  --cpu-prof              write V8 CPU profiles of the sync phases to bench/results/profiles/
+  --cpu-prof              write V8 CPU profiles of the sync phases to bench/results/profiles/<phase>/ (the engine
+                          thread's is the file with thread id 1 in its name)
   --heap-snapshot         write a heap snapshot at the end of each sync phase to bench/results/profiles/
   --out DIR               results directory (default bench/results)
   --keep-bucket           do not delete the benchmark bucket at the end
@@ -156,7 +157,9 @@ async function runPhase(kind: 'raw' | 'sync', name: string, emulator: EmulatorPr
   const configFile = path.join(workDir, 'config.json');
   writeFileSync(configFile, JSON.stringify(config));
   const nodeArgs = ['--import', 'tsx'];
-  if (kind === 'sync' && flags['cpu-prof']) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name.replace(/[^a-z0-9]+/gi, '-')}-${Date.now()}.cpuprofile`);
+  // One folder per phase and Node's own file names: the sync runs on the engine thread, and a fixed
+  // --cpu-prof-name would have the idle main thread's profile overwrite the engine thread's (tid 1 in the name).
+  if (kind === 'sync' && flags['cpu-prof']) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', path.join(profileDir, `${name.replace(/[^a-z0-9]+/gi, '-')}-${Date.now()}`));
 
   await emulator.resetCounters();
   const s3Pids = pidsMatching(s3ServerNeedle);
