@@ -3,10 +3,9 @@
 // (src/engine-thread.ts); the raw pipe on the main thread. The work itself is in lib/phase-run.ts, loaded only
 // where it runs.
 import { readFileSync } from 'node:fs';
-import { boundHeapGrowthWhenLarge, isEngineThread, runOnEngineThread } from '../src/engine-thread.js';
+import { asEngineEntry } from '../src/engine-thread.js';
 import type { PhaseConfig } from './lib/types.js';
 
 const config = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as PhaseConfig;
-if (config.kind === 'sync' && !isEngineThread()) process.exit(await runOnEngineThread(new URL(import.meta.url), process.argv.slice(2)));
-if (isEngineThread()) boundHeapGrowthWhenLarge();
-await import('./lib/phase-run.js');
+if (config.kind === 'sync') await asEngineEntry(import.meta.url, () => import('./lib/phase-run.js'));
+else await import('./lib/phase-run.js');

@@ -43,6 +43,20 @@ export function isEngineThread(): boolean {
 }
 
 /**
+ * What the CLI's and the Action's entry points do: on the main thread, start the engine thread on `entry` (the
+ * entry point's own import.meta.url) and take its exit code; on the engine thread, bound the heap's growth and
+ * run `work`, which loads the engine with a dynamic import.
+ */
+export async function asEngineEntry(entry: string, work: () => Promise<unknown>): Promise<void> {
+  if (!isEngineThread()) {
+    process.exitCode = await runOnEngineThread(new URL(entry), process.argv.slice(2));
+    return;
+  }
+  boundHeapGrowthWhenLarge();
+  await work();
+}
+
+/**
  * Runs `entry` (a module URL, normally the entry point itself) on the engine thread with `argv` as its
  * `process.argv.slice(2)`, and resolves with its exit code. The first SIGINT and the first SIGTERM are passed on;
  * a second one of the same kind ends the process as usual.
