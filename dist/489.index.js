@@ -2710,10 +2710,13 @@ async function acquireLock(deps) {
 /**
  * After taking the lock failed half-way (interrupted during the settle wait, a request that failed after the
  * write may have landed): removes our record if it stands, so that it does not block the next run until it
- * expires. Never throws; not bound to the run's signal, which may be the reason we are here.
+ * expires. A write whose answer was not awaited (aborted mid-request) can still land after that, so this first
+ * waits as long as the plain-PUT lock trusts a write to need. Never throws; not bound to the run's signal, which
+ * may be the reason we are here.
  */
 async function removeIfOurs(deps, key, owner) {
     try {
+        await sleep(deps.settings.settleMinMs);
         const now = await readLock({ ...deps, signal: AbortSignal.timeout(15_000) }, key);
         if (now.record?.owner !== owner)
             return;

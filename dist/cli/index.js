@@ -136,13 +136,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 // The workdocs-s3-sync command. The main thread starts the engine thread (engine-thread.ts says why) and takes
 // its exit code; the engine thread loads the CLI itself.
 
-if ((0,_engine_thread_js__WEBPACK_IMPORTED_MODULE_0__/* .isEngineThread */ .Pq)()) {
-    (0,_engine_thread_js__WEBPACK_IMPORTED_MODULE_0__/* .boundHeapGrowthWhenLarge */ .T9)();
-    await Promise.all(/* import() */[__nccwpck_require__.e(893), __nccwpck_require__.e(623)]).then(__nccwpck_require__.bind(__nccwpck_require__, 623));
-}
-else {
-    process.exitCode = await (0,_engine_thread_js__WEBPACK_IMPORTED_MODULE_0__/* .runOnEngineThread */ .l)(new URL(import.meta.url), process.argv.slice(2));
-}
+await (0,_engine_thread_js__WEBPACK_IMPORTED_MODULE_0__/* .asEngineEntry */ .to)(import.meta.url, () => Promise.all(/* import() */[__nccwpck_require__.e(893), __nccwpck_require__.e(623)]).then(__nccwpck_require__.bind(__nccwpck_require__, 623)));
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -155,13 +149,11 @@ __webpack_async_result__();
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  T9: () => (/* binding */ boundHeapGrowthWhenLarge),
-  Pq: () => (/* binding */ isEngineThread),
-  nA: () => (/* binding */ onInterrupt),
-  l: () => (/* binding */ runOnEngineThread)
+  to: () => (/* binding */ asEngineEntry),
+  nA: () => (/* binding */ onInterrupt)
 });
 
-// UNUSED EXPORTS: ENGINE_HEAP_GROWING_PERCENT, ENGINE_YOUNG_GENERATION_MB, LARGE_HEAP_BYTES
+// UNUSED EXPORTS: ENGINE_HEAP_GROWING_PERCENT, ENGINE_YOUNG_GENERATION_MB, LARGE_HEAP_BYTES, boundHeapGrowthWhenLarge, isEngineThread, runOnEngineThread
 
 ;// CONCATENATED MODULE: external "node:v8"
 const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
@@ -203,6 +195,19 @@ const ENGINE_THREAD = { workdocsS3SyncEngineThread: true };
 /** True on the engine thread that runOnEngineThread started. */
 function isEngineThread() {
     return external_node_worker_threads_namespaceObject.parentPort !== null && external_node_worker_threads_namespaceObject.workerData?.workdocsS3SyncEngineThread === true;
+}
+/**
+ * What the CLI's and the Action's entry points do: on the main thread, start the engine thread on `entry` (the
+ * entry point's own import.meta.url) and take its exit code; on the engine thread, bound the heap's growth and
+ * run `work`, which loads the engine with a dynamic import.
+ */
+async function asEngineEntry(entry, work) {
+    if (!isEngineThread()) {
+        process.exitCode = await runOnEngineThread(new URL(entry), process.argv.slice(2));
+        return;
+    }
+    boundHeapGrowthWhenLarge();
+    await work();
 }
 /**
  * Runs `entry` (a module URL, normally the entry point itself) on the engine thread with `argv` as its

@@ -221,10 +221,13 @@ export async function acquireLock(deps: LockDeps): Promise<AcquireResult> {
 /**
  * After taking the lock failed half-way (interrupted during the settle wait, a request that failed after the
  * write may have landed): removes our record if it stands, so that it does not block the next run until it
- * expires. Never throws; not bound to the run's signal, which may be the reason we are here.
+ * expires. A write whose answer was not awaited (aborted mid-request) can still land after that, so this first
+ * waits as long as the plain-PUT lock trusts a write to need. Never throws; not bound to the run's signal, which
+ * may be the reason we are here.
  */
-async function removeIfOurs(deps: LockDeps, key: string, owner: string): Promise<void> {
+async function removeIfOurs(deps: LockDeps & { readonly settings: LockSettings }, key: string, owner: string): Promise<void> {
   try {
+    await sleep(deps.settings.settleMinMs);
     const now = await readLock({ ...deps, signal: AbortSignal.timeout(15_000) }, key);
     if (now.record?.owner !== owner) return;
     await deps.s3.send(new DeleteObjectCommand({ Bucket: deps.bucket, Key: key }), { abortSignal: AbortSignal.timeout(15_000) });
