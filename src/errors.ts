@@ -29,6 +29,14 @@ export class TransientDownloadError extends Error {
   }
 }
 
+/**
+ * The run may not write to the bucket (its lock was refused or lost, or what it listed is outdated): a transfer
+ * that had already started stopped before its object could appear. Not worth retrying.
+ */
+export class WriteRefusedError extends Error {
+  override readonly name = 'WriteRefusedError';
+}
+
 const SECRET_PATTERNS: readonly [RegExp, string][] = [
   // Any URL: keep scheme, host and path, drop the query (presigned signatures, tokens live there).
   [/(https?:\/\/[^\s?#"'<>]+)\?[^\s"'<>]*/gi, '$1?[redacted]'],

@@ -1,9 +1,11 @@
 // EarlyUploads decides, folder by folder while the listing runs, which documents can only be uploaded and
-// starts those once the lock is held. Pure unit tests: the lock and the upload are recorded fakes.
+// starts those while the lock is taken, letting them land only once it is held. Pure unit tests: the lock and
+// the upload are recorded fakes.
 import { describe, expect, it } from 'vitest';
 import type { InventoryObject, ManifestEntry, SourceDocument, SourceFolder } from '../../src/core/types.js';
 import { EarlyUploads, type EarlyLockOutcome, type EarlyUpload } from '../../src/engine/early.js';
 import type { LoadedManifest } from '../../src/s3/manifest-store.js';
+import { WriteRefusedError } from '../../src/errors.js';
 
 const ROOT = 'root';
 function folder(id: string, name: string, parentId = ROOT): SourceFolder {
@@ -16,21 +18,39 @@ function loadedWith(entries: [string, ManifestEntry][] = []): LoadedManifest {
   return { state: entries.length > 0 ? 'found' : 'missing', manifest: { entries: new Map(entries) }, etag: undefined } as LoadedManifest;
 }
 
-function harness(lock: EarlyLockOutcome | Error = 'ok', fail: ReadonlySet<string> = new Set()) {
+/**
+ * `lock`: what taking the lock ends in; `writes`: whether it got as far as writing its record first (a lost race)
+ * or not (a live lock found). The fake upload goes through the gate like the real one: it may start, then its
+ * object appears (`uploaded`) only if it may commit; a refusal is a failed item, as the executor reports it.
+ */
+function harness(lock: EarlyLockOutcome | Error = 'ok', fail: ReadonlySet<string> = new Set(), writes = !(lock instanceof Error)) {
+  const started: string[] = [];
   const uploaded: string[] = [];
   let locks = 0;
   const early = new EarlyUploads(ROOT, 'm/', 4,
-    async () => {
+    async (_loaded, onWriting) => {
       locks++;
+      await Promise.resolve();
+      if (writes) onWriting();
+      await new Promise((r) => setTimeout(r, 5)); // the settle wait: uploads run meanwhile
       if (lock instanceof Error) throw lock;
       return lock;
     },
-    async (d, key): Promise<EarlyUpload> => {
+    async (d, key, gate): Promise<EarlyUpload> => {
+      const item = { action: 'upload' as const, key, outcome: 'failed' as const, reason: 'new', documentId: d.id, versionId: d.versionId };
+      try {
+        await gate.mayStart();
+        started.push(key);
+        if (fail.has(key)) return { item };
+        await gate.mayCommit();
+      } catch (error) {
+        expect(error).toBeInstanceOf(WriteRefusedError);
+        return { item };
+      }
       uploaded.push(key);
-      const item = { action: 'upload' as const, key, outcome: fail.has(key) ? 'failed' as const : 'done' as const, reason: 'new', documentId: d.id, versionId: d.versionId };
-      return fail.has(key) ? { item } : { item, entry: { documentId: d.id, versionId: d.versionId, size: d.size, md5: 'a'.repeat(32) } };
+      return { item: { ...item, outcome: 'done' }, entry: { documentId: d.id, versionId: d.versionId, size: d.size, md5: 'a'.repeat(32) } };
     });
-  return { early, uploaded, locks: () => locks };
+  return { early, started, uploaded, locks: () => locks };
 }
 
 describe('EarlyUploads', () => {
@@ -77,21 +97,42 @@ describe('EarlyUploads', () => {
     expect(result.lock).toBeUndefined();
   });
 
-  it('uploads nothing when the bucket changed before the lock was taken', async () => {
+  it('starts uploads while the lock settles, but lands and reports none when the bucket changed before it was taken', async () => {
     const h = harness('stale');
     h.early.destinationReady([], loadedWith());
     h.early.folderListed(ROOT, [folder('f1', 'Docs')], [doc('d1', 'a.txt'), doc('d2', 'b.txt')]);
     h.early.folderListed('f1', [], [doc('d3', 'c.txt', 'f1')]);
     const result = await h.early.finish();
+    expect(h.started.length).toBeGreaterThan(0);
     expect(h.uploaded).toEqual([]);
+    expect(result.items.size).toBe(0);
+    expect(result.objects).toEqual([]);
     expect(result.lock).toBe('stale');
   });
 
-  it('passes on the lock refusal (another run holds the prefix), having written nothing', async () => {
+  it('passes on the lock refusal (another run holds the prefix), having started nothing', async () => {
     const h = harness(new Error('another run holds the lock'));
     h.early.destinationReady([], loadedWith());
     h.early.folderListed(ROOT, [], [doc('d1', 'a.txt')]);
     await expect(h.early.finish()).rejects.toThrow(/another run holds the lock/);
+    expect(h.started).toEqual([]);
+    expect(h.uploaded).toEqual([]);
+  });
+
+  it('a race lost after writing the lock record: uploads had started, none lands', async () => {
+    const h = harness(new Error('another run took the lock at the same time'), new Set(), true);
+    h.early.destinationReady([], loadedWith());
+    h.early.folderListed(ROOT, [], [doc('d1', 'a.txt'), doc('d2', 'b.txt')]);
+    await expect(h.early.finish()).rejects.toThrow(/took the lock at the same time/);
+    expect(h.started.sort()).toEqual(['m/a.txt', 'm/b.txt']);
+    expect(h.uploaded).toEqual([]);
+  });
+
+  it('nothing commits after the run began to end (settle), even with the lock held', async () => {
+    const h = harness('ok');
+    h.early.destinationReady([], loadedWith());
+    h.early.folderListed(ROOT, [], [doc('d1', 'a.txt')]);
+    await h.early.settle();
     expect(h.uploaded).toEqual([]);
   });
 

@@ -29,7 +29,11 @@ describe('two runs on the same prefix', () => {
     expectTruthfulReport(loser);
     expect(loser.report.fatal).toMatch(/another run (holds|took) the lock/);
     expect(loser.report.items).toEqual([]);
-    expect(loser.workdocs.Content ?? 0).toBe(0);
+    // It may have begun downloading while its lock record settled (both found the prefix free), but nothing of it
+    // landed: no multipart upload, no delete, and the bucket is the winner's exact mirror (below).
+    expect(loser.s3.CreateMultipartUpload ?? 0).toBe(0);
+    expect(loser.s3.DeleteObject ?? 0).toBe(0);
+    expect(loser.s3.DeleteObjects ?? 0).toBe(0);
     expect(await expectManifestWhole(s, PREFIX)).toBe('ok');
     await expectExactMirror(s, PREFIX);
     await expectOutsideUntouched(s, PREFIX);
@@ -70,8 +74,9 @@ describe('two runs on the same prefix', () => {
     s.emulator.control.addDocument({ parentId: s.emulator.rootFolderId, name: 'new.txt', content: 'new' });
     s.emulator.control.addFault({ op: 'Content', kind: 'latency', latencyMs: 1500 });
     const running = s.run(ARGS);
-    // Once the download is under way, another run "takes over" the lock.
+    // Once the download is under way and the run's lock has settled (250 ms), another run "takes over" the lock.
     for (let i = 0; i < 200 && (s.emulator.control.counters().operations.Content ?? 0) === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 700));
     await s.bucket.client.send(new PutObjectCommand({ Bucket: s.bucket.bucket, Key: LOCK, Body: foreignLock(Date.now() + 600_000) }));
     const r = await running;
     s.emulator.control.clearFaults();

@@ -1,4 +1,5 @@
 // Fault matrix, S3 side: the real S3 server behind the fault-injecting proxy (src/testing/fault-proxy.ts).
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { startFaultProxy, type FaultProxy, type ProxyRule } from '../../src/testing/fault-proxy.js';
@@ -238,3 +239,50 @@ describe('S3 faults that outlast the run', () => {
     await expectConverges(s, PREFIX);
   });
 });
+
+// Swift has no conditional writes: the lock is a plain PUT, a settle wait and a re-read. Uploads start meanwhile,
+// and nothing of theirs may land until the re-read shows the lock ours. The re-read is held back here (1.5 s), so
+// the streamed big1.bin (one PUT) has sent all but its last bytes by the time the lock's fate is known.
+describe('uploads that start while the lock settles', () => {
+  const LOCK = `${PREFIX}.workdocs-s3-sync/lock.json`;
+  const slowReRead: ProxyRule = { kind: 'latency', latencyMs: 1500, operation: 'GetObject', key: LOCK, skip: 1, count: 1 };
+
+  it('overlap the settle wait, and land once the lock proves ours', async () => {
+    const s = await setup('s3-lock-overlap');
+    const held = proxy.addRule(slowReRead);
+    proxy.reset();
+    const r = await viaProxy(s);
+    expect(held.applied).toBe(1);
+    expect(r.code).toBe(0);
+    expectTruthfulReport(r);
+    const requests = proxy.requests();
+    const seq = (match: (q: (typeof requests)[number]) => boolean): number => requests.find(match)?.seq ?? Infinity;
+    // Sent before the lock was confirmed: the run's cleanup of incomplete uploads comes right after the re-read.
+    expect(seq((q) => q.operation === 'PutObject' && q.key.endsWith('big1.bin'))).toBeLessThan(seq((q) => q.operation === 'ListMultipartUploads'));
+    await expectExactMirror(s, PREFIX);
+    expect(await listAllKeys(s.bucket.client, s.bucket.bucket, LOCK)).toEqual([]);
+  });
+
+  it('a race lost during the settle wait: the half-sent uploads are cut off, nothing lands, exit 3', async () => {
+    const s = await setup('s3-lock-race');
+    const held = proxy.addRule(slowReRead);
+    proxy.reset();
+    const running = viaProxy(s);
+    // The run's record is written and its re-read is held back; big1.bin is being sent. Another run's record
+    // replaces ours, as a run that wrote at the same moment would.
+    await proxy.waitFor((q) => q.operation === 'PutObject' && q.key.endsWith('big1.bin'), 10_000);
+    await proxy.waitFor((_q, rule) => rule?.id === held.id, 10_000);
+    const other = { format: 'workdocs-s3-sync/lock', owner: 'fedcba9876543210-other-run', host: 'another-host', pid: 4242, startedAt: new Date().toISOString(), expiresAt: Date.now() + 600_000 };
+    await s.bucket.client.send(new PutObjectCommand({ Bucket: s.bucket.bucket, Key: LOCK, Body: JSON.stringify(other) }));
+    const r = await running;
+    expect(r.code).toBe(3);
+    expectTruthfulReport(r);
+    expect(r.report.fatal).toMatch(/another run took the lock on this prefix at the same time: run fedcba98/);
+    expect(r.report.items).toEqual([]);
+    // Uploads had begun (small files sent nothing: they wait with their bytes in memory), none completed.
+    expect(proxy.requests().some((q) => q.operation === 'PutObject' && q.key.endsWith('big1.bin'))).toBe(true);
+    expect(await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX)).toEqual([LOCK]);
+    expect(await multipartUploadsLeft(s.bucket.client, s.bucket.bucket)).toBe(0);
+  });
+});
+

@@ -1358,6 +1358,13 @@ class TransientDownloadError extends Error {
         this.status = status;
     }
 }
+/**
+ * The run may not write to the bucket (its lock was refused or lost, or what it listed is outdated): a transfer
+ * that had already started stopped before its object could appear. Not worth retrying.
+ */
+class WriteRefusedError extends Error {
+    name = 'WriteRefusedError';
+}
 const SECRET_PATTERNS = [
     // Any URL: keep scheme, host and path, drop the query (presigned signatures, tokens live there).
     [/(https?:\/\/[^\s?#"'<>]+)\?[^\s"'<>]*/gi, '$1?[redacted]'],
@@ -1924,6 +1931,7 @@ function objectMetadata(doc) {
     return { [VERSION_METADATA]: doc.versionId, [DOCUMENT_METADATA]: doc.id };
 }
 async function uploadDocument(doc, key, ctx) {
+    await ctx.gate?.mayStart();
     const source = {
         client: ctx.workdocs,
         documentId: doc.id,
@@ -1943,6 +1951,7 @@ async function uploadDocument(doc, key, ctx) {
     if (doc.size <= ctx.partSize) {
         return withBuffer(ctx, doc.size, async (buffer) => {
             const body = await readWhole(contentChunks(source), buffer, doc, ctx.onBytes);
+            await ctx.gate?.mayCommit();
             await putChecked(ctx, { ...common, Body: body.bytes, ContentLength: body.bytes.length }, body.md5, doc.md5 !== undefined);
             return { bytes: body.bytes.length, md5: body.md5 };
         });
@@ -1969,6 +1978,7 @@ function withBuffer(ctx, size, work) {
  * version's Signature before the upload is completed. Any failure aborts the upload: no object, no parts left.
  */
 async function rangedMultipart(source, doc, common, ctx) {
+    await ctx.gate?.mayCommit();
     const created = await ctx.s3.send(new client_s3_dist_cjs.CreateMultipartUploadCommand(common), { abortSignal: ctx.signal });
     const uploadId = created.UploadId;
     const stop = (0,signals/* runAbortController */.q)();
@@ -2050,6 +2060,7 @@ function deferred() {
 }
 /** lib-storage multipart over one download stream, for content servers that ignore Range. */
 async function streamedMultipart(chunks, doc, common, ctx) {
+    await ctx.gate?.mayCommit();
     const verifier = new VerifyingStream(doc, ctx.onBytes);
     const source = external_node_stream_.Readable.from(chunks, { objectMode: false });
     source.on('error', (error) => verifier.destroy(error));
@@ -2086,7 +2097,7 @@ const DEFAULT_MULTIPART_THRESHOLD = 512 * 1024 * 1024;
  * the SDK does not retry it; the caller retries the whole file.
  */
 async function streamingPut(chunks, doc, common, ctx) {
-    const verifier = new VerifyingStream(doc, ctx.onBytes, false);
+    const verifier = new VerifyingStream(doc, ctx.onBytes, false, ctx.gate);
     const source = external_node_stream_.Readable.from(chunks, { objectMode: false });
     // A body that fails part-way must end the request too: piped into the socket, it would otherwise leave the
     // server waiting for the rest of Content-Length.
@@ -2172,24 +2183,31 @@ function checkIntegrity(doc, length, md5) {
 /**
  * Passes bytes through, counting them and (with `hashing`) hashing them; fails before the end of the stream when
  * the length or MD5 is wrong. Without hashing its md5() is the Signature, which the receiver checks instead.
+ * With a `gate`, the chunk that completes the announced length waits for its mayCommit(), and fails the stream if it rejects.
  */
 class VerifyingStream extends external_node_stream_.Transform {
     doc;
     onBytes;
+    gate;
     hash;
     length = 0;
     digest;
     failure;
-    constructor(doc, onBytes, hashing = true) {
+    constructor(doc, onBytes, hashing = true, gate) {
         super();
         this.doc = doc;
         this.onBytes = onBytes;
+        this.gate = gate;
         this.hash = hashing || doc.md5 === undefined ? (0,external_node_crypto_.createHash)('md5') : undefined;
     }
     _transform(chunk, _encoding, callback) {
         this.hash?.update(chunk);
         this.length += chunk.length;
         this.onBytes?.(chunk.length);
+        if (this.gate !== undefined && this.length >= this.doc.size) {
+            this.gate.mayCommit().then(() => callback(null, chunk), (error) => callback(error));
+            return;
+        }
         callback(null, chunk);
     }
     _flush(callback) {
@@ -2411,6 +2429,11 @@ async function attempt(action, ctx, work) {
         }
         catch (error) {
             const message = describeError(error);
+            if (error instanceof WriteRefusedError || ctx.signal?.reason instanceof WriteRefusedError) {
+                // Started before the run knew it may write, and stopped before anything landed: not a failure to report.
+                ctx.logger.log('debug', `${action.kind} stopped ${describeAction(action)}: ${describeError(ctx.signal?.reason ?? error)}`);
+                return toItem(action, 'failed', { error: message });
+            }
             if (ctx.signal?.aborted || n >= attempts || !isWorthRetrying(error)) {
                 ctx.logger.log('error', `${action.kind} failed ${describeAction(action)}: ${message}`);
                 return toItem(action, 'failed', { error: message });
@@ -2640,6 +2663,7 @@ async function acquireLock(deps) {
     }
     if (existing.record)
         tookOver = existing.record;
+    deps.onWriting?.();
     // Atomic where the server supports conditional writes.
     const condition = existing.etag === undefined ? { IfNoneMatch: '*' } : { IfMatch: quoteEtag(existing.etag) };
     try {
@@ -2935,8 +2959,12 @@ async function abortOrphanedUploads(s3, bucket, prefix, archivePrefix, logger, s
  * plan() still decides everything: what landed early is handed to it as objects already in the bucket with
  * manifest entries, so it skips them, or (if a key turned out different, e.g. a listing that repeated an id)
  * treats them like any other object, copying or deleting within the usual rules.
- * Nothing is written before the prefix's lock is held; a run with nothing to upload takes no lock here.
+ * The first uploads start while the prefix's lock is still being taken (on a server without conditional writes
+ * that takes a settle wait): once the lock was found free they download and send, but nothing of theirs can
+ * appear in the bucket before the lock is held and the listing found current (WriteGate); otherwise they stop
+ * short and are not reported. A run with nothing to upload takes no lock here.
  */
+
 
 
 /** The upload early.ts needs, done by the executor like any planned upload (same retries, logging, checks). */
@@ -2963,12 +2991,30 @@ class EarlyUploads {
     items = new Map();
     entries = new Map();
     lock;
+    /** Settles once the lock was found free and our record is being written, or the lock step ended short of that. */
+    lockWriting;
     stopped = false;
+    /** Why uploads may not go on, once they may not. */
+    refusal;
     failure;
+    gate = {
+        mayStart: async () => {
+            await this.lockWriting;
+            if (this.stopped)
+                throw this.refused();
+        },
+        mayCommit: async () => {
+            if (!(await this.lockHeld()))
+                throw this.refused();
+        },
+    };
     constructor(rootId, prefix, maxWorkers, 
-    /** Takes the prefix's lock and tells whether the listing so far can still be trusted. */
+    /**
+     * Takes the prefix's lock and tells whether the listing so far can still be trusted; calls `onWriting` when
+     * it found the lock free and writes its record.
+     */
     takeLock, 
-    /** Uploads one document (called only once the lock is held); failures come back as the item's outcome. */
+    /** Uploads one document through `gate`; failures come back as the item's outcome. */
     upload) {
         this.rootId = rootId;
         this.maxWorkers = maxWorkers;
@@ -3014,7 +3060,19 @@ class EarlyUploads {
     }
     start(doc, key) {
         this.queue.push({ doc, key });
-        this.lock ??= this.takeLock(this.destination.loaded);
+        if (this.lock === undefined) {
+            let writing;
+            const written = new Promise((resolve) => { writing = resolve; });
+            this.lock = this.takeLock(this.destination.loaded, writing);
+            const settled = this.lock.then((outcome) => {
+                if (outcome === 'stale')
+                    this.stop('the bucket changed since it was listed');
+            }, (error) => {
+                this.failure ??= error;
+                this.stop(`the prefix's lock was not taken: ${describeError(error)}`);
+            });
+            this.lockWriting = Promise.race([written, settled]);
+        }
         // Loops that take the next document, not a promise per document: a first sync of 100,000 documents
         // queues them all here.
         if (this.workers.size < this.maxWorkers) {
@@ -3023,29 +3081,32 @@ class EarlyUploads {
         }
     }
     async work() {
-        let outcome;
-        try {
-            outcome = await this.lock;
-        }
-        catch (error) {
-            this.failure ??= error;
-            this.stopped = true;
-            return;
-        }
-        if (outcome === 'stale')
-            this.stopped = true;
         while (!this.stopped && this.head < this.queue.length) {
             const { doc, key } = this.queue[this.head];
             this.queue[this.head++] = undefined; // let the document go once taken
-            const { item, entry } = await this.upload(doc, key);
+            const { item, entry } = await this.upload(doc, key, this.gate);
+            // Whatever ended before the lock was settled counts only if the lock turned out ours and the listing current.
+            if (!(await this.lockHeld()))
+                return;
             this.items.set(key, item);
             if (item.outcome === 'done' && entry !== undefined)
                 this.entries.set(key, entry);
         }
     }
+    async lockHeld() {
+        const outcome = await this.lock.catch(() => 'failed');
+        return outcome === 'ok' && this.refusal === undefined;
+    }
+    stop(why) {
+        this.stopped = true;
+        this.refusal ??= why;
+    }
+    refused() {
+        return new WriteRefusedError(this.refusal ?? 'the run is ending');
+    }
     /** Waits for every early upload to end, whatever the outcome (before a failed run releases its lock). */
     async settle() {
-        this.stopped = true;
+        this.stop('the run is ending');
         await this.drain();
     }
     /** Waits for every early upload; throws what taking the lock threw (another run holds it, say). */
@@ -3105,7 +3166,7 @@ async function sync(options, env, extras = {}) {
  * Takes the prefix's lock (non-dry runs only), then aborts multipart uploads that killed runs left behind.
  * Another live run on the prefix is a fatal refusal (exit 3); a bucket that does not exist is bad input.
  */
-async function lockPrefix(options, env, base) {
+async function lockPrefix(options, env, base, onWriting) {
     let acquired;
     try {
         acquired = await acquireLock({
@@ -3118,6 +3179,7 @@ async function lockPrefix(options, env, base) {
             ...(base.extras.lock?.host !== undefined ? { host: base.extras.lock.host } : {}),
             ...(base.extras.lock?.pid !== undefined ? { pid: base.extras.lock.pid } : {}),
             log: (level, message) => env.logger.log(level, message),
+            ...(onWriting ? { onWriting } : {}),
         });
     }
     catch (error) {
@@ -3217,10 +3279,24 @@ async function run(options, env, base) {
     const runSignal = () => base.lock ? (0,signals/* anySignal */.J)(base.lock.lostSignal, signal) : signal;
     const earlyBytes = byteMeter(env);
     let earlyContext;
-    const earlyFor = options.dryRun ? undefined : (rootId) => new EarlyUploads(rootId, options.s3Prefix, options.maxWorkers, (loaded) => lockAndCheck(options, env, base, loaded), (doc, key) => {
-        // Made on first use, after the lock is held, so that its signal includes the lock's.
-        const transferSignal = runSignal();
-        earlyContext ??= executeContext(options, env, { ...(transferSignal ? { signal: transferSignal } : {}), onBytes: earlyBytes });
+    // Stops the early uploads, which start before the lock is held, when it is refused or the listing is outdated
+    // (they download meanwhile; nothing of theirs lands), and when it is lost later.
+    const earlyStop = (0,signals/* runAbortController */.q)();
+    const earlyFor = options.dryRun ? undefined : (rootId) => new EarlyUploads(rootId, options.s3Prefix, options.maxWorkers, async (loaded, onWriting) => {
+        try {
+            const outcome = await lockAndCheck(options, env, base, loaded, onWriting);
+            if (outcome === 'stale')
+                earlyStop.abort(new WriteRefusedError('the bucket changed since it was listed'));
+            else
+                base.lock?.lostSignal.addEventListener('abort', () => earlyStop.abort(base.lock?.lostSignal.reason), { once: true });
+            return outcome;
+        }
+        catch (error) {
+            earlyStop.abort(new WriteRefusedError(`the prefix's lock was not taken: ${describeError(error)}`, { cause: error }));
+            throw error;
+        }
+    }, (doc, key, gate) => {
+        earlyContext ??= executeContext(options, env, { signal: (0,signals/* anySignal */.J)(earlyStop.signal, signal), onBytes: earlyBytes, gate });
         return uploadWith(earlyContext, doc, key);
     });
     let prepared = await prepare(options, env, base.started, earlyFor);
@@ -3307,9 +3383,16 @@ async function run(options, env, base) {
     });
 }
 /** Takes the lock for uploads that start while listing, and tells whether what was listed is still current. */
-async function lockAndCheck(options, env, base, loaded) {
-    const tookOver = await lockPrefix(options, env, base);
-    const current = await readManifest(env.s3, options.s3BucketName, base.manifestKey, env.signal);
+async function lockAndCheck(options, env, base, loaded, onWriting) {
+    // The manifest is read again while the lock record settles: once the lock was found free, no other run can write
+    // the manifest unless it wins the lock from us, and then this run writes nothing anyway.
+    let reading;
+    const tookOver = await lockPrefix(options, env, base, () => {
+        reading = readManifest(env.s3, options.s3BucketName, base.manifestKey, env.signal);
+        reading.catch(() => undefined); // awaited below unless taking the lock failed first
+        onWriting();
+    });
+    const current = await (reading ?? readManifest(env.s3, options.s3BucketName, base.manifestKey, env.signal));
     return tookOver || current.state !== loaded.state || current.etag !== loaded.etag ? 'stale' : 'ok';
 }
 /** Progress of the uploads made while listing (their total is not known yet). */

@@ -7,12 +7,17 @@
  * plan() still decides everything: what landed early is handed to it as objects already in the bucket with
  * manifest entries, so it skips them, or (if a key turned out different, e.g. a listing that repeated an id)
  * treats them like any other object, copying or deleting within the usual rules.
- * Nothing is written before the prefix's lock is held; a run with nothing to upload takes no lock here.
+ * The first uploads start while the prefix's lock is still being taken (on a server without conditional writes
+ * that takes a settle wait): once the lock was found free they download and send, but nothing of theirs can
+ * appear in the bucket before the lock is held and the listing found current (WriteGate); otherwise they stop
+ * short and are not reported. A run with nothing to upload takes no lock here.
  */
 import { keysOfChildren } from '../core/keys.js';
+import { describeError, WriteRefusedError } from '../errors.js';
 import type { InventoryObject, ManifestEntry, SourceDocument, SourceFolder } from '../core/types.js';
 import type { LoadedManifest } from '../s3/manifest-store.js';
 import { runTransfer, type ExecuteContext } from './execute.js';
+import type { WriteGate } from './transfer.js';
 import type { ReportItem } from './types.js';
 
 /** One early upload's report item, and its manifest entry when it landed. */
@@ -54,17 +59,33 @@ export class EarlyUploads {
   private readonly items = new Map<string, ReportItem>();
   private readonly entries = new Map<string, ManifestEntry>();
   private lock: Promise<EarlyLockOutcome> | undefined;
+  /** Settles once the lock was found free and our record is being written, or the lock step ended short of that. */
+  private lockWriting: Promise<void> | undefined;
   private stopped = false;
+  /** Why uploads may not go on, once they may not. */
+  private refusal: string | undefined;
   private failure: unknown;
+  private readonly gate: WriteGate = {
+    mayStart: async () => {
+      await this.lockWriting;
+      if (this.stopped) throw this.refused();
+    },
+    mayCommit: async () => {
+      if (!(await this.lockHeld())) throw this.refused();
+    },
+  };
 
   constructor(
     private readonly rootId: string,
     prefix: string,
     private readonly maxWorkers: number,
-    /** Takes the prefix's lock and tells whether the listing so far can still be trusted. */
-    private readonly takeLock: (loaded: LoadedManifest) => Promise<EarlyLockOutcome>,
-    /** Uploads one document (called only once the lock is held); failures come back as the item's outcome. */
-    private readonly upload: (doc: SourceDocument, key: string) => Promise<EarlyUpload>,
+    /**
+     * Takes the prefix's lock and tells whether the listing so far can still be trusted; calls `onWriting` when
+     * it found the lock free and writes its record.
+     */
+    private readonly takeLock: (loaded: LoadedManifest, onWriting: () => void) => Promise<EarlyLockOutcome>,
+    /** Uploads one document through `gate`; failures come back as the item's outcome. */
+    private readonly upload: (doc: SourceDocument, key: string, gate: WriteGate) => Promise<EarlyUpload>,
   ) {
     this.folderKeys.set(rootId, prefix);
   }
@@ -101,7 +122,18 @@ export class EarlyUploads {
 
   private start(doc: SourceDocument, key: string): void {
     this.queue.push({ doc, key });
-    this.lock ??= this.takeLock(this.destination!.loaded);
+    if (this.lock === undefined) {
+      let writing!: () => void;
+      const written = new Promise<void>((resolve) => { writing = resolve; });
+      this.lock = this.takeLock(this.destination!.loaded, writing);
+      const settled = this.lock.then((outcome) => {
+        if (outcome === 'stale') this.stop('the bucket changed since it was listed');
+      }, (error: unknown) => {
+        this.failure ??= error;
+        this.stop(`the prefix's lock was not taken: ${describeError(error)}`);
+      });
+      this.lockWriting = Promise.race([written, settled]);
+    }
     // Loops that take the next document, not a promise per document: a first sync of 100,000 documents
     // queues them all here.
     if (this.workers.size < this.maxWorkers) {
@@ -111,27 +143,34 @@ export class EarlyUploads {
   }
 
   private async work(): Promise<void> {
-    let outcome: EarlyLockOutcome;
-    try {
-      outcome = await this.lock!;
-    } catch (error) {
-      this.failure ??= error;
-      this.stopped = true;
-      return;
-    }
-    if (outcome === 'stale') this.stopped = true;
     while (!this.stopped && this.head < this.queue.length) {
       const { doc, key } = this.queue[this.head]!;
       this.queue[this.head++] = undefined; // let the document go once taken
-      const { item, entry } = await this.upload(doc, key);
+      const { item, entry } = await this.upload(doc, key, this.gate);
+      // Whatever ended before the lock was settled counts only if the lock turned out ours and the listing current.
+      if (!(await this.lockHeld())) return;
       this.items.set(key, item);
       if (item.outcome === 'done' && entry !== undefined) this.entries.set(key, entry);
     }
   }
 
+  private async lockHeld(): Promise<boolean> {
+    const outcome = await this.lock!.catch(() => 'failed' as const);
+    return outcome === 'ok' && this.refusal === undefined;
+  }
+
+  private stop(why: string): void {
+    this.stopped = true;
+    this.refusal ??= why;
+  }
+
+  private refused(): WriteRefusedError {
+    return new WriteRefusedError(this.refusal ?? 'the run is ending');
+  }
+
   /** Waits for every early upload to end, whatever the outcome (before a failed run releases its lock). */
   async settle(): Promise<void> {
-    this.stopped = true;
+    this.stop('the run is ending');
     await this.drain();
   }
 

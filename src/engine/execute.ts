@@ -4,7 +4,7 @@
  */
 import { isPlainMd5, type Plan, type PlannedAction, type StaleAction } from '../core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry } from '../core/types.js';
-import { describeError, httpStatusOf, IntegrityError, TransientDownloadError } from '../errors.js';
+import { describeError, httpStatusOf, IntegrityError, TransientDownloadError, WriteRefusedError } from '../errors.js';
 import { fileRetryDelay, sleep } from '../backoff.js';
 import { forEachConcurrently } from '../concurrency.js';
 import { BufferPool } from './buffer-pool.js';
@@ -164,6 +164,11 @@ async function attempt(action: PlannedAction, ctx: ExecuteContext, work: () => P
       return toItem(action, 'done', bytes !== undefined ? { bytes } : {});
     } catch (error) {
       const message = describeError(error);
+      if (error instanceof WriteRefusedError || ctx.signal?.reason instanceof WriteRefusedError) {
+        // Started before the run knew it may write, and stopped before anything landed: not a failure to report.
+        ctx.logger.log('debug', `${action.kind} stopped ${describeAction(action)}: ${describeError(ctx.signal?.reason ?? error)}`);
+        return toItem(action, 'failed', { error: message });
+      }
       if (ctx.signal?.aborted || n >= attempts || !isWorthRetrying(error)) {
         ctx.logger.log('error', `${action.kind} failed ${describeAction(action)}: ${message}`);
         return toItem(action, 'failed', { error: message });

@@ -7,7 +7,7 @@ import { forEachConcurrently } from '../concurrency.js';
 import { manifestKey, sharingListedStrings, toolAreaPrefix } from '../core/manifest.js';
 import { isPlainMd5, keysToProbe, plan, type Plan } from '../core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceFolder } from '../core/types.js';
-import { describeError, FatalError, InputError } from '../errors.js';
+import { describeError, FatalError, InputError, WriteRefusedError } from '../errors.js';
 import type { SyncOptions } from '../options.js';
 import { anySignal, runAbortController } from '../signals.js';
 import { listInventory, readMetadata } from '../s3/inventory.js';
@@ -57,7 +57,7 @@ interface RunBase {
  * Takes the prefix's lock (non-dry runs only), then aborts multipart uploads that killed runs left behind.
  * Another live run on the prefix is a fatal refusal (exit 3); a bucket that does not exist is bad input.
  */
-export async function lockPrefix(options: SyncOptions, env: SyncEnv, base: Pick<RunBase, 'extras' | 'lock'>): Promise<boolean> {
+export async function lockPrefix(options: SyncOptions, env: SyncEnv, base: Pick<RunBase, 'extras' | 'lock'>, onWriting?: () => void): Promise<boolean> {
   let acquired: Awaited<ReturnType<typeof acquireLock>>;
   try {
     acquired = await acquireLock({
@@ -70,6 +70,7 @@ export async function lockPrefix(options: SyncOptions, env: SyncEnv, base: Pick<
       ...(base.extras.lock?.host !== undefined ? { host: base.extras.lock.host } : {}),
       ...(base.extras.lock?.pid !== undefined ? { pid: base.extras.lock.pid } : {}),
       log: (level, message) => env.logger.log(level, message),
+      ...(onWriting ? { onWriting } : {}),
     });
   } catch (error) {
     if ((error as { name?: string }).name === 'NoSuchBucket') throw new InputError('s3_bucket_name', `bucket ${options.s3BucketName} does not exist`, { cause: error });
@@ -179,12 +180,23 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
   const runSignal = (): AbortSignal | undefined => base.lock ? anySignal(base.lock.lostSignal, signal) : signal;
   const earlyBytes = byteMeter(env);
   let earlyContext: ExecuteContext | undefined;
+  // Stops the early uploads, which start before the lock is held, when it is refused or the listing is outdated
+  // (they download meanwhile; nothing of theirs lands), and when it is lost later.
+  const earlyStop = runAbortController();
   const earlyFor = options.dryRun ? undefined : (rootId: string) => new EarlyUploads(rootId, options.s3Prefix, options.maxWorkers,
-    (loaded) => lockAndCheck(options, env, base, loaded),
-    (doc, key) => {
-      // Made on first use, after the lock is held, so that its signal includes the lock's.
-      const transferSignal = runSignal();
-      earlyContext ??= executeContext(options, env, { ...(transferSignal ? { signal: transferSignal } : {}), onBytes: earlyBytes });
+    async (loaded, onWriting) => {
+      try {
+        const outcome = await lockAndCheck(options, env, base, loaded, onWriting);
+        if (outcome === 'stale') earlyStop.abort(new WriteRefusedError('the bucket changed since it was listed'));
+        else base.lock?.lostSignal.addEventListener('abort', () => earlyStop.abort(base.lock?.lostSignal.reason), { once: true });
+        return outcome;
+      } catch (error) {
+        earlyStop.abort(new WriteRefusedError(`the prefix's lock was not taken: ${describeError(error)}`, { cause: error }));
+        throw error;
+      }
+    },
+    (doc, key, gate) => {
+      earlyContext ??= executeContext(options, env, { signal: anySignal(earlyStop.signal, signal), onBytes: earlyBytes, gate });
       return uploadWith(earlyContext, doc, key);
     });
   let prepared = await prepare(options, env, base.started, earlyFor);
@@ -274,9 +286,16 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
 }
 
 /** Takes the lock for uploads that start while listing, and tells whether what was listed is still current. */
-async function lockAndCheck(options: SyncOptions, env: SyncEnv, base: RunBase, loaded: LoadedManifest): Promise<EarlyLockOutcome> {
-  const tookOver = await lockPrefix(options, env, base);
-  const current = await readManifest(env.s3, options.s3BucketName, base.manifestKey, env.signal);
+async function lockAndCheck(options: SyncOptions, env: SyncEnv, base: RunBase, loaded: LoadedManifest, onWriting: () => void): Promise<EarlyLockOutcome> {
+  // The manifest is read again while the lock record settles: once the lock was found free, no other run can write
+  // the manifest unless it wins the lock from us, and then this run writes nothing anyway.
+  let reading: Promise<LoadedManifest> | undefined;
+  const tookOver = await lockPrefix(options, env, base, () => {
+    reading = readManifest(env.s3, options.s3BucketName, base.manifestKey, env.signal);
+    reading.catch(() => undefined); // awaited below unless taking the lock failed first
+    onWriting();
+  });
+  const current = await (reading ?? readManifest(env.s3, options.s3BucketName, base.manifestKey, env.signal));
   return tookOver || current.state !== loaded.state || current.etag !== loaded.etag ? 'stale' : 'ok';
 }
 

@@ -47,8 +47,24 @@ export interface TransferContext {
   readonly httpAgent?: http.Agent;
   readonly httpsAgent?: https.Agent;
   readonly signal?: AbortSignal;
+  /** Present for uploads that start while the prefix's lock is still being taken (early.ts). */
+  readonly gate?: WriteGate;
   readonly onRetry?: (attempt: number, reason: string) => void;
   readonly onBytes?: (bytes: number) => void;
+}
+
+/**
+ * When an upload that starts before the run may write can go ahead. On a server without conditional writes the
+ * lock takes a settle wait; uploads download and send meanwhile, but their objects appear only once it is held:
+ * a small file is read into its buffer and sent after, a streamed one sends all but its last bytes (an object
+ * exists only once its request completes), a multipart upload begins after (the lock's cleanup of incomplete
+ * uploads must not find it). Both reject with WriteRefusedError when the run may not write.
+ */
+export interface WriteGate {
+  /** Resolves once the lock was found free and this run is writing its record: downloads and requests may start. */
+  mayStart(): Promise<void>;
+  /** Resolves once the lock is held and what was listed is still current: the upload's object may appear. */
+  mayCommit(): Promise<void>;
 }
 
 export interface Transferred {
@@ -62,6 +78,7 @@ export function objectMetadata(doc: SourceDocument): Record<string, string> {
 }
 
 export async function uploadDocument(doc: SourceDocument, key: string, ctx: TransferContext): Promise<Transferred> {
+  await ctx.gate?.mayStart();
   const source: ContentSource = {
     client: ctx.workdocs,
     documentId: doc.id,
@@ -81,6 +98,7 @@ export async function uploadDocument(doc: SourceDocument, key: string, ctx: Tran
   if (doc.size <= ctx.partSize) {
     return withBuffer(ctx, doc.size, async (buffer) => {
       const body = await readWhole(contentChunks(source), buffer, doc, ctx.onBytes);
+      await ctx.gate?.mayCommit();
       await putChecked(ctx, { ...common, Body: body.bytes, ContentLength: body.bytes.length }, body.md5, doc.md5 !== undefined);
       return { bytes: body.bytes.length, md5: body.md5 };
     });
@@ -106,6 +124,7 @@ function withBuffer<T>(ctx: TransferContext, size: number, work: (buffer: Buffer
  * version's Signature before the upload is completed. Any failure aborts the upload: no object, no parts left.
  */
 async function rangedMultipart(source: ContentSource, doc: SourceDocument, common: PutCommon, ctx: TransferContext): Promise<Transferred> {
+  await ctx.gate?.mayCommit();
   const created = await ctx.s3.send(new CreateMultipartUploadCommand(common), { abortSignal: ctx.signal });
   const uploadId = created.UploadId!;
   const stop = runAbortController();
@@ -187,6 +206,7 @@ function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err
 
 /** lib-storage multipart over one download stream, for content servers that ignore Range. */
 async function streamedMultipart(chunks: AsyncIterable<Buffer>, doc: SourceDocument, common: PutCommon, ctx: TransferContext): Promise<Transferred> {
+  await ctx.gate?.mayCommit();
   const verifier = new VerifyingStream(doc, ctx.onBytes);
   const source = Readable.from(chunks, { objectMode: false });
   source.on('error', (error) => verifier.destroy(error));
@@ -224,7 +244,7 @@ export const DEFAULT_MULTIPART_THRESHOLD = 512 * 1024 * 1024;
  * the SDK does not retry it; the caller retries the whole file.
  */
 async function streamingPut(chunks: AsyncIterable<Buffer>, doc: SourceDocument & { md5: string }, common: PutCommon, ctx: TransferContext): Promise<Transferred> {
-  const verifier = new VerifyingStream(doc, ctx.onBytes, false);
+  const verifier = new VerifyingStream(doc, ctx.onBytes, false, ctx.gate);
   const source = Readable.from(chunks, { objectMode: false });
   // A body that fails part-way must end the request too: piped into the socket, it would otherwise leave the
   // server waiting for the rest of Content-Length.
@@ -319,6 +339,7 @@ function checkIntegrity(doc: SourceDocument, length: number, md5: string): void 
 /**
  * Passes bytes through, counting them and (with `hashing`) hashing them; fails before the end of the stream when
  * the length or MD5 is wrong. Without hashing its md5() is the Signature, which the receiver checks instead.
+ * With a `gate`, the chunk that completes the announced length waits for its mayCommit(), and fails the stream if it rejects.
  */
 class VerifyingStream extends Transform {
   private readonly hash: Hash | undefined;
@@ -326,7 +347,12 @@ class VerifyingStream extends Transform {
   private digest: string | undefined;
   failure: Error | undefined;
 
-  constructor(private readonly doc: SourceDocument, private readonly onBytes?: (n: number) => void, hashing = true) {
+  constructor(
+    private readonly doc: SourceDocument,
+    private readonly onBytes?: (n: number) => void,
+    hashing = true,
+    private readonly gate?: WriteGate,
+  ) {
     super();
     this.hash = hashing || doc.md5 === undefined ? createHash('md5') : undefined;
   }
@@ -335,6 +361,10 @@ class VerifyingStream extends Transform {
     this.hash?.update(chunk);
     this.length += chunk.length;
     this.onBytes?.(chunk.length);
+    if (this.gate !== undefined && this.length >= this.doc.size) {
+      this.gate.mayCommit().then(() => callback(null, chunk), (error: unknown) => callback(error as Error));
+      return;
+    }
     callback(null, chunk);
   }
 

@@ -60,6 +60,8 @@ export interface LockDeps {
   readonly pid?: number;
   readonly isProcessAlive?: (pid: number) => boolean;
   readonly log?: (level: 'info' | 'warning', message: string) => void;
+  /** Called once the lock was found free (or stale) and this run writes its record; it may still lose a race. */
+  readonly onWriting?: () => void;
 }
 
 export type AcquireResult =
@@ -183,6 +185,7 @@ export async function acquireLock(deps: LockDeps): Promise<AcquireResult> {
   }
   if (existing.record) tookOver = existing.record;
 
+  deps.onWriting?.();
   // Atomic where the server supports conditional writes.
   const condition = existing.etag === undefined ? { IfNoneMatch: '*' } : { IfMatch: quoteEtag(existing.etag) };
   try {
