@@ -55,6 +55,12 @@ describe('the engine thread', () => {
     expect(run.stderr).toMatch(/Error: boom on the engine thread\n\s+at /);
   });
 
+  it('collects the young generation every YOUNG_COLLECTION_EVERY_BYTES of downloaded content (src/memory.ts), not before', async () => {
+    const run = await runEntry(['young']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ before: 0, after: 1 });
+  });
+
   it('bounds the heap\'s growth once the heap is large, and not before', async () => {
     const large = await runEntry(['heap', '100']);
     expect(large.code).toBe(0);

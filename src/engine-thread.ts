@@ -8,12 +8,14 @@
  * RSS; the engine thread's exit code becomes the process's, and SIGINT/SIGTERM reach it as messages (signals are
  * delivered to the main thread only).
  *
- * This module is loaded on the main thread, so it imports nothing but Node: the entry points load the engine
- * with a dynamic import on the engine thread only, and the bundle's SDK code is not parsed twice.
+ * This module is loaded on the main thread, so it imports nothing but Node and the dependency-free memory.ts: the
+ * entry points load the engine with a dynamic import on the engine thread only, and the bundle's SDK code is not
+ * parsed twice. On the engine thread it also arms the prompt collection of downloaded bytes (src/memory.ts).
  */
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { armYoungCollections } from './memory.js';
 
 /**
  * The engine thread's heap: a young generation of 48 MB, and once the heap holds more than 64 MB, an old generation
@@ -53,6 +55,8 @@ export async function asEngineEntry(entry: string, work: () => Promise<unknown>)
     return;
   }
   boundHeapGrowthWhenLarge();
+  const gc = exposedGc();
+  armYoungCollections(() => gc({ type: 'minor' }));
   await work();
 }
 
@@ -94,11 +98,16 @@ export function boundHeapGrowthWhenLarge(options: { readonly checkEveryMs?: numb
     if (getHeapStatistics().used_heap_size <= LARGE_HEAP_BYTES) return;
     clearInterval(timer);
     setFlagsFromString(`--heap-growing-percent=${ENGINE_HEAP_GROWING_PERCENT}`);
-    setFlagsFromString('--expose-gc');
-    (runInNewContext('gc') as () => void)();
+    exposedGc()();
     options.onBound?.();
   }, options.checkEveryMs ?? 500);
   timer.unref();
+}
+
+/** V8's gc() on this thread, without the process having been started with --expose-gc (a new context sees it). */
+function exposedGc(): (options?: { readonly type: 'minor' | 'major' }) => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as (options?: { readonly type: 'minor' | 'major' }) => void;
 }
 
 /**

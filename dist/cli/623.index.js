@@ -1756,12 +1756,15 @@ function normalizeEtag(etag) {
     return (etag ?? '').replace(/^W\//, '').replace(/"/g, '').toLowerCase();
 }
 
+// EXTERNAL MODULE: ./lib/memory.js
+var memory = __webpack_require__(5952);
 ;// CONCATENATED MODULE: ./lib/workdocs/content.js
 /**
  * Reads one document version's bytes, or one byte range of them: the presigned URL is fetched just before
  * the download (it expires after ~15 minutes) and again after a 403; a download cut short resumes with Range
  * where it stopped. The caller sees one uninterrupted stream of exactly the bytes asked for, or an error.
  */
+
 
 
 
@@ -1836,6 +1839,7 @@ async function* contentChunks(source) {
                 throw new TransientDownloadError(`content download answered HTTP ${response.statusCode}`, response.statusCode);
             }
             for await (const raw of response) {
+                (0,memory/* noteBytesDownloaded */.nB)(raw.length);
                 let chunk = raw;
                 if (skip > 0) {
                     const drop = Math.min(skip, chunk.length);

@@ -8,6 +8,7 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { TransientDownloadError } from '../errors.js';
 import { backoffDelay, sleep } from '../backoff.js';
+import { noteBytesDownloaded } from '../memory.js';
 
 export interface ContentSource {
   readonly client: WorkDocsClient;
@@ -103,6 +104,7 @@ export async function* contentChunks(source: ContentSource): AsyncGenerator<Buff
         throw new TransientDownloadError(`content download answered HTTP ${response.statusCode}`, response.statusCode);
       }
       for await (const raw of response as AsyncIterable<Buffer>) {
+        noteBytesDownloaded(raw.length);
         let chunk = raw;
         if (skip > 0) {
           const drop = Math.min(skip, chunk.length);
