@@ -208,7 +208,7 @@ async function runPhase(kind: 'raw' | 'sync', name: string, emulator: EmulatorPr
     processWallMs: Math.round(elapsed),
   };
   const rate = run.wallMs > 0 ? ` ${(run.files / (run.wallMs / 1000)).toFixed(1)} files/s, ${(run.bytes / 1e6 / (run.wallMs / 1000)).toFixed(1)} MB/s,` : '';
-  log(`${name}: exit ${run.exitCode}, ${(run.wallMs / 1000).toFixed(2)} s,${rate} WorkDocs ${run.workdocsTotal} req, S3 ${run.s3Total} req, RSS ${run.maxRssMb} MB, CPU ${((run.cpuUserMs + run.cpuSystemMs) / 1000).toFixed(1)} s${run.failures?.length ? `; failures: ${run.failures.join('; ')}` : ''}`);
+  log(`${name}: exit ${run.exitCode}, ${(run.wallMs / 1000).toFixed(2)} s,${rate} WorkDocs ${run.workdocsTotal} req, S3 ${run.s3Total} req, RSS ${run.maxRssMb} MB${run.atPeakMb ? ` (at the sampled peak: heap ${run.atPeakMb.heapTotal} MB, array buffers ${run.atPeakMb.arrayBuffers} MB)` : ''}, CPU ${((run.cpuUserMs + run.cpuSystemMs) / 1000).toFixed(1)} s${run.failures?.length ? `; failures: ${run.failures.join('; ')}` : ''}`);
   return run;
 }
 

@@ -93,6 +93,14 @@ describe('two runs on the same prefix', () => {
     expect(rerun.report.totals.uploaded).toBe(0); // new.txt had landed; it is adopted from its metadata
   });
 
+  it('as many workers as S3 sockets: streamed uploads started before the lock settles leave it a socket (no deadlock)', async () => {
+    const s = await setup('conc-sockets');
+    // big1.bin and big2.bin stream into one PUT each; with 2 workers and 2 sockets both could wait at the lock.
+    const r = await s.run([...ARGS, '--max_workers', '2', '--max_pool_connections', '2']);
+    expect(r.code).toBe(0);
+    await expectExactMirror(s, PREFIX);
+  }, 30_000);
+
   it('a no-op resync takes no lock: exactly one LIST and one GET, even while another run holds it', async () => {
     const s = await setup('conc-noop');
     expect((await s.run(ARGS)).code).toBe(0);

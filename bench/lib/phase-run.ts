@@ -110,6 +110,10 @@ async function runRaw(): Promise<Omit<PhaseResult, 'wallMs' | 'cpuUserMs' | 'cpu
   return { exitCode: failures.length > 0 ? 1 : 0, files, bytes, s3: counter.counts(), failures: failures.slice(0, 5) };
 }
 
+function inMb(bytes: number): number {
+  return Math.round((bytes / MB) * 10) / 10;
+}
+
 function chunk2(args: string[]): [string, string][] {
   const out: [string, string][] = [];
   for (let i = 0; i < args.length; i += 2) out.push([args[i]!, args[i + 1]!]);
@@ -126,10 +130,16 @@ function get(url: string, httpAgent?: http.Agent, httpsAgent?: https.Agent): Pro
 }
 
 const baselineRss = process.memoryUsage().rss;
+let atPeak = process.memoryUsage();
+const sampler = setInterval(() => {
+  const now = process.memoryUsage();
+  if (now.rss > atPeak.rss) atPeak = now;
+}, 50);
 const before = process.resourceUsage();
 const started = performance.now();
 const body = config.kind === 'raw' ? await runRaw() : await runSync();
 const wallMs = performance.now() - started;
+clearInterval(sampler);
 const after = process.resourceUsage();
 if (config.heapSnapshotDir) v8.writeHeapSnapshot(path.join(config.heapSnapshotDir, `${config.kind}-${Date.now()}.heapsnapshot`));
 const result: PhaseResult = {
@@ -141,6 +151,13 @@ const result: PhaseResult = {
   // ru_maxrss is in KiB on Linux.
   maxRssMb: Math.round((after.maxRSS / 1024) * 10) / 10,
   baselineRssMb: Math.round((baselineRss / MB) * 10) / 10,
+  atPeakMb: {
+    rss: inMb(atPeak.rss),
+    heapTotal: inMb(atPeak.heapTotal),
+    heapUsed: inMb(atPeak.heapUsed),
+    external: inMb(atPeak.external),
+    arrayBuffers: inMb(atPeak.arrayBuffers),
+  },
 };
 writeFileSync(path.join(config.workDir, `result-${config.kind}.json`), JSON.stringify(result, null, 2));
 process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);

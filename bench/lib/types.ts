@@ -41,6 +41,11 @@ export interface PhaseResult {
   readonly maxRssMb: number;
   /** RSS just before the work started (runtime + modules loaded). */
   readonly baselineRssMb: number;
+  /**
+   * process.memoryUsage() sampled every 50 ms during the work: the sample with the highest RSS. The heap figures
+   * and arrayBuffers (socket chunks, pooled buffers) are the working thread's; RSS is the process's.
+   */
+  readonly atPeakMb?: { readonly rss: number; readonly heapTotal: number; readonly heapUsed: number; readonly external: number; readonly arrayBuffers: number };
   /** Documents whose bytes were moved, and how many bytes. */
   readonly files: number;
   readonly bytes: number;

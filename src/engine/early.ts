@@ -65,15 +65,7 @@ export class EarlyUploads {
   /** Why uploads may not go on, once they may not. */
   private refusal: string | undefined;
   private failure: unknown;
-  private readonly gate: WriteGate = {
-    mayStart: async () => {
-      await this.lockWriting;
-      if (this.stopped) throw this.refused();
-    },
-    mayCommit: async () => {
-      if (!(await this.lockHeld())) throw this.refused();
-    },
-  };
+  private readonly gate: WriteGate;
 
   constructor(
     private readonly rootId: string,
@@ -86,8 +78,20 @@ export class EarlyUploads {
     private readonly takeLock: (loaded: LoadedManifest, onWriting: () => void) => Promise<EarlyLockOutcome>,
     /** Uploads one document through `gate`; failures come back as the item's outcome. */
     private readonly upload: (doc: SourceDocument, key: string, gate: WriteGate) => Promise<EarlyUpload>,
+    /** WriteGate.requestsMayWait: false unless the S3 socket pool is larger than the number of uploads at once. */
+    requestsMayWait = false,
   ) {
     this.folderKeys.set(rootId, prefix);
+    this.gate = {
+      requestsMayWait,
+      mayStart: async () => {
+        await this.lockWriting;
+        if (this.stopped) throw this.refused();
+      },
+      mayCommit: async () => {
+        if (!(await this.lockHeld())) throw this.refused();
+      },
+    };
   }
 
   /** The bucket side is known: from now on documents can be judged. */

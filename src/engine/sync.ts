@@ -188,6 +188,7 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
       try {
         const outcome = await lockAndCheck(options, env, base, loaded, onWriting);
         if (outcome === 'stale') earlyStop.abort(new WriteRefusedError('the bucket changed since it was listed'));
+        else if (base.lock?.lostSignal.aborted) earlyStop.abort(base.lock.lostSignal.reason);
         else base.lock?.lostSignal.addEventListener('abort', () => earlyStop.abort(base.lock?.lostSignal.reason), { once: true });
         return outcome;
       } catch (error) {
@@ -198,7 +199,9 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
     (doc, key, gate) => {
       earlyContext ??= executeContext(options, env, { signal: anySignal(earlyStop.signal, signal), onBytes: earlyBytes, gate });
       return uploadWith(earlyContext, doc, key);
-    });
+    },
+    // The lock's requests need one socket beside the uploads that may wait at the gate holding theirs.
+    options.maxWorkers < options.maxPoolConnections);
   let prepared = await prepare(options, env, base.started, earlyFor);
   let idle = false;
   if (prepared.early?.lock === 'stale') {

@@ -65,6 +65,12 @@ export interface WriteGate {
   mayStart(): Promise<void>;
   /** Resolves once the lock is held and what was listed is still current: the upload's object may appear. */
   mayCommit(): Promise<void>;
+  /**
+   * Whether a request may start and wait for mayCommit() while holding its S3 socket. Not when the waiting
+   * uploads could hold every socket of the pool (max_workers ≥ max_pool_connections): the lock's own requests
+   * would then wait for a socket, and the uploads for the lock. Streamed uploads then begin after mayCommit().
+   */
+  readonly requestsMayWait: boolean;
 }
 
 export interface Transferred {
@@ -112,9 +118,17 @@ export async function uploadDocument(doc: SourceDocument, key: string, ctx: Tran
   }
 }
 
-/** Runs `work` with a buffer of at least `size` bytes: one of the run's pool, or its own without a pool. */
+/**
+ * Bodies up to this size get a buffer of their own instead of one of the pool's. A pooled buffer is resident as far
+ * as it was ever written: when small files took the buffers that parts had filled, the parts went on to fill the
+ * small files' buffers, until every buffer of the pool was resident in full (the full benchmark's mixed tree: all
+ * 14 × 8 MiB). Allocating up to max_workers small bodies costs little, and their memory goes with the next collection.
+ */
+export const OWN_BUFFER_MAX_BYTES = 1024 * 1024;
+
+/** Runs `work` with a buffer of at least `size` bytes: one of the run's pool, or its own for a small body or without a pool. */
 function withBuffer<T>(ctx: TransferContext, size: number, work: (buffer: Buffer) => Promise<T>): Promise<T> {
-  return ctx.buffers && size <= ctx.buffers.bufferSize ? ctx.buffers.use(size, work) : work(Buffer.allocUnsafe(size));
+  return ctx.buffers && size > OWN_BUFFER_MAX_BYTES && size <= ctx.buffers.bufferSize ? ctx.buffers.use(size, work) : work(Buffer.allocUnsafe(size));
 }
 
 /**
@@ -244,6 +258,7 @@ export const DEFAULT_MULTIPART_THRESHOLD = 512 * 1024 * 1024;
  * the SDK does not retry it; the caller retries the whole file.
  */
 async function streamingPut(chunks: AsyncIterable<Buffer>, doc: SourceDocument & { md5: string }, common: PutCommon, ctx: TransferContext): Promise<Transferred> {
+  if (ctx.gate?.requestsMayWait === false) await ctx.gate.mayCommit();
   const verifier = new VerifyingStream(doc, ctx.onBytes, false, ctx.gate);
   const source = Readable.from(chunks, { objectMode: false });
   // A body that fails part-way must end the request too: piped into the socket, it would otherwise leave the
