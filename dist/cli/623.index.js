@@ -1656,7 +1656,7 @@ var p_limit = __webpack_require__(370);
 ;// CONCATENATED MODULE: ./lib/engine/buffer-pool.js
 /**
  * The run's part-sized buffers: at most `slots` of them exist, each is allocated once and reused for the next
- * small file or multipart part. Memory for bodies is therefore slots × part_size however files mix, and the
+ * body read into memory (a file of one part or less, above transfer.ts's OWN_BUFFER_MAX_BYTES) or multipart part. Memory for bodies is therefore slots × part_size however files mix, and the
  * bytes land in pages that are already mapped (a fresh multi-MiB Buffer per file costs a page fault per 4 KiB,
  * which here was slower than the MD5 of the same bytes).
  *
@@ -1971,9 +1971,16 @@ async function uploadDocument(doc, key, ctx) {
         return streamedMultipart(contentChunks(source), doc, common, ctx);
     }
 }
-/** Runs `work` with a buffer of at least `size` bytes: one of the run's pool, or its own without a pool. */
+/**
+ * Bodies up to this size get a buffer of their own instead of one of the pool's. A pooled buffer is resident as far
+ * as it was ever written: when small files took the buffers that parts had filled, the parts went on to fill the
+ * small files' buffers, until every buffer of the pool was resident in full (the full benchmark's mixed tree: all
+ * 14 × 8 MiB). Allocating up to max_workers small bodies costs little, and their memory goes with the next collection.
+ */
+const OWN_BUFFER_MAX_BYTES = 1024 * 1024;
+/** Runs `work` with a buffer of at least `size` bytes: one of the run's pool, or its own for a small body or without a pool. */
 function withBuffer(ctx, size, work) {
-    return ctx.buffers && size <= ctx.buffers.bufferSize ? ctx.buffers.use(size, work) : work(Buffer.allocUnsafe(size));
+    return ctx.buffers && size > OWN_BUFFER_MAX_BYTES && size <= ctx.buffers.bufferSize ? ctx.buffers.use(size, work) : work(Buffer.allocUnsafe(size));
 }
 /**
  * Multipart upload whose parts are separate ranged downloads of one presigned URL, `partsInFlight` at a time.
@@ -2101,6 +2108,8 @@ const DEFAULT_MULTIPART_THRESHOLD = 512 * 1024 * 1024;
  * the SDK does not retry it; the caller retries the whole file.
  */
 async function streamingPut(chunks, doc, common, ctx) {
+    if (ctx.gate?.requestsMayWait === false)
+        await ctx.gate.mayCommit();
     const verifier = new VerifyingStream(doc, ctx.onBytes, false, ctx.gate);
     const source = external_node_stream_.Readable.from(chunks, { objectMode: false });
     // A body that fails part-way must end the request too: piped into the socket, it would otherwise leave the
@@ -3001,17 +3010,7 @@ class EarlyUploads {
     /** Why uploads may not go on, once they may not. */
     refusal;
     failure;
-    gate = {
-        mayStart: async () => {
-            await this.lockWriting;
-            if (this.stopped)
-                throw this.refused();
-        },
-        mayCommit: async () => {
-            if (!(await this.lockHeld()))
-                throw this.refused();
-        },
-    };
+    gate;
     constructor(rootId, prefix, maxWorkers, 
     /**
      * Takes the prefix's lock and tells whether the listing so far can still be trusted; calls `onWriting` when
@@ -3019,12 +3018,26 @@ class EarlyUploads {
      */
     takeLock, 
     /** Uploads one document through `gate`; failures come back as the item's outcome. */
-    upload) {
+    upload, 
+    /** WriteGate.requestsMayWait: false unless the S3 socket pool is larger than the number of uploads at once. */
+    requestsMayWait = false) {
         this.rootId = rootId;
         this.maxWorkers = maxWorkers;
         this.takeLock = takeLock;
         this.upload = upload;
         this.folderKeys.set(rootId, prefix);
+        this.gate = {
+            requestsMayWait,
+            mayStart: async () => {
+                await this.lockWriting;
+                if (this.stopped)
+                    throw this.refused();
+            },
+            mayCommit: async () => {
+                if (!(await this.lockHeld()))
+                    throw this.refused();
+            },
+        };
     }
     /** The bucket side is known: from now on documents can be judged. */
     destinationReady(inventory, loaded) {
@@ -3291,6 +3304,8 @@ async function run(options, env, base) {
             const outcome = await lockAndCheck(options, env, base, loaded, onWriting);
             if (outcome === 'stale')
                 earlyStop.abort(new WriteRefusedError('the bucket changed since it was listed'));
+            else if (base.lock?.lostSignal.aborted)
+                earlyStop.abort(base.lock.lostSignal.reason);
             else
                 base.lock?.lostSignal.addEventListener('abort', () => earlyStop.abort(base.lock?.lostSignal.reason), { once: true });
             return outcome;
@@ -3302,7 +3317,9 @@ async function run(options, env, base) {
     }, (doc, key, gate) => {
         earlyContext ??= executeContext(options, env, { signal: (0,signals/* anySignal */.J)(earlyStop.signal, signal), onBytes: earlyBytes, gate });
         return uploadWith(earlyContext, doc, key);
-    });
+    }, 
+    // The lock's requests need one socket beside the uploads that may wait at the gate holding theirs.
+    options.maxWorkers < options.maxPoolConnections);
     let prepared = await prepare(options, env, base.started, earlyFor);
     let idle = false;
     if (prepared.early?.lock === 'stale') {

@@ -1,6 +1,6 @@
 /**
  * The run's part-sized buffers: at most `slots` of them exist, each is allocated once and reused for the next
- * small file or multipart part. Memory for bodies is therefore slots × part_size however files mix, and the
+ * body read into memory (a file of one part or less, above transfer.ts's OWN_BUFFER_MAX_BYTES) or multipart part. Memory for bodies is therefore slots × part_size however files mix, and the
  * bytes land in pages that are already mapped (a fresh multi-MiB Buffer per file costs a page fault per 4 KiB,
  * which here was slower than the MD5 of the same bytes).
  *

@@ -40,7 +40,7 @@ export interface TransferContext {
   /** Parts of one multipart upload in flight at once. */
   readonly partsInFlight: number;
   /**
-   * Shared by every transfer of a run: the part-sized buffers that small files' bodies and multipart parts
+   * Shared by every transfer of a run: the part-sized buffers that bodies above OWN_BUFFER_MAX_BYTES and multipart parts
    * are read into, so memory stays within pool slots × part_size however small and large files mix.
    */
   readonly buffers?: BufferPool;
