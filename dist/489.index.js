@@ -1813,8 +1813,13 @@ async function uploadDocument(doc, key, ctx) {
             return { bytes: body.bytes.length, md5: body.md5 };
         });
     }
-    if (doc.md5 !== undefined && doc.size <= (ctx.multipartThreshold ?? DEFAULT_MULTIPART_THRESHOLD))
+    if (doc.md5 !== undefined && doc.size <= (ctx.multipartThreshold ?? DEFAULT_MULTIPART_THRESHOLD)) {
+        // Its last bytes wait at the gate (VerifyingStream); the whole request does when it may not hold a socket there.
+        if (ctx.gate?.requestsMayWait === false)
+            await ctx.gate.mayCommit();
         return streamingPut(contentChunks(source), { ...doc, md5: doc.md5 }, common, ctx);
+    }
+    await ctx.gate?.mayCommit();
     try {
         return await rangedMultipart(source, doc, common, ctx);
     }
@@ -1842,7 +1847,6 @@ function withBuffer(ctx, size, work) {
  * version's Signature before the upload is completed. Any failure aborts the upload: no object, no parts left.
  */
 async function rangedMultipart(source, doc, common, ctx) {
-    await ctx.gate?.mayCommit();
     const created = await ctx.s3.send(new client_s3_dist_cjs.CreateMultipartUploadCommand(common), { abortSignal: ctx.signal });
     const uploadId = created.UploadId;
     const stop = runAbortController();
@@ -1924,7 +1928,6 @@ function deferred() {
 }
 /** lib-storage multipart over one download stream, for content servers that ignore Range. */
 async function streamedMultipart(chunks, doc, common, ctx) {
-    await ctx.gate?.mayCommit();
     const verifier = new VerifyingStream(doc, ctx.onBytes);
     const source = external_node_stream_.Readable.from(chunks, { objectMode: false });
     source.on('error', (error) => verifier.destroy(error));
@@ -1961,8 +1964,6 @@ const DEFAULT_MULTIPART_THRESHOLD = 512 * 1024 * 1024;
  * the SDK does not retry it; the caller retries the whole file.
  */
 async function streamingPut(chunks, doc, common, ctx) {
-    if (ctx.gate?.requestsMayWait === false)
-        await ctx.gate.mayCommit();
     const verifier = new VerifyingStream(doc, ctx.onBytes, false, ctx.gate);
     const source = external_node_stream_.Readable.from(chunks, { objectMode: false });
     // A body that fails part-way must end the request too: piped into the socket, it would otherwise leave the

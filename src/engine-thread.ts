@@ -55,8 +55,8 @@ export async function asEngineEntry(entry: string, work: () => Promise<unknown>)
     return;
   }
   boundHeapGrowthWhenLarge();
-  const gc = exposedGc();
-  armYoungCollections(() => gc({ type: 'minor' }));
+  const collect = exposedGc();
+  armYoungCollections(() => collect({ type: 'minor' }));
   await work();
 }
 
@@ -104,10 +104,19 @@ export function boundHeapGrowthWhenLarge(options: { readonly checkEveryMs?: numb
   timer.unref();
 }
 
-/** V8's gc() on this thread, without the process having been started with --expose-gc (a new context sees it). */
-function exposedGc(): (options?: { readonly type: 'minor' | 'major' }) => void {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as (options?: { readonly type: 'minor' | 'major' }) => void;
+type Gc = (options?: { readonly type: 'minor' | 'major' }) => void;
+let gc: Gc | undefined;
+
+/**
+ * V8's gc() on this thread, without the process having been started with --expose-gc (a new context sees it).
+ * Made once: each call would otherwise build another vm context.
+ */
+function exposedGc(): Gc {
+  if (gc === undefined) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as Gc;
+  }
+  return gc;
 }
 
 /**

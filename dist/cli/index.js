@@ -211,8 +211,8 @@ async function asEngineEntry(entry, work) {
         return;
     }
     boundHeapGrowthWhenLarge();
-    const gc = exposedGc();
-    (0,memory/* armYoungCollections */.SQ)(() => gc({ type: 'minor' }));
+    const collect = exposedGc();
+    (0,memory/* armYoungCollections */.SQ)(() => collect({ type: 'minor' }));
     await work();
 }
 /**
@@ -260,10 +260,17 @@ function boundHeapGrowthWhenLarge(options = {}) {
     }, options.checkEveryMs ?? 500);
     timer.unref();
 }
-/** V8's gc() on this thread, without the process having been started with --expose-gc (a new context sees it). */
+let gc;
+/**
+ * V8's gc() on this thread, without the process having been started with --expose-gc (a new context sees it).
+ * Made once: each call would otherwise build another vm context.
+ */
 function exposedGc() {
-    (0,external_node_v8_namespaceObject.setFlagsFromString)('--expose-gc');
-    return (0,external_node_vm_namespaceObject.runInNewContext)('gc');
+    if (gc === undefined) {
+        (0,external_node_v8_namespaceObject.setFlagsFromString)('--expose-gc');
+        gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
+    }
+    return gc;
 }
 /**
  * Calls `handler` when the process is asked to stop (SIGINT or SIGTERM), on the main thread or on the engine

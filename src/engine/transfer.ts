@@ -109,7 +109,12 @@ export async function uploadDocument(doc: SourceDocument, key: string, ctx: Tran
       return { bytes: body.bytes.length, md5: body.md5 };
     });
   }
-  if (doc.md5 !== undefined && doc.size <= (ctx.multipartThreshold ?? DEFAULT_MULTIPART_THRESHOLD)) return streamingPut(contentChunks(source), { ...doc, md5: doc.md5 }, common, ctx);
+  if (doc.md5 !== undefined && doc.size <= (ctx.multipartThreshold ?? DEFAULT_MULTIPART_THRESHOLD)) {
+    // Its last bytes wait at the gate (VerifyingStream); the whole request does when it may not hold a socket there.
+    if (ctx.gate?.requestsMayWait === false) await ctx.gate.mayCommit();
+    return streamingPut(contentChunks(source), { ...doc, md5: doc.md5 }, common, ctx);
+  }
+  await ctx.gate?.mayCommit();
   try {
     return await rangedMultipart(source, doc, common, ctx);
   } catch (error) {
@@ -138,7 +143,6 @@ function withBuffer<T>(ctx: TransferContext, size: number, work: (buffer: Buffer
  * version's Signature before the upload is completed. Any failure aborts the upload: no object, no parts left.
  */
 async function rangedMultipart(source: ContentSource, doc: SourceDocument, common: PutCommon, ctx: TransferContext): Promise<Transferred> {
-  await ctx.gate?.mayCommit();
   const created = await ctx.s3.send(new CreateMultipartUploadCommand(common), { abortSignal: ctx.signal });
   const uploadId = created.UploadId!;
   const stop = runAbortController();
@@ -220,7 +224,6 @@ function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err
 
 /** lib-storage multipart over one download stream, for content servers that ignore Range. */
 async function streamedMultipart(chunks: AsyncIterable<Buffer>, doc: SourceDocument, common: PutCommon, ctx: TransferContext): Promise<Transferred> {
-  await ctx.gate?.mayCommit();
   const verifier = new VerifyingStream(doc, ctx.onBytes);
   const source = Readable.from(chunks, { objectMode: false });
   source.on('error', (error) => verifier.destroy(error));
@@ -258,7 +261,6 @@ export const DEFAULT_MULTIPART_THRESHOLD = 512 * 1024 * 1024;
  * the SDK does not retry it; the caller retries the whole file.
  */
 async function streamingPut(chunks: AsyncIterable<Buffer>, doc: SourceDocument & { md5: string }, common: PutCommon, ctx: TransferContext): Promise<Transferred> {
-  if (ctx.gate?.requestsMayWait === false) await ctx.gate.mayCommit();
   const verifier = new VerifyingStream(doc, ctx.onBytes, false, ctx.gate);
   const source = Readable.from(chunks, { objectMode: false });
   // A body that fails part-way must end the request too: piped into the socket, it would otherwise leave the
