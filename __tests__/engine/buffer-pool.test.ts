@@ -1,5 +1,6 @@
-// The run's body buffers: never more than `slots`, never shared by two works at once, and a small file does not
-// take the buffer a part filled, so only about as many buffers as parts in flight are ever resident in full.
+// The run's body buffers: never more than `slots` × bufferSize bytes of them, never shared by two works at once,
+// first come first served when a body needs several slots, and a small file does not take the buffer a part
+// filled, so only about as many buffers as parts in flight are ever resident in full.
 import { describe, expect, it } from 'vitest';
 import { BufferPool } from '../../src/engine/buffer-pool.js';
 
@@ -61,5 +62,63 @@ describe('BufferPool', () => {
       ]);
     }
     expect(pool.residentBytes).toBe(4 * 100 + 2 * 10);
+  });
+
+  it.each<[string, number, number]>([
+    ['one byte: one slot', 1, 1],
+    ['exactly one buffer: one slot', 100, 1],
+    ['one byte more: two slots', 101, 2],
+    ['the whole pool', 400, 4],
+  ])('a body of %s', (_, size, slots) => {
+    expect(new BufferPool(4, 100).slotsFor(size)).toBe(slots);
+  });
+
+  it('refuses a body larger than the whole pool before it waits for anything', async () => {
+    await expect(new BufferPool(4, 100).use(401, async () => undefined)).rejects.toThrow(RangeError);
+  });
+
+  it('gives a body of several slots one contiguous buffer of that many slots, and never grants more slots than it has', async () => {
+    const pool = new BufferPool(5, 100);
+    let slotsInUse = 0;
+    let peak = 0;
+    const lengths = new Map<number, number>();
+    await Promise.all(Array.from({ length: 40 }, (_, i) => {
+      const size = [50, 250, 100, 180][i % 4]!;
+      const slots = Math.ceil(size / 100);
+      return pool.use(size, async (b) => {
+        slotsInUse += slots;
+        peak = Math.max(peak, slotsInUse);
+        lengths.set(size, b.length);
+        await tick(i % 3);
+        slotsInUse -= slots;
+      });
+    }));
+    expect(peak).toBeLessThanOrEqual(5);
+    expect(Object.fromEntries(lengths)).toEqual({ 50: 100, 100: 100, 180: 200, 250: 300 });
+  });
+
+  it('serves waiting bodies in order: one-slot bodies that come later do not overtake a waiting three-slot part', async () => {
+    const pool = new BufferPool(3, 100);
+    const order: string[] = [];
+    const first = pool.use(100, async () => { order.push('small 1'); await tick(5); });
+    const part = pool.use(300, async () => { order.push('part'); });
+    const later = pool.use(100, async () => { order.push('small 2'); });
+    await Promise.all([first, part, later]);
+    expect(order).toEqual(['small 1', 'part', 'small 2']);
+  });
+
+  it('drops free buffers of other sizes to make room: the buffers that exist never hold more than its slots', async () => {
+    const pool = new BufferPool(4, 100);
+    const seen = new Set<Buffer>();
+    // Four one-slot buffers, then a four-slot one (all four are dropped), then one-slot ones again (it is dropped).
+    await Promise.all([1, 2, 3, 4].map(() => pool.use(100, async (b) => { seen.add(b); await tick(); })));
+    expect(pool.residentBytes).toBe(400);
+    await pool.use(400, async (b) => { expect(seen.has(b)).toBe(false); expect(b.length).toBe(400); });
+    expect(pool.residentBytes).toBe(400);
+    await Promise.all([1, 2].map(() => pool.use(100, async (b) => { expect(b.length).toBe(100); await tick(); })));
+    expect(pool.residentBytes).toBe(200);
+    // A two-slot body next to the two free one-slot buffers: nothing needs dropping, a new buffer joins them.
+    await pool.use(150, async (b) => { expect(b.length).toBe(200); });
+    expect(pool.residentBytes).toBe(350);
   });
 });

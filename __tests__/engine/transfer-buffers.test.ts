@@ -7,7 +7,7 @@ import { BufferPool } from '../../src/engine/buffer-pool.js';
 import { OWN_BUFFER_MAX_BYTES, uploadDocument } from '../../src/engine/transfer.js';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import type { SourceDocument } from '../../src/core/types.js';
-import { createTestBucket, getObjectBytes, md5Hex, type TestBucket } from '../helpers/s3.js';
+import { createTestBucket, getObjectBytes, md5Hex, recordRequests, testS3Client, type TestBucket } from '../helpers/s3.js';
 
 const MiB = 1024 * 1024;
 const PART = 5 * MiB;
@@ -47,5 +47,28 @@ describe('buffers of uploaded bodies', () => {
     expect(md5Hex(await getObjectBytes(bucket.client, bucket.bucket, key))).toBe(doc.md5);
     // What the pool's buffers hold resident at most: how far each was ever written.
     expect(buffers.residentBytes).toBe(resident);
+  });
+
+  it('a file beyond 32 parts sends larger parts, each in one pooled buffer of two slots', async () => {
+    // 32 × 5 MiB + 1 byte and 12 slots of 5 MiB: 10 MiB parts (half the pool holds 3 × 2 slots), 17 of them.
+    const size = 32 * PART + 1;
+    const doc = document('grown-parts.bin', size);
+    const buffers = new BufferPool(12, PART);
+    const s3 = testS3Client();
+    const sent = recordRequests(s3);
+    try {
+      const key = 'buffers/grown-parts.bin';
+      const out = await uploadDocument(doc, key, { workdocs, s3, bucket: bucket.bucket, partSize: PART, partsInFlight: 4, multipartThreshold: 0, buffers });
+      expect(out).toEqual({ bytes: size, md5: doc.md5 });
+      expect(md5Hex(await getObjectBytes(bucket.client, bucket.bucket, key))).toBe(doc.md5);
+      const parts = sent.filter((r) => r.command === 'UploadPart').map((r) => r.bodyLength);
+      expect(parts).toHaveLength(17);
+      expect(parts.filter((n) => n === 2 * PART)).toHaveLength(16);
+      expect(parts).toContain(1);
+      // At most 3 parts in flight: three 10 MiB buffers, written in full.
+      expect(buffers.residentBytes).toBe(3 * 2 * PART);
+    } finally {
+      s3.destroy();
+    }
   });
 });
