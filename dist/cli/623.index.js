@@ -1651,55 +1651,101 @@ async function forEachConcurrently(items, concurrency, work) {
     await Promise.all(Array.from({ length: Math.min(Math.max(1, concurrency), items.length) }, loop));
 }
 
-// EXTERNAL MODULE: ./node_modules/p-limit/index.js + 1 modules
-var p_limit = __webpack_require__(370);
 ;// CONCATENATED MODULE: ./lib/engine/buffer-pool.js
 /**
- * The run's part-sized buffers: at most `slots` of them exist, each is allocated once and reused for the next
- * body read into memory (a file of one part or less, above transfer.ts's OWN_BUFFER_MAX_BYTES) or multipart part. Memory for bodies is therefore slots × part_size however files mix, and the
- * bytes land in pages that are already mapped (a fresh multi-MiB Buffer per file costs a page fault per 4 KiB,
- * which here was slower than the MD5 of the same bytes).
+ * The run's body buffers: `slots` × `bufferSize` bytes of them at most, each allocated once and reused for the
+ * next body read into memory (a file of one part or less, above transfer.ts's OWN_BUFFER_MAX_BYTES) or multipart
+ * part. Memory for bodies is therefore slots × part_size however files mix, and the bytes land in pages that are
+ * already mapped (a fresh multi-MiB Buffer per file costs a page fault per 4 KiB, which here was slower than the
+ * MD5 of the same bytes).
+ *
+ * A body takes as many slots as it needs bufferSize-sized pieces (one, except the larger parts of big files,
+ * see multipartShape in transfer.ts), granted first come, first served: a part waiting for three slots is not
+ * overtaken by one-slot bodies forever. Its buffer is contiguous, one of that many slots' capacity; when none is
+ * free, buffers of other capacities that are free are dropped first, so the buffers that exist never hold more
+ * than the slots.
  *
  * A buffer only becomes resident as far as it has been written. So each request gets the free buffer that is
  * already written far enough with the least to spare, or failing that the one written furthest: a 100 KiB file
  * does not take the buffer that an 8 MiB part filled while a fresh one would do, and when small files and parts
  * mix only about as many buffers as parts in flight are ever resident in full.
  */
-
 class BufferPool {
     slots;
     bufferSize;
-    limit;
+    /** Slots not granted to a work. */
+    available;
+    /** Slots' worth of capacity in the buffers that exist, free or in use. */
+    allocated = 0;
+    waiting = [];
     free = [];
     constructor(slots, bufferSize) {
         this.slots = slots;
         this.bufferSize = bufferSize;
-        this.limit = (0,p_limit/* default */.A)(slots);
+        this.available = slots;
     }
-    /** Runs `work` with a buffer of `bufferSize` bytes to itself, of which it uses `size`; the buffer goes back afterwards. */
-    use(size, work) {
-        return this.limit(async () => {
-            const pooled = this.take(size) ?? { buffer: Buffer.allocUnsafe(this.bufferSize), written: 0 };
-            pooled.written = Math.max(pooled.written, Math.min(size, this.bufferSize));
-            try {
-                return await work(pooled.buffer);
-            }
-            finally {
-                this.free.push(pooled);
-            }
-        });
+    /** The largest body a buffer of the pool holds: all its slots. */
+    get capacityBytes() {
+        return this.slots * this.bufferSize;
+    }
+    /** Slots a body of `size` bytes takes. */
+    slotsFor(size) {
+        return Math.max(1, Math.ceil(size / this.bufferSize));
+    }
+    /**
+     * Runs `work` with a buffer to itself of at least `size` bytes (at most capacityBytes), of which it uses `size`;
+     * the buffer goes back afterwards.
+     */
+    async use(size, work) {
+        const slots = this.slotsFor(size);
+        if (slots > this.slots)
+            throw new RangeError(`a body of ${size} bytes does not fit a pool of ${this.slots} × ${this.bufferSize} bytes`);
+        await this.acquire(slots);
+        const pooled = this.take(slots, size);
+        pooled.written = Math.max(pooled.written, Math.min(size, pooled.buffer.length));
+        try {
+            return await work(pooled.buffer);
+        }
+        finally {
+            this.free.push(pooled);
+            this.release(slots);
+        }
     }
     /** Bytes written so far in the buffers not in use (all of them when the pool is idle): what they hold resident at most. */
     get residentBytes() {
         return this.free.reduce((sum, p) => sum + p.written, 0);
     }
-    take(size) {
+    acquire(slots) {
+        if (this.waiting.length === 0 && this.available >= slots) {
+            this.available -= slots;
+            return Promise.resolve();
+        }
+        return new Promise((grant) => this.waiting.push({ slots, grant }));
+    }
+    release(slots) {
+        this.available += slots;
+        while (this.waiting.length > 0 && this.waiting[0].slots <= this.available) {
+            const next = this.waiting.shift();
+            this.available -= next.slots;
+            next.grant();
+        }
+    }
+    /** A free buffer of `slots` slots that fits `size` best, else a new one (dropping free buffers of other capacities to make room). */
+    take(slots, size) {
         let best = -1;
         for (let i = 0; i < this.free.length; i++) {
-            if (best < 0 || isBetterFit(this.free[i].written, this.free[best].written, size))
+            const candidate = this.free[i];
+            if (candidate.slots === slots && (best < 0 || isBetterFit(candidate.written, this.free[best].written, size)))
                 best = i;
         }
-        return best < 0 ? undefined : this.free.splice(best, 1)[0];
+        if (best >= 0)
+            return this.free.splice(best, 1)[0];
+        // The slots granted are free of work, so dropping free buffers (least written first) always makes room.
+        this.free.sort((a, b) => b.written - a.written);
+        while (this.allocated + slots > this.slots)
+            this.allocated -= this.free.pop().slots;
+        this.allocated += slots;
+        return { buffer: Buffer.allocUnsafe(slots * this.bufferSize), slots, written: 0 };
     }
 }
 /** Is a buffer written `a` bytes far a better choice than one written `b` far, for `size` bytes? */
@@ -1756,6 +1802,8 @@ function normalizeEtag(etag) {
     return (etag ?? '').replace(/^W\//, '').replace(/"/g, '').toLowerCase();
 }
 
+// EXTERNAL MODULE: ./node_modules/p-limit/index.js + 1 modules
+var p_limit = __webpack_require__(370);
 // EXTERNAL MODULE: ./lib/memory.js
 var memory = __webpack_require__(5952);
 ;// CONCATENATED MODULE: ./lib/workdocs/content.js
@@ -1985,7 +2033,33 @@ async function uploadDocument(doc, key, ctx) {
 const OWN_BUFFER_MAX_BYTES = 1024 * 1024;
 /** Runs `work` with a buffer of at least `size` bytes: one of the run's pool, or its own for a small body or without a pool. */
 function withBuffer(ctx, size, work) {
-    return ctx.buffers && size > OWN_BUFFER_MAX_BYTES && size <= ctx.buffers.bufferSize ? ctx.buffers.use(size, work) : work(Buffer.allocUnsafe(size));
+    return ctx.buffers && size > OWN_BUFFER_MAX_BYTES && size <= ctx.buffers.capacityBytes ? ctx.buffers.use(size, work) : work(Buffer.allocUnsafe(size));
+}
+const MiB = 1024 * 1024;
+/** S3's limit on the parts of one multipart upload. */
+const S3_MAX_PARTS = 10_000;
+/** A multipart file is sent in about this many parts at most, as far as its parts may grow (multipartShape). */
+const PARTS_PER_FILE = 32;
+/** Parts in flight that a multipart upload keeps when its parts grow: 2 left the S3 server idle between parts. */
+const GROWN_PARTS_IN_FLIGHT = 3;
+/**
+ * The parts of a ranged multipart upload of `size` bytes. Every part costs a request on both sides and, on the
+ * benchmark's S3 server, ~15 ms of its CPU: 1 GiB took 9.7–10.5 s in 8 MiB parts, 4 at once, against 8.6–9.1 s
+ * in 16 MiB parts, 3 or 4 at once (bench/experiments/large.ts). So parts grow from part_size in whole part_size
+ * steps towards PARTS_PER_FILE per file, as far as half the run's buffer pool holds GROWN_PARTS_IN_FLIGHT of
+ * them: the other half stays for the other workers' bodies, and memory stays that of the pool (the defaults,
+ * 14 slots of 8 MiB: 16 MiB parts, 3 at once, 64 parts for 1 GiB). Parts grow past that only where S3's 10,000
+ * parts would not hold the file otherwise; such parts get buffers of their own.
+ */
+function multipartShape(size, ctx) {
+    const share = ctx.buffers ? Math.floor(ctx.buffers.slots / 2) : 0;
+    const wantedSteps = Math.ceil(size / (PARTS_PER_FILE * ctx.partSize));
+    const steps = Math.max(1, Math.min(wantedSteps, Math.floor(share / GROWN_PARTS_IN_FLIGHT)));
+    const smallestAllowed = Math.ceil(size / S3_MAX_PARTS / MiB) * MiB;
+    return {
+        partSize: Math.max(steps * ctx.partSize, smallestAllowed),
+        partsInFlight: steps === 1 ? ctx.partsInFlight : Math.min(ctx.partsInFlight, Math.floor(share / steps)),
+    };
 }
 /**
  * Multipart upload whose parts are separate ranged downloads of one presigned URL, `partsInFlight` at a time.
@@ -2000,12 +2074,13 @@ async function rangedMultipart(source, doc, common, ctx) {
     const signal = (0,signals/* anySignal */.J)(stop.signal, ctx.signal);
     const url = new ContentUrl({ ...source, signal });
     const whole = (0,external_node_crypto_.createHash)('md5');
-    const window = (0,p_limit/* default */.A)(ctx.partsInFlight);
+    const { partSize, partsInFlight } = multipartShape(doc.size, ctx);
+    const window = (0,p_limit/* default */.A)(partsInFlight);
     let hashedBefore = Promise.resolve();
     let firstFailure;
     const parts = [];
-    for (let start = 0, number = 1; start < doc.size; start += ctx.partSize, number++) {
-        const range = { start, end: Math.min(doc.size, start + ctx.partSize) };
+    for (let start = 0, number = 1; start < doc.size; start += partSize, number++) {
+        const range = { start, end: Math.min(doc.size, start + partSize) };
         const previous = hashedBefore;
         const hashed = deferred();
         hashedBefore = hashed.promise;
@@ -3810,7 +3885,7 @@ const OPTION_SPECS = [
     { name: 's3_delete_content_md5', kind: 'enum', default: 'auto', values: ['auto', 'true', 'false'], scope: 'both',
         description: 'Send Content-MD5 on DeleteObjects (older S3-compatible servers require it); auto means on for custom endpoints.' },
     { name: 'part_size_mb', kind: 'integer', default: '8', min: 5, max: 5120, scope: 'both',
-        description: 'Multipart part size in MiB; files up to this size are sent in one PUT with Content-MD5.' },
+        description: 'Multipart part size in MiB (files of over 32 parts take parts of 2 or more times it, within the max_workers × part_size of buffers); files up to this size are sent in one PUT with Content-MD5.' },
     { name: 'multipart_threshold_mb', kind: 'integer', default: '512', min: 5, max: 5120, scope: 'both',
         description: 'Files up to this size (MiB) whose MD5 WorkDocs announced stream into one PUT that S3 checks against it; larger ones go multipart (parts retried one by one).' },
     { name: 'mode', kind: 'enum', default: 'sync', values: ['sync', 'plan', 'shard', 'finalize'], scope: 'both',
