@@ -1897,7 +1897,7 @@ const PARTS_PER_FILE = 32;
 const GROWN_PARTS_IN_FLIGHT = 3;
 /**
  * The parts of a ranged multipart upload of `size` bytes. Every part costs a request on both sides and, on the
- * benchmark's S3 server, ~15 ms of its CPU: 1 GiB took 9.7–10.5 s in 8 MiB parts, 4 at once, against 8.6–9.1 s
+ * benchmark's S3 server, ~20 ms of its CPU: 1 GiB took 9.7–11.0 s in 8 MiB parts, 4 at once, against 8.6–9.1 s
  * in 16 MiB parts, 3 or 4 at once (bench/experiments/large.ts). So parts grow from part_size in whole part_size
  * steps towards PARTS_PER_FILE per file, as far as half the run's buffer pool holds GROWN_PARTS_IN_FLIGHT of
  * them: the other half stays for the other workers' bodies, and memory stays that of the pool (the defaults,
