@@ -66,7 +66,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { name: 's3_delete_content_md5', kind: 'enum', default: 'auto', values: ['auto', 'true', 'false'], scope: 'both',
     description: 'Send Content-MD5 on DeleteObjects (older S3-compatible servers require it); auto means on for custom endpoints.' },
   { name: 'part_size_mb', kind: 'integer', default: '8', min: 5, max: 5120, scope: 'both',
-    description: 'Multipart part size in MiB (files of over 32 parts take parts of 2 or more times it, within the max_workers × part_size of buffers); files up to this size are sent in one PUT with Content-MD5.' },
+    description: 'Multipart part size in MiB (files of over 32 parts may take parts of whole multiples of it, within half of the max_workers × part_size of buffers); files up to this size are sent in one PUT with Content-MD5.' },
   { name: 'multipart_threshold_mb', kind: 'integer', default: '512', min: 5, max: 5120, scope: 'both',
     description: 'Files up to this size (MiB) whose MD5 WorkDocs announced stream into one PUT that S3 checks against it; larger ones go multipart (parts retried one by one).' },
   { name: 'mode', kind: 'enum', default: 'sync', values: ['sync', 'plan', 'shard', 'finalize'], scope: 'both',

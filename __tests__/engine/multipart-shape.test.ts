@@ -3,7 +3,7 @@
 // and never so small that S3's 10,000 parts would not hold the file.
 import { describe, expect, it } from 'vitest';
 import { BufferPool } from '../../src/engine/buffer-pool.js';
-import { multipartShape, S3_MAX_PARTS } from '../../src/engine/transfer.js';
+import { multipartShape, S3_MAX_PART_SIZE, S3_MAX_PARTS } from '../../src/engine/transfer.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -22,11 +22,13 @@ describe('multipartShape', () => {
     ['a small file without a Signature (multipart below the threshold): part_size', 20 * MiB, 8 * MiB, 14, 8 * MiB, 4],
     ['100 GiB in 5 MiB parts without room to grow: large enough for 10,000 parts, in whole MiB', 100 * GiB, 5 * MiB, 4, 11 * MiB, 4],
     ['5 TB with the defaults: 10,000 parts of 477 MiB (beyond the pool: buffers of their own)', 5 * 1000 ** 4, 8 * MiB, 14, 477 * MiB, 3],
+    ['200 GiB in 5 GiB parts (part_size_mb 5120) with room to grow: no part above S3\'s 5 GiB', 200 * GiB, 5 * GiB, 28, 5 * GiB, 4],
   ])('%s', (_, size, partSize, slots, expectedPartSize, expectedInFlight) => {
     const buffers = slots === undefined ? undefined : new BufferPool(slots, partSize);
     const shape = multipartShape(size, { partSize, partsInFlight: 4, ...(buffers ? { buffers } : {}) });
     expect(shape).toEqual({ partSize: expectedPartSize, partsInFlight: expectedInFlight });
     expect(Math.ceil(size / shape.partSize)).toBeLessThanOrEqual(S3_MAX_PARTS);
+    expect(shape.partSize).toBeLessThanOrEqual(S3_MAX_PART_SIZE);
     // What the parts in flight hold: within half the pool whenever they grew within it.
     if (buffers && shape.partSize > partSize && shape.partSize % partSize === 0) {
       expect(shape.partSize * shape.partsInFlight).toBeLessThanOrEqual(buffers.capacityBytes / 2);

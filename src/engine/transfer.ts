@@ -138,8 +138,9 @@ function withBuffer<T>(ctx: TransferContext, size: number, work: (buffer: Buffer
 
 const MiB = 1024 * 1024;
 
-/** S3's limit on the parts of one multipart upload. */
+/** S3's limits on the parts of one multipart upload: how many, and how large each. */
 export const S3_MAX_PARTS = 10_000;
+export const S3_MAX_PART_SIZE = 5 * 1024 * MiB;
 
 /** A multipart file is sent in about this many parts at most, as far as its parts may grow (multipartShape). */
 export const PARTS_PER_FILE = 32;
@@ -164,7 +165,7 @@ export interface MultipartShape {
 export function multipartShape(size: number, ctx: Pick<TransferContext, 'partSize' | 'partsInFlight' | 'buffers'>): MultipartShape {
   const share = ctx.buffers ? Math.floor(ctx.buffers.slots / 2) : 0;
   const wantedSteps = Math.ceil(size / (PARTS_PER_FILE * ctx.partSize));
-  const steps = Math.max(1, Math.min(wantedSteps, Math.floor(share / GROWN_PARTS_IN_FLIGHT)));
+  const steps = Math.max(1, Math.min(wantedSteps, Math.floor(share / GROWN_PARTS_IN_FLIGHT), Math.floor(S3_MAX_PART_SIZE / ctx.partSize)));
   const smallestAllowed = Math.ceil(size / S3_MAX_PARTS / MiB) * MiB;
   return {
     partSize: Math.max(steps * ctx.partSize, smallestAllowed),
