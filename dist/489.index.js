@@ -1889,8 +1889,9 @@ function withBuffer(ctx, size, work) {
     return ctx.buffers && size > OWN_BUFFER_MAX_BYTES && size <= ctx.buffers.capacityBytes ? ctx.buffers.use(size, work) : work(Buffer.allocUnsafe(size));
 }
 const MiB = 1024 * 1024;
-/** S3's limit on the parts of one multipart upload. */
+/** S3's limits on the parts of one multipart upload: how many, and how large each. */
 const S3_MAX_PARTS = 10_000;
+const S3_MAX_PART_SIZE = 5 * 1024 * MiB;
 /** A multipart file is sent in about this many parts at most, as far as its parts may grow (multipartShape). */
 const PARTS_PER_FILE = 32;
 /** Parts in flight that a multipart upload keeps when its parts grow: 2 left the S3 server idle between parts. */
@@ -1907,7 +1908,7 @@ const GROWN_PARTS_IN_FLIGHT = 3;
 function multipartShape(size, ctx) {
     const share = ctx.buffers ? Math.floor(ctx.buffers.slots / 2) : 0;
     const wantedSteps = Math.ceil(size / (PARTS_PER_FILE * ctx.partSize));
-    const steps = Math.max(1, Math.min(wantedSteps, Math.floor(share / GROWN_PARTS_IN_FLIGHT)));
+    const steps = Math.max(1, Math.min(wantedSteps, Math.floor(share / GROWN_PARTS_IN_FLIGHT), Math.floor(S3_MAX_PART_SIZE / ctx.partSize)));
     const smallestAllowed = Math.ceil(size / S3_MAX_PARTS / MiB) * MiB;
     return {
         partSize: Math.max(steps * ctx.partSize, smallestAllowed),
@@ -4002,7 +4003,7 @@ const OPTION_SPECS = [
     { name: 's3_delete_content_md5', kind: 'enum', default: 'auto', values: ['auto', 'true', 'false'], scope: 'both',
         description: 'Send Content-MD5 on DeleteObjects (older S3-compatible servers require it); auto means on for custom endpoints.' },
     { name: 'part_size_mb', kind: 'integer', default: '8', min: 5, max: 5120, scope: 'both',
-        description: 'Multipart part size in MiB (files of over 32 parts take parts of 2 or more times it, within the max_workers × part_size of buffers); files up to this size are sent in one PUT with Content-MD5.' },
+        description: 'Multipart part size in MiB (files of over 32 parts may take parts of whole multiples of it, within half of the max_workers × part_size of buffers); files up to this size are sent in one PUT with Content-MD5.' },
     { name: 'multipart_threshold_mb', kind: 'integer', default: '512', min: 5, max: 5120, scope: 'both',
         description: 'Files up to this size (MiB) whose MD5 WorkDocs announced stream into one PUT that S3 checks against it; larger ones go multipart (parts retried one by one).' },
     { name: 'mode', kind: 'enum', default: 'sync', values: ['sync', 'plan', 'shard', 'finalize'], scope: 'both',
