@@ -244,10 +244,24 @@ async function benchTree(spec: TreeSpec): Promise<TreeResult> {
     const mirror = `${spec.name}/mirror/`;
     for (let r = 1; r <= spec.repeats; r++) {
       const rawPrefix = `${spec.name}/raw-${r}/`;
-      raw.push(await runPhase('raw', `${spec.name} raw pipe #${r}`, emulator, { prefix: rawPrefix, docsFile }));
-      await emptyPrefix(admin, bucket, rawPrefix);
-      full.push(await runPhase('sync', `${spec.name} full sync #${r}`, emulator, { prefix: mirror, rootFolderId: folderId }));
-      if (r < spec.repeats || (spec.noopRepeats === 0 && !spec.incremental)) await emptyPrefix(admin, bucket, mirror);
+      const keepMirror = r === spec.repeats && (spec.noopRepeats > 0 || spec.incremental);
+      const rawPhase = async (): Promise<void> => {
+        raw.push(await runPhase('raw', `${spec.name} raw pipe #${r}`, emulator, { prefix: rawPrefix, docsFile }));
+        await emptyPrefix(admin, bucket, rawPrefix);
+      };
+      const syncPhase = async (): Promise<void> => {
+        full.push(await runPhase('sync', `${spec.name} full sync #${r}`, emulator, { prefix: mirror, rootFolderId: folderId }));
+        if (!keepMirror) await emptyPrefix(admin, bucket, mirror);
+      };
+      // A pair's second phase meets the S3 server after the first one's writes and deletes (Swift's container
+      // keeps a row for every object ever written), so the order alternates: neither side always goes second.
+      if (r % 2 === 1) {
+        await rawPhase();
+        await syncPhase();
+      } else {
+        await syncPhase();
+        await rawPhase();
+      }
     }
     const noop: PhaseRun[] = [];
     for (let r = 1; r <= spec.noopRepeats; r++) noop.push(await runPhase('sync', `${spec.name} no-op resync #${r}`, emulator, { prefix: mirror, rootFolderId: folderId }));
