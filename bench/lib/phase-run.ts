@@ -131,9 +131,9 @@ function get(url: string, httpAgent?: http.Agent, httpsAgent?: https.Agent): Pro
 
 const baselineRss = process.memoryUsage().rss;
 let atPeak = process.memoryUsage();
+// memoryUsage() walks the heap's spaces (~0.25 ms on the engine thread, 20 times a second); rss() alone is cheap.
 const sampler = setInterval(() => {
-  const now = process.memoryUsage();
-  if (now.rss > atPeak.rss) atPeak = now;
+  if (process.memoryUsage.rss() > atPeak.rss) atPeak = process.memoryUsage();
 }, 50);
 const before = process.resourceUsage();
 const started = performance.now();
