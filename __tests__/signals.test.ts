@@ -2,7 +2,7 @@
 // 10 abort listeners) must not fire for them.
 import { getMaxListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { anySignal, runAbortController } from '../src/signals.js';
+import { anySignal, forwardAbort, runAbortController } from '../src/signals.js';
 
 const warnings: Error[] = [];
 const onWarning = (warning: Error): void => { warnings.push(warning); };
@@ -41,5 +41,17 @@ describe('run signals', () => {
     b.abort(new Error('b'));
     expect(either.aborted).toBe(true);
     expect(either.reason).toEqual(new Error('b'));
+  });
+
+  it('forwardAbort aborts the target with the source\'s reason, later or at once when the source already is', () => {
+    const source = new AbortController();
+    const later = new AbortController();
+    forwardAbort(source.signal, later);
+    expect(later.signal.aborted).toBe(false);
+    source.abort(new Error('lost'));
+    expect(later.signal.reason).toEqual(new Error('lost'));
+    const atOnce = new AbortController();
+    forwardAbort(source.signal, atOnce);
+    expect(atOnce.signal.reason).toEqual(new Error('lost'));
   });
 });

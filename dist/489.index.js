@@ -320,6 +320,13 @@ function anySignal(signal, also) {
     (0,external_node_events_.setMaxListeners)(0, either);
     return either;
 }
+/** Aborts `target` with `source`'s reason once `source` aborts (at once when it already has). */
+function forwardAbort(source, target) {
+    if (source.aborted)
+        target.abort(source.reason);
+    else
+        source.addEventListener('abort', () => target.abort(source.reason), { once: true });
+}
 
 ;// CONCATENATED MODULE: ./lib/core/keys.js
 /**
@@ -1832,6 +1839,7 @@ function get(url, range, source) {
 
 
 
+const MiB = 1024 * 1024;
 function objectMetadata(doc) {
     return { [VERSION_METADATA]: doc.versionId, [DOCUMENT_METADATA]: doc.id };
 }
@@ -1883,12 +1891,11 @@ async function uploadDocument(doc, key, ctx) {
  * small files' buffers, until every buffer of the pool was resident in full (the full benchmark's mixed tree: all
  * 14 × 8 MiB). Allocating up to max_workers small bodies costs little, and their memory goes with the next collection.
  */
-const OWN_BUFFER_MAX_BYTES = 1024 * 1024;
+const OWN_BUFFER_MAX_BYTES = MiB;
 /** Runs `work` with a buffer of at least `size` bytes: one of the run's pool, or its own for a small body or without a pool. */
 function withBuffer(ctx, size, work) {
     return ctx.buffers && size > OWN_BUFFER_MAX_BYTES && size <= ctx.buffers.capacityBytes ? ctx.buffers.use(size, work) : work(Buffer.allocUnsafe(size));
 }
-const MiB = 1024 * 1024;
 /** S3's limits on the parts of one multipart upload: how many, and how large each. */
 const S3_MAX_PARTS = 10_000;
 const S3_MAX_PART_SIZE = 5 * 1024 * MiB;
@@ -2033,7 +2040,7 @@ async function streamedMultipart(chunks, doc, common, ctx) {
  * 8.9–9.5 s, with less CPU on both sides and no part buffers. What it gives up is the per-part retry: an
  * S3-side failure resends the whole file (a download cut short still resumes with Range), which this bounds.
  */
-const DEFAULT_MULTIPART_THRESHOLD = 512 * 1024 * 1024;
+const DEFAULT_MULTIPART_THRESHOLD = 512 * MiB;
 /**
  * One PUT whose body is the download itself: S3 compares it with Content-MD5 (the version's Signature), and
  * the VerifyingStream fails it before its end when the length is wrong. A streamed body cannot be replayed, so
@@ -2178,10 +2185,7 @@ function abortControllerFor(signal) {
     if (!signal)
         return undefined;
     const controller = runAbortController();
-    if (signal.aborted)
-        controller.abort(signal.reason);
-    else
-        signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+    forwardAbort(signal, controller);
     return controller;
 }
 
@@ -3413,10 +3417,8 @@ async function run(options, env, base) {
             const outcome = await lockAndCheck(options, env, base, loaded, onWriting);
             if (outcome === 'stale')
                 earlyStop.abort(new WriteRefusedError('the bucket changed since it was listed'));
-            else if (base.lock?.lostSignal.aborted)
-                earlyStop.abort(base.lock.lostSignal.reason);
-            else
-                base.lock?.lostSignal.addEventListener('abort', () => earlyStop.abort(base.lock?.lostSignal.reason), { once: true });
+            else if (base.lock)
+                forwardAbort(base.lock.lostSignal, earlyStop);
             return outcome;
         }
         catch (error) {

@@ -22,3 +22,9 @@ export function anySignal(signal: AbortSignal, also: AbortSignal | undefined): A
   setMaxListeners(0, either);
   return either;
 }
+
+/** Aborts `target` with `source`'s reason once `source` aborts (at once when it already has). */
+export function forwardAbort(source: AbortSignal, target: AbortController): void {
+  if (source.aborted) target.abort(source.reason);
+  else source.addEventListener('abort', () => target.abort(source.reason), { once: true });
+}

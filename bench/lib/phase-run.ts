@@ -150,7 +150,7 @@ const result: PhaseResult = {
   cpuSystemMs: Math.round((after.systemCPUTime - before.systemCPUTime) / 1000),
   // ru_maxrss is in KiB on Linux.
   maxRssMb: Math.round((after.maxRSS / 1024) * 10) / 10,
-  baselineRssMb: Math.round((baselineRss / MB) * 10) / 10,
+  baselineRssMb: inMb(baselineRss),
   atPeakMb: {
     rss: inMb(atPeak.rss),
     heapTotal: inMb(atPeak.heapTotal),

@@ -1979,6 +1979,7 @@ function get(url, range, source) {
 
 
 
+const MiB = 1024 * 1024;
 function objectMetadata(doc) {
     return { [VERSION_METADATA]: doc.versionId, [DOCUMENT_METADATA]: doc.id };
 }
@@ -2030,12 +2031,11 @@ async function uploadDocument(doc, key, ctx) {
  * small files' buffers, until every buffer of the pool was resident in full (the full benchmark's mixed tree: all
  * 14 × 8 MiB). Allocating up to max_workers small bodies costs little, and their memory goes with the next collection.
  */
-const OWN_BUFFER_MAX_BYTES = 1024 * 1024;
+const OWN_BUFFER_MAX_BYTES = MiB;
 /** Runs `work` with a buffer of at least `size` bytes: one of the run's pool, or its own for a small body or without a pool. */
 function withBuffer(ctx, size, work) {
     return ctx.buffers && size > OWN_BUFFER_MAX_BYTES && size <= ctx.buffers.capacityBytes ? ctx.buffers.use(size, work) : work(Buffer.allocUnsafe(size));
 }
-const MiB = 1024 * 1024;
 /** S3's limits on the parts of one multipart upload: how many, and how large each. */
 const S3_MAX_PARTS = 10_000;
 const S3_MAX_PART_SIZE = 5 * 1024 * MiB;
@@ -2071,8 +2071,8 @@ function multipartShape(size, ctx) {
 async function rangedMultipart(source, doc, common, ctx) {
     const created = await ctx.s3.send(new client_s3_dist_cjs.CreateMultipartUploadCommand(common), { abortSignal: ctx.signal });
     const uploadId = created.UploadId;
-    const stop = (0,signals/* runAbortController */.q)();
-    const signal = (0,signals/* anySignal */.J)(stop.signal, ctx.signal);
+    const stop = (0,signals/* runAbortController */.qM)();
+    const signal = (0,signals/* anySignal */.JG)(stop.signal, ctx.signal);
     const url = new ContentUrl({ ...source, signal });
     const whole = (0,external_node_crypto_.createHash)('md5');
     const { partSize, partsInFlight } = multipartShape(doc.size, ctx);
@@ -2180,7 +2180,7 @@ async function streamedMultipart(chunks, doc, common, ctx) {
  * 8.9–9.5 s, with less CPU on both sides and no part buffers. What it gives up is the per-part retry: an
  * S3-side failure resends the whole file (a download cut short still resumes with Range), which this bounds.
  */
-const DEFAULT_MULTIPART_THRESHOLD = 512 * 1024 * 1024;
+const DEFAULT_MULTIPART_THRESHOLD = 512 * MiB;
 /**
  * One PUT whose body is the download itself: S3 compares it with Content-MD5 (the version's Signature), and
  * the VerifyingStream fails it before its end when the length is wrong. A streamed body cannot be replayed, so
@@ -2191,8 +2191,8 @@ async function streamingPut(chunks, doc, common, ctx) {
     const source = external_node_stream_.Readable.from(chunks, { objectMode: false });
     // A body that fails part-way must end the request too: piped into the socket, it would otherwise leave the
     // server waiting for the rest of Content-Length.
-    const stop = (0,signals/* runAbortController */.q)();
-    const signal = (0,signals/* anySignal */.J)(stop.signal, ctx.signal);
+    const stop = (0,signals/* runAbortController */.qM)();
+    const signal = (0,signals/* anySignal */.JG)(stop.signal, ctx.signal);
     source.on('error', (error) => verifier.destroy(error));
     verifier.on('error', (error) => stop.abort(error));
     source.pipe(verifier);
@@ -2324,11 +2324,8 @@ class VerifyingStream extends external_node_stream_.Transform {
 function abortControllerFor(signal) {
     if (!signal)
         return undefined;
-    const controller = (0,signals/* runAbortController */.q)();
-    if (signal.aborted)
-        controller.abort(signal.reason);
-    else
-        signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+    const controller = (0,signals/* runAbortController */.qM)();
+    (0,signals/* forwardAbort */.Cu)(signal, controller);
     return controller;
 }
 
@@ -2659,7 +2656,7 @@ class HeldLock {
     /** ETag of our last write. */
     etag;
     lostReason;
-    lostController = (0,signals/* runAbortController */.q)();
+    lostController = (0,signals/* runAbortController */.qM)();
     constructor(deps, key, record, etag, conditional) {
         this.deps = deps;
         this.key = key;
@@ -3320,10 +3317,10 @@ async function prepare(options, env, started, earlyFor) {
     const early = earlyFor?.(rootFolderId);
     const { listing, inventory, loaded, earlyResult } = await logger.group('List WorkDocs and S3', async () => {
         // A bucket that cannot be listed ends the run: the WorkDocs listing stops too instead of running on.
-        const stop = (0,signals/* runAbortController */.q)();
+        const stop = (0,signals/* runAbortController */.qM)();
         try {
             const [listing, destination] = await Promise.all([
-                listSource(options, env, root, early, (0,signals/* anySignal */.J)(stop.signal, env.signal)),
+                listSource(options, env, root, early, (0,signals/* anySignal */.JG)(stop.signal, env.signal)),
                 listDestination(options, env, manifestKey(options.s3Prefix)).then((found) => {
                     early?.destinationReady(found.inventory, found.loaded);
                     return found;
@@ -3370,21 +3367,19 @@ function listingFailure(listing) {
 async function run(options, env, base) {
     const { logger, signal } = env;
     // Runs until the lock is lost (another run took the prefix over), so that nothing goes on after that.
-    const runSignal = () => base.lock ? (0,signals/* anySignal */.J)(base.lock.lostSignal, signal) : signal;
+    const runSignal = () => base.lock ? (0,signals/* anySignal */.JG)(base.lock.lostSignal, signal) : signal;
     const earlyBytes = byteMeter(env);
     let earlyContext;
     // Stops the early uploads, which start before the lock is held, when it is refused or the listing is outdated
     // (they download meanwhile; nothing of theirs lands), and when it is lost later.
-    const earlyStop = (0,signals/* runAbortController */.q)();
+    const earlyStop = (0,signals/* runAbortController */.qM)();
     const earlyFor = options.dryRun ? undefined : (rootId) => new EarlyUploads(rootId, options.s3Prefix, options.maxWorkers, async (loaded, onWriting) => {
         try {
             const outcome = await lockAndCheck(options, env, base, loaded, onWriting);
             if (outcome === 'stale')
                 earlyStop.abort(new WriteRefusedError('the bucket changed since it was listed'));
-            else if (base.lock?.lostSignal.aborted)
-                earlyStop.abort(base.lock.lostSignal.reason);
-            else
-                base.lock?.lostSignal.addEventListener('abort', () => earlyStop.abort(base.lock?.lostSignal.reason), { once: true });
+            else if (base.lock)
+                (0,signals/* forwardAbort */.Cu)(base.lock.lostSignal, earlyStop);
             return outcome;
         }
         catch (error) {
@@ -3392,7 +3387,7 @@ async function run(options, env, base) {
             throw error;
         }
     }, (doc, key, gate) => {
-        earlyContext ??= executeContext(options, env, { signal: (0,signals/* anySignal */.J)(earlyStop.signal, signal), onBytes: earlyBytes, gate });
+        earlyContext ??= executeContext(options, env, { signal: (0,signals/* anySignal */.JG)(earlyStop.signal, signal), onBytes: earlyBytes, gate });
         return uploadWith(earlyContext, doc, key);
     }, 
     // The lock's requests need one socket beside the uploads that may wait at the gate holding theirs.
@@ -4396,7 +4391,7 @@ __webpack_require__.r(__webpack_exports__);
 
 
 // Every in-flight request listens to this one signal.
-const controller = (0,_signals_js__WEBPACK_IMPORTED_MODULE_1__/* .runAbortController */ .q)();
+const controller = (0,_signals_js__WEBPACK_IMPORTED_MODULE_1__/* .runAbortController */ .qM)();
 (0,_engine_thread_js__WEBPACK_IMPORTED_MODULE_0__/* .onInterrupt */ .nA)((signal) => {
     process.stderr.write(`\n${signal}: stopping; nothing will be deleted\n`);
     controller.abort(new Error(`interrupted by ${signal}`));
@@ -4418,8 +4413,9 @@ __webpack_async_result__();
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   J: () => (/* binding */ anySignal),
-/* harmony export */   q: () => (/* binding */ runAbortController)
+/* harmony export */   Cu: () => (/* binding */ forwardAbort),
+/* harmony export */   JG: () => (/* binding */ anySignal),
+/* harmony export */   qM: () => (/* binding */ runAbortController)
 /* harmony export */ });
 /* harmony import */ var node_events__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8474);
 /**
@@ -4444,6 +4440,13 @@ function anySignal(signal, also) {
     const either = AbortSignal.any([also, signal]);
     (0,node_events__WEBPACK_IMPORTED_MODULE_0__.setMaxListeners)(0, either);
     return either;
+}
+/** Aborts `target` with `source`'s reason once `source` aborts (at once when it already has). */
+function forwardAbort(source, target) {
+    if (source.aborted)
+        target.abort(source.reason);
+    else
+        source.addEventListener('abort', () => target.abort(source.reason), { once: true });
 }
 
 

@@ -9,7 +9,7 @@ import { isPlainMd5, keysToProbe, plan, type Plan } from '../core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceFolder } from '../core/types.js';
 import { describeError, FatalError, InputError, WriteRefusedError } from '../errors.js';
 import type { SyncOptions } from '../options.js';
-import { anySignal, runAbortController } from '../signals.js';
+import { anySignal, forwardAbort, runAbortController } from '../signals.js';
 import { listInventory, readMetadata } from '../s3/inventory.js';
 import { acquireLock, lockKey, type HeldLock, type LockSettings } from '../s3/lock.js';
 import { readManifest, writeManifest, type LoadedManifest } from '../s3/manifest-store.js';
@@ -188,8 +188,7 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
       try {
         const outcome = await lockAndCheck(options, env, base, loaded, onWriting);
         if (outcome === 'stale') earlyStop.abort(new WriteRefusedError('the bucket changed since it was listed'));
-        else if (base.lock?.lostSignal.aborted) earlyStop.abort(base.lock.lostSignal.reason);
-        else base.lock?.lostSignal.addEventListener('abort', () => earlyStop.abort(base.lock?.lostSignal.reason), { once: true });
+        else if (base.lock) forwardAbort(base.lock.lostSignal, earlyStop);
         return outcome;
       } catch (error) {
         earlyStop.abort(new WriteRefusedError(`the prefix's lock was not taken: ${describeError(error)}`, { cause: error }));

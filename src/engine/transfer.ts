@@ -23,12 +23,14 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { DOCUMENT_METADATA, isPlainMd5, VERSION_METADATA } from '../core/plan.js';
 import type { SourceDocument } from '../core/types.js';
 import { IntegrityError } from '../errors.js';
-import { anySignal, runAbortController } from '../signals.js';
+import { anySignal, forwardAbort, runAbortController } from '../signals.js';
 import { contentMd5, copySource } from '../s3/client.js';
 import { normalizeEtag } from '../s3/inventory.js';
 import pLimit from 'p-limit';
 import { contentChunks, ContentUrl, RangeNotHonoredError, type ContentSource } from '../workdocs/content.js';
 import type { BufferPool } from './buffer-pool.js';
+
+const MiB = 1024 * 1024;
 
 export interface TransferContext {
   readonly workdocs: WorkDocsClient;
@@ -129,14 +131,12 @@ export async function uploadDocument(doc: SourceDocument, key: string, ctx: Tran
  * small files' buffers, until every buffer of the pool was resident in full (the full benchmark's mixed tree: all
  * 14 × 8 MiB). Allocating up to max_workers small bodies costs little, and their memory goes with the next collection.
  */
-export const OWN_BUFFER_MAX_BYTES = 1024 * 1024;
+export const OWN_BUFFER_MAX_BYTES = MiB;
 
 /** Runs `work` with a buffer of at least `size` bytes: one of the run's pool, or its own for a small body or without a pool. */
 function withBuffer<T>(ctx: TransferContext, size: number, work: (buffer: Buffer) => Promise<T>): Promise<T> {
   return ctx.buffers && size > OWN_BUFFER_MAX_BYTES && size <= ctx.buffers.capacityBytes ? ctx.buffers.use(size, work) : work(Buffer.allocUnsafe(size));
 }
-
-const MiB = 1024 * 1024;
 
 /** S3's limits on the parts of one multipart upload: how many, and how large each. */
 export const S3_MAX_PARTS = 10_000;
@@ -291,7 +291,7 @@ async function streamedMultipart(chunks: AsyncIterable<Buffer>, doc: SourceDocum
  * 8.9–9.5 s, with less CPU on both sides and no part buffers. What it gives up is the per-part retry: an
  * S3-side failure resends the whole file (a download cut short still resumes with Range), which this bounds.
  */
-export const DEFAULT_MULTIPART_THRESHOLD = 512 * 1024 * 1024;
+export const DEFAULT_MULTIPART_THRESHOLD = 512 * MiB;
 
 /**
  * One PUT whose body is the download itself: S3 compares it with Content-MD5 (the version's Signature), and
@@ -448,7 +448,6 @@ class VerifyingStream extends Transform {
 function abortControllerFor(signal: AbortSignal | undefined): AbortController | undefined {
   if (!signal) return undefined;
   const controller = runAbortController();
-  if (signal.aborted) controller.abort(signal.reason);
-  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+  forwardAbort(signal, controller);
   return controller;
 }
