@@ -2,9 +2,11 @@
 // machine. Generates trees in the WorkDocs emulator (its own process), runs every phase in its own child
 // process against the local S3 server, and writes bench/results/latest.{json,md}. See the Performance section of README.md.
 //
-// Phases per tree: raw pipe (the simplest possible copy, same clients and concurrency) and full first sync,
-// interleaved and repeated; no-op resyncs; one incremental resync after 1 % new versions and 1 % renames.
-// Ratios are taken between a raw pipe and the full sync that ran right after it, then the median is reported.
+// Phases per tree: raw pipe (the simplest possible copy, same clients and concurrency), raw pipe + MD5 of the
+// files the sync sends multipart (only in trees that have such files) and full first sync, interleaved and
+// repeated; no-op resyncs; one incremental resync after 1 % new versions and 1 % renames. Ratios are taken
+// between phases of the same round, then the median is reported.
+import { specOf } from '../src/options.js';
 import { startS3Server } from '../src/testing/s3-server.js';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,14 +18,14 @@ import { startEmulatorProcess, type EmulatorProcess, type GenerateFlags } from '
 import { cpuMsOf, machineBusyMs, pidsMatching, totalCpuMs } from './lib/proc.js';
 import { pairRatio, renderMarkdown, type BenchResults, type PhaseRun, type TreeResult, type TargetCheck } from './lib/report.js';
 import { adminClient, createBucket, deleteBucket, emptyPrefix, type S3Target } from './lib/s3.js';
-import type { PhaseConfig, PhaseResult, RawDoc } from './lib/types.js';
+import type { PhaseConfig, PhaseKind, PhaseResult, RawDoc } from './lib/types.js';
 
 const HELP = `Usage: npm run bench -- [options]
 
   --quick                 ~10 minutes here: 1,000 small + 4 × 16 MiB + 1 × 256 MiB documents; 3,000 documents in 1,000 folders
                           (default: full mode, 5,000 small + 16 × 8–64 MiB + 1 × 1 GiB; 100,000 documents in 10,000 folders)
   --trees LIST            comma-separated subset of: mixed,large,wide (default: all)
-  --repeats N             raw pipe / full sync pairs per tree (default: 2 for mixed and large, 1 for wide)
+  --repeats N             rounds of raw pipe (+ MD5 baseline) and full sync per tree (default: 2 for mixed and large, 1 for wide)
   --max-workers N         max_workers of both sides (default 14, the tool's default)
   --pool N                max_pool_connections (default 28, the tool's default)
   --part-size-mb N        part_size_mb (default 8, the tool's default)
@@ -62,6 +64,8 @@ const quick = flags.quick!;
 const maxWorkers = Number(flags['max-workers']);
 const pool = Number(flags.pool);
 const partSizeMb = Number(flags['part-size-mb']);
+// The sync's default: the raw pipe + MD5 baseline hashes what the sync sends multipart.
+const multipartThresholdBytes = Number(specOf('multipart_threshold_mb').default) * MiB;
 const outDir = path.resolve(flags.out ?? path.join(repoRoot, 'bench', 'results'));
 const profileDir = path.join(outDir, 'profiles');
 const wantedTrees = new Set((flags.trees ?? 'mixed,large,wide').split(',').map((s) => s.trim()).filter(Boolean));
@@ -150,7 +154,7 @@ const scratch = mkdtempSync(path.join(os.tmpdir(), 'wds-bench-'));
 mkdirSync(outDir, { recursive: true });
 if (flags['cpu-prof'] || flags['heap-snapshot']) mkdirSync(profileDir, { recursive: true });
 
-async function runPhase(kind: 'raw' | 'sync', name: string, emulator: EmulatorProcess, extra: Partial<PhaseConfig> & { prefix: string }): Promise<PhaseRun> {
+async function runPhase(kind: PhaseKind, name: string, emulator: EmulatorProcess, extra: Partial<PhaseConfig> & { prefix: string }): Promise<PhaseRun> {
   const workDir = mkdtempSync(path.join(scratch, `${name.replace(/[^a-z0-9]+/gi, '-')}-`));
   const config: PhaseConfig = {
     kind,
@@ -233,13 +237,16 @@ async function benchTree(spec: TreeSpec): Promise<TreeResult> {
     const all = await emulator.manifest();
     const inScope = spec.largeOnly ? all.filter((d) => d.path[0] === 'large') : all;
     log(`tree ${spec.name}: ${inScope.length} documents, ${(inScope.reduce((s, d) => s + d.size, 0) / MiB).toFixed(0)} MiB, emulator ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const rawDocs: RawDoc[] = inScope.map((d) => ({ id: d.documentId, versionId: d.versionId, size: d.size, contentType: d.contentType }));
+    const rawDocs: RawDoc[] = inScope.map((d) => ({ id: d.documentId, versionId: d.versionId, size: d.size, contentType: d.contentType, md5: d.md5 }));
+    // The MD5 baseline only differs from the raw pipe where the sync goes multipart; elsewhere it is not run.
+    const withMd5Baseline = inScope.some((d) => d.size > multipartThresholdBytes);
     const docsFile = path.join(scratch, `${spec.name}-docs.json`);
     writeFileSync(docsFile, JSON.stringify(rawDocs));
     const folderId = spec.largeOnly ? largeFolderId! : emulator.info.rootFolderId;
     const folderCount = spec.largeOnly ? 1 : emulator.info.folders + (largeFolderId ? 1 : 0);
 
     const raw: PhaseRun[] = [];
+    const rawMd5: PhaseRun[] = [];
     const full: PhaseRun[] = [];
     const mirror = `${spec.name}/mirror/`;
     for (let r = 1; r <= spec.repeats; r++) {
@@ -249,19 +256,19 @@ async function benchTree(spec: TreeSpec): Promise<TreeResult> {
         raw.push(await runPhase('raw', `${spec.name} raw pipe #${r}`, emulator, { prefix: rawPrefix, docsFile }));
         await emptyPrefix(admin, bucket, rawPrefix);
       };
+      const rawMd5Phase = async (): Promise<void> => {
+        if (!withMd5Baseline) return;
+        rawMd5.push(await runPhase('raw-md5', `${spec.name} raw pipe + MD5 #${r}`, emulator, { prefix: rawPrefix, docsFile, hashAboveBytes: multipartThresholdBytes }));
+        await emptyPrefix(admin, bucket, rawPrefix);
+      };
       const syncPhase = async (): Promise<void> => {
         full.push(await runPhase('sync', `${spec.name} full sync #${r}`, emulator, { prefix: mirror, rootFolderId: folderId }));
         if (!keepMirror) await emptyPrefix(admin, bucket, mirror);
       };
-      // A pair's second phase meets the S3 server after the first one's writes and deletes (Swift's container
-      // keeps a row for every object ever written), so the order alternates: neither side always goes second.
-      if (r % 2 === 1) {
-        await rawPhase();
-        await syncPhase();
-      } else {
-        await syncPhase();
-        await rawPhase();
-      }
+      // A later phase meets the S3 server after the earlier ones' writes and deletes (Swift's container keeps a
+      // row for every object ever written), so the order alternates: neither end always goes last.
+      const phases = [rawPhase, rawMd5Phase, syncPhase];
+      for (const phase of r % 2 === 1 ? phases : phases.reverse()) await phase();
     }
     const noop: PhaseRun[] = [];
     for (let r = 1; r <= spec.noopRepeats; r++) noop.push(await runPhase('sync', `${spec.name} no-op resync #${r}`, emulator, { prefix: mirror, rootFolderId: folderId }));
@@ -280,6 +287,7 @@ async function benchTree(spec: TreeSpec): Promise<TreeResult> {
       folders: folderCount,
       bytes: inScope.reduce((s, d) => s + d.size, 0),
       raw,
+      rawMd5,
       full,
       noop,
       ...(incremental ? { incremental } : {}),
@@ -312,7 +320,7 @@ async function changeOnePercent(emulator: EmulatorProcess, docs: readonly { docu
 function targetChecks(trees: readonly TreeResult[]): TargetCheck[] {
   const checks: TargetCheck[] = [];
   for (const tree of trees) {
-    const ratio = pairRatio(tree);
+    const ratio = pairRatio(tree.raw, tree.full);
     if (ratio !== undefined) {
       checks.push({ tree: tree.name, target: 'full sync ≥ 90 % of the raw pipe\'s throughput', value: `${(ratio * 100).toFixed(0)} %`, ok: ratio >= 0.9 });
     }

@@ -1,8 +1,11 @@
 // Experiment (not part of `npm run bench`): one large document through uploadDocument() with different
 // part sizes / queue sizes (`8x4`: 8 MiB parts, 4 at once), as the engine's streaming PUT (`stream`), and as
-// the raw pipe's unchecked streaming PUT (`raw`). Usage: tsx bench/experiments/large.ts [MiB] [variants]
+// the raw pipe's unchecked streaming PUT (`raw`), and as that raw pipe with an MD5 pass over the bytes on their
+// way (`rawmd5`: the least any upload that checks the Signature itself, as multipart must, can cost). Usage: tsx bench/experiments/large.ts [MiB] [variants]
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
 import http from 'node:http';
+import { Transform } from 'node:stream';
 import { createSyncEnv } from '../../src/engine/env.js';
 import { BufferPool } from '../../src/engine/buffer-pool.js';
 import { uploadDocument } from '../../src/engine/transfer.js';
@@ -37,10 +40,14 @@ try {
       // The proxy is one single-threaded Python process: when it is busy all the time, it sets the pace.
       const proxy = pidsMatching('/tmp/s3-server/etc/proxy-server');
       const p0 = totalCpuMs(proxy);
-      if (v === 'raw') {
+      if (v === 'raw' || v === 'rawmd5') {
         const url = await contentUrl({ client: env.workdocs, documentId: docId, versionId });
         const res = await new Promise<http.IncomingMessage>((ok, fail) => http.get(url, { agent: env.httpAgent }, ok).on('error', fail));
-        await env.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `raw-${round}`, Body: res, ContentLength: size }));
+        const hash = createHash('md5');
+        const hashing = new Transform({ transform: (chunk: Buffer, _, done) => { hash.update(chunk); done(null, chunk); } });
+        const body = v === 'raw' ? res : res.pipe(hashing);
+        await env.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${v}-${round}`, Body: body, ContentLength: size }));
+        if (v === 'rawmd5' && hash.digest('hex') !== md5) throw new Error('rawmd5: MD5 mismatch');
       } else if (v === 'stream') {
         await uploadDocument(doc, `stream-${round}`, { workdocs: env.workdocs, s3: env.s3, bucket, partSize: 8 * MiB, partsInFlight: 4, multipartThreshold: size, httpAgent: env.httpAgent });
       } else {

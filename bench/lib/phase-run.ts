@@ -5,12 +5,16 @@
 // raw:  the simplest possible copy: for each document, GetDocumentVersion → GET the presigned URL → PutObject
 //       with the response stream as the body. Same clients (built by createSyncEnv from the same options), same
 //       concurrency (p-limit max_workers), same Node. No listing, no manifest, no hashing, no retries of its own.
+// raw-md5: the same loop, with the bytes of every file above `hashAboveBytes` passed through an MD5 hash on their
+//       way and checked against the Signature (see PhaseKind).
 // sync: `workdocs-s3-sync` main() with the three required flags plus endpoints, log file and report file.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { createHash, type Hash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
+import { Transform } from 'node:stream';
 import v8 from 'node:v8';
 import pLimit from 'p-limit';
 import { main } from '../../src/cli/main.js';
@@ -91,13 +95,15 @@ async function runRaw(): Promise<Omit<PhaseResult, 'wallMs' | 'cpuUserMs' | 'cpu
         const url = await contentUrl({ client: env.workdocs, documentId: doc.id, versionId: doc.versionId });
         const response = await get(url, env.httpAgent, env.httpsAgent);
         if (response.statusCode !== 200) throw new Error(`GET answered ${response.statusCode}`);
+        const md5 = config.kind === 'raw-md5' && doc.size > (config.hashAboveBytes ?? Infinity) ? createHash('md5') : undefined;
         await env.s3.send(new PutObjectCommand({
           Bucket: config.bucket,
           Key: `${config.prefix}${doc.id}`,
-          Body: response,
+          Body: md5 ? response.pipe(hashedBy(md5)) : response,
           ContentLength: doc.size,
           ContentType: doc.contentType,
         }));
+        if (md5 && md5.digest('hex') !== doc.md5) throw new Error('MD5 differs from the Signature');
         files++;
         bytes += doc.size;
       } catch (error) {
@@ -108,6 +114,15 @@ async function runRaw(): Promise<Omit<PhaseResult, 'wallMs' | 'cpuUserMs' | 'cpu
     env.destroy();
   }
   return { exitCode: failures.length > 0 ? 1 : 0, files, bytes, s3: counter.counts(), failures: failures.slice(0, 5) };
+}
+
+function hashedBy(hash: Hash): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
 }
 
 function inMb(bytes: number): number {
@@ -137,7 +152,7 @@ const sampler = setInterval(() => {
 }, 50);
 const before = process.resourceUsage();
 const started = performance.now();
-const body = config.kind === 'raw' ? await runRaw() : await runSync();
+const body = config.kind === 'sync' ? await runSync() : await runRaw();
 const wallMs = performance.now() - started;
 clearInterval(sampler);
 const after = process.resourceUsage();

@@ -6,10 +6,20 @@ export interface RawDoc {
   readonly versionId: string;
   readonly size: number;
   readonly contentType: string;
+  /** The version's Signature (MD5 hex), which the `raw-md5` baseline checks. */
+  readonly md5: string;
 }
 
+/**
+ * `raw`: the raw pipe. `raw-md5`: the raw pipe plus an MD5 pass over every file the sync sends multipart (above
+ * the multipart threshold), checked against the Signature: the least any upload must do that checks WorkDocs'
+ * bytes itself, as a multipart upload has to (S3 checks a single PUT's Content-MD5, but nothing checks a whole
+ * multipart object). `sync`: the CLI.
+ */
+export type PhaseKind = 'raw' | 'raw-md5' | 'sync';
+
 export interface PhaseConfig {
-  readonly kind: 'raw' | 'sync';
+  readonly kind: PhaseKind;
   readonly workdocsEndpoint: string;
   readonly rootFolderId: string;
   readonly s3Endpoint: string;
@@ -21,8 +31,10 @@ export interface PhaseConfig {
   readonly maxWorkers: number;
   readonly maxPoolConnections: number;
   readonly partSizeMb: number;
-  /** Raw pipe only: JSON file holding RawDoc[]. */
+  /** Raw pipes only: JSON file holding RawDoc[]. */
   readonly docsFile?: string;
+  /** `raw-md5` only: files of more bytes than this are hashed (the sync's multipart threshold). */
+  readonly hashAboveBytes?: number;
   /** Directory for the sync's log and report files. */
   readonly workDir: string;
   /** Write a heap snapshot at the end of the phase into this directory. */
@@ -30,7 +42,7 @@ export interface PhaseConfig {
 }
 
 export interface PhaseResult {
-  readonly kind: 'raw' | 'sync';
+  readonly kind: PhaseKind;
   readonly exitCode: number;
   /** Wall time of the work itself (process start-up and module loading excluded). */
   readonly wallMs: number;
