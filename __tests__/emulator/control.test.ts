@@ -39,6 +39,20 @@ async function http<T>(method: string, path: string, body?: unknown): Promise<{ 
 }
 
 describe('in-process control', () => {
+  it('noSignature: a version whose metadata has no Signature (optional in the API); the manifest still knows its MD5', async () => {
+    const { id: did, versionId } = emu.control.addDocument({ parentId: emu.rootFolderId, name: 'unsigned.txt', content: 'unsigned', noSignature: true });
+    const doc = await c.send(new GetDocumentCommand({ DocumentId: did }));
+    expect(doc.Metadata?.LatestVersionMetadata?.Id).toBe(versionId);
+    expect(doc.Metadata?.LatestVersionMetadata).not.toHaveProperty('Signature');
+    const listed = (await listAll(c, emu.rootFolderId)).documents.find((d) => d.Id === did)!;
+    expect(listed.LatestVersionMetadata).not.toHaveProperty('Signature');
+    expect(emu.control.manifest().find((m) => m.documentId === did)?.md5).toBe(md5(Buffer.from('unsigned')));
+    // A later version is signed unless it says otherwise.
+    emu.control.addVersion(did, { content: 'signed now' });
+    const again = await c.send(new GetDocumentCommand({ DocumentId: did }));
+    expect(again.Metadata?.LatestVersionMetadata?.Signature).toBe(md5(Buffer.from('signed now')));
+  });
+
   it('addFolder / addDocument / addVersion / rename / move / delete / restore are visible to the SDK', async () => {
     const { id: fid } = emu.control.addFolder({ parentId: emu.rootFolderId, name: 'New Folder' });
     expect(fid).toMatch(/^[0-9a-f]{64}$/);

@@ -388,6 +388,34 @@ describe('integrity: corrupt or truncated content never lands', () => {
   });
 });
 
+describe('versions without a Signature (optional in WorkDocs\' API)', () => {
+  let scn: Scenario;
+  beforeAll(async () => {
+    scn = await startScenario({ fixture: { seed: 'unsigned', root: { name: 'root', children: [
+      { name: 'small.bin', generate: { seed: 1, size: 300_000 }, noSignature: true },
+      { name: 'above-one-part.bin', generate: { seed: 2, size: 7 * MiB }, noSignature: true },
+      { name: 'signed.txt', content: 'signed' },
+    ] } } }, 'unsigned');
+  });
+  afterAll(async () => scn?.close());
+
+  it('are hashed by the engine: the small one sent with that MD5, the larger one multipart; the bytes are exact', async () => {
+    const r = await scn.run(['--part_size_mb', '5']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.report.totals).toMatchObject({ uploaded: 3, failed: 0 });
+    // 7 MiB in 5 MiB parts: without a Signature nothing would check one streamed PUT, so it goes multipart.
+    expect(r.s3).toMatchObject({ CreateMultipartUpload: 1, UploadPart: 2, CompleteMultipartUpload: 1 });
+    await expectExactMirror(scn);
+  });
+
+  it('need nothing per document on the next run: the manifest holds the MD5 the engine computed', async () => {
+    const r = await scn.run(['--part_size_mb', '5']);
+    expect(r.code).toBe(0);
+    expect(r.report.totals).toMatchObject({ uploaded: 0, skipped: 3 });
+    expect(nonZero(r.s3)).toEqual({ ListObjectsV2: 1, GetObject: 1 });
+  });
+});
+
 describe('bad input fails before any request', () => {
   let scn: Scenario;
   beforeAll(async () => { scn = await startScenario({ fixture: smallTree() }, 'badinput'); });

@@ -260,7 +260,7 @@ function versionMetadata(ctx, d, v, withSource) {
         ContentModifiedTimestamp: sec(v.modified),
         CreatorId: v.creatorId,
     };
-    if (v.status === 'ACTIVE')
+    if (v.status === 'ACTIVE' && !v.noSignature)
         m['Signature'] = v.content.md5();
     if (withSource && v.status === 'ACTIVE')
         m['Source'] = { ORIGINAL: ctx.contentUrl(d, v) };
@@ -1120,6 +1120,7 @@ class Store {
                 created,
                 modified: parseTime(v.modified, created),
                 creatorId: ownerId,
+                ...(v.noSignature ? { noSignature: true } : {}),
             };
             if (v.comments?.length) {
                 rec.comments = v.comments.map((c, ci) => ({
@@ -1500,6 +1501,7 @@ class Store {
             created: t,
             modified: t,
             creatorId,
+            ...(spec.noSignature ? { noSignature: true } : {}),
         };
     }
     addVersion(documentId, input) {

@@ -111,7 +111,7 @@ export function versionMetadata(ctx: ApiContext, d: DocRec, v: VersionRec, withS
     ContentModifiedTimestamp: sec(v.modified),
     CreatorId: v.creatorId,
   };
-  if (v.status === 'ACTIVE') m['Signature'] = v.content.md5();
+  if (v.status === 'ACTIVE' && !v.noSignature) m['Signature'] = v.content.md5();
   if (withSource && v.status === 'ACTIVE') m['Source'] = { ORIGINAL: ctx.contentUrl(d, v) };
   return m;
 }

@@ -63,6 +63,8 @@ export interface VersionRec {
   modified: number;
   creatorId: string;
   comments?: CommentRec[];
+  /** Metadata without `Signature`. */
+  noSignature?: boolean;
 }
 
 export interface DocRec {
@@ -265,6 +267,7 @@ export class Store {
         created,
         modified: parseTime(v.modified, created),
         creatorId: ownerId,
+        ...(v.noSignature ? { noSignature: true } : {}),
       };
       if (v.comments?.length) {
         rec.comments = v.comments.map((c, ci) => ({
@@ -655,6 +658,7 @@ export class Store {
       created: t,
       modified: t,
       creatorId,
+      ...(spec.noSignature ? { noSignature: true } : {}),
     };
   }
 

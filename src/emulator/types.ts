@@ -15,6 +15,8 @@ export interface ContentSpec {
   contentFile?: string;
   /** Deterministic pseudo-random bytes produced on demand (never held in memory). */
   generate?: { seed: string | number; size: number };
+  /** The version's metadata leaves out `Signature` (optional in WorkDocs' API): clients must hash the bytes themselves. */
+  noSignature?: boolean;
 }
 
 export type ResourceState = 'ACTIVE' | 'RESTORING' | 'RECYCLING' | 'RECYCLED';
