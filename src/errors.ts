@@ -51,6 +51,15 @@ export function redact(text: string): string {
   return SECRET_PATTERNS.reduce((t, [pattern, replacement]) => t.replace(pattern, replacement), text);
 }
 
+/**
+ * S3 refused a body because its bytes differ from their checksum (Content-MD5, or the signed SHA-256): they were
+ * damaged on the way, nothing landed, and the same bytes sent again may pass. The SDK does not retry a 400.
+ */
+export function isDamagedInTransit(error: unknown): boolean {
+  const name = (error as { name?: string } | undefined)?.name;
+  return name === 'BadDigest' || name === 'XAmzContentSHA256Mismatch';
+}
+
 /** The HTTP status of an AWS SDK error, when it has one. */
 export function httpStatusOf(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;

@@ -1377,6 +1377,14 @@ const SECRET_PATTERNS = [
 function redact(text) {
     return SECRET_PATTERNS.reduce((t, [pattern, replacement]) => t.replace(pattern, replacement), text);
 }
+/**
+ * S3 refused a body because its bytes differ from their checksum (Content-MD5, or the signed SHA-256): they were
+ * damaged on the way, nothing landed, and the same bytes sent again may pass. The SDK does not retry a 400.
+ */
+function isDamagedInTransit(error) {
+    const name = error?.name;
+    return name === 'BadDigest' || name === 'XAmzContentSHA256Mismatch';
+}
 /** The HTTP status of an AWS SDK error, when it has one. */
 function httpStatusOf(error) {
     return error?.$metadata?.httpStatusCode;
@@ -2090,17 +2098,17 @@ async function rangedMultipart(source, doc, common, ctx) {
             try {
                 signal.throwIfAborted();
                 const body = await readInto(contentChunks({ ...source, signal, url, range }), buffer, ctx.onBytes);
-                const sent = ctx.s3.send(new client_s3_dist_cjs.UploadPartCommand({
+                const sent = uploadPart({
                     Bucket: common.Bucket, Key: common.Key, UploadId: uploadId, PartNumber: partNumber,
                     // An in-memory body is signed with its SHA-256, which S3 checks (BadDigest otherwise): no Content-MD5,
                     // which would cost a second MD5 pass over every byte for the same check.
                     Body: body, ContentLength: body.length,
-                }), { abortSignal: signal });
+                }, { ...ctx, signal });
                 sent.catch(() => undefined); // awaited below; a failure of the hash turn must not leave it unobserved
                 await previous;
                 whole.update(body);
                 hashed.resolve();
-                return { PartNumber: partNumber, ETag: (await sent).ETag };
+                return { PartNumber: partNumber, ETag: await sent };
             }
             catch (error) {
                 firstFailure ??= { error };
@@ -2128,6 +2136,24 @@ async function rangedMultipart(source, doc, common, ctx) {
         throw error;
     }
     return { bytes: doc.size, md5 };
+}
+/** Sends of one part that S3 refused as damaged on the way, before the part (and so its file) fails. */
+const PART_SEND_ATTEMPTS = 3;
+/**
+ * UploadPart; sent again from the same buffer when S3 refuses the bytes as damaged on the way (the file's MD5 is
+ * taken from that buffer, so what S3 finally accepts is what was hashed). Its ETag.
+ */
+async function uploadPart(input, ctx) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return (await ctx.s3.send(new client_s3_dist_cjs.UploadPartCommand(input), { abortSignal: ctx.signal })).ETag;
+        }
+        catch (error) {
+            if (attempt >= PART_SEND_ATTEMPTS || !isDamagedInTransit(error) || ctx.signal?.aborted)
+                throw error;
+            ctx.onResend?.(attempt, `part ${input.PartNumber} of ${JSON.stringify(input.Key)}: ${describeError(error)}`);
+        }
+    }
 }
 /**
  * The chunks copied into `buffer` (contentChunks never yields more than it was asked for, which the caller
@@ -2412,6 +2438,7 @@ function executeContext(options, env, extra = {}) {
         logger: env.logger,
         now: env.now,
         onRetry: (n, reason) => env.logger.log('warning', `download retry ${n}: ${reason}`),
+        onResend: (n, reason) => env.logger.log('warning', `resend ${n} after damage on the way: ${reason}`),
         ...extra,
     };
 }
@@ -2531,7 +2558,7 @@ async function attempt(action, ctx, work) {
     }
 }
 function isWorthRetrying(error) {
-    if (error instanceof IntegrityError || error instanceof TransientDownloadError)
+    if (error instanceof IntegrityError || error instanceof TransientDownloadError || isDamagedInTransit(error))
         return true;
     const status = httpStatusOf(error);
     const code = error.code;

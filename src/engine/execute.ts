@@ -4,7 +4,7 @@
  */
 import { isPlainMd5, type Plan, type PlannedAction, type StaleAction } from '../core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry } from '../core/types.js';
-import { describeError, httpStatusOf, IntegrityError, TransientDownloadError, WriteRefusedError } from '../errors.js';
+import { describeError, httpStatusOf, IntegrityError, isDamagedInTransit, TransientDownloadError, WriteRefusedError } from '../errors.js';
 import { fileRetryDelay, sleep } from '../backoff.js';
 import { forEachConcurrently } from '../concurrency.js';
 import { BufferPool } from './buffer-pool.js';
@@ -52,6 +52,7 @@ export function executeContext(options: SyncOptions, env: SyncEnv, extra: Partia
     logger: env.logger,
     now: env.now,
     onRetry: (n, reason) => env.logger.log('warning', `download retry ${n}: ${reason}`),
+    onResend: (n, reason) => env.logger.log('warning', `resend ${n} after damage on the way: ${reason}`),
     ...extra,
   };
 }
@@ -180,7 +181,7 @@ async function attempt(action: PlannedAction, ctx: ExecuteContext, work: () => P
 }
 
 function isWorthRetrying(error: unknown): boolean {
-  if (error instanceof IntegrityError || error instanceof TransientDownloadError) return true;
+  if (error instanceof IntegrityError || error instanceof TransientDownloadError || isDamagedInTransit(error)) return true;
   const status = httpStatusOf(error);
   const code = (error as { code?: string }).code;
   return (status !== undefined && (status >= 500 || status === 429 || status === 408))

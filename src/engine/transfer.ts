@@ -13,7 +13,7 @@
  *   the engine hashes the whole file, which S3 cannot check for multipart. A content server that ignores
  *   Range gets lib-storage's multipart over one stream instead.
  */
-import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, DeleteObjectCommand, PutObjectCommand, UploadPartCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, DeleteObjectCommand, PutObjectCommand, UploadPartCommand, type PutObjectCommandInput, type S3Client, type UploadPartCommandInput } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { WorkDocsClient } from '@aws-sdk/client-workdocs';
 import { createHash, type Hash } from 'node:crypto';
@@ -22,7 +22,7 @@ import type https from 'node:https';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { DOCUMENT_METADATA, isPlainMd5, VERSION_METADATA } from '../core/plan.js';
 import type { SourceDocument } from '../core/types.js';
-import { IntegrityError } from '../errors.js';
+import { describeError, IntegrityError, isDamagedInTransit } from '../errors.js';
 import { anySignal, forwardAbort, runAbortController } from '../signals.js';
 import { contentMd5, copySource } from '../s3/client.js';
 import { normalizeEtag } from '../s3/inventory.js';
@@ -51,7 +51,10 @@ export interface TransferContext {
   readonly signal?: AbortSignal;
   /** Present for uploads that start while the prefix's lock is still being taken (early.ts). */
   readonly gate?: WriteGate;
+  /** A download is retried (`reason`: what failed). */
   readonly onRetry?: (attempt: number, reason: string) => void;
+  /** A multipart part is sent again from its buffer after S3 refused it as damaged on the way. */
+  readonly onResend?: (attempt: number, reason: string) => void;
   readonly onBytes?: (bytes: number) => void;
 }
 
@@ -201,17 +204,17 @@ async function rangedMultipart(source: ContentSource, doc: SourceDocument, commo
       try {
         signal.throwIfAborted();
         const body = await readInto(contentChunks({ ...source, signal, url, range }), buffer, ctx.onBytes);
-        const sent = ctx.s3.send(new UploadPartCommand({
+        const sent = uploadPart({
           Bucket: common.Bucket, Key: common.Key, UploadId: uploadId, PartNumber: partNumber,
           // An in-memory body is signed with its SHA-256, which S3 checks (BadDigest otherwise): no Content-MD5,
           // which would cost a second MD5 pass over every byte for the same check.
           Body: body, ContentLength: body.length,
-        }), { abortSignal: signal });
+        }, { ...ctx, signal });
         sent.catch(() => undefined); // awaited below; a failure of the hash turn must not leave it unobserved
         await previous;
         whole.update(body);
         hashed.resolve();
-        return { PartNumber: partNumber, ETag: (await sent).ETag! };
+        return { PartNumber: partNumber, ETag: await sent };
       } catch (error) {
         firstFailure ??= { error };
         hashed.reject(error);
@@ -236,6 +239,24 @@ async function rangedMultipart(source: ContentSource, doc: SourceDocument, commo
     throw error;
   }
   return { bytes: doc.size, md5 };
+}
+
+/** Sends of one part that S3 refused as damaged on the way, before the part (and so its file) fails. */
+export const PART_SEND_ATTEMPTS = 3;
+
+/**
+ * UploadPart; sent again from the same buffer when S3 refuses the bytes as damaged on the way (the file's MD5 is
+ * taken from that buffer, so what S3 finally accepts is what was hashed). Its ETag.
+ */
+async function uploadPart(input: UploadPartCommandInput & { Body: Buffer }, ctx: Pick<TransferContext, 's3' | 'signal' | 'onResend'>): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await ctx.s3.send(new UploadPartCommand(input), { abortSignal: ctx.signal })).ETag!;
+    } catch (error) {
+      if (attempt >= PART_SEND_ATTEMPTS || !isDamagedInTransit(error) || ctx.signal?.aborted) throw error;
+      ctx.onResend?.(attempt, `part ${input.PartNumber} of ${JSON.stringify(input.Key)}: ${describeError(error)}`);
+    }
+  }
 }
 
 /**

@@ -11,6 +11,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { Transform } from 'node:stream';
 
 export type ProxyFaultKind =
   /** Answer `status` (default 503) with an S3 XML error `code` (default SlowDown) without forwarding. */
@@ -27,7 +28,12 @@ export type ProxyFaultKind =
    * Forward, then answer with another (plain MD5) ETag than upstream's: the client sees a server that stored
    * other bytes than it sent, as one that ignores Content-MD5 would.
    */
-  | 'alterEtag';
+  | 'alterEtag'
+  /**
+   * Forward with one byte of the request body flipped, the one at `afterBytes` (default 0): bytes damaged on the
+   * way, which the server must refuse (BadDigest, or a SHA-256 mismatch for a signed payload).
+   */
+  | 'corrupt';
 
 export interface ProxyRequestInfo {
   readonly seq: number;
@@ -155,6 +161,21 @@ function parseQuery(raw: string): Record<string, string> {
   return out;
 }
 
+/** Passes bytes through with the one at `offset` inverted. */
+function flippingByteAt(offset: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (offset >= seen && offset < seen + chunk.length) {
+        chunk = Buffer.from(chunk); // the request's own buffer is not ours to change
+        chunk[offset - seen] = chunk[offset - seen]! ^ 0xff;
+      }
+      seen += chunk.length;
+      done(null, chunk);
+    },
+  });
+}
+
 function xmlError(code: string, message: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
 }
@@ -232,6 +253,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     let resetAfterForward = false;
     let alterEtag: ProxyRule | undefined;
     let stallAfter: number | undefined;
+    let corruptAt: number | undefined;
     for (const rule of applied) {
       if (rule.kind === 'latency') {
         await new Promise((r) => setTimeout(r, rule.latencyMs ?? 1000));
@@ -270,11 +292,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       if (rule.kind === 'resetAfterForward') resetAfterForward = true;
       if (rule.kind === 'alterEtag') alterEtag = rule;
       if (rule.kind === 'stall') stallAfter = rule.afterBytes ?? 0;
+      if (rule.kind === 'corrupt') corruptAt = rule.afterBytes ?? 0;
     }
-    forward(req, res, resetAfterForward, stallAfter, alterEtag);
+    forward(req, res, resetAfterForward, stallAfter, alterEtag, corruptAt);
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, resetAfterForward: boolean, stallAfter: number | undefined, alterEtag?: ProxyRule): void => {
+  const forward = (req: IncomingMessage, res: ServerResponse, resetAfterForward: boolean, stallAfter: number | undefined, alterEtag?: ProxyRule, corruptAt?: number): void => {
     const headers = { ...req.headers };
     delete headers.connection;
     delete headers['keep-alive'];
@@ -313,6 +336,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     req.on('close', () => {
       if (!req.complete) up.destroy();
     });
+    if (corruptAt !== undefined) {
+      req.pipe(flippingByteAt(corruptAt)).pipe(up);
+      return;
+    }
     if (stallAfter === undefined) {
       req.pipe(up);
       return;
