@@ -959,7 +959,7 @@ function encodeManifestBytes(manifest, meta) {
     const keys = [...manifest.entries.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const rowJson = (key) => {
         const e = manifest.entries.get(key);
-        return JSON.stringify([key, e.documentId, e.versionId, e.size, e.md5]);
+        return JSON.stringify((e.etag === undefined ? [key, e.documentId, e.versionId, e.size, e.md5] : [key, e.documentId, e.versionId, e.size, e.md5, e.etag]));
     };
     // The checksum is the sha256 of JSON.stringify(rows): `[` + the rows joined by `,` + `]`.
     const hash = (0,external_node_crypto_.createHash)('sha256').update('[');
@@ -1020,8 +1020,7 @@ function decodeWhole(text) {
     for (const row of file.rows) {
         if (!isRow(row))
             return { ok: false, problem: 'malformed row' };
-        const [key, documentId, versionId, size, md5] = row;
-        entries.set(key, { documentId, versionId, size, md5 });
+        entries.set(row[0], entryOf(row));
     }
     return { ok: true, manifest: { entries }, rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
 }
@@ -1094,8 +1093,7 @@ function decodeLines(input) {
             hash.update(lineBytes(!last));
             count++;
             if (isRow(row)) {
-                const [key, documentId, versionId, size, md5] = row;
-                entries.set(key, { documentId, versionId, size, md5 });
+                entries.set(row[0], entryOf(row));
             }
             else
                 malformed = true;
@@ -1123,8 +1121,13 @@ const PARSE_FAILED = Symbol('not JSON');
 const ROWS_OPEN = '"rows":[';
 const ROWS_CLOSE = '\n]}\n';
 function isRow(row) {
-    return Array.isArray(row) && row.length === 5 && typeof row[0] === 'string' && typeof row[1] === 'string'
-        && typeof row[2] === 'string' && Number.isSafeInteger(row[3]) && typeof row[4] === 'string';
+    return Array.isArray(row) && (row.length === 5 || (row.length === 6 && typeof row[5] === 'string'))
+        && typeof row[0] === 'string' && typeof row[1] === 'string' && typeof row[2] === 'string'
+        && Number.isSafeInteger(row[3]) && typeof row[4] === 'string';
+}
+function entryOf(row) {
+    const [, documentId, versionId, size, md5, etag] = row;
+    return etag === undefined ? { documentId, versionId, size, md5 } : { documentId, versionId, size, md5, etag };
 }
 function sha256(text) {
     return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
@@ -1143,8 +1146,12 @@ function sharingListedStrings(manifest, inventory) {
         const object = objects.get(key);
         if (object === undefined)
             entries.set(key, entry);
+        else if (object.etag === entry.md5)
+            entries.set(object.key, { ...entry, md5: object.etag });
+        else if (object.etag === entry.etag)
+            entries.set(object.key, { ...entry, etag: object.etag });
         else
-            entries.set(object.key, object.etag === entry.md5 ? { ...entry, md5: object.etag } : entry);
+            entries.set(object.key, entry);
     }
     return { entries };
 }
@@ -1388,8 +1395,7 @@ function decideDocument(doc, key, object, entry, copySources) {
     if (object !== undefined) {
         if (entry !== undefined) {
             if (entry.documentId === doc.id && entry.versionId === doc.versionId && entry.size === doc.size && object.size === doc.size) {
-                // A single-part ETag is the body's MD5: a free check that nobody overwrote the object behind our back.
-                if (isPlainMd5(object.etag) && object.etag !== entry.md5)
+                if (replacedSince(object, entry))
                     return { kind: 'upload', key, doc, reason: 'modified-in-bucket' };
                 return { kind: 'skip', key, doc, reason: 'unchanged' };
             }
@@ -1414,7 +1420,7 @@ function isAdoptable(doc, object) {
         return false;
     if (metadata[DOCUMENT_METADATA] !== undefined && metadata[DOCUMENT_METADATA] !== doc.id)
         return false;
-    return !(isPlainMd5(object.etag) && doc.md5 !== undefined && object.etag !== doc.md5);
+    return object.etagIsOpaque === true || !(isPlainMd5(object.etag) && doc.md5 !== undefined && object.etag !== doc.md5);
 }
 /** versionId → a key that holds that version (per the manifest and still present), preferring stale keys. */
 function indexCopySources(manifest, byKey, staleKeys) {
@@ -1423,7 +1429,7 @@ function indexCopySources(manifest, byKey, staleKeys) {
         const object = byKey.get(key);
         if (object === undefined || object.size !== entry.size)
             continue;
-        if (isPlainMd5(object.etag) && object.etag !== entry.md5)
+        if (replacedSince(object, entry))
             continue;
         const current = sources.get(entry.versionId);
         if (current === undefined || isBetterCopySource(key, current, staleKeys))
@@ -1466,6 +1472,17 @@ function indexInventory(inventory) {
 }
 function isPlainMd5(etag) {
     return /^[0-9a-f]{32}$/.test(etag);
+}
+/**
+ * Whether the listed object is no longer the one `entry` recorded: a free check, from the listing alone, that
+ * nobody overwrote it behind our back. Its ETag must be the one S3 answered when it was written; an entry that
+ * recorded none (the ETag was the MD5, or a manifest of an older version) is checked against its MD5, as far as
+ * the ETag looks like one.
+ */
+function replacedSince(object, entry) {
+    if (entry.etag !== undefined)
+        return object.etag !== entry.etag;
+    return isPlainMd5(object.etag) && object.etag !== entry.md5;
 }
 function byId(a, b) {
     return compare(a.id, b.id);
@@ -1654,11 +1671,15 @@ async function listInventory(client, bucket, prefix, signal) {
     }
     return { objects, pages };
 }
-/** User metadata of one object (adoption of buckets the original script wrote; a lost manifest). */
+/**
+ * User metadata of one object (adoption of buckets the original script wrote; a lost manifest), and whether its
+ * ETag is known not to be its MD5 (SSE-KMS, SSE-C); undefined when the object is gone.
+ */
 async function readMetadata(client, bucket, key, signal) {
     try {
         const head = await client.send(new client_s3_dist_cjs.HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-        return head.Metadata ?? {};
+        const etagIsOpaque = head.SSECustomerAlgorithm !== undefined || (head.ServerSideEncryption !== undefined && head.ServerSideEncryption !== 'AES256');
+        return { metadata: head.Metadata ?? {}, ...(etagIsOpaque ? { etagIsOpaque } : {}) };
     }
     catch (error) {
         if (isMissingObject(error))
@@ -1873,8 +1894,8 @@ async function uploadDocument(doc, key, ctx) {
         return withBuffer(ctx, doc.size, async (buffer) => {
             const body = await readWhole(contentChunks(source), buffer, doc, ctx.onBytes);
             await ctx.gate?.mayCommit();
-            await putChecked(ctx, { ...common, Body: body.bytes, ContentLength: body.bytes.length }, body.md5, doc.md5 !== undefined);
-            return { bytes: body.bytes.length, md5: body.md5 };
+            const etag = await putChecked(ctx, { ...common, Body: body.bytes, ContentLength: body.bytes.length }, body.md5, doc.md5 !== undefined);
+            return { bytes: body.bytes.length, md5: body.md5, ...etag };
         });
     }
     if (doc.md5 !== undefined && doc.size <= (ctx.multipartThreshold ?? DEFAULT_MULTIPART_THRESHOLD)) {
@@ -1984,10 +2005,11 @@ async function rangedMultipart(source, doc, common, ctx) {
         if (firstFailure)
             throw firstFailure.error;
         checkIntegrity(doc, doc.size, md5);
-        await ctx.s3.send(new client_s3_dist_cjs.CompleteMultipartUploadCommand({
+        const completed = await ctx.s3.send(new client_s3_dist_cjs.CompleteMultipartUploadCommand({
             Bucket: common.Bucket, Key: common.Key, UploadId: uploadId,
             MultipartUpload: { Parts: settled.map((r) => r.value) },
         }), { abortSignal: ctx.signal });
+        return { bytes: doc.size, md5, ...answered(completed.ETag) };
     }
     catch (error) {
         // No abort signal: an interrupted run still removes its parts (the next run would abort them anyway).
@@ -1995,7 +2017,6 @@ async function rangedMultipart(source, doc, common, ctx) {
             .catch(() => undefined);
         throw error;
     }
-    return { bytes: doc.size, md5 };
 }
 /** Sends of one part that S3 refused as damaged on the way, before the part (and so its file) fails. */
 const PART_SEND_ATTEMPTS = 3;
@@ -2050,14 +2071,15 @@ async function streamedMultipart(chunks, doc, common, ctx) {
         leavePartsOnError: false,
         abortController: abortControllerFor(ctx.signal),
     });
+    let completed;
     try {
-        await upload.done();
+        completed = await upload.done();
     }
     catch (error) {
         source.destroy();
         throw verifier.failure ?? error;
     }
-    return { bytes: doc.size, md5: verifier.md5() };
+    return { bytes: doc.size, md5: verifier.md5(), ...answered(completed.ETag) };
 }
 /**
  * Default of multipart_threshold: the largest file sent as one streaming PUT (when WorkDocs gave its MD5).
@@ -2082,8 +2104,9 @@ async function streamingPut(chunks, doc, common, ctx) {
     source.on('error', (error) => verifier.destroy(error));
     verifier.on('error', (error) => stop.abort(error));
     source.pipe(verifier);
+    let etag;
     try {
-        await putChecked({ ...ctx, signal }, { ...common, Body: verifier, ContentLength: doc.size }, doc.md5, true);
+        etag = await putChecked({ ...ctx, signal }, { ...common, Body: verifier, ContentLength: doc.size }, doc.md5, true);
     }
     catch (error) {
         source.destroy();
@@ -2092,21 +2115,28 @@ async function streamingPut(chunks, doc, common, ctx) {
     }
     if (verifier.failure)
         throw verifier.failure;
-    return { bytes: doc.size, md5: doc.md5 };
+    return { bytes: doc.size, md5: doc.md5, ...etag };
+}
+/** `{ etag }` for the ETag S3 answered, without quotes; nothing for none. */
+function answered(etag) {
+    const normalized = normalizeEtag(etag);
+    return normalized === '' ? {} : { etag: normalized };
 }
 /**
- * PutObject with Content-MD5 `md5`, then the ETag S3 answers checked against it. `fromSignature`: `md5` is the
+ * PutObject with Content-MD5 `md5`, then the ETag S3 answers checked against it, and returned. `fromSignature`: `md5` is the
  * version's Signature, not a hash of the bytes sent, so a BadDigest means the content read from WorkDocs was
  * wrong (an IntegrityError, which the file's retries may heal). A plain-MD5 ETag that differs means the server
  * stored other bytes despite Content-MD5: that object is removed again (nothing corrupt may stay).
  */
 async function putChecked(ctx, params, md5, fromSignature) {
     let stored;
+    let etag;
     try {
         const out = await ctx.s3.send(new client_s3_dist_cjs.PutObjectCommand({ ...params, ContentMD5: Buffer.from(md5, 'hex').toString('base64') }), { abortSignal: ctx.signal });
+        etag = answered(out.ETag);
         // Under SSE-KMS or SSE-C the ETag is not the MD5 of the bytes (S3 checked Content-MD5 all the same).
         const etagIsMd5 = out.SSECustomerAlgorithm === undefined && (out.ServerSideEncryption === undefined || out.ServerSideEncryption === 'AES256');
-        stored = etagIsMd5 ? normalizeEtag(out.ETag) : undefined;
+        stored = etagIsMd5 ? etag.etag : undefined;
     }
     catch (error) {
         if (fromSignature && error.name === 'BadDigest') {
@@ -2119,15 +2149,17 @@ async function putChecked(ctx, params, md5, fromSignature) {
             .catch(() => undefined); // the next run finds an object without a manifest entry and uploads it again
         throw new IntegrityError(`S3 stored content with MD5 ${stored}, not ${md5}: the server did not check Content-MD5; the object was removed`);
     }
+    return etag;
 }
 /** Server-side copy: the object at `fromKey` already holds this exact version (rename or move in WorkDocs). */
 async function copyObject(fromKey, toKey, ctx) {
-    await ctx.s3.send(new client_s3_dist_cjs.CopyObjectCommand({
+    const out = await ctx.s3.send(new client_s3_dist_cjs.CopyObjectCommand({
         Bucket: ctx.bucket,
         Key: toKey,
         CopySource: copySource(ctx.bucket, fromKey),
         MetadataDirective: 'COPY',
     }), { abortSignal: ctx.signal });
+    return answered(out.CopyObjectResult?.ETag);
 }
 const EMPTY_MD5 = contentMd5('');
 async function putFolderMarker(key, ctx) {
@@ -2335,7 +2367,7 @@ function unchangedItems(plan, logger) {
  */
 async function executePlan(plan, manifest, inventory, ctx, early = new Map()) {
     const items = [];
-    const etags = new Map(inventory.map((o) => [o.key, o.etag]));
+    const listed = new Map(inventory.map((o) => [o.key, o]));
     const transfers = plan.actions.filter((a) => !isStale(a));
     const failedKeys = new Set();
     let done = 0;
@@ -2343,7 +2375,7 @@ async function executePlan(plan, manifest, inventory, ctx, early = new Map()) {
         const already = early.get(action.key);
         const item = already !== undefined && (action.kind === 'skip' || action.kind === 'upload') && already.versionId === action.doc.versionId
             ? already
-            : await runTransfer(action, manifest, etags, ctx);
+            : await runTransfer(action, manifest, listed, ctx);
         if (item.outcome === 'failed')
             failedKeys.add(item.key);
         items.push(item);
@@ -2360,12 +2392,14 @@ async function executePlan(plan, manifest, inventory, ctx, early = new Map()) {
     return { items: sortItems(items), manifest };
 }
 /** Carries out one transfer (with its retries); a failure is the returned item's outcome, never thrown. */
-async function runTransfer(action, manifest, etags, ctx) {
+async function runTransfer(action, manifest, listed, ctx) {
     switch (action.kind) {
         case 'skip': {
             if (action.reason === 'adopted') {
-                const etag = etags.get(action.key) ?? '';
-                manifest.set(action.key, entryFor(action.doc, action.doc.md5 ?? (isPlainMd5(etag) ? etag : '')));
+                const object = listed.get(action.key);
+                const etag = object?.etag ?? '';
+                const etagIsMd5 = isPlainMd5(etag) && object?.etagIsOpaque !== true;
+                manifest.set(action.key, entryFor(action.doc, action.doc.md5 ?? (etagIsMd5 ? etag : ''), etag));
             }
             ctx.logger.log('debug', `skip ${action.reason} ${JSON.stringify(action.key)}`);
             return toItem(action, 'done');
@@ -2377,15 +2411,15 @@ async function runTransfer(action, manifest, etags, ctx) {
             });
         case 'copy':
             return attempt(action, ctx, async () => {
-                await copyObject(action.fromKey, action.key, ctx);
+                const { etag } = await copyObject(action.fromKey, action.key, ctx);
                 const source = manifest.get(action.fromKey);
-                manifest.set(action.key, entryFor(action.doc, source?.md5 ?? action.doc.md5 ?? ''));
+                manifest.set(action.key, entryFor(action.doc, source?.md5 ?? action.doc.md5 ?? '', etag));
                 return {};
             });
         case 'upload':
             return attempt(action, ctx, async () => {
                 const result = await uploadDocument(action.doc, action.key, ctx);
-                manifest.set(action.key, entryFor(action.doc, result.md5));
+                manifest.set(action.key, entryFor(action.doc, result.md5, result.etag));
                 return { bytes: result.bytes };
             });
         default:
@@ -2466,8 +2500,10 @@ async function runStale(stale, blocked, failedKeys, manifest, ctx) {
 function isStale(action) {
     return action.kind === 'delete' || action.kind === 'archive';
 }
-function entryFor(doc, md5) {
-    return { documentId: doc.id, versionId: doc.versionId, size: doc.size, md5 };
+/** The entry for a key now holding `doc`; S3's ETag for it is recorded where it is not the MD5 (see ManifestEntry). */
+function entryFor(doc, md5, etag) {
+    const entry = { documentId: doc.id, versionId: doc.versionId, size: doc.size, md5 };
+    return etag === undefined || etag === '' || etag === md5 ? entry : { ...entry, etag };
 }
 function describeAction(action) {
     const parts = [JSON.stringify(action.key)];
@@ -3272,8 +3308,8 @@ class EarlyUploads {
         if (this.failure !== undefined)
             throw this.failure;
         const lock = this.lock ? await this.lock : undefined;
-        // What landed, as a listing would show it: the ETag of what we verified is its MD5 (plan() compares the two).
-        const objects = [...this.entries].map(([key, entry]) => ({ key, size: entry.size, etag: entry.md5, lastModified: 0 }));
+        // What landed, as a listing would show it: the ETag S3 answered (plan() compares it with the entry's).
+        const objects = [...this.entries].map(([key, entry]) => ({ key, size: entry.size, etag: entry.etag ?? entry.md5, lastModified: 0 }));
         return { items: this.items, objects, entries: this.entries, lock };
     }
     async drain() {
@@ -3624,13 +3660,13 @@ async function adoptUnknownObjects(listing, inventory, loadedManifest, options, 
     env.logger.log('info', `reading metadata of ${probes.length} object(s) not in the manifest`);
     const byKey = new Map(inventory.map((o, i) => [o.key, i]));
     await forEachConcurrently(probes, options.maxWorkers, async (key) => {
-        const metadata = await readMetadata(env.s3, options.s3BucketName, key, env.signal).catch((error) => {
+        const head = await readMetadata(env.s3, options.s3BucketName, key, env.signal).catch((error) => {
             env.logger.log('warning', `could not read metadata of ${JSON.stringify(key)}: ${describeError(error)}`);
             return undefined;
         });
         const index = byKey.get(key);
-        if (index !== undefined && metadata !== undefined)
-            inventory[index] = { ...inventory[index], metadata };
+        if (index !== undefined && head !== undefined)
+            inventory[index] = { ...inventory[index], ...head };
     });
     return { entries: new Map(manifest.entries) };
 }
@@ -3640,7 +3676,7 @@ function trustedEntries(manifest, inventory) {
     const contradicted = [];
     for (const [key, entry] of manifest.entries) {
         const object = byKey.get(key);
-        if (object === undefined || object.size !== entry.size || (isPlainMd5(object.etag) && object.etag !== entry.md5))
+        if (object === undefined || object.size !== entry.size || replacedSince(object, entry))
             contradicted.push(key);
     }
     if (contradicted.length === 0)
@@ -3683,7 +3719,7 @@ function sameEntries(a, b) {
         return false;
     for (const [key, x] of a) {
         const y = b.get(key);
-        if (!y || x.documentId !== y.documentId || x.versionId !== y.versionId || x.size !== y.size || x.md5 !== y.md5)
+        if (!y || x.documentId !== y.documentId || x.versionId !== y.versionId || x.size !== y.size || x.md5 !== y.md5 || x.etag !== y.etag)
             return false;
     }
     return true;

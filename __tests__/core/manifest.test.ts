@@ -37,6 +37,19 @@ describe('manifest file', () => {
     }
   });
 
+  it('records an entry\'s ETag (SSE-KMS, multipart) as a sixth row element, only where it has one, and reads it back', () => {
+    const map = entries(3);
+    const [first, second] = [...map.keys()];
+    map.set(first!, { ...map.get(first!)!, etag: 'e'.repeat(32) });
+    map.set(second!, { ...map.get(second!)!, etag: `${'a'.repeat(32)}-4` });
+    const text = encodeManifest({ entries: map }, meta);
+    const rows = text.split('\n').slice(1, -2).map((line) => JSON.parse(line.replace(/,$/, '')) as unknown[]);
+    expect(rows.map((row) => row.length).sort()).toEqual([5, 6, 6]);
+    for (const input of [text, Buffer.from(text), JSON.stringify(JSON.parse(text), null, 2)]) {
+      expect(decodeManifest(input)).toEqual({ ok: true, manifest: { entries: map }, rootFolderId: 'root-id', updatedAt: meta.updatedAt });
+    }
+  });
+
   it('reads a manifest someone reformatted (the checksum covers the rows, not the layout)', () => {
     const text = encodeManifest({ entries: entries(5) }, meta);
     for (const variant of [JSON.stringify(JSON.parse(text), null, 2), JSON.stringify(JSON.parse(text)), text.replace(/\n/g, '\r\n'), text.trimEnd(), `${text}\n\n`,
@@ -75,11 +88,13 @@ describe('manifest file', () => {
   });
 
   it('refuses a row of the wrong shape whose checksum matches', () => {
-    const rows = [['k', 'd', 'v', 1, 'm'], ['k2', 'd', 'v', 'not a size', 'm']];
-    const file = { format: 'workdocs-s3-sync/manifest', version: 1, ...meta, checksum: createHash('sha256').update(JSON.stringify(rows)).digest('hex') };
-    const text = `${JSON.stringify(file).slice(0, -1)},"rows":[\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`;
-    expect(decodeManifest(text)).toEqual({ ok: false, problem: 'malformed row' });
-    expect(decodeManifest(JSON.stringify(JSON.parse(text)))).toEqual({ ok: false, problem: 'malformed row' });
+    for (const bad of [['k2', 'd', 'v', 'not a size', 'm'], ['k2', 'd', 'v', 1, 'm', 7], ['k2', 'd', 'v', 1, 'm', 'etag', 'more']]) {
+      const rows = [['k', 'd', 'v', 1, 'm'], bad];
+      const file = { format: 'workdocs-s3-sync/manifest', version: 1, ...meta, checksum: createHash('sha256').update(JSON.stringify(rows)).digest('hex') };
+      const text = `${JSON.stringify(file).slice(0, -1)},"rows":[\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`;
+      expect(decodeManifest(text)).toEqual({ ok: false, problem: 'malformed row' });
+      expect(decodeManifest(JSON.stringify(JSON.parse(text)))).toEqual({ ok: false, problem: 'malformed row' });
+    }
   });
 });
 
@@ -87,6 +102,7 @@ describe('sharingListedStrings', () => {
   it('changes nothing a reader can see: the same entries, values and order, whatever the bucket holds', () => {
     const map = entries(6);
     const keys = [...map.keys()];
+    map.set(keys[2]!, { ...map.get(keys[2]!)!, etag: `${'a'.repeat(32)}-3` }); // the ETag S3 answered, as listed
     const inventory = [
       // Listed with the entry's MD5 as its ETag, with another ETag, a multipart ETag; one key not listed at all.
       { key: keys[0]!, size: 0, etag: map.get(keys[0]!)!.md5, lastModified: 0 },
@@ -98,5 +114,8 @@ describe('sharingListedStrings', () => {
     const shared = sharingListedStrings({ entries: map }, inventory);
     expect([...shared.entries]).toEqual([...map]);
     expect(sharingListedStrings({ entries: new Map() }, inventory).entries.size).toBe(0);
+    // The listed strings themselves are kept: the MD5 equal to the ETag, and a recorded ETag.
+    expect(shared.entries.get(keys[0]!)!.md5).toBe(inventory[0]!.etag);
+    expect(shared.entries.get(keys[2]!)!.etag).toBe(inventory[2]!.etag);
   });
 });

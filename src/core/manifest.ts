@@ -19,8 +19,11 @@ export function toolAreaPrefix(prefix: string): string {
 
 export const EMPTY_MANIFEST: Manifest = { entries: new Map() };
 
-/** Compact rows keep a 100,000-entry manifest small: [key, documentId, versionId, size, md5]. */
-type Row = [string, string, string, number, string];
+/**
+ * Compact rows keep a 100,000-entry manifest small: [key, documentId, versionId, size, md5], and the entry's
+ * `etag` sixth where it has one (older manifests have none: they are read the same).
+ */
+type Row = [string, string, string, number, string] | [string, string, string, number, string, string];
 
 interface ManifestFile {
   format: string;
@@ -42,7 +45,7 @@ export function encodeManifestBytes(manifest: Manifest, meta: { rootFolderId: st
   const keys = [...manifest.entries.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const rowJson = (key: string): string => {
     const e = manifest.entries.get(key)!;
-    return JSON.stringify([key, e.documentId, e.versionId, e.size, e.md5] satisfies Row);
+    return JSON.stringify((e.etag === undefined ? [key, e.documentId, e.versionId, e.size, e.md5] : [key, e.documentId, e.versionId, e.size, e.md5, e.etag]) satisfies Row);
   };
   // The checksum is the sha256 of JSON.stringify(rows): `[` + the rows joined by `,` + `]`.
   const hash = createHash('sha256').update('[');
@@ -103,8 +106,7 @@ function decodeWhole(text: string): DecodedManifest {
   const entries = new Map<string, ManifestEntry>();
   for (const row of file.rows) {
     if (!isRow(row)) return { ok: false, problem: 'malformed row' };
-    const [key, documentId, versionId, size, md5] = row;
-    entries.set(key, { documentId, versionId, size, md5 });
+    entries.set(row[0], entryOf(row));
   }
   return { ok: true, manifest: { entries }, rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
 }
@@ -172,8 +174,7 @@ function decodeLines(input: string | Uint8Array): DecodedManifest | undefined {
       hash.update(lineBytes(!last));
       count++;
       if (isRow(row)) {
-        const [key, documentId, versionId, size, md5] = row;
-        entries.set(key, { documentId, versionId, size, md5 });
+        entries.set(row[0], entryOf(row));
       } else malformed = true;
       line = nextLine();
       if (last) break;
@@ -194,8 +195,14 @@ const ROWS_OPEN = '"rows":[';
 const ROWS_CLOSE = '\n]}\n';
 
 function isRow(row: unknown): row is Row {
-  return Array.isArray(row) && row.length === 5 && typeof row[0] === 'string' && typeof row[1] === 'string'
-    && typeof row[2] === 'string' && Number.isSafeInteger(row[3]) && typeof row[4] === 'string';
+  return Array.isArray(row) && (row.length === 5 || (row.length === 6 && typeof row[5] === 'string'))
+    && typeof row[0] === 'string' && typeof row[1] === 'string' && typeof row[2] === 'string'
+    && Number.isSafeInteger(row[3]) && typeof row[4] === 'string';
+}
+
+function entryOf(row: Row): ManifestEntry {
+  const [, documentId, versionId, size, md5, etag] = row;
+  return etag === undefined ? { documentId, versionId, size, md5 } : { documentId, versionId, size, md5, etag };
 }
 
 function sha256(text: string): string {
@@ -214,7 +221,9 @@ export function sharingListedStrings(manifest: Manifest, inventory: readonly Inv
   for (const [key, entry] of manifest.entries) {
     const object = objects.get(key);
     if (object === undefined) entries.set(key, entry);
-    else entries.set(object.key, object.etag === entry.md5 ? { ...entry, md5: object.etag } : entry);
+    else if (object.etag === entry.md5) entries.set(object.key, { ...entry, md5: object.etag });
+    else if (object.etag === entry.etag) entries.set(object.key, { ...entry, etag: object.etag });
+    else entries.set(object.key, entry);
   }
   return { entries };
 }

@@ -141,8 +141,7 @@ function decideDocument(
   if (object !== undefined) {
     if (entry !== undefined) {
       if (entry.documentId === doc.id && entry.versionId === doc.versionId && entry.size === doc.size && object.size === doc.size) {
-        // A single-part ETag is the body's MD5: a free check that nobody overwrote the object behind our back.
-        if (isPlainMd5(object.etag) && object.etag !== entry.md5) return { kind: 'upload', key, doc, reason: 'modified-in-bucket' };
+        if (replacedSince(object, entry)) return { kind: 'upload', key, doc, reason: 'modified-in-bucket' };
         return { kind: 'skip', key, doc, reason: 'unchanged' };
       }
     } else if (object.metadata !== undefined && isAdoptable(doc, object)) {
@@ -161,7 +160,7 @@ function isAdoptable(doc: SourceDocument, object: InventoryObject): boolean {
   const metadata = object.metadata ?? {};
   if (metadata[VERSION_METADATA] !== doc.versionId || object.size !== doc.size) return false;
   if (metadata[DOCUMENT_METADATA] !== undefined && metadata[DOCUMENT_METADATA] !== doc.id) return false;
-  return !(isPlainMd5(object.etag) && doc.md5 !== undefined && object.etag !== doc.md5);
+  return object.etagIsOpaque === true || !(isPlainMd5(object.etag) && doc.md5 !== undefined && object.etag !== doc.md5);
 }
 
 /** versionId → a key that holds that version (per the manifest and still present), preferring stale keys. */
@@ -170,7 +169,7 @@ function indexCopySources(manifest: Manifest, byKey: ReadonlyMap<string, Invento
   for (const [key, entry] of manifest.entries) {
     const object = byKey.get(key);
     if (object === undefined || object.size !== entry.size) continue;
-    if (isPlainMd5(object.etag) && object.etag !== entry.md5) continue;
+    if (replacedSince(object, entry)) continue;
     const current = sources.get(entry.versionId);
     if (current === undefined || isBetterCopySource(key, current, staleKeys)) sources.set(entry.versionId, key);
   }
@@ -213,6 +212,17 @@ function indexInventory(inventory: readonly InventoryObject[]): Map<string, Inve
 
 export function isPlainMd5(etag: string): boolean {
   return /^[0-9a-f]{32}$/.test(etag);
+}
+
+/**
+ * Whether the listed object is no longer the one `entry` recorded: a free check, from the listing alone, that
+ * nobody overwrote it behind our back. Its ETag must be the one S3 answered when it was written; an entry that
+ * recorded none (the ETag was the MD5, or a manifest of an older version) is checked against its MD5, as far as
+ * the ETag looks like one.
+ */
+export function replacedSince(object: InventoryObject, entry: ManifestEntry): boolean {
+  if (entry.etag !== undefined) return object.etag !== entry.etag;
+  return isPlainMd5(object.etag) && object.etag !== entry.md5;
 }
 
 function byId(a: SourceDocument, b: SourceDocument): number {

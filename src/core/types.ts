@@ -56,6 +56,8 @@ export interface InventoryObject {
   readonly lastModified: number;
   /** User metadata, present only when the object was probed with HeadObject (adoption). */
   readonly metadata?: Readonly<Record<string, string>>;
+  /** HeadObject said SSE-KMS or SSE-C: the ETag is not the body's MD5, however it looks. */
+  readonly etagIsOpaque?: boolean;
 }
 
 /** What the manifest records for one key this tool wrote or adopted. */
@@ -65,6 +67,11 @@ export interface ManifestEntry {
   readonly size: number;
   /** Lower-case hex MD5 of the object's bytes. */
   readonly md5: string;
+  /**
+   * The ETag S3 answered when this run wrote the object, where that is not `md5`: under SSE-KMS (a bucket's
+   * default encryption) or SSE-C, and for multipart objects. A later listing must show the same one.
+   */
+  readonly etag?: string;
 }
 
 /** The manifest: key → what is stored there. */

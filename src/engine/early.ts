@@ -183,8 +183,8 @@ export class EarlyUploads {
     await this.drain();
     if (this.failure !== undefined) throw this.failure;
     const lock = this.lock ? await this.lock : undefined;
-    // What landed, as a listing would show it: the ETag of what we verified is its MD5 (plan() compares the two).
-    const objects = [...this.entries].map(([key, entry]): InventoryObject => ({ key, size: entry.size, etag: entry.md5, lastModified: 0 }));
+    // What landed, as a listing would show it: the ETag S3 answered (plan() compares it with the entry's).
+    const objects = [...this.entries].map(([key, entry]): InventoryObject => ({ key, size: entry.size, etag: entry.etag ?? entry.md5, lastModified: 0 }));
     return { items: this.items, objects, entries: this.entries, lock };
   }
 

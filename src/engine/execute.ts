@@ -98,7 +98,7 @@ export async function executePlan(
   early: ReadonlyMap<string, ReportItem> = new Map(),
 ): Promise<Execution> {
   const items: ReportItem[] = [];
-  const etags = new Map(inventory.map((o) => [o.key, o.etag]));
+  const listed = new Map(inventory.map((o) => [o.key, o]));
   const transfers = plan.actions.filter((a) => !isStale(a));
   const failedKeys = new Set<string>();
   let done = 0;
@@ -107,7 +107,7 @@ export async function executePlan(
     const already = early.get(action.key);
     const item = already !== undefined && (action.kind === 'skip' || action.kind === 'upload') && already.versionId === action.doc.versionId
       ? already
-      : await runTransfer(action, manifest, etags, ctx);
+      : await runTransfer(action, manifest, listed, ctx);
     if (item.outcome === 'failed') failedKeys.add(item.key);
     items.push(item);
     ctx.onItemDone?.(++done, transfers.length);
@@ -122,12 +122,14 @@ export async function executePlan(
 }
 
 /** Carries out one transfer (with its retries); a failure is the returned item's outcome, never thrown. */
-export async function runTransfer(action: PlannedAction, manifest: Map<string, ManifestEntry>, etags: ReadonlyMap<string, string>, ctx: ExecuteContext): Promise<ReportItem> {
+export async function runTransfer(action: PlannedAction, manifest: Map<string, ManifestEntry>, listed: ReadonlyMap<string, InventoryObject>, ctx: ExecuteContext): Promise<ReportItem> {
   switch (action.kind) {
     case 'skip': {
       if (action.reason === 'adopted') {
-        const etag = etags.get(action.key) ?? '';
-        manifest.set(action.key, entryFor(action.doc, action.doc.md5 ?? (isPlainMd5(etag) ? etag : '')));
+        const object = listed.get(action.key);
+        const etag = object?.etag ?? '';
+        const etagIsMd5 = isPlainMd5(etag) && object?.etagIsOpaque !== true;
+        manifest.set(action.key, entryFor(action.doc, action.doc.md5 ?? (etagIsMd5 ? etag : ''), etag));
       }
       ctx.logger.log('debug', `skip ${action.reason} ${JSON.stringify(action.key)}`);
       return toItem(action, 'done');
@@ -139,15 +141,15 @@ export async function runTransfer(action: PlannedAction, manifest: Map<string, M
       });
     case 'copy':
       return attempt(action, ctx, async () => {
-        await copyObject(action.fromKey, action.key, ctx);
+        const { etag } = await copyObject(action.fromKey, action.key, ctx);
         const source = manifest.get(action.fromKey);
-        manifest.set(action.key, entryFor(action.doc, source?.md5 ?? action.doc.md5 ?? ''));
+        manifest.set(action.key, entryFor(action.doc, source?.md5 ?? action.doc.md5 ?? '', etag));
         return {};
       });
     case 'upload':
       return attempt(action, ctx, async () => {
         const result = await uploadDocument(action.doc, action.key, ctx);
-        manifest.set(action.key, entryFor(action.doc, result.md5));
+        manifest.set(action.key, entryFor(action.doc, result.md5, result.etag));
         return { bytes: result.bytes };
       });
     default:
@@ -233,8 +235,10 @@ function isStale(action: PlannedAction): action is StaleAction {
   return action.kind === 'delete' || action.kind === 'archive';
 }
 
-function entryFor(doc: { id: string; versionId: string; size: number }, md5: string): ManifestEntry {
-  return { documentId: doc.id, versionId: doc.versionId, size: doc.size, md5 };
+/** The entry for a key now holding `doc`; S3's ETag for it is recorded where it is not the MD5 (see ManifestEntry). */
+function entryFor(doc: { id: string; versionId: string; size: number }, md5: string, etag?: string): ManifestEntry {
+  const entry = { documentId: doc.id, versionId: doc.versionId, size: doc.size, md5 };
+  return etag === undefined || etag === '' || etag === md5 ? entry : { ...entry, etag };
 }
 
 export function describeAction(action: PlannedAction): string {

@@ -5,7 +5,7 @@
  */
 import { forEachConcurrently } from '../concurrency.js';
 import { manifestKey, sharingListedStrings, toolAreaPrefix } from '../core/manifest.js';
-import { isPlainMd5, keysToProbe, plan, type Plan } from '../core/plan.js';
+import { keysToProbe, plan, replacedSince, type Plan } from '../core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceFolder } from '../core/types.js';
 import { describeError, FatalError, InputError, WriteRefusedError } from '../errors.js';
 import type { SyncOptions } from '../options.js';
@@ -365,12 +365,12 @@ async function adoptUnknownObjects(listing: ListingResult, inventory: InventoryO
   env.logger.log('info', `reading metadata of ${probes.length} object(s) not in the manifest`);
   const byKey = new Map(inventory.map((o, i) => [o.key, i]));
   await forEachConcurrently(probes, options.maxWorkers, async (key) => {
-    const metadata = await readMetadata(env.s3, options.s3BucketName, key, env.signal).catch((error: unknown) => {
+    const head = await readMetadata(env.s3, options.s3BucketName, key, env.signal).catch((error: unknown) => {
       env.logger.log('warning', `could not read metadata of ${JSON.stringify(key)}: ${describeError(error)}`);
       return undefined;
     });
     const index = byKey.get(key);
-    if (index !== undefined && metadata !== undefined) inventory[index] = { ...inventory[index]!, metadata };
+    if (index !== undefined && head !== undefined) inventory[index] = { ...inventory[index]!, ...head };
   });
   return { entries: new Map(manifest.entries) };
 }
@@ -381,7 +381,7 @@ function trustedEntries(manifest: Manifest, inventory: readonly InventoryObject[
   const contradicted: string[] = [];
   for (const [key, entry] of manifest.entries) {
     const object = byKey.get(key);
-    if (object === undefined || object.size !== entry.size || (isPlainMd5(object.etag) && object.etag !== entry.md5)) contradicted.push(key);
+    if (object === undefined || object.size !== entry.size || replacedSince(object, entry)) contradicted.push(key);
   }
   if (contradicted.length === 0) return manifest;
   const entries = new Map(manifest.entries);
@@ -419,7 +419,7 @@ function sameEntries(a: ReadonlyMap<string, ManifestEntry>, b: ReadonlyMap<strin
   if (a.size !== b.size) return false;
   for (const [key, x] of a) {
     const y = b.get(key);
-    if (!y || x.documentId !== y.documentId || x.versionId !== y.versionId || x.size !== y.size || x.md5 !== y.md5) return false;
+    if (!y || x.documentId !== y.documentId || x.versionId !== y.versionId || x.size !== y.size || x.md5 !== y.md5 || x.etag !== y.etag) return false;
   }
   return true;
 }

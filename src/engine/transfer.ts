@@ -82,6 +82,8 @@ export interface Transferred {
   readonly bytes: number;
   /** Hex MD5 of the bytes that landed. */
   readonly md5: string;
+  /** The ETag S3 answered (without quotes), when it answered one. */
+  readonly etag?: string;
 }
 
 export function objectMetadata(doc: SourceDocument): Record<string, string> {
@@ -110,8 +112,8 @@ export async function uploadDocument(doc: SourceDocument, key: string, ctx: Tran
     return withBuffer(ctx, doc.size, async (buffer) => {
       const body = await readWhole(contentChunks(source), buffer, doc, ctx.onBytes);
       await ctx.gate?.mayCommit();
-      await putChecked(ctx, { ...common, Body: body.bytes, ContentLength: body.bytes.length }, body.md5, doc.md5 !== undefined);
-      return { bytes: body.bytes.length, md5: body.md5 };
+      const etag = await putChecked(ctx, { ...common, Body: body.bytes, ContentLength: body.bytes.length }, body.md5, doc.md5 !== undefined);
+      return { bytes: body.bytes.length, md5: body.md5, ...etag };
     });
   }
   if (doc.md5 !== undefined && doc.size <= (ctx.multipartThreshold ?? DEFAULT_MULTIPART_THRESHOLD)) {
@@ -228,17 +230,17 @@ async function rangedMultipart(source: ContentSource, doc: SourceDocument, commo
   try {
     if (firstFailure) throw firstFailure.error;
     checkIntegrity(doc, doc.size, md5);
-    await ctx.s3.send(new CompleteMultipartUploadCommand({
+    const completed = await ctx.s3.send(new CompleteMultipartUploadCommand({
       Bucket: common.Bucket, Key: common.Key, UploadId: uploadId,
       MultipartUpload: { Parts: settled.map((r) => (r as PromiseFulfilledResult<{ PartNumber: number; ETag: string }>).value) },
     }), { abortSignal: ctx.signal });
+    return { bytes: doc.size, md5, ...answered(completed.ETag) };
   } catch (error) {
     // No abort signal: an interrupted run still removes its parts (the next run would abort them anyway).
     await ctx.s3.send(new AbortMultipartUploadCommand({ Bucket: common.Bucket, Key: common.Key, UploadId: uploadId }), { abortSignal: AbortSignal.timeout(15_000) })
       .catch(() => undefined);
     throw error;
   }
-  return { bytes: doc.size, md5 };
 }
 
 /** Sends of one part that S3 refused as damaged on the way, before the part (and so its file) fails. */
@@ -296,13 +298,14 @@ async function streamedMultipart(chunks: AsyncIterable<Buffer>, doc: SourceDocum
     leavePartsOnError: false,
     abortController: abortControllerFor(ctx.signal),
   });
+  let completed: { ETag?: string };
   try {
-    await upload.done();
+    completed = await upload.done();
   } catch (error) {
     source.destroy();
     throw verifier.failure ?? error;
   }
-  return { bytes: doc.size, md5: verifier.md5() };
+  return { bytes: doc.size, md5: verifier.md5(), ...answered(completed.ETag) };
 }
 
 /**
@@ -329,30 +332,39 @@ async function streamingPut(chunks: AsyncIterable<Buffer>, doc: SourceDocument &
   source.on('error', (error) => verifier.destroy(error));
   verifier.on('error', (error) => stop.abort(error));
   source.pipe(verifier);
+  let etag: { etag?: string };
   try {
-    await putChecked({ ...ctx, signal }, { ...common, Body: verifier, ContentLength: doc.size }, doc.md5, true);
+    etag = await putChecked({ ...ctx, signal }, { ...common, Body: verifier, ContentLength: doc.size }, doc.md5, true);
   } catch (error) {
     source.destroy();
     verifier.destroy();
     throw verifier.failure ?? error;
   }
   if (verifier.failure) throw verifier.failure;
-  return { bytes: doc.size, md5: doc.md5 };
+  return { bytes: doc.size, md5: doc.md5, ...etag };
+}
+
+/** `{ etag }` for the ETag S3 answered, without quotes; nothing for none. */
+function answered(etag: string | undefined): { etag?: string } {
+  const normalized = normalizeEtag(etag);
+  return normalized === '' ? {} : { etag: normalized };
 }
 
 /**
- * PutObject with Content-MD5 `md5`, then the ETag S3 answers checked against it. `fromSignature`: `md5` is the
+ * PutObject with Content-MD5 `md5`, then the ETag S3 answers checked against it, and returned. `fromSignature`: `md5` is the
  * version's Signature, not a hash of the bytes sent, so a BadDigest means the content read from WorkDocs was
  * wrong (an IntegrityError, which the file's retries may heal). A plain-MD5 ETag that differs means the server
  * stored other bytes despite Content-MD5: that object is removed again (nothing corrupt may stay).
  */
-async function putChecked(ctx: Pick<TransferContext, 's3' | 'signal'>, params: PutCommon & { Body: PutObjectCommandInput['Body']; ContentLength: number }, md5: string, fromSignature: boolean): Promise<void> {
+async function putChecked(ctx: Pick<TransferContext, 's3' | 'signal'>, params: PutCommon & { Body: PutObjectCommandInput['Body']; ContentLength: number }, md5: string, fromSignature: boolean): Promise<{ etag?: string }> {
   let stored: string | undefined;
+  let etag: { etag?: string };
   try {
     const out = await ctx.s3.send(new PutObjectCommand({ ...params, ContentMD5: Buffer.from(md5, 'hex').toString('base64') }), { abortSignal: ctx.signal });
+    etag = answered(out.ETag);
     // Under SSE-KMS or SSE-C the ETag is not the MD5 of the bytes (S3 checked Content-MD5 all the same).
     const etagIsMd5 = out.SSECustomerAlgorithm === undefined && (out.ServerSideEncryption === undefined || out.ServerSideEncryption === 'AES256');
-    stored = etagIsMd5 ? normalizeEtag(out.ETag) : undefined;
+    stored = etagIsMd5 ? etag.etag : undefined;
   } catch (error) {
     if (fromSignature && (error as { name?: string }).name === 'BadDigest') {
       throw new IntegrityError(`S3 refused the content: its MD5 differs from the version's Signature ${md5} (BadDigest)`, { cause: error });
@@ -364,6 +376,7 @@ async function putChecked(ctx: Pick<TransferContext, 's3' | 'signal'>, params: P
       .catch(() => undefined); // the next run finds an object without a manifest entry and uploads it again
     throw new IntegrityError(`S3 stored content with MD5 ${stored}, not ${md5}: the server did not check Content-MD5; the object was removed`);
   }
+  return etag;
 }
 
 interface PutCommon {
@@ -374,13 +387,14 @@ interface PutCommon {
 }
 
 /** Server-side copy: the object at `fromKey` already holds this exact version (rename or move in WorkDocs). */
-export async function copyObject(fromKey: string, toKey: string, ctx: Pick<TransferContext, 's3' | 'bucket' | 'signal'>): Promise<void> {
-  await ctx.s3.send(new CopyObjectCommand({
+export async function copyObject(fromKey: string, toKey: string, ctx: Pick<TransferContext, 's3' | 'bucket' | 'signal'>): Promise<{ etag?: string }> {
+  const out = await ctx.s3.send(new CopyObjectCommand({
     Bucket: ctx.bucket,
     Key: toKey,
     CopySource: copySource(ctx.bucket, fromKey),
     MetadataDirective: 'COPY',
   }), { abortSignal: ctx.signal });
+  return answered(out.CopyObjectResult?.ETag);
 }
 
 const EMPTY_MD5 = contentMd5('');

@@ -23,11 +23,15 @@ export async function listInventory(client: S3Client, bucket: string, prefix: st
   return { objects, pages };
 }
 
-/** User metadata of one object (adoption of buckets the original script wrote; a lost manifest). */
-export async function readMetadata(client: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<Record<string, string> | undefined> {
+/**
+ * User metadata of one object (adoption of buckets the original script wrote; a lost manifest), and whether its
+ * ETag is known not to be its MD5 (SSE-KMS, SSE-C); undefined when the object is gone.
+ */
+export async function readMetadata(client: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<Pick<InventoryObject, 'metadata' | 'etagIsOpaque'> | undefined> {
   try {
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-    return head.Metadata ?? {};
+    const etagIsOpaque = head.SSECustomerAlgorithm !== undefined || (head.ServerSideEncryption !== undefined && head.ServerSideEncryption !== 'AES256');
+    return { metadata: head.Metadata ?? {}, ...(etagIsOpaque ? { etagIsOpaque } : {}) };
   } catch (error) {
     if (isMissingObject(error)) return undefined;
     throw error;

@@ -33,7 +33,14 @@ export type ProxyFaultKind =
    * Forward with one byte of the request body flipped, the one at `afterBytes` (default 0): bytes damaged on the
    * way, which the server must refuse (BadDigest, or a SHA-256 mismatch for a signed payload).
    */
-  | 'corrupt';
+  | 'corrupt'
+  /**
+   * Forward, then answer as a bucket whose default encryption is SSE-KMS would: every object's ETag (in the
+   * ETag header, and in ListObjectsV2, CopyObject and CompleteMultipartUpload bodies) is another 32-hex value that
+   * is not the MD5 of its bytes (the same one for the same object each time), and writes and reads say
+   * `x-amz-server-side-encryption: aws:kms`. UploadPart answers are left alone: the client sends them back.
+   */
+  | 'kmsEtags';
 
 export interface ProxyRequestInfo {
   readonly seq: number;
@@ -176,6 +183,35 @@ function flippingByteAt(offset: number): Transform {
   });
 }
 
+/** The ETag an SSE-KMS bucket would show for an object whose plain ETag is `etag`: not its MD5, but stable. */
+export function kmsEtag(etag: string): string {
+  const [hex, parts] = etag.replace(/"/g, '').split('-');
+  return `${createHash('md5').update(`kms ${hex}`).digest('hex')}${parts !== undefined ? `-${parts}` : ''}`;
+}
+
+/** Answers `upRes` as an SSE-KMS bucket would (see the `kmsEtags` fault): ETags replaced, the encryption named. */
+function answerAsKms(upRes: IncomingMessage, headers: http.OutgoingHttpHeaders, res: ServerResponse): void {
+  if (typeof headers.etag === 'string') headers.etag = `"${kmsEtag(headers.etag)}"`;
+  const status = upRes.statusCode ?? 502;
+  if (status < 300) headers['x-amz-server-side-encryption'] = 'aws:kms';
+  if (!String(headers['content-type'] ?? '').includes('xml')) {
+    res.writeHead(status, headers);
+    upRes.pipe(res);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  upRes.on('data', (chunk: Buffer) => chunks.push(chunk));
+  upRes.on('error', () => res.destroy());
+  upRes.on('end', () => {
+    const xml = Buffer.concat(chunks).toString('utf8')
+      .replace(/<ETag>(&quot;|")?([0-9a-fA-F]{32}(?:-\d+)?)(&quot;|")?<\/ETag>/g, (_, open: string | undefined, etag: string, close: string | undefined) => `<ETag>${open ?? ''}${kmsEtag(etag)}${close ?? ''}</ETag>`);
+    delete headers['transfer-encoding'];
+    headers['content-length'] = Buffer.byteLength(xml);
+    res.writeHead(status, headers);
+    res.end(xml);
+  });
+}
+
 function xmlError(code: string, message: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
 }
@@ -254,6 +290,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     let alterEtag: ProxyRule | undefined;
     let stallAfter: number | undefined;
     let corruptAt: number | undefined;
+    let kms = false;
     for (const rule of applied) {
       if (rule.kind === 'latency') {
         await new Promise((r) => setTimeout(r, rule.latencyMs ?? 1000));
@@ -293,11 +330,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       if (rule.kind === 'alterEtag') alterEtag = rule;
       if (rule.kind === 'stall') stallAfter = rule.afterBytes ?? 0;
       if (rule.kind === 'corrupt') corruptAt = rule.afterBytes ?? 0;
+      if (rule.kind === 'kmsEtags' && info.operation !== 'UploadPart') kms = true;
     }
-    forward(req, res, resetAfterForward, stallAfter, alterEtag, corruptAt);
+    forward(req, res, resetAfterForward, stallAfter, alterEtag, corruptAt, kms);
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, resetAfterForward: boolean, stallAfter: number | undefined, alterEtag?: ProxyRule, corruptAt?: number): void => {
+  const forward = (req: IncomingMessage, res: ServerResponse, resetAfterForward: boolean, stallAfter: number | undefined, alterEtag?: ProxyRule, corruptAt?: number, kms = false): void => {
     const headers = { ...req.headers };
     delete headers.connection;
     delete headers['keep-alive'];
@@ -320,6 +358,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       if (alterEtag && typeof outHeaders.etag === 'string') {
         outHeaders.etag = `"${createHash('md5').update(`altered ${outHeaders.etag}`).digest('hex')}"`;
         Object.assign(outHeaders, alterEtag.responseHeaders ?? {});
+      }
+      if (kms) {
+        answerAsKms(upRes, outHeaders, res);
+        return;
       }
       res.writeHead(upRes.statusCode ?? 502, outHeaders);
       upRes.pipe(res);
