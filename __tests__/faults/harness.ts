@@ -1,9 +1,10 @@
 // Shared checks of the fault suite: after any fault, the bucket must be right, or be made right by the next
 // clean run, and nothing outside the prefix may change.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { decodeManifest } from '../../src/core/manifest.js';
 import type { Fixture } from '../../src/emulator/server.js';
+import { startFaultProxy, type FaultProxy } from '../../src/testing/fault-proxy.js';
 import { getObjectBytes, listAllKeys, md5Hex } from '../helpers/s3.js';
 import { expectExactMirror, multipartUploadsLeft, nonZero, startScenario, type RunResult, type Scenario } from '../helpers/scenario.js';
 
@@ -163,5 +164,30 @@ export function faultScenarios(): (name: string, huge?: boolean) => Promise<Scen
     current = await startScenario({ fixture: faultTree(name, huge) }, name);
     await putOutside(current);
     return current;
+  };
+}
+
+/**
+ * For a whole test file: the fault proxy in front of the real S3 server (`faults.proxy`, started before the first
+ * test) and a fresh fault-tree scenario per test (`faults.setup`, see faultScenarios). After each test the proxy's
+ * rules, stalls and records are cleared, and then the scenario is closed.
+ */
+export function proxiedFaultScenarios(): { readonly proxy: FaultProxy; readonly setup: (name: string, huge?: boolean) => Promise<Scenario> } {
+  let proxy: FaultProxy | undefined;
+  beforeAll(async () => { proxy = await startFaultProxy({ upstream: inject('s3').endpoint }); });
+  afterAll(async () => proxy?.close());
+  // Registered before the proxy's clean-up, so the scenario closes after it (hooks run last-registered first).
+  const setup = faultScenarios();
+  afterEach(() => {
+    proxy?.clearRules();
+    proxy?.release();
+    proxy?.reset();
+  });
+  return {
+    get proxy(): FaultProxy {
+      if (proxy === undefined) throw new Error('the fault proxy starts in beforeAll');
+      return proxy;
+    },
+    setup,
   };
 }

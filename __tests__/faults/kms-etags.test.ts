@@ -2,36 +2,27 @@
 // characters all the same). The real S3 server behind the fault proxy, whose `kmsEtags` fault answers as such a
 // bucket would; the WorkDocs emulator over HTTP.
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeManifest, manifestKey } from '../../src/core/manifest.js';
-import { kmsEtag, startFaultProxy, type FaultProxy } from '../../src/testing/fault-proxy.js';
+import { kmsEtag } from '../../src/testing/fault-proxy.js';
 import { getObjectBytes, md5Hex, testS3Client } from '../helpers/s3.js';
 import { expectExactMirror, nonZero, type Scenario } from '../helpers/scenario.js';
-import { FAULT_SIZES, faultScenarios } from './harness.js';
+import { FAULT_SIZES, proxiedFaultScenarios } from './harness.js';
 
 const PREFIX = 'kms/';
 
-let proxy: FaultProxy;
-beforeAll(async () => { proxy = await startFaultProxy({ upstream: inject('s3').endpoint }); });
-afterAll(async () => proxy?.close());
-
-const setup = faultScenarios();
-afterEach(() => {
-  proxy.clearRules();
-  proxy.reset();
-});
+const faults = proxiedFaultScenarios();
 
 /** A run against the bucket as SSE-KMS shows it. */
 function run(s: Scenario, extra: readonly string[] = []) {
-  return s.run(['--s3_prefix', PREFIX, ...FAULT_SIZES, '--s3_endpoint_url', proxy.endpoint, ...extra]);
+  return s.run(['--s3_prefix', PREFIX, ...FAULT_SIZES, '--s3_endpoint_url', faults.proxy.endpoint, ...extra]);
 }
 
 async function kmsBucket(name: string): Promise<Scenario> {
-  const s = await setup(name);
+  const s = await faults.setup(name);
   // Without a Signature and above one part: multipart, whose ETag is not an MD5 either.
   s.emulator.control.addDocument({ parentId: s.emulator.rootFolderId, name: 'unsigned-big.bin', generate: { seed: 'ub', size: 6 * 1024 * 1024 }, noSignature: true });
-  proxy.addRule({ kind: 'kmsEtags' });
+  faults.proxy.addRule({ kind: 'kmsEtags' });
   return s;
 }
 
@@ -118,7 +109,7 @@ describe('a bucket whose default encryption is SSE-KMS (ETags that are not MD5s)
     const put = await s.bucket.client.send(new PutObjectCommand({ Bucket: s.bucket.bucket, Key: 'probe.txt', Body: 'probe' }));
     const plain = md5Hex('probe');
     expect(put.ETag).toBe(`"${plain}"`); // straight to the server
-    const client = testS3Client({ endpoint: proxy.endpoint });
+    const client = testS3Client({ endpoint: faults.proxy.endpoint });
     try {
       const listed = await client.send(new ListObjectsV2Command({ Bucket: s.bucket.bucket, Prefix: 'probe' }));
       expect(listed.Contents?.[0]?.ETag).toBe(`"${kmsEtag(plain)}"`);

@@ -1,8 +1,7 @@
 // Fault matrix, S3 side: the real S3 server behind the fault-injecting proxy (src/testing/fault-proxy.ts).
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { startFaultProxy, type FaultProxy, type ProxyRule } from '../../src/testing/fault-proxy.js';
+import { describe, expect, it } from 'vitest';
+import type { ProxyRule } from '../../src/testing/fault-proxy.js';
 import { listAllKeys } from '../helpers/s3.js';
 import { expectExactMirror, multipartUploadsLeft, nonZero, type Scenario } from '../helpers/scenario.js';
 import {
@@ -13,26 +12,17 @@ import {
   expectOutsideUntouched,
   expectTruthfulReport,
   FAULT_SIZES,
-  faultScenarios,
+  proxiedFaultScenarios,
 } from './harness.js';
 
 const PREFIX = 'mirror/';
 
-let proxy: FaultProxy;
-beforeAll(async () => { proxy = await startFaultProxy({ upstream: inject('s3').endpoint }); });
-afterAll(async () => proxy?.close());
-
-// Registered before the proxy's clean-up, so the scenario closes after it (hooks run last-registered first).
-const setup = faultScenarios();
-afterEach(() => {
-  proxy.clearRules();
-  proxy.release();
-  proxy.reset();
-});
+const faults = proxiedFaultScenarios();
+const setup = faults.setup;
 
 /** Runs through the proxy. */
 function viaProxy(s: Scenario, extra: readonly string[] = []) {
-  return s.run(['--s3_prefix', PREFIX, ...FAULT_SIZES, '--s3_endpoint_url', proxy.endpoint, ...extra]);
+  return s.run(['--s3_prefix', PREFIX, ...FAULT_SIZES, '--s3_endpoint_url', faults.proxy.endpoint, ...extra]);
 }
 
 function id(s: Scenario, ...path: string[]): string {
@@ -42,10 +32,10 @@ function id(s: Scenario, ...path: string[]): string {
 describe('the fault proxy is transparent', () => {
   it('forwards signed requests unchanged and names every S3 operation', async () => {
     const s = await setup('s3-proxy');
-    proxy.reset();
+    faults.proxy.reset();
     const r = await viaProxy(s);
     expect(r.code).toBe(0);
-    const seen = proxy.counts();
+    const seen = faults.proxy.counts();
     // The proxy's classification agrees with the client's own count, request for request.
     expect(seen).toEqual(nonZero(r.s3));
     expect(seen.PutObject).toBeGreaterThanOrEqual(8);
@@ -82,10 +72,10 @@ describe('S3 faults that retries heal', () => {
     ]],
   ])('%s', async (name, rules) => {
     const s = await setup(`s3-${name.slice(0, 10)}`, /part/.test(name));
-    const added = rules.map((rule) => proxy.addRule(rule));
+    const added = rules.map((rule) => faults.proxy.addRule(rule));
     const r = await viaProxy(s);
     expect(added.reduce((n, rule) => n + rule.applied, 0)).toBeGreaterThan(0);
-    proxy.clearRules();
+    faults.proxy.clearRules();
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expectTruthfulReport(r);
     expect(await multipartUploadsLeft(s.bucket.client, s.bucket.bucket)).toBe(0);
@@ -107,9 +97,9 @@ describe('bodies damaged on the way to S3', () => {
       { kind: 'corrupt', operation: 'UploadPart', key: 'huge.bin', count: 1, afterBytes: 1000 },
       { kind: 'corrupt', operation: 'UploadPart', key: 'unsigned-big.bin', count: 1, afterBytes: 1000 },
     ] satisfies ProxyRule[];
-    const added = rules.map((rule) => proxy.addRule(rule));
+    const added = rules.map((rule) => faults.proxy.addRule(rule));
     const r = await viaProxy(s);
-    proxy.clearRules();
+    faults.proxy.clearRules();
     expect(added.map((rule) => rule.applied)).toEqual([1, 1, 1, 1, 1]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     // S3 refused every damaged body: nothing that differs from what was hashed landed.
@@ -147,9 +137,9 @@ describe('S3 faults that outlast the run', () => {
     s.emulator.control.delete(id(s, 'top.txt'));
     s.emulator.control.delete(id(s, 'A', 'AA'));
     const before = await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX);
-    const outage = proxy.addRule({ kind: 'reset', operation: 'DeleteObjects' });
+    const outage = faults.proxy.addRule({ kind: 'reset', operation: 'DeleteObjects' });
     const r = await viaProxy(s);
-    proxy.removeRule(outage.id);
+    faults.proxy.removeRule(outage.id);
     expect(outage.applied).toBeGreaterThan(0);
     expect(r.code).toBe(1);
     expectTruthfulReport(r);
@@ -170,9 +160,9 @@ describe('S3 faults that outlast the run', () => {
     expect((await viaProxy(s)).code).toBe(0);
     s.emulator.control.delete(id(s, 'B', 'b1.txt'));
     s.emulator.control.addDocument({ parentId: s.emulator.rootFolderId, name: 'added.txt', content: 'added' });
-    const denied = proxy.addRule({ kind: 'error', status: 403, code: 'AccessDenied', operation: ['DeleteObjects', 'DeleteObject'], key: '' , when: (req) => !req.key.includes('.workdocs-s3-sync/') });
+    const denied = faults.proxy.addRule({ kind: 'error', status: 403, code: 'AccessDenied', operation: ['DeleteObjects', 'DeleteObject'], key: '' , when: (req) => !req.key.includes('.workdocs-s3-sync/') });
     const r = await viaProxy(s);
-    proxy.removeRule(denied.id);
+    faults.proxy.removeRule(denied.id);
     expect(r.code).toBe(1);
     expectTruthfulReport(r);
     const item = r.report.items.find((i) => i.action === 'delete')!;
@@ -188,9 +178,9 @@ describe('S3 faults that outlast the run', () => {
   it('a server that answers another ETag than the Signature (it ignored Content-MD5): those files fail and their objects are removed again', async () => {
     const s = await setup('s3-etag-lies');
     // One small file (buffered PUT) and one streamed PUT; every attempt at them is answered with a wrong ETag.
-    const liar = proxy.addRule({ kind: 'alterEtag', operation: 'PutObject', key: /a2\.bin$|big1\.bin$/ });
+    const liar = faults.proxy.addRule({ kind: 'alterEtag', operation: 'PutObject', key: /a2\.bin$|big1\.bin$/ });
     const r = await viaProxy(s);
-    proxy.removeRule(liar.id);
+    faults.proxy.removeRule(liar.id);
     expect(liar.applied).toBe(6); // 3 attempts per file
     expect(r.code).toBe(1);
     expectTruthfulReport(r);
@@ -207,9 +197,9 @@ describe('S3 faults that outlast the run', () => {
 
   it('under SSE-KMS the ETag is not the MD5: an answer that says aws:kms is not taken for a server that ignored Content-MD5', async () => {
     const s = await setup('s3-etag-kms');
-    const kms = proxy.addRule({ kind: 'alterEtag', operation: 'PutObject', key: /a2\.bin$|big1\.bin$/, responseHeaders: { 'x-amz-server-side-encryption': 'aws:kms' } });
+    const kms = faults.proxy.addRule({ kind: 'alterEtag', operation: 'PutObject', key: /a2\.bin$|big1\.bin$/, responseHeaders: { 'x-amz-server-side-encryption': 'aws:kms' } });
     const r = await viaProxy(s);
-    proxy.removeRule(kms.id);
+    faults.proxy.removeRule(kms.id);
     expect(kms.applied).toBe(2);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expectTruthfulReport(r);
@@ -218,9 +208,9 @@ describe('S3 faults that outlast the run', () => {
 
   it('a multipart part that fails on every attempt: that file fails, its upload is aborted, nothing partial lands', async () => {
     const s = await setup('s3-part-dead', true);
-    const dead = proxy.addRule({ kind: 'error', status: 500, operation: 'UploadPart', key: 'huge.bin' });
+    const dead = faults.proxy.addRule({ kind: 'error', status: 500, operation: 'UploadPart', key: 'huge.bin' });
     const r = await viaProxy(s);
-    proxy.removeRule(dead.id);
+    faults.proxy.removeRule(dead.id);
     expect(dead.applied).toBeGreaterThan(1);
     expect(r.code).toBe(1);
     expectTruthfulReport(r);
@@ -237,9 +227,9 @@ describe('S3 faults that outlast the run', () => {
     expect((await viaProxy(s)).code).toBe(0);
     s.emulator.control.delete(id(s, 'top.txt'));
     s.emulator.control.addDocument({ parentId: s.emulator.rootFolderId, name: 'added.txt', content: 'added' });
-    const dead = proxy.addRule({ kind: 'error', status: 500, operation: 'PutObject', key: 'manifest.json' });
+    const dead = faults.proxy.addRule({ kind: 'error', status: 500, operation: 'PutObject', key: 'manifest.json' });
     const r = await viaProxy(s);
-    proxy.removeRule(dead.id);
+    faults.proxy.removeRule(dead.id);
     expect(dead.applied).toBeGreaterThan(0);
     expect(r.code).not.toBe(0);
     expectTruthfulReport(r);
@@ -254,20 +244,20 @@ describe('S3 faults that outlast the run', () => {
 
   it('a bucket that does not exist: exit 2 naming s3_bucket_name, nothing written anywhere', async () => {
     const s = await setup('s3-nobucket');
-    proxy.reset();
+    faults.proxy.reset();
     const r = await viaProxy(s, ['--s3_bucket_name', 'no-such-bucket-for-faults']);
     expect(r.code).toBe(2);
     expectTruthfulReport(r);
     expect(r.stdout + r.stderr).toMatch(/s3_bucket_name.*no-such-bucket-for-faults.*does not exist/);
-    const writes = proxy.requests().filter((q) => q.method !== 'GET' && q.method !== 'HEAD');
+    const writes = faults.proxy.requests().filter((q) => q.method !== 'GET' && q.method !== 'HEAD');
     expect(writes).toEqual([]);
   });
 
   it('S3 down before the run starts: exit 3, nothing written, WorkDocs content untouched', async () => {
     const s = await setup('s3-down');
-    const down = proxy.addRule({ kind: 'error', status: 503, code: 'ServiceUnavailable' });
+    const down = faults.proxy.addRule({ kind: 'error', status: 503, code: 'ServiceUnavailable' });
     const r = await viaProxy(s);
-    proxy.removeRule(down.id);
+    faults.proxy.removeRule(down.id);
     expect(r.code).toBe(3);
     expectTruthfulReport(r);
     expect(r.report.fatal).toMatch(/S3 bucket could not be listed/);
@@ -286,13 +276,13 @@ describe('uploads that start while the lock settles', () => {
 
   it('overlap the settle wait, and land once the lock proves ours', async () => {
     const s = await setup('s3-lock-overlap');
-    const held = proxy.addRule(slowReRead);
-    proxy.reset();
+    const held = faults.proxy.addRule(slowReRead);
+    faults.proxy.reset();
     const r = await viaProxy(s);
     expect(held.applied).toBe(1);
     expect(r.code).toBe(0);
     expectTruthfulReport(r);
-    const requests = proxy.requests();
+    const requests = faults.proxy.requests();
     const seq = (match: (q: (typeof requests)[number]) => boolean): number => requests.find(match)?.seq ?? Infinity;
     // Sent before the lock was confirmed: the run's cleanup of incomplete uploads comes right after the re-read.
     expect(seq((q) => q.operation === 'PutObject' && q.key.endsWith('big1.bin'))).toBeLessThan(seq((q) => q.operation === 'ListMultipartUploads'));
@@ -302,13 +292,13 @@ describe('uploads that start while the lock settles', () => {
 
   it('a race lost during the settle wait: the half-sent uploads are cut off, nothing lands, exit 3', async () => {
     const s = await setup('s3-lock-race');
-    const held = proxy.addRule(slowReRead);
-    proxy.reset();
+    const held = faults.proxy.addRule(slowReRead);
+    faults.proxy.reset();
     const running = viaProxy(s);
     // The run's record is written and its re-read is held back; big1.bin is being sent. Another run's record
     // replaces ours, as a run that wrote at the same moment would.
-    await proxy.waitFor((q) => q.operation === 'PutObject' && q.key.endsWith('big1.bin'), 10_000);
-    await proxy.waitFor((_q, rule) => rule?.id === held.id, 10_000);
+    await faults.proxy.waitFor((q) => q.operation === 'PutObject' && q.key.endsWith('big1.bin'), 10_000);
+    await faults.proxy.waitFor((_q, rule) => rule?.id === held.id, 10_000);
     const other = { format: 'workdocs-s3-sync/lock', owner: 'fedcba9876543210-other-run', host: 'another-host', pid: 4242, startedAt: new Date().toISOString(), expiresAt: Date.now() + 600_000 };
     await s.bucket.client.send(new PutObjectCommand({ Bucket: s.bucket.bucket, Key: LOCK, Body: JSON.stringify(other) }));
     const r = await running;
@@ -317,7 +307,7 @@ describe('uploads that start while the lock settles', () => {
     expect(r.report.fatal).toMatch(/another run took the lock on this prefix at the same time: run fedcba98/);
     expect(r.report.items).toEqual([]);
     // Uploads had begun (small files sent nothing: they wait with their bytes in memory), none completed.
-    expect(proxy.requests().some((q) => q.operation === 'PutObject' && q.key.endsWith('big1.bin'))).toBe(true);
+    expect(faults.proxy.requests().some((q) => q.operation === 'PutObject' && q.key.endsWith('big1.bin'))).toBe(true);
     expect(await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX)).toEqual([LOCK]);
     expect(await multipartUploadsLeft(s.bucket.client, s.bucket.bucket)).toBe(0);
   });
