@@ -256,6 +256,38 @@ describe('SIGTERM and SIGINT: the run stops cleanly', () => {
   });
 });
 
+describe('a second SIGINT', () => {
+  it('while the first one is still stopping the run ends the process at once, as Node would; nothing wrong lands and the rerun takes over', async () => {
+    const s = await setup('int-twice');
+    expect((await s.run(['--s3_prefix', PREFIX, ...FAULT_SIZES])).code).toBe(0);
+    s.emulator.control.delete(id(s, 'top.txt'));
+    s.emulator.control.addDocument({ parentId: s.emulator.rootFolderId, name: 'slow.bin', generate: { seed: 5, size: 300_000 } });
+    s.emulator.control.addFault({ op: 'Content', kind: 'slow', bytesPerSecond: 64 * 1024 });
+    // The first SIGINT's clean stop ends with releasing the lock; held up here, so the second one comes during it.
+    const release = proxy.addRule({ kind: 'latency', operation: 'DeleteObject', key: LOCK, latencyMs: 20_000 });
+    const before = await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX);
+    const cli = spawnCli(s);
+    await cli.waitForLine(/== List WorkDocs and S3/);
+    await new Promise((r) => setTimeout(r, 1_000)); // slow.bin takes ~4.6 s to download
+    cli.child.kill('SIGINT');
+    await cli.waitForLine(/SIGINT: stopping; nothing will be deleted/);
+    for (let waited = 0; release.applied === 0; waited += 50) {
+      if (waited > 15_000) throw new Error(`the lock was not being released:\n${cli.stderr()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await cli.interrupted('SIGINT')).toBeNull();
+    expect(cli.child.signalCode).toBe('SIGINT');
+    proxy.clearRules();
+    const after = await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX);
+    expect(after).toContain(`${PREFIX}top.txt`);
+    expect(after).not.toContain(`${PREFIX}slow.bin`);
+    expect(after).toContain(LOCK); // never released: the rerun must take it over, as after kill -9
+    await expectNothingLiveDeleted(s, PREFIX, before);
+    s.emulator.control.clearFaults();
+    await rerunConverges(s);
+  });
+});
+
 // Keep the log of a failed child available when debugging.
 export function childLog(s: Scenario): string {
   const file = path.join(s.dir, 'child.log');
