@@ -1449,6 +1449,11 @@ async function writeManifest(client, bucket, key, manifest, meta, signal) {
 
 const VERSION_METADATA = 'workdocs-version-id';
 const DOCUMENT_METADATA = 'workdocs-document-id';
+/**
+ * The largest object one CopyObject copies (5 GiB). A renamed document above it is uploaded again: CopyObject would
+ * fail on every run.
+ */
+const S3_MAX_COPY_BYTES = 5 * 1024 ** 3;
 /** The keys whose metadata must be read (HeadObject) before planning: objects with no manifest entry that may hold the wanted version. */
 function keysToProbe(source, inventory, manifest, prefix) {
     // Most runs have no such object (an empty bucket, a complete manifest): then the keys are not worth computing.
@@ -1542,7 +1547,7 @@ function decideDocument(doc, key, object, entry, copySources) {
             return { kind: 'skip', key, doc, reason: 'adopted' };
         }
     }
-    const fromKey = copySources().get(doc.versionId);
+    const fromKey = doc.size <= S3_MAX_COPY_BYTES ? copySources().get(doc.versionId) : undefined;
     if (fromKey !== undefined && fromKey !== key)
         return { kind: 'copy', key, fromKey, doc, reason: 'renamed' };
     if (object === undefined)
