@@ -351,10 +351,10 @@ function answered(etag: string | undefined): { etag?: string } {
 }
 
 /**
- * PutObject with Content-MD5 `md5`, then the ETag S3 answers checked against it, and returned. `fromSignature`: `md5` is the
- * version's Signature, not a hash of the bytes sent, so a BadDigest means the content read from WorkDocs was
- * wrong (an IntegrityError, which the file's retries may heal). A plain-MD5 ETag that differs means the server
- * stored other bytes despite Content-MD5: that object is removed again (nothing corrupt may stay).
+ * PutObject with Content-MD5 `md5`, then the ETag S3 answers checked against it, and returned. `fromSignature`:
+ * `md5` is the version's Signature, not a hash of the bytes sent, so a BadDigest means the content read from
+ * WorkDocs was wrong (an IntegrityError, which the file's retries may heal). A plain-MD5 ETag that differs means
+ * the server stored other bytes despite Content-MD5: that object is removed again (nothing corrupt may stay).
  */
 async function putChecked(ctx: Pick<TransferContext, 's3' | 'signal'>, params: PutCommon & { Body: PutObjectCommandInput['Body']; ContentLength: number }, md5: string, fromSignature: boolean): Promise<{ etag?: string }> {
   let stored: string | undefined;
