@@ -23,7 +23,7 @@ import { armYoungCollections } from './memory.js';
  * 100,000 documents in 10,000 folders, peak RSS of the no-op resync: 450–476 MB by default, 400–449 MB with the
  * young generation alone bounded, 443–454 MB with the growth alone bounded, 338–368 MB with both. The benchmark's
  * smaller trees stay below 64 MB of heap and keep V8's default growth: there, more frequent full collections would
- * only cost CPU (README "Performance").
+ * only cost CPU (docs/performance-notes.md, "Full-size checks run by hand").
  */
 export const ENGINE_YOUNG_GENERATION_MB = 48;
 export const ENGINE_HEAP_GROWING_PERCENT = 50;
