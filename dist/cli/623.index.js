@@ -1449,11 +1449,6 @@ async function writeManifest(client, bucket, key, manifest, meta, signal) {
 
 const VERSION_METADATA = 'workdocs-version-id';
 const DOCUMENT_METADATA = 'workdocs-document-id';
-/**
- * The largest object one CopyObject copies (5 GiB). A renamed document above it is uploaded again: CopyObject would
- * fail on every run.
- */
-const S3_MAX_COPY_BYTES = 5 * 1024 ** 3;
 /** The keys whose metadata must be read (HeadObject) before planning: objects with no manifest entry that may hold the wanted version. */
 function keysToProbe(source, inventory, manifest, prefix) {
     // Most runs have no such object (an empty bucket, a complete manifest): then the keys are not worth computing.
@@ -1547,7 +1542,7 @@ function decideDocument(doc, key, object, entry, copySources) {
             return { kind: 'skip', key, doc, reason: 'adopted' };
         }
     }
-    const fromKey = doc.size <= S3_MAX_COPY_BYTES ? copySources().get(doc.versionId) : undefined;
+    const fromKey = copySources().get(doc.versionId);
     if (fromKey !== undefined && fromKey !== key)
         return { kind: 'copy', key, fromKey, doc, reason: 'renamed' };
     if (object === undefined)
@@ -2029,12 +2024,7 @@ async function uploadDocument(doc, key, ctx) {
         signal: ctx.signal,
         onRetry: ctx.onRetry,
     };
-    const common = {
-        Bucket: ctx.bucket,
-        Key: key,
-        ContentType: doc.contentType ?? 'application/octet-stream',
-        Metadata: objectMetadata(doc),
-    };
+    const common = putCommon(doc, key, ctx.bucket);
     if (doc.size <= ctx.partSize) {
         return withBuffer(ctx, doc.size, async (buffer) => {
             const body = await readWhole(contentChunks(source), buffer, doc, ctx.onBytes);
@@ -2296,15 +2286,80 @@ async function putChecked(ctx, params, md5, fromSignature) {
     }
     return etag;
 }
-/** Server-side copy: the object at `fromKey` already holds this exact version (rename or move in WorkDocs). */
-async function copyObject(fromKey, toKey, ctx) {
+/** What every object written for `doc` carries besides its bytes. */
+function putCommon(doc, key, bucket) {
+    return { Bucket: bucket, Key: key, ContentType: doc.contentType ?? 'application/octet-stream', Metadata: objectMetadata(doc) };
+}
+/** The largest object one CopyObject copies (S3's limit); a larger one is copied in ranges (UploadPartCopy). */
+const S3_MAX_COPY_BYTES = 5 * 1024 * MiB;
+/** The ranges of such a copy. S3 copies them itself, so their size costs no memory; each may be up to 5 GiB. */
+const COPY_PART_BYTES = 1024 * MiB;
+/**
+ * Server-side copy of the object `from` (`size` bytes, as listed) to `toKey`, with its content type and metadata: a
+ * rename or move in WorkDocs, or a stale object moved to the archive. Up to 5 GiB one CopyObject; beyond, a
+ * multipart upload of ranges of it that S3 copies itself.
+ */
+async function copyObject(from, toKey, ctx) {
+    if (from.size > (ctx.singleCopyMaxBytes ?? S3_MAX_COPY_BYTES))
+        return copyInRanges(from, toKey, ctx);
     const out = await ctx.s3.send(new client_s3_dist_cjs.CopyObjectCommand({
         Bucket: ctx.bucket,
         Key: toKey,
-        CopySource: copySource(ctx.bucket, fromKey),
+        CopySource: copySource(ctx.bucket, from.key),
         MetadataDirective: 'COPY',
     }), { abortSignal: ctx.signal });
     return answered(out.CopyObjectResult?.ETag);
+}
+/**
+ * A multipart upload whose parts are ranges of `from` (UploadPartCopy), `partsInFlight` at a time. HeadObject first
+ * gives the content type and metadata to carry over, and the ETag every range must still have (CopySourceIfMatch:
+ * an object replaced meanwhile fails the copy instead of mixing two). Any failure stops the other parts and aborts
+ * it: no object, no parts left.
+ */
+async function copyInRanges(from, toKey, ctx) {
+    const head = await ctx.s3.send(new client_s3_dist_cjs.HeadObjectCommand({ Bucket: ctx.bucket, Key: from.key }), { abortSignal: ctx.signal });
+    const size = head.ContentLength ?? from.size;
+    const created = await ctx.s3.send(new client_s3_dist_cjs.CreateMultipartUploadCommand({
+        Bucket: ctx.bucket, Key: toKey, ContentType: head.ContentType ?? 'application/octet-stream', Metadata: head.Metadata ?? {},
+    }), { abortSignal: ctx.signal });
+    const uploadId = created.UploadId;
+    const stop = (0,signals/* runAbortController */.qM)();
+    const signal = (0,signals/* anySignal */.JG)(stop.signal, ctx.signal);
+    const partSize = Math.max(ctx.copyPartBytes ?? COPY_PART_BYTES, Math.ceil(size / S3_MAX_PARTS));
+    const window = (0,p_limit/* default */.A)(ctx.partsInFlight);
+    let firstFailure;
+    const parts = [];
+    for (let start = 0, number = 1; start < size; start += partSize, number++) {
+        const partNumber = number;
+        const range = `bytes=${start}-${Math.min(size, start + partSize) - 1}`;
+        parts.push(window(async () => {
+            signal.throwIfAborted();
+            const out = await ctx.s3.send(new client_s3_dist_cjs.UploadPartCopyCommand({
+                Bucket: ctx.bucket, Key: toKey, UploadId: uploadId, PartNumber: partNumber,
+                CopySource: copySource(ctx.bucket, from.key), CopySourceRange: range, CopySourceIfMatch: head.ETag,
+            }), { abortSignal: signal });
+            return { PartNumber: partNumber, ETag: out.CopyPartResult.ETag };
+        }).catch((error) => {
+            firstFailure ??= { error }; // the others then fail as aborted
+            stop.abort(error);
+            throw error;
+        }));
+    }
+    const settled = await Promise.allSettled(parts);
+    try {
+        if (firstFailure)
+            throw firstFailure.error;
+        const completed = await ctx.s3.send(new client_s3_dist_cjs.CompleteMultipartUploadCommand({
+            Bucket: ctx.bucket, Key: toKey, UploadId: uploadId,
+            MultipartUpload: { Parts: settled.map((r) => r.value) },
+        }), { abortSignal: ctx.signal });
+        return answered(completed.ETag);
+    }
+    catch (error) {
+        await ctx.s3.send(new client_s3_dist_cjs.AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: toKey, UploadId: uploadId }), { abortSignal: AbortSignal.timeout(15_000) })
+            .catch(() => undefined);
+        throw error;
+    }
 }
 const EMPTY_MD5 = contentMd5('');
 async function putFolderMarker(key, ctx) {
@@ -2424,19 +2479,19 @@ async function deleteKeys(s3, bucket, keys, signal) {
     return outcomes;
 }
 /** Copies each object to its archive key, then deletes the originals that were copied. */
-async function archiveKeys(s3, bucket, moves, concurrency, signal) {
+async function archiveKeys(ctx, moves, concurrency) {
     const copied = [];
     const outcomes = [];
     await forEachConcurrently(moves, concurrency, async (move) => {
         try {
-            await copyObject(move.key, move.toKey, { s3, bucket, signal });
+            await copyObject(move, move.toKey, ctx);
             copied.push(move.key);
         }
         catch (error) {
             outcomes.push({ key: move.key, error: `archive copy failed: ${describeError(error)}` });
         }
     });
-    outcomes.push(...await deleteKeys(s3, bucket, copied.sort(), signal));
+    outcomes.push(...await deleteKeys(ctx.s3, ctx.bucket, copied.sort(), ctx.signal));
     return outcomes;
 }
 
@@ -2556,7 +2611,7 @@ async function runTransfer(action, manifest, listed, ctx) {
             });
         case 'copy':
             return attempt(action, ctx, async () => {
-                const { etag } = await copyObject(action.fromKey, action.key, ctx);
+                const { etag } = await copyObject({ key: action.fromKey, size: action.doc.size }, action.key, ctx);
                 const source = manifest.get(action.fromKey);
                 manifest.set(action.key, entryFor(action.doc, source?.md5 ?? action.doc.md5 ?? '', etag));
                 return {};
@@ -2625,7 +2680,7 @@ async function runStale(stale, blocked, failedKeys, manifest, ctx) {
     const deletes = runnable.filter((a) => a.kind === 'delete');
     const outcomes = [
         ...await deleteKeys(ctx.s3, ctx.bucket, deletes.map((a) => a.key), ctx.signal),
-        ...await archiveKeys(ctx.s3, ctx.bucket, archives.map((a) => ({ key: a.key, toKey: a.toKey })), ctx.maxWorkers, ctx.signal),
+        ...await archiveKeys(ctx, archives, ctx.maxWorkers),
     ];
     const byKey = new Map(runnable.map((a) => [a.key, a]));
     for (const outcome of outcomes) {

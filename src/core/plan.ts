@@ -8,12 +8,6 @@ import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceTr
 export const VERSION_METADATA = 'workdocs-version-id';
 export const DOCUMENT_METADATA = 'workdocs-document-id';
 
-/**
- * The largest object one CopyObject copies (5 GiB). A renamed document above it is uploaded again: CopyObject would
- * fail on every run.
- */
-export const S3_MAX_COPY_BYTES = 5 * 1024 ** 3;
-
 export type UploadReason = 'new' | 'changed' | 'missing' | 'modified-in-bucket' | 'unverified';
 
 export type PlannedAction =
@@ -154,7 +148,7 @@ function decideDocument(
       return { kind: 'skip', key, doc, reason: 'adopted' };
     }
   }
-  const fromKey = doc.size <= S3_MAX_COPY_BYTES ? copySources().get(doc.versionId) : undefined;
+  const fromKey = copySources().get(doc.versionId);
   if (fromKey !== undefined && fromKey !== key) return { kind: 'copy', key, fromKey, doc, reason: 'renamed' };
   if (object === undefined) return { kind: 'upload', key, doc, reason: entry !== undefined ? 'missing' : 'new' };
   if (entry === undefined && object.metadata === undefined) return { kind: 'upload', key, doc, reason: 'unverified' };

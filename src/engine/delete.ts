@@ -5,7 +5,7 @@
 import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { forEachConcurrently } from '../concurrency.js';
 import { describeError } from '../errors.js';
-import { copyObject } from './transfer.js';
+import { copyObject, type CopyContext } from './transfer.js';
 
 export const DELETE_BATCH = 1000;
 
@@ -36,22 +36,20 @@ export async function deleteKeys(s3: S3Client, bucket: string, keys: readonly st
 
 /** Copies each object to its archive key, then deletes the originals that were copied. */
 export async function archiveKeys(
-  s3: S3Client,
-  bucket: string,
-  moves: readonly { key: string; toKey: string }[],
+  ctx: CopyContext,
+  moves: readonly { key: string; toKey: string; size: number }[],
   concurrency: number,
-  signal?: AbortSignal,
 ): Promise<DeleteOutcome[]> {
   const copied: string[] = [];
   const outcomes: DeleteOutcome[] = [];
   await forEachConcurrently(moves, concurrency, async (move) => {
     try {
-      await copyObject(move.key, move.toKey, { s3, bucket, signal });
+      await copyObject(move, move.toKey, ctx);
       copied.push(move.key);
     } catch (error) {
       outcomes.push({ key: move.key, error: `archive copy failed: ${describeError(error)}` });
     }
   });
-  outcomes.push(...await deleteKeys(s3, bucket, copied.sort(), signal));
+  outcomes.push(...await deleteKeys(ctx.s3, ctx.bucket, copied.sort(), ctx.signal));
   return outcomes;
 }

@@ -141,7 +141,7 @@ export async function runTransfer(action: PlannedAction, manifest: Map<string, M
       });
     case 'copy':
       return attempt(action, ctx, async () => {
-        const { etag } = await copyObject(action.fromKey, action.key, ctx);
+        const { etag } = await copyObject({ key: action.fromKey, size: action.doc.size }, action.key, ctx);
         const source = manifest.get(action.fromKey);
         manifest.set(action.key, entryFor(action.doc, source?.md5 ?? action.doc.md5 ?? '', etag));
         return {};
@@ -214,7 +214,7 @@ async function runStale(
   const deletes = runnable.filter((a) => a.kind === 'delete');
   const outcomes = [
     ...await deleteKeys(ctx.s3, ctx.bucket, deletes.map((a) => a.key), ctx.signal),
-    ...await archiveKeys(ctx.s3, ctx.bucket, archives.map((a) => ({ key: a.key, toKey: a.toKey })), ctx.maxWorkers, ctx.signal),
+    ...await archiveKeys(ctx, archives, ctx.maxWorkers),
   ];
   const byKey = new Map(runnable.map((a) => [a.key, a]));
   for (const outcome of outcomes) {

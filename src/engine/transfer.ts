@@ -13,7 +13,7 @@
  *   the engine hashes the whole file, which S3 cannot check for multipart. A content server that ignores
  *   Range gets lib-storage's multipart over one stream instead.
  */
-import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, DeleteObjectCommand, PutObjectCommand, UploadPartCommand, type PutObjectCommandInput, type S3Client, type UploadPartCommandInput } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, DeleteObjectCommand, PutObjectCommand, UploadPartCommand, UploadPartCopyCommand, HeadObjectCommand, type PutObjectCommandInput, type S3Client, type UploadPartCommandInput } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { WorkDocsClient } from '@aws-sdk/client-workdocs';
 import { createHash, type Hash } from 'node:crypto';
@@ -102,12 +102,7 @@ export async function uploadDocument(doc: SourceDocument, key: string, ctx: Tran
     signal: ctx.signal,
     onRetry: ctx.onRetry,
   };
-  const common = {
-    Bucket: ctx.bucket,
-    Key: key,
-    ContentType: doc.contentType ?? 'application/octet-stream',
-    Metadata: objectMetadata(doc),
-  };
+  const common = putCommon(doc, key, ctx.bucket);
   if (doc.size <= ctx.partSize) {
     return withBuffer(ctx, doc.size, async (buffer) => {
       const body = await readWhole(contentChunks(source), buffer, doc, ctx.onBytes);
@@ -386,15 +381,88 @@ interface PutCommon {
   readonly Metadata: Record<string, string>;
 }
 
-/** Server-side copy: the object at `fromKey` already holds this exact version (rename or move in WorkDocs). */
-export async function copyObject(fromKey: string, toKey: string, ctx: Pick<TransferContext, 's3' | 'bucket' | 'signal'>): Promise<{ etag?: string }> {
+/** What every object written for `doc` carries besides its bytes. */
+function putCommon(doc: SourceDocument, key: string, bucket: string): PutCommon {
+  return { Bucket: bucket, Key: key, ContentType: doc.contentType ?? 'application/octet-stream', Metadata: objectMetadata(doc) };
+}
+
+/** The largest object one CopyObject copies (S3's limit); a larger one is copied in ranges (UploadPartCopy). */
+export const S3_MAX_COPY_BYTES = 5 * 1024 * MiB;
+
+/** The ranges of such a copy. S3 copies them itself, so their size costs no memory; each may be up to 5 GiB. */
+export const COPY_PART_BYTES = 1024 * MiB;
+
+export interface CopyContext extends Pick<TransferContext, 's3' | 'bucket' | 'signal' | 'partsInFlight'> {
+  /** Objects up to this size go in one CopyObject; S3_MAX_COPY_BYTES when absent. */
+  readonly singleCopyMaxBytes?: number;
+  /** Ranges of a larger copy; COPY_PART_BYTES when absent. */
+  readonly copyPartBytes?: number;
+}
+
+/**
+ * Server-side copy of the object `from` (`size` bytes, as listed) to `toKey`, with its content type and metadata: a
+ * rename or move in WorkDocs, or a stale object moved to the archive. Up to 5 GiB one CopyObject; beyond, a
+ * multipart upload of ranges of it that S3 copies itself.
+ */
+export async function copyObject(from: { readonly key: string; readonly size: number }, toKey: string, ctx: CopyContext): Promise<{ etag?: string }> {
+  if (from.size > (ctx.singleCopyMaxBytes ?? S3_MAX_COPY_BYTES)) return copyInRanges(from, toKey, ctx);
   const out = await ctx.s3.send(new CopyObjectCommand({
     Bucket: ctx.bucket,
     Key: toKey,
-    CopySource: copySource(ctx.bucket, fromKey),
+    CopySource: copySource(ctx.bucket, from.key),
     MetadataDirective: 'COPY',
   }), { abortSignal: ctx.signal });
   return answered(out.CopyObjectResult?.ETag);
+}
+
+/**
+ * A multipart upload whose parts are ranges of `from` (UploadPartCopy), `partsInFlight` at a time. HeadObject first
+ * gives the content type and metadata to carry over, and the ETag every range must still have (CopySourceIfMatch:
+ * an object replaced meanwhile fails the copy instead of mixing two). Any failure stops the other parts and aborts
+ * it: no object, no parts left.
+ */
+async function copyInRanges(from: { readonly key: string; readonly size: number }, toKey: string, ctx: CopyContext): Promise<{ etag?: string }> {
+  const head = await ctx.s3.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: from.key }), { abortSignal: ctx.signal });
+  const size = head.ContentLength ?? from.size;
+  const created = await ctx.s3.send(new CreateMultipartUploadCommand({
+    Bucket: ctx.bucket, Key: toKey, ContentType: head.ContentType ?? 'application/octet-stream', Metadata: head.Metadata ?? {},
+  }), { abortSignal: ctx.signal });
+  const uploadId = created.UploadId!;
+  const stop = runAbortController();
+  const signal = anySignal(stop.signal, ctx.signal);
+  const partSize = Math.max(ctx.copyPartBytes ?? COPY_PART_BYTES, Math.ceil(size / S3_MAX_PARTS));
+  const window = pLimit(ctx.partsInFlight);
+  let firstFailure: { error: unknown } | undefined;
+  const parts: Array<Promise<{ PartNumber: number; ETag: string }>> = [];
+  for (let start = 0, number = 1; start < size; start += partSize, number++) {
+    const partNumber = number;
+    const range = `bytes=${start}-${Math.min(size, start + partSize) - 1}`;
+    parts.push(window(async () => {
+      signal.throwIfAborted();
+      const out = await ctx.s3.send(new UploadPartCopyCommand({
+        Bucket: ctx.bucket, Key: toKey, UploadId: uploadId, PartNumber: partNumber,
+        CopySource: copySource(ctx.bucket, from.key), CopySourceRange: range, CopySourceIfMatch: head.ETag,
+      }), { abortSignal: signal });
+      return { PartNumber: partNumber, ETag: out.CopyPartResult!.ETag! };
+    }).catch((error: unknown) => {
+      firstFailure ??= { error }; // the others then fail as aborted
+      stop.abort(error);
+      throw error;
+    }));
+  }
+  const settled = await Promise.allSettled(parts);
+  try {
+    if (firstFailure) throw firstFailure.error;
+    const completed = await ctx.s3.send(new CompleteMultipartUploadCommand({
+      Bucket: ctx.bucket, Key: toKey, UploadId: uploadId,
+      MultipartUpload: { Parts: settled.map((r) => (r as PromiseFulfilledResult<{ PartNumber: number; ETag: string }>).value) },
+    }), { abortSignal: ctx.signal });
+    return answered(completed.ETag);
+  } catch (error) {
+    await ctx.s3.send(new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: toKey, UploadId: uploadId }), { abortSignal: AbortSignal.timeout(15_000) })
+      .catch(() => undefined);
+    throw error;
+  }
 }
 
 const EMPTY_MD5 = contentMd5('');

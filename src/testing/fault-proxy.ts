@@ -38,7 +38,7 @@ export type ProxyFaultKind =
    * Forward, then answer as a bucket whose default encryption is SSE-KMS would: every object's ETag (in the
    * ETag header, and in ListObjectsV2, CopyObject and CompleteMultipartUpload bodies) is another 32-hex value that
    * is not the MD5 of its bytes (the same one for the same object each time), and writes and reads say
-   * `x-amz-server-side-encryption: aws:kms`. UploadPart answers are left alone: the client sends them back.
+   * `x-amz-server-side-encryption: aws:kms`. UploadPart(Copy) answers are left alone: the client sends them back.
    */
   | 'kmsEtags';
 
@@ -330,7 +330,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       if (rule.kind === 'alterEtag') alterEtag = rule;
       if (rule.kind === 'stall') stallAfter = rule.afterBytes ?? 0;
       if (rule.kind === 'corrupt') corruptAt = rule.afterBytes ?? 0;
-      if (rule.kind === 'kmsEtags' && info.operation !== 'UploadPart') kms = true;
+      if (rule.kind === 'kmsEtags' && info.operation !== 'UploadPart' && info.operation !== 'UploadPartCopy') kms = true;
     }
     forward(req, res, resetAfterForward, stallAfter, alterEtag, corruptAt, kms);
   };
