@@ -2135,7 +2135,7 @@ async function putChecked(ctx, params, md5, fromSignature) {
     }
     catch (error) {
         if (fromSignature && error.name === 'BadDigest') {
-            throw new IntegrityError(`S3 refused the content: what it received differs from the version's Signature ${md5} (BadDigest: damaged on the way, or WorkDocs sent other bytes)`, { cause: error });
+            throw new IntegrityError(`S3 refused the content: the MD5 of what it received differs from the version's Signature ${md5} (BadDigest: damaged on the way, or WorkDocs sent other bytes)`, { cause: error });
         }
         throw error;
     }

@@ -362,7 +362,7 @@ async function putChecked(ctx: Pick<TransferContext, 's3' | 'signal'>, params: P
     stored = etagIsMd5 ? etag.etag : undefined;
   } catch (error) {
     if (fromSignature && (error as { name?: string }).name === 'BadDigest') {
-      throw new IntegrityError(`S3 refused the content: what it received differs from the version's Signature ${md5} (BadDigest: damaged on the way, or WorkDocs sent other bytes)`, { cause: error });
+      throw new IntegrityError(`S3 refused the content: the MD5 of what it received differs from the version's Signature ${md5} (BadDigest: damaged on the way, or WorkDocs sent other bytes)`, { cause: error });
     }
     throw error;
   }
