@@ -29,6 +29,9 @@ const HELP = `Usage: npm run bench -- [options]
   --max-workers N         max_workers of both sides (default 14, the tool's default)
   --pool N                max_pool_connections (default 28, the tool's default)
   --part-size-mb N        part_size_mb (default 8, the tool's default)
+  --multipart-threshold-mb N
+                          multipart_threshold_mb of the sync (default 512, the tool's default); the raw pipe + MD5
+                          baseline hashes the files above it
   --cpu-prof              write V8 CPU profiles of every phase, the raw pipe's too, to bench/results/profiles/<phase>/
                           (the engine thread's is the file with thread id 1 in its name)
   --heap-snapshot         write a heap snapshot at the end of each sync phase to bench/results/profiles/
@@ -48,6 +51,7 @@ const { values: flags } = parseArgs({
     'max-workers': { type: 'string', default: '14' },
     pool: { type: 'string', default: '28' },
     'part-size-mb': { type: 'string', default: '8' },
+    'multipart-threshold-mb': { type: 'string', default: specOf('multipart_threshold_mb').default },
     'cpu-prof': { type: 'boolean', default: false },
     'heap-snapshot': { type: 'boolean', default: false },
     out: { type: 'string' },
@@ -64,8 +68,9 @@ const quick = flags.quick!;
 const maxWorkers = Number(flags['max-workers']);
 const pool = Number(flags.pool);
 const partSizeMb = Number(flags['part-size-mb']);
-// The sync's default: the raw pipe + MD5 baseline hashes what the sync sends multipart.
-const multipartThresholdBytes = Number(specOf('multipart_threshold_mb').default) * MiB;
+const multipartThresholdMb = Number(flags['multipart-threshold-mb']);
+// The raw pipe + MD5 baseline hashes what the sync sends multipart.
+const multipartThresholdBytes = multipartThresholdMb * MiB;
 const outDir = path.resolve(flags.out ?? path.join(repoRoot, 'bench', 'results'));
 const profileDir = path.join(outDir, 'profiles');
 const wantedTrees = new Set((flags.trees ?? 'mixed,large,wide').split(',').map((s) => s.trim()).filter(Boolean));
@@ -167,6 +172,7 @@ async function runPhase(kind: PhaseKind, name: string, emulator: EmulatorProcess
     maxWorkers,
     maxPoolConnections: pool,
     partSizeMb,
+    multipartThresholdMb,
     workDir,
     ...(kind === 'sync' && flags['heap-snapshot'] ? { heapSnapshotDir: profileDir } : {}),
     ...extra,
@@ -363,7 +369,7 @@ const results: BenchResults = {
     node: process.version,
     s3Server: 'OpenStack Swift (s3api), scripts/s3-server.sh, one worker per service',
   },
-  settings: { maxWorkers, maxPoolConnections: pool, partSizeMb },
+  settings: { maxWorkers, maxPoolConnections: pool, partSizeMb, multipartThresholdMb },
   trees: [],
   targets: [],
 };
@@ -371,7 +377,7 @@ const results: BenchResults = {
 let failed = false;
 try {
   await createBucket(admin, bucket);
-  log(`bucket ${bucket} on ${s3.endpoint}; mode ${results.mode}; max_workers ${maxWorkers}, max_pool_connections ${pool}, part_size_mb ${partSizeMb}`);
+  log(`bucket ${bucket} on ${s3.endpoint}; mode ${results.mode}; max_workers ${maxWorkers}, max_pool_connections ${pool}, part_size_mb ${partSizeMb}, multipart_threshold_mb ${multipartThresholdMb}`);
   for (const spec of TREES) {
     if (!wantedTrees.has(spec.name)) continue;
     results.trees.push(await benchTree(spec));

@@ -39,6 +39,7 @@ function cliArgs(c: PhaseConfig): string[] {
     '--max_workers', String(c.maxWorkers),
     '--max_pool_connections', String(c.maxPoolConnections),
     '--part_size_mb', String(c.partSizeMb),
+    '--multipart_threshold_mb', String(c.multipartThresholdMb),
     '--log_file', path.join(c.workDir, 'script.log'),
     '--report_file', path.join(c.workDir, 'report.json'),
     '--log_level', 'warning',

@@ -42,7 +42,7 @@ export interface BenchResults {
   date: string;
   mode: 'quick' | 'full';
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; s3Server: string };
-  settings: { maxWorkers: number; maxPoolConnections: number; partSizeMb: number };
+  settings: { maxWorkers: number; maxPoolConnections: number; partSizeMb: number; multipartThresholdMb?: number };
   trees: TreeResult[];
   targets: TargetCheck[];
 }
@@ -84,7 +84,7 @@ export function renderMarkdown(results: BenchResults): string {
   const m = results.machine;
   lines.push(`## Benchmark results (${results.mode} mode, ${results.date.slice(0, 10)})`, '');
   lines.push(`Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB RAM, Node ${m.node}; S3: ${m.s3Server}; WorkDocs: the bundled emulator (own process).`);
-  lines.push(`Settings: max_workers ${results.settings.maxWorkers}, max_pool_connections ${results.settings.maxPoolConnections}, part_size_mb ${results.settings.partSizeMb}. MB = 10⁶ bytes. CPU = user + system of the engine process; the emulator and the S3 server share the same cores.`, '');
+  lines.push(`Settings: max_workers ${results.settings.maxWorkers}, max_pool_connections ${results.settings.maxPoolConnections}, part_size_mb ${results.settings.partSizeMb}${results.settings.multipartThresholdMb !== undefined ? `, multipart_threshold_mb ${results.settings.multipartThresholdMb}` : ''}. MB = 10⁶ bytes. CPU = user + system of the engine process; the emulator and the S3 server share the same cores.`, '');
   for (const tree of results.trees) {
     lines.push(`### ${tree.name}: ${tree.description}`, '');
     lines.push(`${tree.documents.toLocaleString('en-US')} documents, ${tree.folders.toLocaleString('en-US')} folders, ${fmt(tree.bytes / 1e6)} MB.`, '');

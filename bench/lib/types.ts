@@ -31,6 +31,7 @@ export interface PhaseConfig {
   readonly maxWorkers: number;
   readonly maxPoolConnections: number;
   readonly partSizeMb: number;
+  readonly multipartThresholdMb: number;
   /** Raw pipes only: JSON file holding RawDoc[]. */
   readonly docsFile?: string;
   /** `raw-md5` only: files of more bytes than this are hashed (the sync's multipart threshold). */
