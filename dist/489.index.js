@@ -1420,7 +1420,7 @@ function isAdoptable(doc, object) {
         return false;
     if (metadata[DOCUMENT_METADATA] !== undefined && metadata[DOCUMENT_METADATA] !== doc.id)
         return false;
-    return object.etagIsOpaque === true || !(isPlainMd5(object.etag) && doc.md5 !== undefined && object.etag !== doc.md5);
+    return !(listedMd5(object) !== undefined && doc.md5 !== undefined && object.etag !== doc.md5);
 }
 /** versionId → a key that holds that version (per the manifest and still present), preferring stale keys. */
 function indexCopySources(manifest, byKey, staleKeys) {
@@ -1472,6 +1472,10 @@ function indexInventory(inventory) {
 }
 function isPlainMd5(etag) {
     return /^[0-9a-f]{32}$/.test(etag);
+}
+/** The MD5 of a listed object's bytes, when its ETag is that: a plain one, and HeadObject did not say SSE-KMS or SSE-C. */
+function listedMd5(object) {
+    return isPlainMd5(object.etag) && object.etagIsOpaque !== true ? object.etag : undefined;
 }
 /**
  * Whether the listed object is no longer the one `entry` recorded: a free check, from the listing alone, that
@@ -1678,7 +1682,7 @@ async function listInventory(client, bucket, prefix, signal) {
 async function readMetadata(client, bucket, key, signal) {
     try {
         const head = await client.send(new client_s3_dist_cjs.HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-        const etagIsOpaque = head.SSECustomerAlgorithm !== undefined || (head.ServerSideEncryption !== undefined && head.ServerSideEncryption !== 'AES256');
+        const etagIsOpaque = isEncryptedWithKey(head);
         return { metadata: head.Metadata ?? {}, ...(etagIsOpaque ? { etagIsOpaque } : {}) };
     }
     catch (error) {
@@ -1686,6 +1690,13 @@ async function readMetadata(client, bucket, key, signal) {
             return undefined;
         throw error;
     }
+}
+/**
+ * Whether S3 says an object is stored under SSE-KMS (or DSSE-KMS) or SSE-C, from the headers of any answer about it:
+ * then its ETag is not the MD5 of its bytes. SSE-S3 (AES256) keeps the MD5.
+ */
+function isEncryptedWithKey(answer) {
+    return answer.SSECustomerAlgorithm !== undefined || (answer.ServerSideEncryption !== undefined && answer.ServerSideEncryption !== 'AES256');
 }
 function normalizeEtag(etag) {
     return (etag ?? '').replace(/^W\//, '').replace(/"/g, '').toLowerCase();
@@ -1953,62 +1964,80 @@ function multipartShape(size, ctx) {
  * version's Signature before the upload is completed. Any failure aborts the upload: no object, no parts left.
  */
 async function rangedMultipart(source, doc, common, ctx) {
-    const created = await ctx.s3.send(new client_s3_dist_cjs.CreateMultipartUploadCommand(common), { abortSignal: ctx.signal });
+    const whole = (0,external_node_crypto_.createHash)('md5');
+    const { partSize, partsInFlight } = multipartShape(doc.size, ctx);
+    // Turn n resolves once parts 1..n are hashed, in order; a part that fails rejects its turn and so every later one.
+    const turns = Array.from({ length: Math.ceil(doc.size / partSize) }, deferred);
+    let url;
+    let md5 = '';
+    const etag = await multipartUpload(ctx, common, { size: doc.size, partSize, partsInFlight }, (part, uploadId, signal) => withBuffer(ctx, part.end - part.start, async (buffer) => {
+        const turn = turns[part.number - 1];
+        try {
+            signal.throwIfAborted();
+            url ??= new ContentUrl({ ...source, signal });
+            const body = await readInto(contentChunks({ ...source, signal, url, range: part }), buffer, ctx.onBytes);
+            const sent = uploadPart({
+                Bucket: common.Bucket, Key: common.Key, UploadId: uploadId, PartNumber: part.number,
+                // An in-memory body is signed with its SHA-256, which S3 checks (BadDigest otherwise): no Content-MD5,
+                // which would cost a second MD5 pass over every byte for the same check.
+                Body: body, ContentLength: body.length,
+            }, { ...ctx, signal });
+            sent.catch(() => undefined); // awaited below; a failure of the hash turn must not leave it unobserved
+            if (part.number > 1)
+                await turns[part.number - 2].promise;
+            whole.update(body);
+            turn.resolve();
+            return await sent;
+        }
+        catch (error) {
+            turn.reject(error);
+            throw error;
+        }
+    }), () => {
+        md5 = whole.digest('hex');
+        checkIntegrity(doc, doc.size, md5);
+    });
+    return { bytes: doc.size, md5, ...etag };
+}
+function partRanges(size, partSize) {
+    const parts = [];
+    for (let start = 0, number = 1; start < size; start += partSize, number++)
+        parts.push({ number, start, end: Math.min(size, start + partSize) });
+    return parts;
+}
+/**
+ * A multipart upload of `create.Key`, `size` bytes in parts of `partSize`, `partsInFlight` at a time, each sent by
+ * `sendPart`, which answers the part's ETag and stops when the signal it is given aborts. The first part that fails
+ * stops the others and aborts the upload (its error is the one thrown); so does `beforeComplete` throwing once all
+ * parts are in. Aborted, it leaves no object and no parts. The ETag S3 answered for the object.
+ */
+async function multipartUpload(ctx, create, shape, sendPart, beforeComplete = () => undefined) {
+    const created = await ctx.s3.send(new client_s3_dist_cjs.CreateMultipartUploadCommand(create), { abortSignal: ctx.signal });
     const uploadId = created.UploadId;
     const stop = runAbortController();
     const signal = anySignal(stop.signal, ctx.signal);
-    const url = new ContentUrl({ ...source, signal });
-    const whole = (0,external_node_crypto_.createHash)('md5');
-    const { partSize, partsInFlight } = multipartShape(doc.size, ctx);
-    const window = (0,p_limit/* default */.A)(partsInFlight);
-    let hashedBefore = Promise.resolve();
+    const window = (0,p_limit/* default */.A)(shape.partsInFlight);
     let firstFailure;
-    const parts = [];
-    for (let start = 0, number = 1; start < doc.size; start += partSize, number++) {
-        const range = { start, end: Math.min(doc.size, start + partSize) };
-        const previous = hashedBefore;
-        const hashed = deferred();
-        hashedBefore = hashed.promise;
-        const partNumber = number;
-        parts.push(window(() => withBuffer(ctx, range.end - range.start, async (buffer) => {
-            try {
-                signal.throwIfAborted();
-                const body = await readInto(contentChunks({ ...source, signal, url, range }), buffer, ctx.onBytes);
-                const sent = uploadPart({
-                    Bucket: common.Bucket, Key: common.Key, UploadId: uploadId, PartNumber: partNumber,
-                    // An in-memory body is signed with its SHA-256, which S3 checks (BadDigest otherwise): no Content-MD5,
-                    // which would cost a second MD5 pass over every byte for the same check.
-                    Body: body, ContentLength: body.length,
-                }, { ...ctx, signal });
-                sent.catch(() => undefined); // awaited below; a failure of the hash turn must not leave it unobserved
-                await previous;
-                whole.update(body);
-                hashed.resolve();
-                return { PartNumber: partNumber, ETag: await sent };
-            }
-            catch (error) {
-                firstFailure ??= { error };
-                hashed.reject(error);
-                stop.abort(error);
-                throw error;
-            }
-        })));
-    }
+    const parts = partRanges(shape.size, shape.partSize).map((part) => window(async () => ({ PartNumber: part.number, ETag: await sendPart(part, uploadId, signal) }))
+        .catch((error) => {
+        firstFailure ??= { error }; // the others then fail as aborted
+        stop.abort(error);
+        throw error;
+    }));
     const settled = await Promise.allSettled(parts);
-    const md5 = whole.digest('hex');
     try {
         if (firstFailure)
             throw firstFailure.error;
-        checkIntegrity(doc, doc.size, md5);
+        beforeComplete();
         const completed = await ctx.s3.send(new client_s3_dist_cjs.CompleteMultipartUploadCommand({
-            Bucket: common.Bucket, Key: common.Key, UploadId: uploadId,
+            Bucket: create.Bucket, Key: create.Key, UploadId: uploadId,
             MultipartUpload: { Parts: settled.map((r) => r.value) },
         }), { abortSignal: ctx.signal });
-        return { bytes: doc.size, md5, ...answered(completed.ETag) };
+        return answered(completed.ETag);
     }
     catch (error) {
         // No abort signal: an interrupted run still removes its parts (the next run would abort them anyway).
-        await ctx.s3.send(new client_s3_dist_cjs.AbortMultipartUploadCommand({ Bucket: common.Bucket, Key: common.Key, UploadId: uploadId }), { abortSignal: AbortSignal.timeout(15_000) })
+        await ctx.s3.send(new client_s3_dist_cjs.AbortMultipartUploadCommand({ Bucket: create.Bucket, Key: create.Key, UploadId: uploadId }), { abortSignal: AbortSignal.timeout(15_000) })
             .catch(() => undefined);
         throw error;
     }
@@ -2130,8 +2159,7 @@ async function putChecked(ctx, params, md5, fromSignature) {
         const out = await ctx.s3.send(new client_s3_dist_cjs.PutObjectCommand({ ...params, ContentMD5: Buffer.from(md5, 'hex').toString('base64') }), { abortSignal: ctx.signal });
         etag = answered(out.ETag);
         // Under SSE-KMS or SSE-C the ETag is not the MD5 of the bytes (S3 checked Content-MD5 all the same).
-        const etagIsMd5 = out.SSECustomerAlgorithm === undefined && (out.ServerSideEncryption === undefined || out.ServerSideEncryption === 'AES256');
-        stored = etagIsMd5 ? etag.etag : undefined;
+        stored = isEncryptedWithKey(out) ? undefined : etag.etag;
     }
     catch (error) {
         if (fromSignature && error.name === 'BadDigest') {
@@ -2179,47 +2207,16 @@ async function copyObject(from, toKey, ctx) {
 async function copyInRanges(from, toKey, ctx) {
     const head = await ctx.s3.send(new client_s3_dist_cjs.HeadObjectCommand({ Bucket: ctx.bucket, Key: from.key }), { abortSignal: ctx.signal });
     const size = head.ContentLength ?? from.size;
-    const created = await ctx.s3.send(new client_s3_dist_cjs.CreateMultipartUploadCommand({
-        Bucket: ctx.bucket, Key: toKey, ContentType: head.ContentType ?? 'application/octet-stream', Metadata: head.Metadata ?? {},
-    }), { abortSignal: ctx.signal });
-    const uploadId = created.UploadId;
-    const stop = runAbortController();
-    const signal = anySignal(stop.signal, ctx.signal);
     const partSize = Math.max(ctx.copyPartBytes ?? COPY_PART_BYTES, Math.ceil(size / S3_MAX_PARTS));
-    const window = (0,p_limit/* default */.A)(ctx.partsInFlight);
-    let firstFailure;
-    const parts = [];
-    for (let start = 0, number = 1; start < size; start += partSize, number++) {
-        const partNumber = number;
-        const range = `bytes=${start}-${Math.min(size, start + partSize) - 1}`;
-        parts.push(window(async () => {
-            signal.throwIfAborted();
-            const out = await ctx.s3.send(new client_s3_dist_cjs.UploadPartCopyCommand({
-                Bucket: ctx.bucket, Key: toKey, UploadId: uploadId, PartNumber: partNumber,
-                CopySource: copySource(ctx.bucket, from.key), CopySourceRange: range, CopySourceIfMatch: head.ETag,
-            }), { abortSignal: signal });
-            return { PartNumber: partNumber, ETag: out.CopyPartResult.ETag };
-        }).catch((error) => {
-            firstFailure ??= { error }; // the others then fail as aborted
-            stop.abort(error);
-            throw error;
-        }));
-    }
-    const settled = await Promise.allSettled(parts);
-    try {
-        if (firstFailure)
-            throw firstFailure.error;
-        const completed = await ctx.s3.send(new client_s3_dist_cjs.CompleteMultipartUploadCommand({
-            Bucket: ctx.bucket, Key: toKey, UploadId: uploadId,
-            MultipartUpload: { Parts: settled.map((r) => r.value) },
-        }), { abortSignal: ctx.signal });
-        return answered(completed.ETag);
-    }
-    catch (error) {
-        await ctx.s3.send(new client_s3_dist_cjs.AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: toKey, UploadId: uploadId }), { abortSignal: AbortSignal.timeout(15_000) })
-            .catch(() => undefined);
-        throw error;
-    }
+    const create = { Bucket: ctx.bucket, Key: toKey, ContentType: head.ContentType ?? 'application/octet-stream', Metadata: head.Metadata ?? {} };
+    return multipartUpload(ctx, create, { size, partSize, partsInFlight: ctx.partsInFlight }, async (part, uploadId, signal) => {
+        signal.throwIfAborted();
+        const out = await ctx.s3.send(new client_s3_dist_cjs.UploadPartCopyCommand({
+            Bucket: ctx.bucket, Key: toKey, UploadId: uploadId, PartNumber: part.number,
+            CopySource: copySource(ctx.bucket, from.key), CopySourceRange: `bytes=${part.start}-${part.end - 1}`, CopySourceIfMatch: head.ETag,
+        }), { abortSignal: signal });
+        return out.CopyPartResult.ETag;
+    });
 }
 const EMPTY_MD5 = contentMd5('');
 async function putFolderMarker(key, ctx) {
@@ -2457,9 +2454,7 @@ async function runTransfer(action, manifest, listed, ctx) {
         case 'skip': {
             if (action.reason === 'adopted') {
                 const object = listed.get(action.key);
-                const etag = object?.etag ?? '';
-                const etagIsMd5 = isPlainMd5(etag) && object?.etagIsOpaque !== true;
-                manifest.set(action.key, entryFor(action.doc, action.doc.md5 ?? (etagIsMd5 ? etag : ''), etag));
+                manifest.set(action.key, entryFor(action.doc, action.doc.md5 ?? (object && listedMd5(object)) ?? '', object?.etag));
             }
             ctx.logger.log('debug', `skip ${action.reason} ${JSON.stringify(action.key)}`);
             return toItem(action, 'done');

@@ -160,7 +160,7 @@ function isAdoptable(doc: SourceDocument, object: InventoryObject): boolean {
   const metadata = object.metadata ?? {};
   if (metadata[VERSION_METADATA] !== doc.versionId || object.size !== doc.size) return false;
   if (metadata[DOCUMENT_METADATA] !== undefined && metadata[DOCUMENT_METADATA] !== doc.id) return false;
-  return object.etagIsOpaque === true || !(isPlainMd5(object.etag) && doc.md5 !== undefined && object.etag !== doc.md5);
+  return !(listedMd5(object) !== undefined && doc.md5 !== undefined && object.etag !== doc.md5);
 }
 
 /** versionId → a key that holds that version (per the manifest and still present), preferring stale keys. */
@@ -212,6 +212,11 @@ function indexInventory(inventory: readonly InventoryObject[]): Map<string, Inve
 
 export function isPlainMd5(etag: string): boolean {
   return /^[0-9a-f]{32}$/.test(etag);
+}
+
+/** The MD5 of a listed object's bytes, when its ETag is that: a plain one, and HeadObject did not say SSE-KMS or SSE-C. */
+export function listedMd5(object: InventoryObject): string | undefined {
+  return isPlainMd5(object.etag) && object.etagIsOpaque !== true ? object.etag : undefined;
 }
 
 /**

@@ -2,7 +2,7 @@
  * Carries out a plan: transfers with bounded concurrency, then deletes, and works out the manifest that
  * describes the bucket afterwards. Every failure becomes a report item; none is thrown away.
  */
-import { isPlainMd5, type Plan, type PlannedAction, type StaleAction } from '../core/plan.js';
+import { listedMd5, type Plan, type PlannedAction, type StaleAction } from '../core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry } from '../core/types.js';
 import { describeError, httpStatusOf, IntegrityError, isDamagedInTransit, TransientDownloadError, WriteRefusedError } from '../errors.js';
 import { fileRetryDelay, sleep } from '../backoff.js';
@@ -127,9 +127,7 @@ export async function runTransfer(action: PlannedAction, manifest: Map<string, M
     case 'skip': {
       if (action.reason === 'adopted') {
         const object = listed.get(action.key);
-        const etag = object?.etag ?? '';
-        const etagIsMd5 = isPlainMd5(etag) && object?.etagIsOpaque !== true;
-        manifest.set(action.key, entryFor(action.doc, action.doc.md5 ?? (etagIsMd5 ? etag : ''), etag));
+        manifest.set(action.key, entryFor(action.doc, action.doc.md5 ?? (object && listedMd5(object)) ?? '', object?.etag));
       }
       ctx.logger.log('debug', `skip ${action.reason} ${JSON.stringify(action.key)}`);
       return toItem(action, 'done');

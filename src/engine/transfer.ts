@@ -13,7 +13,7 @@
  *   the engine hashes the whole file, which S3 cannot check for multipart. A content server that ignores
  *   Range gets lib-storage's multipart over one stream instead.
  */
-import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, DeleteObjectCommand, PutObjectCommand, UploadPartCommand, UploadPartCopyCommand, HeadObjectCommand, type PutObjectCommandInput, type S3Client, type UploadPartCommandInput } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, DeleteObjectCommand, PutObjectCommand, UploadPartCommand, UploadPartCopyCommand, HeadObjectCommand, type CreateMultipartUploadCommandInput, type PutObjectCommandInput, type S3Client, type UploadPartCommandInput } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { WorkDocsClient } from '@aws-sdk/client-workdocs';
 import { createHash, type Hash } from 'node:crypto';
@@ -25,7 +25,7 @@ import type { SourceDocument } from '../core/types.js';
 import { describeError, IntegrityError, isDamagedInTransit } from '../errors.js';
 import { anySignal, forwardAbort, runAbortController } from '../signals.js';
 import { contentMd5, copySource } from '../s3/client.js';
-import { normalizeEtag } from '../s3/inventory.js';
+import { isEncryptedWithKey, normalizeEtag } from '../s3/inventory.js';
 import pLimit from 'p-limit';
 import { contentChunks, ContentUrl, RangeNotHonoredError, type ContentSource } from '../workdocs/content.js';
 import type { BufferPool } from './buffer-pool.js';
@@ -180,59 +180,91 @@ export function multipartShape(size: number, ctx: Pick<TransferContext, 'partSiz
  * version's Signature before the upload is completed. Any failure aborts the upload: no object, no parts left.
  */
 async function rangedMultipart(source: ContentSource, doc: SourceDocument, common: PutCommon, ctx: TransferContext): Promise<Transferred> {
-  const created = await ctx.s3.send(new CreateMultipartUploadCommand(common), { abortSignal: ctx.signal });
-  const uploadId = created.UploadId!;
-  const stop = runAbortController();
-  const signal = anySignal(stop.signal, ctx.signal);
-  const url = new ContentUrl({ ...source, signal });
   const whole = createHash('md5');
   const { partSize, partsInFlight } = multipartShape(doc.size, ctx);
-  const window = pLimit(partsInFlight);
-  let hashedBefore: Promise<void> = Promise.resolve();
-  let firstFailure: { error: unknown } | undefined;
-  const parts: Array<Promise<{ PartNumber: number; ETag: string }>> = [];
-  for (let start = 0, number = 1; start < doc.size; start += partSize, number++) {
-    const range = { start, end: Math.min(doc.size, start + partSize) };
-    const previous = hashedBefore;
-    const hashed = deferred();
-    hashedBefore = hashed.promise;
-    const partNumber = number;
-    parts.push(window(() => withBuffer(ctx, range.end - range.start, async (buffer) => {
+  // Turn n resolves once parts 1..n are hashed, in order; a part that fails rejects its turn and so every later one.
+  const turns = Array.from({ length: Math.ceil(doc.size / partSize) }, deferred);
+  let url: ContentUrl | undefined;
+  let md5 = '';
+  const etag = await multipartUpload(ctx, common, { size: doc.size, partSize, partsInFlight }, (part, uploadId, signal) =>
+    withBuffer(ctx, part.end - part.start, async (buffer) => {
+      const turn = turns[part.number - 1]!;
       try {
         signal.throwIfAborted();
-        const body = await readInto(contentChunks({ ...source, signal, url, range }), buffer, ctx.onBytes);
+        url ??= new ContentUrl({ ...source, signal });
+        const body = await readInto(contentChunks({ ...source, signal, url, range: part }), buffer, ctx.onBytes);
         const sent = uploadPart({
-          Bucket: common.Bucket, Key: common.Key, UploadId: uploadId, PartNumber: partNumber,
+          Bucket: common.Bucket, Key: common.Key, UploadId: uploadId, PartNumber: part.number,
           // An in-memory body is signed with its SHA-256, which S3 checks (BadDigest otherwise): no Content-MD5,
           // which would cost a second MD5 pass over every byte for the same check.
           Body: body, ContentLength: body.length,
         }, { ...ctx, signal });
         sent.catch(() => undefined); // awaited below; a failure of the hash turn must not leave it unobserved
-        await previous;
+        if (part.number > 1) await turns[part.number - 2]!.promise;
         whole.update(body);
-        hashed.resolve();
-        return { PartNumber: partNumber, ETag: await sent };
+        turn.resolve();
+        return await sent;
       } catch (error) {
-        firstFailure ??= { error };
-        hashed.reject(error);
-        stop.abort(error);
+        turn.reject(error);
         throw error;
       }
-    })));
-  }
+    }), () => {
+    md5 = whole.digest('hex');
+    checkIntegrity(doc, doc.size, md5);
+  });
+  return { bytes: doc.size, md5, ...etag };
+}
+
+/** One part of a multipart upload: its number and the bytes of the whole it holds, `start` to `end` exclusive. */
+interface PartRange {
+  readonly number: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+function partRanges(size: number, partSize: number): PartRange[] {
+  const parts: PartRange[] = [];
+  for (let start = 0, number = 1; start < size; start += partSize, number++) parts.push({ number, start, end: Math.min(size, start + partSize) });
+  return parts;
+}
+
+/**
+ * A multipart upload of `create.Key`, `size` bytes in parts of `partSize`, `partsInFlight` at a time, each sent by
+ * `sendPart`, which answers the part's ETag and stops when the signal it is given aborts. The first part that fails
+ * stops the others and aborts the upload (its error is the one thrown); so does `beforeComplete` throwing once all
+ * parts are in. Aborted, it leaves no object and no parts. The ETag S3 answered for the object.
+ */
+async function multipartUpload(
+  ctx: Pick<TransferContext, 's3' | 'signal'>,
+  create: CreateMultipartUploadCommandInput & { Bucket: string; Key: string },
+  shape: { readonly size: number; readonly partSize: number; readonly partsInFlight: number },
+  sendPart: (part: PartRange, uploadId: string, signal: AbortSignal) => Promise<string>,
+  beforeComplete: () => void = () => undefined,
+): Promise<{ etag?: string }> {
+  const created = await ctx.s3.send(new CreateMultipartUploadCommand(create), { abortSignal: ctx.signal });
+  const uploadId = created.UploadId!;
+  const stop = runAbortController();
+  const signal = anySignal(stop.signal, ctx.signal);
+  const window = pLimit(shape.partsInFlight);
+  let firstFailure: { error: unknown } | undefined;
+  const parts = partRanges(shape.size, shape.partSize).map((part) => window(async () => ({ PartNumber: part.number, ETag: await sendPart(part, uploadId, signal) }))
+    .catch((error: unknown) => {
+      firstFailure ??= { error }; // the others then fail as aborted
+      stop.abort(error);
+      throw error;
+    }));
   const settled = await Promise.allSettled(parts);
-  const md5 = whole.digest('hex');
   try {
     if (firstFailure) throw firstFailure.error;
-    checkIntegrity(doc, doc.size, md5);
+    beforeComplete();
     const completed = await ctx.s3.send(new CompleteMultipartUploadCommand({
-      Bucket: common.Bucket, Key: common.Key, UploadId: uploadId,
+      Bucket: create.Bucket, Key: create.Key, UploadId: uploadId,
       MultipartUpload: { Parts: settled.map((r) => (r as PromiseFulfilledResult<{ PartNumber: number; ETag: string }>).value) },
     }), { abortSignal: ctx.signal });
-    return { bytes: doc.size, md5, ...answered(completed.ETag) };
+    return answered(completed.ETag);
   } catch (error) {
     // No abort signal: an interrupted run still removes its parts (the next run would abort them anyway).
-    await ctx.s3.send(new AbortMultipartUploadCommand({ Bucket: common.Bucket, Key: common.Key, UploadId: uploadId }), { abortSignal: AbortSignal.timeout(15_000) })
+    await ctx.s3.send(new AbortMultipartUploadCommand({ Bucket: create.Bucket, Key: create.Key, UploadId: uploadId }), { abortSignal: AbortSignal.timeout(15_000) })
       .catch(() => undefined);
     throw error;
   }
@@ -358,8 +390,7 @@ async function putChecked(ctx: Pick<TransferContext, 's3' | 'signal'>, params: P
     const out = await ctx.s3.send(new PutObjectCommand({ ...params, ContentMD5: Buffer.from(md5, 'hex').toString('base64') }), { abortSignal: ctx.signal });
     etag = answered(out.ETag);
     // Under SSE-KMS or SSE-C the ETag is not the MD5 of the bytes (S3 checked Content-MD5 all the same).
-    const etagIsMd5 = out.SSECustomerAlgorithm === undefined && (out.ServerSideEncryption === undefined || out.ServerSideEncryption === 'AES256');
-    stored = etagIsMd5 ? etag.etag : undefined;
+    stored = isEncryptedWithKey(out) ? undefined : etag.etag;
   } catch (error) {
     if (fromSignature && (error as { name?: string }).name === 'BadDigest') {
       throw new IntegrityError(`S3 refused the content: the MD5 of what it received differs from the version's Signature ${md5} (BadDigest: damaged on the way, or WorkDocs sent other bytes)`, { cause: error });
@@ -424,45 +455,16 @@ export async function copyObject(from: { readonly key: string; readonly size: nu
 async function copyInRanges(from: { readonly key: string; readonly size: number }, toKey: string, ctx: CopyContext): Promise<{ etag?: string }> {
   const head = await ctx.s3.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: from.key }), { abortSignal: ctx.signal });
   const size = head.ContentLength ?? from.size;
-  const created = await ctx.s3.send(new CreateMultipartUploadCommand({
-    Bucket: ctx.bucket, Key: toKey, ContentType: head.ContentType ?? 'application/octet-stream', Metadata: head.Metadata ?? {},
-  }), { abortSignal: ctx.signal });
-  const uploadId = created.UploadId!;
-  const stop = runAbortController();
-  const signal = anySignal(stop.signal, ctx.signal);
   const partSize = Math.max(ctx.copyPartBytes ?? COPY_PART_BYTES, Math.ceil(size / S3_MAX_PARTS));
-  const window = pLimit(ctx.partsInFlight);
-  let firstFailure: { error: unknown } | undefined;
-  const parts: Array<Promise<{ PartNumber: number; ETag: string }>> = [];
-  for (let start = 0, number = 1; start < size; start += partSize, number++) {
-    const partNumber = number;
-    const range = `bytes=${start}-${Math.min(size, start + partSize) - 1}`;
-    parts.push(window(async () => {
-      signal.throwIfAborted();
-      const out = await ctx.s3.send(new UploadPartCopyCommand({
-        Bucket: ctx.bucket, Key: toKey, UploadId: uploadId, PartNumber: partNumber,
-        CopySource: copySource(ctx.bucket, from.key), CopySourceRange: range, CopySourceIfMatch: head.ETag,
-      }), { abortSignal: signal });
-      return { PartNumber: partNumber, ETag: out.CopyPartResult!.ETag! };
-    }).catch((error: unknown) => {
-      firstFailure ??= { error }; // the others then fail as aborted
-      stop.abort(error);
-      throw error;
-    }));
-  }
-  const settled = await Promise.allSettled(parts);
-  try {
-    if (firstFailure) throw firstFailure.error;
-    const completed = await ctx.s3.send(new CompleteMultipartUploadCommand({
-      Bucket: ctx.bucket, Key: toKey, UploadId: uploadId,
-      MultipartUpload: { Parts: settled.map((r) => (r as PromiseFulfilledResult<{ PartNumber: number; ETag: string }>).value) },
-    }), { abortSignal: ctx.signal });
-    return answered(completed.ETag);
-  } catch (error) {
-    await ctx.s3.send(new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: toKey, UploadId: uploadId }), { abortSignal: AbortSignal.timeout(15_000) })
-      .catch(() => undefined);
-    throw error;
-  }
+  const create = { Bucket: ctx.bucket, Key: toKey, ContentType: head.ContentType ?? 'application/octet-stream', Metadata: head.Metadata ?? {} };
+  return multipartUpload(ctx, create, { size, partSize, partsInFlight: ctx.partsInFlight }, async (part, uploadId, signal) => {
+    signal.throwIfAborted();
+    const out = await ctx.s3.send(new UploadPartCopyCommand({
+      Bucket: ctx.bucket, Key: toKey, UploadId: uploadId, PartNumber: part.number,
+      CopySource: copySource(ctx.bucket, from.key), CopySourceRange: `bytes=${part.start}-${part.end - 1}`, CopySourceIfMatch: head.ETag,
+    }), { abortSignal: signal });
+    return out.CopyPartResult!.ETag!;
+  });
 }
 
 const EMPTY_MD5 = contentMd5('');

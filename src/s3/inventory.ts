@@ -30,12 +30,20 @@ export async function listInventory(client: S3Client, bucket: string, prefix: st
 export async function readMetadata(client: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<Pick<InventoryObject, 'metadata' | 'etagIsOpaque'> | undefined> {
   try {
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-    const etagIsOpaque = head.SSECustomerAlgorithm !== undefined || (head.ServerSideEncryption !== undefined && head.ServerSideEncryption !== 'AES256');
+    const etagIsOpaque = isEncryptedWithKey(head);
     return { metadata: head.Metadata ?? {}, ...(etagIsOpaque ? { etagIsOpaque } : {}) };
   } catch (error) {
     if (isMissingObject(error)) return undefined;
     throw error;
   }
+}
+
+/**
+ * Whether S3 says an object is stored under SSE-KMS (or DSSE-KMS) or SSE-C, from the headers of any answer about it:
+ * then its ETag is not the MD5 of its bytes. SSE-S3 (AES256) keeps the MD5.
+ */
+export function isEncryptedWithKey(answer: { readonly ServerSideEncryption?: string; readonly SSECustomerAlgorithm?: string }): boolean {
+  return answer.SSECustomerAlgorithm !== undefined || (answer.ServerSideEncryption !== undefined && answer.ServerSideEncryption !== 'AES256');
 }
 
 export function normalizeEtag(etag: string | undefined): string {
