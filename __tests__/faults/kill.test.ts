@@ -215,13 +215,22 @@ describe('kill -9, then rerun', () => {
   });
 });
 
+/**
+ * A first sync, then changes for the next one: top.txt deleted in WorkDocs (a stale object that must survive an
+ * interrupted run) and a new slow.bin whose download crawls (~4.6 s), so the run can be interrupted mid-transfer.
+ */
+async function syncedThenSlowDownload(name: string): Promise<Scenario> {
+  const s = await setup(name);
+  expect((await s.run(['--s3_prefix', PREFIX, ...FAULT_SIZES])).code).toBe(0);
+  s.emulator.control.delete(id(s, 'top.txt'));
+  s.emulator.control.addDocument({ parentId: s.emulator.rootFolderId, name: 'slow.bin', generate: { seed: 5, size: 300_000 } });
+  s.emulator.control.addFault({ op: 'Content', kind: 'slow', bytesPerSecond: 64 * 1024 });
+  return s;
+}
+
 describe('SIGTERM and SIGINT: the run stops cleanly', () => {
   it('SIGTERM while a document downloads: exit 3, nothing deleted, the lock released; the rerun converges', async () => {
-    const s = await setup('term-transfer');
-    expect((await s.run(['--s3_prefix', PREFIX, ...FAULT_SIZES])).code).toBe(0);
-    s.emulator.control.delete(id(s, 'top.txt'));
-    s.emulator.control.addDocument({ parentId: s.emulator.rootFolderId, name: 'slow.bin', generate: { seed: 5, size: 300_000 } });
-    s.emulator.control.addFault({ op: 'Content', kind: 'slow', bytesPerSecond: 64 * 1024 });
+    const s = await syncedThenSlowDownload('term-transfer');
     const before = await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX);
     const cli = spawnCli(s);
     await cli.waitForLine(/== List WorkDocs and S3/);
@@ -258,11 +267,7 @@ describe('SIGTERM and SIGINT: the run stops cleanly', () => {
 
 describe('a second SIGINT', () => {
   it('while the first one is still stopping the run ends the process at once, as Node would; nothing wrong lands and the rerun takes over', async () => {
-    const s = await setup('int-twice');
-    expect((await s.run(['--s3_prefix', PREFIX, ...FAULT_SIZES])).code).toBe(0);
-    s.emulator.control.delete(id(s, 'top.txt'));
-    s.emulator.control.addDocument({ parentId: s.emulator.rootFolderId, name: 'slow.bin', generate: { seed: 5, size: 300_000 } });
-    s.emulator.control.addFault({ op: 'Content', kind: 'slow', bytesPerSecond: 64 * 1024 });
+    const s = await syncedThenSlowDownload('int-twice');
     // The first SIGINT's clean stop ends with releasing the lock; held up here, so the second one comes during it.
     const release = proxy.addRule({ kind: 'latency', operation: 'DeleteObject', key: LOCK, latencyMs: 20_000 });
     const before = await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX);
