@@ -5,13 +5,13 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import { Transform } from 'node:stream';
 import { createSyncEnv } from '../../src/engine/env.js';
 import { BufferPool } from '../../src/engine/buffer-pool.js';
 import { uploadDocument } from '../../src/engine/transfer.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { parseSyncOptions } from '../../src/options.js';
 import { contentUrl } from '../../src/workdocs/content.js';
+import { hashedBy } from '../lib/hash.js';
 import { pidsMatching, totalCpuMs } from '../lib/proc.js';
 import { adminClient, createBucket, deleteBucket } from '../lib/s3.js';
 
@@ -44,8 +44,7 @@ try {
         const url = await contentUrl({ client: env.workdocs, documentId: docId, versionId });
         const res = await new Promise<http.IncomingMessage>((ok, fail) => http.get(url, { agent: env.httpAgent }, ok).on('error', fail));
         const hash = createHash('md5');
-        const hashing = new Transform({ transform: (chunk: Buffer, _, done) => { hash.update(chunk); done(null, chunk); } });
-        const body = v === 'raw' ? res : res.pipe(hashing);
+        const body = v === 'raw' ? res : res.pipe(hashedBy(hash));
         await env.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${v}-${round}`, Body: body, ContentLength: size }));
         if (v === 'rawmd5' && hash.digest('hex') !== md5) throw new Error('rawmd5: MD5 mismatch');
       } else if (v === 'stream') {

@@ -9,12 +9,11 @@
 //       way and checked against the Signature (see PhaseKind).
 // sync: `workdocs-s3-sync` main() with the three required flags plus endpoints, log file and report file.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
-import { Transform } from 'node:stream';
 import v8 from 'node:v8';
 import pLimit from 'p-limit';
 import { main } from '../../src/cli/main.js';
@@ -23,6 +22,7 @@ import type { SyncReport } from '../../src/engine/types.js';
 import { parseSyncOptions } from '../../src/options.js';
 import { countRequests, type RequestCounter } from '../../src/s3/counting.js';
 import { contentUrl } from '../../src/workdocs/content.js';
+import { hashedBy } from './hash.js';
 import { RESULT_PREFIX, type PhaseConfig, type PhaseResult, type RawDoc } from './types.js';
 
 const config = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as PhaseConfig;
@@ -115,15 +115,6 @@ async function runRaw(): Promise<Omit<PhaseResult, 'wallMs' | 'cpuUserMs' | 'cpu
     env.destroy();
   }
   return { exitCode: failures.length > 0 ? 1 : 0, files, bytes, s3: counter.counts(), failures: failures.slice(0, 5) };
-}
-
-function hashedBy(hash: Hash): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
 }
 
 function inMb(bytes: number): number {
