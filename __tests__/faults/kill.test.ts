@@ -6,11 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startFaultProxy, type FaultProxy } from '../../src/testing/fault-proxy.js';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { getObjectBytes, listAllKeys } from '../helpers/s3.js';
 import { multipartUploadsLeft, type Scenario } from '../helpers/scenario.js';
-import { expectConverges, expectManifestWhole, expectNothingLiveDeleted, expectNoWrongBytes, expectOutsideUntouched, FAULT_SIZES, faultScenarios } from './harness.js';
+import { expectConverges, expectManifestWhole, expectNothingLiveDeleted, expectNoWrongBytes, expectOutsideUntouched, FAULT_SIZES, proxiedFaultScenarios } from './harness.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const NODE = path.join(ROOT, 'node_modules/.bin/node');
@@ -18,19 +17,13 @@ const PREFIX = 'mirror/';
 const MANIFEST = `${PREFIX}.workdocs-s3-sync/manifest.json`;
 const LOCK = `${PREFIX}.workdocs-s3-sync/lock.json`;
 
-let proxy: FaultProxy;
-beforeAll(async () => { proxy = await startFaultProxy({ upstream: inject('s3').endpoint }); });
-afterAll(async () => proxy?.close());
-
-// Registered before the clean-up below, so the scenario closes after it (hooks run last-registered first).
-const setup = faultScenarios();
+const faults = proxiedFaultScenarios();
+const setup = faults.setup;
+// Registered after the proxy's and the scenario's clean-up, so it runs first (hooks run last-registered first).
 let child: ChildProcess | undefined;
 afterEach(() => {
   if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   child = undefined;
-  proxy.clearRules();
-  proxy.release();
-  proxy.reset();
 });
 
 interface Spawned {
@@ -51,7 +44,7 @@ function spawnCli(s: Scenario, extra: readonly string[] = []): Spawned {
     '--s3_bucket_name', s.bucket.bucket,
     '--region_name', 'us-east-1',
     '--workdocs_endpoint_url', s.emulator.endpoint,
-    '--s3_endpoint_url', proxy.endpoint,
+    '--s3_endpoint_url', faults.proxy.endpoint,
     '--s3_prefix', PREFIX,
     ...FAULT_SIZES,
     '--log_file', path.join(s.dir, 'child.log'),
@@ -128,13 +121,13 @@ describe('kill -9, then rerun', () => {
 
   it('in the middle of a multipart upload: the rerun aborts the orphaned upload', async () => {
     const s = await setup('kill-mpu', true);
-    proxy.addRule({ kind: 'stall', operation: 'UploadPart', key: 'huge.bin', afterBytes: 64 * 1024, when: (q) => q.query.partNumber === '2' });
+    faults.proxy.addRule({ kind: 'stall', operation: 'UploadPart', key: 'huge.bin', afterBytes: 64 * 1024, when: (q) => q.query.partNumber === '2' });
     const cli = spawnCli(s, ['--max_workers', '2']);
-    await proxy.waitFor((q) => q.operation === 'UploadPart' && q.key.endsWith('huge.bin') && q.query.partNumber === '2', 60_000);
+    await faults.proxy.waitFor((q) => q.operation === 'UploadPart' && q.key.endsWith('huge.bin') && q.query.partNumber === '2', 60_000);
     await new Promise((r) => setTimeout(r, 200));
     await cli.killed();
-    proxy.clearRules();
-    proxy.release();
+    faults.proxy.clearRules();
+    faults.proxy.release();
     expect(await multipartUploadsLeft(s.bucket.client, s.bucket.bucket)).toBeGreaterThanOrEqual(1);
     expect(await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX)).toContain(LOCK);
     const rerun = await s.run(['--s3_prefix', PREFIX, ...FAULT_SIZES]);
@@ -151,12 +144,12 @@ describe('kill -9, then rerun', () => {
     s.emulator.control.delete(id(s, 'A'));
     s.emulator.control.delete(id(s, 'top.txt'));
     const before = await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX);
-    proxy.addRule({ kind: 'stall', operation: 'DeleteObjects', afterBytes: 40 });
+    faults.proxy.addRule({ kind: 'stall', operation: 'DeleteObjects', afterBytes: 40 });
     const cli = spawnCli(s, ['--max_delete', '100%']);
-    await proxy.waitFor((q) => q.operation === 'DeleteObjects', 60_000);
+    await faults.proxy.waitFor((q) => q.operation === 'DeleteObjects', 60_000);
     await new Promise((r) => setTimeout(r, 200));
     await cli.killed();
-    proxy.clearRules();
+    faults.proxy.clearRules();
     await expectNothingLiveDeleted(s, PREFIX, before);
     const rerun = await s.run(['--s3_prefix', PREFIX, ...FAULT_SIZES, '--max_delete', '100%']);
     expect(rerun.code).toBe(0);
@@ -170,12 +163,12 @@ describe('kill -9, then rerun', () => {
     const oldManifest = await getObjectBytes(s.bucket.client, s.bucket.bucket, MANIFEST);
     s.emulator.control.addDocument({ parentId: s.emulator.rootFolderId, name: 'late.txt', content: 'late' });
     s.emulator.control.addVersion(id(s, 'B', 'b2.bin'), { generate: { seed: 99, size: 123_456 } });
-    proxy.addRule({ kind: 'stall', operation: 'PutObject', key: 'manifest.json', afterBytes: 100 });
+    faults.proxy.addRule({ kind: 'stall', operation: 'PutObject', key: 'manifest.json', afterBytes: 100 });
     const cli = spawnCli(s);
-    await proxy.waitFor((q) => q.operation === 'PutObject' && q.key === MANIFEST, 60_000);
+    await faults.proxy.waitFor((q) => q.operation === 'PutObject' && q.key === MANIFEST, 60_000);
     await new Promise((r) => setTimeout(r, 300));
     await cli.killed();
-    proxy.clearRules();
+    faults.proxy.clearRules();
     // Half a PUT never becomes an object: the manifest is the old one, byte for byte.
     expect((await getObjectBytes(s.bucket.client, s.bucket.bucket, MANIFEST)).equals(oldManifest)).toBe(true);
     expect(await expectManifestWhole(s, PREFIX)).toBe('ok');
@@ -269,7 +262,7 @@ describe('a second SIGINT', () => {
   it('while the first one is still stopping the run ends the process at once, as Node would; nothing wrong lands and the rerun takes over', async () => {
     const s = await syncedThenSlowDownload('int-twice');
     // The first SIGINT's clean stop ends with releasing the lock; held up here, so the second one comes during it.
-    const release = proxy.addRule({ kind: 'latency', operation: 'DeleteObject', key: LOCK, latencyMs: 20_000 });
+    const release = faults.proxy.addRule({ kind: 'latency', operation: 'DeleteObject', key: LOCK, latencyMs: 20_000 });
     const before = await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX);
     const cli = spawnCli(s);
     await cli.waitForLine(/== List WorkDocs and S3/);
@@ -282,7 +275,7 @@ describe('a second SIGINT', () => {
     }
     expect(await cli.interrupted('SIGINT')).toBeNull();
     expect(cli.child.signalCode).toBe('SIGINT');
-    proxy.clearRules();
+    faults.proxy.clearRules();
     const after = await listAllKeys(s.bucket.client, s.bucket.bucket, PREFIX);
     expect(after).toContain(`${PREFIX}top.txt`);
     expect(after).not.toContain(`${PREFIX}slow.bin`);
