@@ -7,7 +7,7 @@
 // repeated; no-op resyncs; one incremental resync after 1 % new versions and 1 % renames. Ratios are taken
 // between phases of the same round, then the median is reported.
 import { specOf } from '../src/options.js';
-import { startS3Server } from '../src/testing/s3-server.js';
+import { startS3Server } from '../test-support/s3-server.js';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

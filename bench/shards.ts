@@ -7,7 +7,7 @@
 // The Ns are interleaved within each repeat (1, 2, 4, 1, 2, 4, …) so slow drift of a noisy machine hits
 // them alike; medians are reported. Times include each process's start-up (tsx, module loading): on a
 // runner that is part of every job too, next to the job's own start-up.
-import { startS3Server } from '../src/testing/s3-server.js';
+import { startS3Server } from '../test-support/s3-server.js';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

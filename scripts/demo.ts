@@ -8,8 +8,8 @@ import { main } from '../src/cli/main.js';
 import { createSyncEnv } from '../src/engine/env.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { createS3Client } from '../src/s3/client.js';
-import { countRequests, type RequestCounter } from '../src/s3/counting.js';
-import { startS3Server } from '../src/testing/s3-server.js';
+import { countRequests, type RequestCounter } from '../test-support/counting.js';
+import { startS3Server } from '../test-support/s3-server.js';
 
 const BUCKET = 'workdocs-demo';
 const out = path.resolve('demo-output');

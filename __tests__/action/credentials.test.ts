@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assumeRoleProvider, CredentialError, resolveCredentials, type CredentialDeps } from '../../src/action/credentials.js';
 import type { ActionOptions } from '../../src/options.js';
-import { jwtClaims, startOidcServer, startStsServer, type OidcServer, type StsServer } from '../../src/testing/oidc-sts.js';
+import { jwtClaims, startOidcServer, startStsServer, type OidcServer, type StsServer } from '../../test-support/oidc-sts.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/workdocs-sync';
 const WORKDOCS_ROLE = 'arn:aws:iam::210987654321:role/workdocs-reader';

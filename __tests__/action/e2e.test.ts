@@ -12,7 +12,7 @@ import path from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
-import { startOidcServer, startStsServer, type OidcServer, type StsServer } from '../../src/testing/oidc-sts.js';
+import { startOidcServer, startStsServer, type OidcServer, type StsServer } from '../../test-support/oidc-sts.js';
 import { createTestBucket, listAllKeys, type TestBucket } from '../helpers/s3.js';
 import {
   actionDefaults, condition, expressionValue, jobOutputs, jobSteps, runActionProcess, runJob, workflowJobs,

@@ -5,7 +5,7 @@ import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, PutOb
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { copyObject, S3_MAX_COPY_BYTES } from '../../src/engine/transfer.js';
-import { startFaultProxy, type FaultProxy } from '../../src/testing/fault-proxy.js';
+import { startFaultProxy, type FaultProxy } from '../../test-support/fault-proxy.js';
 import { createTestBucket, listAllKeys, md5Hex, recordRequests, testS3Client, type TestBucket } from '../helpers/s3.js';
 
 const MiB = 1024 * 1024;

@@ -4,7 +4,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { decodeManifest } from '../../src/core/manifest.js';
 import type { Fixture } from '../../src/emulator/server.js';
-import { startFaultProxy, type FaultProxy } from '../../src/testing/fault-proxy.js';
+import { startFaultProxy, type FaultProxy } from '../../test-support/fault-proxy.js';
 import { getObjectBytes, listAllKeys, md5Hex } from '../helpers/s3.js';
 import { expectExactMirror, multipartUploadsLeft, nonZero, startScenario, type RunResult, type Scenario } from '../helpers/scenario.js';
 

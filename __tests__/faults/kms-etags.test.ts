@@ -4,7 +4,7 @@
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { decodeManifest, encodeManifest, manifestKey } from '../../src/core/manifest.js';
-import { kmsEtag } from '../../src/testing/fault-proxy.js';
+import { kmsEtag } from '../../test-support/fault-proxy.js';
 import { getObjectBytes, md5Hex, testS3Client } from '../helpers/s3.js';
 import { expectExactMirror, nonZero, type Scenario } from '../helpers/scenario.js';
 import { FAULT_SIZES, proxiedFaultScenarios } from './harness.js';

@@ -1,7 +1,7 @@
-// Fault matrix, S3 side: the real S3 server behind the fault-injecting proxy (src/testing/fault-proxy.ts).
+// Fault matrix, S3 side: the real S3 server behind the fault-injecting proxy (test-support/fault-proxy.ts).
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import type { ProxyRule } from '../../src/testing/fault-proxy.js';
+import type { ProxyRule } from '../../test-support/fault-proxy.js';
 import { listAllKeys } from '../helpers/s3.js';
 import { expectExactMirror, multipartUploadsLeft, nonZero, type Scenario } from '../helpers/scenario.js';
 import {

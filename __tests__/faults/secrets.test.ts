@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { createSyncEnv } from '../../src/engine/env.js';
 import { describeError, redact } from '../../src/errors.js';
-import { startFaultProxy, type FaultProxy, type ProxyRule } from '../../src/testing/fault-proxy.js';
+import { startFaultProxy, type FaultProxy, type ProxyRule } from '../../test-support/fault-proxy.js';
 import type { FaultRule } from '../../src/emulator/server.js';
 import { startScenario, type Scenario } from '../helpers/scenario.js';
 import { FAULT_SIZES, faultTree } from './harness.js';

@@ -9,7 +9,7 @@ import { main } from '../../src/cli/main.js';
 import { createSyncEnv } from '../../src/engine/env.js';
 import type { SyncReport } from '../../src/engine/types.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
-import { countRequests } from '../../src/s3/counting.js';
+import { countRequests } from '../../test-support/counting.js';
 import { createTestBucket, getObjectBytes, listAllKeys, md5Hex, type TestBucket } from './s3.js';
 
 export interface RunResult {

@@ -6,7 +6,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { FinalizeRequestMiddleware, MetadataBearer } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copySource, createS3Client, customEndpoint } from '../../src/s3/client.js';
-import { countRequests } from '../../src/s3/counting.js';
+import { countRequests } from '../../test-support/counting.js';
 import { createTestBucket, getObjectBytes, testS3Client, type TestBucket } from '../helpers/s3.js';
 
 const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };

@@ -20,7 +20,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { copySource } from '../../src/s3/client.js';
-import { countRequests } from '../../src/s3/counting.js';
+import { countRequests } from '../../test-support/counting.js';
 import {
   createTestBucket,
   getObjectBytes,

@@ -2,7 +2,7 @@
 // address and credentials to the tests; stop it afterwards only if this run started it and no other
 // test run (which registered itself with `start --hold PID`) is still using it.
 import type { TestProject } from 'vitest/node';
-import { s3ServerIsUp, startS3Server, stopS3Server, type S3Server } from '../../src/testing/s3-server.js';
+import { s3ServerIsUp, startS3Server, stopS3Server, type S3Server } from '../../test-support/s3-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -20,7 +20,7 @@ import { main } from '../../src/cli/main.js';
 import { createSyncEnv } from '../../src/engine/env.js';
 import type { SyncReport } from '../../src/engine/types.js';
 import { parseSyncOptions } from '../../src/options.js';
-import { countRequests, type RequestCounter } from '../../src/s3/counting.js';
+import { countRequests, type RequestCounter } from '../../test-support/counting.js';
 import { contentUrl } from '../../src/workdocs/content.js';
 import { hashedBy } from './hash.js';
 import { RESULT_PREFIX, type PhaseConfig, type PhaseResult, type RawDoc } from './types.js';

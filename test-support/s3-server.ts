@@ -12,7 +12,7 @@ export interface S3Server {
   readonly region: string;
 }
 
-export const S3_SERVER_SCRIPT = fileURLToPath(new URL('../../scripts/s3-server.sh', import.meta.url));
+export const S3_SERVER_SCRIPT = fileURLToPath(new URL('../scripts/s3-server.sh', import.meta.url));
 
 /** `hold`: register this pid as a user, so another run's `stop --release` leaves the server up while we need it. */
 export function startS3Server(options: { hold?: number } = {}): S3Server {

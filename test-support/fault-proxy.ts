@@ -6,7 +6,7 @@
  * upstream already acted on it, delay requests, or stall them (for killing a client mid-request).
  * Every request is recorded with the S3 operation it is, and every rule counts its matches.
  */
-import { prng } from '../emulator/util.js';
+import { prng } from '../src/emulator/util.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
