@@ -34,7 +34,7 @@ let run = 0;
 async function syncOnce(title: string): Promise<number> {
   run++;
   say(`\n=== Sync ${run}: ${title}`);
-  say(`$ workdocs-s3-sync --workdocs_folder_id ${emulator.rootFolderId.slice(0, 12)}… --s3_bucket_name ${BUCKET} --region_name us-east-1`);
+  say(`$ workdocs-s3-sync --workdocs_folder_id ${emulator.rootFolderId} --s3_bucket_name ${BUCKET} --region_name us-east-1`);
   emulator.control.resetCounters();
   let counter: RequestCounter | undefined;
   const code = await main([
@@ -71,6 +71,8 @@ try {
   say('\nChanged WorkDocs: edited Welcome.md, renamed Reports/what?.txt to "what now?.txt", deleted data.json');
   worst = Math.max(worst, await syncOnce('after an edit, a rename and a delete'));
   say(`\nLogs: ${path.join(out, 'script.log')}; reports: ${path.join(out, 'report-*.json')}`);
+  // The server is left up so the bucket can be looked at, and the next demo or test run starts in seconds.
+  say(`The local S3 server stays up at ${s3Server.endpoint} (bucket ${BUCKET}); stop it with: npm run s3-server -- stop`);
 } finally {
   await emulator.close();
   admin.destroy();

@@ -1,6 +1,7 @@
 /**
  * The detailed log file (script.log, as the original wrote it): appended, one line per message, opened on the
  * first line (so a run that fails on bad input leaves no file), in the same format whichever shell writes it.
+ * Each run starts with a separator line (time and version), so runs appended to one file stay apart.
  *
  * Lines go through a 64 KiB buffer, written synchronously when it is full and at the end of the current turn of
  * the event loop. A burst of lines (a 100,000-item dry run logs one per item in a single turn) therefore never
@@ -10,6 +11,12 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import type { LogLevel } from './engine/types.js';
 import { BufferedFileWriter } from './file-writer.js';
+import { VERSION } from './version.js';
+
+/** The first line a run appends: where one run's lines end and the next one's begin. */
+export function runSeparator(startedAt: number): string {
+  return `----- ${new Date(startedAt).toISOString()} workdocs-s3-sync ${VERSION}: a new run -----`;
+}
 
 export interface LogFile {
   write(level: LogLevel, message: string): void;
@@ -60,6 +67,7 @@ export function openLogFile(file: string, options: { now: () => number; onError:
           }
           fd = openSync(file, 'a');
           writer = new BufferedFileWriter(fd);
+          writer.write(`${runSeparator(options.now())}\n`);
         }
         writer.write(`${new Date(options.now()).toISOString()} ${level.toUpperCase()} ${message}\n`);
       } catch (error) {

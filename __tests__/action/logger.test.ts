@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createActionLogger, createProgressPrinter, type LogSink } from '../../src/action/logger.js';
+import { runSeparator } from '../../src/log-file.js';
 
 function sink(): LogSink & { out: string[] } {
   const out: string[] = [];
@@ -61,7 +62,7 @@ describe('createActionLogger', () => {
     logger.log('info', 'uploaded a.txt');
     logger.log('error', 'failed b.txt: GET https://wd.example/x?X-Amz-Signature=abc failed');
     await logger.close();
-    expect(readFileSync(file, 'utf8')).toBe('2025-01-01T00:00:00.000Z DEBUG decided to skip c.txt\n2025-01-01T00:00:00.000Z INFO uploaded a.txt\n2025-01-01T00:00:00.000Z ERROR failed b.txt: GET https://wd.example/x?[redacted] failed\n');
+    expect(readFileSync(file, 'utf8')).toBe(`${runSeparator(Date.UTC(2025, 0, 1))}\n` + '2025-01-01T00:00:00.000Z DEBUG decided to skip c.txt\n2025-01-01T00:00:00.000Z INFO uploaded a.txt\n2025-01-01T00:00:00.000Z ERROR failed b.txt: GET https://wd.example/x?[redacted] failed\n');
   });
 
   it('warns once when the log file cannot be written, and carries on', async () => {
