@@ -10,8 +10,11 @@ import { OPTION_SPECS, type OptionSpec } from '../options.js';
 import { OUTPUT_SPECS } from './outputs.js';
 
 export const ACTION_NAME = 'WorkDocs to S3 Sync';
+/** The Marketplace shows at most 125 characters of it (a test holds it under). */
 export const ACTION_DESCRIPTION =
-  'Mirror an Amazon WorkDocs folder tree into an S3 bucket, safely and verifiably, with an OIDC-assumed role, a job summary and outputs.';
+  'Mirror an Amazon WorkDocs folder tree into S3: every byte verified, bounded deletes, OIDC role, job summary and outputs.';
+/** Who publishes the Action: the same as package.json's `author` (a test compares them). */
+export const ACTION_AUTHOR = 'The workdocs-s3-sync authors';
 
 /** A YAML double-quoted scalar (JSON string syntax is a subset of it). */
 function yamlString(text: string): string {
@@ -25,7 +28,7 @@ export function renderActionYml(): string {
     '# __tests__/action/action-yml.test.ts fails when this file and the option definitions differ.',
     `name: ${yamlString(ACTION_NAME)}`,
     `description: ${yamlString(ACTION_DESCRIPTION)}`,
-    'author: workdocs-s3-sync',
+    `author: ${yamlString(ACTION_AUTHOR)}`,
     'branding:',
     '  icon: upload-cloud',
     '  color: orange',
