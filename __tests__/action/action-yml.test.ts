@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { generatedSection, renderActionYml, renderInputsTable, renderOutputsTable } from '../../src/action/docs.js';
 import { OUTPUT_SPECS } from '../../src/action/outputs.js';
 import { OPTION_SPECS } from '../../src/options.js';
-import { asList, asMap, parseYaml } from './yaml-lite.js';
+import { asList, asMap, parseYaml } from './yaml-values.js';
 
 const root = new URL('../../', import.meta.url);
 const actionYml = readFileSync(new URL('action.yml', root), 'utf8');
@@ -61,57 +61,6 @@ describe('README.md', () => {
   it('names every input and output', () => {
     for (const s of OPTION_SPECS) expect(docs).toContain(`\`${s.name}\``);
     for (const o of OUTPUT_SPECS) expect(docs).toContain(`\`${o.name}\``);
-  });
-});
-
-describe('yaml-lite (the reader these checks rely on)', () => {
-  it('reads the subset the workflows use', () => {
-    const text = [
-      'name: "a: b"  # comment',
-      'on:',
-      '  schedule:',
-      "    - cron: '0 3 * * *'",
-      '  workflow_dispatch:',
-      '    inputs:',
-      '      folder_id: {}',
-      'jobs:',
-      '  sync:',
-      '    runs-on: ubuntu-latest',
-      '    steps:',
-      '      - uses: actions/checkout@v5',
-      '      - name: Run',
-      '        id: x',
-      '        with:',
-      "          a: ${{ inputs.folder_id }}",
-      '          b: 12',
-      '        run: |',
-      '          echo "#not a comment"',
-      '',
-      '          echo two',
-      '      - plain',
-      'list: [a, "b"]',
-    ].join('\n');
-    expect(parseYaml(text)).toEqual({
-      name: 'a: b',
-      on: { schedule: [{ cron: '0 3 * * *' }], workflow_dispatch: { inputs: { folder_id: {} } } },
-      jobs: {
-        sync: {
-          'runs-on': 'ubuntu-latest',
-          steps: [
-            { uses: 'actions/checkout@v5' },
-            { name: 'Run', id: 'x', with: { a: '${{ inputs.folder_id }}', b: 12 }, run: 'echo "#not a comment"\n\necho two\n' },
-            'plain',
-          ],
-        },
-      },
-      list: ['a', 'b'],
-    });
-  });
-
-  it('refuses what it does not understand', () => {
-    expect(() => parseYaml('a: &anchor 1')).toThrow();
-    expect(() => parseYaml('a: 1\na: 2')).toThrow(/duplicate/);
-    expect(() => parseYaml('a:\n  b: 1\n c: 2')).toThrow();
   });
 });
 

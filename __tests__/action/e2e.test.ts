@@ -18,7 +18,7 @@ import {
   actionDefaults, condition, expressionValue, jobOutputs, jobSteps, runActionProcess, runJob, workflowJobs,
   type ActionProcessResult, type Context, type ProcessOptions,
 } from './workflow-runner.js';
-import { asList, asMap } from './yaml-lite.js';
+import { asList, asMap } from './yaml-values.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const node = process.execPath;

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { asList, asMap, parseYaml, type Yaml } from './yaml-lite.js';
+import { asList, asMap, parseYaml, type Yaml } from './yaml-values.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Expressions: the subset of GitHub's expression language workflows use in `if:` and `${{ }}`.
