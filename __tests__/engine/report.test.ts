@@ -10,7 +10,7 @@ function report(items: ReportItem[]): SyncReport {
   return {
     exitCode: 0, dryRun: false, bucket: 'b', prefix: '', rootFolderId: 'r', manifestKey: '.workdocs-s3-sync/manifest.json',
     startedAt: '2026-11-25T00:00:00.000Z', durationMs: 1, bytesPerSecond: 0, changed: items.length > 0,
-    totals: { uploaded: items.length, copied: 0, skipped: 0, deleted: 0, archived: 0, markers: 0, failed: 0, bytes: 0 }, items,
+    totals: { uploaded: items.length, copied: 0, skipped: 0, deleted: 0, archived: 0, markers: 0, failed: 0, cancelled: 0, bytes: 0 }, items,
   };
 }
 

@@ -7,7 +7,7 @@ import https from 'node:https';
 import { collectBody } from '../collect-body.js';
 import type { SyncOptions } from '../options.js';
 import { createS3Client } from '../s3/client.js';
-import { WorkDocsRetryStrategy } from '../workdocs/retry.js';
+import { gaveUpMessagePlugin, WorkDocsRetryStrategy } from '../workdocs/retry.js';
 import type { Logger, Progress, SyncEnv } from './types.js';
 
 export interface EnvDeps {
@@ -34,6 +34,7 @@ export function createSyncEnv(options: SyncOptions, deps: EnvDeps): SyncEnv & { 
     requestHandler: new NodeHttpHandler({ httpAgent: apiHttp, httpsAgent: apiHttps }),
     streamCollector: collectBody,
   });
+  workdocs.middlewareStack.use(gaveUpMessagePlugin);
   const s3 = createS3Client({
     region: options.regionName,
     ...(options.s3EndpointUrl ? { endpoint: options.s3EndpointUrl } : {}),

@@ -170,6 +170,11 @@ async function attempt(action: PlannedAction, ctx: ExecuteContext, work: () => P
         ctx.logger.log('debug', `${action.kind} stopped ${describeAction(action)}: ${describeError(ctx.signal?.reason ?? error)}`);
         return toItem(action, 'failed', { error: message });
       }
+      // Stopped by the run's signal (a cancel, a lost lock) while the item would otherwise have gone on: not its failure.
+      if (ctx.signal?.aborted && (isAbortOf(error, ctx.signal) || (n < attempts && isWorthRetrying(error)))) {
+        ctx.logger.log('warning', `${action.kind} cancelled ${describeAction(action)}: ${describeError(ctx.signal.reason)}`);
+        return toItem(action, 'cancelled', { error: describeError(ctx.signal.reason) });
+      }
       if (ctx.signal?.aborted || n >= attempts || !isWorthRetrying(error)) {
         ctx.logger.log('error', `${action.kind} failed ${describeAction(action)}: ${message}`);
         return toItem(action, 'failed', { error: message });
@@ -178,6 +183,11 @@ async function attempt(action: PlannedAction, ctx: ExecuteContext, work: () => P
       await sleep(fileRetryDelay(n), ctx.signal).catch(() => undefined);
     }
   }
+}
+
+/** The error is the signal's own abort (its reason, or the AbortError the SDK and fetch raise for it). */
+function isAbortOf(error: unknown, signal: AbortSignal): boolean {
+  return error === signal.reason || (error as { name?: string } | undefined)?.name === 'AbortError';
 }
 
 function isWorthRetrying(error: unknown): boolean {
@@ -200,7 +210,7 @@ async function runStale(
     ctx.logger.log('error', `not deleting ${stale.length} stale object(s): ${blocked}`);
     return stale.map((a) => toItem(a, 'blocked', { error: blocked }));
   }
-  if (ctx.signal?.aborted) return stale.map((a) => toItem(a, 'blocked', { error: 'the run was interrupted' }));
+  if (ctx.signal?.aborted) return stale.map((a) => toItem(a, 'cancelled', { error: `not run: ${describeError(ctx.signal?.reason ?? 'the run was interrupted')}` }));
   const items: ReportItem[] = [];
   // A stale object that is the source of a failed copy is the only S3 copy of that version: keep it.
   const runnable: StaleAction[] = [];

@@ -11,6 +11,7 @@ export interface ReportInput {
   readonly started: number;
   readonly manifestKey: string;
   readonly rootFolderId: string;
+  readonly rootFolderName?: string | undefined;
   readonly items: readonly ReportItem[];
   readonly exitCode: ExitCode;
   readonly deletesBlocked?: string | undefined;
@@ -18,10 +19,14 @@ export interface ReportInput {
 }
 
 export function totalsOf(items: readonly ReportItem[]): Totals {
-  const totals: Totals = { uploaded: 0, copied: 0, skipped: 0, deleted: 0, archived: 0, markers: 0, failed: 0, bytes: 0 };
+  const totals: Totals = { uploaded: 0, copied: 0, skipped: 0, deleted: 0, archived: 0, markers: 0, failed: 0, cancelled: 0, bytes: 0 };
   for (const item of items) {
     if (item.outcome === 'failed') {
       totals.failed++;
+      continue;
+    }
+    if (item.outcome === 'cancelled') {
+      totals.cancelled++;
       continue;
     }
     if (item.outcome !== 'done') continue;
@@ -37,6 +42,15 @@ export function totalsOf(items: readonly ReportItem[]): Totals {
   return totals;
 }
 
+/**
+ * The counts a person (or a later step) wants: what was done, or in a dry run what would be done (the
+ * engine's totals count only what was done, which in a dry run is nothing).
+ */
+export function effectiveTotals(report: SyncReport): Totals {
+  if (!report.dryRun) return report.totals;
+  return totalsOf(report.items.map((item) => (item.outcome === 'planned' ? { ...item, outcome: 'done' } : item)));
+}
+
 export function buildReport(input: ReportInput): SyncReport {
   const durationMs = Math.max(0, input.env.now() - input.started);
   const totals = totalsOf(input.items);
@@ -47,6 +61,7 @@ export function buildReport(input: ReportInput): SyncReport {
     bucket: input.options.s3BucketName,
     prefix: input.options.s3Prefix,
     rootFolderId: input.rootFolderId,
+    ...(input.rootFolderName !== undefined ? { rootFolderName: input.rootFolderName } : {}),
     manifestKey: input.manifestKey,
     startedAt: new Date(input.started).toISOString(),
     durationMs,
@@ -77,17 +92,87 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
 
-/** The console summary: totals on a few lines, then what failed and why deletes were refused. */
-export function summaryLines(report: SyncReport): string[] {
-  const t = report.totals;
-  const planned = report.items.filter((i) => i.outcome === 'planned');
-  const lines = [
-    report.dryRun ? 'Dry run: nothing was written or deleted.' : `Synced into s3://${report.bucket}/${report.prefix}`,
-    report.dryRun
-      ? `  would upload ${count(planned, 'upload')}, copy ${count(planned, 'copy')}, create ${count(planned, 'marker')} folder markers, delete ${count(planned, 'delete')}, archive ${count(planned, 'archive')}; unchanged ${t.skipped}`
-      : `  uploaded ${t.uploaded}, copied ${t.copied}, skipped ${t.skipped}, deleted ${t.deleted}, archived ${t.archived}, folder markers ${t.markers}, failed ${t.failed}`,
-    `  ${formatBytes(t.bytes)} in ${formatDuration(report.durationMs)} (${formatBytes(report.bytesPerSecond)}/s)`,
-  ];
+/**
+ * What a run came to, in the words every shell uses for its headline. `interrupted`: the run's own stop signal
+ * fired (a cancel), which the engine reports as exit 3 like any other stop.
+ */
+export type RunOutcome = 'done' | 'up-to-date' | 'dry-run' | 'items-failed' | 'deletes-refused' | 'run-failed' | 'bad-input' | 'stopped' | 'cancelled';
+
+export function runOutcome(report: SyncReport, interrupted = false): RunOutcome {
+  switch (report.exitCode) {
+    case 2:
+      return 'bad-input';
+    case 3:
+      return interrupted ? 'cancelled' : 'stopped';
+    case 1:
+      // A refusal or a run-level failure (the manifest not written) is the news, whatever else failed.
+      if (report.deletesBlocked !== undefined) return 'deletes-refused';
+      return report.fatal !== undefined ? 'run-failed' : 'items-failed';
+    default:
+      if (report.dryRun) return 'dry-run';
+      return report.changed ? 'done' : 'up-to-date';
+  }
+}
+
+/** True when the run stopped before it had anything to count (bad input, a failure before the plan). */
+export function stoppedBeforePlan(report: SyncReport): boolean {
+  return report.exitCode >= 2 && report.items.length === 0;
+}
+
+/** The reason of a failure up to its first detail: "the manifest could not be written (AccessDenied…)…" → "the manifest could not be written". */
+export function firstClause(text: string): string {
+  const cut = text.search(/ \(|; |: /);
+  return cut > 0 ? text.slice(0, cut) : text;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The one-line title of an outcome (plain text; the summary escapes it). */
+export function outcomeTitle(report: SyncReport, outcome: RunOutcome): string {
+  const totals = effectiveTotals(report);
+  switch (outcome) {
+    case 'done': return 'Done';
+    case 'up-to-date': return 'Up to date';
+    case 'dry-run': return report.changed ? 'Dry run — changes planned, nothing was written' : 'Dry run — up to date, nothing to do';
+    case 'items-failed': return `${plural(totals.failed, 'item')} failed`;
+    case 'deletes-refused': return 'Deletes refused';
+    case 'run-failed': return `Failed — ${firstClause(report.fatal ?? 'the run failed')}`;
+    case 'bad-input': return 'Bad input — nothing was touched';
+    case 'stopped': return 'Stopped — nothing was deleted';
+    case 'cancelled': return `Cancelled — nothing was deleted${totals.cancelled > 0 ? `, ${plural(totals.cancelled, 'item')} not finished` : ''}`;
+  }
+}
+
+/** The console summary: a headline that names the outcome, the totals, then what failed and why. */
+export function summaryLines(report: SyncReport, interrupted = false): string[] {
+  const outcome = runOutcome(report, interrupted);
+  const where = `s3://${report.bucket}/${report.prefix}`;
+  const headline: Record<RunOutcome, string> = {
+    'done': `Synced into ${where}`,
+    'up-to-date': `Up to date: ${where}`,
+    'dry-run': 'Dry run: nothing was written or deleted.',
+    'items-failed': `Synced into ${where} except ${plural(report.totals.failed, 'item')}, which failed`,
+    'deletes-refused': `Deletes refused: nothing was deleted from ${where}`,
+    'run-failed': `Failed: ${firstClause(report.fatal ?? 'the run failed')}`,
+    'bad-input': 'Bad input: nothing was touched',
+    'stopped': 'Stopped: nothing was deleted',
+    'cancelled': 'Cancelled: nothing was deleted',
+  };
+  const lines = [headline[outcome]];
+  if (!stoppedBeforePlan(report)) {
+    const t = effectiveTotals(report);
+    const cancelled = t.cancelled > 0 ? `, cancelled ${t.cancelled}` : '';
+    lines.push(
+      report.dryRun
+        ? `  would upload ${t.uploaded}, copy ${t.copied}, create ${t.markers} folder markers, delete ${t.deleted}, archive ${t.archived}; unchanged ${t.skipped}`
+        : `  uploaded ${t.uploaded}, copied ${t.copied}, skipped ${t.skipped}, deleted ${t.deleted}, archived ${t.archived}, folder markers ${t.markers}, failed ${t.failed}${cancelled}`,
+      report.dryRun
+        ? `  ${formatBytes(t.bytes)} to upload; planned in ${formatDuration(report.durationMs)}`
+        : `  ${formatBytes(t.bytes)} in ${formatDuration(report.durationMs)} (${formatBytes(report.bytesPerSecond)}/s)`,
+    );
+  }
   if (report.deletesBlocked) lines.push(`  deletes refused: ${report.deletesBlocked}`);
   const failures = report.items.filter((i) => i.outcome === 'failed');
   for (const item of failures.slice(0, 20)) lines.push(`  FAILED ${item.action} ${JSON.stringify(item.key)}: ${item.error ?? ''}`);
@@ -97,13 +182,9 @@ export function summaryLines(report: SyncReport): string[] {
     lines.push(`  ${scale.mode} of run ${scale.runId}${scale.shardIndex !== undefined ? `, shard ${scale.shardIndex} of ${scale.shardCount}` : `, ${scale.shardCount} shards`}`);
     if (scale.matrix) lines.push(`  matrix: ${JSON.stringify(scale.matrix)}`);
   }
-  if (report.fatal) lines.push(`  ${report.exitCode === 2 ? 'bad input' : 'fatal'}: ${report.fatal}`);
+  if (report.fatal) lines.push(`  ${report.exitCode === 2 ? 'bad input' : report.exitCode === 3 ? 'fatal' : 'failed'}: ${report.fatal}`);
   lines.push(`  exit code ${report.exitCode}`);
   return lines;
-}
-
-function count(items: readonly ReportItem[], action: ReportItem['action']): number {
-  return items.filter((i) => i.action === action).length;
 }
 
 /**

@@ -37,7 +37,8 @@ export async function sync(options: SyncOptions, env: SyncEnv, extras: SyncExtra
     const exitCode = error instanceof InputError ? 2 : 3;
     const message = error instanceof InputError ? `${error.option}: ${error.message}` : describeError(error);
     env.logger.log('error', exitCode === 2 ? `bad input: ${message}` : `fatal: ${message}; nothing was deleted`);
-    return buildReport({ ...base, rootFolderId: '', items: [], exitCode, fatal: message });
+    // Nothing was planned: the folder is shown as given, and no manifest is named (none was read or written).
+    return buildReport({ ...base, rootFolderId: options.workdocsFolderId, manifestKey: '', items: [], exitCode, fatal: message });
   } finally {
     await base.lock?.release();
   }

@@ -39,7 +39,12 @@ export interface Progress {
 }
 
 export type ItemAction = 'upload' | 'copy' | 'delete' | 'archive' | 'marker' | 'skip';
-export type ItemOutcome = 'done' | 'failed' | 'planned' | 'blocked';
+/**
+ * done / failed: carried out, or tried and given up. planned: a dry run's decision. blocked: refused (max_delete,
+ * the source of a failed copy). cancelled: stopped or never started because the run was stopped (a cancel, a lost
+ * lock); not a failure of the item itself.
+ */
+export type ItemOutcome = 'done' | 'failed' | 'planned' | 'blocked' | 'cancelled';
 
 /** One line of the report: what was decided for one key, and what came of it. */
 export interface ReportItem {
@@ -66,6 +71,8 @@ export interface Totals {
   archived: number;
   markers: number;
   failed: number;
+  /** Items the run stopped before they finished (a cancel): neither done nor failed. */
+  cancelled: number;
   /** Bytes written by uploads (copies are server-side and not counted). */
   bytes: number;
 }
@@ -78,7 +85,11 @@ export interface SyncReport {
   readonly dryRun: boolean;
   readonly bucket: string;
   readonly prefix: string;
+  /** The folder id as given (also when the run stopped before WorkDocs answered). */
   readonly rootFolderId: string;
+  /** The folder's name, once WorkDocs returned it. */
+  readonly rootFolderName?: string;
+  /** The manifest the run read or wrote; '' when it stopped before it had a plan. */
   readonly manifestKey: string;
   readonly startedAt: string;
   readonly durationMs: number;
@@ -94,6 +105,18 @@ export interface SyncReport {
   readonly changed: boolean;
   /** Set in the scale-out modes (plan, shard, finalize). */
   readonly scale?: ScaleInfo;
+  /** The GitHub Actions workflow run this run was part of (set by the Action). */
+  readonly workflowRun?: WorkflowRun;
+}
+
+/** Where a run happened on GitHub, from @actions/github's context. */
+export interface WorkflowRun {
+  /** owner/name */
+  readonly repository: string;
+  readonly runId: string;
+  readonly runAttempt?: number;
+  /** The run's page, e.g. https://github.com/owner/name/actions/runs/42 */
+  readonly url: string;
 }
 
 export interface ScaleInfo {
