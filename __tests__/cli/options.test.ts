@@ -1,6 +1,6 @@
 // Flags and option values as a specification: what is accepted, what it means, and the message for what is not.
 import { describe, expect, it } from 'vitest';
-import { parseArgs, helpText } from '../../src/cli/args.js';
+import { argumentErrorText, helpText, parseArgs } from '../../src/cli/args.js';
 import { OPTION_SPECS, parseMaxDelete, parseSyncOptions, type RawOptions } from '../../src/options.js';
 import { VERSION } from '../../src/version.js';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -21,22 +21,54 @@ describe('parseArgs: the original flags work verbatim', () => {
     expect(parseArgs(argv)).toEqual({ kind: 'run', raw });
   });
 
+  it.each<[string, string[], Record<string, string>]>([
+    ['kebab-case negation', ['--no-delete-stale'], { delete_stale: 'false' }],
+    ['a value that starts with a dash', ['--s3_prefix', '-x'], { s3_prefix: '-x' }],
+    ['a value that looks like a flag, given with =', ['--s3_prefix=--x'], { s3_prefix: '--x' }],
+    ['a boolean then the next flag', ['--dry_run', '--max_workers', '2'], { dry_run: 'true', max_workers: '2' }],
+  ])('%s', (_title, argv, raw) => {
+    expect(parseArgs(argv)).toEqual({ kind: 'run', raw });
+  });
+
   it.each<[string, string[], string]>([
-    ['an unknown flag, with a suggestion', ['--bucket', 'x'], 'bucket is not a known option'],
-    ['a typo of a real flag', ['--max_worker', '3'], 'max_worker is not a known option (did you mean --max_workers?)'],
-    ['a positional argument', ['folder'], 'folder is not an option (this command takes no positional arguments)'],
-    ['a missing value', ['--s3_bucket_name'], 's3_bucket_name needs a value'],
-    ['a flag given twice', ['--max_workers', '1', '--max_workers', '2'], 'max_workers is given more than once'],
-    ['an Action-only input', ['--role_to_assume', 'arn:aws:iam::123456789012:role/x'], 'role_to_assume is not a known option'],
+    ['an unknown flag, with a suggestion', ['--bucket', 'x'], '--bucket is not a known option'],
+    ['a typo of a real flag', ['--max_worker', '3'], '--max_worker is not a known option (did you mean --max_workers?)'],
+    ['a positional argument', ['folder'], "unexpected argument 'folder': this command takes no positional arguments"],
+    ['a second value after a flag', ['--max_workers', '3', '3'], "unexpected argument '3': this command takes no positional arguments"],
+    ['a word after a boolean that is no boolean value', ['--dry_run', 'maybe'], "unexpected argument 'maybe': this command takes no positional arguments"],
+    ['anything after --', ['--', '--dry_run'], "unexpected argument '--dry_run': this command takes no positional arguments"],
+    ['a short flag other than -h and -V', ['-x'], "unexpected argument '-x': options are long (--name); the only short ones are -h and -V"],
+    ['a missing value', ['--s3_bucket_name'], '--s3_bucket_name needs a value'],
+    ['a flag where a value should be', ['--s3_bucket_name', '--max_workers', '2'], '--s3_bucket_name needs a value'],
+    ['--no- on an option that is not a boolean', ['--no-max_workers'], '--no-max_workers is not a known option (did you mean --max_workers?)'],
+    ['a flag given twice', ['--max_workers', '1', '--max_workers', '2'], '--max_workers is given more than once'],
+    ['a flag given twice, once in kebab-case', ['--dry_run', '--dry-run'], '--dry_run is given more than once'],
+    ['an Action-only input', ['--role_to_assume', 'arn:aws:iam::123456789012:role/x'], '--role_to_assume is not a known option'],
   ])('rejects %s', (_title, argv, message) => {
     const parsed = parseArgs(argv);
     expect(parsed.kind).toBe('error');
-    if (parsed.kind === 'error') expect(parsed.errors.map((e) => `${e.option} ${e.problem}`)).toContain(message);
+    if (parsed.kind === 'error') expect(parsed.errors.map(argumentErrorText)).toContain(message);
   });
 
-  it('answers --help and --version', () => {
+  it('reports every bad word at once, and the flag after a missing value is still read', () => {
+    expect(parseArgs(['--max_worker', '3', '--s3_bucket_name', '--dry_run', 'x'])).toEqual({
+      kind: 'error',
+      errors: [
+        { option: 'max_worker', problem: 'is not a known option (did you mean --max_workers?)' },
+        { argument: '3', problem: 'this command takes no positional arguments' },
+        { option: 's3_bucket_name', problem: 'needs a value' },
+        { argument: 'x', problem: 'this command takes no positional arguments' },
+      ],
+    });
+  });
+
+  it('answers --help and --version, whatever else is on the line', () => {
     expect(parseArgs(['--help'])).toEqual({ kind: 'help' });
+    expect(parseArgs(['-h'])).toEqual({ kind: 'help' });
+    expect(parseArgs(['--bogus', '--help'])).toEqual({ kind: 'help' });
+    expect(parseArgs(['--s3_bucket_name', '--help'])).toEqual({ kind: 'help' });
     expect(parseArgs(['-V'])).toEqual({ kind: 'version' });
+    expect(parseArgs(['--version'])).toEqual({ kind: 'version' });
     expect(VERSION).toBe(packageJson.version);
   });
 

@@ -1,47 +1,85 @@
-/** argv → raw option values. Flags are the snake_case option names (`--max_workers 8`, `--max_workers=8`); booleans may stand alone. */
+/**
+ * argv → raw option values. node:util's parseArgs splits the words (`--name value`, `--name=value`, `-h`,
+ * `--`); this layer adds what it lacks: kebab-case names, `--no-` for booleans, a boolean's optional value,
+ * every mistake reported at once and a did-you-mean for unknown flags.
+ */
+import { parseArgs as splitArgs } from 'node:util';
 import { OPTION_SPECS, type OptionError, type OptionSpec } from '../options.js';
+
+/** A bad command line word: an option (named without its dashes) or an argument that is no option at all. */
+export type ArgumentError = OptionError | { readonly argument: string; readonly problem: string };
 
 export type ParsedArgs =
   | { readonly kind: 'help' }
   | { readonly kind: 'version' }
   | { readonly kind: 'run'; readonly raw: Record<string, string> }
-  | { readonly kind: 'error'; readonly errors: readonly OptionError[] };
+  | { readonly kind: 'error'; readonly errors: readonly ArgumentError[] };
 
 const CLI_SPECS = OPTION_SPECS.filter((s) => s.scope === 'both');
+const BOOLEAN_WORD = /^(true|false|yes|no|1|0|on|off)$/i;
+
+type Token = NonNullable<ReturnType<typeof splitArgs>['tokens']>[number];
+
+/** The words as parseArgs sees them; only options that take a value are declared, so it knows what to consume. */
+function tokensOf(argv: readonly string[], from: number): Token[] {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'V' },
+  };
+  for (const spec of CLI_SPECS) {
+    const type = spec.kind === 'boolean' ? 'boolean' : 'string';
+    options[spec.name] = { type };
+    options[spec.name.replace(/_/g, '-')] = { type };
+  }
+  const { tokens } = splitArgs({ args: argv.slice(from), options, strict: false, allowPositionals: true, tokens: true });
+  return tokens.map((token) => ({ ...token, index: token.index + from }));
+}
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const raw: Record<string, string> = {};
-  const errors: OptionError[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') return { kind: 'help' };
-    if (arg === '--version' || arg === '-V') return { kind: 'version' };
-    if (!arg.startsWith('--')) {
-      errors.push({ option: arg, problem: 'is not an option (this command takes no positional arguments)' });
+  const errors: ArgumentError[] = [];
+  let tokens = tokensOf(argv, 0);
+  for (let at = 0; at < tokens.length; at++) {
+    const token = tokens[at]!;
+    if (token.kind === 'option-terminator') continue;
+    if (token.kind === 'positional') {
+      errors.push({ argument: token.value, problem: 'this command takes no positional arguments' });
       continue;
     }
-    const eq = arg.indexOf('=');
-    const written = (eq === -1 ? arg.slice(2) : arg.slice(2, eq));
-    const negated = eq === -1 && written.startsWith('no-') && findSpec(written.slice(3))?.kind === 'boolean';
+    if (token.name === 'help') return { kind: 'help' };
+    if (token.name === 'version') return { kind: 'version' };
+    if (!token.rawName.startsWith('--')) {
+      errors.push({ argument: token.rawName, problem: 'options are long (--name); the only short ones are -h and -V' });
+      continue;
+    }
+    const written = token.rawName.slice(2);
+    const negated = token.value === undefined && written.startsWith('no-') && findSpec(written.slice(3))?.kind === 'boolean';
     const spec = findSpec(negated ? written.slice(3) : written);
     if (!spec) {
       errors.push({ option: written, problem: `is not a known option${suggest(written)}` });
       continue;
     }
     if (spec.name in raw) errors.push({ option: spec.name, problem: 'is given more than once' });
+    const next = tokens[at + 1];
     if (negated) raw[spec.name] = 'false';
-    else if (eq !== -1) raw[spec.name] = arg.slice(eq + 1);
+    else if (token.value !== undefined && token.inlineValue) raw[spec.name] = token.value;
     else if (spec.kind === 'boolean') {
-      const next = argv[i + 1];
-      if (next !== undefined && /^(true|false|yes|no|1|0|on|off)$/i.test(next)) raw[spec.name] = argv[++i]!;
-      else raw[spec.name] = 'true';
-    } else {
-      const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('--') && next.length > 2)) errors.push({ option: spec.name, problem: 'needs a value' });
-      else raw[spec.name] = argv[++i]!;
-    }
+      const valueFollows = next?.kind === 'positional' && next.index === token.index + 1 && BOOLEAN_WORD.test(next.value);
+      raw[spec.name] = valueFollows ? next.value : 'true';
+      if (valueFollows) at++;
+    } else if (token.value === undefined) errors.push({ option: spec.name, problem: 'needs a value' });
+    else if (token.value.startsWith('--') && token.value.length > 2) {
+      // parseArgs took the next flag for this one's value: it is a flag of its own, read from there on.
+      errors.push({ option: spec.name, problem: 'needs a value' });
+      tokens = [...tokens.slice(0, at + 1), ...tokensOf(argv, token.index + 1)];
+    } else raw[spec.name] = token.value;
   }
   return errors.length > 0 ? { kind: 'error', errors } : { kind: 'run', raw };
+}
+
+/** What the user reads for one bad word. */
+export function argumentErrorText(error: ArgumentError): string {
+  return 'option' in error ? `--${error.option} ${error.problem}` : `unexpected argument '${error.argument}': ${error.problem}`;
 }
 
 function findSpec(written: string): OptionSpec | undefined {

@@ -11,7 +11,7 @@ import type { SyncEnv, SyncReport } from '../engine/types.js';
 import { describeError } from '../errors.js';
 import { parseSyncOptions, type SyncOptions } from '../options.js';
 import { VERSION } from '../version.js';
-import { helpText, parseArgs } from './args.js';
+import { argumentErrorText, helpText, parseArgs, type ArgumentError } from './args.js';
 import { createCliLogger } from './logger.js';
 
 export interface CliIo {
@@ -72,8 +72,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   return report.exitCode;
 }
 
-function usageError(errors: readonly { option: string; problem: string }[], io: CliIo): number {
-  for (const error of errors) io.stderr(`workdocs-s3-sync: --${error.option} ${error.problem}\n`);
+function usageError(errors: readonly ArgumentError[], io: CliIo): number {
+  for (const error of errors) io.stderr(`workdocs-s3-sync: ${argumentErrorText(error)}\n`);
   io.stderr('Try --help for the list of options. Nothing was touched.\n');
   return 2;
 }
