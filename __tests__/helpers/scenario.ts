@@ -1,6 +1,6 @@
 // Whole-run scenarios: the WorkDocs emulator over HTTP, the real S3 server, and the CLI's main() in-process
 // (the real clients, with a request counter on S3), plus checks of what ended up in the bucket.
-import { HeadObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -147,4 +147,49 @@ export async function multipartUploadsLeft(client: S3Client, bucket: string): Pr
 /** Sums request counts, ignoring zero entries, for readable equality assertions. */
 export function nonZero(counts: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
+}
+
+/** The S3 commands that change a bucket. */
+export const S3_WRITE_COMMANDS = [
+  'PutObject', 'CopyObject', 'DeleteObject', 'DeleteObjects', 'CreateMultipartUpload', 'UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload',
+] as const;
+
+/** The writes among a run's S3 request counts ({} when it wrote nothing). */
+export function s3Writes(counts: Record<string, number>): Record<string, number> {
+  return nonZero(Object.fromEntries(S3_WRITE_COMMANDS.map((command) => [command, counts[command] ?? 0])));
+}
+
+/** Every object of the bucket as `key etag`: equal before and after means nothing was written. */
+export async function bucketState(client: S3Client, bucket: string): Promise<string[]> {
+  const state: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) state.push(`${o.Key!} ${o.ETag ?? ''} ${o.Size ?? 0}`);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+  return state;
+}
+
+/**
+ * expectExactMirror for a bucket that also holds objects this tool did not write: `foreignKeys` are left out
+ * of the comparison (the caller checks that they are intact).
+ */
+export async function expectExactMirrorBeside(scenario: Scenario, foreignKeys: readonly string[], prefix = ''): Promise<MirrorObject[]> {
+  const foreign = new Set(foreignKeys);
+  const mirror = (await readMirror(scenario.bucket.client, scenario.bucket.bucket, prefix)).filter((o) => !foreign.has(o.key));
+  const expected = scenario.emulator.control.manifest();
+  const problems: string[] = [];
+  const byDocument = new Map<string, MirrorObject[]>();
+  for (const object of mirror) byDocument.set(object.documentId, [...(byDocument.get(object.documentId) ?? []), object]);
+  for (const item of expected) {
+    const found = byDocument.get(item.documentId) ?? [];
+    if (found.length !== 1) problems.push(`${item.path.join('/')}: ${found.length} objects`);
+    else if (found[0]!.md5 !== item.md5) problems.push(`${found[0]!.key}: MD5 ${found[0]!.md5}, expected ${item.md5}`);
+    else if (found[0]!.versionId !== item.versionId) problems.push(`${found[0]!.key}: version ${found[0]!.versionId}, expected ${item.versionId}`);
+    byDocument.delete(item.documentId);
+  }
+  for (const [documentId, objects] of byDocument) problems.push(`extra objects for ${documentId || '(no document id)'}: ${objects.map((o) => o.key).join(', ')}`);
+  if (problems.length > 0) throw new Error(`the bucket is not an exact mirror:\n${problems.join('\n')}`);
+  return mirror;
 }
