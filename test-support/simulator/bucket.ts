@@ -1,0 +1,151 @@
+/**
+ * Bucket changes behind the tool's back, made straight on the S3 server (not through the fault proxy, so they
+ * never count as the tool's requests). Foreign objects the simulator puts are remembered with their MD5: the
+ * tool must leave them alone (invariant 2) unless a run had delete_foreign.
+ */
+import { createHash } from 'node:crypto';
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  UploadPartCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { manifestKey, toolAreaPrefix } from '../../src/core/manifest.js';
+import type { Random } from './random.js';
+
+export type BucketChange =
+  | 'foreignAtRoot' | 'foreignInUnknownFolder' | 'foreignBesideDocuments' | 'overwriteSingle' | 'overwriteMultipart'
+  | 'deleteMirrored' | 'deleteManifest' | 'corruptManifest';
+
+export const BUCKET_WEIGHTS: Readonly<Record<BucketChange, number>> = {
+  foreignAtRoot: 2, foreignInUnknownFolder: 2, foreignBesideDocuments: 3, overwriteSingle: 3, overwriteMultipart: 3,
+  deleteMirrored: 2, deleteManifest: 1, corruptManifest: 1,
+};
+
+export function md5Hex(data: Uint8Array | string): string {
+  return createHash('md5').update(data).digest('hex');
+}
+
+export async function listKeys(client: S3Client, bucket: string, prefix = ''): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) keys.push(o.Key!);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+  return keys.sort();
+}
+
+export async function readBytes(client: S3Client, bucket: string, key: string): Promise<Buffer | undefined> {
+  try {
+    const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return Buffer.from(await res.Body!.transformToByteArray());
+  } catch (e) {
+    if ((e as Error).name === 'NoSuchKey' || (e as Error).name === 'NotFound') return undefined;
+    throw e;
+  }
+}
+
+export class BucketTamperer {
+  /** Foreign objects the simulator put: key → MD5 of their bytes. */
+  readonly foreign = new Map<string, string>();
+  private seq = 0;
+
+  constructor(
+    private readonly client: S3Client,
+    readonly bucket: string,
+    private readonly prefix: string,
+    private readonly random: Random,
+  ) {}
+
+  /** Applies one random change; `folderPath` is an existing WorkDocs folder, `excluded` says which keys are not the mirror's (archives, foreign). */
+  async change(folderPath: readonly string[], excluded: (key: string) => boolean): Promise<string> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const done = await this.apply(this.random.weighted(BUCKET_WEIGHTS), folderPath, excluded);
+      if (done !== undefined) return done;
+    }
+    return (await this.apply('foreignAtRoot', folderPath, excluded))!;
+  }
+
+  private async apply(kind: BucketChange, folderPath: readonly string[], excluded: (key: string) => boolean): Promise<string | undefined> {
+    const r = this.random;
+    const n = ++this.seq;
+    switch (kind) {
+      case 'foreignAtRoot':
+        // With a prefix, also beside it (outside the mirror entirely).
+        return this.putForeign(r.chance(0.5) || this.prefix === '' ? `${this.prefix}foreign-root-${n}.txt` : `foreign-outside-${n}.txt`);
+      case 'foreignInUnknownFolder':
+        return this.putForeign(`${this.prefix}other-app/data/foreign-${n}.bin`);
+      case 'foreignBesideDocuments':
+        return this.putForeign(`${this.prefix}${[...folderPath, `foreign-${n}.dat`].join('/')}`);
+      case 'overwriteSingle':
+      case 'overwriteMultipart': {
+        const mirrored = await this.mirroredKeys(excluded);
+        if (mirrored.length === 0) return undefined;
+        const key = r.pick(mirrored);
+        const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+        const sameSize = r.chance(0.7);
+        const size = sameSize ? (head.ContentLength ?? 0) : r.int(1, 500);
+        // Some careless copies keep the metadata (a copy tool that carries it over): they must still be found.
+        const keepMetadata = r.chance(0.5);
+        const body = this.bytes(size);
+        const metadata = keepMetadata ? head.Metadata : undefined;
+        if (kind === 'overwriteSingle') await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, Metadata: metadata }));
+        else await this.putMultipart(key, body, metadata);
+        return `overwrite ${key} (${kind === 'overwriteSingle' ? 'single PUT' : 'multipart'}, ${sameSize ? 'same size' : 'other size'}${keepMetadata ? ', metadata kept' : ''})`;
+      }
+      case 'deleteMirrored': {
+        const mirrored = await this.mirroredKeys(excluded);
+        if (mirrored.length === 0) return undefined;
+        const key = r.pick(mirrored);
+        await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+        return `delete ${key}`;
+      }
+      case 'deleteManifest': {
+        await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: manifestKey(this.prefix) }));
+        return 'delete the manifest';
+      }
+      case 'corruptManifest': {
+        const bytes = await readBytes(this.client, this.bucket, manifestKey(this.prefix));
+        if (bytes === undefined || bytes.length < 10) return undefined;
+        const damaged = r.chance(0.5) ? bytes.subarray(0, Math.floor(bytes.length / 2)) : Buffer.concat([bytes.subarray(0, bytes.length - 5), Buffer.from('x]}\n')]);
+        await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: manifestKey(this.prefix), Body: damaged }));
+        return 'corrupt the manifest';
+      }
+    }
+  }
+
+  private async putForeign(key: string): Promise<string> {
+    const body = this.bytes(this.random.int(0, 200));
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body }));
+    this.foreign.set(key, md5Hex(body));
+    return `foreign object ${key}`;
+  }
+
+  /** A one-part multipart upload: its ETag is `"<md5 of the part's MD5>-1"`, never the MD5 of the bytes. */
+  private async putMultipart(key: string, body: Buffer, metadata: Record<string, string> | undefined): Promise<void> {
+    const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, Metadata: metadata }));
+    const part = await this.client.send(new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId, PartNumber: 1, Body: body }));
+    await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+  }
+
+  /** Document objects under the prefix: not markers, not the tool's area, not foreign, not archived. */
+  private async mirroredKeys(excluded: (key: string) => boolean): Promise<string[]> {
+    return (await listKeys(this.client, this.bucket, this.prefix)).filter(
+      (k) => !k.endsWith('/') && !k.startsWith(toolAreaPrefix(this.prefix)) && !this.foreign.has(k) && !excluded(k),
+    );
+  }
+
+  private bytes(size: number): Buffer {
+    // Seeded, so a replay writes the same bytes.
+    const out = Buffer.alloc(size);
+    for (let i = 0; i < size; i++) out[i] = this.random.int(0, 255);
+    return out;
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The invariants of issue 25, checked against the bucket (read straight from the S3 server) and the emulator's
+ * own list of documents. Each check returns its violations as sentences; none throws for a violation.
+ */
+import { HeadObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { decodeManifest, manifestKey, toolAreaPrefix } from '../../src/core/manifest.js';
+import { DOCUMENT_METADATA, VERSION_METADATA } from '../../src/core/plan.js';
+import type { ManifestEntry } from '../../src/core/types.js';
+import type { ManifestItem } from '../../src/emulator/server.js';
+import { listKeys, md5Hex, readBytes } from './bucket.js';
+import { isWrite, type RunOutcome } from './runner.js';
+
+export interface Violation {
+  /** The number of the invariant in issue 25 (1–7). */
+  readonly invariant: number;
+  readonly message: string;
+}
+
+export interface BucketView {
+  readonly client: S3Client;
+  readonly bucket: string;
+  readonly prefix: string;
+  /** Archive areas any run of the history named: their objects are not the mirror's. */
+  readonly archivePrefixes: ReadonlySet<string>;
+  /** Foreign objects the simulator put: key → MD5. */
+  readonly foreign: ReadonlyMap<string, string>;
+}
+
+function underArchive(view: BucketView, key: string): boolean {
+  return [...view.archivePrefixes].some((a) => key.startsWith(a));
+}
+
+/** The tool's manifest as the bucket holds it now, or undefined when it is missing or damaged. */
+export async function readToolManifest(view: BucketView): Promise<ReadonlyMap<string, ManifestEntry> | undefined> {
+  const bytes = await readBytes(view.client, view.bucket, manifestKey(view.prefix));
+  if (bytes === undefined) return undefined;
+  const decoded = decodeManifest(bytes);
+  return decoded.ok ? decoded.manifest.entries : undefined;
+}
+
+/**
+ * 1 (and 4 for exit 0): every document of the emulator has exactly one object, at its own key when its path is
+ * unique, holding its latest version's bytes; no other owned object (unless `allowExtras`); no multipart upload left.
+ */
+export async function checkExactMirror(view: BucketView, documents: readonly ManifestItem[], allowExtras: boolean): Promise<Violation[]> {
+  const out: Violation[] = [];
+  const v = (message: string): void => { out.push({ invariant: 1, message }); };
+  const keys = (await listKeys(view.client, view.bucket, view.prefix)).filter(
+    (k) => !k.endsWith('/') && !k.startsWith(toolAreaPrefix(view.prefix)) && !underArchive(view, k) && !view.foreign.has(k),
+  );
+  const manifest = await readToolManifest(view);
+  const byDocument = new Map<string, { key: string; versionId: string }[]>();
+  const unowned: string[] = [];
+  for (const key of keys) {
+    const head = await view.client.send(new HeadObjectCommand({ Bucket: view.bucket, Key: key }));
+    const documentId = head.Metadata?.[DOCUMENT_METADATA];
+    const entry = manifest?.get(key);
+    const owner = documentId ?? entry?.documentId;
+    if (owner === undefined) {
+      unowned.push(key);
+      continue;
+    }
+    byDocument.set(owner, [...(byDocument.get(owner) ?? []), { key, versionId: head.Metadata?.[VERSION_METADATA] ?? entry?.versionId ?? '' }]);
+  }
+  const pathCount = new Map<string, number>();
+  for (const d of documents) pathCount.set(d.path.join('/'), (pathCount.get(d.path.join('/')) ?? 0) + 1);
+  for (const d of documents) {
+    const path = d.path.join('/');
+    const found = byDocument.get(d.documentId) ?? [];
+    byDocument.delete(d.documentId);
+    const mine = found.filter((f) => (pathCount.get(path) === 1 ? f.key === `${view.prefix}${path}` : f.key.startsWith(`${view.prefix}${d.path.slice(0, -1).map((s) => `${s}/`).join('')}`)));
+    if (mine.length !== 1) {
+      v(`${path} (${d.documentId.slice(0, 8)}): ${mine.length} objects at its key, ${found.length} carry its id (${found.map((f) => f.key).join(', ') || 'none'})`);
+      continue;
+    }
+    const bytes = await readBytes(view.client, view.bucket, mine[0]!.key);
+    const md5 = bytes === undefined ? 'missing' : md5Hex(bytes);
+    if (md5 !== d.md5) v(`${mine[0]!.key} holds MD5 ${md5}, not its document's ${d.md5}${bytes !== undefined && documents.some((o) => o.md5 === md5) ? ` (the bytes of ${documents.find((o) => o.md5 === md5)!.path.join('/')})` : ''}`);
+    else if (mine[0]!.versionId !== d.versionId) v(`${mine[0]!.key} claims version ${mine[0]!.versionId}, the latest is ${d.versionId}`);
+    if (found.length > 1 && !allowExtras) v(`${path}: more than one object carries its document id: ${found.map((f) => f.key).join(', ')}`);
+  }
+  if (!allowExtras) for (const [documentId, objects] of byDocument) v(`extra owned objects of ${documentId.slice(0, 8)} (not in WorkDocs): ${objects.map((o) => o.key).join(', ')}`);
+  const uploads = await view.client.send(new ListMultipartUploadsCommand({ Bucket: view.bucket }));
+  if ((uploads.Uploads?.length ?? 0) > 0) v(`${uploads.Uploads!.length} multipart uploads left: ${uploads.Uploads!.map((u) => u.Key).join(', ')}`);
+  return out;
+}
+
+/** 2: foreign objects are where the simulator put them, byte-exact (a delete_foreign run may have removed them). */
+export async function checkForeign(view: BucketView, deleteForeignAllowed: boolean): Promise<Violation[]> {
+  const out: Violation[] = [];
+  for (const [key, md5] of view.foreign) {
+    const bytes = await readBytes(view.client, view.bucket, key);
+    if (bytes === undefined) {
+      if (!deleteForeignAllowed) out.push({ invariant: 2, message: `foreign object ${key} was deleted` });
+    } else if (md5Hex(bytes) !== md5) out.push({ invariant: 2, message: `foreign object ${key} was changed` });
+  }
+  return out;
+}
+
+/** 3: a dry run sends no S3 write at all (no lock, no manifest, no plan file). */
+export function checkDryRun(outcome: RunOutcome, what: string): Violation[] {
+  const writes = outcome.requests.filter(isWrite);
+  return writes.length === 0 ? [] : [{ invariant: 3, message: `dry ${what} sent ${writes.length} S3 writes: ${summarize(writes.map((w) => `${w.operation} ${w.key}`))}` }];
+}
+
+/** 4: the exit code agrees with the report; exit 2 means no S3 request at all. */
+export function checkExitCode(outcome: RunOutcome, what: string): Violation[] {
+  const out: Violation[] = [];
+  const v = (message: string): void => { out.push({ invariant: 4, message: `${what}: ${message}` }); };
+  if (outcome.code === 2) {
+    if (outcome.requests.length > 0) v(`exit 2 after ${outcome.requests.length} S3 requests: ${summarize(outcome.requests.map((r) => `${r.operation} ${r.key}`))}`);
+    return out;
+  }
+  const report = outcome.report;
+  if (report === undefined) {
+    v(`exit ${outcome.code} without a report`);
+    return out;
+  }
+  if (report.exitCode !== outcome.code) v(`exit ${outcome.code}, the report says ${report.exitCode}`);
+  const failed = report.items.filter((i) => i.outcome === 'failed');
+  if (outcome.code === 0 && failed.length > 0) v(`exit 0 with ${failed.length} failed items`);
+  if (outcome.code === 1 && failed.length === 0 && report.deletesBlocked === undefined) v('exit 1, but the report names no failed item and no refused delete');
+  for (const item of failed) {
+    if (!item.error) v(`failed item ${item.key} has no error`);
+    if (!outcome.stdout.includes(item.key)) v(`failed item ${item.key} is not in the summary`);
+  }
+  return out;
+}
+
+/** 5: whatever an archive run moved is still there, byte-exact. */
+export async function checkArchive(view: BucketView, archived: ReadonlyMap<string, string>): Promise<Violation[]> {
+  const out: Violation[] = [];
+  for (const [key, md5] of archived) {
+    const bytes = await readBytes(view.client, view.bucket, key);
+    if (bytes === undefined) out.push({ invariant: 5, message: `archived ${key} is gone` });
+    else if (md5Hex(bytes) !== md5) out.push({ invariant: 5, message: `archived ${key} changed` });
+  }
+  return out;
+}
+
+/** 7: every manifest entry names an object that exists with exactly the recorded bytes. */
+export async function checkManifestTruth(view: BucketView): Promise<Violation[]> {
+  const manifest = await readToolManifest(view);
+  if (manifest === undefined) return [];
+  const out: Violation[] = [];
+  for (const [key, entry] of manifest) {
+    const bytes = await readBytes(view.client, view.bucket, key);
+    if (bytes === undefined) out.push({ invariant: 7, message: `the manifest claims ${key}, which is not there` });
+    else if (md5Hex(bytes) !== entry.md5) out.push({ invariant: 7, message: `the manifest claims ${key} holds MD5 ${entry.md5}, it holds ${md5Hex(bytes)}` });
+  }
+  return out;
+}
+
+function summarize(items: readonly string[]): string {
+  return items.length <= 5 ? items.join(', ') : `${items.slice(0, 5).join(', ')} … (${items.length - 5} more)`;
+}

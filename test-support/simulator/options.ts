@@ -1,0 +1,53 @@
+/**
+ * The options a simulated run draws, as one table: a new option (issue 22's `delete_foreign`, later `versions`,
+ * `verify` ...) is one more row. A row whose option the CLI does not know yet is skipped, so the table can name
+ * options before they land.
+ */
+import { OPTION_SPECS } from '../../src/options.js';
+import type { Random } from './random.js';
+
+/** What a row may look at when it draws a value. */
+export interface OptionContext {
+  /** The history's s3_prefix ('' or ending in '/'). */
+  readonly prefix: string;
+}
+
+export interface OptionRow {
+  readonly name: string;
+  /** A value as typed on the command line, or undefined to leave the option at its default. */
+  draw(random: Random, context: OptionContext): string | undefined;
+}
+
+/** Archive areas a run may name: outside the prefix (allowed), and inside it (issue 23.3: must be refused, exit 2). */
+export function archiveChoices(prefix: string): string[] {
+  return prefix === '' ? ['archive/', 'old/archive/'] : ['archive/', `${prefix}archive/`];
+}
+
+export const OPTION_ROWS: readonly OptionRow[] = [
+  { name: 'max_workers', draw: (r) => String(r.int(1, 16)) },
+  { name: 'dry_run', draw: (r) => (r.chance(0.15) ? 'true' : undefined) },
+  { name: 'archive_prefix', draw: (r, c) => (r.chance(0.2) ? r.pick(archiveChoices(c.prefix)) : undefined) },
+  { name: 'max_delete', draw: (r) => (r.chance(0.5) ? undefined : r.pick(['100%', '0', '3', '10%', '100,50%', '90%'])) },
+  { name: 'folder_markers', draw: (r) => (r.chance(0.5) ? undefined : r.pick(['empty', 'all', 'none'])) },
+  { name: 'delete_stale', draw: (r) => (r.chance(0.1) ? 'false' : undefined) },
+  { name: 'delete_foreign', draw: (r) => (r.chance(0.1) ? 'true' : undefined) },
+];
+
+/** Whether the CLI knows an option (rows for options not yet added are skipped). */
+export function optionExists(name: string): boolean {
+  return OPTION_SPECS.some((spec) => spec.name === name);
+}
+
+/** Draws one run's options: snake_case name → value, only those given. Every row draws, known or not, so adding an option to the CLI does not shift the other choices of a seed. */
+export function drawRunOptions(random: Random, context: OptionContext): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const row of OPTION_ROWS) {
+    const value = row.draw(random, context);
+    if (value !== undefined && optionExists(row.name)) out[row.name] = value;
+  }
+  return out;
+}
+
+export function toArgs(options: Readonly<Record<string, string>>): string[] {
+  return Object.entries(options).flatMap(([name, value]) => [`--${name}`, value]);
+}

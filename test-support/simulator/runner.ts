@@ -1,0 +1,111 @@
+/**
+ * Runs the real CLI: in-process through main() (like the scenario tests), or as a child process that the
+ * simulator kills with SIGKILL. S3 goes through the fault proxy, which also records every request the run made.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../src/cli/main.js';
+import { createSyncEnv } from '../../src/engine/env.js';
+import type { SyncReport } from '../../src/engine/types.js';
+import type { Emulator } from '../../src/emulator/server.js';
+import type { FaultProxy, ProxyRequestInfo } from '../fault-proxy.js';
+import type { S3Server } from '../s3-server.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const NODE = path.join(ROOT, 'node_modules/.bin/node');
+
+export interface RunTarget {
+  readonly emulator: Emulator;
+  readonly proxy: FaultProxy;
+  readonly s3: S3Server;
+  readonly bucket: string;
+  /** Where logs and reports go. */
+  readonly dir: string;
+}
+
+export interface RunOutcome {
+  readonly code: number;
+  readonly report: SyncReport | undefined;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Every S3 request the run sent, as the proxy saw it. */
+  readonly requests: readonly ProxyRequestInfo[];
+}
+
+/** An S3 request that changes the bucket (everything but GET and HEAD). */
+export function isWrite(request: ProxyRequestInfo): boolean {
+  return request.method !== 'GET' && request.method !== 'HEAD';
+}
+
+let runSeq = 0;
+
+function baseArgs(target: RunTarget, logFile: string): string[] {
+  return [
+    '--workdocs_folder_id', target.emulator.rootFolderId,
+    '--s3_bucket_name', target.bucket,
+    '--region_name', 'us-east-1',
+    '--workdocs_endpoint_url', target.emulator.endpoint,
+    '--s3_endpoint_url', target.proxy.endpoint,
+    '--log_file', logFile,
+  ];
+}
+
+/** One run of main() in this process; `args` come after the defaults (a later flag wins). */
+export async function runInProcess(target: RunTarget, args: readonly string[]): Promise<RunOutcome> {
+  const n = ++runSeq;
+  const reportFile = path.join(target.dir, `run${n}.json`);
+  let stdout = '';
+  let stderr = '';
+  let report: SyncReport | undefined;
+  target.proxy.reset();
+  const code = await main([...baseArgs(target, path.join(target.dir, `run${n}.log`)), '--report_file', reportFile, ...args], {
+    stdout: (t) => { stdout += t; },
+    stderr: (t) => { stderr += t; },
+    cwd: target.dir,
+    createEnv: (options, deps) => createSyncEnv(options, {
+      ...deps,
+      s3Credentials: { accessKeyId: target.s3.accessKeyId, secretAccessKey: target.s3.secretAccessKey },
+      workdocsCredentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'emulator-secret' },
+    }),
+    onReport: (r) => { report = r; },
+  });
+  if (report === undefined && existsSync(reportFile)) report = JSON.parse(readFileSync(reportFile, 'utf8')) as SyncReport;
+  return { code, report, stdout, stderr, requests: target.proxy.requests() };
+}
+
+export interface KilledRun {
+  /** 'killed' when SIGKILL ended it, else the exit code it reached first. */
+  readonly ended: 'killed' | number;
+  readonly writesBeforeKill: number;
+}
+
+/**
+ * Starts the CLI as a child process and kills it with SIGKILL once it has sent `killAfterWrites` S3 writes (or
+ * after `maxWaitMs`, or never if it exits first).
+ */
+export async function runAndKill(target: RunTarget, args: readonly string[], killAfterWrites: number, maxWaitMs = 30_000): Promise<KilledRun> {
+  const n = ++runSeq;
+  target.proxy.reset();
+  const child = spawn(NODE, ['--import', 'tsx', 'src/cli/index.ts', ...baseArgs(target, path.join(target.dir, `run${n}-child.log`)), ...args], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: target.s3.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: target.s3.secretAccessKey,
+      AWS_REGION: 'us-east-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
+  const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+  // A set, not a counter: the proxy may ask the predicate more than once about one request.
+  const writes = new Set<number>();
+  const enoughWrites = target.proxy.waitFor((q) => isWrite(q) && writes.add(q.seq).size >= killAfterWrites, maxWaitMs).then(() => 'kill' as const, () => 'kill' as const);
+  const first = await Promise.race([enoughWrites, exited]);
+  if (first !== 'kill') return { ended: first, writesBeforeKill: target.proxy.requests().filter(isWrite).length };
+  child.kill('SIGKILL');
+  const code = await exited;
+  return { ended: child.signalCode === 'SIGKILL' ? 'killed' : code, writesBeforeKill: target.proxy.requests().filter(isWrite).length };
+}

@@ -1,0 +1,335 @@
+/**
+ * One simulated history: from a seed, a deterministic sequence of WorkDocs changes, bucket changes behind the
+ * tool's back, runs of the real CLI with random options (sync, dry runs, archives, plan → shards → finalize),
+ * faults, and kill -9 followed by a clean run; the invariants of issue 25 are checked after every run. The
+ * first violation ends the history: its seed and step are enough to replay it (`--seed S`).
+ *
+ * What replays exactly: every choice (steps, names, sizes, bytes, options, fault rules, when to kill). What may
+ * not: which request a probabilistic fault hits when runs are concurrent, and the moment a kill lands.
+ */
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { manifestKey } from '../../src/core/manifest.js';
+import type { FaultRule } from '../../src/emulator/server.js';
+import { startEmulator, type Emulator } from '../../src/emulator/server.js';
+import { seedToNumber } from '../../src/emulator/util.js';
+import { createS3Client } from '../../src/s3/client.js';
+import { startFaultProxy, type FaultProxy, type ProxyRule } from '../fault-proxy.js';
+import type { S3Server } from '../s3-server.js';
+import { BucketTamperer, listKeys, md5Hex, readBytes } from './bucket.js';
+import { checkArchive, checkDryRun, checkExactMirror, checkExitCode, checkForeign, checkManifestTruth, type BucketView, type Violation } from './invariants.js';
+import { drawRunOptions, toArgs } from './options.js';
+import { Random } from './random.js';
+import { runAndKill, runInProcess, type RunOutcome, type RunTarget } from './runner.js';
+import { WorkdocsModel } from './workdocs.js';
+
+export interface SimulationConfig {
+  readonly seed: number;
+  readonly steps: number;
+  readonly s3: S3Server;
+  /** Receives one line per step (the history as it happens). */
+  readonly log?: (line: string) => void;
+  /**
+   * Violations whose `invariant N: message` matches are noted and the history goes on: to look past a known
+   * bug for the next one (never in the CI test).
+   */
+  readonly ignore?: RegExp;
+}
+
+export interface Failure {
+  readonly seed: number;
+  readonly step: number;
+  readonly invariant: number;
+  readonly message: string;
+  /** Every step up to the failing one, for the report. */
+  readonly history: readonly string[];
+}
+
+export interface SimulationResult {
+  readonly seed: number;
+  readonly steps: number;
+  readonly runs: number;
+  readonly failure: Failure | undefined;
+}
+
+export type StepKind = 'workdocs' | 'bucket' | 'run' | 'shardedRun' | 'kill';
+
+export const STEP_WEIGHTS: Readonly<Record<StepKind, number>> = { workdocs: 40, bucket: 12, run: 34, shardedRun: 7, kill: 4 };
+
+/** WorkDocs faults a run may meet: throttling, errors, cut and damaged downloads. */
+const WORKDOCS_FAULTS: readonly FaultRule[] = [
+  { op: '*', kind: 'throttle', probability: 0.1 },
+  { op: 'DescribeFolderContents', kind: 'error', status: 500, probability: 0.1 },
+  { op: 'Content', kind: 'reset', probability: 0.15 },
+  { op: 'Content', kind: 'truncate', probability: 0.15 },
+  { op: 'Content', kind: 'corrupt', probability: 0.1 },
+];
+
+/** S3 faults, through the fault proxy: throttling, errors, resets before and after S3 acted, damaged bodies. */
+const S3_FAULTS: readonly ProxyRule[] = [
+  { kind: 'error', status: 503, code: 'SlowDown', probability: 0.1 },
+  { kind: 'error', status: 500, code: 'InternalError', probability: 0.05 },
+  { kind: 'reset', probability: 0.05 },
+  { kind: 'resetAfterForward', operation: ['PutObject', 'CopyObject', 'DeleteObjects'], probability: 0.15 },
+  { kind: 'corrupt', operation: 'PutObject', probability: 0.1 },
+];
+
+class ViolationFound extends Error {
+  constructor(readonly violation: Violation) {
+    super(`invariant ${violation.invariant}: ${violation.message}`);
+  }
+}
+
+/** Runs one history; resolves with its first failure, if any. Infrastructure errors (server down) reject. */
+export async function simulate(config: SimulationConfig): Promise<SimulationResult> {
+  const random = new Random(seedToNumber(config.seed));
+  const history: string[] = [];
+  const note = (line: string): void => {
+    history.push(line);
+    config.log?.(line);
+  };
+  const s3Client: S3Client = createS3Client({
+    region: config.s3.region,
+    endpoint: config.s3.endpoint,
+    credentials: { accessKeyId: config.s3.accessKeyId, secretAccessKey: config.s3.secretAccessKey },
+    maxSockets: 16,
+  });
+  const bucket = `sim-${config.seed}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+  await s3Client.send(new CreateBucketCommand({ Bucket: bucket }));
+  const emulator: Emulator = await startEmulator({ port: 0, fixture: { seed: `sim-${config.seed}`, root: { name: 'Root', children: [] } } });
+  const proxy: FaultProxy = await startFaultProxy({ upstream: config.s3.endpoint, seed: config.seed });
+  const dir = mkdtempSync(path.join(tmpdir(), 'wds-simulate-'));
+  const sim = new History(random, emulator, proxy, s3Client, bucket, dir, config.s3, note, config.ignore);
+  let step = 0;
+  try {
+    note(`seed ${config.seed}: prefix ${JSON.stringify(sim.prefix)}, bucket ${bucket}`);
+    for (const line of sim.workdocs.seed()) note(`#0 ${line}`);
+    for (step = 1; step <= config.steps; step++) await sim.step(step);
+    return { seed: config.seed, steps: config.steps, runs: sim.runs, failure: undefined };
+  } catch (e) {
+    if (!(e instanceof ViolationFound)) throw e;
+    note(`#${step} FAILED invariant ${e.violation.invariant}: ${e.violation.message}`);
+    return { seed: config.seed, steps: step, runs: sim.runs, failure: { seed: config.seed, step, invariant: e.violation.invariant, message: e.violation.message, history } };
+  } finally {
+    emulator.control.clearFaults();
+    proxy.clearRules();
+    await proxy.close();
+    await emulator.close();
+    await emptyAndDeleteBucket(s3Client, bucket).catch(() => undefined);
+    s3Client.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+class History {
+  readonly prefix: string;
+  readonly workdocs: WorkdocsModel;
+  private readonly tamperer: BucketTamperer;
+  private readonly target: RunTarget;
+  private readonly archivePrefixes = new Set<string>();
+  /** Objects archive runs moved: key → MD5. */
+  private readonly archived = new Map<string, string>();
+  private deleteForeignUsed = false;
+  /** The bucket changed behind the tool's back since a run last wrote (and the simulator checked) the manifest. */
+  private manifestMayBeStale = false;
+  runs = 0;
+
+  constructor(
+    private readonly random: Random,
+    private readonly emulator: Emulator,
+    private readonly proxy: FaultProxy,
+    private readonly client: S3Client,
+    private readonly bucket: string,
+    dir: string,
+    s3: S3Server,
+    private readonly note: (line: string) => void,
+    private readonly ignore: RegExp | undefined,
+  ) {
+    this.prefix = random.pick(['', 'mirror/']);
+    this.workdocs = new WorkdocsModel(emulator.control, emulator.rootFolderId, random);
+    this.tamperer = new BucketTamperer(client, bucket, this.prefix, random);
+    this.target = { emulator, proxy, s3, bucket, dir };
+  }
+
+  private get view(): BucketView {
+    return { client: this.client, bucket: this.bucket, prefix: this.prefix, archivePrefixes: this.archivePrefixes, foreign: this.tamperer.foreign };
+  }
+
+  async step(n: number): Promise<void> {
+    const kind = this.random.weighted(STEP_WEIGHTS);
+    switch (kind) {
+      case 'workdocs':
+        this.note(`#${n} workdocs: ${this.workdocs.change()}`);
+        return;
+      case 'bucket': {
+        const folder = this.workdocs.randomFolderPath();
+        this.note(`#${n} bucket: ${await this.tamperer.change(folder, (k) => [...this.archivePrefixes].some((a) => k.startsWith(a)))}`);
+        this.manifestMayBeStale = true;
+        return;
+      }
+      case 'run':
+        return this.syncRun(n);
+      case 'shardedRun':
+        return this.shardedRun(n);
+      case 'kill':
+        return this.killedRun(n);
+    }
+  }
+
+  private drawOptions(): Record<string, string> {
+    const options = drawRunOptions(this.random, { prefix: this.prefix });
+    if (this.prefix !== '') options.s3_prefix = this.prefix;
+    return options;
+  }
+
+  /** Issue 23.3: an archive area inside the mirror's prefix must be refused (exit 2). */
+  private archiveInsidePrefix(options: Readonly<Record<string, string>>): boolean {
+    return options.archive_prefix !== undefined && options.archive_prefix.startsWith(this.prefix);
+  }
+
+  private async syncRun(n: number): Promise<void> {
+    const options = this.drawOptions();
+    const faulty = this.random.chance(0.25);
+    const faults = faulty ? this.drawFaults() : undefined;
+    this.note(`#${n} run ${toArgs(options).join(' ') || '(defaults)'}${faults ? ` with faults: ${faults.describe}` : ''}`);
+    if (faults) {
+      this.emulator.control.setFaults(faults.workdocs, this.random.int(1, 1e9));
+      for (const rule of faults.s3) this.proxy.addRule(rule);
+    }
+    let outcome: RunOutcome;
+    try {
+      outcome = await runInProcess(this.target, toArgs(options));
+    } finally {
+      this.emulator.control.clearFaults();
+      this.proxy.clearRules();
+    }
+    this.runs++;
+    this.note(`#${n}   exit ${outcome.code}${describeOutcome(outcome)}`);
+    await this.afterRun(outcome, options, { faulty, what: 'run', full: true });
+  }
+
+  private async shardedRun(n: number): Promise<void> {
+    const options = this.drawOptions();
+    const runId = `sim-${n}-${this.random.int(0, 1e9)}`;
+    const shardCount = this.random.int(1, 4);
+    const order = this.random.shuffle(Array.from({ length: shardCount }, (_, i) => i));
+    this.note(`#${n} plan → shards ${order.join(',')} → finalize, ${toArgs(options).join(' ') || '(defaults)'}`);
+    const scaled = [...toArgs(options), '--run_id', runId, '--shard_count', String(shardCount)];
+    const plan = await runInProcess(this.target, [...scaled, '--mode', 'plan']);
+    this.note(`#${n}   plan exit ${plan.code}${describeOutcome(plan)}`);
+    await this.afterRun(plan, options, { faulty: false, what: 'plan', full: false });
+    if (plan.code !== 0) return;
+    let shardsOk = true;
+    for (const shard of order) {
+      const outcome = await runInProcess(this.target, [...scaled, '--mode', 'shard', '--shard_index', String(shard)]);
+      this.note(`#${n}   shard ${shard} exit ${outcome.code}${describeOutcome(outcome)}`);
+      shardsOk &&= outcome.code === 0;
+      await this.afterRun(outcome, options, { faulty: false, what: `shard ${shard}`, full: false });
+    }
+    const finalize = await runInProcess(this.target, [...scaled, '--mode', 'finalize']);
+    this.runs++;
+    this.note(`#${n}   finalize exit ${finalize.code}${describeOutcome(finalize)}`);
+    await this.afterRun(finalize, options, { faulty: false, what: 'finalize', full: shardsOk });
+  }
+
+  /** kill -9 after a few S3 writes, then one clean run: it must satisfy 1 and 5 (invariant 6). */
+  private async killedRun(n: number): Promise<void> {
+    const options = this.drawOptions();
+    delete options.dry_run;
+    const afterWrites = this.random.int(1, 8);
+    this.note(`#${n} kill -9 after ${afterWrites} S3 writes: ${toArgs(options).join(' ') || '(defaults)'}`);
+    const killed = await runAndKill(this.target, toArgs(options), afterWrites);
+    this.note(`#${n}   ${killed.ended === 'killed' ? `killed after ${killed.writesBeforeKill} writes` : `ended by itself, exit ${killed.ended}`}`);
+    this.runs++;
+    this.manifestMayBeStale = true;
+    await this.fail(await checkForeign(this.view, this.deleteForeignUsed || options.delete_foreign === 'true'));
+    await this.fail(await checkArchive(this.view, this.archived));
+    if (options.delete_foreign === 'true') this.deleteForeignUsed = true;
+    const clean: Record<string, string> = { ...options, max_delete: '100%' };
+    delete clean.delete_stale;
+    const outcome = await runInProcess(this.target, toArgs(clean));
+    this.runs++;
+    this.note(`#${n}   clean rerun ${toArgs(clean).join(' ')}: exit ${outcome.code}${describeOutcome(outcome)}`);
+    await this.afterRun(outcome, clean, { faulty: false, what: 'rerun after kill -9', full: true, invariant: 6 });
+  }
+
+  /** The checks after any run; `full` when it was the whole job (a sync, or a finalize after good shards). */
+  private async afterRun(outcome: RunOutcome, options: Readonly<Record<string, string>>, run: { faulty: boolean; what: string; full: boolean; invariant?: number }): Promise<void> {
+    const dry = options.dry_run === 'true';
+    const relabel = (vs: Violation[]): Violation[] => (run.invariant === undefined ? vs : vs.map((v) => ({ invariant: run.invariant!, message: `(after kill -9, invariant ${v.invariant}) ${v.message}` })));
+    if (options.delete_foreign === 'true' && !dry) this.deleteForeignUsed = true;
+    if (dry) await this.fail(checkDryRun(outcome, run.what));
+    await this.fail(checkExitCode(outcome, run.what));
+    await this.fail(await checkForeign(this.view, this.deleteForeignUsed));
+    await this.fail(relabel(await checkArchive(this.view, this.archived)));
+    if (dry || outcome.code === 2) return;
+    if (options.archive_prefix !== undefined) await this.recordArchive(options.archive_prefix);
+    const wroteManifest = outcome.requests.some((r) => r.operation === 'PutObject' && r.key === manifestKey(this.prefix));
+    const whole = run.what === 'run' || run.what === 'finalize' || run.what.startsWith('rerun');
+    if (whole && (outcome.code === 0 || outcome.code === 1) && (wroteManifest || !this.manifestMayBeStale)) {
+      await this.fail(relabel(await checkManifestTruth(this.view)));
+      if (wroteManifest) this.manifestMayBeStale = false;
+    }
+    if (!run.full) return;
+    if (outcome.code === 0) {
+      // Exit 0 means the bucket equals the plan, faults or not: the exact mirror.
+      await this.fail(relabel(await checkExactMirror(this.view, this.emulator.control.manifest(), options.delete_stale === 'false')));
+    } else if (!run.faulty) {
+      const refusedOnly = outcome.code === 1 && outcome.report?.deletesBlocked !== undefined && outcome.report.items.every((i) => i.outcome !== 'failed');
+      if (!refusedOnly && !(outcome.code === 2 && this.archiveInsidePrefix(options))) {
+        const failed = outcome.report?.items.filter((i) => i.outcome === 'failed') ?? [];
+        await this.fail(relabel([{ invariant: 1, message: `a clean ${run.what} exited ${outcome.code}: ${outcome.report?.fatal ?? failed.slice(0, 3).map((i) => `${i.key}: ${i.error}`).join('; ')}` }]));
+      }
+      // A refused delete leaves stale objects by design; everything WorkDocs has must still be exact.
+      if (refusedOnly) await this.fail(relabel(await checkExactMirror(this.view, this.emulator.control.manifest(), true)));
+    }
+  }
+
+  private async recordArchive(archivePrefix: string): Promise<void> {
+    this.archivePrefixes.add(archivePrefix);
+    for (const key of await listKeys(this.client, this.bucket, archivePrefix)) {
+      if (this.archived.has(key) || key.endsWith('/')) continue;
+      const bytes = await readBytes(this.client, this.bucket, key);
+      if (bytes !== undefined) this.archived.set(key, md5Hex(bytes));
+    }
+  }
+
+  private drawFaults(): { workdocs: FaultRule[]; s3: ProxyRule[]; describe: string } {
+    const workdocs = this.random.chance(0.6) ? this.random.shuffle(WORKDOCS_FAULTS).slice(0, this.random.int(1, 2)) : [];
+    const s3 = workdocs.length === 0 || this.random.chance(0.5) ? this.random.shuffle(S3_FAULTS).slice(0, this.random.int(1, 2)) : [];
+    const describe = [...workdocs.map((f) => `workdocs ${f.op} ${f.kind}`), ...s3.map((f) => `s3 ${[f.operation ?? '*'].flat().join('|')} ${f.kind}${f.code ? ` ${f.code}` : ''}`)].join(', ');
+    return { workdocs: workdocs.map((f) => ({ ...f })), s3: s3.map((f) => ({ ...f })), describe };
+  }
+
+  private async fail(violations: readonly Violation[]): Promise<void> {
+    for (const violation of violations) {
+      const text = `invariant ${violation.invariant}: ${violation.message}`;
+      if (this.ignore?.test(text)) this.note(`    ignored ${text}`);
+      else throw new ViolationFound(violation);
+    }
+  }
+}
+
+/** Why a run did not exit 0, in one line: refused deletes, the fatal reason, the first failed items. */
+function describeOutcome(outcome: RunOutcome): string {
+  if (outcome.code === 0) return '';
+  const report = outcome.report;
+  const failed = report?.items.filter((i) => i.outcome === 'failed') ?? [];
+  const parts = [
+    report?.deletesBlocked ? `deletes refused: ${report.deletesBlocked}` : '',
+    report?.fatal ? `fatal: ${report.fatal}` : '',
+    failed.length > 0 ? `${failed.length} failed, first ${failed[0]!.key}: ${failed[0]!.error}` : '',
+    report === undefined ? outcome.stderr.trim().split('\n').slice(-2).join(' / ') : '',
+  ].filter((p) => p !== '');
+  return parts.length > 0 ? ` (${parts.join('; ')})` : '';
+}
+
+async function emptyAndDeleteBucket(client: S3Client, bucket: string): Promise<void> {
+  const { AbortMultipartUploadCommand, DeleteBucketCommand, DeleteObjectCommand, ListMultipartUploadsCommand } = await import('@aws-sdk/client-s3');
+  const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+  for (const u of uploads.Uploads ?? []) await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: u.Key!, UploadId: u.UploadId! }));
+  for (const key of await listKeys(client, bucket)) await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  await client.send(new DeleteBucketCommand({ Bucket: bucket }));
+}
