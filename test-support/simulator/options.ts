@@ -31,6 +31,18 @@ export const OPTION_ROWS: readonly OptionRow[] = [
   { name: 'folder_markers', draw: (r) => (r.chance(0.5) ? undefined : r.pick(['empty', 'all', 'none'])) },
   { name: 'delete_stale', draw: (r) => (r.chance(0.1) ? 'false' : undefined) },
   { name: 'delete_foreign', draw: (r) => (r.chance(0.1) ? 'true' : undefined) },
+  // 5 MiB: the rare big documents go multipart (uploads, copies, kills in the middle of one).
+  { name: 'multipart_threshold_mb', draw: (r) => (r.chance(0.4) ? '5' : undefined) },
+  { name: 'part_size_mb', draw: (r) => (r.chance(0.4) ? '5' : undefined) },
+];
+
+/** Arguments the CLI must refuse with exit 2 before any S3 request. */
+export const BAD_INPUTS: readonly (readonly string[])[] = [
+  ['--max_delete', 'ten'],
+  ['--max_workers', '0'],
+  ['--s3_prefix', 'a//b'],
+  ['--folder_markers', 'maybe'],
+  ['--s3_bucket_name', 'Not_A_Bucket'],
 ];
 
 /** Whether the CLI knows an option (rows for options not yet added are skipped). */

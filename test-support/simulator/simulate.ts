@@ -20,7 +20,7 @@ import { startFaultProxy, type FaultProxy, type ProxyRule } from '../fault-proxy
 import type { S3Server } from '../s3-server.js';
 import { BucketTamperer, listKeys, md5Hex, readBytes } from './bucket.js';
 import { checkArchive, checkDryRun, checkExactMirror, checkExitCode, checkForeign, checkManifestTruth, type BucketView, type Violation } from './invariants.js';
-import { drawRunOptions, toArgs } from './options.js';
+import { BAD_INPUTS, drawRunOptions, optionExists, toArgs } from './options.js';
 import { Random } from './random.js';
 import { runAndKill, runInProcess, type RunOutcome, type RunTarget } from './runner.js';
 import { WorkdocsModel } from './workdocs.js';
@@ -132,6 +132,8 @@ class History {
   /** Objects archive runs moved: key → MD5. */
   private readonly archived = new Map<string, string>();
   private deleteForeignUsed = false;
+  /** A run has written the manifest: the prefix is a mirror of this history's source. */
+  private mirrorWritten = false;
   /** The bucket changed behind the tool's back since a run last wrote (and the simulator checked) the manifest. */
   private manifestMayBeStale = false;
   runs = 0;
@@ -190,6 +192,9 @@ class History {
   }
 
   private async syncRun(n: number): Promise<void> {
+    const variant = this.random.weighted({ normal: 92, badInput: 4, otherSource: 4 });
+    if (variant === 'badInput') return this.badInputRun(n);
+    if (variant === 'otherSource') return this.otherSourceRun(n);
     const options = this.drawOptions();
     const faulty = this.random.chance(0.25);
     const faults = faulty ? this.drawFaults() : undefined;
@@ -216,11 +221,16 @@ class History {
     const shardCount = this.random.int(1, 4);
     const order = this.random.shuffle(Array.from({ length: shardCount }, (_, i) => i));
     this.note(`#${n} plan → shards ${order.join(',')} → finalize, ${toArgs(options).join(' ') || '(defaults)'}`);
-    const scaled = [...toArgs(options), '--run_id', runId, '--shard_count', String(shardCount)];
-    const plan = await runInProcess(this.target, [...scaled, '--mode', 'plan']);
-    this.note(`#${n}   plan exit ${plan.code}${describeOutcome(plan)}`);
-    await this.afterRun(plan, options, { faulty: false, what: 'plan', full: false });
+    // Mostly a real plan followed by dry shards and finalize (issue 23.2); sometimes a dry plan too, which leaves
+    // the shards no plan to read.
+    const planOptions: Record<string, string> = { ...options };
+    if (this.random.chance(0.7)) delete planOptions.dry_run;
+    const scaled = ['--run_id', runId, '--shard_count', String(shardCount)];
+    const plan = await runInProcess(this.target, [...toArgs(planOptions), ...scaled, '--mode', 'plan']);
+    this.note(`#${n}   plan${planOptions.dry_run ? ' (dry)' : ''} exit ${plan.code}${describeOutcome(plan)}`);
+    await this.afterRun(plan, planOptions, { faulty: false, what: 'plan', full: false });
     if (plan.code !== 0) return;
+    scaled.unshift(...toArgs(options));
     let shardsOk = true;
     for (const shard of order) {
       const outcome = await runInProcess(this.target, [...scaled, '--mode', 'shard', '--shard_index', String(shard)]);
@@ -232,6 +242,40 @@ class History {
     this.runs++;
     this.note(`#${n}   finalize exit ${finalize.code}${describeOutcome(finalize)}`);
     await this.afterRun(finalize, options, { faulty: false, what: 'finalize', full: shardsOk });
+  }
+
+  /** 4: bad input is refused with exit 2 before any S3 request. */
+  private async badInputRun(n: number): Promise<void> {
+    const bad = this.random.pick(BAD_INPUTS);
+    const options = this.drawOptions();
+    this.note(`#${n} run with bad input ${bad.join(' ')}`);
+    const outcome = await runInProcess(this.target, [...toArgs(options), ...bad]);
+    this.runs++;
+    this.note(`#${n}   exit ${outcome.code}${describeOutcome(outcome)}`);
+    if (outcome.code !== 2) await this.fail([{ invariant: 4, message: `bad input ${bad.join(' ')} exited ${outcome.code}, not 2` }]);
+    await this.fail(checkExitCode(outcome, 'bad input'));
+    await this.fail(await checkForeign(this.view, this.deleteForeignUsed));
+  }
+
+  /**
+   * Issue 22, one prefix one source: another WorkDocs folder into this mirror's prefix is refused with exit 2
+   * and no S3 write. Only once the CLI has allow_source_change (before, such a run rewrites the mirror).
+   */
+  private async otherSourceRun(n: number): Promise<void> {
+    const folderId = this.workdocs.randomFolderId();
+    const options = this.drawOptions();
+    delete options.dry_run;
+    if (folderId === undefined || !optionExists('allow_source_change') || !this.mirrorWritten) {
+      this.note(`#${n} (another source: skipped, ${folderId === undefined ? 'no folder' : !this.mirrorWritten ? 'no mirror yet' : 'no allow_source_change option yet'})`);
+      return;
+    }
+    this.note(`#${n} run with a subfolder as the source: ${toArgs(options).join(' ')}`);
+    const outcome = await runInProcess(this.target, [...toArgs(options), '--workdocs_folder_id', folderId]);
+    this.runs++;
+    this.note(`#${n}   exit ${outcome.code}${describeOutcome(outcome)}`);
+    if (outcome.code !== 2) await this.fail([{ invariant: 4, message: `another source into the mirror's prefix exited ${outcome.code}, not 2` }]);
+    await this.fail(checkExitCode(outcome, 'another source', true));
+    await this.fail(await checkForeign(this.view, this.deleteForeignUsed));
   }
 
   /** kill -9 after a few S3 writes, then one clean run: it must satisfy 1 and 5 (invariant 6). */
@@ -261,7 +305,7 @@ class History {
     const relabel = (vs: Violation[]): Violation[] => (run.invariant === undefined ? vs : vs.map((v) => ({ invariant: run.invariant!, message: `(after kill -9, invariant ${v.invariant}) ${v.message}` })));
     if (options.delete_foreign === 'true' && !dry) this.deleteForeignUsed = true;
     if (dry) await this.fail(checkDryRun(outcome, run.what));
-    await this.fail(checkExitCode(outcome, run.what));
+    await this.fail(checkExitCode(outcome, run.what, run.what.startsWith('shard') || run.what === 'finalize'));
     await this.fail(await checkForeign(this.view, this.deleteForeignUsed));
     await this.fail(relabel(await checkArchive(this.view, this.archived)));
     if (dry || outcome.code === 2) return;
@@ -272,6 +316,7 @@ class History {
       await this.fail(relabel(await checkManifestTruth(this.view)));
       if (wroteManifest) this.manifestMayBeStale = false;
     }
+    if (wroteManifest) this.mirrorWritten = true;
     if (!run.full) return;
     if (outcome.code === 0) {
       // Exit 0 means the bucket equals the plan, faults or not: the exact mirror.

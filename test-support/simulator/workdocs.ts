@@ -21,6 +21,8 @@ const DOCUMENT_NAMES = ['report-01.txt', 'report-02.txt', 'report-03.txt', 'repo
 const FOLDER_NAMES = ['current', 'previous', '2023', 'A', 'B', 'archive-2022'];
 /** Most versions have one of a few equal sizes: the same-size cases of issue 23 (copies, swaps, overwrites). */
 const SIZES = [40, 40, 40, 40, 40, 300, 300, 7000];
+/** A rare big one: above the 5 MiB multipart threshold some runs set, so multipart uploads and copies happen too. */
+export const BIG_SIZE = 5 * 1024 * 1024 + 123_457;
 
 export type WorkdocsChange =
   | 'newDocument' | 'newVersion' | 'renameDocument' | 'swapNames' | 'rotateFolders' | 'moveDocument'
@@ -72,7 +74,7 @@ export class WorkdocsModel {
       case 'newDocument': {
         const parent = r.pick(folderIds);
         const name = r.pick(DOCUMENT_NAMES);
-        this.addDocument(parent, name, r.pick(SIZES));
+        this.addDocument(parent, name, r.chance(0.03) ? BIG_SIZE : r.pick(SIZES));
         return `new document ${this.within(parent, name)}`;
       }
       case 'newFolder': {
@@ -86,7 +88,7 @@ export class WorkdocsModel {
         const doc = r.pick(docs);
         // Mostly the same size as before: only the bytes tell the versions apart.
         const size = r.chance(0.7) ? doc.size : r.pick(SIZES);
-        this.control.addVersion(doc.id, { content: this.content(size) });
+        this.control.addVersion(doc.id, this.content(size));
         doc.size = size;
         return `new version of ${this.path(doc.id)} (${size} bytes)`;
       }
@@ -178,6 +180,12 @@ export class WorkdocsModel {
     }
   }
 
+  /** An active folder's id (a wrong source for a run), or undefined when there is none. */
+  randomFolderId(): string | undefined {
+    const folders = this.active('folder');
+    return folders.length === 0 ? undefined : this.random.pick(folders).id;
+  }
+
   /** A folder the bucket side may drop foreign objects beside documents in (its path below the root). */
   randomFolderPath(): string[] {
     const folders = this.active('folder');
@@ -191,7 +199,7 @@ export class WorkdocsModel {
   }
 
   private addDocument(parentId: string, name: string, size: number): string {
-    const { id } = this.control.addDocument({ parentId, name, content: this.content(size) });
+    const { id } = this.control.addDocument({ parentId, name, ...this.content(size) });
     this.items.push({ id, kind: 'document', name, parentId, state: 'active', size });
     return id;
   }
@@ -201,10 +209,11 @@ export class WorkdocsModel {
     item.name = name;
   }
 
-  /** Text of exactly `size` bytes, unique per version (so equal sizes never mean equal bytes by accident). */
-  private content(size: number): string {
+  /** Exactly `size` bytes, unique per version (so equal sizes never mean equal bytes by accident). */
+  private content(size: number): { content: string } | { generate: { seed: string; size: number } } {
     const label = `version ${++this.contentSeq} ${this.random.int(0, 1e9)} `;
-    return label.padEnd(size, '.').slice(0, size);
+    // Big ones are generated on demand by the emulator, not held as text.
+    return size > 100_000 ? { generate: { seed: label, size } } : { content: label.padEnd(size, '.').slice(0, size) };
   }
 
   private active(kind: Item['kind']): Item[] {
