@@ -40,12 +40,16 @@ export interface Recorded {
   idTokenAudiences: string[];
 }
 
-/** A fake @actions/core that records everything; inputs come from `inputs` ('' when absent, like getInput). */
-export function recordingCore(inputs: Record<string, string>, opts: { idToken?: string; summaryFails?: boolean } = {}): ActionCore & { rec: Recorded } {
+/** The runner's environment for a step's `with:` inputs: `INPUT_<NAME>`, upper-cased, spaces as `_`. */
+export function inputEnv(inputs: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value]));
+}
+
+/** A fake @actions/core that records everything (the inputs come from the environment, see inputEnv). */
+export function recordingCore(opts: { idToken?: string; summaryFails?: boolean } = {}): ActionCore & { rec: Recorded } {
   const rec: Recorded = { outputs: {}, failed: [], secrets: [], errors: [], warnings: [], lines: [], debug: [], groups: [], summary: [], idTokenAudiences: [] };
   return {
     rec,
-    getInput: (name) => (inputs[name] ?? '').trim(),
     setOutput: (name, value) => { rec.outputs[name] = value; },
     setFailed: (message) => { rec.failed.push(message); },
     setSecret: (secret) => { rec.secrets.push(secret); },

@@ -7,9 +7,16 @@ import type { SyncEnv, SyncReport } from '../../src/engine/types.js';
 import { runAction, s3ConsoleUrl, type ActionDeps, type CreateSyncEnvFn } from '../../src/action/run-action.js';
 import { OUTPUT_SPECS } from '../../src/action/outputs.js';
 import type { SyncOptions } from '../../src/options.js';
-import { del, failed, makeReport, recordingCore, skip, upload } from './fixtures.js';
+import { del, failed, inputEnv, makeReport, recordingCore, skip, upload } from './fixtures.js';
 
 const required = { workdocs_folder_id: 'abc123', s3_bucket_name: 'my-bucket', region_name: 'us-west-2', log_file: '' };
+
+/** The outputs of a run that stopped before the engine: every one defined. */
+const stopped = (exitCode: string, reportPath = ''): Record<string, string> => ({
+  uploaded: '0', copied: '0', skipped: '0', deleted: '0', archived: '0', markers: '0', failed: '0', cancelled: '0', bytes: '0',
+  report_path: reportPath, manifest_key: '', changed: 'false', exit_code: exitCode, matrix: '',
+});
+const statusOf = (summary: string): string => /^## WorkDocs → S3 sync: (.*)$/m.exec(summary)?.[1] ?? '';
 
 let temp: string;
 beforeEach(() => { temp = mkdtempSync(join(tmpdir(), 'run-action-')); });
@@ -23,7 +30,7 @@ interface Harness {
 }
 
 function harness(inputs: Record<string, string>, result: SyncReport | (() => Promise<SyncReport>), over: Partial<ActionDeps> & { idToken?: string; summaryFails?: boolean } = {}): Harness {
-  const core = recordingCore(inputs, { idToken: over.idToken, summaryFails: over.summaryFails });
+  const core = recordingCore({ idToken: over.idToken, summaryFails: over.summaryFails });
   const h: Harness = { core, calls: [], destroyed: 0, deps: undefined as unknown as ActionDeps };
   const createSyncEnv: CreateSyncEnvFn = (options, envDeps) => {
     h.calls.push({ options, envDeps });
@@ -37,7 +44,7 @@ function harness(inputs: Record<string, string>, result: SyncReport | (() => Pro
       env.onProgress?.({ phase: 'transfer', done: 1, total: 1, bytes: 10 });
       return typeof result === 'function' ? result() : result;
     },
-    env: { RUNNER_TEMP: temp },
+    env: { RUNNER_TEMP: temp, ...inputEnv(inputs) },
     ...over,
   };
   return h;
@@ -49,9 +56,14 @@ describe('runAction', () => {
     expect(await runAction(h.deps)).toBe(2);
     expect(h.core.rec.failed).toHaveLength(1);
     expect(h.core.rec.failed[0]).toMatch(/^Input 's3_bucket_name': .*\nInput 'max_workers': must be a whole number from 1 to 512, got "lots"$/);
-    expect(h.core.rec.outputs).toEqual({ exit_code: '2', changed: 'false' });
+    expect(h.core.rec.outputs).toEqual(stopped('2'));
     expect(h.calls).toEqual([]);
     expect(h.core.rec.idTokenAudiences).toEqual([]);
+    expect(h.core.rec.summary).toHaveLength(1);
+    expect(statusOf(h.core.rec.summary[0]!)).toBe('❌ Bad input — nothing was touched');
+    expect(h.core.rec.summary[0]).toContain('Input &#39;max&#95;workers&#39;&#58; must be a whole number from 1 to 512');
+    expect(h.core.rec.summary[0]).toContain('WorkDocs folder <code>abc123</code>');
+    expect(h.core.rec.summary[0]).not.toContain('| Uploaded |'); // nothing happened, so nothing is counted
   });
 
   it('runs the sync and reports: outputs, JSON report in RUNNER_TEMP, summary, totals', async () => {
@@ -149,7 +161,10 @@ describe('runAction', () => {
     const h = harness({ ...required, role_to_assume: 'arn:aws:iam::123456789012:role/sync' }, makeReport([]));
     expect(await runAction(h.deps)).toBe(3);
     expect(h.core.rec.failed).toEqual([expect.stringMatching(/^Could not get the job's OIDC token .*id-token: write/)]);
-    expect(h.core.rec.outputs).toEqual({ exit_code: '3', changed: 'false' });
+    const reportPath = join(temp, 'workdocs-s3-sync-report.json');
+    expect(h.core.rec.outputs).toEqual(stopped('3', reportPath));
+    expect(JSON.parse(readFileSync(reportPath, 'utf8'))).toMatchObject({ exitCode: 3, rootFolderId: 'abc123', manifestKey: '', items: [] });
+    expect(statusOf(h.core.rec.summary[0]!)).toBe('❌ Stopped — nothing was deleted');
     expect(h.calls).toEqual([]);
   });
 
@@ -169,12 +184,12 @@ describe('runAction', () => {
 
   it('names a scaled-out run after GITHUB_RUN_ID unless run_id is given', async () => {
     const h = harness({ ...required, mode: 'plan' }, makeReport([], { scale: { mode: 'plan', runId: '777', shardCount: 4, matrix: { shard: [0, 1, 2, 3] } } }));
-    expect(await runAction({ ...h.deps, env: { RUNNER_TEMP: temp, GITHUB_RUN_ID: '777' } })).toBe(0);
+    expect(await runAction({ ...h.deps, env: { ...h.deps.env, GITHUB_RUN_ID: '777' } })).toBe(0);
     expect(h.calls[0]!.options).toMatchObject({ mode: 'plan', runId: '777' });
     expect(h.core.rec.outputs.matrix).toBe('{"shard":[0,1,2,3]}');
     expect(h.core.rec.summary[0]).toContain('Scale-out mode <b>plan</b> of run <code>777</code>, 4 shards');
     const given = harness({ ...required, mode: 'shard', run_id: 'nightly-1', shard_index: '2' }, makeReport([]));
-    await runAction({ ...given.deps, env: { RUNNER_TEMP: temp, GITHUB_RUN_ID: '777' } });
+    await runAction({ ...given.deps, env: { ...given.deps.env, GITHUB_RUN_ID: '777' } });
     expect(given.calls[0]!.options).toMatchObject({ mode: 'shard', runId: 'nightly-1', shardIndex: 2 });
     const missing = harness({ ...required, mode: 'finalize' }, makeReport([]));
     expect(await runAction(missing.deps)).toBe(2);
@@ -186,6 +201,60 @@ describe('runAction', () => {
     const h = harness(required, makeReport([]), { signal: controller.signal });
     await runAction(h.deps);
     expect(h.calls[0]!.envDeps.signal).toBe(controller.signal);
+  });
+});
+
+describe('runAction: every outcome names itself and sets every output', () => {
+  it('a manifest that could not be written fails the step by name, even with tolerate_failures', async () => {
+    const fatal = 'the manifest could not be written (AccessDenied: Access Denied (HTTP 403)); the next run re-checks the objects by their metadata';
+    const h = harness({ ...required, tolerate_failures: 'true' }, makeReport([upload('mirror/a')], { exitCode: 1, fatal }));
+    expect(await runAction(h.deps)).toBe(1);
+    expect(h.core.rec.failed).toEqual([`${fatal}. tolerate_failures covers failed items only, not this.`]);
+    expect(h.core.rec.warnings).toEqual([]);
+    expect(statusOf(h.core.rec.summary[0]!)).toBe('❌ Failed — the manifest could not be written');
+    expect(h.core.rec.outputs).toMatchObject({ uploaded: '1', failed: '0', exit_code: '1' });
+  });
+
+  it('a cancelled run counts its unfinished items as cancelled, not failed', async () => {
+    const controller = new AbortController();
+    const stoppedItem = { ...upload('mirror/b'), outcome: 'cancelled' as const, error: 'cancelled by SIGTERM' };
+    const h = harness(required, async () => {
+      controller.abort(new Error('cancelled by SIGTERM'));
+      return makeReport([upload('mirror/a'), stoppedItem], { exitCode: 3, fatal: 'the run was interrupted' });
+    }, { signal: controller.signal });
+    expect(await runAction(h.deps)).toBe(3);
+    expect(h.core.rec.outputs).toMatchObject({ uploaded: '1', failed: '0', cancelled: '1', exit_code: '3' });
+    expect(h.core.rec.errors).toEqual([]);
+    expect(h.core.rec.failed).toEqual(['Cancelled: the run was interrupted; 1 item(s) not finished, nothing was deleted.']);
+    expect(statusOf(h.core.rec.summary[0]!)).toBe('⏹️ Cancelled — nothing was deleted, 1 item not finished');
+    expect(h.core.rec.summary[0]).toMatch(/<details><summary><b>Cancelled \(1\)<\/b><\/summary>[\s\S]*mirror\/b/);
+  });
+
+  it('reads kebab-case inputs like snake_case ones: dry-run: true is a dry run', async () => {
+    const h = harness({ ...required, dry_run: 'false', 'dry-run': 'true', 'max-workers': '3' }, makeReport([], { dryRun: true }));
+    expect(await runAction(h.deps)).toBe(0);
+    expect(h.calls[0]!.options).toMatchObject({ dryRun: true, maxWorkers: 3 });
+    expect(h.core.rec.warnings).toEqual([]);
+  });
+
+  it('a near miss of an input is a warning naming the input; of a safety input, bad input before any request', async () => {
+    const warned = harness({ ...required, max_worker: '3' }, makeReport([]));
+    expect(await runAction(warned.deps)).toBe(0);
+    expect(warned.core.rec.warnings).toEqual([{ title: 'Unknown input', message: "Input 'max_worker' is not an input of this Action and is ignored; did you mean 'max_workers'?" }]);
+    const refused = harness({ ...required, dryrun: 'true' }, makeReport([]));
+    expect(await runAction(refused.deps)).toBe(2);
+    expect(refused.calls).toEqual([]);
+    expect(refused.core.rec.failed[0]).toMatch(/^Input 'dry_run': was given as 'dryrun', which this Action cannot read; write it as 'dry_run'/);
+    expect(refused.core.rec.outputs).toEqual(stopped('2'));
+  });
+
+  it('links the workflow run in the summary and records it in the JSON report', async () => {
+    const workflowRun = { repository: 'octo/repo', runId: '42', runAttempt: 2, url: 'https://github.com/octo/repo/actions/runs/42/attempts/2' };
+    const h = harness(required, makeReport([upload('a')]), { workflowRun });
+    await runAction(h.deps);
+    expect(h.core.rec.summary[0]).toContain('Workflow run <a href="https://github.com/octo/repo/actions/runs/42/attempts/2">octo/repo #42</a>, attempt 2');
+    expect(JSON.parse(readFileSync(h.core.rec.outputs.report_path!, 'utf8')).workflowRun).toEqual(workflowRun);
+    expect(h.calls[0]!.options.runId).toBe('42'); // the run id comes from the workflow run's context
   });
 });
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ReportItem } from '../../src/engine/types.js';
-import { escapeHtml, renderSummary, SUMMARY_LIMIT_BYTES } from '../../src/action/summary.js';
+import { escapeHtml, escapeText, renderSummary, SUMMARY_LIMIT_BYTES } from '../../src/action/summary.js';
 import { del, failed, makeReport, skip, upload } from './fixtures.js';
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
@@ -23,38 +23,80 @@ describe('renderSummary', () => {
 
   it('states the outcome and the totals', () => {
     expect(md).toContain('## WorkDocs → S3 sync: ❌ 1 item failed');
-    expect(md).toContain('| Uploaded | Copied | Skipped | Deleted | Archived | Folder markers | Failed | Bytes | Duration | Throughput |');
-    expect(md).toContain('| 2 | 1 | 2 | 1 | 1 | 1 | 1 | 5.0 MiB | 4.2 s | 1.2 MiB/s |');
+    expect(md).toContain('| Uploaded | Copied | Skipped | Deleted | Archived | Folder markers | Failed | Cancelled | Bytes | Duration | Throughput |');
+    expect(md).toContain('| 2 | 1 | 2 | 1 | 1 | 1 | 1 | 0 | 5.0 MiB | 4.2 s | 1.2 MiB/s |');
     expect(md).toContain('<code>s3://my-bucket/mirror/</code>');
   });
 
   it('lists failed, changed and deleted keys in tables, skipped ones collapsed', () => {
-    expect(md).toMatch(/### Failed \(1\)[\s\S]*mirror\/broken\.bin[\s\S]*MD5 mismatch: expected 0cc1, got 9f2e/);
-    expect(md).toMatch(/### Uploaded and copied \(3\)[\s\S]*mirror\/a\.txt[\s\S]*2\.0 KiB[\s\S]*renamed \(from mirror\/old\/c\.txt\)/);
+    expect(md).toMatch(/### Failed \(1\)[\s\S]*mirror\/broken\.bin[\s\S]*MD5 mismatch&#58; expected 0cc1, got 9f2e/);
+    expect(md).toMatch(/### Uploaded and copied \(3\)[\s\S]*mirror\/a\.txt[\s\S]*2\.0 KiB[\s\S]*renamed &#40;from mirror\/old\/c\.txt&#41;/);
     expect(md).toMatch(/### Deleted and archived \(2\)[\s\S]*mirror\/gone\.txt[\s\S]*archive\/old\.txt/);
     expect(md).toMatch(/<details><summary><b>Skipped \(2\)<\/b><\/summary>[\s\S]*mirror\/same\.txt[\s\S]*<\/details>/);
     expect(md).not.toContain('mirror/docs/</code>'); // folder markers are counted, not listed
     expect(md).toContain('/tmp/r/workdocs-s3-sync-report.json');
     expect(md).toContain('mirror/.workdocs-s3-sync/manifest.json');
+    expect(md).toContain('### Uploaded and copied (3)'); // section titles are the tool's own text
   });
 
   it('keeps tables free of blank lines (a blank line would end the HTML block)', () => {
     for (const t of tables(md)) expect(t).not.toMatch(/\n\s*\n/);
   });
 
-  it('reports success, up to date, dry runs, tolerated failures and fatal errors', () => {
-    expect(renderSummary(makeReport([upload('a')]))).toContain('✅ Done');
-    expect(renderSummary(makeReport([skip('a')]))).toContain('✅ Up to date');
+  const statusOf = (summary: string): string => /^## WorkDocs → S3 sync: (.*)$/m.exec(summary)?.[1] ?? '';
+
+  // Every outcome has its own status line; none says done when it was not.
+  it.each([
+    { outcome: 'done', report: makeReport([upload('a')]), status: '✅ Done' },
+    { outcome: 'up to date', report: makeReport([skip('a')]), status: '✅ Up to date' },
+    { outcome: 'dry run', report: makeReport([{ ...upload('a'), outcome: 'planned' }], { dryRun: true }), status: '✅ Dry run — changes planned, nothing was written' },
+    { outcome: 'dry run, nothing to do', report: makeReport([skip('a')], { dryRun: true }), status: '✅ Dry run — up to date, nothing to do' },
+    { outcome: 'items failed', report: makeReport([failed('a'), failed('b')]), status: '❌ 2 items failed' },
+    { outcome: 'items failed, tolerated', report: makeReport([failed('a')]), options: { toleratedFailures: true }, status: '⚠️ 1 item failed (tolerated)' },
+    { outcome: 'deletes refused', report: makeReport([], { exitCode: 1, deletesBlocked: '3 deletes exceed max_delete 1' }), status: '❌ Deletes refused' },
+    { outcome: 'manifest not written', report: makeReport([upload('a')], { exitCode: 1, fatal: 'the manifest could not be written (AccessDenied: no)' }), status: '❌ Failed — the manifest could not be written' },
+    { outcome: 'bad input', report: makeReport([], { exitCode: 2, fatal: 's3_bucket_name: bucket b does not exist' }), status: '❌ Bad input — nothing was touched' },
+    { outcome: 'stopped', report: makeReport([], { exitCode: 3, fatal: 'the S3 bucket could not be listed' }), status: '❌ Stopped — nothing was deleted' },
+    { outcome: 'lock held', report: makeReport([], { exitCode: 3, fatal: 'another run holds the lock; this run did nothing' }), status: '❌ Stopped — nothing was deleted' },
+    { outcome: 'cancelled', report: makeReport([{ ...upload('a'), outcome: 'cancelled' }], { exitCode: 3, fatal: 'the run was interrupted' }), options: { interrupted: true }, status: '⏹️ Cancelled — nothing was deleted, 1 item not finished' },
+  ])('$outcome: $status', ({ report: r, options, status }) => {
+    expect(statusOf(renderSummary(r, options))).toBe(status);
+  });
+
+  it('reports dry runs, refusals and fatal errors in notices, and leaves out the totals of a run that did nothing', () => {
     const dry = renderSummary(makeReport([{ action: 'upload', key: 'a', outcome: 'planned', reason: 'new', bytes: 1 }], { dryRun: true, changed: true }));
     expect(dry).toContain('dry run: nothing was written or deleted');
-    expect(dry).toContain('upload (planned)');
-    expect(renderSummary(makeReport([failed('a')]), { toleratedFailures: true })).toContain('⚠️ 1 item failed');
-    const fatal = renderSummary(makeReport([], { exitCode: 3, fatal: 'Could not list s3://my-bucket/mirror/: AccessDenied <Denied>' }));
-    expect(fatal).toContain('❌ Stopped — nothing was deleted');
-    expect(fatal).toContain('> [!CAUTION]\n> Could not list s3://my-bucket/mirror/: AccessDenied &#60;Denied&#62;');
+    expect(dry).toContain('upload &#40;planned&#41;');
+    const fatal = renderSummary(makeReport([], { exitCode: 3, fatal: 'Could not list s3://my-bucket/mirror/: AccessDenied <Denied>', manifestKey: '' }), { reportPath: '/tmp/r.json' });
+    expect(fatal).toContain('> [!CAUTION]\n> Could not list s3&#58;//my-bucket/mirror/&#58; AccessDenied &#60;Denied&#62;');
+    expect(fatal).not.toContain('| Uploaded |');
+    expect(fatal).not.toContain('manifest <code>');
     const blocked = renderSummary(makeReport([{ action: 'delete', key: 'k', outcome: 'blocked', reason: 'stale' }], { deletesBlocked: '120 deletes exceed max_delete 50%' }));
-    expect(blocked).toContain('Deletes were not run: 120 deletes exceed max_delete 50%');
-    expect(blocked).toContain('delete (blocked)');
+    expect(blocked).toContain('Deletes were not run&#58; 120 deletes exceed max&#95;delete 50%');
+    expect(blocked).toContain('delete &#40;blocked&#41;');
+    const lines = renderSummary(makeReport([], { exitCode: 2, fatal: "Input 'a': bad\n- Input 'b': worse" }));
+    expect(lines).toContain("> Input &#39;a&#39;&#58; bad<br>&#45; Input &#39;b&#39;&#58; worse");
+  });
+
+  it('shows the folder id as given and its name once known', () => {
+    expect(renderSummary(makeReport([], { exitCode: 3, rootFolderId: 'abc123', fatal: 'x' }))).toContain('WorkDocs folder <code>abc123</code> → ');
+    expect(renderSummary(makeReport([skip('a')], { rootFolderId: 'abc123', rootFolderName: 'Team [docs]' }))).toContain('WorkDocs folder <code>abc123</code> (Team &#91;docs&#93;) → ');
+  });
+
+  it('renders no link, image, emphasis or autolink from an error message (Markdown and HTML escaped)', () => {
+    const hostile = 'see [the fix](https://evil.example/x) ![i](https://evil.example/p.png) **now** <img src=x> www.evil.example mail@evil.example `code`';
+    for (const out of [
+      renderSummary(makeReport([], { exitCode: 3, fatal: hostile })),
+      renderSummary(makeReport([failed('mirror/a', hostile)])),
+      renderSummary(makeReport([failed(hostile, 'x')])),
+      renderSummary(makeReport([], { exitCode: 1, deletesBlocked: hostile })),
+    ]) {
+      const notices = out.split('\n').filter((l) => l.startsWith('> ') || l.startsWith('<tr>'));
+      for (const line of notices) {
+        expect(line).not.toMatch(/\]\(|!\[|\*\*|<img|https?:\/\/evil|www\.evil|@evil|`/);
+      }
+      expect(out).toContain('&#91;the fix&#93;&#40;https&#58;//evil.example/x&#41;');
+    }
   });
 
   it('escapes names: nothing from a key can open a tag, a code span or a table cell', () => {
@@ -65,7 +107,7 @@ describe('renderSummary', () => {
     expect(out).not.toContain('`tick`');
     expect(out).not.toContain('x&amp;y'); // the & itself is escaped
     expect(out).toContain('x&#38;amp;y');
-    expect(out).toContain('a|b.txt'); // inside HTML cells a pipe is plain text
+    expect(out).toContain('a&#124;b.txt'); // a pipe cannot end a Markdown table cell either
     expect(out).toContain('line\\u000abreak');
     for (const t of tables(out)) {
       expect(t.match(/<table>/g)).toHaveLength(1);
@@ -132,5 +174,30 @@ describe('renderSummary', () => {
 describe('escapeHtml', () => {
   it('escapes markup and makes control characters visible', () => {
     expect(escapeHtml(`<a href="x">'&\`</a>\u0000\u2028`)).toBe('&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#96;&#60;/a&#62;\\u0000\\u2028');
+  });
+});
+
+describe('escapeText', () => {
+  it.each([
+    { text: 'plain name.txt', escaped: 'plain name.txt' },
+    { text: '[a](b)', escaped: '&#91;a&#93;&#40;b&#41;' },
+    { text: '![i](u)', escaped: '&#33;&#91;i&#93;&#40;u&#41;' },
+    { text: '*b* _i_ ~s~', escaped: '&#42;b&#42; &#95;i&#95; &#126;s&#126;' },
+    { text: 'a|b', escaped: 'a&#124;b' },
+    { text: '# h', escaped: '&#35; h' },
+    { text: 'https://x', escaped: 'https&#58;//x' },
+    { text: 'www.x.org', escaped: 'www&#46;x.org' },
+    { text: '<b>&"\'`', escaped: '&#60;b&#62;&#38;&#34;&#39;&#96;' },
+    { text: 'a\\b', escaped: 'a&#92;b' },
+    { text: 'line\nbreak', escaped: 'line\\u000abreak' },
+  ])('$text → $escaped', ({ text, escaped }) => {
+    expect(escapeText(text)).toBe(escaped);
+  });
+
+  it('leaves no character Markdown or HTML would read as syntax (property)', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
+      // Control characters become a visible \uXXXX (a backslash before a letter is no Markdown escape).
+      expect(escapeText(text).replace(/&#\d+;|\\u[0-9a-f]{4}/g, '')).not.toMatch(/[[\]()!*_~\\|#:@{}+$^<>&"'`\u0000-\u001f]/);
+    }));
   });
 });

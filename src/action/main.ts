@@ -3,6 +3,8 @@
  * touches @actions/core; everything runner-specific lives under src/action/.
  */
 import * as core from '@actions/core';
+import { context } from '@actions/github';
+import type { WorkflowRun } from '../engine/types.js';
 import { createSyncEnv } from '../engine/env.js';
 import { onInterrupt } from '../engine-thread.js';
 import { runAbortController } from '../signals.js';
@@ -12,7 +14,6 @@ import { runAction, type ActionCore, type SyncFn } from './run-action.js';
 
 /** @actions/core as the run sees it. */
 export const actionsCore: ActionCore = {
-  getInput: (name) => core.getInput(name),
   setOutput: (name, value) => core.setOutput(name, value),
   setFailed: (message) => core.setFailed(message),
   setSecret: (secret) => core.setSecret(secret),
@@ -28,6 +29,16 @@ export const actionsCore: ActionCore = {
   },
 };
 
+/** The workflow run this step belongs to, for the summary's link and the JSON report; undefined outside a runner. */
+export function workflowRun(): WorkflowRun | undefined {
+  if (!process.env.GITHUB_REPOSITORY || !Number.isSafeInteger(context.runId)) return undefined;
+  const { owner, repo } = context.repo;
+  const repository = `${owner}/${repo}`;
+  const attempt = Number.isSafeInteger(context.runAttempt) && context.runAttempt > 0 ? context.runAttempt : undefined;
+  const url = `${context.serverUrl}/${repository}/actions/runs/${context.runId}${attempt !== undefined && attempt > 1 ? `/attempts/${attempt}` : ''}`;
+  return { repository, runId: String(context.runId), ...(attempt !== undefined ? { runAttempt: attempt } : {}), url };
+}
+
 /** mode sync runs the whole job; plan / shard / finalize are the scale-out steps. */
 const runEngine: SyncFn = (options, env) => (options.mode === 'sync' ? sync(options, env) : runScaled(options, env));
 
@@ -41,7 +52,8 @@ export async function run(): Promise<void> {
   });
   try {
     // setFailed sets the process exit status the runner reads (1); a tolerated failure leaves it 0.
-    await runAction({ core: actionsCore, sync: runEngine, createSyncEnv, env: process.env, signal: controller.signal });
+    const run = workflowRun();
+    await runAction({ core: actionsCore, sync: runEngine, createSyncEnv, env: process.env, signal: controller.signal, ...(run ? { workflowRun: run } : {}) });
   } finally {
     stopListening();
   }

@@ -2,8 +2,8 @@
  * What a run hands to later steps and to the run's page: step outputs (strings, as GITHUB_OUTPUT holds them)
  * and error annotations for failed items. Pure functions of the report.
  */
-import { totalsOf } from '../engine/report.js';
-import type { ReportItem, SyncReport, Totals } from '../engine/types.js';
+import { effectiveTotals } from '../engine/report.js';
+import type { ExitCode, ReportItem, SyncReport, Totals } from '../engine/types.js';
 
 /** Every output the Action sets, with the description action.yml gives it (checked by a test). */
 export const OUTPUT_SPECS = [
@@ -14,37 +14,30 @@ export const OUTPUT_SPECS = [
   { name: 'archived', description: 'Number of stale objects moved under archive_prefix.' },
   { name: 'markers', description: 'Number of folder marker objects created.' },
   { name: 'failed', description: 'Number of items that failed.' },
+  { name: 'cancelled', description: 'Number of items the run stopped before they finished (the job was cancelled, or another run took the prefix over); not counted as failed.' },
   { name: 'bytes', description: 'Bytes uploaded.' },
   { name: 'report_path', description: 'Path of the JSON report with every item and its outcome.' },
-  { name: 'manifest_key', description: 'S3 key of the manifest object the run wrote or read.' },
+  { name: 'manifest_key', description: "S3 key of the manifest object the run read or wrote; '' when the run stopped before it had a plan." },
   { name: 'changed', description: "'true' when anything in the bucket changed (or would, in a dry run), else 'false'." },
-  { name: 'exit_code', description: '0 done; 1 some items failed; 2 bad input, nothing touched; 3 fatal, nothing deleted.' },
+  { name: 'exit_code', description: '0 done; 1 some items failed, deletes were refused or the manifest could not be written; 2 bad input, nothing touched; 3 fatal or cancelled, nothing deleted.' },
   { name: 'matrix', description: "mode plan: the shard matrix as JSON, for `strategy.matrix: ${{ fromJSON(needs.plan.outputs.matrix) }}`; '' in the other modes." },
 ] as const;
 
 export type OutputName = (typeof OUTPUT_SPECS)[number]['name'];
 
-/**
- * The counts a person (or a later step) wants: what was done, or in a dry run what would be done (the
- * engine's totals count only what was done, which in a dry run is nothing).
- */
-export function effectiveTotals(report: SyncReport): Totals {
-  if (!report.dryRun) return report.totals;
-  return totalsOf(report.items.map((item) => (item.outcome === 'planned' ? { ...item, outcome: 'done' } : item)));
+/** The counts of a report as outputs; in a dry run, what would be done. */
+function countOutputs(totals: Totals): Record<CountOutput, string> {
+  return Object.fromEntries(COUNT_OUTPUTS.map((name) => [name, String(totals[name])])) as Record<CountOutput, string>;
 }
+
+/** The outputs that are counts of the report's totals (a new count is one more entry here and in OUTPUT_SPECS). */
+const COUNT_OUTPUTS = ['uploaded', 'copied', 'skipped', 'deleted', 'archived', 'markers', 'failed', 'cancelled', 'bytes'] as const satisfies readonly (OutputName & keyof Totals)[];
+type CountOutput = (typeof COUNT_OUTPUTS)[number];
 
 /** The step outputs of a finished run. `reportPath` is '' when no report file could be written. */
 export function reportOutputs(report: SyncReport, reportPath: string): Record<OutputName, string> {
-  const totals = effectiveTotals(report);
   return {
-    uploaded: String(totals.uploaded),
-    copied: String(totals.copied),
-    skipped: String(totals.skipped),
-    deleted: String(totals.deleted),
-    archived: String(totals.archived),
-    markers: String(totals.markers),
-    failed: String(totals.failed),
-    bytes: String(totals.bytes),
+    ...countOutputs(effectiveTotals(report)),
     report_path: reportPath,
     manifest_key: report.manifestKey,
     changed: String(report.changed),
@@ -53,24 +46,33 @@ export function reportOutputs(report: SyncReport, reportPath: string): Record<Ou
   };
 }
 
+/** The outputs of a run that stopped before the engine ran (bad input, no credentials): defined, and all zero. */
+export function stoppedOutputs(exitCode: ExitCode, reportPath = ''): Record<OutputName, string> {
+  const zero = Object.fromEntries(COUNT_OUTPUTS.map((name) => [name, '0'])) as Record<CountOutput, string>;
+  return { ...zero, report_path: reportPath, manifest_key: '', changed: 'false', exit_code: String(exitCode), matrix: '' };
+}
+
 export interface Annotation {
   readonly message: string;
   readonly title: string;
 }
 
+/** Error annotations for failed items before the one that says how many more there are (see the README). */
+export const ITEM_ANNOTATIONS = 8;
+
 /**
- * One error annotation per failed item, at most `max` (GitHub shows 10 error annotations per step and the
- * step failure is one of them); past the cap, one more annotation says how many are left out.
+ * One error annotation per failed item, at most `max`; past the cap, one more says how many are left out. With
+ * the step's failure that is at most 10, the number of error annotations GitHub shows per step.
  */
-export function failedItemAnnotations(items: readonly ReportItem[], max = 8): Annotation[] {
+export function failedItemAnnotations(items: readonly ReportItem[], max = ITEM_ANNOTATIONS): Annotation[] {
   const failed = items.filter((i) => i.outcome === 'failed');
-  const shown = failed.slice(0, failed.length > max ? max - 1 : max).map((item) => ({
+  const shown = failed.slice(0, max).map((item) => ({
     title: `${item.action} failed: ${item.key}`.slice(0, 200),
     message: `${item.action} ${item.key}: ${item.error ?? item.reason}`,
   }));
   if (failed.length > shown.length) {
     const more = failed.length - shown.length;
-    shown.push({ title: `${more} more failed items`, message: `${more} more items failed; the job summary and the JSON report list them all.` });
+    shown.push({ title: `${more} more failed item${more === 1 ? '' : 's'}`, message: `${more} more item${more === 1 ? '' : 's'} failed; the job summary and the JSON report list them all.` });
   }
   return shown;
 }

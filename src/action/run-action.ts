@@ -1,23 +1,24 @@
 /**
  * One Action run with its surroundings injected: inputs → credentials → sync → report file → outputs → job
  * summary → annotations → step status. main.ts passes @actions/core and the real engine; tests pass fakes.
+ * Whatever the outcome (bad input and failed authentication included), the run sets every output and writes a
+ * job summary whose status line names that outcome.
  */
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { EnvDeps } from '../engine/env.js';
-import type { ExitCode, SyncEnv, SyncReport } from '../engine/types.js';
+import type { ExitCode, SyncEnv, SyncReport, WorkflowRun } from '../engine/types.js';
 import type { ActionOptions, SyncOptions } from '../options.js';
-import { summaryLines, writeReportFile } from '../engine/report.js';
+import { effectiveTotals, runOutcome, stoppedReport, summaryLines, writeReportFile } from '../engine/report.js';
 import { describeError } from '../errors.js';
 import { CredentialError, resolveCredentials, type ActionCredentials, type CredentialDeps } from './credentials.js';
 import { formatInputErrors, parseInputs, readRawInputs } from './inputs.js';
 import { createActionLogger, createProgressPrinter, type ActionLogger, type LogSink } from './logger.js';
-import { failedItemAnnotations, reportOutputs, type OutputName } from './outputs.js';
+import { failedItemAnnotations, reportOutputs, stoppedOutputs, type OutputName } from './outputs.js';
 import { renderSummary } from './summary.js';
 
-/** The part of @actions/core a run uses, plus writing the job summary. */
+/** The part of @actions/core a run uses, plus writing the job summary. Inputs come from the environment (INPUT_*). */
 export interface ActionCore extends LogSink {
-  getInput(name: string): string;
   setOutput(name: string, value: string): void;
   setFailed(message: string): void;
   setSecret(secret: string): void;
@@ -36,8 +37,10 @@ export interface ActionDeps {
   readonly core: ActionCore;
   readonly sync: SyncFn;
   readonly createSyncEnv: CreateSyncEnvFn;
-  /** Environment variables (RUNNER_TEMP, GITHUB_RUN_ID, AWS_ENDPOINT_URL*). */
+  /** Environment variables: the inputs (INPUT_*), RUNNER_TEMP, GITHUB_RUN_ID, AWS_ENDPOINT_URL*. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The workflow run (from @actions/github's context), for the summary's link and the JSON report. */
+  readonly workflowRun?: WorkflowRun;
   /** Aborted when the job is cancelled. */
   readonly signal?: AbortSignal;
   readonly fromWebToken?: CredentialDeps['fromWebToken'];
@@ -58,41 +61,98 @@ function setOutputs(core: ActionCore, outputs: Partial<Record<OutputName, string
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
 }
 
-/** Runs the Action once and returns its exit code; the step's status is set through `core`. */
-export async function runAction(deps: ActionDeps): Promise<ExitCode> {
-  const { core } = deps;
+/** Writes the job summary; a runner that cannot take it gets a warning, not a failed step. */
+async function writeSummary(core: ActionCore, text: string): Promise<void> {
   try {
-    return await runUnchecked(deps);
+    await core.writeSummary(text);
   } catch (error) {
-    // One redacted line: a stack or an error object's fields could carry request details.
-    setOutputs(core, { exit_code: '3', changed: 'false' });
-    core.setFailed(`workdocs-s3-sync failed unexpectedly: ${describeError(error)}`);
-    return 3;
+    core.warning(`Could not write the job summary: ${describeError(error)}`);
   }
 }
 
-async function runUnchecked(deps: ActionDeps): Promise<ExitCode> {
+/** The inputs as given, for the summary of a run whose inputs could not all be read. */
+interface GivenInputs {
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly folderId: string;
+  readonly dryRun: boolean;
+}
+
+/** Ends a run that stopped before the engine ran: every output defined, a summary, the step failed. */
+async function stopEarly(deps: ActionDeps, started: number, exitCode: ExitCode, fatal: string, given: GivenInputs, reportPath = ''): Promise<ExitCode> {
   const { core } = deps;
-  const raw = { ...readRawInputs((name) => core.getInput(name)) };
+  const now = (deps.now ?? Date.now)();
+  const report = { ...stoppedReport({ exitCode, fatal, ...given, rootFolderId: given.folderId, started, now }), ...workflowRunOf(deps) };
+  let written = reportPath;
+  if (written !== '') written = writeReport(core, written, report);
+  setOutputs(core, stoppedOutputs(exitCode, written));
+  await writeSummary(core, renderSummary(report, { reportPath: written || undefined }));
+  core.setFailed(fatal);
+  return exitCode;
+}
+
+function workflowRunOf(deps: ActionDeps): { workflowRun?: WorkflowRun } {
+  return deps.workflowRun ? { workflowRun: deps.workflowRun } : {};
+}
+
+/** Writes the JSON report; returns its path, or '' (with a warning) when it could not be written. */
+function writeReport(core: ActionCore, path: string, report: SyncReport): string {
+  try {
+    writeReportFile(path, report);
+    return path;
+  } catch (error) {
+    core.warning(`Could not write the JSON report to ${path}: ${describeError(error)}`);
+    return '';
+  }
+}
+
+/** Runs the Action once and returns its exit code; the step's status is set through `core`. */
+export async function runAction(deps: ActionDeps): Promise<ExitCode> {
+  const started = (deps.now ?? Date.now)();
+  const given: GivenInputs = {
+    bucket: deps.env.INPUT_S3_BUCKET_NAME ?? '',
+    prefix: deps.env.INPUT_S3_PREFIX ?? '',
+    folderId: deps.env.INPUT_WORKDOCS_FOLDER_ID ?? '',
+    dryRun: false,
+  };
+  try {
+    return await runUnchecked(deps, started, given);
+  } catch (error) {
+    // One redacted line: a stack or an error object's fields could carry request details.
+    return stopEarly(deps, started, 3, `workdocs-s3-sync failed unexpectedly: ${describeError(error)}`, given);
+  }
+}
+
+async function runUnchecked(deps: ActionDeps, started: number, given: GivenInputs): Promise<ExitCode> {
+  const { core } = deps;
+  const read = readRawInputs(deps.env);
+  for (const warning of read.warnings) core.warning(warning, { title: 'Unknown input' });
+  const raw = { ...read.raw };
   // The jobs of one workflow run (plan, its shards, finalize) agree on the run id without being told.
-  if (!raw.run_id && deps.env.GITHUB_RUN_ID) raw.run_id = deps.env.GITHUB_RUN_ID;
+  const runId = deps.workflowRun?.runId ?? deps.env.GITHUB_RUN_ID;
+  if (!raw.run_id && runId) raw.run_id = runId;
   const parsed = parseInputs(raw);
-  if (!parsed.ok) {
-    setOutputs(core, { exit_code: '2', changed: 'false' });
-    core.setFailed(formatInputErrors(parsed.errors));
-    return 2;
+  const asGiven = { bucket: raw.s3_bucket_name ?? '', prefix: raw.s3_prefix ?? '', folderId: raw.workdocs_folder_id ?? '', dryRun: given.dryRun };
+  if (!parsed.ok || read.errors.length > 0) {
+    const errors = [...read.errors, ...(parsed.ok ? [] : parsed.errors)];
+    return stopEarly(deps, started, 2, formatInputErrors(errors), asGiven);
   }
   const { sync: options, action } = parsed.value;
   const logger = createActionLogger(core, { level: options.logLevel, logFile: options.logFile, now: deps.now });
   try {
-    return await runWithLogger(deps, options, action, logger);
+    return await runWithLogger(deps, started, options, action, logger);
   } finally {
     await logger.close();
   }
 }
 
-async function runWithLogger(deps: ActionDeps, options: SyncOptions, action: ActionOptions, logger: ActionLogger): Promise<ExitCode> {
+function reportPathOf(options: SyncOptions, env: ActionDeps['env']): string {
+  return resolve(options.reportFile !== '' ? options.reportFile : join(env.RUNNER_TEMP || tmpdir(), DEFAULT_REPORT_NAME));
+}
+
+async function runWithLogger(deps: ActionDeps, started: number, options: SyncOptions, action: ActionOptions, logger: ActionLogger): Promise<ExitCode> {
   const { core } = deps;
+  const reportPath = reportPathOf(options, deps.env);
 
   let credentials: ActionCredentials;
   try {
@@ -107,9 +167,8 @@ async function runWithLogger(deps: ActionDeps, options: SyncOptions, action: Act
     );
   } catch (error) {
     if (!(error instanceof CredentialError)) throw error;
-    setOutputs(core, { exit_code: '3', changed: 'false' });
-    core.setFailed(error.message);
-    return 3;
+    const given = { bucket: options.s3BucketName, prefix: options.s3Prefix, folderId: options.workdocsFolderId, dryRun: options.dryRun };
+    return stopEarly(deps, started, 3, error.message, given, reportPath);
   }
 
   const env = deps.createSyncEnv(options, {
@@ -119,51 +178,50 @@ async function runWithLogger(deps: ActionDeps, options: SyncOptions, action: Act
     signal: deps.signal,
     onProgress: createProgressPrinter((line) => core.info(line), { now: deps.now }),
   });
-  let report: SyncReport;
+  let engineReport: SyncReport;
   try {
-    report = await deps.sync(options, env);
+    engineReport = await deps.sync(options, env);
   } finally {
     env.destroy();
   }
+  const report: SyncReport = { ...engineReport, ...workflowRunOf(deps) };
+  const interrupted = deps.signal?.aborted === true;
+  const outcome = runOutcome(report, interrupted);
 
-  const reportPath = resolve(options.reportFile !== '' ? options.reportFile : join(deps.env.RUNNER_TEMP || tmpdir(), DEFAULT_REPORT_NAME));
-  let writtenPath = reportPath;
-  try {
-    writeReportFile(reportPath, report);
-  } catch (error) {
-    writtenPath = '';
-    core.warning(`Could not write the JSON report to ${reportPath}: ${describeError(error)}`);
-  }
+  const writtenPath = writeReport(core, reportPath, report);
   setOutputs(core, reportOutputs(report, writtenPath));
 
-  // tolerate_failures covers failed items only; refused deletes (max_delete) always fail the step.
-  const tolerated = report.exitCode === 1 && report.deletesBlocked === undefined && action.tolerateFailures;
-  try {
-    await core.writeSummary(
-      renderSummary(report, { reportPath: writtenPath || undefined, objectUrl: s3ConsoleUrl(options, deps.env), toleratedFailures: tolerated }),
-    );
-  } catch (error) {
-    core.warning(`Could not write the job summary: ${describeError(error)}`);
-  }
+  // tolerate_failures covers failed items only: refused deletes and run-level failures always fail the step.
+  const tolerated = outcome === 'items-failed' && action.tolerateFailures;
+  await writeSummary(core, renderSummary(report, { reportPath: writtenPath || undefined, objectUrl: s3ConsoleUrl(options, deps.env), toleratedFailures: tolerated, interrupted }));
 
   for (const annotation of failedItemAnnotations(report.items)) core.error(annotation.message, { title: annotation.title });
-  for (const line of summaryLines(report)) core.info(line);
+  for (const line of summaryLines(report, interrupted)) core.info(line);
   if (writtenPath) core.info(`JSON report: ${writtenPath}`);
 
+  const totals = effectiveTotals(report);
   const where = `see the annotations, the job summary${writtenPath ? ` and ${writtenPath}` : ''}`;
-  switch (report.exitCode) {
-    case 0:
+  const alsoFailed = totals.failed > 0 ? `; also ${totals.failed} item(s) failed, ${where}` : '';
+  switch (outcome) {
+    case 'done':
+    case 'up-to-date':
+    case 'dry-run':
       if (report.deletesBlocked) core.warning(`Deletes were not run: ${report.deletesBlocked}`, { title: 'Deletes refused' });
       break;
-    case 1:
-      if (tolerated) {
-        core.warning(`${report.totals.failed} item(s) failed; tolerated because tolerate_failures is true.`);
-      } else if (report.deletesBlocked) {
-        const failed = report.totals.failed > 0 ? `; also ${report.totals.failed} item(s) failed, ${where}` : '';
-        core.setFailed(`Deletes were refused: ${report.deletesBlocked}${failed}.`);
-      } else {
-        core.setFailed(`${report.totals.failed} item(s) failed; ${where}. Set tolerate_failures: true to let the step pass anyway.`);
-      }
+    case 'items-failed':
+      if (tolerated) core.warning(`${totals.failed} item(s) failed; tolerated because tolerate_failures is true.`);
+      else core.setFailed(`${totals.failed} item(s) failed; ${where}. Set tolerate_failures: true to let the step pass anyway.`);
+      break;
+    case 'deletes-refused':
+      core.setFailed(`Deletes were refused: ${report.deletesBlocked}${alsoFailed}.`);
+      break;
+    case 'run-failed': {
+      const notTolerated = action.tolerateFailures ? ' tolerate_failures covers failed items only, not this.' : '';
+      core.setFailed(`${report.fatal}${alsoFailed}.${notTolerated}`);
+      break;
+    }
+    case 'cancelled':
+      core.setFailed(`Cancelled: ${report.fatal ?? 'the job was cancelled'}; ${totals.cancelled} item(s) not finished, nothing was deleted.`);
       break;
     default:
       core.setFailed(report.fatal ?? `The sync stopped with exit code ${report.exitCode}.`);

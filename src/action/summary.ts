@@ -1,13 +1,14 @@
 /**
- * The job summary of a run, as one Markdown/HTML string: a status line, the totals, and tables of failed,
- * uploaded/copied, deleted/archived and (collapsed) skipped keys. Pure, so it is tested without a runner.
+ * The job summary of a run, as one Markdown/HTML string: a status line naming the outcome, the totals, and tables
+ * of failed, uploaded/copied, deleted/archived and (collapsed) skipped keys. Pure, so it is tested without a runner.
+ * Every text from outside (keys, names, ids, error messages) is escaped for HTML and Markdown alike: GitHub renders
+ * the summary as Markdown, so an error message must not become a link or an image.
  * Its size is bounded whatever the tree size: each table stops at `maxRows`, the whole stays under
  * `maxBytes` (GitHub refuses step summaries over 1 MiB), and a capped table says how many more rows the
  * JSON report holds.
  */
-import { formatBytes, formatDuration } from '../engine/report.js';
-import type { ReportItem, SyncReport } from '../engine/types.js';
-import { effectiveTotals } from './outputs.js';
+import { effectiveTotals, formatBytes, formatDuration, outcomeTitle, runOutcome, stoppedBeforePlan, type RunOutcome } from '../engine/report.js';
+import type { ReportItem, SyncReport, Totals } from '../engine/types.js';
 
 export interface SummaryOptions {
   /** Where the JSON report with every item was written. */
@@ -20,6 +21,8 @@ export interface SummaryOptions {
   readonly objectUrl?: (key: string) => string | undefined;
   /** Item failures do not fail the step (tolerate_failures). */
   readonly toleratedFailures?: boolean;
+  /** The run's stop signal fired: the job was cancelled. */
+  readonly interrupted?: boolean;
 }
 
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
@@ -36,6 +39,18 @@ export function escapeHtml(text: string): string {
     .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/**
+ * Escapes outside text for wherever it lands in the summary, HTML or Markdown: besides escapeHtml, every character
+ * Markdown gives a meaning to becomes a character reference, which Markdown shows as the character and never reads
+ * as syntax (no link, image, emphasis or autolink: `:`, `@` and the dot of `www.` too).
+ */
+export function escapeText(text: string): string {
+  return text
+    .replace(/[&<>"'`[\]()!*_~\\|#:@{}+$^]/g, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/(www)\./gi, '$1&#46;');
+}
+
 function bytesOf(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
@@ -48,15 +63,31 @@ function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-function status(report: SyncReport, tolerated: boolean): string {
-  if (report.exitCode === 2) return '❌ Bad input — nothing was touched';
-  if (report.exitCode === 3) return '❌ Stopped — nothing was deleted';
-  if (report.exitCode === 1 && report.deletesBlocked !== undefined) return '❌ Deletes refused';
-  if (report.exitCode === 1) {
-    const n = report.totals.failed;
-    return `${tolerated ? '⚠️' : '❌'} ${count(n)} item${n === 1 ? '' : 's'} failed`;
-  }
-  return report.changed ? '✅ Done' : '✅ Up to date';
+const ICON: Record<RunOutcome, string> = {
+  'done': '✅', 'up-to-date': '✅', 'dry-run': '✅', 'items-failed': '❌', 'deletes-refused': '❌', 'run-failed': '❌',
+  'bad-input': '❌', 'stopped': '❌', 'cancelled': '⏹️',
+};
+
+/** The status line's text: icon and outcome, escaped. */
+export function statusLine(report: SyncReport, options: Pick<SummaryOptions, 'toleratedFailures' | 'interrupted'> = {}): string {
+  const outcome = runOutcome(report, options.interrupted === true);
+  const tolerated = outcome === 'items-failed' && options.toleratedFailures === true;
+  return `${tolerated ? '⚠️' : ICON[outcome]} ${escapeText(outcomeTitle(report, outcome))}${tolerated ? ' (tolerated)' : ''}`;
+}
+
+/** The totals row's columns; a new count is one more entry. */
+const TOTAL_COLUMNS: readonly [string, keyof Totals][] = [
+  ['Uploaded', 'uploaded'], ['Copied', 'copied'], ['Skipped', 'skipped'], ['Deleted', 'deleted'], ['Archived', 'archived'],
+  ['Folder markers', 'markers'], ['Failed', 'failed'], ['Cancelled', 'cancelled'],
+];
+
+/**
+ * A notice block (GitHub alert); each line of the text is escaped, and the text is clipped. The text starts a line
+ * of Markdown, so a leading `-`, `=` or digit is escaped too: it cannot start a list or a heading.
+ */
+function notice(kind: 'CAUTION' | 'WARNING', text: string): string[] {
+  const lines = clip(text, NOTICE_MAX_CHARS).split('\n').map((line) => escapeText(line).replace(/^[-=\d]/, (c) => `&#${c.charCodeAt(0)};`));
+  return [`> [!${kind}]`, `> ${lines.join('<br>')}`, ''];
 }
 
 function verb(item: ReportItem): string {
@@ -68,8 +99,8 @@ function scaleLine(report: SyncReport): string {
   const scale = report.scale;
   if (!scale) return '';
   const which = scale.shardIndex !== undefined ? `shard ${scale.shardIndex} of ${scale.shardCount}` : `${scale.shardCount} shards`;
-  const matrix = scale.matrix ? ` · matrix <code>${escapeHtml(JSON.stringify(scale.matrix))}</code>` : '';
-  return `Scale-out mode <b>${escapeHtml(scale.mode)}</b> of run <code>${escapeHtml(scale.runId)}</code>, ${which}${matrix}`;
+  const matrix = scale.matrix ? ` · matrix <code>${escapeText(JSON.stringify(scale.matrix))}</code>` : '';
+  return `Scale-out mode <b>${escapeText(scale.mode)}</b> of run <code>${escapeText(scale.runId)}</code>, ${which}${matrix}`;
 }
 
 interface Column {
@@ -100,9 +131,9 @@ function table(
 ): string {
   if (items.length === 0) return '';
   const heading = options.collapsed
-    ? `<details><summary><b>${escapeHtml(title)} (${count(items.length)})</b></summary>\n\n`
-    : `### ${escapeHtml(title)} (${count(items.length)})\n\n`;
-  const head = `<table>\n<thead><tr>${columns.map((c) => `<th${c.align ? ` align="${c.align}"` : ''}>${escapeHtml(c.header)}</th>`).join('')}</tr></thead>\n<tbody>\n`;
+    ? `<details><summary><b>${title} (${count(items.length)})</b></summary>\n\n`
+    : `### ${title} (${count(items.length)})\n\n`;
+  const head = `<table>\n<thead><tr>${columns.map((c) => `<th${c.align ? ` align="${c.align}"` : ''}>${c.header}</th>`).join('')}</tr></thead>\n<tbody>\n`;
   const open = heading + head;
   if (!budget.fits(open, options.reserve + TABLE_TAIL_RESERVE)) return '';
   const parts = [budget.take(open)];
@@ -117,7 +148,7 @@ function table(
   let tail = '</tbody>\n</table>\n';
   const more = items.length - shown;
   if (more > 0) {
-    const where = options.reportPath ? ` (<code>${escapeHtml(clip(options.reportPath, 150))}</code>)` : '';
+    const where = options.reportPath ? ` (<code>${escapeText(clip(options.reportPath, 150))}</code>)` : '';
     tail += `\n… and ${count(more)} more in the JSON report${where}.\n`;
   }
   tail += options.collapsed ? '\n</details>\n\n' : '\n';
@@ -133,56 +164,70 @@ export function renderSummary(report: SyncReport, options: SummaryOptions = {}):
   const totals = effectiveTotals(report);
 
   const keyCell = (item: ReportItem): string => {
-    const code = `<code>${escapeHtml(item.key)}</code>`;
+    const code = `<code>${escapeText(item.key)}</code>`;
     const url = item.outcome === 'done' ? options.objectUrl?.(item.key) : undefined;
     return url ? `<a href="${escapeHtml(url)}">${code}</a>` : code;
   };
-  const plainKey = (item: ReportItem): string => `<code>${escapeHtml(item.key)}</code>`;
-  const action: Column = { header: 'Action', cell: (i) => escapeHtml(verb(i)) };
-  const reason: Column = { header: 'Reason', cell: (i) => escapeHtml(i.reason) };
-  const size: Column = { header: 'Size', align: 'right', cell: (i) => (i.bytes === undefined ? '' : escapeHtml(formatBytes(i.bytes))) };
+  const plainKey = (item: ReportItem): string => `<code>${escapeText(item.key)}</code>`;
+  const action: Column = { header: 'Action', cell: (i) => escapeText(verb(i)) };
+  const reason: Column = { header: 'Reason', cell: (i) => escapeText(i.reason) };
+  const size: Column = { header: 'Size', align: 'right', cell: (i) => (i.bytes === undefined ? '' : formatBytes(i.bytes)) };
 
-  const where = `<code>s3://${escapeHtml(report.bucket)}/${escapeHtml(report.prefix)}</code>`;
+  const where = `<code>s3://${escapeText(report.bucket)}/${escapeText(report.prefix)}</code>`;
+  const folderName = report.rootFolderName !== undefined ? ` (${escapeText(report.rootFolderName)})` : '';
+  const run = report.workflowRun;
   const lines = [
-    `## WorkDocs → S3 sync: ${status(report, options.toleratedFailures === true)}`,
+    `## WorkDocs → S3 sync: ${statusLine(report, options)}`,
     '',
-    `WorkDocs folder <code>${escapeHtml(report.rootFolderId)}</code> → ${where}${report.dryRun ? ' — **dry run: nothing was written or deleted; the counts are what would be done**' : ''}`,
+    `WorkDocs folder <code>${escapeText(report.rootFolderId)}</code>${folderName} → ${where}${report.dryRun ? ' — **dry run: nothing was written or deleted; the counts are what would be done**' : ''}`,
     '',
+    ...(run ? [`Workflow run <a href="${escapeHtml(run.url)}">${escapeText(run.repository)} #${escapeText(run.runId)}</a>${run.runAttempt !== undefined && run.runAttempt > 1 ? `, attempt ${run.runAttempt}` : ''}`, ''] : []),
     ...(report.scale ? [scaleLine(report), ''] : []),
-    '| Uploaded | Copied | Skipped | Deleted | Archived | Folder markers | Failed | Bytes | Duration | Throughput |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    `| ${[totals.uploaded, totals.copied, totals.skipped, totals.deleted, totals.archived, totals.markers, totals.failed].map(count).join(' | ')} | ${formatBytes(totals.bytes)} | ${formatDuration(report.durationMs)} | ${formatBytes(report.bytesPerSecond)}/s |`,
-    '',
   ];
-  if (report.fatal) lines.push('> [!CAUTION]', `> ${escapeHtml(clip(report.fatal, NOTICE_MAX_CHARS))}`, '');
-  if (report.deletesBlocked) lines.push('> [!WARNING]', `> Deletes were not run: ${escapeHtml(clip(report.deletesBlocked, NOTICE_MAX_CHARS))}`, '');
+  // A run that stopped before its plan did nothing to count: no table of zeros.
+  if (!stoppedBeforePlan(report)) {
+    lines.push(
+      `| ${TOTAL_COLUMNS.map(([header]) => header).join(' | ')} | Bytes | Duration | Throughput |`,
+      `|${'---:|'.repeat(TOTAL_COLUMNS.length + 3)}`,
+      `| ${TOTAL_COLUMNS.map(([, field]) => count(totals[field])).join(' | ')} | ${formatBytes(totals.bytes)} | ${formatDuration(report.durationMs)} | ${report.dryRun ? '—' : `${formatBytes(report.bytesPerSecond)}/s`} |`,
+      '',
+    );
+  }
+  if (report.fatal) lines.push(...notice('CAUTION', report.fatal));
+  if (report.deletesBlocked) lines.push(...notice('WARNING', `Deletes were not run: ${report.deletesBlocked}`));
   const header = budget.take(`${lines.join('\n')}\n`);
 
   const footer = options.reportPath
-    ? `Every item and its outcome: <code>${escapeHtml(clip(options.reportPath, 300))}</code>${report.manifestKey ? ` · manifest <code>${escapeHtml(clip(report.manifestKey, 300))}</code>` : ''}\n`
+    ? `Every item and its outcome: <code>${escapeText(clip(options.reportPath, 300))}</code>${report.manifestKey ? ` · manifest <code>${escapeText(clip(report.manifestKey, 300))}</code>` : ''}\n`
     : '';
   const sections: { title: string; items: ReportItem[]; columns: Column[]; collapsed: boolean }[] = [
     {
       title: 'Failed',
       items: report.items.filter((i) => i.outcome === 'failed'),
-      columns: [action, { header: 'Key', cell: plainKey }, { header: 'Error', cell: (i) => escapeHtml(clip(i.error ?? i.reason, 500)) }],
+      columns: [action, { header: 'Key', cell: plainKey }, { header: 'Error', cell: (i) => escapeText(clip(i.error ?? i.reason, 500)) }],
       collapsed: false,
     },
     {
+      title: 'Cancelled',
+      items: report.items.filter((i) => i.outcome === 'cancelled'),
+      columns: [action, { header: 'Key', cell: plainKey }, { header: 'Why', cell: (i) => escapeText(clip(i.error ?? i.reason, 300)) }],
+      collapsed: true,
+    },
+    {
       title: 'Uploaded and copied',
-      items: report.items.filter((i) => (i.action === 'upload' || i.action === 'copy') && i.outcome !== 'failed'),
-      columns: [action, { header: 'Key', cell: keyCell }, size, { header: 'Reason', cell: (i) => escapeHtml(i.fromKey ? `${i.reason} (from ${i.fromKey})` : i.reason) }],
+      items: report.items.filter((i) => (i.action === 'upload' || i.action === 'copy') && i.outcome !== 'failed' && i.outcome !== 'cancelled'),
+      columns: [action, { header: 'Key', cell: keyCell }, size, { header: 'Reason', cell: (i) => escapeText(i.fromKey ? `${i.reason} (from ${i.fromKey})` : i.reason) }],
       collapsed: false,
     },
     {
       title: 'Deleted and archived',
-      items: report.items.filter((i) => (i.action === 'delete' || i.action === 'archive') && i.outcome !== 'failed'),
-      columns: [action, { header: 'Key', cell: plainKey }, { header: 'Archived to', cell: (i) => (i.toKey ? `<code>${escapeHtml(i.toKey)}</code>` : '') }, reason],
+      items: report.items.filter((i) => (i.action === 'delete' || i.action === 'archive') && i.outcome !== 'failed' && i.outcome !== 'cancelled'),
+      columns: [action, { header: 'Key', cell: plainKey }, { header: 'Archived to', cell: (i) => (i.toKey ? `<code>${escapeText(i.toKey)}</code>` : '') }, reason],
       collapsed: false,
     },
     {
       title: 'Skipped',
-      items: report.items.filter((i) => i.action === 'skip' && i.outcome !== 'failed'),
+      items: report.items.filter((i) => i.action === 'skip' && i.outcome !== 'failed' && i.outcome !== 'cancelled'),
       columns: [{ header: 'Key', cell: plainKey }, reason],
       collapsed: true,
     },

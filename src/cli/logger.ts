@@ -6,6 +6,8 @@ import { openLogFile } from '../log-file.js';
 const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warning: 2, error: 3 };
 
 export interface CliLogger extends Logger {
+  /** Writes a line to the log file only (what the console already shows another way, e.g. the closing summary). */
+  toFile(level: LogLevel, message: string): void;
   close(): Promise<void>;
 }
 
@@ -18,6 +20,7 @@ export function createCliLogger(options: { file: string | undefined; consoleLeve
   };
   return {
     log,
+    toFile: (level, message) => file.write(level, redact(message)),
     async group(name, fn) {
       log('info', `== ${name}`);
       return fn();

@@ -65,9 +65,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       logger.log('error', `could not write the report file: ${describeError(error)}`);
     }
   }
-  for (const line of summaryLines(report)) logger.log('info', line.trim());
+  // The closing summary goes to stdout once; the log file keeps a copy.
+  const lines = summaryLines(report, io.signal?.aborted === true);
+  for (const line of lines) logger.toFile('info', line.trim());
   await logger.close();
-  io.stdout(`${summaryLines(report).join('\n')}\n`);
+  io.stdout(`${lines.join('\n')}\n`);
   io.onReport?.(report);
   return report.exitCode;
 }

@@ -16,6 +16,8 @@ export interface ReportInput {
   readonly exitCode: ExitCode;
   readonly deletesBlocked?: string | undefined;
   readonly fatal?: string | undefined;
+  /** Objects under the prefix this tool did not write (key → ETag), left alone. */
+  readonly foreign?: ReadonlyMap<string, string>;
 }
 
 export function totalsOf(items: readonly ReportItem[]): Totals {
@@ -51,6 +53,9 @@ export function effectiveTotals(report: SyncReport): Totals {
   return totalsOf(report.items.map((item) => (item.outcome === 'planned' ? { ...item, outcome: 'done' } : item)));
 }
 
+/** How many foreign keys the report names; the count covers all of them. */
+export const FOREIGN_KEYS_SHOWN = 20;
+
 export function buildReport(input: ReportInput): SyncReport {
   const durationMs = Math.max(0, input.env.now() - input.started);
   const totals = totalsOf(input.items);
@@ -70,7 +75,36 @@ export function buildReport(input: ReportInput): SyncReport {
     items: input.items,
     changed,
     ...(input.deletesBlocked !== undefined ? { deletesBlocked: input.deletesBlocked } : {}),
+    ...(input.foreign !== undefined && input.foreign.size > 0 ? { foreign: { count: input.foreign.size, keys: [...input.foreign.keys()].sort().slice(0, FOREIGN_KEYS_SHOWN) } } : {}),
     ...(input.fatal !== undefined ? { fatal: input.fatal } : {}),
+  };
+}
+
+/** The report of a run that stopped before the engine ran (bad input, no credentials): the inputs as given, nothing done. */
+export function stoppedReport(input: {
+  readonly exitCode: ExitCode;
+  readonly fatal: string;
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly rootFolderId: string;
+  readonly dryRun: boolean;
+  readonly started: number;
+  readonly now: number;
+}): SyncReport {
+  return {
+    exitCode: input.exitCode,
+    dryRun: input.dryRun,
+    bucket: input.bucket,
+    prefix: input.prefix,
+    rootFolderId: input.rootFolderId,
+    manifestKey: '',
+    startedAt: new Date(input.started).toISOString(),
+    durationMs: Math.max(0, input.now - input.started),
+    totals: totalsOf([]),
+    bytesPerSecond: 0,
+    items: [],
+    changed: false,
+    fatal: input.fatal,
   };
 }
 
@@ -82,7 +116,7 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit++;
   }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+  return unit === 0 ? `${Math.round(bytes)} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 export function formatDuration(ms: number): string {
@@ -174,6 +208,7 @@ export function summaryLines(report: SyncReport, interrupted = false): string[] 
     );
   }
   if (report.deletesBlocked) lines.push(`  deletes refused: ${report.deletesBlocked}`);
+  if (report.foreign) lines.push(`  left alone: ${report.foreign.count} objects this tool did not write (first: ${report.foreign.keys.slice(0, 3).map((k) => JSON.stringify(k)).join(', ')})`);
   const failures = report.items.filter((i) => i.outcome === 'failed');
   for (const item of failures.slice(0, 20)) lines.push(`  FAILED ${item.action} ${JSON.stringify(item.key)}: ${item.error ?? ''}`);
   if (failures.length > 20) lines.push(`  … and ${failures.length - 20} more failures in the log and the JSON report`);
