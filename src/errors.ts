@@ -60,6 +60,43 @@ export function isDamagedInTransit(error: unknown): boolean {
   return name === 'BadDigest' || name === 'XAmzContentSHA256Mismatch';
 }
 
+/** Socket and stream failures of node and undici that a new connection may not meet again. */
+const TRANSIENT_NETWORK_CODES = new Set([
+  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN',
+  'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE',
+]);
+
+/** Service errors, by name, that say "try again later" whatever their status (S3's RequestTimeout is a 400). */
+const TRANSIENT_ERROR_NAMES = new Set([
+  'TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'ThrottlingException', 'TooManyRequestsException',
+  'SlowDown', 'FailedDependencyException',
+]);
+
+/**
+ * The one answer to "may the same request, sent again, succeed?", for every retry in the tool: the whole-file
+ * retry (engine/execute.ts), the content download's resume (workdocs/content.ts) and the WorkDocs client's
+ * retry strategy (workdocs/retry.ts, which adds it to the SDK's own list). Transient:
+ * - a content download cut short, refused with an expired URL (403), 408, 429 or 5xx (TransientDownloadError);
+ * - a body S3 refused as damaged on the way (isDamagedInTransit);
+ * - an AWS answer 408, 429 or 5xx, a timeout or throttling by name, WorkDocs' FailedDependency (424);
+ * - a reset, refused, timed-out or cut-short connection, a failed DNS lookup.
+ * Not transient: everything else, IntegrityError included (the same bytes again would not match; whether to
+ * download the file afresh is the file retry's own decision).
+ */
+export function isTransientError(error: unknown): boolean {
+  if (error instanceof TransientDownloadError) {
+    const status = error.status;
+    return status === undefined || status === 403 || status === 408 || status === 429 || status >= 500;
+  }
+  if (isDamagedInTransit(error)) return true;
+  const status = httpStatusOf(error);
+  if (status !== undefined && (status >= 500 || status === 429 || status === 408)) return true;
+  const { name, code, message } = (error ?? {}) as { name?: string; code?: string; message?: string };
+  if (name !== undefined && TRANSIENT_ERROR_NAMES.has(name)) return true;
+  if (code !== undefined && TRANSIENT_NETWORK_CODES.has(code)) return true;
+  return message === 'aborted'; // node: a response cut short mid-body
+}
+
 /** The HTTP status of an AWS SDK error, when it has one. */
 export function httpStatusOf(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;

@@ -4,7 +4,7 @@
  */
 import { listedMd5, type Plan, type PlannedAction, type StaleAction } from '../core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry } from '../core/types.js';
-import { describeError, httpStatusOf, IntegrityError, isDamagedInTransit, TransientDownloadError, WriteRefusedError } from '../errors.js';
+import { describeError, IntegrityError, isTransientError, WriteRefusedError } from '../errors.js';
 import { fileRetryDelay, sleep } from '../backoff.js';
 import { forEachConcurrently } from '../concurrency.js';
 import { BufferPool } from './buffer-pool.js';
@@ -190,13 +190,9 @@ function isAbortOf(error: unknown, signal: AbortSignal): boolean {
   return error === signal.reason || (error as { name?: string } | undefined)?.name === 'AbortError';
 }
 
+/** A transient error, or bytes that did not match: a fresh download of the whole file may succeed. */
 function isWorthRetrying(error: unknown): boolean {
-  if (error instanceof IntegrityError || error instanceof TransientDownloadError || isDamagedInTransit(error)) return true;
-  const status = httpStatusOf(error);
-  const code = (error as { code?: string }).code;
-  return (status !== undefined && (status >= 500 || status === 429 || status === 408))
-    || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT'
-    || (error as { name?: string }).name === 'TimeoutError';
+  return error instanceof IntegrityError || isTransientError(error);
 }
 
 async function runStale(

@@ -6,7 +6,7 @@
 import { GetDocumentVersionCommand, type WorkDocsClient } from '@aws-sdk/client-workdocs';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { TransientDownloadError } from '../errors.js';
+import { httpStatusOf, IntegrityError, isTransientError, TransientDownloadError } from '../errors.js';
 import { backoffDelay, sleep } from '../backoff.js';
 import { noteBytesDownloaded } from '../memory.js';
 
@@ -114,7 +114,8 @@ export async function* contentChunks(source: ContentSource): AsyncGenerator<Buff
         }
         offset += chunk.length;
         if (offset > wanted) {
-          throw new TransientDownloadError(source.range
+          // Content longer than announced will not get shorter on a resume: not transient.
+          throw new IntegrityError(source.range
             ? `content range ${start}-${end - 1} answered more than ${wanted} bytes`
             : `content is longer than the ${source.size} bytes WorkDocs announced`);
         }
@@ -133,18 +134,9 @@ export async function* contentChunks(source: ContentSource): AsyncGenerator<Buff
 }
 
 function isRetryable(error: unknown): boolean {
-  if (error instanceof TransientDownloadError) {
-    // Longer-than-announced content will not get shorter; 4xx other than 403/408/429 will not heal either.
-    if (error.message.includes('longer than') || error.message.includes('answered more than')) return false;
-    const status = error.status;
-    return status === undefined || status === 403 || status === 408 || status === 429 || status >= 500;
-  }
-  const code = (error as { code?: string }).code;
-  if (code && ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE'].includes(code)) return true;
-  if ((error as Error).message === 'aborted') return true; // node: the response was cut short mid-body
-  // Errors of the GetDocumentVersion call itself (throttling, 5xx, 424) were already retried by the client's
-  // retry strategy: retrying them here again would multiply the attempts. The file fails; the run goes on.
-  return false;
+  // Errors of the GetDocumentVersion call itself (throttling, 5xx, 424: an HTTP status) were already retried by
+  // the client's retry strategy: retrying them here again would multiply the attempts. The file fails; the run goes on.
+  return httpStatusOf(error) === undefined && isTransientError(error);
 }
 
 function get(url: string, range: string | undefined, source: ContentSource): Promise<IncomingMessage> {

@@ -4,6 +4,7 @@
  * by itself. Waiting between the tool's own attempts is in ../backoff.ts.
  */
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
+import { isTransientError } from '../errors.js';
 import type { ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-workdocs';
 import type { Pluggable, RetryErrorInfo, RetryStrategyV2, RetryToken, StandardRetryToken } from '@smithy/types';
 
@@ -18,8 +19,10 @@ export class WorkDocsRetryStrategy implements RetryStrategyV2 {
     return this.inner.acquireInitialRetryToken(retryTokenScope);
   }
   refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
-    const name = (errorInfo.error as { name?: string } | undefined)?.name;
-    const reclassified: RetryErrorInfo = name === 'FailedDependencyException' ? { ...errorInfo, errorType: 'TRANSIENT' } : errorInfo;
+    // Only what the SDK would give up on is upgraded: its throttling class keeps driving the rate limiter.
+    const reclassified: RetryErrorInfo = errorInfo.errorType === 'CLIENT_ERROR' && isTransientError(errorInfo.error)
+      ? { ...errorInfo, errorType: 'TRANSIENT' }
+      : errorInfo;
     return this.inner.refreshRetryTokenForRetry(token as StandardRetryToken, reclassified);
   }
   recordSuccess(token: RetryToken): void {
