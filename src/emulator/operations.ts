@@ -4,10 +4,10 @@
  */
 import { invalidArgument, notFound, prohibitedState, ServiceError, unauthorizedResource } from './errors.js';
 import { enumParam, page, parseLimit, parseList, parseTimeParam, type Query } from './params.js';
-import type { DocRec, ListMarker, Order, SortKey, Store, UserRec, VersionRec } from './store.js';
+import type { ActivityRec, DocRec, ListMarker, Order, SortKey, Store, UserRec, VersionRec } from './store.js';
 import type { OperationName } from './types.js';
-import { decodeMarker } from './util.js';
-import { activity, documentMetadata, folderMetadata, sec, user, versionMetadata } from './wire.js';
+import { decodeMarker, encodeMarker } from './util.js';
+import { activity, comment, documentMetadata, folderMetadata, groupMetadata, principal, user, versionMetadata } from './wire.js';
 
 export interface Route {
   op: OperationName;
@@ -32,6 +32,7 @@ export function matchRoute(method: string, segs: string[]): Route | undefined {
       return { op: 'DescribeComments', params: { DocumentId: b, VersionId: d }, ids: [b, d] };
   }
   if (a === 'users' && n === 3) return { op: 'DescribeUsers', params: {}, ids: [] };
+  if (a === 'groups' && n === 3) return { op: 'DescribeGroups', params: {}, ids: [] };
   if (a === 'activities' && n === 3) return { op: 'DescribeActivities', params: {}, ids: [] };
   if (a === 'resources' && b && n === 5 && c === 'permissions') return { op: 'DescribeResourcePermissions', params: { ResourceId: b }, ids: [b] };
   return undefined;
@@ -94,10 +95,16 @@ function parseFolderMarker(q: Query, sort: SortKey, order: Order, type: string):
   return marker;
 }
 
-const getFolder: Operation = ({ store, params }) => {
+/** Adds CustomMetadata when the request asked for it (`includeCustomMetadata=true`) and there is some. */
+function withCustomMetadata(body: Record<string, unknown>, q: Query, metadata: Record<string, string> | undefined): Record<string, unknown> {
+  if (q['includeCustomMetadata'] === 'true' && metadata) body['CustomMetadata'] = { ...metadata };
+  return body;
+}
+
+const getFolder: Operation = ({ store, params, query: q }) => {
   const f = store.folder(params['FolderId']!);
   checkAccess(f);
-  return { Metadata: folderMetadata(f) };
+  return withCustomMetadata({ Metadata: folderMetadata(f) }, q, f.customMetadata);
 };
 
 const describeFolderContents: Operation = ({ store, params, query: q }) => {
@@ -113,7 +120,10 @@ const describeFolderContents: Operation = ({ store, params, query: q }) => {
   return withMarker({ Folders: r.folders.map(folderMetadata), Documents: r.docs.map((d) => documentMetadata(store, d)) }, r.marker);
 };
 
-const getDocument: Operation = ({ store, params }) => ({ Metadata: documentMetadata(store, getDoc(store, params['DocumentId']!)) });
+const getDocument: Operation = ({ store, params, query: q }) => {
+  const d = getDoc(store, params['DocumentId']!);
+  return withCustomMetadata({ Metadata: documentMetadata(store, d) }, q, d.customMetadata);
+};
 
 const getDocumentVersion: Operation = ({ store, params, query: q, contentUrl }) => {
   const d = getDoc(store, params['DocumentId']!);
@@ -122,7 +132,7 @@ const getDocumentVersion: Operation = ({ store, params, query: q, contentUrl }) 
     .map((s) => s.toUpperCase())
     .includes('SOURCE');
   if (withSource && v.status !== 'ACTIVE') throw prohibitedState(`The document version ${v.id} is not ACTIVE: its upload has not completed.`);
-  return { Metadata: versionMetadata(d, v, withSource ? contentUrl : undefined) };
+  return withCustomMetadata({ Metadata: versionMetadata(d, v, withSource ? contentUrl : undefined) }, q, v.customMetadata);
 };
 
 const describeDocumentVersions: Operation = ({ store, params, query: q, contentUrl }) => {
@@ -139,83 +149,144 @@ const describeDocumentVersions: Operation = ({ store, params, query: q, contentU
   return withMarker({ DocumentVersions: pg.items.map((v) => versionMetadata(d, v, withSource ? contentUrl : undefined)) }, pg.marker);
 };
 
-const describeUsers: Operation = ({ store, query: q }) => {
+const USER_FILTERS = new Set(['ALL', 'ACTIVE_PENDING']);
+const USER_SORTS = new Set(['USER_NAME', 'FULL_NAME', 'STORAGE_LIMIT', 'USER_STATUS', 'STORAGE_USED']);
+
+/** The service's Query: every word is a prefix of the user name, given name or surname ("Ma J" finds Mateo Jackson). */
+function matchesUserQuery(u: UserRec, query: string): boolean {
+  const fields = [u.username, u.givenName, u.surname].map((f) => f.toLowerCase());
+  return query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((word) => fields.some((f) => f.startsWith(word)));
+}
+
+function checkOrganization(store: Store, q: Query): void {
   const org = q['organizationId'];
   if (org !== undefined && org !== store.organizationId) throw notFound(org);
-  let users = store.users.slice();
+}
+
+const describeUsers: Operation = ({ store, query: q }) => {
+  checkOrganization(store, q);
+  const include = enumParam(q, 'include', USER_FILTERS, 'ACTIVE_PENDING');
+  const sort = enumParam(q, 'sort', USER_SORTS, 'USER_NAME');
+  const order = enumParam(q, 'order', ORDERS, 'ASCENDING');
+  let users = include === 'ALL' ? store.users.slice() : store.users.filter((u) => u.status !== 'INACTIVE');
   const ids = parseList(q['userIds']);
+  // With both, the service ignores Query.
   if (ids.length) users = users.filter((u) => ids.includes(u.id));
-  const query = q['query']?.toLowerCase();
-  if (query) users = users.filter((u) => [u.username, u.givenName, u.surname, u.email].some((s) => s.toLowerCase().includes(query)));
-  const sort = q['sort'];
-  if (sort === 'USER_NAME' || sort === 'FULL_NAME') {
-    const key = (u: UserRec): string => (sort === 'USER_NAME' ? u.username : `${u.givenName} ${u.surname}`);
+  else if (q['query']) users = users.filter((u) => matchesUserQuery(u, q['query']!));
+  // Without an explicit sort the service answers in the order the users were created.
+  if (q['sort'] !== undefined) {
+    const key = (u: UserRec): string => (sort === 'FULL_NAME' ? `${u.givenName} ${u.surname}` : sort === 'USER_STATUS' ? `${u.status} ${u.username}` : u.username);
     users.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }
-  if (q['order'] === 'DESCENDING') users.reverse();
+  if (order === 'DESCENDING') users.reverse();
   const pg = page(users, q, 'users');
   return withMarker({ Users: pg.items.map((u) => user(store, u)), TotalNumberOfUsers: users.length }, pg.marker);
 };
 
+const describeGroups: Operation = ({ store, query: q }) => {
+  checkOrganization(store, q);
+  const search = q['searchQuery'];
+  if (!search) throw invalidArgument('searchQuery is required.');
+  const groups = store.groups.filter((g) => g.name.toLowerCase().startsWith(search.toLowerCase()));
+  const pg = page(groups, q, 'groups');
+  return withMarker({ Groups: pg.items.map(groupMetadata) }, pg.marker);
+};
+
+/** Position after (time, seq) in the newest-first log: pages stay exact while new activities arrive. */
+interface ActivityMarker {
+  k: 'activities';
+  t: number;
+  s: number;
+}
+
+function parseActivityMarker(q: Query): ActivityMarker | undefined {
+  if (!q['marker']) return undefined;
+  try {
+    const m = decodeMarker(q['marker']) as ActivityMarker;
+    if (m.k === 'activities' && Number.isFinite(m.t) && Number.isInteger(m.s)) return m;
+  } catch {
+    /* reported below */
+  }
+  throw invalidArgument('The marker is invalid.');
+}
+
+/** First index in the newest-first list strictly after (t, s). */
+function afterMarker(list: ActivityRec[], m: ActivityMarker): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const a = list[mid]!;
+    if (a.time > m.t || (a.time === m.t && a.seq >= m.s)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 const describeActivities: Operation = ({ store, query: q, sigv4 }) => {
   const org = q['organizationId'];
   if (sigv4 && !org && !q['userId']) throw new ServiceError(403, 'UnauthorizedOperationException', 'organizationId is required for administrative (SigV4) requests.');
-  if (org !== undefined && org !== store.organizationId) throw notFound(org);
+  checkOrganization(store, q);
   const start = parseTimeParam(q, 'startTime');
   const end = parseTimeParam(q, 'endTime');
   const types = parseList(q['activityTypes']);
   for (const t of types) if (!ACTIVITY_TYPES.has(t)) throw invalidArgument(`Invalid activity type: ${t}`);
+  const limit = parseLimit(q);
+  const marker = parseActivityMarker(q);
   const resourceId = q['resourceId'];
-  const indirect = q['includeIndirectActivities'] === 'true';
+  const includeIndirect = q['includeIndirectActivities'] === 'true';
   const userId = q['userId'];
-  const all = store.activities().filter((a) => {
+  const matches = (a: ActivityRec): boolean => {
     if (start !== undefined && a.time < start) return false;
     if (end !== undefined && a.time >= end) return false;
     if (types.length && !types.includes(a.type)) return false;
     if (userId && a.initiatorId !== userId) return false;
+    if (a.indirect && !includeIndirect) return false;
     if (resourceId && a.resourceId !== resourceId) {
-      if (!indirect) return false;
-      if (!store.isUnder(a.resourceId, resourceId)) return false;
+      // Activities below a folder are its indirect activities.
+      if (!includeIndirect || !store.isUnder(a.resourceId, resourceId)) return false;
     }
     return true;
-  });
-  const pg = page(all, q, 'activities');
-  return withMarker({ UserActivities: pg.items.map((a) => activity(store, a, !!resourceId && a.resourceId !== resourceId)) }, pg.marker);
+  };
+  const list = store.activities();
+  const out: ActivityRec[] = [];
+  let next: ActivityMarker | undefined;
+  for (let i = marker ? afterMarker(list, marker) : 0; i < list.length; i++) {
+    const a = list[i]!;
+    if (end !== undefined && a.time >= end) continue;
+    if (start !== undefined && a.time < start) break;
+    if (!matches(a)) continue;
+    if (out.length === limit) {
+      const last = out[out.length - 1]!;
+      next = { k: 'activities', t: last.time, s: last.seq };
+      break;
+    }
+    out.push(a);
+  }
+  const body = { UserActivities: out.map((a) => activity(store, a, !!a.indirect || (!!resourceId && a.resourceId !== resourceId))) };
+  return withMarker(body, next ? encodeMarker(next) : undefined);
 };
 
 const describeResourcePermissions: Operation = ({ store, params, query: q }) => {
-  const id = params['ResourceId']!;
-  const f = store.folders.get(id);
-  const d = store.docs.get(id);
-  const rec = f ?? d;
-  if (!rec) throw notFound(id);
+  const rec = store.resource(params['ResourceId']!);
   checkAccess(rec);
-  const ownerId = f ? f.ownerId : d!.creatorId;
-  const isRoot = !!f && f.parentId === null;
-  let principals = [{ Id: ownerId, Type: 'USER', Roles: [{ Role: 'OWNER', Type: isRoot ? 'DIRECT' : 'INHERITED' }] }];
+  let principals = store.permissions(rec.id);
   const pid = q['principalId'];
-  if (pid) principals = principals.filter((x) => x.Id === pid);
+  if (pid) principals = principals.filter((x) => x.principalId === pid);
   const pg = page(principals, q, 'principals');
-  return withMarker({ Principals: pg.items }, pg.marker);
+  return withMarker({ Principals: pg.items.map(principal) }, pg.marker);
 };
 
+/** Every comment of the version, threads and replies, oldest first. */
 const describeComments: Operation = ({ store, params, query: q }) => {
   const d = getDoc(store, params['DocumentId']!);
   const v = store.version(d, params['VersionId']!);
-  const comments = (v.comments ?? []).map((c) => {
-    const u = store.users.find((x) => x.id === c.contributorId);
-    return {
-      CommentId: c.id,
-      ThreadId: c.id,
-      Text: c.text,
-      Contributor: u ? user(store, u) : { Id: c.contributorId },
-      CreatedTimestamp: sec(c.created),
-      Status: 'PUBLISHED',
-      Visibility: 'PUBLIC',
-    };
-  });
-  const pg = page(comments, q, 'comments');
-  return withMarker({ Comments: pg.items }, pg.marker);
+  const pg = page(v.comments ?? [], q, 'comments');
+  return withMarker({ Comments: pg.items.map((c) => comment(store, c)) }, pg.marker);
 };
 
 /** One handler per operation. */
@@ -226,6 +297,7 @@ export const operations: Record<OperationName, Operation> = {
   GetDocumentVersion: getDocumentVersion,
   DescribeDocumentVersions: describeDocumentVersions,
   DescribeUsers: describeUsers,
+  DescribeGroups: describeGroups,
   DescribeActivities: describeActivities,
   DescribeResourcePermissions: describeResourcePermissions,
   DescribeComments: describeComments,

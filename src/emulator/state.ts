@@ -8,10 +8,11 @@ import { dirname, resolve } from 'node:path';
 import { defaultErrorType, ServiceError } from './errors.js';
 import { FaultEngine } from './faults.js';
 import { sampleFixture } from './fixtures/sample.js';
-import { generateTree } from './generator.js';
+import { siteFixture } from './fixtures/site.js';
+import { generateSite, generateTree } from './generator.js';
 import type { Credentials } from './sigv4.js';
 import { Store } from './store.js';
-import type { Counters, CountedOperation, FaultRuleState, Fixture, GenerateOptions } from './types.js';
+import type { Counters, CountedOperation, FaultRuleState, Fixture, GenerateOptions, SiteGenerateOptions } from './types.js';
 import { sleep } from './util.js';
 
 export interface EmulatorOptions {
@@ -19,12 +20,14 @@ export interface EmulatorOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** A fixture object, `'sample'` (default), or a path to a fixture JSON file. */
-  fixture?: Fixture | 'sample' | string;
+  /** A fixture object, `'sample'` (default), `'site'` (several users, shares, comments), or a path to a fixture JSON file. */
+  fixture?: Fixture | 'sample' | 'site' | string;
   /** Resolves relative `contentFile`s of an in-memory fixture object. */
   baseDir?: string;
   /** A procedural tree instead of a fixture. */
   generate?: GenerateOptions;
+  /** A procedural whole site (many users) instead of a fixture. */
+  generateSite?: SiteGenerateOptions;
   /** Presigned URL lifetime (default 900). */
   urlTtlSeconds?: number;
   /** When given, SigV4 signatures are verified fully; otherwise only their form is checked. */
@@ -38,9 +41,11 @@ export interface EmulatorOptions {
 }
 
 export function loadStore(opts: EmulatorOptions): Store {
+  if (opts.generateSite) return generateSite(opts.generateSite);
   if (opts.generate) return generateTree(opts.generate);
   const fx = opts.fixture ?? 'sample';
   if (fx === 'sample') return Store.fromFixture(sampleFixture);
+  if (fx === 'site') return Store.fromFixture(siteFixture);
   if (typeof fx === 'string') {
     const path = resolve(fx);
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as Fixture;
@@ -56,6 +61,7 @@ const COUNTED: CountedOperation[] = [
   'GetDocumentVersion',
   'DescribeDocumentVersions',
   'DescribeUsers',
+  'DescribeGroups',
   'DescribeActivities',
   'DescribeResourcePermissions',
   'DescribeComments',

@@ -22,12 +22,35 @@ export interface ContentSpec {
 export type ResourceState = 'ACTIVE' | 'RESTORING' | 'RECYCLING' | 'RECYCLED';
 export type VersionStatus = 'ACTIVE' | 'INITIALIZED';
 
+export type CommentVisibility = 'PUBLIC' | 'PRIVATE';
+
 export interface CommentSpec {
   text: string;
   /** Username of the contributor (defaults to the first user). */
   contributor?: string;
   created?: FixtureTime;
+  /** PRIVATE: seen by the contributor and the recipient (the author of the comment replied to) only. */
+  visibility?: CommentVisibility;
+  /** Replies in this comment's thread. */
+  replies?: CommentSpec[];
 }
+
+export type UserStatus = 'ACTIVE' | 'INACTIVE' | 'PENDING';
+/** WorkDocs' RoleType. */
+export type Role = 'OWNER' | 'COOWNER' | 'CONTRIBUTOR' | 'VIEWER';
+/** Principals a resource is shared with: a user, a group, or anyone with the link. */
+export type SharePrincipalType = 'USER' | 'GROUP' | 'ANONYMOUS';
+
+/** A share of a folder or document; it is inherited by everything below a folder. */
+export interface ShareSpec {
+  /** Username or user id (USER), group name or id (GROUP); not needed for ANONYMOUS. */
+  principal?: string;
+  type?: SharePrincipalType;
+  role: Role;
+}
+
+/** Custom metadata: key → value, as CreateCustomMetadata stores it. */
+export type CustomMetadata = Record<string, string>;
 
 export interface VersionSpec extends ContentSpec {
   /** Name of the document as of this version (defaults to the document's name). */
@@ -38,6 +61,7 @@ export interface VersionSpec extends ContentSpec {
   modified?: FixtureTime;
   id?: string;
   comments?: CommentSpec[];
+  customMetadata?: CustomMetadata;
 }
 
 export interface DocumentSpec extends ContentSpec {
@@ -57,6 +81,10 @@ export interface DocumentSpec extends ContentSpec {
   /** Explicit versions, oldest first. When given, the document's own content fields are ignored. */
   versions?: VersionSpec[];
   comments?: CommentSpec[];
+  shares?: ShareSpec[];
+  customMetadata?: CustomMetadata;
+  /** Username of an owner other than the folder owner's (an ownership transfer). */
+  owner?: string;
 }
 
 export interface FolderSpec {
@@ -69,6 +97,10 @@ export interface FolderSpec {
   labels?: string[];
   denied?: boolean;
   children?: Array<FolderSpec | DocumentSpec>;
+  shares?: ShareSpec[];
+  customMetadata?: CustomMetadata;
+  /** Username of an owner other than the parent's (an ownership transfer). */
+  owner?: string;
 }
 
 export interface UserSpec {
@@ -78,8 +110,17 @@ export interface UserSpec {
   surname?: string;
   email?: string;
   type?: 'USER' | 'ADMIN' | 'POWERUSER' | 'MINIMALUSER' | 'WORKSPACESUSER';
+  /** Default ACTIVE. An INACTIVE user's content still exists. */
+  status?: UserStatus;
   /** Root folder of this user (not for the first user: that one owns `Fixture.root`). */
   root?: FolderSpec;
+}
+
+export interface GroupSpec {
+  name: string;
+  id?: string;
+  /** Usernames. */
+  members?: string[];
 }
 
 /** A fixture: a JSON-compatible description of an organisation's tree. */
@@ -91,6 +132,7 @@ export interface Fixture {
   baseTime?: FixtureTime;
   /** Users; the first one owns `root`. Default: one admin user. */
   users?: UserSpec[];
+  groups?: GroupSpec[];
   root: FolderSpec;
 }
 
@@ -111,6 +153,29 @@ export interface GenerateOptions {
   organizationId?: string;
 }
 
+/** A procedural whole site: many users, each with a tree, shares, comments and versions. */
+export interface SiteGenerateOptions {
+  users: number;
+  /** Documents over the whole site, spread evenly over the users. */
+  documents: number;
+  /** Folders per user (default: one per 10 of the user's documents). */
+  foldersPerUser?: number;
+  seed?: string | number;
+  size?: number;
+  minSize?: number;
+  maxSize?: number;
+  /** Every Nth document has this many versions (default: every 5th has 3). */
+  versionsEvery?: number;
+  versions?: number;
+  /** Every Nth user is INACTIVE and every (N+1)th PENDING (default 10). */
+  inactiveEvery?: number;
+  /** Every Nth top-level folder is shared with the next user (default 4). */
+  shareEvery?: number;
+  /** Every Nth document has a comment thread (default 20). */
+  commentEvery?: number;
+  organizationId?: string;
+}
+
 export type OperationName =
   | 'GetFolder'
   | 'DescribeFolderContents'
@@ -118,6 +183,7 @@ export type OperationName =
   | 'GetDocumentVersion'
   | 'DescribeDocumentVersions'
   | 'DescribeUsers'
+  | 'DescribeGroups'
   | 'DescribeActivities'
   | 'DescribeResourcePermissions'
   | 'DescribeComments';
@@ -207,6 +273,45 @@ export interface AddVersionInput extends ContentSpec {
   status?: VersionStatus;
 }
 
+export interface AddUserInput {
+  username: string;
+  givenName?: string;
+  surname?: string;
+  email?: string;
+  type?: UserSpec['type'];
+  status?: UserStatus;
+  id?: string;
+}
+
+export interface UserInfo {
+  id: string;
+  username: string;
+  status: UserStatus;
+  rootFolderId: string;
+  recycleBinFolderId: string;
+}
+
+export interface ShareInput {
+  /** Folder or document. */
+  resourceId: string;
+  /** User id or username (USER), group id or name (GROUP); omitted for ANONYMOUS. */
+  principal?: string;
+  type?: SharePrincipalType;
+  role: Role;
+}
+
+export interface AddCommentInput {
+  documentId: string;
+  /** Default: the latest ACTIVE version. */
+  versionId?: string;
+  text: string;
+  /** Username or user id (default: the document's owner). */
+  contributor?: string;
+  /** The comment replied to: the reply joins its thread. */
+  parentId?: string;
+  visibility?: CommentVisibility;
+}
+
 /** One document as the emulator holds it: what a correct sync must produce. */
 export interface ManifestItem {
   documentId: string;
@@ -244,10 +349,10 @@ export interface EmulatorControl {
   delete(id: string, mode?: 'recycle' | 'remove'): void;
   /** Restores a RECYCLED folder or document to ACTIVE. */
   restore(id: string): void;
-  /** Id of the item at a name path below the root (first match for duplicates), or undefined. */
-  lookup(path: string[]): string | undefined;
-  /** Every ACTIVE document with an ACTIVE version below the root (recursive, hidden items skipped). */
-  manifest(): ManifestItem[];
+  /** Id of the item at a name path below the root, or below `rootId` (first match for duplicates), or undefined. */
+  lookup(path: string[], rootId?: string): string | undefined;
+  /** Every ACTIVE document with an ACTIVE version below the root, or below `rootId` (recursive, hidden items skipped). */
+  manifest(rootId?: string): ManifestItem[];
   /** The content of a version (latest ACTIVE by default). Holds it in memory: for tests. */
   readContent(documentId: string, versionId?: string): Promise<Buffer>;
   counters(): Counters;
@@ -261,4 +366,26 @@ export interface EmulatorControl {
   setUrlTtl(seconds: number): void;
   /** Moves the emulator clock forward (affects URL expiry and new timestamps). */
   advanceClock(seconds: number): void;
+
+  // The whole site: users, sharing, comments, labels and custom metadata, owners.
+  users(): UserInfo[];
+  /** A new user with an empty root folder and recycle bin. */
+  addUser(input: AddUserInput): UserInfo;
+  setUserStatus(userId: string, status: UserStatus): void;
+  /** Deletes the user, their root folder and recycle bin and everything in them. */
+  removeUser(userId: string): void;
+  /** Shares a resource (a new role for a principal that has one is a permission change). */
+  share(input: ShareInput): void;
+  /** Removes a principal's share of a resource (`anonymous` for the link). */
+  unshare(resourceId: string, principal: string): void;
+  addComment(input: AddCommentInput): { commentId: string; versionId: string };
+  deleteComment(documentId: string, versionId: string, commentId: string): void;
+  /** Replaces the labels of a folder or document. */
+  setLabels(id: string, labels: string[]): void;
+  /** Sets keys (a null value deletes one) on a folder, a document, or a version of it. */
+  setCustomMetadata(id: string, values: Record<string, string | null>, versionId?: string): void;
+  /** Transfers ownership of a folder or document (and what inherits it) to a user. */
+  setOwner(id: string, userId: string): void;
+  /** Deletes one version of a document (not its only ACTIVE one). */
+  deleteVersion(documentId: string, versionId: string): void;
 }

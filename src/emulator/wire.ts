@@ -3,7 +3,7 @@
  * timestamps in epoch seconds.
  */
 import { createHash } from 'node:crypto';
-import type { ActivityRec, DocRec, FolderRec, Store, UserRec, VersionRec } from './store.js';
+import type { ActivityRec, CommentRec, DocRec, FolderRec, GroupRec, PermissionRec, Store, UserRec, VersionRec } from './store.js';
 
 export const sec = (ms: number): number => ms / 1000;
 
@@ -73,19 +73,44 @@ export function user(store: Store, u: UserRec): Record<string, unknown> {
     OrganizationId: store.organizationId,
     RootFolderId: u.rootFolderId,
     RecycleBinFolderId: u.recycleBinFolderId,
-    Status: 'ACTIVE',
+    Status: u.status,
     Type: u.type,
     CreatedTimestamp: sec(u.created),
-    ModifiedTimestamp: sec(u.created),
+    ModifiedTimestamp: sec(u.modified),
     TimeZoneId: 'UTC',
     Locale: 'en',
     Storage: { StorageUtilizedInBytes: 0, StorageRule: { StorageAllocatedInBytes: 1099511627776, StorageType: 'QUOTA' } },
   };
 }
 
+export function groupMetadata(g: GroupRec): Record<string, unknown> {
+  return { Id: g.id, Name: g.name };
+}
+
+export function principal(p: PermissionRec): Record<string, unknown> {
+  return { Id: p.principalId, Type: p.principalType, Roles: p.roles.map((r) => ({ Role: r.role, Type: r.type })) };
+}
+
+/** A deleted comment keeps its place in the thread, without its text. */
+export function comment(store: Store, c: CommentRec): Record<string, unknown> {
+  const u = store.users.find((x) => x.id === c.contributorId);
+  const out: Record<string, unknown> = {
+    CommentId: c.id,
+    ThreadId: c.threadId,
+    Contributor: u ? user(store, u) : { Id: c.contributorId },
+    CreatedTimestamp: sec(c.created),
+    Status: c.status,
+    Visibility: c.visibility,
+  };
+  if (c.parentId) out['ParentId'] = c.parentId;
+  if (c.recipientId) out['RecipientId'] = c.recipientId;
+  if (c.status !== 'DELETED') out['Text'] = c.text;
+  return out;
+}
+
+/** `indirect`: the activity reached this resource through a folder (its own flag, or a ResourceId query on a parent). */
 export function activity(store: Store, a: ActivityRec, indirect: boolean): Record<string, unknown> {
-  const owner = a.resourceType === 'FOLDER' ? store.folders.get(a.resourceId)?.ownerId : store.docs.get(a.resourceId)?.creatorId;
-  const rm: Record<string, unknown> = { Type: a.resourceType, Name: a.name, Id: a.resourceId, Owner: userMetadata(store, owner ?? a.initiatorId) };
+  const rm: Record<string, unknown> = { Type: a.resourceType, Name: a.name, Id: a.resourceId, Owner: userMetadata(store, store.folders.has(a.resourceId) || store.docs.has(a.resourceId) ? store.ownerOf(a.resourceId) : a.initiatorId) };
   if (a.originalName !== undefined) rm['OriginalName'] = a.originalName;
   if (a.versionId) rm['VersionId'] = a.versionId;
   if (a.parentId) rm['ParentId'] = a.parentId;
@@ -97,9 +122,27 @@ export function activity(store: Store, a: ActivityRec, indirect: boolean): Recor
     Initiator: userMetadata(store, a.initiatorId),
     ResourceMetadata: rm,
   };
+  if (a.participants) {
+    const groups = (a.participants.groupIds ?? []).map((id) => {
+      const g = store.groups.find((x) => x.id === id);
+      return g ? groupMetadata(g) : { Id: id };
+    });
+    out['Participants'] = { Users: (a.participants.userIds ?? []).map((id) => userMetadata(store, id)), Groups: groups };
+  }
   if (a.originalParentId) {
     const p = store.folders.get(a.originalParentId);
     out['OriginalParent'] = { Type: 'FOLDER', Id: a.originalParentId, ...(p ? { Name: p.name } : {}) };
+  }
+  if (a.comment) {
+    const u = store.users.find((x) => x.id === a.comment!.contributorId);
+    out['CommentMetadata'] = {
+      CommentId: a.comment.id,
+      Contributor: u ? user(store, u) : { Id: a.comment.contributorId },
+      ContributorId: a.comment.contributorId,
+      CreatedTimestamp: sec(a.comment.created),
+      CommentStatus: a.comment.status,
+      ...(a.comment.recipientId ? { RecipientId: a.comment.recipientId } : {}),
+    };
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { readAll } from '../content.js';
 import { invalidArgument, notFound, ServiceError } from '../errors.js';
 import { decodeSegment, parseQuery, readBody, type RawUrl } from '../http-io.js';
 import { emptyCounters, type EmulatorState } from '../state.js';
-import type { EmulatorControl, EmulatorInfo, FaultRule } from '../types.js';
+import type { EmulatorControl, EmulatorInfo, FaultRule, UserStatus } from '../types.js';
 
 export function makeControl(state: EmulatorState): EmulatorControl {
   return {
@@ -16,7 +16,7 @@ export function makeControl(state: EmulatorState): EmulatorControl {
       rootFolderId: state.store.rootFolderId,
       organizationId: state.store.organizationId,
       userId: state.store.primaryUser.id,
-      folders: state.store.folders.size,
+      folders: state.store.treeFolderCount,
       documents: state.store.docs.size,
       urlTtlSeconds: state.urlTtlSeconds,
     }),
@@ -27,8 +27,8 @@ export function makeControl(state: EmulatorState): EmulatorControl {
     move: (id, parentId) => state.store.move(id, parentId),
     delete: (id, mode) => state.store.delete(id, mode ?? 'recycle'),
     restore: (id) => state.store.restore(id),
-    lookup: (path) => state.store.lookup(path),
-    manifest: () => state.store.manifest(),
+    lookup: (path, rootId) => state.store.lookup(path, rootId),
+    manifest: (rootId) => state.store.manifest(rootId),
     readContent: async (documentId, versionId) => {
       const d = state.store.doc(documentId);
       return readAll((versionId ? state.store.version(d, versionId) : state.store.latest(d)).content);
@@ -50,6 +50,18 @@ export function makeControl(state: EmulatorState): EmulatorControl {
       if (typeof seconds !== 'number' || Number.isNaN(seconds)) throw invalidArgument('seconds must be a number');
       state.store.clockOffsetMs += seconds * 1000;
     },
+    users: () => state.store.users.map((u) => state.store.userInfo(u)),
+    addUser: (input) => state.store.addUser(input),
+    setUserStatus: (userId, status) => state.store.setUserStatus(userId, status),
+    removeUser: (userId) => state.store.removeUser(userId),
+    share: (input) => state.store.share(input),
+    unshare: (resourceId, principal) => state.store.unshare(resourceId, principal),
+    addComment: (input) => state.store.addComment(input),
+    deleteComment: (documentId, versionId, commentId) => state.store.deleteComment(documentId, versionId, commentId),
+    setLabels: (id, labels) => state.store.setLabels(id, labels),
+    setCustomMetadata: (id, values, versionId) => state.store.setCustomMetadata(id, values, versionId),
+    setOwner: (id, userId) => state.store.setOwner(id, userId),
+    deleteVersion: (documentId, versionId) => state.store.deleteVersion(documentId, versionId),
   };
 }
 
@@ -86,9 +98,18 @@ const ROUTES: Record<string, ControlRoute> = {
   'POST move': (c, r) => (c.move(str(r.body, 'id'), str(r.body, 'parentId')), ok),
   'POST delete': (c, r) => (c.delete(str(r.body, 'id'), r.body['mode'] === 'remove' ? 'remove' : 'recycle'), ok),
   'POST restore': (c, r) => (c.restore(str(r.body, 'id')), ok),
-  'POST lookup': (c, r) => lookup(c, r.body['path']),
-  'GET lookup': (c, r) => lookup(c, JSON.parse(r.query['path'] ?? '[]') as unknown),
-  'GET manifest': (c) => c.manifest(),
+  'POST lookup': (c, r) => lookup(c, r.body['path'], optionalStr(r.body, 'rootId')),
+  'GET lookup': (c, r) => lookup(c, JSON.parse(r.query['path'] ?? '[]') as unknown, r.query['rootId']),
+  'GET manifest': (c, r) => c.manifest(r.query['rootId']),
+  'GET users': (c) => c.users(),
+  'POST users': (c, r) => c.addUser(r.body as never),
+  'POST share': (c, r) => (c.share(r.body as never), ok),
+  'POST unshare': (c, r) => (c.unshare(str(r.body, 'resourceId'), str(r.body, 'principal')), ok),
+  'POST comments': (c, r) => c.addComment(r.body as never),
+  'POST comments/delete': (c, r) => (c.deleteComment(str(r.body, 'documentId'), str(r.body, 'versionId'), str(r.body, 'commentId')), ok),
+  'POST labels': (c, r) => (c.setLabels(str(r.body, 'id'), r.body['labels'] as string[]), ok),
+  'POST custom-metadata': (c, r) => (c.setCustomMetadata(str(r.body, 'id'), r.body['values'] as Record<string, string | null>, optionalStr(r.body, 'versionId')), ok),
+  'POST owner': (c, r) => (c.setOwner(str(r.body, 'id'), str(r.body, 'userId')), ok),
   'GET faults': (c) => c.faults(),
   'POST faults': (c, r) => {
     const b = r.body as unknown;
@@ -108,11 +129,20 @@ const ROUTES: Record<string, ControlRoute> = {
 /** Routes with an id in the path: `METHOD documents/{id}/versions` is keyed `METHOD documents/*\/versions`. */
 const ID_ROUTES: Record<string, (control: EmulatorControl, r: ControlRequest, id: string) => unknown> = {
   'POST documents/*/versions': (c, r, id) => c.addVersion(id, r.body as never),
+  'DELETE documents/*/versions': (c, r, id) => (c.deleteVersion(id, str(r.body, 'versionId')), ok),
+  'POST users/*/status': (c, r, id) => (c.setUserStatus(id, str(r.body, 'status') as UserStatus), ok),
+  'DELETE users/*': (c, _r, id) => (c.removeUser(id), ok),
 };
 
-function lookup(c: EmulatorControl, path: unknown): { id: string } {
+function optionalStr(body: Record<string, unknown>, k: string): string | undefined {
+  const v = body[k];
+  if (v !== undefined && typeof v !== 'string') throw invalidArgument(`Field ${k} must be a string`);
+  return v;
+}
+
+function lookup(c: EmulatorControl, path: unknown, rootId: string | undefined): { id: string } {
   if (!Array.isArray(path)) throw invalidArgument('path must be an array of names');
-  const id = c.lookup(path as string[]);
+  const id = c.lookup(path as string[], rootId);
   if (!id) throw notFound(JSON.stringify(path));
   return { id };
 }
