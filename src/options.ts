@@ -46,7 +46,11 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { name: 'max_delete', kind: 'string', default: '50%', scope: 'both',
     description: 'Upper bound on deletes per run: a count (100), a percentage of mirrored objects (10%), or both (100,10%). Above it nothing is deleted and the run fails.' },
   { name: 'archive_prefix', kind: 'string', default: '', scope: 'both',
-    description: 'Move stale objects under this prefix instead of deleting them.' },
+    description: 'Move stale objects under this prefix instead of deleting them. Must lie outside a non-empty s3_prefix; objects under it are never stale.' },
+  { name: 'delete_foreign', kind: 'boolean', default: 'false', scope: 'both',
+    description: 'Also delete (or overwrite) objects under the prefix that this tool did not write, like rclone sync. By default they are left alone and counted.' },
+  { name: 'allow_source_change', kind: 'boolean', default: 'false', scope: 'both',
+    description: 'Accept a WorkDocs folder other than the one the prefix already mirrors (the manifest records it); without it such a run is refused.' },
   { name: 'folder_markers', kind: 'enum', default: 'empty', values: ['empty', 'all', 'none', 'true', 'false'], scope: 'both',
     description: 'Zero-byte `folder/` objects, created only where missing: `empty` for folders with nothing in them (S3 has no other way to keep those), `all` for every folder like the original script, `none`. `true`/`false` mean `all`/`none`.' },
   { name: 'log_file', kind: 'string', default: 'script.log', scope: 'both', emptyDisables: true,
@@ -116,6 +120,10 @@ export interface SyncOptions {
   readonly maxDelete: MaxDelete;
   /** Normalized like s3Prefix; '' means delete instead of archive. */
   readonly archivePrefix: string;
+  /** Objects under the prefix that this tool did not write are deleted and overwritten like its own. */
+  readonly deleteForeign: boolean;
+  /** A prefix whose manifest names another WorkDocs folder may be taken over by this one. */
+  readonly allowSourceChange: boolean;
   /** Which folders get a `folder/` marker object (`true`/`false` were normalized to all/none). */
   readonly folderMarkers: FolderMarkers;
   readonly logFile: string;
@@ -180,6 +188,9 @@ export function bucketNameProblem(name: string): string | undefined {
 
 /** Validates a key prefix with the key mapper's own rules, so every accepted prefix can hold keys. */
 export function prefixProblem(prefix: string): string | undefined {
+  // Easy to type by mistake, and never what was meant: a key prefix " a" is not "a", and "\\" is not a folder separator.
+  if (prefix !== prefix.trim()) return `has leading or trailing spaces: ${JSON.stringify(prefix)}`;
+  if (prefix.includes('\\')) return `contains a backslash (S3 folders are separated by "/"): ${JSON.stringify(prefix)}`;
   const result = normalizeKeyPrefix(prefix);
   return result.ok ? undefined : result.reason.replace(/^the prefix /, '');
 }
@@ -299,6 +310,8 @@ export function parseSyncOptions(raw: RawOptions): Parsed<SyncOptions> {
     deleteStale: r.boolean('delete_stale'),
     maxDelete: typeof maxDelete === 'string' ? { count: 0, percent: undefined } : maxDelete,
     archivePrefix: normalizePrefix(archive),
+    deleteForeign: r.boolean('delete_foreign'),
+    allowSourceChange: r.boolean('allow_source_change'),
     folderMarkers: folderMarkersOf(r.choice('folder_markers')),
     logFile: r.text('log_file'),
     reportFile: r.text('report_file'),
@@ -322,6 +335,10 @@ export function parseSyncOptions(raw: RawOptions): Parsed<SyncOptions> {
   }
   if (options.archivePrefix !== '' && options.s3Prefix !== '' && options.s3Prefix.startsWith(options.archivePrefix)) {
     r.fail('archive_prefix', 'must not contain s3_prefix (the mirror would be archived into itself)');
+  }
+  // Inside the mirror, archived objects would look like mirrored ones to a run without archive_prefix.
+  if (options.archivePrefix !== '' && options.s3Prefix !== '' && options.archivePrefix.startsWith(options.s3Prefix) && options.archivePrefix !== options.s3Prefix) {
+    r.fail('archive_prefix', `must lie outside s3_prefix ${JSON.stringify(options.s3Prefix)}: choose a prefix beside it, e.g. ${JSON.stringify(`archive/${options.s3Prefix}`)}`);
   }
   return r.errors.length > 0 ? { ok: false, errors: r.errors } : { ok: true, value: options };
 }

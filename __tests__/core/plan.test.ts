@@ -1,6 +1,6 @@
 // plan() as a specification: each row is a situation (source, bucket, manifest) and the actions it must produce.
 import { describe, expect, it } from 'vitest';
-import { keysToProbe, plan, type PlanOptions, type PlannedAction } from '../../src/core/plan.js';
+import { archiveKey, keysToProbe, plan, type PlanOptions, type PlannedAction } from '../../src/core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceTree } from '../../src/core/types.js';
 
 const ROOT = 'root';
@@ -16,7 +16,8 @@ function obj(key: string, size = 10, etag = 'abc-1', metadata?: Record<string, s
   return { key, size, etag, lastModified: 0, ...(metadata ? { metadata } : {}) };
 }
 function manifest(rows: [string, string, string, number?][]): Manifest {
-  return { entries: new Map(rows.map(([key, documentId, versionId, size]) => [key, { documentId, versionId, size: size ?? 10, md5: '' } satisfies ManifestEntry])) };
+  // The entries record the ETag obj() lists by default (a multipart ETag, as S3 answered it at upload).
+  return { entries: new Map(rows.map(([key, documentId, versionId, size]) => [key, { documentId, versionId, size: size ?? 10, md5: '', etag: 'abc-1' } satisfies ManifestEntry])) };
 }
 const NONE: Manifest = { entries: new Map() };
 const OPTIONS: PlanOptions = {
@@ -30,7 +31,7 @@ function summary(actions: readonly PlannedAction[]): string[] {
       case 'upload': case 'skip': return `${a.kind} ${a.key} ${a.reason}`;
       case 'copy': return `copy ${a.fromKey} -> ${a.key}`;
       case 'marker': return `marker ${a.key}`;
-      case 'delete': return `delete ${a.key}${a.copyTarget ? ` after ${a.copyTarget}` : ''}`;
+      case 'delete': return `delete ${a.key}${a.keptAt ? ` after ${a.keptAt}` : ''}`;
       case 'archive': return `archive ${a.key} -> ${a.toKey}`;
     }
   });
@@ -52,8 +53,14 @@ describe('plan: what happens to each document', () => {
     ['under SSE-KMS the listed ETag is not the MD5: the one recorded at upload is compared, so the document is skipped', tree([doc('a', 'a.txt')]),
       [obj('a.txt', 10, 'e'.repeat(32))], { entries: new Map([['a.txt', { documentId: 'a', versionId: 'a-v1', size: 10, md5: '1'.repeat(32), etag: 'e'.repeat(32) }]]) }, {},
       ['skip a.txt unchanged']],
-    ['an ETag other than the recorded one means the object was overwritten, whatever the MD5', tree([doc('a', 'a.txt')]),
+    ['an ETag other than the recorded ETag and MD5 means the object was overwritten', tree([doc('a', 'a.txt')]),
+      [obj('a.txt', 10, '2'.repeat(32))], { entries: new Map([['a.txt', { documentId: 'a', versionId: 'a-v1', size: 10, md5: '1'.repeat(32), etag: 'e'.repeat(32) }]]) }, {},
+      ['upload a.txt modified-in-bucket']],
+    ['an ETag that is the recorded MD5 shows the same bytes (re-put without SSE-KMS): skipped', tree([doc('a', 'a.txt')]),
       [obj('a.txt', 10, '1'.repeat(32))], { entries: new Map([['a.txt', { documentId: 'a', versionId: 'a-v1', size: 10, md5: '1'.repeat(32), etag: 'e'.repeat(32) }]]) }, {},
+      ['skip a.txt unchanged']],
+    ['a same-size multipart overwrite of a single-part object (ETag …-1, not the recorded MD5) is found', tree([doc('a', 'a.txt')]),
+      [obj('a.txt', 10, 'cc96-1')], { entries: new Map([['a.txt', { documentId: 'a', versionId: 'a-v1', size: 10, md5: '1'.repeat(32) }]]) }, {},
       ['upload a.txt modified-in-bucket']],
     ['a multipart object is checked against its recorded ETag too', tree([doc('a', 'a.txt')]),
       [obj('a.txt', 10, 'abc-3')], { entries: new Map([['a.txt', { documentId: 'a', versionId: 'a-v1', size: 10, md5: '1'.repeat(32), etag: 'abc-2' }]]) }, {},
@@ -84,11 +91,14 @@ describe('plan: what happens to each document', () => {
     ['with an archive prefix a stale object is moved instead', tree([]), [obj('gone.txt')], manifest([['gone.txt', 'g', 'g-v1']]), { archivePrefix: 'archive/' },
       ['archive gone.txt -> archive/run1/gone.txt']],
     ['an archive prefix that WorkDocs content maps into blocks the clean-up (checked below)', tree([doc('a', 'x.txt', 'v1', 10, 'f1')], [{ id: 'f1', name: 'archive', parentId: ROOT, createdAt: 1 }]),
-      [obj('gone.txt')], NONE, { archivePrefix: 'archive/' }, ['upload archive/x.txt new', 'archive gone.txt -> archive/run1/gone.txt']],
-    ['delete_stale false keeps stale objects', tree([]), [obj('gone.txt')], NONE, { deleteStale: false }, []],
+      [obj('gone.txt')], manifest([['gone.txt', 'g', 'g-v1']]), { archivePrefix: 'archive/' }, ['upload archive/x.txt new', 'archive gone.txt -> archive/run1/gone.txt']],
+    ['delete_stale false keeps stale objects', tree([]), [obj('gone.txt')], manifest([['gone.txt', 'g', 'g-v1']]), { deleteStale: false }, []],
     ['objects outside the prefix, in the tool area or in the archive are never stale', tree([]),
-      [obj('other/x.txt'), obj('m/.workdocs-s3-sync/manifest.json'), obj('m/old/'), obj('m/'), obj('m/arch/1/x')], NONE, { prefix: 'm/', archivePrefix: 'm/arch/' },
+      [obj('other/x.txt'), obj('m/.workdocs-s3-sync/manifest.json'), obj('m/old/', 0), obj('m/'), obj('m/arch/1/x')], NONE, { prefix: 'm/', archivePrefix: 'm/arch/' },
       ['archive m/old/ -> m/arch/run1/old/']],
+    ['an archive area an earlier run marked is never stale, even without archive_prefix or a manifest', tree([]),
+      [obj('old-archive/.workdocs-s3-sync/archive.json'), obj('old-archive/2024-01-01T00-00-00-000Z/gone.txt', 10, 'x', { 'workdocs-document-id': 'g', 'workdocs-version-id': 'g-v1' })], NONE, {},
+      []],
     ['folder markers are created only where missing', tree([], [{ id: 'f1', name: 'a', parentId: ROOT, createdAt: 1 }, { id: 'f2', name: 'b', parentId: ROOT, createdAt: 1 }]),
       [obj('a/', 0)], NONE, {}, ['marker b/']],
     ['by default only empty folders get a marker: a folder with a document or a subfolder shows as a prefix anyway',
@@ -129,7 +139,7 @@ describe('plan: which object a rename copies from, whatever order the manifest l
   it.each([
     ['two stale objects hold the version: the smaller key', tree([doc('a', 'new.txt')]), [obj('old2.txt'), obj('old1.txt')],
       [['old2.txt', 'a', 'a-v1'], ['old1.txt', 'a', 'a-v1']] as [string, string, string][],
-      ['copy old1.txt -> new.txt', 'delete old1.txt after new.txt', 'delete old2.txt']],
+      ['copy old1.txt -> new.txt', 'delete old1.txt after new.txt', 'delete old2.txt after new.txt']],
     ['a stale and a live object hold it: the stale one, which is then moved rather than kept twice',
       tree([doc('a', 'new.txt'), doc('c', 'a-live.txt')]), [obj('a-live.txt'), obj('z-old.txt')],
       [['a-live.txt', 'a', 'a-v1'], ['z-old.txt', 'a', 'a-v1']] as [string, string, string][],
@@ -144,7 +154,7 @@ describe('plan: which object a rename copies from, whatever order the manifest l
 describe('plan: deletes that can never run wild', () => {
   const source = tree([doc('a', 'a.txt')]);
   const inventory = [obj('a.txt'), obj('x1'), obj('x2'), obj('x3')];
-  const recorded = manifest([['a.txt', 'a', 'a-v1']]);
+  const recorded = manifest([['a.txt', 'a', 'a-v1'], ['x1', 'x1', 'x1-v1'], ['x2', 'x2', 'x2-v1'], ['x3', 'x3', 'x3-v1']]);
 
   it.each<[string, Partial<PlanOptions>, string | undefined]>([
     ['no bound: allowed', {}, undefined],
@@ -164,7 +174,7 @@ describe('plan: deletes that can never run wild', () => {
 
 describe('plan: archive prefix overlapping the mirror', () => {
   it('refuses to archive into a folder that WorkDocs content also uses', () => {
-    const decided = plan(tree([doc('a', 'x.txt', 'v1', 10, 'f1')], [{ id: 'f1', name: 'archive', parentId: ROOT, createdAt: 1 }]), [obj('gone.txt')], NONE, { ...OPTIONS, archivePrefix: 'archive/' });
+    const decided = plan(tree([doc('a', 'x.txt', 'v1', 10, 'f1')], [{ id: 'f1', name: 'archive', parentId: ROOT, createdAt: 1 }]), [obj('gone.txt')], manifest([['gone.txt', 'g', 'g-v1']]), { ...OPTIONS, archivePrefix: 'archive/' });
     expect(decided.deletesBlocked).toMatch(/maps under archive_prefix/);
   });
 });
@@ -184,9 +194,132 @@ describe('keysToProbe: metadata is read only where it can spare an upload', () =
   it.each<[string, InventoryObject[], Manifest, string[]]>([
     ['no manifest entry and the same size: probe', [obj('a.txt')], NONE, ['a.txt']],
     ['a manifest entry: no probe', [obj('a.txt')], manifest([['a.txt', 'a', 'a-v1']]), []],
-    ['a different size cannot be the same version: no probe', [obj('a.txt', 99)], NONE, []],
+    ['a different size cannot be the same version, but whose it is must be known: probe', [obj('a.txt', 99)], NONE, ['a.txt']],
+    ['a different size at a key the manifest recorded (the tool\'s): no probe', [obj('a.txt', 99)], manifest([['a.txt', 'a', 'a-v1']]), []],
+    ['an object remembered as foreign with the same ETag: no probe', [obj('other.bin')], { entries: new Map(), foreign: new Map([['other.bin', 'abc-1']]) }, []],
+    ['an object remembered as foreign whose ETag changed: probe again', [obj('other.bin')], { entries: new Map(), foreign: new Map([['other.bin', 'old-1']]) }, ['other.bin']],
+    ['a zero-byte folder marker is never probed: removing it loses nothing', [obj('old/', 0)], NONE, []],
     ['no object: nothing to probe', [], NONE, []],
   ])('%s', (_title, inventory, recorded, expected) => {
-    expect(keysToProbe(tree([doc('a', 'a.txt')]), inventory, recorded, '')).toEqual(expected);
+    expect(keysToProbe(tree([doc('a', 'a.txt')]), inventory, { trusted: recorded, recorded }, { prefix: '', archivePrefix: '' })).toEqual(expected);
+  });
+});
+
+describe('plan: objects this tool did not write (issue: deletes that are right)', () => {
+  const other = (key: string, size = 10): InventoryObject => obj(key, size, 'f'.repeat(32), {});
+  it.each<[string, SourceTree, InventoryObject[], Manifest, Partial<PlanOptions>, string[], string[]]>([
+    ['a foreign object beside the mirror is left alone, and remembered', tree([doc('a', 'a.txt')]),
+      [obj('a.txt'), other('README-bucket.txt'), other('other-app/config.json')], manifest([['a.txt', 'a', 'a-v1']]), {},
+      ['skip a.txt unchanged'], ['README-bucket.txt', 'other-app/config.json']],
+    ['remembered with its ETag, it is still left alone without being probed again', tree([]),
+      [obj('x.bin', 10, 'e-1')], { entries: new Map(), foreign: new Map([['x.bin', 'e-1']]) }, {},
+      [], ['x.bin']],
+    ['an object carrying WorkDocs metadata is the tool\'s (a folder_sync.py bucket, a lost manifest): stale, deleted', tree([]),
+      [obj('gone.txt', 10, 'x-2', { 'workdocs-version-id': 'g-v1' })], NONE, {},
+      ['delete gone.txt'], []],
+    ['a zero-byte marker of a folder that is gone is removed whoever wrote it', tree([]),
+      [obj('old/', 0)], NONE, {},
+      ['delete old/'], []],
+    ['a foreign object at a document\'s key is not overwritten: the upload is refused', tree([doc('a', 'a.txt')]),
+      [other('a.txt', 5)], NONE, {},
+      ['upload a.txt changed refused'], ['a.txt']],
+    ['delete_foreign: every object under the prefix is the mirror\'s, like rclone sync', tree([doc('a', 'a.txt')]),
+      [obj('a.txt', 5), obj('README-bucket.txt')], NONE, { deleteForeign: true },
+      ['upload a.txt unverified', 'delete README-bucket.txt'], []],
+  ])('%s', (_title, source, inventory, recorded, options, expected, foreign) => {
+    const decided = plan(source, inventory, recorded, { ...OPTIONS, ...options });
+    expect(summary(decided.actions).map((line, i) => {
+      const a = decided.actions[i]!;
+      return a.kind === 'upload' && a.refused !== undefined ? `${line} refused` : line;
+    })).toEqual(expected);
+    expect([...decided.foreign.keys()].sort()).toEqual(foreign);
+  });
+
+  it('foreign objects are not part of max_delete\'s base', () => {
+    const decided = plan(tree([doc('a', 'a.txt')]), [obj('a.txt'), obj('gone.txt'), ...['1', '2', '3', '4'].map((n) => other(`other/${n}`))],
+      manifest([['a.txt', 'a', 'a-v1'], ['gone.txt', 'g', 'g-v1']]), { ...OPTIONS, maxDelete: { count: undefined, percent: 40 } });
+    expect(decided.managedCount).toBe(2);
+    expect(decided.deletesBlocked).toBe('1 deletes of 2 objects (50.0%) exceed max_delete (40%)');
+  });
+});
+
+describe('plan: a reorganisation is not a deletion', () => {
+  const folder = { id: 'f1', name: 'All', parentId: ROOT, createdAt: 1 };
+  const docs = ['a', 'b', 'c', 'd'].map((id) => doc(id, `${id}.txt`, 'v1', 10, 'f1'));
+  const before = manifest(['a', 'b', 'c', 'd'].map((id) => [`${id}.txt`, id, `${id}-v1`] as [string, string, string]));
+  const inventory = ['a', 'b', 'c', 'd'].map((id) => obj(`${id}.txt`));
+
+  it('moving everything into one folder copies and moves: nothing counts against max_delete', () => {
+    const decided = plan(tree(docs, [folder]), inventory, before, { ...OPTIONS, maxDelete: { count: undefined, percent: 50 } });
+    expect(decided.deletesBlocked).toBeUndefined();
+    expect(decided.removals).toBe(0);
+    expect(decided.actions.filter((a) => a.kind === 'delete').map((a) => a.kind === 'delete' && `${a.key} ${a.reason} ${a.keptAt}`))
+      .toEqual(['a.txt moved All/a.txt', 'b.txt moved All/b.txt', 'c.txt moved All/c.txt', 'd.txt moved All/d.txt']);
+  });
+
+  it('deleting 3 of 4 documents is still refused', () => {
+    const decided = plan(tree([doc('a', 'a.txt')]), inventory, before, { ...OPTIONS, maxDelete: { count: undefined, percent: 50 } });
+    expect(decided.removals).toBe(3);
+    expect(decided.deletesBlocked).toBe('3 deletes of 4 objects (75.0%) exceed max_delete (50%)');
+  });
+});
+
+describe('plan: copies read exactly what they expect, before anything overwrites it', () => {
+  const md = (key: string, id: string, version = 'v1'): [string, ManifestEntry] => [key, { documentId: id, versionId: `${id}-${version}`, size: 10, md5: md5(version.at(-1)!) }];
+  const listed = (key: string, version = 'v1'): InventoryObject => obj(key, 10, md5(version.at(-1)!));
+  const staged = (decided: ReturnType<typeof plan>): string[] => decided.actions.map((a) => {
+    switch (a.kind) {
+      case 'copy': return `${a.stage ?? 0}: copy ${a.fromKey} -> ${a.key} if ${a.fromEtag.slice(0, 4)}`;
+      case 'upload': return `${a.stage ?? 0}: upload ${a.key} ${a.reason}`;
+      default: return `${a.kind} ${a.key}`;
+    }
+  });
+
+  it.each<[string, SourceTree, [string, ManifestEntry][], InventoryObject[], string[]]>([
+    ['a rename: one copy, conditional on the source\'s listed ETag', tree([doc('a', 'new.txt')]), [md('old.txt', 'a')], [listed('old.txt')],
+      ['0: copy old.txt -> new.txt if 1111', 'delete old.txt']],
+    ['a rotation (previous → 2023, current → previous): the copy out of previous runs before the copy into it',
+      tree([doc('p', 'r.txt', 'v1', 10, 'f2023'), doc('c', 'r.txt', 'v2', 10, 'fprev')], [{ id: 'f2023', name: '2023', parentId: ROOT, createdAt: 1 }, { id: 'fprev', name: 'previous', parentId: ROOT, createdAt: 2 }]),
+      [md('previous/r.txt', 'p'), md('current/r.txt', 'c', 'v2')], [listed('previous/r.txt'), listed('current/r.txt', 'v2')],
+      ['1: copy current/r.txt -> previous/r.txt if 2222', '0: copy previous/r.txt -> 2023/r.txt if 1111', 'delete current/r.txt']],
+    ['two same-size documents that swapped names: a cycle, so one is downloaded again, after the other is copied',
+      tree([doc('a', 'y.txt'), doc('b', 'x.txt', 'v2')]), [md('x.txt', 'a'), md('y.txt', 'b', 'v2')], [listed('x.txt'), listed('y.txt', 'v2')],
+      ['0: copy x.txt -> y.txt if 1111', '1: upload x.txt renamed']],
+    ['a new version written over a key that a rename copies from waits for that copy',
+      tree([doc('a', 'moved.txt'), doc('b', 'a.txt', 'v2')]), [md('a.txt', 'a')], [listed('a.txt')],
+      ['0: copy a.txt -> moved.txt if 1111', '1: upload a.txt changed']],
+  ])('%s', (_title, source, entries, inventory, expected) => {
+    expect(staged(plan(source, inventory, { entries: new Map(entries) }, OPTIONS))).toEqual(expected);
+  });
+
+  it('without ordering (scale-out shards), a copy whose source the plan rewrites becomes an upload', () => {
+    const decided = plan(tree([doc('a', 'moved.txt'), doc('b', 'a.txt', 'v2')]), [listed('a.txt')], { entries: new Map([md('a.txt', 'a')]) }, { ...OPTIONS, orderedCopies: false });
+    expect(staged(decided)).toEqual(['0: upload moved.txt renamed', '0: upload a.txt changed']);
+  });
+
+  it('after a lost manifest, the object whose metadata names the version (and whose ETag shows its bytes) is the copy source', () => {
+    const moved = obj('old.txt', 10, md5('1'), { 'workdocs-document-id': 'a', 'workdocs-version-id': 'a-v1' });
+    expect(staged(plan(tree([doc('a', 'new.txt')]), [moved], NONE, OPTIONS))).toEqual(['0: copy old.txt -> new.txt if 1111', 'delete old.txt']);
+  });
+});
+
+describe('plan: the rest of what a careless run must not get wrong', () => {
+  it('an object deleted behind the tool\'s back is uploaded again as missing, not new', () => {
+    expect(summary(plan(tree([doc('a', 'a.txt')]), [], manifest([['a.txt', 'a', 'a-v1']]), OPTIONS).actions)).toEqual(['upload a.txt missing']);
+  });
+  it('a folder whose listing failed gets no marker', () => {
+    const folders = [{ id: 'f1', name: 'ok', parentId: ROOT, createdAt: 1 }, { id: 'f2', name: 'failed', parentId: ROOT, createdAt: 1 }];
+    expect(summary(plan(tree([], folders), [], NONE, { ...OPTIONS, listingComplete: false, unlistedFolders: new Set(['f2']) }).actions)).toEqual(['marker ok/']);
+  });
+  it('archive keys keep within S3\'s 1,024 bytes, distinct and stable', () => {
+    const long = `${'d'.repeat(500)}/${'n'.repeat(480)}.txt`;
+    const options = { prefix: '', archivePrefix: `${'a'.repeat(100)}/`, archiveRunFolder: '2024-01-01T00-00-00-000Z' };
+    const key = archiveKey(long, options);
+    expect(Buffer.byteLength(key)).toBeLessThanOrEqual(1024);
+    expect(key.startsWith(`${'a'.repeat(100)}/2024-01-01T00-00-00-000Z/%%`)).toBe(true);
+    expect(key.endsWith('.txt')).toBe(true);
+    expect(archiveKey(long, options)).toBe(key);
+    expect(archiveKey(`${long}x`, options)).not.toBe(key);
+    expect(archiveKey('short/a.txt', options)).toBe(`${'a'.repeat(100)}/2024-01-01T00-00-00-000Z/short/a.txt`);
   });
 });

@@ -10,7 +10,7 @@ function upload(key: string, size: number): PlannedAction {
   return { kind: 'upload', key, doc, reason: 'new' };
 }
 const marker = (key: string): PlannedAction => ({ kind: 'marker', key, folderId: key });
-const remove = (key: string): PlannedAction => ({ kind: 'delete', key, size: 1 });
+const remove = (key: string): PlannedAction => ({ kind: 'delete', key, size: 1, reason: 'stale' });
 
 function loads(actions: PlannedAction[], shardOf: number[], shards: number): { bytes: number[]; counts: number[] } {
   const bytes = Array<number>(shards).fill(0);

@@ -9,7 +9,7 @@ function doc(id: string): SourceDocument {
   return { id, parentId: 'root', name: id, createdAt: 0, modifiedAt: 0, versionId: `${id}-v1`, size: 1, md5: undefined, contentType: undefined };
 }
 function planOf(actions: Plan['actions']): Plan {
-  return { actions, deletesBlocked: undefined, duplicates: [], unreachable: [], managedCount: actions.length };
+  return { actions, deletesBlocked: undefined, duplicates: [], unreachable: [], managedCount: actions.length, foreign: new Map(), removals: 0 };
 }
 
 describe('unchangedItems', () => {
@@ -30,7 +30,7 @@ describe('unchangedItems', () => {
   it.each([
     { kind: 'skip', key: 'a', doc: doc('d'), reason: 'adopted' },
     { kind: 'upload', key: 'a', doc: doc('d'), reason: 'new' },
-    { kind: 'delete', key: 'a', size: 1 },
+    { kind: 'delete', key: 'a', size: 1, reason: 'stale' },
   ] as const)('refuses a plan with anything else ($kind)', (action) => {
     expect(() => unchangedItems(planOf([action]), { log: () => undefined, group: (_n, fn) => fn() })).toThrow(/not an unchanged skip/);
   });

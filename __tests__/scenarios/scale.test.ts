@@ -115,7 +115,7 @@ describe('scale-out: plan → shards → finalize', () => {
     c.addVersion(c.lookup(['team-1', 'doc-1.txt'])!, { content: 'edited' });
     c.addVersion(c.lookup(['big-1.bin'])!, { generate: { seed: 11, size: 9 * MiB } });
     c.addVersion(c.lookup(['big-2.bin'])!, { generate: { seed: 12, size: 7 * MiB } });
-    await scaled.bucket.client.send(new PutObjectCommand({ Bucket: scaled.bucket.bucket, Key: 'stale.txt', Body: 'x' }));
+    await scaled.bucket.client.send(new PutObjectCommand({ Bucket: scaled.bucket.bucket, Key: 'stale.txt', Body: 'x', Metadata: { 'workdocs-document-id': 'gone', 'workdocs-version-id': 'gone-v1' } }));
 
     const planned = await scaled.run(['--mode', 'plan', '--shard_count', '2', '--run_id', 'r2', '--max_delete', '100%']);
     expect(planned.code).toBe(0);

@@ -270,7 +270,8 @@ describe('adopting a bucket written by the original folder_sync.py', () => {
     expect(first.code).toBe(0);
     expect(first.report.totals).toMatchObject({ uploaded: 0, skipped: 5, markers: 0, deleted: 1 });
     expect(first.report.items.filter((i) => i.reason === 'adopted')).toHaveLength(5);
-    expect(first.s3.HeadObject).toBe(5);
+    // One HeadObject per object it did not know: the five adopted, and the stale one (its metadata makes it the tool's).
+    expect(first.s3.HeadObject).toBe(6);
     expect(first.workdocs.Content ?? 0).toBe(0);
     const second = await scn.run();
     expect(nonZero(second.s3)).toEqual({ ListObjectsV2: 1, GetObject: 1 });
@@ -307,7 +308,8 @@ describe('deletes that can never run wild', () => {
   });
 
   it('a listing that fails part-way means zero deletes and exit 3', async () => {
-    await scn.bucket.client.send(new PutObjectCommand({ Bucket: scn.bucket.bucket, Key: 'stale.txt', Body: 'x' }));
+    // An object this tool wrote (its metadata says so) for a document that is gone.
+    await scn.bucket.client.send(new PutObjectCommand({ Bucket: scn.bucket.bucket, Key: 'stale.txt', Body: 'x', Metadata: { 'workdocs-document-id': 'gone', 'workdocs-version-id': 'gone-v1' } }));
     scn.emulator.control.addFault({ op: 'DescribeFolderContents', documentId: scn.emulator.control.lookup(['Docs'])!, kind: 'error', status: 500 });
     const r = await scn.run();
     scn.emulator.control.clearFaults();
@@ -323,7 +325,10 @@ describe('deletes that can never run wild', () => {
     const r = await scn.run(['--archive_prefix', 'archive']);
     expect(r.code).toBe(0);
     expect(r.report.totals.archived).toBe(1);
-    const archived = await listAllKeys(scn.bucket.client, scn.bucket.bucket, 'archive/');
+    const inArchive = await listAllKeys(scn.bucket.client, scn.bucket.bucket, 'archive/');
+    // The area is marked as an archive, so that no later run (even without archive_prefix) takes it for stale.
+    expect(inArchive).toContain('archive/.workdocs-s3-sync/archive.json');
+    const archived = inArchive.filter((k) => !k.includes('.workdocs-s3-sync/'));
     expect(archived).toHaveLength(1);
     expect(archived[0]).toMatch(/^archive\/[0-9T-]+Z\/stale\.txt$/);
     expect(await listAllKeys(scn.bucket.client, scn.bucket.bucket)).not.toContain('stale.txt');

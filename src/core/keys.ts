@@ -335,6 +335,23 @@ function idTag(id: string): string {
   return /^[0-9A-Za-z_-]{1,64}$/.test(id) ? id : createHash('sha256').update(id, 'utf8').digest('hex');
 }
 
+/**
+ * An archive key: `base` (the archive prefix and the run's folder) and the object's key below the mirror's prefix;
+ * where that would exceed MAX_KEY_BYTES, the rule for keys that are too long applies: one relocated segment
+ * `%%<hash of the path>~<last segment cut to fit>` right under `base`, distinct per path and stable.
+ */
+export function archiveKeyOf(base: string, relative: string): string {
+  const key = base + relative;
+  if (utf8Length(key) <= MAX_KEY_BYTES) return key;
+  const folder = relative.endsWith('/');
+  const last = relative.split('/').filter((s) => s !== '').at(-1) ?? '';
+  const head = `${RELOCATED_MARK}${createHash('sha256').update(relative, 'utf8').digest('hex').slice(0, 16)}~`;
+  const room = Math.min(MAX_RELOCATED_SEGMENT_BYTES, MAX_KEY_BYTES - utf8Length(base) - (folder ? 1 : 0)) - utf8Length(head);
+  const ext = extensionOf(last);
+  const body = utf8Length(last) <= room ? last : truncateEncoded(last.slice(0, last.length - ext.length), room - utf8Length(ext)).replace(/ +$/, '') + ext;
+  return `${base}${head}${body}${folder ? '/' : ''}`;
+}
+
 /** The extension of an encoded segment: from the last `.` (not at 0), 2–16 chars, no space or `%`; else ''. */
 function extensionOf(segment: string): string {
   const dot = segment.lastIndexOf('.');

@@ -19,11 +19,60 @@ export function toolAreaPrefix(prefix: string): string {
 
 export const EMPTY_MANIFEST: Manifest = { entries: new Map() };
 
+export function isPlainMd5(etag: string): boolean {
+  return /^[0-9a-f]{32}$/.test(etag);
+}
+
+/**
+ * Whether the listed object is no longer the one `entry` recorded: a free check, from the listing alone, that
+ * nobody overwrote it behind our back. Its ETag must be the one S3 answered when it was written, or the MD5 of
+ * its bytes; any other (a multipart ETag such as `…-1` included) means other bytes.
+ */
+export function replacedSince(object: InventoryObject, entry: ManifestEntry): boolean {
+  if (object.etag === entry.etag) return false;
+  // An entry without a recorded ETag (a manifest of an older version) on an SSE-KMS bucket: its ETag is opaque, so
+  // the object is checked again by its metadata like an unknown one (adoption), not taken for overwritten.
+  return object.etag !== entry.md5;
+}
+
+/**
+ * The trust rule for manifest entries: an entry describes its object only while the listing shows that object with
+ * the recorded size and an ETag it recorded. Any other entry says nothing about what the key holds now (a run killed
+ * after its uploads but before its manifest write, a file overwritten behind our back). The same object when all hold.
+ */
+export function trustedManifest(manifest: Manifest, inventory: readonly InventoryObject[]): Manifest {
+  if (manifest.entries.size === 0) return manifest;
+  const byKey = new Map(inventory.map((o) => [o.key, o]));
+  const contradicted: string[] = [];
+  for (const [key, entry] of manifest.entries) {
+    const object = byKey.get(key);
+    if (object === undefined || object.size !== entry.size || replacedSince(object, entry)) contradicted.push(key);
+  }
+  if (contradicted.length === 0) return manifest;
+  const entries = new Map(manifest.entries);
+  for (const key of contradicted) entries.delete(key);
+  return { ...manifest, entries };
+}
+
 /**
  * Compact rows keep a 100,000-entry manifest small: [key, documentId, versionId, size, md5], and the entry's
  * `etag` sixth where it has one (older manifests have none: they are read the same).
  */
-type Row = [string, string, string, number, string] | [string, string, string, number, string, string];
+export type ManifestRow = [string, string, string, number, string] | [string, string, string, number, string, string];
+type Row = ManifestRow;
+
+/** One row of the manifest (the format scale-out's plan and shard results use too). */
+export function toRow(key: string, e: ManifestEntry): ManifestRow {
+  return e.etag === undefined ? [key, e.documentId, e.versionId, e.size, e.md5] : [key, e.documentId, e.versionId, e.size, e.md5, e.etag];
+}
+
+export function toRows(entries: ReadonlyMap<string, ManifestEntry>): ManifestRow[] {
+  return [...entries].map(([key, e]) => toRow(key, e));
+}
+
+export function fromRows(rows: readonly ManifestRow[]): [string, ManifestEntry][] {
+  return rows.map((row) => [row[0], entryOf(row)]);
+}
 
 interface ManifestFile {
   format: string;
@@ -33,6 +82,8 @@ interface ManifestFile {
   updatedAt: string;
   /** sha256 of the JSON of `rows`, so a truncated or edited manifest is detected and rebuilt. */
   checksum: string;
+  /** Manifest.foreign as [key, ETag] pairs; absent when there are none (and in manifests of older versions). */
+  foreign?: [string, string][];
   rows: Row[];
 }
 
@@ -44,8 +95,7 @@ interface ManifestFile {
 export function encodeManifestBytes(manifest: Manifest, meta: { rootFolderId: string; prefix: string; updatedAt: string }): Buffer {
   const keys = [...manifest.entries.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const rowJson = (key: string): string => {
-    const e = manifest.entries.get(key)!;
-    return JSON.stringify((e.etag === undefined ? [key, e.documentId, e.versionId, e.size, e.md5] : [key, e.documentId, e.versionId, e.size, e.md5, e.etag]) satisfies Row);
+    return JSON.stringify(toRow(key, manifest.entries.get(key)!));
   };
   // The checksum is the sha256 of JSON.stringify(rows): `[` + the rows joined by `,` + `]`.
   const hash = createHash('sha256').update('[');
@@ -62,6 +112,7 @@ export function encodeManifestBytes(manifest: Manifest, meta: { rootFolderId: st
     prefix: meta.prefix,
     updatedAt: meta.updatedAt,
     checksum: hash.update(']').digest('hex'),
+    ...(manifest.foreign !== undefined && manifest.foreign.size > 0 ? { foreign: [...manifest.foreign].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) } : {}),
   };
   const head = `${JSON.stringify(file).slice(0, -1)},${ROWS_OPEN}\n`;
   const out = Buffer.allocUnsafe(Buffer.byteLength(head) + rowBytes + ROWS_CLOSE.length);
@@ -108,7 +159,7 @@ function decodeWhole(text: string): DecodedManifest {
     if (!isRow(row)) return { ok: false, problem: 'malformed row' };
     entries.set(row[0], entryOf(row));
   }
-  return { ok: true, manifest: { entries }, rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
+  return { ok: true, manifest: withForeign(entries, file.foreign), rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
 }
 
 /**
@@ -187,7 +238,14 @@ function decodeLines(input: string | Uint8Array): DecodedManifest | undefined {
   if (file.version !== MANIFEST_VERSION) return { ok: false, problem: `unsupported manifest version ${String(file.version)}` };
   if (file.checksum !== hash.update(']').digest('hex')) return undefined;
   if (malformed) return { ok: false, problem: 'malformed row' };
-  return { ok: true, manifest: { entries }, rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
+  return { ok: true, manifest: withForeign(entries, file.foreign), rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
+}
+
+/** The manifest with its remembered foreign objects; a malformed list is dropped (they are asked about again). */
+function withForeign(entries: Map<string, ManifestEntry>, foreign: unknown): Manifest {
+  if (!Array.isArray(foreign) || foreign.length === 0) return { entries };
+  const pairs = foreign.filter((p): p is [string, string] => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string');
+  return pairs.length === foreign.length ? { entries, foreign: new Map(pairs) } : { entries };
 }
 
 const PARSE_FAILED = Symbol('not JSON');
@@ -217,6 +275,7 @@ function sha256(text: string): string {
 export function sharingListedStrings(manifest: Manifest, inventory: readonly InventoryObject[]): Manifest {
   if (manifest.entries.size === 0) return manifest;
   const objects = new Map(inventory.map((o) => [o.key, o]));
+  const foreign = manifest.foreign !== undefined ? { foreign: manifest.foreign } : {};
   const entries = new Map<string, ManifestEntry>();
   for (const [key, entry] of manifest.entries) {
     const object = objects.get(key);
@@ -225,5 +284,5 @@ export function sharingListedStrings(manifest: Manifest, inventory: readonly Inv
     else if (object.etag === entry.etag) entries.set(object.key, { ...entry, etag: object.etag });
     else entries.set(object.key, entry);
   }
-  return { entries };
+  return { entries, ...foreign };
 }

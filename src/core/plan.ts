@@ -2,23 +2,38 @@
  * plan(): every decision of a sync run, as one pure function of the source tree, the destination inventory
  * and the manifest. No I/O, no clock, no randomness: the executor only carries the plan out.
  */
-import { assignKeys, isManagedKey, type DuplicateGroup } from './keys.js';
+import { archiveKeyOf, assignKeys, isManagedKey, RESERVED_SEGMENT, type DuplicateGroup } from './keys.js';
+import { isPlainMd5, trustedManifest } from './manifest.js';
 import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceTree } from './types.js';
 
 export const VERSION_METADATA = 'workdocs-version-id';
 export const DOCUMENT_METADATA = 'workdocs-document-id';
+/** Carried by the folder markers this tool writes, so that they are recognisably its own. */
+export const FOLDER_METADATA = 'workdocs-folder-id';
+/** Written into an archive area when a run first archives there: what lies beside it is never stale. */
+export const ARCHIVE_MARK = `${RESERVED_SEGMENT}/archive.json`;
 
-export type UploadReason = 'new' | 'changed' | 'missing' | 'modified-in-bucket' | 'unverified';
+/** `renamed`: a rename whose copy could not be ordered safely (a swap, a rotation), so the version is downloaded again. */
+export type UploadReason = 'new' | 'changed' | 'missing' | 'modified-in-bucket' | 'unverified' | 'renamed';
 
 export type PlannedAction =
-  | { readonly kind: 'upload'; readonly key: string; readonly doc: SourceDocument; readonly reason: UploadReason }
-  /** Server-side copy of an object that already holds this exact version (a rename or move in WorkDocs). */
-  | { readonly kind: 'copy'; readonly key: string; readonly fromKey: string; readonly doc: SourceDocument; readonly reason: 'renamed' }
+  /** `refused`: not done, and why (a foreign object holds the key); `stage`: see Plan.stages. */
+  | { readonly kind: 'upload'; readonly key: string; readonly doc: SourceDocument; readonly reason: UploadReason; readonly stage?: number; readonly refused?: string }
+  /**
+   * Server-side copy of an object that already holds this exact version (a rename or move in WorkDocs), sent on
+   * condition that the source still has `fromEtag`: a source that changed meanwhile fails the copy, never a wrong copy.
+   */
+  | { readonly kind: 'copy'; readonly key: string; readonly fromKey: string; readonly fromEtag: string; readonly doc: SourceDocument; readonly reason: 'renamed'; readonly stage?: number }
   | { readonly kind: 'skip'; readonly key: string; readonly doc: SourceDocument; readonly reason: 'unchanged' | 'adopted' }
   | { readonly kind: 'marker'; readonly key: string; readonly folderId: string }
-  /** `copyTarget`: this stale object is the source of a copy and may go only once that copy succeeded. */
-  | { readonly kind: 'delete'; readonly key: string; readonly size: number; readonly copyTarget?: string }
-  | { readonly kind: 'archive'; readonly key: string; readonly toKey: string; readonly size: number; readonly copyTarget?: string };
+  /**
+   * `reason`: `moved` when the object's exact version stays at `keptAt` after the run (a rename, a move: nothing is
+   * lost, and it may go only once `keptAt` holds it), `stale` when its content leaves the mirror.
+   */
+  | { readonly kind: 'delete'; readonly key: string; readonly size: number; readonly reason: StaleReason; readonly keptAt?: string }
+  | { readonly kind: 'archive'; readonly key: string; readonly toKey: string; readonly size: number; readonly reason: StaleReason; readonly keptAt?: string };
+
+export type StaleReason = 'moved' | 'stale';
 
 /**
  * Which folders get a zero-byte `folder/` marker: `empty` only those with nothing below them (S3 keeps no other
@@ -40,6 +55,15 @@ export interface PlanOptions {
   readonly folderMarkers: FolderMarkers;
   /** False when any part of the source or destination listing failed: then nothing may be deleted. */
   readonly listingComplete: boolean;
+  /** Objects this tool did not write are deleted and overwritten like its own (rclone sync's semantics). */
+  readonly deleteForeign?: boolean;
+  /** Folders whose listing failed: they get no marker (what they hold is unknown). */
+  readonly unlistedFolders?: ReadonlySet<string>;
+  /**
+   * False when the transfers do not run in one executor (scale-out shards): copies then cannot wait for one
+   * another, so a copy whose source the plan rewrites becomes an upload. Default true.
+   */
+  readonly orderedCopies?: boolean;
 }
 
 export interface Plan {
@@ -49,69 +73,222 @@ export interface Plan {
   readonly duplicates: readonly DuplicateGroup[];
   /** Items whose parent chain does not reach the root: not copied, reported. */
   readonly unreachable: readonly string[];
-  /** Objects under the prefix that this tool manages (the base of max_delete percentages). */
+  /** Objects under the prefix that hold this tool's content (the base of max_delete percentages). */
   readonly managedCount: number;
+  /** Objects under the prefix that this tool did not write, with their ETags: left alone, and remembered. */
+  readonly foreign: ReadonlyMap<string, string>;
+  /** The deletes (or archive moves) that lose content, the ones max_delete bounds; `moved` ones do not. */
+  readonly removals: number;
 }
 
-/** The keys whose metadata must be read (HeadObject) before planning: objects with no manifest entry that may hold the wanted version. */
-export function keysToProbe(source: SourceTree, inventory: readonly InventoryObject[], manifest: Manifest, prefix: string): string[] {
+/** The manifest's entries that still describe their objects, and the keys it recorded at all (the tool's own). */
+export interface ManifestView {
+  /** Entries the listing does not contradict (see trustedManifest). */
+  readonly trusted: Manifest;
+  /** The manifest as read: every key it lists is this tool's, whatever is there now. */
+  readonly recorded: Manifest;
+}
+
+/** Both views of a manifest as read, against this listing. */
+export function viewOf(manifest: Manifest, inventory: readonly InventoryObject[]): ManifestView {
+  return { trusted: trustedManifest(manifest, inventory), recorded: manifest };
+}
+
+/** A zero-byte `folder/` object: a folder marker, whoever wrote it; it holds nothing that a delete could lose. */
+export function isMarkerObject(object: Pick<InventoryObject, 'key' | 'size'>): boolean {
+  return object.size === 0 && object.key.endsWith('/');
+}
+
+/** Metadata that names a WorkDocs item: written by this tool, or by the original folder_sync.py (version id only). */
+export function isOwnedByMetadata(metadata: Readonly<Record<string, string>>): boolean {
+  return metadata[VERSION_METADATA] !== undefined || metadata[DOCUMENT_METADATA] !== undefined || metadata[FOLDER_METADATA] !== undefined;
+}
+
+/**
+ * The keys whose metadata must be read (HeadObject) before planning: objects with no trusted manifest entry that
+ * may hold the wanted version (adoption), and objects nobody has said whose they are (ownership), each once: a
+ * foreign object remembered with its ETag is not asked about again.
+ */
+export function keysToProbe(source: SourceTree, inventory: readonly InventoryObject[], view: ManifestView, options: Pick<PlanOptions, 'prefix' | 'archivePrefix' | 'deleteForeign'>): string[] {
+  const { trusted, recorded } = view;
+  const unknown = (o: InventoryObject): boolean => o.metadata === undefined && !trusted.entries.has(o.key);
   // Most runs have no such object (an empty bucket, a complete manifest): then the keys are not worth computing.
-  if (!inventory.some((o) => o.metadata === undefined && !manifest.entries.has(o.key))) return [];
-  const { documentKeys } = assignKeys(source, prefix);
-  const byKey = indexInventory(inventory);
-  const probes: string[] = [];
+  if (!inventory.some(unknown)) return [];
+  const { documentKeys } = assignKeys(source, options.prefix);
+  const sizeWanted = new Map<string, number>();
   for (const doc of source.documents) {
     const key = documentKeys.get(doc.id);
-    if (key === undefined) continue;
-    const object = byKey.get(key);
-    if (object && object.metadata === undefined && !manifest.entries.has(key) && object.size === doc.size) probes.push(key);
+    if (key !== undefined) sizeWanted.set(key, doc.size);
   }
-  return probes;
+  const archives = archiveAreas(inventory, options.archivePrefix);
+  const probes: string[] = [];
+  for (const object of inventory) {
+    if (!unknown(object) || !isManagedKey(object.key, options.prefix) || inArchiveArea(object.key, archives)) continue;
+    const adoptable = sizeWanted.get(object.key) === object.size;
+    const ownerUnknown = options.deleteForeign !== true && !recorded.entries.has(object.key) && !isMarkerObject(object)
+      && recorded.foreign?.get(object.key) !== object.etag;
+    if (adoptable || ownerUnknown) probes.push(object.key);
+  }
+  return probes.sort();
 }
 
-export function plan(source: SourceTree, inventory: readonly InventoryObject[], manifest: Manifest, options: PlanOptions): Plan {
+export function plan(source: SourceTree, inventory: readonly InventoryObject[], manifest: Manifest | ManifestView, options: PlanOptions): Plan {
+  const { trusted, recorded } = 'trusted' in manifest ? manifest : viewOf(manifest, inventory);
   const { documentKeys, folderKeys, duplicates, unreachable } = assignKeys(source, options.prefix);
   const byKey = indexInventory(inventory);
   const wanted = new Set<string>([...documentKeys.values(), ...folderKeys.values()]);
-  // The prefix's own marker object (`backup/`) is not a mirrored item: never stale.
-  const managed = inventory.filter((o) => o.key !== options.prefix && isManagedKey(o.key, options.prefix, options.archivePrefix || undefined));
-  const stale = managed.filter((o) => !wanted.has(o.key));
+  const archives = archiveAreas(inventory, options.archivePrefix);
+  const owner = ownerOf(trusted, recorded, options.deleteForeign === true);
+  // The prefix's own marker object (`backup/`) is not a mirrored item, and archive areas are never stale.
+  const underPrefix = inventory.filter((o) => isManagedKey(o.key, options.prefix) && !inArchiveArea(o.key, archives));
+  const foreign = new Map<string, string>();
+  const owned: InventoryObject[] = [];
+  for (const object of underPrefix) {
+    if (owner(object) === 'foreign') foreign.set(object.key, object.etag);
+    else owned.push(object);
+  }
+  const stale = owned.filter((o) => !wanted.has(o.key));
   const staleKeys = new Set(stale.map((o) => o.key));
   // Only a document that is not skipped needs it: a no-op run of 100,000 documents never builds it.
-  let copySources: ReadonlyMap<string, string> | undefined;
-  const copySourcesOnce = (): ReadonlyMap<string, string> => (copySources ??= indexCopySources(manifest, byKey, staleKeys));
+  let copySources: ReadonlyMap<string, CopySource> | undefined;
+  const copySourcesOnce = (): ReadonlyMap<string, CopySource> => (copySources ??= indexCopySources(trusted, byKey, staleKeys, owned));
 
-  const actions: PlannedAction[] = [];
-  const copyTargetOf = new Map<string, string>();
+  const transfers: PlannedAction[] = [];
   for (const doc of [...source.documents].sort(byId)) {
     const computed = documentKeys.get(doc.id);
     if (computed === undefined) continue;
     const object = byKey.get(computed);
     // The listed object's equal key string: a run of 100,000 documents then holds each key once, not twice.
     const key = object?.key ?? computed;
-    const action = decideDocument(doc, key, object, manifest.entries.get(key), copySourcesOnce);
-    if (action.kind === 'copy' && staleKeys.has(action.fromKey) && !copyTargetOf.has(action.fromKey)) copyTargetOf.set(action.fromKey, key);
-    actions.push(action);
+    const action = decideDocument(doc, key, object, trusted.entries.get(key), recorded.entries.has(key), copySourcesOnce);
+    transfers.push(object !== undefined && foreign.has(key) && action.kind !== 'skip'
+      ? { ...asUpload(action), refused: 'kept: an object this tool did not write holds this key (delete_foreign replaces it)' }
+      : action);
   }
+  const actions = orderCopies(transfers, options.orderedCopies !== false);
   if (options.folderMarkers !== 'none') {
     const occupied = options.folderMarkers === 'empty' ? occupiedFolders(documentKeys, folderKeys) : undefined;
     for (const [folderId, key] of [...folderKeys].sort((a, b) => compare(a[1], b[1]))) {
-      if (!byKey.has(key) && !occupied?.has(key)) actions.push({ kind: 'marker', key, folderId });
+      if (!byKey.has(key) && !occupied?.has(key) && options.unlistedFolders?.has(folderId) !== true) actions.push({ kind: 'marker', key, folderId });
     }
   }
 
+  const content = owned.filter((o) => !isMarkerObject(o));
   let deletesBlocked: string | undefined;
+  let removals = 0;
   if (options.deleteStale && stale.length > 0) {
-    deletesBlocked = deleteRefusal(stale.length, managed.length, options) ?? archiveOverlap(wanted, options.archivePrefix);
+    const keptAt = keptVersions(actions);
+    const staleActions: StaleAction[] = [];
     for (const object of [...stale].sort((a, b) => compare(a.key, b.key))) {
-      const copyTarget = copyTargetOf.get(object.key);
-      const base = { key: object.key, size: object.size, ...(copyTarget !== undefined ? { copyTarget } : {}) };
-      actions.push(options.archivePrefix !== ''
+      const kept = keptAt.get(versionOf(object, recorded.entries.get(object.key)) ?? '');
+      const base = { key: object.key, size: object.size, reason: kept !== undefined ? 'moved' as const : 'stale' as const, ...(kept !== undefined ? { keptAt: kept } : {}) };
+      if (kept === undefined && !isMarkerObject(object)) removals++;
+      staleActions.push(options.archivePrefix !== ''
         ? { kind: 'archive', toKey: archiveKey(object.key, options), ...base }
         : { kind: 'delete', ...base });
     }
+    deletesBlocked = deleteRefusal(removals, content.length, options) ?? archiveOverlap(wanted, options.archivePrefix);
+    actions.push(...staleActions);
   }
-  return { actions, deletesBlocked, duplicates, unreachable, managedCount: managed.length };
+  return { actions, deletesBlocked, duplicates, unreachable, managedCount: content.length, foreign, removals };
+}
+
+/** Whose an object under the prefix is: this tool's (the manifest lists it, or its metadata names a WorkDocs item), or foreign. */
+function ownerOf(trusted: Manifest, recorded: Manifest, deleteForeign: boolean): (object: InventoryObject) => 'own' | 'foreign' {
+  return (object) => {
+    if (deleteForeign || trusted.entries.has(object.key) || recorded.entries.has(object.key)) return 'own';
+    // A zero-byte folder marker holds nothing: whoever wrote it, removing it loses nothing.
+    if (isMarkerObject(object) || (object.metadata !== undefined && isOwnedByMetadata(object.metadata))) return 'own';
+    // Not probed (HeadObject failed) counts as foreign too: what is not known to be ours is left alone.
+    return 'foreign';
+  };
+}
+
+/** Archive areas: the configured one, and every one an earlier run marked (ARCHIVE_MARK) under the listing. */
+export function archiveAreas(inventory: readonly InventoryObject[], archivePrefix: string): string[] {
+  const areas = archivePrefix === '' ? [] : [archivePrefix];
+  for (const object of inventory) {
+    if (object.key === ARCHIVE_MARK || object.key.endsWith(`/${ARCHIVE_MARK}`)) areas.push(object.key.slice(0, -ARCHIVE_MARK.length));
+  }
+  return areas;
+}
+
+function inArchiveArea(key: string, areas: readonly string[]): boolean {
+  return areas.some((area) => key.startsWith(area));
+}
+
+/** `documentId/versionId` of what a stale object holds, from its manifest entry or its metadata. */
+function versionOf(object: InventoryObject, entry: ManifestEntry | undefined): string | undefined {
+  if (entry !== undefined) return `${entry.documentId}/${entry.versionId}`;
+  const documentId = object.metadata?.[DOCUMENT_METADATA];
+  const versionId = object.metadata?.[VERSION_METADATA];
+  return documentId !== undefined && versionId !== undefined ? `${documentId}/${versionId}` : undefined;
+}
+
+/** `documentId/versionId` → the key that holds that version once the planned transfers are done. */
+function keptVersions(actions: readonly PlannedAction[]): Map<string, string> {
+  const kept = new Map<string, string>();
+  for (const action of actions) {
+    if ((action.kind === 'upload' && action.refused === undefined) || action.kind === 'copy' || action.kind === 'skip') {
+      kept.set(`${action.doc.id}/${action.doc.versionId}`, action.key);
+    }
+  }
+  return kept;
+}
+
+function asUpload(action: Exclude<PlannedAction, { kind: 'marker' | 'delete' | 'archive' }>): Extract<PlannedAction, { kind: 'upload' }> {
+  if (action.kind === 'upload') return action;
+  return { kind: 'upload', key: action.key, doc: action.doc, reason: action.kind === 'copy' ? 'renamed' : 'changed' };
+}
+
+/**
+ * Orders the copies before anything overwrites their sources: every write to a key waits for the copies that read
+ * it (its stage is one more than theirs). A cycle of copies (two documents that swapped names, a rotation) has no
+ * such order: one copy of it becomes an upload, which reads WorkDocs instead. Without ordering (shards), every copy
+ * whose source the plan rewrites becomes an upload.
+ */
+export function orderCopies(transfers: readonly PlannedAction[], ordered: boolean): PlannedAction[] {
+  const actions = [...transfers];
+  const writers = new Map<string, number>();
+  actions.forEach((a, i) => {
+    if ((a.kind === 'upload' && a.refused === undefined) || a.kind === 'copy') writers.set(a.key, i);
+  });
+  const readers = new Map<string, number[]>();
+  actions.forEach((a, i) => {
+    if (a.kind !== 'copy' || !writers.has(a.fromKey)) return;
+    if (!ordered) actions[i] = asUpload(a);
+    else readers.set(a.fromKey, [...(readers.get(a.fromKey) ?? []), i]);
+  });
+  if (readers.size === 0) return actions;
+
+  const stage = new Map<number, number>();
+  const onPath = new Set<number>();
+  const visit = (i: number): number => {
+    const known = stage.get(i);
+    if (known !== undefined) return known;
+    onPath.add(i);
+    let level = 0;
+    for (const r of readers.get(actions[i]!.key) ?? []) {
+      const reader = actions[r]!;
+      if (reader.kind !== 'copy') continue; // became an upload while breaking a cycle: it reads nothing now
+      if (onPath.has(r)) {
+        actions[r] = asUpload(reader); // a cycle: this reader downloads instead of copying
+        continue;
+      }
+      level = Math.max(level, visit(r) + 1);
+    }
+    onPath.delete(i);
+    stage.set(i, level);
+    return level;
+  };
+  // Keys in order, so that which copy of a cycle becomes an upload does not depend on the input's order.
+  const order = [...writers.values()].sort((a, b) => compare(actions[a]!.key, actions[b]!.key));
+  for (const i of order) visit(i);
+  for (const [i, level] of stage) {
+    const action = actions[i]!;
+    if (level > 0 && (action.kind === 'upload' || action.kind === 'copy')) actions[i] = { ...action, stage: level };
+  }
+  return actions;
 }
 
 /**
@@ -130,27 +307,38 @@ function parentKey(key: string): string {
   return key.slice(0, key.lastIndexOf('/') + 1);
 }
 
+/** An object that holds a version, and what its bytes are known to be. */
+interface CopySource {
+  readonly key: string;
+  readonly etag: string;
+  /** The bytes' MD5 where only the object's metadata vouches for the version: it must be the Signature. */
+  readonly md5?: string;
+}
+
 /** The decision for one document: skip, copy from where the same version already lies, or upload. */
 function decideDocument(
   doc: SourceDocument,
   key: string,
   object: InventoryObject | undefined,
   entry: ManifestEntry | undefined,
-  copySources: () => ReadonlyMap<string, string>,
-): PlannedAction {
+  recorded: boolean,
+  copySources: () => ReadonlyMap<string, CopySource>,
+): Exclude<PlannedAction, { kind: 'marker' | 'delete' | 'archive' }> {
   if (object !== undefined) {
     if (entry !== undefined) {
       if (entry.documentId === doc.id && entry.versionId === doc.versionId && entry.size === doc.size && object.size === doc.size) {
-        if (replacedSince(object, entry)) return { kind: 'upload', key, doc, reason: 'modified-in-bucket' };
         return { kind: 'skip', key, doc, reason: 'unchanged' };
       }
     } else if (object.metadata !== undefined && isAdoptable(doc, object)) {
       return { kind: 'skip', key, doc, reason: 'adopted' };
     }
   }
-  const fromKey = copySources().get(doc.versionId);
-  if (fromKey !== undefined && fromKey !== key) return { kind: 'copy', key, fromKey, doc, reason: 'renamed' };
-  if (object === undefined) return { kind: 'upload', key, doc, reason: entry !== undefined ? 'missing' : 'new' };
+  const from = copySources().get(doc.versionId);
+  if (from !== undefined && from.key !== key && (from.md5 === undefined || doc.md5 === undefined || from.md5 === doc.md5)) {
+    return { kind: 'copy', key, fromKey: from.key, fromEtag: from.etag, doc, reason: 'renamed' };
+  }
+  if (object === undefined) return { kind: 'upload', key, doc, reason: recorded ? 'missing' : 'new' };
+  if (recorded && entry === undefined) return { kind: 'upload', key, doc, reason: 'modified-in-bucket' };
   if (entry === undefined && object.metadata === undefined) return { kind: 'upload', key, doc, reason: 'unverified' };
   return { kind: 'upload', key, doc, reason: 'changed' };
 }
@@ -163,15 +351,26 @@ function isAdoptable(doc: SourceDocument, object: InventoryObject): boolean {
   return !(listedMd5(object) !== undefined && doc.md5 !== undefined && object.etag !== doc.md5);
 }
 
-/** versionId → a key that holds that version (per the manifest and still present), preferring stale keys. */
-function indexCopySources(manifest: Manifest, byKey: ReadonlyMap<string, InventoryObject>, staleKeys: ReadonlySet<string>): Map<string, string> {
-  const sources = new Map<string, string>();
+/**
+ * versionId → an object that holds that version, preferring stale keys: one the manifest vouches for, or (a lost
+ * manifest) one whose metadata names the version and whose single-part ETag shows its bytes.
+ */
+function indexCopySources(manifest: Manifest, byKey: ReadonlyMap<string, InventoryObject>, staleKeys: ReadonlySet<string>, owned: readonly InventoryObject[]): Map<string, CopySource> {
+  const sources = new Map<string, CopySource>();
+  const offer = (versionId: string, source: CopySource): void => {
+    const current = sources.get(versionId);
+    if (current === undefined || isBetterCopySource(source.key, current.key, staleKeys)) sources.set(versionId, source);
+  };
   for (const [key, entry] of manifest.entries) {
     const object = byKey.get(key);
     if (object === undefined || object.size !== entry.size) continue;
-    if (replacedSince(object, entry)) continue;
-    const current = sources.get(entry.versionId);
-    if (current === undefined || isBetterCopySource(key, current, staleKeys)) sources.set(entry.versionId, key);
+    offer(entry.versionId, { key, etag: object.etag });
+  }
+  for (const object of owned) {
+    const versionId = object.metadata?.[VERSION_METADATA];
+    const md5 = listedMd5(object);
+    if (versionId === undefined || md5 === undefined || manifest.entries.has(object.key)) continue;
+    offer(versionId, { key: object.key, etag: object.etag, md5 });
   }
   return sources;
 }
@@ -182,13 +381,13 @@ function isBetterCopySource(key: string, current: string, staleKeys: ReadonlySet
   return stale !== staleKeys.has(current) ? stale : compare(key, current) < 0;
 }
 
-/** Why deletes must not run, or undefined when they may. */
-export function deleteRefusal(staleCount: number, managedCount: number, options: Pick<PlanOptions, 'listingComplete' | 'maxDelete'>): string | undefined {
+/** Why deletes must not run, or undefined when they may. `removals`: deletes that lose content; `base`: content objects. */
+export function deleteRefusal(removals: number, base: number, options: Pick<PlanOptions, 'listingComplete' | 'maxDelete'>): string | undefined {
   if (!options.listingComplete) return 'the listing had errors, so nothing is deleted';
   const { count, percent } = options.maxDelete;
-  if (count !== undefined && staleCount > count) return `${staleCount} deletes exceed max_delete (${count})`;
-  if (percent !== undefined && managedCount > 0 && (staleCount / managedCount) * 100 > percent) {
-    return `${staleCount} deletes of ${managedCount} objects (${((staleCount / managedCount) * 100).toFixed(1)}%) exceed max_delete (${percent}%)`;
+  if (count !== undefined && removals > count) return `${removals} deletes exceed max_delete (${count})`;
+  if (percent !== undefined && base > 0 && (removals / base) * 100 > percent) {
+    return `${removals} deletes of ${base} objects (${((removals / base) * 100).toFixed(1)}%) exceed max_delete (${percent}%)`;
   }
   return undefined;
 }
@@ -202,16 +401,13 @@ function archiveOverlap(wanted: ReadonlySet<string>, archivePrefix: string): str
   return undefined;
 }
 
+/** Where a stale object goes in the archive: its key below the prefix, under this run's folder, within S3's key length. */
 export function archiveKey(key: string, options: Pick<PlanOptions, 'prefix' | 'archivePrefix' | 'archiveRunFolder'>): string {
-  return `${options.archivePrefix}${options.archiveRunFolder}/${key.slice(options.prefix.length)}`;
+  return archiveKeyOf(`${options.archivePrefix}${options.archiveRunFolder}/`, key.slice(options.prefix.length));
 }
 
 function indexInventory(inventory: readonly InventoryObject[]): Map<string, InventoryObject> {
   return new Map(inventory.map((o) => [o.key, o]));
-}
-
-export function isPlainMd5(etag: string): boolean {
-  return /^[0-9a-f]{32}$/.test(etag);
 }
 
 /** The MD5 of a listed object's bytes, when its ETag is that: a plain one, and HeadObject did not say SSE-KMS or SSE-C. */
@@ -219,16 +415,7 @@ export function listedMd5(object: InventoryObject): string | undefined {
   return isPlainMd5(object.etag) && object.etagIsOpaque !== true ? object.etag : undefined;
 }
 
-/**
- * Whether the listed object is no longer the one `entry` recorded: a free check, from the listing alone, that
- * nobody overwrote it behind our back. Its ETag must be the one S3 answered when it was written; an entry that
- * recorded none (the ETag was the MD5, or a manifest of an older version) is checked against its MD5, as far as
- * the ETag looks like one.
- */
-export function replacedSince(object: InventoryObject, entry: ManifestEntry): boolean {
-  if (entry.etag !== undefined) return object.etag !== entry.etag;
-  return isPlainMd5(object.etag) && object.etag !== entry.md5;
-}
+export { isPlainMd5, replacedSince, trustedManifest } from './manifest.js';
 
 function byId(a: SourceDocument, b: SourceDocument): number {
   return compare(a.id, b.id);

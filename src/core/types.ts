@@ -77,4 +77,9 @@ export interface ManifestEntry {
 /** The manifest: key → what is stored there. */
 export interface Manifest {
   readonly entries: ReadonlyMap<string, ManifestEntry>;
+  /**
+   * Objects under the prefix that this tool did not write (no entry, no WorkDocs metadata), by key, with the ETag
+   * they had when HeadObject said so: an unchanged one is never asked about again, a changed one is.
+   */
+  readonly foreign?: ReadonlyMap<string, string>;
 }

@@ -2,14 +2,15 @@
  * Carries out a plan: transfers with bounded concurrency, then deletes, and works out the manifest that
  * describes the bucket afterwards. Every failure becomes a report item; none is thrown away.
  */
-import { listedMd5, type Plan, type PlannedAction, type StaleAction } from '../core/plan.js';
-import type { InventoryObject, Manifest, ManifestEntry } from '../core/types.js';
+import { ARCHIVE_MARK, listedMd5, type Plan, type PlannedAction, type StaleAction } from '../core/plan.js';
+import type { InventoryObject, ManifestEntry } from '../core/types.js';
 import { describeError, IntegrityError, isTransientError, WriteRefusedError } from '../errors.js';
 import { fileRetryDelay, sleep } from '../backoff.js';
 import { forEachConcurrently } from '../concurrency.js';
 import { BufferPool } from './buffer-pool.js';
 import { archiveKeys, deleteKeys } from './delete.js';
-import { copyObject, putFolderMarker, uploadDocument, type TransferContext } from './transfer.js';
+import { copyObject, isPreconditionFailed, putFolderMarker, uploadDocument, type TransferContext } from './transfer.js';
+import { putJsonObject } from '../s3/client.js';
 import type { SyncOptions } from '../options.js';
 import type { Logger, ReportItem, SyncEnv } from './types.js';
 
@@ -17,6 +18,8 @@ export interface ExecuteContext extends TransferContext {
   readonly maxWorkers: number;
   readonly logger: Logger;
   readonly now: () => number;
+  /** Where stale objects are moved (options.archivePrefix): the area is marked before the first move. */
+  readonly archivePrefix?: string;
   /** Attempts per file for failures the SDK or the download did not already heal (bad bytes, a dropped PUT). */
   readonly fileAttempts?: number;
   readonly onItemDone?: (done: number, total: number) => void;
@@ -49,6 +52,7 @@ export function executeContext(options: SyncOptions, env: SyncEnv, extra: Partia
     ...(env.httpsAgent ? { httpsAgent: env.httpsAgent } : {}),
     ...(env.signal ? { signal: env.signal } : {}),
     maxWorkers: options.maxWorkers,
+    archivePrefix: options.archivePrefix,
     logger: env.logger,
     now: env.now,
     onRetry: (n, reason) => env.logger.log('warning', `download retry ${n}: ${reason}`),
@@ -57,21 +61,14 @@ export function executeContext(options: SyncOptions, env: SyncEnv, extra: Partia
   };
 }
 
-/** The manifest entries still true before anything runs: those whose object is still listed. */
-export function carriedOverManifest(manifest: Manifest, inventory: readonly InventoryObject[]): Map<string, ManifestEntry> {
-  const present = new Map(inventory.map((o) => [o.key, o]));
-  const carried = new Map<string, ManifestEntry>();
-  for (const [key, entry] of manifest.entries) {
-    const object = present.get(key);
-    if (object && object.size === entry.size) carried.set(key, entry);
-  }
-  return carried;
-}
-
 /** Lists the plan as a dry run would report it: nothing executed. */
 export function plannedItems(plan: Plan): ReportItem[] {
-  return plan.actions.map((action) => toItem(action, action.kind === 'skip' ? 'done' : isStale(action) && plan.deletesBlocked ? 'blocked' : 'planned',
-    isStale(action) && plan.deletesBlocked ? { error: plan.deletesBlocked } : {}));
+  return plan.actions.map((action) => {
+    if (action.kind === 'skip') return toItem(action, 'done');
+    if (action.kind === 'upload' && action.refused !== undefined) return toItem(action, 'blocked', { error: action.refused });
+    if (isStale(action) && plan.deletesBlocked) return toItem(action, 'blocked', { error: plan.deletesBlocked });
+    return toItem(action, 'planned');
+  });
 }
 
 /**
@@ -103,15 +100,18 @@ export async function executePlan(
   const failedKeys = new Set<string>();
   let done = 0;
 
-  await forEachConcurrently(transfers, ctx.maxWorkers, async (action) => {
-    const already = early.get(action.key);
-    const item = already !== undefined && (action.kind === 'skip' || action.kind === 'upload') && already.versionId === action.doc.versionId
-      ? already
-      : await runTransfer(action, manifest, listed, ctx);
-    if (item.outcome === 'failed') failedKeys.add(item.key);
-    items.push(item);
-    ctx.onItemDone?.(++done, transfers.length);
-  });
+  // Stage by stage: a write to a key waits for the copies that read it (plan() ordered them; most plans are one stage).
+  for (const stage of stagesOf(transfers)) {
+    await forEachConcurrently(stage, ctx.maxWorkers, async (action) => {
+      const already = early.get(action.key);
+      const item = already !== undefined && (action.kind === 'skip' || action.kind === 'upload') && already.versionId === action.doc.versionId
+        ? already
+        : await runTransfer(action, manifest, listed, ctx);
+      if (item.outcome !== 'done') failedKeys.add(item.key);
+      items.push(item);
+      ctx.onItemDone?.(++done, transfers.length);
+    });
+  }
 
   // An early upload the plan keyed differently (a listing that repeated an id) still happened: report it.
   const reported = new Set(items);
@@ -134,17 +134,32 @@ export async function runTransfer(action: PlannedAction, manifest: Map<string, M
     }
     case 'marker':
       return attempt(action, ctx, async () => {
-        await putFolderMarker(action.key, ctx);
+        await putFolderMarker(action.key, action.folderId, ctx);
         return {};
       });
-    case 'copy':
-      return attempt(action, ctx, async () => {
-        const { etag } = await copyObject({ key: action.fromKey, size: action.doc.size }, action.key, ctx);
-        const source = manifest.get(action.fromKey);
-        manifest.set(action.key, entryFor(action.doc, source?.md5 ?? action.doc.md5 ?? '', etag));
+    case 'copy': {
+      // What the source holds, read before anything of this run could change it: its entry goes to the copy.
+      const md5 = manifest.get(action.fromKey)?.md5 ?? action.doc.md5 ?? '';
+      let changed = false;
+      const item = await attempt(action, ctx, async () => {
+        try {
+          const { etag } = await copyObject({ key: action.fromKey, size: action.doc.size, etag: action.fromEtag }, action.key, ctx);
+          manifest.set(action.key, entryFor(action.doc, md5, etag));
+        } catch (error) {
+          if (!isPreconditionFailed(error)) throw error;
+          changed = true; // the source is no longer the version the plan saw: nothing was copied
+        }
         return {};
       });
+      if (!changed) return item;
+      ctx.logger.log('warning', `copy source changed ${describeAction(action)}: uploading from WorkDocs instead`);
+      return runTransfer({ kind: 'upload', key: action.key, doc: action.doc, reason: 'renamed' }, manifest, listed, ctx);
+    }
     case 'upload':
+      if (action.refused !== undefined) {
+        ctx.logger.log('warning', `upload refused ${describeAction(action)}: ${action.refused}`);
+        return toItem(action, 'blocked', { error: action.refused });
+      }
       return attempt(action, ctx, async () => {
         const result = await uploadDocument(action.doc, action.key, ctx);
         manifest.set(action.key, entryFor(action.doc, result.md5, result.etag));
@@ -211,11 +226,12 @@ async function runStale(
   // A stale object that is the source of a failed copy is the only S3 copy of that version: keep it.
   const runnable: StaleAction[] = [];
   for (const a of stale) {
-    if (a.copyTarget === undefined || !failedKeys.has(a.copyTarget)) runnable.push(a);
-    else items.push(toItem(a, 'blocked', { error: `kept: the copy to ${a.copyTarget} failed` }));
+    if (a.keptAt === undefined || !failedKeys.has(a.keptAt)) runnable.push(a);
+    else items.push(toItem(a, 'blocked', { error: `kept: ${a.keptAt} did not receive its version` }));
   }
   const archives = runnable.filter((a): a is Extract<StaleAction, { kind: 'archive' }> => a.kind === 'archive');
   const deletes = runnable.filter((a) => a.kind === 'delete');
+  if (archives.length > 0) await markArchiveArea(ctx);
   const outcomes = [
     ...await deleteKeys(ctx.s3, ctx.bucket, deletes.map((a) => a.key), ctx.signal),
     ...await archiveKeys(ctx, archives, ctx.maxWorkers),
@@ -237,6 +253,24 @@ async function runStale(
 
 function isStale(action: PlannedAction): action is StaleAction {
   return action.kind === 'delete' || action.kind === 'archive';
+}
+
+/** Transfers grouped by plan stage, in order (see orderCopies). */
+function stagesOf(transfers: readonly PlannedAction[]): PlannedAction[][] {
+  const stages: PlannedAction[][] = [];
+  for (const action of transfers) {
+    const stage = 'stage' in action && action.stage !== undefined ? action.stage : 0;
+    (stages[stage] ??= []).push(action);
+  }
+  return stages.filter((s) => s !== undefined);
+}
+
+/**
+ * Marks the archive area (its ARCHIVE_MARK object) before anything is moved there: a later run, even one without
+ * archive_prefix or with its manifest lost, sees it in the listing and never takes archived objects for stale.
+ */
+async function markArchiveArea(ctx: ExecuteContext): Promise<void> {
+  await putJsonObject(ctx.s3, ctx.bucket, `${ctx.archivePrefix ?? ''}${ARCHIVE_MARK}`, JSON.stringify({ format: 'workdocs-s3-sync/archive', markedAt: new Date(ctx.now()).toISOString() }), ctx.signal ? { signal: ctx.signal } : {});
 }
 
 /** The entry for a key now holding `doc`; S3's ETag for it is recorded where it is not the MD5 (see ManifestEntry). */

@@ -7,14 +7,14 @@
  *   succeeded and nobody changed the manifest since the plan.
  */
 import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { manifestKey, toolAreaPrefix } from '../core/manifest.js';
+import { fromRows, manifestKey, toolAreaPrefix, toRows, type ManifestRow } from '../core/manifest.js';
 import type { Plan, PlannedAction } from '../core/plan.js';
 import { assignShards, shardMatrix } from '../core/shard.js';
 import type { ManifestEntry } from '../core/types.js';
 import { describeError, FatalError, InputError } from '../errors.js';
 import type { SyncOptions } from '../options.js';
 import { writeManifest } from '../s3/manifest-store.js';
-import { carriedOverManifest, executeContext, executePlan, plannedItems } from './execute.js';
+import { executeContext, executePlan, plannedItems } from './execute.js';
 import { buildReport } from './report.js';
 import { isMissingObject, putJsonObject } from '../s3/client.js';
 import type { HeldLock } from '../s3/lock.js';
@@ -24,7 +24,7 @@ import type { ReportItem, ScaleInfo, SyncEnv, SyncReport } from './types.js';
 const PLAN_FORMAT = 'workdocs-s3-sync/plan';
 const RESULT_FORMAT = 'workdocs-s3-sync/shard-result';
 
-type Row = [string, string, string, number, string];
+type Row = ManifestRow;
 
 interface PlanFile {
   format: typeof PLAN_FORMAT;
@@ -40,6 +40,9 @@ interface PlanFile {
   listingFailure: string | null;
   deletesBlocked: string | null;
   managedCount: number;
+  removals: number;
+  /** Objects under the prefix this tool did not write, [key, ETag]: finalize keeps remembering them. */
+  foreign: [string, string][];
   actions: PlannedAction[];
   shardOf: number[];
   /** The manifest entries still true at plan time. */
@@ -99,7 +102,7 @@ async function planRun(options: SyncOptions, env: SyncEnv, base: Base, scale: Sc
   const decided = prepared.plan;
   const shardOf = assignShards(decided.actions, options.shardCount);
   const failure = listingFailure(prepared.listing);
-  const carried = carriedOverManifest(prepared.manifest, prepared.inventory);
+  const carried = prepared.manifest.entries;
   const file: PlanFile = {
     format: PLAN_FORMAT,
     version: 1,
@@ -113,6 +116,8 @@ async function planRun(options: SyncOptions, env: SyncEnv, base: Base, scale: Sc
     listingFailure: failure ?? null,
     deletesBlocked: decided.deletesBlocked ?? null,
     managedCount: decided.managedCount,
+    removals: decided.removals,
+    foreign: [...decided.foreign],
     actions: [...decided.actions],
     shardOf,
     manifest: toRows(carried),
@@ -145,7 +150,12 @@ async function shardRun(options: SyncOptions, env: SyncEnv, base: Base, scale: S
   const todo = mine.filter((a) => !alreadyDone.has(`${a.kind} ${a.key}`));
   env.logger.log('info', `shard ${options.shardIndex} of ${file.shardCount}: ${mine.length} transfers, ${mine.length - todo.length} already done by an earlier attempt`);
   const entries = new Map<string, ManifestEntry>(fromRows(previous?.entries ?? []));
-  const slice: Plan = { actions: todo, deletesBlocked: undefined, duplicates: [], unreachable: [], managedCount: file.managedCount };
+  const slice: Plan = { actions: todo, deletesBlocked: undefined, duplicates: [], unreachable: [], managedCount: file.managedCount, foreign: new Map(), removals: 0 };
+  if (options.dryRun) {
+    // A dry run reads the plan and says what this shard would do: no transfer, no result file.
+    const items = [...alreadyDone.values(), ...plannedItems(slice)];
+    return { ...buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode: 0 }), scale: { ...scale, shardCount: file.shardCount, shardIndex: options.shardIndex } };
+  }
   const execution = await env.logger.group(`Shard ${options.shardIndex}: transfer`, () => executePlan(slice, entries, [], executeContext(options, env)));
   const items = [...alreadyDone.values(), ...execution.items];
   const ok = items.every((i) => i.outcome !== 'failed');
@@ -166,6 +176,7 @@ async function shardRun(options: SyncOptions, env: SyncEnv, base: Base, scale: S
 
 async function finalizeRun(options: SyncOptions, env: SyncEnv, base: Base, scale: Scale): Promise<ScaleReport> {
   const file = await readPlan(options, env);
+  if (options.dryRun) return finalizePreview(options, env, base, scale, file);
   // The same lock as a single-job run: finalize deletes and writes the manifest. It also aborts multipart
   // uploads that killed shards left behind (every shard job has ended before finalize starts).
   const held: { extras: SyncExtras; lock: HeldLock | undefined } = { extras: {}, lock: undefined };
@@ -200,11 +211,11 @@ async function finalizeLocked(options: SyncOptions, env: SyncEnv, base: Base, sc
       : failed.length > 0 ? `shard(s) ${failed.join(', ')} had failures, so nothing is deleted`
         : file.deletesBlocked ?? undefined;
   const stale = file.actions.filter((a) => a.kind === 'delete' || a.kind === 'archive');
-  const stalePlan: Plan = { actions: stale, deletesBlocked: refusal, duplicates: [], unreachable: [], managedCount: file.managedCount };
+  const stalePlan: Plan = { actions: stale, deletesBlocked: refusal, duplicates: [], unreachable: [], managedCount: file.managedCount, foreign: new Map(file.foreign ?? []), removals: file.removals ?? 0 };
   const execution = await env.logger.group('Finalize: clean up', () => executePlan(stalePlan, merged, [], executeContext(options, env)));
   items.push(...execution.items);
 
-  await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries: execution.manifest }, {
+  await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries: execution.manifest, foreign: stalePlan.foreign }, {
     rootFolderId: file.rootFolderId,
     prefix: options.s3Prefix,
     updatedAt: new Date(env.now()).toISOString(),
@@ -257,10 +268,19 @@ async function removeRunFolder(s3: S3Client, options: SyncOptions, shardCount: n
   await s3.send(new DeleteObjectsCommand({ Bucket: options.s3BucketName, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }), { abortSignal: signal });
 }
 
-function toRows(entries: ReadonlyMap<string, ManifestEntry>): Row[] {
-  return [...entries].map(([key, e]) => [key, e.documentId, e.versionId, e.size, e.md5]);
-}
-
-function fromRows(rows: readonly Row[]): [string, ManifestEntry][] {
-  return rows.map(([key, documentId, versionId, size, md5]) => [key, { documentId, versionId, size, md5 }]);
+/**
+ * Finalize as a dry run: what the shards reported and which deletes would run or be refused, from the stored
+ * files alone. No lock, no delete, no manifest write.
+ */
+async function finalizePreview(options: SyncOptions, env: SyncEnv, base: Base, scale: Scale, file: PlanFile): Promise<ScaleReport> {
+  const stored = await Promise.all(Array.from({ length: file.shardCount }, (_, s) => getJson<ShardResult>(env.s3, options.s3BucketName, resultKey(options, s), env.signal)));
+  const results = stored.map((r) => (r?.planCreatedAt === file.createdAt ? r : undefined));
+  const unfinished = results.flatMap((r, s) => (r && r.ok ? [] : [s]));
+  const refusal = file.listingFailure ? 'the listing had errors, so nothing is deleted'
+    : unfinished.length > 0 ? `shard(s) ${unfinished.join(', ')} did not finish or had failures, so nothing would be deleted`
+      : file.deletesBlocked ?? undefined;
+  const stale = file.actions.filter((a) => a.kind === 'delete' || a.kind === 'archive');
+  const items = [...results.flatMap((r) => r?.items ?? []), ...plannedItems({ actions: stale, deletesBlocked: refusal, duplicates: [], unreachable: [], managedCount: file.managedCount, foreign: new Map(), removals: 0 })];
+  const report = buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode: file.listingFailure ? 3 : refusal !== undefined ? 1 : 0, deletesBlocked: refusal, fatal: file.listingFailure ?? undefined });
+  return { ...report, scale: { ...scale, shardCount: file.shardCount } };
 }

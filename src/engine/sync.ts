@@ -5,7 +5,7 @@
  */
 import { forEachConcurrently } from '../concurrency.js';
 import { manifestKey, sharingListedStrings, toolAreaPrefix } from '../core/manifest.js';
-import { keysToProbe, plan, replacedSince, type Plan } from '../core/plan.js';
+import { keysToProbe, plan, trustedManifest, type ManifestView, type Plan } from '../core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceFolder } from '../core/types.js';
 import { describeError, FatalError, InputError, WriteRefusedError } from '../errors.js';
 import type { SyncOptions } from '../options.js';
@@ -16,7 +16,7 @@ import { readManifest, writeManifest, type LoadedManifest } from '../s3/manifest
 import { getRootFolder, listTree, type ListingResult } from '../workdocs/list.js';
 import { abortOrphanedUploads } from './cleanup.js';
 import { EarlyUploads, uploadWith, type EarlyLockOutcome, type EarlyResult } from './early.js';
-import { carriedOverManifest, executeContext, executePlan, plannedItems, unchangedItems, type ExecuteContext } from './execute.js';
+import { executeContext, executePlan, plannedItems, unchangedItems, type ExecuteContext } from './execute.js';
 import { buildReport, formatBytes } from './report.js';
 import type { ReportItem, SyncEnv, SyncReport } from './types.js';
 
@@ -97,8 +97,15 @@ export async function lockPrefix(options: SyncOptions, env: SyncEnv, base: Pick<
  */
 function hasWork(prepared: Prepared): boolean {
   const { plan: decided, loaded, manifest } = prepared;
-  if (loaded.state !== 'found' || manifest !== loaded.manifest) return true;
+  if (loaded.state !== 'found' || manifest !== loaded.manifest || !sameForeign(loaded.manifest.foreign, decided.foreign)) return true;
   return decided.actions.some((a) => a.kind !== 'skip' || a.reason !== 'unchanged');
+}
+
+/** Whether the foreign objects the manifest remembers are the ones this run found (else the manifest is written again). */
+function sameForeign(remembered: ReadonlyMap<string, string> | undefined, found: ReadonlyMap<string, string>): boolean {
+  if ((remembered?.size ?? 0) !== found.size) return false;
+  for (const [key, etag] of found) if (remembered?.get(key) !== etag) return false;
+  return true;
 }
 
 /** Everything a run knows before it acts: both listings, the manifest, and the plan. Shared with the scale-out modes. */
@@ -107,8 +114,10 @@ export interface Prepared {
   readonly listing: ListingResult;
   readonly inventory: InventoryObject[];
   readonly loaded: LoadedManifest;
-  /** The manifest after adopting objects that already hold the wanted versions. */
+  /** The manifest's entries that the listing does not contradict (trustedManifest). */
   readonly manifest: Manifest;
+  /** The manifest as read (with what landed early): every key it lists is this tool's. */
+  readonly recorded: Manifest;
   readonly plan: Plan;
   /** Uploads made while listing, and what their lock step found. */
   readonly early?: EarlyResult & { readonly lock: EarlyLockOutcome | undefined };
@@ -131,7 +140,7 @@ export async function prepare(options: SyncOptions, env: SyncEnv, started: numbe
     try {
       const [listing, destination] = await Promise.all([
         listSource(options, env, root, early, anySignal(stop.signal, env.signal)),
-        listDestination(options, env, manifestKey(options.s3Prefix)).then((found) => {
+        listDestination(options, env, manifestKey(options.s3Prefix), rootFolderId).then((found) => {
           early?.destinationReady(found.inventory, found.loaded);
           return found;
         }, (error: unknown) => {
@@ -153,9 +162,9 @@ export async function prepare(options: SyncOptions, env: SyncEnv, started: numbe
   const listedManifest = earlyResult && earlyResult.entries.size > 0
     ? { entries: new Map([...loaded.manifest.entries, ...earlyResult.entries]) }
     : loaded.manifest;
-  const manifest = await adoptUnknownObjects(listing, inventory, listedManifest, options, env);
+  const view = await probeUnknownObjects(listing, inventory, listedManifest, options, env);
 
-  const decided = plan(listing.tree, inventory, manifest, {
+  const decided = plan(listing.tree, inventory, view, {
     prefix: options.s3Prefix,
     archivePrefix: options.archivePrefix,
     archiveRunFolder: new Date(started).toISOString().replace(/[:.]/g, '-'),
@@ -163,9 +172,13 @@ export async function prepare(options: SyncOptions, env: SyncEnv, started: numbe
     maxDelete: options.maxDelete,
     folderMarkers: options.folderMarkers,
     listingComplete: listing.errors.length === 0,
+    deleteForeign: options.deleteForeign,
+    unlistedFolders: new Set(listing.errors.map((e) => e.folderId)),
+    // Shards run the transfers apart: their copies cannot wait for one another.
+    orderedCopies: options.mode === 'sync',
   });
-  logPlan(decided, env);
-  return { rootFolderId, listing, inventory, loaded, manifest, plan: decided, ...(earlyResult ? { early: earlyResult } : {}) };
+  logPlan(decided, env, earlyResult?.items.size ?? 0);
+  return { rootFolderId, listing, inventory, loaded, manifest: view.trusted, recorded: view.recorded, plan: decided, ...(earlyResult ? { early: earlyResult } : {}) };
 }
 
 /** Why the run must end with exit 3 although it went on: a WorkDocs folder could not be listed. */
@@ -226,18 +239,18 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
 
   if (options.dryRun) {
     const items = plannedItems(decided);
-    for (const item of items) if (item.outcome !== 'done') logger.log('info', `dry run: would ${item.action} ${JSON.stringify(item.key)} (${item.reason})`);
-    return buildReport({ ...base, rootFolderId, items, exitCode: listingFailed ? 3 : decided.deletesBlocked ? 1 : 0, deletesBlocked: decided.deletesBlocked, fatal: listingFailed });
+    for (const item of items) if (item.outcome !== 'done') logger.log('info', `dry run: ${dryRunLine(item, listingFailed !== undefined)}`);
+    return buildReport({ ...base, rootFolderId, items, exitCode: listingFailed ? 3 : decided.deletesBlocked ? 1 : 0, deletesBlocked: decided.deletesBlocked, fatal: listingFailed, foreign: decided.foreign });
   }
 
   if (idle) {
     // Nothing to write (a no-op resync): every action is an unchanged skip, reported without the executor.
     const aborted = signal?.aborted === true;
-    return buildReport({ ...base, rootFolderId, items: unchangedItems(decided, logger), exitCode: listingFailed || aborted ? 3 : 0, fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined) });
+    return buildReport({ ...base, rootFolderId, items: unchangedItems(decided, logger), exitCode: listingFailed || aborted ? 3 : 0, fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined), foreign: decided.foreign });
   }
 
-  const carried = carriedOverManifest(manifest, inventory);
-  const before = new Map(carried);
+  const carried = new Map(manifest.entries);
+  const before = manifest.entries;
   // A lock lost while transferring (another run took the prefix over) stops this run before its deletes.
   const transferSignal = runSignal();
   const execution = await logger.group('Transfer and clean up', () => executePlan(decided, carried, inventory,
@@ -251,7 +264,7 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
 
   let lockLost: string | undefined;
   let manifestFailed: string | undefined;
-  if (loaded.state !== 'found' || !sameEntries(before, execution.manifest) || manifest !== loaded.manifest) {
+  if (loaded.state !== 'found' || !sameEntries(before, execution.manifest) || manifest !== loaded.manifest || !sameForeign(loaded.manifest.foreign, decided.foreign)) {
     await logger.group('Write manifest', async () => {
       lockLost = await base.lock?.check(AbortSignal.timeout(30_000));
       if (lockLost !== undefined) {
@@ -260,7 +273,7 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
       }
       // Written even when the run was interrupted (no abort signal, a bounded time instead): what was done is recorded.
       try {
-        const bytes = await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries: execution.manifest }, {
+        const bytes = await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries: execution.manifest, foreign: decided.foreign }, {
           rootFolderId,
           prefix: options.s3Prefix,
           updatedAt: new Date(env.now()).toISOString(),
@@ -275,7 +288,9 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
     });
   }
 
-  const failed = execution.items.some((i) => i.outcome === 'failed') || decided.deletesBlocked !== undefined || manifestFailed !== undefined;
+  // A document kept from its key by a foreign object is not mirrored: the run is not a success.
+  const failed = execution.items.some((i) => i.outcome === 'failed' || (i.outcome === 'blocked' && i.action === 'upload'))
+    || decided.deletesBlocked !== undefined || manifestFailed !== undefined;
   lockLost ??= base.lock?.lost;
   const exitCode = listingFailed || lockLost ? 3 : signal?.aborted ? 3 : failed ? 1 : 0;
   return buildReport({
@@ -284,6 +299,7 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
     items: execution.items,
     exitCode,
     deletesBlocked: decided.deletesBlocked,
+    foreign: decided.foreign,
     fatal: listingFailed ?? (lockLost !== undefined ? `${lockLost}; the manifest was not written` : signal?.aborted ? 'the run was interrupted' : manifestFailed),
   });
 }
@@ -334,7 +350,8 @@ async function listSource(options: SyncOptions, env: SyncEnv, root: Awaited<Retu
   return listing;
 }
 
-async function listDestination(options: SyncOptions, env: SyncEnv, key: string): Promise<{ inventory: InventoryObject[]; loaded: LoadedManifest }> {
+async function listDestination(options: SyncOptions, env: SyncEnv, key: string, rootFolderId: string): Promise<{ inventory: InventoryObject[]; loaded: LoadedManifest }> {
+  let found: { inventory: InventoryObject[]; loaded: LoadedManifest };
   try {
     const [{ objects, pages }, read] = await Promise.all([
       listInventory(env.s3, options.s3BucketName, options.s3Prefix, env.signal),
@@ -344,25 +361,37 @@ async function listDestination(options: SyncOptions, env: SyncEnv, key: string):
     env.logger.log('info', `S3: ${objects.length} objects under ${JSON.stringify(options.s3Prefix || '(bucket root)')} (${pages} pages)`);
     if (loaded.state === 'corrupt') env.logger.log('warning', `manifest ${JSON.stringify(key)} is unreadable (${loaded.problem}); it will be rebuilt`);
     if (loaded.state === 'missing') env.logger.log('info', 'no manifest yet: existing objects are checked once by their metadata');
-    return { inventory: objects.filter((o) => !o.key.startsWith(toolAreaPrefix(options.s3Prefix))), loaded };
+    found = { inventory: objects.filter((o) => !o.key.startsWith(toolAreaPrefix(options.s3Prefix))), loaded };
   } catch (error) {
     const name = (error as { name?: string }).name;
     if (name === 'NoSuchBucket') throw new InputError('s3_bucket_name', `bucket ${options.s3BucketName} does not exist`, { cause: error });
     throw new FatalError(`the S3 bucket could not be listed: ${describeError(error)}`, { cause: error });
   }
+  const refusal = sourceChangeRefusal(found.loaded, rootFolderId, options);
+  if (refusal !== undefined) throw new InputError('workdocs_folder_id', refusal);
+  return found;
 }
 
 /**
- * Objects with no manifest entry that may already hold the wanted version (a bucket the original script
- * wrote, a lost manifest) are checked once by their metadata; the result lands in the manifest.
+ * One prefix, one source: a prefix whose manifest names another WorkDocs folder is another mirror, and syncing this
+ * folder into it would copy documents into its places and delete its own. Refused before anything is written,
+ * unless allow_source_change says the mirror is deliberately moved or widened.
  */
-async function adoptUnknownObjects(listing: ListingResult, inventory: InventoryObject[], loadedManifest: Manifest, options: SyncOptions, env: SyncEnv): Promise<Manifest> {
-  // An entry the bucket contradicts (its object gone, another size, a plain ETag that is not the entry's MD5)
-  // says nothing about what the object holds now: a run killed after its uploads but before its manifest write
-  // leaves exactly that. Such objects are checked by their metadata like unknown ones, not uploaded again.
-  const manifest = trustedEntries(loadedManifest, inventory);
-  const probes = keysToProbe(listing.tree, inventory, manifest, options.s3Prefix);
-  if (probes.length === 0) return manifest;
+export function sourceChangeRefusal(loaded: LoadedManifest, rootFolderId: string, options: Pick<SyncOptions, 'allowSourceChange' | 's3BucketName' | 's3Prefix'>): string | undefined {
+  if (loaded.state !== 'found' || loaded.rootFolderId === '' || loaded.rootFolderId === rootFolderId || options.allowSourceChange) return undefined;
+  return `s3://${options.s3BucketName}/${options.s3Prefix} already mirrors WorkDocs folder ${loaded.rootFolderId}, not ${rootFolderId}: `
+    + 'choose another s3_prefix, or set allow_source_change to make this folder the prefix\'s source (objects of the other folder then count as stale)';
+}
+
+/**
+ * Objects with no trusted manifest entry are checked once by their metadata (HeadObject): those that may already
+ * hold the wanted version (a bucket the original script wrote, a lost manifest, a run killed before its manifest
+ * write), and those nobody has said whose they are (a foreign object is remembered, and not asked about again).
+ */
+async function probeUnknownObjects(listing: ListingResult, inventory: InventoryObject[], recorded: Manifest, options: SyncOptions, env: SyncEnv): Promise<ManifestView> {
+  const view = { trusted: trustedManifest(recorded, inventory), recorded };
+  const probes = keysToProbe(listing.tree, inventory, view, { prefix: options.s3Prefix, archivePrefix: options.archivePrefix, deleteForeign: options.deleteForeign });
+  if (probes.length === 0) return view;
   env.logger.log('info', `reading metadata of ${probes.length} object(s) not in the manifest`);
   const byKey = new Map(inventory.map((o, i) => [o.key, i]));
   await forEachConcurrently(probes, options.maxWorkers, async (key) => {
@@ -373,28 +402,39 @@ async function adoptUnknownObjects(listing: ListingResult, inventory: InventoryO
     const index = byKey.get(key);
     if (index !== undefined && head !== undefined) inventory[index] = { ...inventory[index]!, ...head };
   });
-  return { entries: new Map(manifest.entries) };
+  return view;
 }
 
-/** The manifest without the entries the listing contradicts; the same object when there are none. */
-function trustedEntries(manifest: Manifest, inventory: readonly InventoryObject[]): Manifest {
-  const byKey = new Map(inventory.map((o) => [o.key, o]));
-  const contradicted: string[] = [];
-  for (const [key, entry] of manifest.entries) {
-    const object = byKey.get(key);
-    if (object === undefined || object.size !== entry.size || replacedSince(object, entry)) contradicted.push(key);
+/** How a dry run says what it would do with one item. */
+function dryRunLine(item: ReportItem, listingIncomplete: boolean): string {
+  const key = JSON.stringify(item.key);
+  if (item.outcome === 'blocked') {
+    if ((item.action === 'delete' || item.action === 'archive') && listingIncomplete) return `kept: listing incomplete ${key}`;
+    return `would ${item.action} ${key}, but refused: ${item.error ?? ''}`;
   }
-  if (contradicted.length === 0) return manifest;
-  const entries = new Map(manifest.entries);
-  for (const key of contradicted) entries.delete(key);
-  return { entries };
+  switch (item.action) {
+    case 'marker': return `would create folder marker ${key}`;
+    case 'copy': return `would copy ${JSON.stringify(item.fromKey ?? '')} to ${key} (${item.reason})`;
+    case 'archive': return `would archive ${key} to ${JSON.stringify(item.toKey ?? '')} (${item.reason})`;
+    default: return `would ${item.action} ${key} (${item.reason})`;
+  }
 }
 
-function logPlan(decided: Plan, env: SyncEnv): void {
+function logPlan(decided: Plan, env: SyncEnv, uploadedEarly: number): void {
   const counts = new Map<string, number>();
   for (const action of decided.actions) counts.set(action.kind, (counts.get(action.kind) ?? 0) + 1);
   const text = ['upload', 'copy', 'marker', 'delete', 'archive', 'skip'].map((k) => `${k} ${counts.get(k) ?? 0}`).join(', ');
-  env.logger.log('info', `plan: ${text}`);
+  env.logger.log('info', `plan: ${text}${uploadedEarly > 0 ? ` (the skips include ${uploadedEarly} uploaded while listing)` : ''}`);
+  if (decided.foreign.size > 0) {
+    const first = [...decided.foreign.keys()].sort().slice(0, 5).map((k) => JSON.stringify(k)).join(', ');
+    env.logger.log('info', `left alone: ${decided.foreign.size} objects this tool did not write (${first}${decided.foreign.size > 5 ? ', …' : ''}); delete_foreign removes them`);
+  }
+  const stale = decided.actions.filter((a) => a.kind === 'delete' || a.kind === 'archive');
+  if (stale.length > 0) {
+    const moved = stale.filter((a) => a.reason === 'moved').length;
+    const markers = stale.length - moved - decided.removals;
+    env.logger.log('info', `deletes: ${moved} moved away, ${decided.removals} removed${markers > 0 ? `, ${markers} empty folder markers` : ''}`);
+  }
   for (const group of decided.duplicates) {
     env.logger.log('info', `${group.ids.length} ${group.kind}s named ${JSON.stringify(group.name)} in folder ${group.parentId}: kept apart as ${group.segments.map((s) => JSON.stringify(s)).join(', ')}`);
   }

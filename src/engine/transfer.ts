@@ -20,9 +20,9 @@ import { createHash, type Hash } from 'node:crypto';
 import type http from 'node:http';
 import type https from 'node:https';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { DOCUMENT_METADATA, isPlainMd5, VERSION_METADATA } from '../core/plan.js';
+import { DOCUMENT_METADATA, FOLDER_METADATA, isPlainMd5, VERSION_METADATA } from '../core/plan.js';
 import type { SourceDocument } from '../core/types.js';
-import { describeError, IntegrityError, isDamagedInTransit } from '../errors.js';
+import { describeError, httpStatusOf, IntegrityError, isDamagedInTransit } from '../errors.js';
 import { anySignal, forwardAbort, runAbortController } from '../signals.js';
 import { contentMd5, copySource } from '../s3/client.js';
 import { isEncryptedWithKey, normalizeEtag } from '../s3/inventory.js';
@@ -435,13 +435,14 @@ export interface CopyContext extends Pick<TransferContext, 's3' | 'bucket' | 'si
  * rename or move in WorkDocs, or a stale object moved to the archive. Up to 5 GiB one CopyObject; beyond, a
  * multipart upload of ranges of it that S3 copies itself.
  */
-export async function copyObject(from: { readonly key: string; readonly size: number }, toKey: string, ctx: CopyContext): Promise<{ etag?: string }> {
+export async function copyObject(from: CopyFrom, toKey: string, ctx: CopyContext): Promise<{ etag?: string }> {
   if (from.size > (ctx.singleCopyMaxBytes ?? S3_MAX_COPY_BYTES)) return copyInRanges(from, toKey, ctx);
   const out = await ctx.s3.send(new CopyObjectCommand({
     Bucket: ctx.bucket,
     Key: toKey,
     CopySource: copySource(ctx.bucket, from.key),
     MetadataDirective: 'COPY',
+    ...(from.etag !== undefined ? { CopySourceIfMatch: quoted(from.etag) } : {}),
   }), { abortSignal: ctx.signal });
   return answered(out.CopyObjectResult?.ETag);
 }
@@ -452,8 +453,8 @@ export async function copyObject(from: { readonly key: string; readonly size: nu
  * an object replaced meanwhile fails the copy instead of mixing two). Any failure stops the other parts and aborts
  * it: no object, no parts left.
  */
-async function copyInRanges(from: { readonly key: string; readonly size: number }, toKey: string, ctx: CopyContext): Promise<{ etag?: string }> {
-  const head = await ctx.s3.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: from.key }), { abortSignal: ctx.signal });
+async function copyInRanges(from: CopyFrom, toKey: string, ctx: CopyContext): Promise<{ etag?: string }> {
+  const head = await ctx.s3.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: from.key, ...(from.etag !== undefined ? { IfMatch: quoted(from.etag) } : {}) }), { abortSignal: ctx.signal });
   const size = head.ContentLength ?? from.size;
   const partSize = Math.max(ctx.copyPartBytes ?? COPY_PART_BYTES, Math.ceil(size / S3_MAX_PARTS));
   const create = { Bucket: ctx.bucket, Key: toKey, ContentType: head.ContentType ?? 'application/octet-stream', Metadata: head.Metadata ?? {} };
@@ -467,15 +468,33 @@ async function copyInRanges(from: { readonly key: string; readonly size: number 
   });
 }
 
+/** The object a copy reads: `etag`, when given, is the one it must still have (else S3 answers 412 and copies nothing). */
+export interface CopyFrom {
+  readonly key: string;
+  readonly size: number;
+  readonly etag?: string;
+}
+
+/** S3 refused a conditional request because the object is not the one named (CopySourceIfMatch, If-Match). */
+export function isPreconditionFailed(error: unknown): boolean {
+  return (error as { name?: string } | undefined)?.name === 'PreconditionFailed' || httpStatusOf(error) === 412;
+}
+
+function quoted(etag: string): string {
+  return etag.startsWith('"') ? etag : `"${etag}"`;
+}
+
 const EMPTY_MD5 = contentMd5('');
 
-export async function putFolderMarker(key: string, ctx: Pick<TransferContext, 's3' | 'bucket' | 'signal'>): Promise<void> {
+/** A zero-byte `folder/` object, carrying the folder's id like documents carry theirs: it is recognisably this tool's. */
+export async function putFolderMarker(key: string, folderId: string, ctx: Pick<TransferContext, 's3' | 'bucket' | 'signal'>): Promise<void> {
   await ctx.s3.send(new PutObjectCommand({
     Bucket: ctx.bucket,
     Key: key,
     Body: Buffer.alloc(0),
     ContentLength: 0,
     ContentMD5: EMPTY_MD5,
+    Metadata: { [FOLDER_METADATA]: folderId },
   }), { abortSignal: ctx.signal });
 }
 

@@ -99,6 +99,8 @@ export interface SyncReport {
   readonly items: readonly ReportItem[];
   /** Why deletes were not run, when they were planned but refused. */
   readonly deletesBlocked?: string;
+  /** Objects under the prefix that this tool did not write, left alone: their number and the first keys (sorted). */
+  readonly foreign?: { readonly count: number; readonly keys: readonly string[] };
   /** The reason the run stopped early (exit 2 or 3). */
   readonly fatal?: string;
   /** True when anything in the bucket changed (or would, in a dry run). */
