@@ -13,6 +13,7 @@ const USAGE = `usage: npm run simulate -- [--seeds N] [--steps M] [--first-seed 
   --first-seed F  the first seed (default 1)
   --minutes T     run new seeds until T minutes have passed (overrides --seeds)
   --verbose       print every step of every history, not only of the failing ones
+  --coverage      print what each history exercised (steps, changes, options, faults)
   --ignore RE     note violations matching RE ("invariant 2: foreign") and go on: to look past a known bug`;
 
 function wholeNumber(name: string, text: string | undefined, fallback: number): number {
@@ -29,7 +30,7 @@ try {
   parsed = parseArgs({
     options: {
       seeds: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, 'first-seed': { type: 'string' },
-      minutes: { type: 'string' }, ignore: { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean' },
+      minutes: { type: 'string' }, ignore: { type: 'string' }, coverage: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' },
     },
     strict: true,
   }).values;
@@ -65,6 +66,7 @@ try {
     histories++;
     totalRuns += result.runs;
     const took = `${((Date.now() - t0) / 1000).toFixed(0)} s`;
+    if (parsed.coverage) say(`seed ${seed} exercised: ${Object.entries(result.coverage).sort().map(([what, n]) => `${what} ×${n}`).join(', ')}`);
     if (result.failure === undefined) {
       say(`seed ${seed}: ok, ${result.steps} steps, ${result.runs} runs (${took})`);
       continue;

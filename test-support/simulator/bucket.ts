@@ -65,12 +65,13 @@ export class BucketTamperer {
   ) {}
 
   /** Applies one random change; `folderPath` is an existing WorkDocs folder, `excluded` says which keys are not the mirror's (archives, foreign). */
-  async change(folderPath: readonly string[], excluded: (key: string) => boolean): Promise<string> {
+  async change(folderPath: readonly string[], excluded: (key: string) => boolean): Promise<{ kind: BucketChange; description: string }> {
     for (let attempt = 0; attempt < 10; attempt++) {
-      const done = await this.apply(this.random.weighted(BUCKET_WEIGHTS), folderPath, excluded);
-      if (done !== undefined) return done;
+      const kind = this.random.weighted(BUCKET_WEIGHTS);
+      const description = await this.apply(kind, folderPath, excluded);
+      if (description !== undefined) return { kind, description };
     }
-    return (await this.apply('foreignAtRoot', folderPath, excluded))!;
+    return { kind: 'foreignAtRoot', description: (await this.apply('foreignAtRoot', folderPath, excluded))! };
   }
 
   private async apply(kind: BucketChange, folderPath: readonly string[], excluded: (key: string) => boolean): Promise<string | undefined> {

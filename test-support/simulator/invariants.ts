@@ -66,7 +66,10 @@ export async function checkExactMirror(view: BucketView, documents: readonly Man
     const path = d.path.join('/');
     const found = byDocument.get(d.documentId) ?? [];
     byDocument.delete(d.documentId);
-    const mine = found.filter((f) => keyMatchesPath(f.key.slice(view.prefix.length), d.path));
+    const atPath = found.filter((f) => keyMatchesPath(f.key.slice(view.prefix.length), d.path));
+    // Refused deletes leave stale objects, some at a name like this one's: then one of them must be exact.
+    const exact = allowExtras ? await firstWithBytes(view, atPath, d.md5) : undefined;
+    const mine = exact !== undefined ? [exact] : atPath;
     if (mine.length !== 1) {
       v(`${path} (${d.documentId.slice(0, 8)}): ${mine.length} objects at its key, ${found.length} carry its id (${found.map((f) => f.key).join(', ') || 'none'})`);
       continue;
@@ -81,6 +84,14 @@ export async function checkExactMirror(view: BucketView, documents: readonly Man
   const uploads = await view.client.send(new ListMultipartUploadsCommand({ Bucket: view.bucket }));
   if ((uploads.Uploads?.length ?? 0) > 0) v(`${uploads.Uploads!.length} multipart uploads left: ${uploads.Uploads!.map((u) => u.Key).join(', ')}`);
   return out;
+}
+
+async function firstWithBytes<T extends { key: string }>(view: BucketView, objects: readonly T[], md5: string): Promise<T | undefined> {
+  for (const object of objects) {
+    const bytes = await readBytes(view.client, view.bucket, object.key);
+    if (bytes !== undefined && md5Hex(bytes) === md5) return object;
+  }
+  return undefined;
 }
 
 /**

@@ -52,6 +52,8 @@ export interface SimulationResult {
   readonly steps: number;
   readonly runs: number;
   readonly failure: Failure | undefined;
+  /** How often each kind of step, change, option and fault came up: what the history exercised. */
+  readonly coverage: Readonly<Record<string, number>>;
 }
 
 export type StepKind = 'workdocs' | 'bucket' | 'run' | 'shardedRun' | 'kill';
@@ -103,15 +105,18 @@ export async function simulate(config: SimulationConfig): Promise<SimulationResu
   const dir = mkdtempSync(path.join(tmpdir(), 'wds-simulate-'));
   const sim = new History(random, emulator, proxy, s3Client, bucket, dir, config.s3, note, config.ignore);
   let step = 0;
+  let keepDir = false;
   try {
     note(`seed ${config.seed}: prefix ${JSON.stringify(sim.prefix)}, bucket ${bucket}`);
     for (const line of sim.workdocs.seed()) note(`#0 ${line}`);
     for (step = 1; step <= config.steps; step++) await sim.step(step);
-    return { seed: config.seed, steps: config.steps, runs: sim.runs, failure: undefined };
+    return { seed: config.seed, steps: config.steps, runs: sim.runs, failure: undefined, coverage: sim.coverage };
   } catch (e) {
     if (!(e instanceof ViolationFound)) throw e;
     note(`#${step} FAILED invariant ${e.violation.invariant}: ${e.violation.message}`);
-    return { seed: config.seed, steps: step, runs: sim.runs, failure: { seed: config.seed, step, invariant: e.violation.invariant, message: e.violation.message, history } };
+    keepDir = true;
+    note(`logs and JSON reports of every run: ${dir}`);
+    return { seed: config.seed, steps: step, runs: sim.runs, coverage: sim.coverage, failure: { seed: config.seed, step, invariant: e.violation.invariant, message: e.violation.message, history } };
   } finally {
     emulator.control.clearFaults();
     proxy.clearRules();
@@ -119,7 +124,7 @@ export async function simulate(config: SimulationConfig): Promise<SimulationResu
     await emulator.close();
     await emptyAndDeleteBucket(s3Client, bucket).catch(() => undefined);
     s3Client.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    if (!keepDir) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -137,6 +142,7 @@ class History {
   /** The bucket changed behind the tool's back since a run last wrote (and the simulator checked) the manifest. */
   private manifestMayBeStale = false;
   runs = 0;
+  readonly coverage: Record<string, number> = {};
 
   constructor(
     private readonly random: Random,
@@ -162,12 +168,17 @@ class History {
   async step(n: number): Promise<void> {
     const kind = this.random.weighted(STEP_WEIGHTS);
     switch (kind) {
-      case 'workdocs':
-        this.note(`#${n} workdocs: ${this.workdocs.change()}`);
+      case 'workdocs': {
+        const change = this.workdocs.change();
+        this.count(`workdocs ${change.kind}`);
+        this.note(`#${n} workdocs: ${change.description}`);
         return;
+      }
       case 'bucket': {
         const folder = this.workdocs.randomFolderPath();
-        this.note(`#${n} bucket: ${await this.tamperer.change(folder, (k) => [...this.archivePrefixes].some((a) => k.startsWith(a)))}`);
+        const change = await this.tamperer.change(folder, (k) => [...this.archivePrefixes].some((a) => k.startsWith(a)));
+        this.count(`bucket ${change.kind}`);
+        this.note(`#${n} bucket: ${change.description}`);
         this.manifestMayBeStale = true;
         return;
       }
@@ -180,8 +191,13 @@ class History {
     }
   }
 
+  private count(what: string): void {
+    this.coverage[what] = (this.coverage[what] ?? 0) + 1;
+  }
+
   private drawOptions(): Record<string, string> {
     const options = drawRunOptions(this.random, { prefix: this.prefix });
+    for (const [name, value] of Object.entries(options)) this.count(name === 'max_workers' ? `option ${name}` : `option ${name} ${value}`);
     if (this.prefix !== '') options.s3_prefix = this.prefix;
     return options;
   }
@@ -193,11 +209,13 @@ class History {
 
   private async syncRun(n: number): Promise<void> {
     const variant = this.random.weighted({ normal: 92, badInput: 4, otherSource: 4 });
+    this.count(`run ${variant}`);
     if (variant === 'badInput') return this.badInputRun(n);
     if (variant === 'otherSource') return this.otherSourceRun(n);
     const options = this.drawOptions();
     const faulty = this.random.chance(0.25);
     const faults = faulty ? this.drawFaults() : undefined;
+    for (const fault of faults?.kinds ?? []) this.count(`fault ${fault}`);
     this.note(`#${n} run ${toArgs(options).join(' ') || '(defaults)'}${faults ? ` with faults: ${faults.describe}` : ''}`);
     if (faults) {
       this.emulator.control.setFaults(faults.workdocs, this.random.int(1, 1e9));
@@ -219,6 +237,7 @@ class History {
     const options = this.drawOptions();
     const runId = `sim-${n}-${this.random.int(0, 1e9)}`;
     const shardCount = this.random.int(1, 4);
+    this.count('run sharded');
     const order = this.random.shuffle(Array.from({ length: shardCount }, (_, i) => i));
     this.note(`#${n} plan → shards ${order.join(',')} → finalize, ${toArgs(options).join(' ') || '(defaults)'}`);
     // Mostly a real plan followed by dry shards and finalize (issue 23.2); sometimes a dry plan too, which leaves
@@ -227,6 +246,7 @@ class History {
     if (this.random.chance(0.7)) delete planOptions.dry_run;
     const scaled = ['--run_id', runId, '--shard_count', String(shardCount)];
     const plan = await runInProcess(this.target, [...toArgs(planOptions), ...scaled, '--mode', 'plan']);
+    if (planOptions.dry_run) this.count('run sharded, dry plan');
     this.note(`#${n}   plan${planOptions.dry_run ? ' (dry)' : ''} exit ${plan.code}${describeOutcome(plan)}`);
     await this.afterRun(plan, planOptions, { faulty: false, what: 'plan', full: false });
     if (plan.code !== 0) return;
@@ -283,8 +303,10 @@ class History {
     const options = this.drawOptions();
     delete options.dry_run;
     const afterWrites = this.random.int(1, 8);
+    this.count('run kill -9');
     this.note(`#${n} kill -9 after ${afterWrites} S3 writes: ${toArgs(options).join(' ') || '(defaults)'}`);
     const killed = await runAndKill(this.target, toArgs(options), afterWrites);
+    this.count(killed.ended === 'killed' ? 'kill landed' : 'kill too late');
     this.note(`#${n}   ${killed.ended === 'killed' ? `killed after ${killed.writesBeforeKill} writes` : `ended by itself, exit ${killed.ended}`}`);
     this.runs++;
     this.manifestMayBeStale = true;
@@ -341,11 +363,11 @@ class History {
     }
   }
 
-  private drawFaults(): { workdocs: FaultRule[]; s3: ProxyRule[]; describe: string } {
+  private drawFaults(): { workdocs: FaultRule[]; s3: ProxyRule[]; describe: string; kinds: string[] } {
     const workdocs = this.random.chance(0.6) ? this.random.shuffle(WORKDOCS_FAULTS).slice(0, this.random.int(1, 2)) : [];
     const s3 = workdocs.length === 0 || this.random.chance(0.5) ? this.random.shuffle(S3_FAULTS).slice(0, this.random.int(1, 2)) : [];
-    const describe = [...workdocs.map((f) => `workdocs ${f.op} ${f.kind}`), ...s3.map((f) => `s3 ${[f.operation ?? '*'].flat().join('|')} ${f.kind}${f.code ? ` ${f.code}` : ''}`)].join(', ');
-    return { workdocs: workdocs.map((f) => ({ ...f })), s3: s3.map((f) => ({ ...f })), describe };
+    const kinds = [...workdocs.map((f) => `workdocs ${f.op} ${f.kind}`), ...s3.map((f) => `s3 ${[f.operation ?? '*'].flat().join('|')} ${f.kind}${f.code ? ` ${f.code}` : ''}`)];
+    return { workdocs: workdocs.map((f) => ({ ...f })), s3: s3.map((f) => ({ ...f })), describe: kinds.join(', '), kinds };
   }
 
   private async fail(violations: readonly Violation[]): Promise<void> {

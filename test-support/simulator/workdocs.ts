@@ -55,14 +55,14 @@ export class WorkdocsModel {
     return log;
   }
 
-  /** Applies one random change and says what it did (for the failure's history). */
-  change(): string {
+  /** Applies one random change; says which and what it did (for the failure's history). */
+  change(): { kind: WorkdocsChange; description: string } {
     for (let attempt = 0; attempt < 10; attempt++) {
       const kind = this.random.weighted(WORKDOCS_WEIGHTS);
-      const done = this.apply(kind);
-      if (done !== undefined) return done;
+      const description = this.apply(kind);
+      if (description !== undefined) return { kind, description };
     }
-    return this.apply('newDocument')!;
+    return { kind: 'newDocument', description: this.apply('newDocument')! };
   }
 
   private apply(kind: WorkdocsChange): string | undefined {
