@@ -13,7 +13,10 @@ Prints one JSON line {"endpoint","rootFolderId","organizationId","userId","folde
 Options:
   --port N                 port to listen on (default 0 = any free port)
   --host HOST              address to bind (default 127.0.0.1)
-  --fixture sample|PATH    bundled sample tree (default) or a fixture JSON file
+  --fixture sample|site|PATH
+                           bundled sample tree (default), bundled site (users, shares, comments, versions)
+                           or a fixture JSON file
+  --generate-users N       procedural whole site: N users sharing --generate-documents M documents
   --generate-folders N     procedural tree: N folders ...
   --generate-documents M   ... and M documents
   --seed S                 seed of the procedural tree (default 1)
@@ -27,7 +30,8 @@ Options:
   -h, --help               show this help
 
 Control API (JSON, no signing): GET/POST http://HOST:PORT/_emulator/... (info, counters, reset, folders,
-documents, documents/{id}/versions, rename, move, delete, restore, faults, url-ttl, clock, manifest, lookup).
+documents, documents/{id}/versions, rename, move, delete, restore, faults, url-ttl, clock, manifest, lookup,
+users, share, unshare, comments, labels, custom-metadata, owner).
 `;
 
 function num(v: string | undefined, name: string): number | undefined {
@@ -48,6 +52,7 @@ export function parseCli(argv: string[]): EmulatorOptions | undefined {
       host: { type: 'string' },
       fixture: { type: 'string' },
       'generate-folders': { type: 'string' },
+      'generate-users': { type: 'string' },
       'generate-documents': { type: 'string' },
       seed: { type: 'string' },
       size: { type: 'string' },
@@ -64,10 +69,21 @@ export function parseCli(argv: string[]): EmulatorOptions | undefined {
   const opts: EmulatorOptions = { port: num(values.port, 'port') ?? 0, host: values.host ?? '127.0.0.1' };
   const gf = num(values['generate-folders'], 'generate-folders');
   const gd = num(values['generate-documents'], 'generate-documents');
-  if (gf !== undefined || gd !== undefined) {
-    const size = num(values.size, 'size');
-    const minSize = num(values['min-size'], 'min-size');
-    const maxSize = num(values['max-size'], 'max-size');
+  const gu = num(values['generate-users'], 'generate-users');
+  const size = num(values.size, 'size');
+  const minSize = num(values['min-size'], 'min-size');
+  const maxSize = num(values['max-size'], 'max-size');
+  if (gu !== undefined) {
+    if (gf !== undefined) throw new Error('--generate-users and --generate-folders do not go together: a site has its folders per user');
+    opts.generateSite = {
+      users: gu,
+      documents: gd ?? 0,
+      seed: values.seed ?? 1,
+      ...(size !== undefined ? { size } : {}),
+      ...(minSize !== undefined ? { minSize } : {}),
+      ...(maxSize !== undefined ? { maxSize } : {}),
+    };
+  } else if (gf !== undefined || gd !== undefined) {
     const fanout = num(values.fanout, 'fanout');
     opts.generate = {
       folders: gf ?? 0,
