@@ -146,6 +146,18 @@ describe('EarlyUploads', () => {
     expect([...result.entries.keys()]).toEqual(['m/b.txt']);
   });
 
+  it('an upload that throws instead of reporting its failure (a bug) is thrown by finish(), not lost; settle() still ends', async () => {
+    const throwing = () => new EarlyUploads(ROOT, 'm/', 2, async () => 'ok', async () => { throw new Error('the upload threw'); });
+    const finished = throwing();
+    finished.destinationReady([], loadedWith());
+    finished.folderListed(ROOT, [], [doc('d1', 'a.txt')]);
+    await expect(finished.finish()).rejects.toThrow('the upload threw');
+    const settled = throwing();
+    settled.destinationReady([], loadedWith());
+    settled.folderListed(ROOT, [], [doc('d1', 'a.txt')]);
+    await expect(settled.settle()).resolves.toBeUndefined();
+  });
+
   it('leaves a repeated document id, and the children of folders relocated for length, to the plan', async () => {
     const h = harness();
     h.early.destinationReady([], loadedWith());

@@ -12,6 +12,7 @@
  * appear in the bucket before the lock is held and the listing found current (WriteGate); otherwise they stop
  * short and are not reported. A run with nothing to upload takes no lock here.
  */
+import { ConcurrentQueue } from '../concurrency.js';
 import { keysOfChildren } from '../core/keys.js';
 import { describeError, WriteRefusedError } from '../errors.js';
 import type { InventoryObject, ManifestEntry, SourceDocument, SourceFolder } from '../core/types.js';
@@ -52,10 +53,8 @@ export class EarlyUploads {
   private readonly waiting: Array<[string, readonly SourceFolder[], readonly SourceDocument[]]> = [];
   private destination: { keys: Set<string>; versions: Set<string>; loaded: LoadedManifest } | undefined;
   private readonly seenDocuments = new Set<string>();
-  /** Consumed by at most max_workers loops. */
-  private readonly queue: Array<{ doc: SourceDocument; key: string } | undefined> = [];
-  private head = 0;
-  private readonly workers = new Set<Promise<void>>();
+  /** The uploads, at most max_workers at once. */
+  private readonly uploads: ConcurrentQueue<{ doc: SourceDocument; key: string }>;
   private readonly items = new Map<string, ReportItem>();
   private readonly entries = new Map<string, ManifestEntry>();
   private lock: Promise<EarlyLockOutcome> | undefined;
@@ -70,7 +69,7 @@ export class EarlyUploads {
   constructor(
     private readonly rootId: string,
     prefix: string,
-    private readonly maxWorkers: number,
+    maxWorkers: number,
     /**
      * Takes the prefix's lock and tells whether the listing so far can still be trusted; calls `onWriting` when
      * it found the lock free and writes its record.
@@ -82,6 +81,7 @@ export class EarlyUploads {
     requestsMayWait = false,
   ) {
     this.folderKeys.set(rootId, prefix);
+    this.uploads = new ConcurrentQueue(maxWorkers, ({ doc, key }) => this.uploadEarly(doc, key));
     this.gate = {
       requestsMayWait,
       mayStart: async () => {
@@ -125,7 +125,6 @@ export class EarlyUploads {
   }
 
   private start(doc: SourceDocument, key: string): void {
-    this.queue.push({ doc, key });
     if (this.lock === undefined) {
       let writing!: () => void;
       const written = new Promise<void>((resolve) => { writing = resolve; });
@@ -138,24 +137,17 @@ export class EarlyUploads {
       });
       this.lockWriting = Promise.race([written, settled]);
     }
-    // Loops that take the next document, not a promise per document: a first sync of 100,000 documents
-    // queues them all here.
-    if (this.workers.size < this.maxWorkers) {
-      const worker: Promise<void> = this.work().finally(() => this.workers.delete(worker));
-      this.workers.add(worker);
-    }
+    // After the lock step began: an upload starts at once and its gate waits on that step.
+    this.uploads.push({ doc, key });
   }
 
-  private async work(): Promise<void> {
-    while (!this.stopped && this.head < this.queue.length) {
-      const { doc, key } = this.queue[this.head]!;
-      this.queue[this.head++] = undefined; // let the document go once taken
-      const { item, entry } = await this.upload(doc, key, this.gate);
-      // Whatever ended before the lock was settled counts only if the lock turned out ours and the listing current.
-      if (!(await this.lockHeld())) return;
-      this.items.set(key, item);
-      if (item.outcome === 'done' && entry !== undefined) this.entries.set(key, entry);
-    }
+  private async uploadEarly(doc: SourceDocument, key: string): Promise<void> {
+    const { item, entry } = await this.upload(doc, key, this.gate);
+    // Whatever ended before the lock was settled counts only if the lock turned out ours and the listing current
+    // (when it is not, stop() has already stopped the queue).
+    if (!(await this.lockHeld())) return;
+    this.items.set(key, item);
+    if (item.outcome === 'done' && entry !== undefined) this.entries.set(key, entry);
   }
 
   private async lockHeld(): Promise<boolean> {
@@ -166,6 +158,7 @@ export class EarlyUploads {
   private stop(why: string): void {
     this.stopped = true;
     this.refusal ??= why;
+    this.uploads.stop();
   }
 
   private refused(): WriteRefusedError {
@@ -175,20 +168,16 @@ export class EarlyUploads {
   /** Waits for every early upload to end, whatever the outcome (before a failed run releases its lock). */
   async settle(): Promise<void> {
     this.stop('the run is ending');
-    await this.drain();
+    await this.uploads.drained().catch(() => undefined); // the run is failing already: its own error is the one to show
   }
 
   /** Waits for every early upload; throws what taking the lock threw (another run holds it, say). */
   async finish(): Promise<EarlyResult & { readonly lock: EarlyLockOutcome | undefined }> {
-    await this.drain();
+    await this.uploads.drained();
     if (this.failure !== undefined) throw this.failure;
     const lock = this.lock ? await this.lock : undefined;
     // What landed, as a listing would show it: the ETag S3 answered (plan() compares it with the entry's).
     const objects = [...this.entries].map(([key, entry]): InventoryObject => ({ key, size: entry.size, etag: entry.etag ?? entry.md5, lastModified: 0 }));
     return { items: this.items, objects, entries: this.entries, lock };
-  }
-
-  private async drain(): Promise<void> {
-    while (this.workers.size > 0) await Promise.allSettled([...this.workers]);
   }
 }
