@@ -1,7 +1,7 @@
 // The CLI prints its JSON line first, serves the SDK, and stops cleanly on SIGTERM.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { GetFolderCommand } from '@aws-sdk/client-workdocs';
+import { DescribeUsersCommand, GetFolderCommand } from '@aws-sdk/client-workdocs';
 import { describe, expect, it } from 'vitest';
 import { parseCli } from '../../src/emulator/cli.js';
 import { client, listAll } from './helpers.js';
@@ -58,11 +58,27 @@ describe('workdocs-emulator CLI', () => {
     }
   });
 
+  it('--fixture site: the first line carries organizationId, and DescribeUsers answers every user of the site', async () => {
+    const { info, stop } = await startCli(['--port', '0', '--fixture', 'site']);
+    try {
+      expect(info['organizationId']).toBe('d-5173a0e9c2');
+      expect(info['rootFolderId']).toMatch(/^[0-9a-f]{64}$/);
+      const c = client(info['endpoint'] as string);
+      const r = await c.send(new DescribeUsersCommand({ OrganizationId: info['organizationId'] as string, Include: 'ALL' }));
+      expect(r.Users?.map((u) => `${u.Username}:${u.Status}`)).toEqual(['alice:ACTIVE', 'bob:ACTIVE', 'carol:INACTIVE', 'dave:PENDING']);
+      c.destroy();
+    } finally {
+      expect(await stop()).toBe(0);
+    }
+  });
+
   it('parses options', () => {
     expect(parseCli(['--help'])).toBeUndefined();
     expect(parseCli(['--port', '8080', '--url-ttl', '60', '--host', '0.0.0.0'])).toEqual({ port: 8080, host: '0.0.0.0', fixture: 'sample', urlTtlSeconds: 60 });
     expect(parseCli(['--access-key-id', 'a', '--secret-access-key', 'b'])?.credentials).toEqual({ accessKeyId: 'a', secretAccessKey: 'b' });
     expect(() => parseCli(['--bogus'])).toThrow();
     expect(() => parseCli(['--port', 'x'])).toThrow();
+    expect(parseCli(['--generate-users', '200', '--generate-documents', '100000', '--seed', 's'])?.generateSite).toEqual({ users: 200, documents: 100_000, seed: 's' });
+    expect(() => parseCli(['--generate-users', '2', '--generate-folders', '3'])).toThrow(/do not go together/);
   });
 });

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DescribeActivitiesCommand,
+  DescribeCommentsCommand,
   DescribeDocumentVersionsCommand,
+  DescribeResourcePermissionsCommand,
+  DescribeUsersCommand,
   EntityNotExistsException,
   GetDocumentCommand,
   GetFolderCommand,
@@ -12,7 +15,7 @@ import {
 } from '@aws-sdk/client-workdocs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
-import type { Counters, EmulatorInfo, ManifestItem } from '../../src/emulator/types.js';
+import type { Counters, EmulatorInfo, ManifestItem, UserInfo } from '../../src/emulator/types.js';
 import { client, listAll, md5, streamMd5 } from './helpers.js';
 
 let emu: Emulator;
@@ -193,6 +196,68 @@ describe('HTTP control API', () => {
     expect(ttl.json.urlTtlSeconds).toBe(60);
     const clock = await http<{ offsetSeconds: number }>('POST', 'clock', { advanceSeconds: 10 });
     expect(clock.json.offsetSeconds).toBe(10);
+  });
+});
+
+describe('HTTP control API for the site', () => {
+  it('users, share, unshare, comments, labels, custom metadata, owner, versions: the SDK sees each change', async () => {
+    const site = await startEmulator({ fixture: 'site' });
+    const sc = client(site.endpoint);
+    const call = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> => {
+      const res = await fetch(`${site.endpoint}/_emulator/${path}`, { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      return { status: res.status, json: (await res.json()) as T };
+    };
+    try {
+      const users = await call<UserInfo[]>('GET', 'users');
+      expect(users.json.map((u) => u.username)).toEqual(['alice', 'bob', 'carol', 'dave']);
+      const erin = await call<UserInfo>('POST', 'users', { username: 'erin', status: 'PENDING' });
+      expect(erin.json).toMatchObject({ username: 'erin', status: 'PENDING' });
+      expect((await call('POST', `users/${erin.json.id}/status`, { status: 'ACTIVE' })).status).toBe(200);
+      const listed = await sc.send(new DescribeUsersCommand({ OrganizationId: site.organizationId, UserIds: erin.json.id }));
+      expect(listed.Users?.[0]?.Status).toBe('ACTIVE');
+      expect((await call('POST', `users/${erin.json.id}/status`, { status: 'nope' })).status).toBe(400);
+
+      const team = (await call<{ id: string }>('POST', 'lookup', { path: ['Team'] })).json.id;
+      const plan = (await call<{ id: string }>('POST', 'lookup', { path: ['plan.md'], rootId: team })).json.id;
+      expect((await call('POST', 'share', { resourceId: team, principal: 'erin', role: 'VIEWER' })).status).toBe(200);
+      const perms = async (): Promise<Array<string | undefined>> => (await sc.send(new DescribeResourcePermissionsCommand({ ResourceId: team }))).Principals!.map((p) => p.Id);
+      expect(await perms()).toContain(erin.json.id);
+      expect((await call('POST', 'unshare', { resourceId: team, principal: 'erin' })).status).toBe(200);
+      expect(await perms()).not.toContain(erin.json.id);
+
+      const comment = await call<{ commentId: string; versionId: string }>('POST', 'comments', { documentId: plan, text: 'Via HTTP', contributor: 'erin' });
+      const comments = async (): Promise<Array<string | undefined>> =>
+        (await sc.send(new DescribeCommentsCommand({ DocumentId: plan, VersionId: comment.json.versionId }))).Comments!.map((x) => x.Text);
+      expect(await comments()).toContain('Via HTTP');
+      expect((await call('POST', 'comments/delete', { documentId: plan, versionId: comment.json.versionId, commentId: comment.json.commentId })).status).toBe(200);
+      expect(await comments()).not.toContain('Via HTTP');
+
+      expect((await call('POST', 'labels', { id: plan, labels: ['http'] })).status).toBe(200);
+      expect((await call('POST', 'custom-metadata', { id: plan, values: { via: 'http' } })).status).toBe(200);
+      const doc = await sc.send(new GetDocumentCommand({ DocumentId: plan, IncludeCustomMetadata: true }));
+      expect(doc.Metadata?.Labels).toEqual(['http']);
+      expect(doc.CustomMetadata?.['via']).toBe('http');
+
+      expect((await call('POST', 'owner', { id: plan, userId: erin.json.id })).status).toBe(200);
+      const owner = (await sc.send(new DescribeResourcePermissionsCommand({ ResourceId: plan }))).Principals!.find((p) => p.Roles?.some((r) => r.Role === 'OWNER'));
+      expect(owner?.Id).toBe(erin.json.id);
+
+      const oldest = (await sc.send(new DescribeDocumentVersionsCommand({ DocumentId: plan }))).DocumentVersions!.at(-1)!.Id!;
+      expect((await call('DELETE', `documents/${plan}/versions`, { versionId: oldest })).status).toBe(200);
+      expect((await sc.send(new DescribeDocumentVersionsCommand({ DocumentId: plan }))).DocumentVersions).toHaveLength(2);
+
+      const bob = users.json[1]!;
+      const bobManifest = await call<ManifestItem[]>('GET', `manifest?rootId=${bob.rootFolderId}`);
+      expect(bobManifest.json.map((m) => m.path.join('/')).sort()).toEqual(['Designs/bridge.txt', 'todo.txt']);
+      expect((await call('DELETE', `users/${erin.json.id}`)).status).toBe(200);
+      expect((await call<UserInfo[]>('GET', 'users')).json.map((u) => u.username)).not.toContain('erin');
+      const missing = await call<{ __type: string }>('DELETE', `users/${erin.json.id}`);
+      expect(missing.status).toBe(404);
+      expect(missing.json.__type).toBe('EntityNotExistsException');
+    } finally {
+      sc.destroy();
+      await site.close();
+    }
   });
 });
 
