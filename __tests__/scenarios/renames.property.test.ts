@@ -170,7 +170,9 @@ describe('renames, swaps, moves, restores and new versions of same-size document
           await scn.close();
         }
       }),
-      { numRuns: 10, seed: 23, endOnFailure: true },
+      // Seed 23's seventh history (folder swaps) caught the overwritten copy source before the fix. No shrinking:
+      // each attempt costs a server round of syncs, and the counterexample is short already.
+      { numRuns: 8, seed: 23, endOnFailure: true },
     );
   });
 });
