@@ -170,8 +170,8 @@ describe('renames, swaps, moves, restores and new versions of same-size document
           await scn.close();
         }
       }),
-      // Seed 23's seventh history (folder swaps) caught the overwritten copy source before the fix. No shrinking:
-      // each attempt costs a server round of syncs, and the counterexample is short already.
+      // Before the fix, these 8 histories of seed 23 found a copy whose source the same run overwrote (folder
+      // swaps). No shrinking: each attempt costs a round of syncs, and the counterexample is short already.
       { numRuns: 8, seed: 23, endOnFailure: true },
     );
   });
