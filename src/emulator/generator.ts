@@ -113,7 +113,8 @@ export function generateTree(opts: GenerateOptions): Store {
 /**
  * A whole site: `users` users (the first an ADMIN; every `inactiveEvery`th INACTIVE, the one after it PENDING),
  * documents spread evenly over their trees, some with several versions, comment threads, labels and custom
- * metadata; top-level folders shared with the next user, a group, or by link; some documents recycled.
+ * metadata; top-level folders shared with the next user (every `shareEvery`th), every other user's second one
+ * with a group, every fourth user's third one by link; some documents recycled.
  */
 export function generateSite(opts: SiteGenerateOptions): Store {
   const seedLabel = opts.seed ?? 1;
@@ -125,7 +126,7 @@ export function generateSite(opts: SiteGenerateOptions): Store {
   const inactiveEvery = Math.max(2, Math.floor(opts.inactiveEvery ?? 10));
   const versionsEvery = Math.max(1, Math.floor(opts.versionsEvery ?? 5));
   const nVersions = Math.max(1, Math.floor(opts.versions ?? 3));
-  const shareEvery = Math.max(1, Math.floor(opts.shareEvery ?? 4));
+  const shareEvery = Math.max(1, Math.floor(opts.shareEvery ?? 10));
   const commentEvery = Math.max(1, Math.floor(opts.commentEvery ?? 20));
   for (let i = 0; i < nUsers; i++) {
     const n = String(i).padStart(4, '0');
@@ -175,8 +176,8 @@ export function generateSite(opts: SiteGenerateOptions): Store {
       const f = s.folders.get(fid)!;
       const when = DEFAULT_BASE + 40_000_000_000 + (folderNo + t) * 1000;
       if (t % shareEvery === 0 && nUsers > 1) s.applyShare(f, { principalId: next.id, principalType: 'USER', role: 'CONTRIBUTOR' }, when);
-      if (t % shareEvery === 1) s.applyShare(f, { principalId: s.groups[i % groupCount]!.id, principalType: 'GROUP', role: 'VIEWER' }, when);
-      if (t % (shareEvery * 4) === 2) s.applyShare(f, { principalId: 'anonymous', principalType: 'ANONYMOUS', role: 'VIEWER' }, when);
+      if (t === 1 && i % 2 === 0) s.applyShare(f, { principalId: s.groups[i % groupCount]!.id, principalType: 'GROUP', role: 'VIEWER' }, when);
+      if (t === 2 && i % 4 === 0) s.applyShare(f, { principalId: 'anonymous', principalType: 'ANONYMOUS', role: 'VIEWER' }, when);
     });
   });
   return s;

@@ -682,7 +682,10 @@ export class Store {
   // ---------------------------------------------------------------- activity log
 
   record(a: Omit<ActivityRec, 'seq'>): void {
-    this.log.push({ ...a, seq: this.log.length + 1 });
+    // Numbered in place: a site's history is hundreds of thousands of entries, so no copy of each.
+    const entry = a as ActivityRec;
+    entry.seq = this.log.length + 1;
+    this.log.push(entry);
   }
 
   recordUpload(d: DocRec, v: VersionRec): void {

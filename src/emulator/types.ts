@@ -169,7 +169,7 @@ export interface SiteGenerateOptions {
   versions?: number;
   /** Every Nth user is INACTIVE and every (N+1)th PENDING (default 10). */
   inactiveEvery?: number;
-  /** Every Nth top-level folder is shared with the next user (default 4). */
+  /** Every Nth top-level folder of a user is shared with the next user (default 10). */
   shareEvery?: number;
   /** Every Nth document has a comment thread (default 20). */
   commentEvery?: number;
