@@ -103,11 +103,11 @@ describe('item 1: swapping the names of same-size documents', () => {
         { name: `y-${i}.txt`, content: `y content ${i}` },
       ]).flat() },
     ] } } }, 'swap');
+    expect((await scn.run()).code).toBe(0);
   });
   afterAll(async () => scn?.close());
 
-  it('leaves each name with its own document\'s bytes', async () => {
-    expect((await scn.run()).code).toBe(0);
+  function swapEveryPair(scn: Scenario): void {
     const c = scn.emulator.control;
     for (let i = 0; i < 8; i++) {
       const x = c.lookup(['pairs', `x-${i}.txt`])!;
@@ -115,11 +115,18 @@ describe('item 1: swapping the names of same-size documents', () => {
       c.rename(x, `y-${i}.txt`);
       c.rename(y, `x-${i}.txt`);
     }
-    const r = await scn.run();
+  }
+
+  it.each([
+    ['with the default workers (copies at once)', [], 'y content 3'],
+    ['with one worker (copies one after another)', ['--max_workers', '1'], 'x content 3'],
+  ])('leaves each name with its own document\'s bytes, %s (each run swaps the names back)', async (_title, args, expected) => {
+    swapEveryPair(scn);
+    const r = await scn.run(args);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     await expectExactMirror(scn);
     await expectEveryKeyHoldsItsDocument(scn);
-    expect((await getObjectBytes(scn.bucket.client, scn.bucket.bucket, 'pairs/x-3.txt')).toString()).toBe('y content 3');
+    expect((await getObjectBytes(scn.bucket.client, scn.bucket.bucket, 'pairs/x-3.txt')).toString()).toBe(expected);
   });
 });
 
