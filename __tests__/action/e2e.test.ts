@@ -3,10 +3,8 @@
 // server, exchanged for credentials at a local STS (AWS_ENDPOINT_URL_STS). WorkDocs is the project's emulator
 // and S3 the real S3-compatible server. Then the example workflows' steps are driven against the same servers.
 //
-// The bundle is built fresh into tmp/ (tsc + ncc, as scripts/package.mjs does) so the committed dist/ is left
-// alone; set ACTION_E2E_DIST=dist/index.js to test an existing bundle instead (e.g. the committed one in CI).
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// The bundle is built fresh into tmp/ (bundle.ts); the outcomes of a run, one by one, are in outcomes.test.ts.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
@@ -14,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import { startOidcServer, startStsServer, type OidcServer, type StsServer } from '../../test-support/oidc-sts.js';
 import { createTestBucket, listAllKeys, type TestBucket } from '../helpers/s3.js';
+import { buildBundle } from './bundle.js';
 import {
   actionDefaults, condition, expressionValue, jobOutputs, jobSteps, runActionProcess, runJob, workflowJobs,
   type ActionProcessResult, type Context, type ProcessOptions,
@@ -25,19 +24,6 @@ const node = process.execPath;
 const ROLE = 'arn:aws:iam::123456789012:role/workdocs-s3-sync';
 const DOCUMENTS = 25; // the sample fixture's visible documents
 const EMPTY_FOLDERS = 1; // of its 10 folders one is empty: only that one gets a marker by default
-
-/** tsc + ncc into a private directory under the repository (ncc resolves node_modules upwards from it). */
-function buildBundle(): { dist: string; cleanup: () => void } {
-  if (process.env.ACTION_E2E_DIST) return { dist: path.resolve(root, process.env.ACTION_E2E_DIST), cleanup: () => {} };
-  const dir = path.join(root, 'tmp', `action-e2e-${process.pid}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const bin = (name: string): string => path.join(root, 'node_modules', '.bin', name);
-  execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json', '--outDir', path.join(dir, 'lib')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  execFileSync(bin('ncc'), ['build', path.join(dir, 'lib', 'index.js'), '-o', path.join(dir, 'dist'), '--no-source-map-register', '--quiet'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  writeFileSync(path.join(dir, 'dist', 'package.json'), '{ "type": "module" }\n');
-  return { dist: path.join(dir, 'dist', 'index.js'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 describe('the Action as the runner runs it', () => {
   const s3 = inject('s3');
@@ -52,7 +38,7 @@ describe('the Action as the runner runs it', () => {
   let defaults: Record<string, string>;
 
   beforeAll(async () => {
-    bundle = buildBundle();
+    bundle = buildBundle('action-e2e');
     defaults = actionDefaults(path.join(root, 'action.yml'));
     emulator = await startEmulator({ port: 0, fixture: 'sample' });
     oidc = await startOidcServer({ subject: 'repo:octo-org/octo-repo:ref:refs/heads/main' });
