@@ -24,6 +24,11 @@ const node = process.execPath;
 const ROLE = 'arn:aws:iam::123456789012:role/workdocs-s3-sync';
 const DOCUMENTS = 25; // the sample fixture's visible documents
 const EMPTY_FOLDERS = 1; // of its 10 folders one is empty: only that one gets a marker by default
+/** The outputs of a run that stopped before it did anything (every output is set; see outcomes.test.ts). */
+const NOTHING_DONE = {
+  uploaded: '0', copied: '0', skipped: '0', deleted: '0', archived: '0', markers: '0', failed: '0', cancelled: '0', bytes: '0',
+  report_path: '', manifest_key: '', changed: 'false', matrix: '',
+};
 
 describe('the Action as the runner runs it', () => {
   const s3 = inject('s3');
@@ -214,7 +219,7 @@ describe('the Action as the runner runs it', () => {
     }
     expect(cancelled.status).toBe(1);
     expect(cancelled.stdout).toContain('Received SIGTERM: stopping; nothing more is deleted.');
-    expect(cancelled.outputs).toMatchObject({ exit_code: '3' });
+    expect(cancelled.outputs).toMatchObject({ exit_code: '3', failed: '0' });
     expect(Number(cancelled.outputs.uploaded)).toBeLessThan(DOCUMENTS);
     expect(await listAllKeys(bucket.client, bucket.bucket, 'cancelled/.workdocs-s3-sync/')).not.toContain('cancelled/.workdocs-s3-sync/lock.json');
     expectNoSecrets(cancelled);
@@ -231,7 +236,7 @@ describe('the Action as the runner runs it', () => {
     expect(result.annotations).toEqual([
       expect.objectContaining({ kind: 'error', message: expect.stringMatching(/^Could not assume role arn:aws:iam::123456789012:role\/not-trusted with the OIDC token: AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity/) }),
     ]);
-    expect(result.outputs).toEqual({ exit_code: '3', changed: 'false' });
+    expect(result.outputs).toEqual({ ...NOTHING_DONE, exit_code: '3', report_path: path.join(runnerTemp, 'workdocs-s3-sync-report.json') });
     expect(emulator.control.counters().total).toBe(0);
     expectNoSecrets(result);
   });
@@ -254,7 +259,7 @@ describe('the Action as the runner runs it', () => {
       'Input \'s3_prefix\': must not start with "/"',
       'Input \'log_level\': must be one of debug, info, warning, error, got "loud"',
     ]);
-    expect(result.outputs).toEqual({ exit_code: '2', changed: 'false' });
+    expect(result.outputs).toEqual({ ...NOTHING_DONE, exit_code: '2' });
     expect(oidc.audiences.length).toBe(tokens);
     expect(sts.calls.length).toBe(stsCalls);
     expect(emulator.control.counters().total).toBe(0);
