@@ -6,7 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { collectBody } from '../collect-body.js';
 import type { SyncOptions } from '../options.js';
-import { createS3Client } from '../s3/client.js';
+import { createS3Client, sdkWarningsTo } from '../s3/client.js';
 import { gaveUpMessagePlugin, WorkDocsRetryStrategy } from '../workdocs/retry.js';
 import type { Logger, Progress, SyncEnv } from './types.js';
 
@@ -44,6 +44,7 @@ export function createSyncEnv(options: SyncOptions, deps: EnvDeps): SyncEnv & { 
     maxSockets: options.maxPoolConnections,
     maxAttempts: 8,
     ...(deps.s3Credentials ? { credentials: deps.s3Credentials } : {}),
+    logger: sdkWarningsTo((message) => deps.logger.log('debug', message)),
   });
   return {
     workdocs,

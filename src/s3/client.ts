@@ -16,6 +16,7 @@ import type {
   BuildHandlerArguments,
   BuildMiddleware,
   HandlerExecutionContext,
+  Logger as SdkLogger,
   MetadataBearer,
   Pluggable,
 } from '@smithy/types';
@@ -53,6 +54,8 @@ export interface CreateS3ClientOptions {
   requestTimeoutMs?: number;
   /** Environment to read AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL from (tests). Default: process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Where the SDK's own warnings go (see sdkWarningsTo). Default: nowhere. */
+  logger?: SdkLogger;
 }
 
 /**
@@ -67,6 +70,17 @@ export function customEndpoint(options: { endpoint?: string; env?: NodeJS.Proces
   return env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
 }
 
+/**
+ * An SDK logger that passes on only the SDK's warnings ("an error was encountered in a non-retryable streaming
+ * request", "socket usage at capacity"), as lines of the run's log: the tool reports and retries those failures
+ * itself. With no logger of its own, the SDK prints them on the console.
+ */
+export function sdkWarningsTo(log: (message: string) => void): SdkLogger {
+  const ignore = (): void => undefined;
+  // No info and error: the SDK's logger middleware then skips building a record of every call's input and output.
+  return { trace: ignore, debug: ignore, warn: (...content: unknown[]) => log(`AWS SDK: ${content.map(String).join(' ')}`) } as SdkLogger;
+}
+
 export function createS3Client(options: CreateS3ClientOptions): S3Client {
   const endpoint = customEndpoint(options);
   const custom = endpoint !== undefined;
@@ -76,6 +90,7 @@ export function createS3Client(options: CreateS3ClientOptions): S3Client {
   const deleteMode = options.deleteContentMd5 ?? 'auto';
   const maxSockets = options.maxSockets ?? 50;
   const agentOptions = { keepAlive: true, maxSockets };
+  const logger = options.logger ?? sdkWarningsTo(() => undefined);
 
   const config: S3ClientConfig = {
     region: options.region,
@@ -83,7 +98,9 @@ export function createS3Client(options: CreateS3ClientOptions): S3Client {
     requestChecksumCalculation: checksum,
     responseChecksumValidation: checksum,
     retryMode: 'adaptive',
+    logger,
     requestHandler: new NodeHttpHandler({
+      logger,
       httpAgent: new http.Agent(agentOptions),
       httpsAgent: new https.Agent(agentOptions),
       ...(options.requestTimeoutMs !== undefined ? { requestTimeout: options.requestTimeoutMs } : {}),
