@@ -6,6 +6,7 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   HeadObjectCommand,
+  PutObjectCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { writeFileSync } from 'node:fs';
@@ -261,6 +262,42 @@ describe('item 4: a same-size overwrite behind the tool\'s back as a multipart u
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.report.items.find((i) => i.key === key)).toMatchObject({ action: 'upload', reason: 'modified-in-bucket', outcome: 'done' });
     await expectExactMirror(scn);
+  });
+});
+
+describe('item 4 with a rename: the copy source was overwritten behind the tool\'s back', () => {
+  let scn: Scenario;
+  beforeAll(async () => {
+    scn = await startScenario({ fixture: { seed: 'mpu-rename-source', root: { name: 'root', children: [
+      { name: 'plain-put.txt', content: 'original bytes 1' },
+      { name: 'multipart.txt', content: 'original bytes 2' },
+    ] } } }, 'mpu-rename-source');
+    expect((await scn.run()).code).toBe(0);
+  });
+  afterAll(async () => scn?.close());
+
+  it.each([
+    ['a PutObject', 'plain-put.txt', false],
+    ['a multipart upload', 'multipart.txt', true],
+  ])('by %s, metadata kept: the renamed document gets its own bytes from WorkDocs, not the overwritten ones', async (_title, key, multipart) => {
+    const { client, bucket } = scn.bucket;
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const body = Buffer.from(`tampered bytes ${key === 'plain-put.txt' ? 1 : 2}`);
+    expect(body.length).toBe(head.ContentLength);
+    if (multipart) {
+      const upload = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, Metadata: head.Metadata }));
+      const part = await client.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: upload.UploadId!, PartNumber: 1, Body: body }));
+      await client.send(new CompleteMultipartUploadCommand({
+        Bucket: bucket, Key: key, UploadId: upload.UploadId!, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag! }] },
+      }));
+    } else {
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, Metadata: head.Metadata }));
+    }
+    scn.emulator.control.rename(scn.emulator.control.lookup([key])!, `renamed-${key}`);
+    const r = await scn.run();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    await expectExactMirror(scn);
+    await expectEveryKeyHoldsItsDocument(scn);
   });
 });
 

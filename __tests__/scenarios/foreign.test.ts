@@ -311,8 +311,10 @@ describe('a real mass deletion is still refused', () => {
   beforeAll(async () => { scn = await startScenario({ fixture: tenDocuments() }, 'mass-delete'); });
   afterAll(async () => scn?.close());
 
-  it('deleting 60 % of the documents in WorkDocs is refused under the default max_delete; nothing is deleted', async () => {
+  it('deleting 60 % of the documents in WorkDocs is refused under the default max_delete, however much foreign data lies beside them', async () => {
     expect((await scn.run()).code).toBe(0);
+    // Were these ten part of max_delete's base, 6 of 20 objects (30 %) would pass.
+    for (let i = 0; i < 10; i++) await putObject(scn, `other-app/item-${i}.bin`, `other ${i}`);
     const c = scn.emulator.control;
     for (let i = 0; i < 6; i++) c.delete(c.lookup(['Docs', `doc-${i}.txt`])!);
     const r = await scn.run();
@@ -323,5 +325,29 @@ describe('a real mass deletion is still refused', () => {
     const keys = await listAllKeys(scn.bucket.client, scn.bucket.bucket, 'Docs/');
     for (let i = 0; i < 10; i++) expect(keys).toContain(`Docs/doc-${i}.txt`);
     for (let i = 0; i < 6; i++) expect(md5Hex(await getObjectBytes(scn.bucket.client, scn.bucket.bucket, `Docs/doc-${i}.txt`))).toBe(md5Hex(`document ${i}`));
+  });
+});
+
+describe('foreign objects in scale-out', () => {
+  let scn: Scenario;
+  beforeAll(async () => { scn = await startScenario({ fixture: tenDocuments() }, 'foreign-scale'); });
+  afterAll(async () => scn?.close());
+
+  it('plan → shards → finalize leaves them alone too, while a document deleted in WorkDocs is deleted', async () => {
+    expect((await scn.run()).code).toBe(0);
+    await putForeignObjects(scn);
+    const c = scn.emulator.control;
+    c.delete(c.lookup(['Docs', 'doc-0.txt'])!);
+    c.addDocument({ parentId: c.lookup(['Docs'])!, name: 'new.txt', content: 'new' });
+    expect((await scn.run(['--mode', 'plan', '--shard_count', '2', '--run_id', 'f1'])).code).toBe(0);
+    for (const shard of ['0', '1']) {
+      const r = await scn.run(['--mode', 'shard', '--shard_index', shard, '--run_id', 'f1']);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+    }
+    const finalized = await scn.run(['--mode', 'finalize', '--run_id', 'f1']);
+    expect(finalized.code, finalized.stdout + finalized.stderr).toBe(0);
+    expect(finalized.report.items.filter((i) => i.action === 'delete' && i.outcome === 'done').map((i) => i.key)).toEqual(['Docs/doc-0.txt']);
+    await expectForeignIntact(scn);
+    await expectExactMirrorBeside(scn, FOREIGN_KEYS);
   });
 });
