@@ -361,13 +361,13 @@ describe('every outcome of the Action, as the runner runs it', () => {
       expect(JSON.parse(readFileSync(reportPath(), 'utf8'))).toMatchObject({ rootFolderId: emulator.rootFolderId, manifestKey: '', exitCode: 2 });
     });
 
-    it('6. WorkDocs that keeps failing names the call that gave up, after how many attempts and how long', async () => {
-      emulator.control.addFault({ op: 'GetFolder', kind: 'error', status: 500 });
+    it('6. a fatal WorkDocs throttle names the call that gave up, after how many attempts and how long', async () => {
+      emulator.control.addFault({ op: 'GetFolder', kind: 'throttle' });
       const result = await run(inputs('o-giveup/'));
       expect(result.status).toBe(1);
       expectOutputs(result, nothingDone('3', reportPath()));
       expect(result.annotations.filter((a) => a.kind === 'error').map((a) => a.message)).toEqual([
-        expect.stringMatching(/^InternalFailure: WorkDocs GetFolder gave up after 8 attempts over \d+\.\d s of waiting: /),
+        expect.stringMatching(/^ThrottlingException: WorkDocs GetFolder gave up after 8 attempts over \d+\.\d s of waiting: /),
       ]);
       expect(emulator.control.counters().operations.GetFolder).toBe(8);
     });
