@@ -1,6 +1,6 @@
 // plan() as a specification: each row is a situation (source, bucket, manifest) and the actions it must produce.
 import { describe, expect, it } from 'vitest';
-import { archiveKey, keysToProbe, plan, type PlanOptions, type PlannedAction } from '../../src/core/plan.js';
+import { archiveKey, keysToProbe, keysToReadBack, plan, versionsHeld, type PlanOptions, type PlannedAction } from '../../src/core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceTree } from '../../src/core/types.js';
 
 const ROOT = 'root';
@@ -68,9 +68,12 @@ describe('plan: what happens to each document', () => {
     ['a renamed document whose SSE-KMS object still shows its recorded ETag is copied', tree([doc('a', 'new.txt')]),
       [obj('old.txt', 10, 'e'.repeat(32))], { entries: new Map([['old.txt', { documentId: 'a', versionId: 'a-v1', size: 10, md5: '1'.repeat(32), etag: 'e'.repeat(32) }]]) }, {},
       ['copy old.txt -> new.txt', 'delete old.txt after new.txt']],
-    ['an object of the original script is adopted when HeadObject said SSE-KMS, though its ETag is not the Signature', tree([doc('a', 'a.txt')]),
-      [{ ...obj('a.txt', 10, 'e'.repeat(32), { 'workdocs-version-id': 'a-v1' }), etagIsOpaque: true }], NONE, {},
+    ['an object of the original script under SSE-KMS is adopted once its bytes, read back, are the Signature\'s', tree([doc('a', 'a.txt')]),
+      [{ ...obj('a.txt', 10, 'e'.repeat(32), { 'workdocs-version-id': 'a-v1' }), etagIsOpaque: true, contentMd5: md5('1') }], NONE, {},
       ['skip a.txt adopted']],
+    ['under SSE-KMS, bytes read back that are not the Signature\'s: uploaded', tree([doc('a', 'a.txt')]),
+      [{ ...obj('a.txt', 10, 'e'.repeat(32), { 'workdocs-version-id': 'a-v1' }), etagIsOpaque: true, contentMd5: md5('9') }], NONE, {},
+      ['upload a.txt changed']],
     ['without SSE-KMS such an ETag means other bytes: uploaded', tree([doc('a', 'a.txt')]),
       [obj('a.txt', 10, 'e'.repeat(32), { 'workdocs-version-id': 'a-v1' })], NONE, {},
       ['upload a.txt changed']],
@@ -120,8 +123,12 @@ describe('plan: what happens to each document', () => {
       [], NONE, {}, ['upload %%d~x.txt new', `marker ${'n'.repeat(1000)}/`]],
     ['no folder markers when they are off, but existing ones of live folders stay', tree([], [{ id: 'f1', name: 'a', parentId: ROOT, createdAt: 1 }]),
       [obj('a/', 0)], NONE, { folderMarkers: 'none' }, []],
-    ['an object of the original script holding the same version is adopted', tree([doc('a', 'a.txt')]),
-      [obj('a.txt', 10, 'x-2', { 'workdocs-version-id': 'a-v1' })], NONE, {}, ['skip a.txt adopted']],
+    ['an object of the original script holding the same version is adopted (single-part: its ETag is the Signature)', tree([doc('a', 'a.txt')]),
+      [obj('a.txt', 10, md5('1'), { 'workdocs-version-id': 'a-v1' })], NONE, {}, ['skip a.txt adopted']],
+    ['a multipart one is adopted once its bytes, read back, are the Signature\'s', tree([doc('a', 'a.txt')]),
+      [{ ...obj('a.txt', 10, 'x-2', { 'workdocs-version-id': 'a-v1' }), contentMd5: md5('1') }], NONE, {}, ['skip a.txt adopted']],
+    ['metadata alone is no proof: a multipart object not read back (or overwritten keeping the metadata) is uploaded', tree([doc('a', 'a.txt')]),
+      [obj('a.txt', 10, 'x-2', { 'workdocs-version-id': 'a-v1' })], NONE, {}, ['upload a.txt changed']],
     ['an object of the original script holding an older version is replaced', tree([doc('a', 'a.txt', 'v2')]),
       [obj('a.txt', 10, 'x-2', { 'workdocs-version-id': 'a-v1' })], NONE, {}, ['upload a.txt changed']],
     ['an unknown object at the key whose metadata could not be read is replaced', tree([doc('a', 'a.txt')]), [obj('a.txt')], NONE, {},
@@ -321,5 +328,25 @@ describe('plan: the rest of what a careless run must not get wrong', () => {
     expect(archiveKey(long, options)).toBe(key);
     expect(archiveKey(`${long}x`, options)).not.toBe(key);
     expect(archiveKey('short/a.txt', options)).toBe(`${'a'.repeat(100)}/2024-01-01T00-00-00-000Z/short/a.txt`);
+  });
+});
+
+describe('keysToReadBack and versionsHeld: what must be known before the plan', () => {
+  it('reads back only objects whose metadata names the wanted version and whose ETag shows no MD5', () => {
+    const inventory = [
+      obj('mp.txt', 10, 'x-2', { 'workdocs-version-id': 'a-v1' }),
+      obj('single.txt', 10, md5('1'), { 'workdocs-version-id': 'b-v1' }),
+      obj('old.txt', 10, 'x-2', { 'workdocs-version-id': 'c-v0' }),
+      obj('unprobed.txt', 10, 'x-2'),
+    ];
+    expect(keysToReadBack(tree([doc('a', 'mp.txt'), doc('b', 'single.txt'), doc('c', 'old.txt'), doc('d', 'unprobed.txt')]), inventory, '')).toEqual(['mp.txt']);
+  });
+  it.each<[string, InventoryObject[], Manifest, string[] | undefined]>([
+    ['every object has an entry: the versions recorded', [obj('a.txt')], manifest([['a.txt', 'a', 'a-v1']]), ['a-v1']],
+    ['markers and remembered foreign objects are accounted for', [obj('x/', 0), obj('f.bin', 10, 'e-1')], { entries: new Map(), foreign: new Map([['f.bin', 'e-1']]) }, []],
+    ['an object nobody accounts for (a lost manifest) may hold any version', [obj('a.txt')], NONE, undefined],
+  ])('%s', (_title, inventory, recorded, expected) => {
+    const held = versionsHeld(inventory, recorded);
+    expect(held === undefined ? undefined : [...held]).toEqual(expected);
   });
 });

@@ -62,7 +62,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     try {
       writeReportFile(path.resolve(io.cwd, options.reportFile), report);
     } catch (error) {
-      logger.log('error', `could not write the report file: ${describeError(error)}`);
+      const problem = `the report file could not be written: ${describeError(error)}`;
+      logger.log('error', problem);
+      // A run whose promised output is missing is not a success (what it did to the bucket stands).
+      if (report.exitCode === 0) report = { ...report, exitCode: 1, fatal: problem };
     }
   }
   // The closing summary goes to stdout once; the log file keeps a copy.

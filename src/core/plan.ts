@@ -160,7 +160,7 @@ export function plan(source: SourceTree, inventory: readonly InventoryObject[], 
     const object = byKey.get(computed);
     // The listed object's equal key string: a run of 100,000 documents then holds each key once, not twice.
     const key = object?.key ?? computed;
-    const action = decideDocument(doc, key, object, trusted.entries.get(key), recorded.entries.has(key), copySourcesOnce);
+    const action = decideDocument(doc, key, object, trusted.entries.get(key), recorded.entries.get(key), copySourcesOnce);
     transfers.push(object !== undefined && foreign.has(key) && action.kind !== 'skip'
       ? { ...asUpload(action), refused: 'kept: an object this tool did not write holds this key (delete_foreign replaces it)' }
       : action);
@@ -321,7 +321,7 @@ function decideDocument(
   key: string,
   object: InventoryObject | undefined,
   entry: ManifestEntry | undefined,
-  recorded: boolean,
+  recordedEntry: ManifestEntry | undefined,
   copySources: () => ReadonlyMap<string, CopySource>,
 ): Exclude<PlannedAction, { kind: 'marker' | 'delete' | 'archive' }> {
   if (object !== undefined) {
@@ -329,7 +329,7 @@ function decideDocument(
       if (entry.documentId === doc.id && entry.versionId === doc.versionId && entry.size === doc.size && object.size === doc.size) {
         return { kind: 'skip', key, doc, reason: 'unchanged' };
       }
-    } else if (object.metadata !== undefined && isAdoptable(doc, object)) {
+    } else if (object.metadata !== undefined && isAdoptable(doc, object, referenceMd5(doc, recordedEntry))) {
       return { kind: 'skip', key, doc, reason: 'adopted' };
     }
   }
@@ -337,18 +337,65 @@ function decideDocument(
   if (from !== undefined && from.key !== key && (from.md5 === undefined || doc.md5 === undefined || from.md5 === doc.md5)) {
     return { kind: 'copy', key, fromKey: from.key, fromEtag: from.etag, doc, reason: 'renamed' };
   }
-  if (object === undefined) return { kind: 'upload', key, doc, reason: recorded ? 'missing' : 'new' };
-  if (recorded && entry === undefined) return { kind: 'upload', key, doc, reason: 'modified-in-bucket' };
+  if (object === undefined) return { kind: 'upload', key, doc, reason: recordedEntry !== undefined ? 'missing' : 'new' };
+  if (recordedEntry !== undefined && entry === undefined) return { kind: 'upload', key, doc, reason: 'modified-in-bucket' };
   if (entry === undefined && object.metadata === undefined) return { kind: 'upload', key, doc, reason: 'unverified' };
   return { kind: 'upload', key, doc, reason: 'changed' };
 }
 
-/** An object written by the original script (or a lost manifest's run) holds this version already. */
-function isAdoptable(doc: SourceDocument, object: InventoryObject): boolean {
+/**
+ * An object written by the original script (or a lost manifest's run) holds this version already: its metadata
+ * names the version, and its bytes are shown to be the version's, by a single-part ETag or by reading them back
+ * (keysToReadBack). Metadata alone is not enough: an overwrite can keep it.
+ */
+function isAdoptable(doc: SourceDocument, object: InventoryObject, reference: string | undefined): boolean {
+  if (!namesVersion(doc, object)) return false;
+  const md5 = listedMd5(object) ?? object.contentMd5;
+  if (md5 === undefined) return false;
+  return reference === undefined || md5 === reference;
+}
+
+/** What the version's bytes must hash to: its Signature, or (none given) the MD5 an earlier run recorded for it. */
+function referenceMd5(doc: SourceDocument, recorded: ManifestEntry | undefined): string | undefined {
+  if (doc.md5 !== undefined) return doc.md5;
+  return recorded !== undefined && recorded.versionId === doc.versionId && recorded.md5 !== '' ? recorded.md5 : undefined;
+}
+
+function namesVersion(doc: SourceDocument, object: InventoryObject): boolean {
   const metadata = object.metadata ?? {};
   if (metadata[VERSION_METADATA] !== doc.versionId || object.size !== doc.size) return false;
-  if (metadata[DOCUMENT_METADATA] !== undefined && metadata[DOCUMENT_METADATA] !== doc.id) return false;
-  return !(listedMd5(object) !== undefined && doc.md5 !== undefined && object.etag !== doc.md5);
+  return metadata[DOCUMENT_METADATA] === undefined || metadata[DOCUMENT_METADATA] === doc.id;
+}
+
+/**
+ * The objects whose bytes must be read back before plan(): probed ones whose metadata names the wanted version but
+ * whose ETag does not show their MD5 (multipart, SSE-KMS), where a Signature (or a recorded MD5) can check them. Without the
+ * read they would be uploaded again; with it, adopted only when the bytes are right.
+ */
+export function keysToReadBack(source: SourceTree, inventory: readonly InventoryObject[], prefix: string, recorded: Manifest = { entries: new Map() }): string[] {
+  if (!inventory.some((o) => o.metadata !== undefined && listedMd5(o) === undefined && o.contentMd5 === undefined)) return [];
+  const { documentKeys } = assignKeys(source, prefix);
+  const byKey = indexInventory(inventory);
+  const keys: string[] = [];
+  for (const doc of source.documents) {
+    const key = documentKeys.get(doc.id);
+    const object = key === undefined ? undefined : byKey.get(key);
+    if (object?.metadata === undefined || referenceMd5(doc, recorded.entries.get(object.key)) === undefined || listedMd5(object) !== undefined || object.contentMd5 !== undefined) continue;
+    if (namesVersion(doc, object)) keys.push(object.key);
+  }
+  return keys.sort();
+}
+
+/**
+ * The versions the bucket holds somewhere, as the manifest knows them; undefined when a listed object that the
+ * manifest does not account for (no entry, not a remembered foreign object, not a folder marker) might hold any
+ * version, as after a lost manifest. Then no document is certainly an upload before the plan (early uploads).
+ */
+export function versionsHeld(inventory: readonly InventoryObject[], manifest: Manifest): Set<string> | undefined {
+  for (const object of inventory) {
+    if (!manifest.entries.has(object.key) && !isMarkerObject(object) && manifest.foreign?.get(object.key) !== object.etag) return undefined;
+  }
+  return new Set([...manifest.entries.values()].map((e) => e.versionId));
 }
 
 /**

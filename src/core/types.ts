@@ -58,6 +58,8 @@ export interface InventoryObject {
   readonly metadata?: Readonly<Record<string, string>>;
   /** HeadObject said SSE-KMS or SSE-C: the ETag is not the body's MD5, however it looks. */
   readonly etagIsOpaque?: boolean;
+  /** The MD5 of its bytes, read back (GetObject) where the ETag does not show it and adoption needs it. */
+  readonly contentMd5?: string;
 }
 
 /** What the manifest records for one key this tool wrote or adopted. */

@@ -14,6 +14,7 @@
  */
 import { ConcurrentQueue } from '../concurrency.js';
 import { keysOfChildren } from '../core/keys.js';
+import { versionsHeld } from '../core/plan.js';
 import { describeError, WriteRefusedError } from '../errors.js';
 import type { InventoryObject, ManifestEntry, SourceDocument, SourceFolder } from '../core/types.js';
 import type { LoadedManifest } from '../s3/manifest-store.js';
@@ -51,7 +52,7 @@ export class EarlyUploads {
   /** Folder id → its key, for folders whose children's keys can be known early. */
   private readonly folderKeys = new Map<string, string>();
   private readonly waiting: Array<[string, readonly SourceFolder[], readonly SourceDocument[]]> = [];
-  private destination: { keys: Set<string>; versions: Set<string>; loaded: LoadedManifest } | undefined;
+  private destination: { keys: Set<string>; versions: Set<string> | undefined; loaded: LoadedManifest } | undefined;
   private readonly seenDocuments = new Set<string>();
   /** The uploads, at most max_workers at once. */
   private readonly uploads: ConcurrentQueue<{ doc: SourceDocument; key: string }>;
@@ -96,8 +97,8 @@ export class EarlyUploads {
 
   /** The bucket side is known: from now on documents can be judged. */
   destinationReady(inventory: readonly InventoryObject[], loaded: LoadedManifest): void {
-    const versions = new Set<string>();
-    for (const entry of loaded.manifest.entries.values()) versions.add(entry.versionId);
+    // A bucket the manifest does not account for (a lost manifest) may hold any version under any key: wait for the plan.
+    const versions = versionsHeld(inventory, loaded.manifest);
     this.destination = { keys: new Set(inventory.map((o) => o.key)), versions, loaded };
     for (const [folderId, folders, documents] of this.waiting.splice(0)) this.folderListed(folderId, folders, documents);
   }
@@ -119,7 +120,7 @@ export class EarlyUploads {
       // A repeated id is left to the plan, which settles repeats canonically (keys of distinct ids never collide).
       if (key === undefined || this.seenDocuments.has(doc.id)) continue;
       this.seenDocuments.add(doc.id);
-      if (this.destination.keys.has(key) || this.destination.versions.has(doc.versionId)) continue;
+      if (this.destination.versions === undefined || this.destination.keys.has(key) || this.destination.versions.has(doc.versionId)) continue;
       this.start(doc, key);
     }
   }

@@ -9,7 +9,7 @@ import { fileRetryDelay, sleep } from '../backoff.js';
 import { forEachConcurrently } from '../concurrency.js';
 import { BufferPool } from './buffer-pool.js';
 import { archiveKeys, deleteKeys } from './delete.js';
-import { copyObject, isPreconditionFailed, putFolderMarker, uploadDocument, type TransferContext } from './transfer.js';
+import { copyExact, putFolderMarker, SourceChangedError, uploadDocument, type TransferContext } from './transfer.js';
 import { putJsonObject } from '../s3/client.js';
 import type { SyncOptions } from '../options.js';
 import type { Logger, ReportItem, SyncEnv } from './types.js';
@@ -127,7 +127,7 @@ export async function runTransfer(action: PlannedAction, manifest: Map<string, M
     case 'skip': {
       if (action.reason === 'adopted') {
         const object = listed.get(action.key);
-        manifest.set(action.key, entryFor(action.doc, action.doc.md5 ?? (object && listedMd5(object)) ?? '', object?.etag));
+        manifest.set(action.key, entryFor(action.doc, action.doc.md5 ?? (object && (listedMd5(object) ?? object.contentMd5)) ?? '', object?.etag));
       }
       ctx.logger.log('debug', `skip ${action.reason} ${JSON.stringify(action.key)}`);
       return toItem(action, 'done');
@@ -143,11 +143,11 @@ export async function runTransfer(action: PlannedAction, manifest: Map<string, M
       let changed = false;
       const item = await attempt(action, ctx, async () => {
         try {
-          const { etag } = await copyObject({ key: action.fromKey, size: action.doc.size, etag: action.fromEtag }, action.key, ctx);
+          const { etag } = await copyExact({ key: action.fromKey, size: action.doc.size, etag: action.fromEtag, md5 }, action.key, ctx);
           manifest.set(action.key, entryFor(action.doc, md5, etag));
         } catch (error) {
-          if (!isPreconditionFailed(error)) throw error;
-          changed = true; // the source is no longer the version the plan saw: nothing was copied
+          if (!(error instanceof SourceChangedError)) throw error;
+          changed = true; // the source is no longer the version the plan saw: the upload below sets the key right
         }
         return {};
       });

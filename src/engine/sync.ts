@@ -5,12 +5,12 @@
  */
 import { forEachConcurrently } from '../concurrency.js';
 import { manifestKey, sharingListedStrings, toolAreaPrefix } from '../core/manifest.js';
-import { keysToProbe, plan, trustedManifest, type ManifestView, type Plan } from '../core/plan.js';
+import { keysToProbe, keysToReadBack, plan, trustedManifest, type ManifestView, type Plan } from '../core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceFolder } from '../core/types.js';
 import { describeError, FatalError, InputError, WriteRefusedError } from '../errors.js';
 import type { SyncOptions } from '../options.js';
 import { anySignal, forwardAbort, runAbortController } from '../signals.js';
-import { listInventory, readMetadata } from '../s3/inventory.js';
+import { listInventory, readContentMd5, readMetadata } from '../s3/inventory.js';
 import { acquireLock, lockKey, type HeldLock, type LockSettings } from '../s3/lock.js';
 import { readManifest, writeManifest, type LoadedManifest } from '../s3/manifest-store.js';
 import { getRootFolder, listTree, type ListingResult } from '../workdocs/list.js';
@@ -401,6 +401,17 @@ async function probeUnknownObjects(listing: ListingResult, inventory: InventoryO
     });
     const index = byKey.get(key);
     if (index !== undefined && head !== undefined) inventory[index] = { ...inventory[index]!, ...head };
+  });
+  // Metadata that names the wanted version is not proof of the bytes where the ETag shows no MD5: they are read back.
+  const readBack = keysToReadBack(listing.tree, inventory, options.s3Prefix, recorded);
+  if (readBack.length > 0) env.logger.log('info', `reading back ${readBack.length} object(s) whose ETag shows no MD5, to check them before adopting them`);
+  await forEachConcurrently(readBack, options.maxWorkers, async (key) => {
+    const contentMd5 = await readContentMd5(env.s3, options.s3BucketName, key, env.signal).catch((error: unknown) => {
+      env.logger.log('warning', `could not read back ${JSON.stringify(key)}: ${describeError(error)}`);
+      return undefined;
+    });
+    const index = byKey.get(key);
+    if (index !== undefined && contentMd5 !== undefined) inventory[index] = { ...inventory[index]!, contentMd5 };
   });
   return view;
 }

@@ -475,6 +475,39 @@ export interface CopyFrom {
   readonly etag?: string;
 }
 
+/** A copy found its source changed since it was listed: nothing was copied (or what was is replaced at once). */
+export class SourceChangedError extends Error {
+  override readonly name = 'SourceChangedError';
+}
+
+/**
+ * A rename's copy that lands exactly the version the plan saw, and the ETag a listing will show for the new object.
+ * The copy is conditional on the source's listed ETag. Where the server refuses that condition although HeadObject
+ * shows the very ETag (Swift compares a multipart object's ETag with another; gateways that rewrite ETags), the
+ * HeadObject is the check, then the copy: no run of ours writes the source meanwhile (the lock, and plan order). Where the answer's ETag is not the bytes' MD5 (a multipart
+ * source on Swift answers the source's; SSE-KMS), the copy's own is read: checked against the MD5 when it shows one,
+ * and recorded either way, so the next run finds what it expects.
+ */
+export async function copyExact(from: CopyFrom & { readonly md5?: string }, toKey: string, ctx: CopyContext): Promise<{ etag?: string }> {
+  let out: { etag?: string };
+  try {
+    out = await copyObject(from, toKey, ctx);
+  } catch (error) {
+    if (!isPreconditionFailed(error)) throw error;
+    if (from.etag === undefined) throw new SourceChangedError(`${from.key} is no longer the object that was listed`, { cause: error });
+    const head = await ctx.s3.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: from.key }), { abortSignal: ctx.signal });
+    if (normalizeEtag(head.ETag) !== from.etag) throw new SourceChangedError(`${from.key} is no longer the object that was listed`, { cause: error });
+    out = await copyObject({ key: from.key, size: from.size }, toKey, ctx);
+  }
+  if (out.etag !== undefined && from.md5 !== undefined && out.etag === from.md5) return out;
+  const landed = await ctx.s3.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: toKey }), { abortSignal: ctx.signal });
+  const etag = normalizeEtag(landed.ETag);
+  if (from.md5 !== undefined && from.md5 !== '' && isPlainMd5(etag) && etag !== from.md5 && !isEncryptedWithKey(landed)) {
+    throw new SourceChangedError(`the copy of ${from.key} holds bytes with MD5 ${etag}, not ${from.md5}`);
+  }
+  return etag === '' ? {} : { etag };
+}
+
 /** S3 refused a conditional request because the object is not the one named (CopySourceIfMatch, If-Match). */
 export function isPreconditionFailed(error: unknown): boolean {
   return (error as { name?: string } | undefined)?.name === 'PreconditionFailed' || httpStatusOf(error) === 412;

@@ -1,5 +1,7 @@
 /** Lists every object under the prefix once (ListObjectsV2, 1,000 keys a page) and reads metadata where asked. */
-import { HeadObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { InventoryObject } from '../core/types.js';
 import { isMissingObject } from './client.js';
 
@@ -32,6 +34,22 @@ export async function readMetadata(client: S3Client, bucket: string, key: string
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
     const etagIsOpaque = isEncryptedWithKey(head);
     return { metadata: head.Metadata ?? {}, ...(etagIsOpaque ? { etagIsOpaque } : {}) };
+  } catch (error) {
+    if (isMissingObject(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The MD5 of an object's bytes, read back (GetObject, streamed: memory stays a chunk), for an object whose ETag does
+ * not show it (multipart, SSE-KMS) and that would be adopted on its metadata's word. Undefined when it is gone.
+ */
+export async function readContentMd5(client: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<string | undefined> {
+  try {
+    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+    const hash = createHash('md5');
+    for await (const chunk of out.Body as Readable) hash.update(chunk as Buffer);
+    return hash.digest('hex');
   } catch (error) {
     if (isMissingObject(error)) return undefined;
     throw error;
