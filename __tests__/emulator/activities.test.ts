@@ -187,6 +187,22 @@ const cases: Case[] = [
     expected: () => ({ Type: 'DOCUMENT_SHARE_PERMISSION_CHANGED', Initiator: { Username: 'alice' }, ResourceMetadata: { Owner: { Username: 'bob' } }, Participants: { Users: [{ Username: 'bob' }] } }),
   },
   {
+    name: 'check out',
+    change: (k, ids) => k.checkOut(ids.plan, 'bob'),
+    expected: (ids) => ({ Type: 'DOCUMENT_CHECKED_OUT', Initiator: { Username: 'bob' }, ResourceMetadata: { Id: ids.plan } }),
+  },
+  {
+    name: 'check in a new version',
+    prepare: (k, ids) => k.checkOut(ids.plan, 'bob'),
+    change: (k, ids) => k.addVersion(ids.plan, { content: 'checked in', checkIn: true }),
+    expected: (ids) => ({ Type: 'DOCUMENT_CHECKED_IN', Initiator: { Username: 'bob' }, ResourceMetadata: { Id: ids.plan, VersionId: latestVersion(ids.plan) } }),
+  },
+  {
+    name: 'revert to an older version',
+    change: (k, ids) => k.revert(ids.plan, emu.store.doc(ids.plan).versions[0]!.id),
+    expected: (ids) => ({ Type: 'DOCUMENT_REVERTED', ResourceMetadata: { Id: ids.plan, VersionId: latestVersion(ids.plan) } }),
+  },
+  {
     name: 'delete a version',
     change: (k, ids) => k.deleteVersion(ids.plan, emu.store.doc(ids.plan).versions[0]!.id),
     expected: (ids) => ({ Type: 'DOCUMENT_VERSION_DELETED', ResourceMetadata: { Id: ids.plan, VersionId: expect.stringMatching(/^\d{13}-[0-9a-f]{64}$/) } }),
@@ -308,6 +324,18 @@ describe('pagination', () => {
     }
     const one = await c.send(new DescribeActivitiesCommand({ OrganizationId: emu.organizationId, Limit: 999 }));
     expect(one.Marker).toBeUndefined();
+  });
+
+  it('the feed stays in time order whatever order changes are logged in (a clock moved back)', async () => {
+    await activities();
+    emu.control.advanceClock(100);
+    emu.control.rename(plan(), 'later.md');
+    emu.control.advanceClock(-50);
+    emu.control.rename(team(), 'Earlier');
+    const all = await activities();
+    const times = all.map((a) => a.TimeStamp!.getTime());
+    expect(times).toEqual([...times].sort((x, y) => y - x));
+    expect(all.slice(0, 2).map((a) => a.ResourceMetadata?.Name)).toEqual(['later.md', 'Earlier']);
   });
 
   it('a Marker keeps its place while new activities arrive: no repeats, no skips', async () => {

@@ -296,6 +296,23 @@ describe('versions', () => {
     expect(withInit[0]!.Signature).toBeUndefined();
   });
 
+  it('control: revert makes a new version with the bytes and Signature of an older one; checkOut locks until a check-in', async () => {
+    const plan = id(['Team', 'plan.md']);
+    const oldest = (await c.send(new DescribeDocumentVersionsCommand({ DocumentId: plan }))).DocumentVersions!.at(-1)!;
+    const { versionId } = emu.control.revert(plan, oldest.Id!);
+    const latest = (await c.send(new GetDocumentCommand({ DocumentId: plan }))).Metadata!.LatestVersionMetadata!;
+    expect(latest.Id).toBe(versionId);
+    expect(latest.Signature).toBe(oldest.Signature);
+    expect((await emu.control.readContent(plan)).toString()).toBe('# Plan\n\nv1\n');
+    emu.control.checkOut(plan, 'bob');
+    expect(() => emu.control.checkOut(plan)).toThrow(/already checked out/);
+    const { versionId: checkedIn } = emu.control.addVersion(plan, { content: 'by bob', checkIn: true });
+    const after = (await c.send(new GetDocumentCommand({ DocumentId: plan }))).Metadata!.LatestVersionMetadata!;
+    expect(after.Id).toBe(checkedIn);
+    expect(after.CreatorId).toBe(userNamed('bob').id);
+    emu.control.checkOut(plan);
+  });
+
   it('control: deleteVersion removes one version, never the only ACTIVE one', async () => {
     const plan = id(['Team', 'plan.md']);
     const versions = (await c.send(new DescribeDocumentVersionsCommand({ DocumentId: plan }))).DocumentVersions!;

@@ -117,6 +117,8 @@ export interface VersionRec {
 export interface DocRec extends ResourceRec {
   parentId: string;
   creatorId: string;
+  /** The user who checked it out, until the check-in. */
+  checkedOutBy?: string;
   /** Oldest first. */
   versions: VersionRec[];
 }
@@ -673,8 +675,13 @@ export class Store {
 
   /** The activity log, newest first (equal times: the later recorded first). */
   activities(): ActivityRec[] {
-    if (this.activityCache && this.activityCache.length === this.log.length) return this.activityCache.list;
-    const list = this.log.slice().sort((a, b) => b.time - a.time || b.seq - a.seq);
+    const cached = this.activityCache;
+    if (cached && cached.length === this.log.length) return cached.list;
+    const newer = (a: ActivityRec, b: ActivityRec): number => b.time - a.time || b.seq - a.seq;
+    const added = cached ? this.log.slice(cached.length).sort(newer) : [];
+    // Changes made now come after the whole history: put them in front instead of sorting a site's log again.
+    const list =
+      cached && (cached.list.length === 0 || added[added.length - 1]!.time >= cached.list[0]!.time) ? [...added, ...cached.list] : this.log.slice().sort(newer);
     this.activityCache = { length: this.log.length, list };
     return list;
   }
@@ -807,14 +814,42 @@ export class Store {
     let t = this.now();
     const prev = d.versions[d.versions.length - 1]!;
     if (t <= prev.created) t = prev.created + 1;
-    const v = this.makeVersion(d.id, d.versions.length, name, input, input.contentType, input.status, this.ownerOf(d.id), t);
+    const creator = input.checkIn && d.checkedOutBy ? d.checkedOutBy : this.ownerOf(d.id);
+    const v = this.makeVersion(d.id, d.versions.length, name, input, input.contentType, input.status, creator, t);
     d.versions.push(v);
     if (v.status === 'ACTIVE') {
       d.modified = t;
-      this.recordUpload(d, v);
+      if (input.checkIn) this.recordOn(d, 'CHECKED_IN', t, creator, { versionId: v.id });
+      else this.recordUpload(d, v);
     }
+    if (input.checkIn) delete d.checkedOutBy;
     this.touch();
     return { versionId: v.id };
+  }
+
+  /** A new ACTIVE version sharing an older version's bytes, as restoring a version in WorkDocs makes. */
+  revert(documentId: string, versionId: string): { versionId: string } {
+    const d = this.doc(documentId);
+    const old = this.version(d, versionId);
+    if (old.status !== 'ACTIVE') throw prohibitedState(`The version ${versionId} is not ACTIVE.`);
+    let t = this.now();
+    const prev = d.versions[d.versions.length - 1]!;
+    if (t <= prev.created) t = prev.created + 1;
+    const v: VersionRec = { ...this.makeVersion(d.id, d.versions.length, old.name, {}, old.contentType, 'ACTIVE', this.ownerOf(d.id), t), content: old.content };
+    d.versions.push(v);
+    d.modified = t;
+    this.recordOn(d, 'REVERTED', t, v.creatorId, { versionId: v.id });
+    this.touch();
+    return { versionId: v.id };
+  }
+
+  checkOut(documentId: string, user?: string): void {
+    const d = this.doc(documentId);
+    if (d.checkedOutBy) throw prohibitedState(`The document ${documentId} is already checked out.`);
+    const by = user ? this.user(user).id : this.ownerOf(d.id);
+    d.checkedOutBy = by;
+    this.recordOn(d, 'CHECKED_OUT', this.now(), by);
+    this.touch();
   }
 
   /** Deletes one version; the document keeps at least one ACTIVE version. */

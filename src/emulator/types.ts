@@ -271,6 +271,8 @@ export interface AddVersionInput extends ContentSpec {
   name?: string;
   contentType?: string;
   status?: VersionStatus;
+  /** Upload as the check-in of a checked-out document: logged as DOCUMENT_CHECKED_IN instead of DOCUMENT_VERSION_UPLOADED. */
+  checkIn?: boolean;
 }
 
 export interface AddUserInput {
@@ -334,6 +336,8 @@ export interface EmulatorInfo {
   userId: string;
   folders: number;
   documents: number;
+  /** Users of every status. */
+  users: number;
   urlTtlSeconds: number;
 }
 
@@ -388,4 +392,8 @@ export interface EmulatorControl {
   setOwner(id: string, userId: string): void;
   /** Deletes one version of a document (not its only ACTIVE one). */
   deleteVersion(documentId: string, versionId: string): void;
+  /** A new version with an older version's bytes (DOCUMENT_REVERTED). */
+  revert(documentId: string, versionId: string): { versionId: string };
+  /** Locks a document for editing by a user (DOCUMENT_CHECKED_OUT); `addVersion` with `checkIn` ends it. */
+  checkOut(documentId: string, user?: string): void;
 }

@@ -18,6 +18,7 @@ export function makeControl(state: EmulatorState): EmulatorControl {
       userId: state.store.primaryUser.id,
       folders: state.store.treeFolderCount,
       documents: state.store.docs.size,
+      users: state.store.users.length,
       urlTtlSeconds: state.urlTtlSeconds,
     }),
     addFolder: (input) => state.store.addFolder(input),
@@ -62,6 +63,8 @@ export function makeControl(state: EmulatorState): EmulatorControl {
     setCustomMetadata: (id, values, versionId) => state.store.setCustomMetadata(id, values, versionId),
     setOwner: (id, userId) => state.store.setOwner(id, userId),
     deleteVersion: (documentId, versionId) => state.store.deleteVersion(documentId, versionId),
+    revert: (documentId, versionId) => state.store.revert(documentId, versionId),
+    checkOut: (documentId, user) => state.store.checkOut(documentId, user),
   };
 }
 
@@ -130,6 +133,8 @@ const ROUTES: Record<string, ControlRoute> = {
 const ID_ROUTES: Record<string, (control: EmulatorControl, r: ControlRequest, id: string) => unknown> = {
   'POST documents/*/versions': (c, r, id) => c.addVersion(id, r.body as never),
   'DELETE documents/*/versions': (c, r, id) => (c.deleteVersion(id, str(r.body, 'versionId')), ok),
+  'POST documents/*/revert': (c, r, id) => c.revert(id, str(r.body, 'versionId')),
+  'POST documents/*/checkout': (c, r, id) => (c.checkOut(id, optionalStr(r.body, 'user')), ok),
   'POST users/*/status': (c, r, id) => (c.setUserStatus(id, str(r.body, 'status') as UserStatus), ok),
   'DELETE users/*': (c, _r, id) => (c.removeUser(id), ok),
 };
