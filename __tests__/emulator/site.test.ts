@@ -118,6 +118,15 @@ describe('DescribeUsers', () => {
   });
 });
 
+describe('site fixtures', () => {
+  it.each([
+    { what: 'a comment', child: { name: 'a.txt', content: 'x', comments: [{ text: 'hi', contributor: 'ghost' }] } },
+    { what: 'an owner', child: { name: 'a.txt', content: 'x', owner: 'ghost' } },
+  ])('naming a user that does not exist in $what is refused with the name', async ({ child }) => {
+    await expect(startEmulator({ fixture: { root: { name: 'r', children: [child] } } })).rejects.toThrow('unknown user in fixture: ghost');
+  });
+});
+
 describe('recycle bins', () => {
   it("a user's RecycleBinFolderId lists what they recycled, RECYCLED, and restore takes it back", async () => {
     const bob = userNamed('bob');

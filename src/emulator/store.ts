@@ -255,7 +255,7 @@ export class Store {
     const userSpecs: UserSpec[] = fixture.users?.length ? fixture.users : [{ username: 'admin', givenName: 'Admin', surname: 'User', type: 'ADMIN' }];
     userSpecs.forEach((u, idx) => s.addUserRec(s.makeUser(u, idx, clock)));
     for (const g of fixture.groups ?? []) {
-      s.groups.push({ id: g.id ?? `S-1-1-21-${hexId(s.seed, 'group', g.name).slice(0, 10)}`, name: g.name, memberIds: (g.members ?? []).map((m) => s.user(m).id) });
+      s.groups.push({ id: g.id ?? `S-1-1-21-${hexId(s.seed, 'group', g.name).slice(0, 10)}`, name: g.name, memberIds: (g.members ?? []).map((m) => s.userIdByName(m)) });
     }
     userSpecs.forEach((u, idx) => {
       const user = s.users[idx]!;
@@ -339,7 +339,7 @@ export class Store {
     if (spec.labels) rec.labels = [...spec.labels];
     if (spec.denied) rec.denied = true;
     if (spec.customMetadata) rec.customMetadata = { ...spec.customMetadata };
-    if (spec.owner) rec.ownerChangedTo = this.user(spec.owner).id;
+    if (spec.owner) rec.ownerChangedTo = this.userIdByName(spec.owner);
   }
 
   /** Shares and a RECYCLED state apply once the contents exist: a folder's share reaches them as indirect activities. */
@@ -367,9 +367,12 @@ export class Store {
     return g;
   }
 
+  /** A fixture's user by name (the first user when none is named); a name no user has is the fixture's mistake. */
   private userIdByName(username: string | undefined): string {
     if (!username) return this.primaryUser.id;
-    return this.users.find((u) => u.username === username)?.id ?? this.primaryUser.id;
+    const u = this.users.find((x) => x.username === username);
+    if (!u) throw new Error(`unknown user in fixture: ${username}`);
+    return u.id;
   }
 
   private loadDocument(spec: DocumentSpec, parentId: string, ownerId: string, path: string, tick: () => number, baseDir?: string): void {
