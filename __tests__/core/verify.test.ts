@@ -1,0 +1,157 @@
+// verify() as a specification: each row is a situation (source, bucket, manifest) and the discrepancies it must report.
+import { describe, expect, it } from 'vitest';
+import { checkContent, countDiscrepancies, discrepancyCsv, isExact, verify, type Discrepancy, type VerifyOptions } from '../../src/core/verify.js';
+import type { InventoryObject, Manifest, SourceDocument, SourceTree } from '../../src/core/types.js';
+
+const ROOT = 'root';
+const md5 = (c: string): string => c.repeat(32).slice(0, 32);
+
+/** `signature` null: WorkDocs gave none. */
+function doc(id: string, name: string, version = 'v1', size = 10, signature: string | null = md5(version.at(-1)!)): SourceDocument {
+  return { id, parentId: ROOT, name, createdAt: 1, modifiedAt: 1, versionId: `${id}-${version}`, size, md5: signature ?? undefined, contentType: 'text/plain' };
+}
+function tree(documents: SourceDocument[], folders: SourceTree['folders'] = []): SourceTree {
+  return { rootId: ROOT, folders, documents };
+}
+/** A single-part object: its ETag is the MD5 of its bytes. */
+function obj(key: string, size = 10, etag = md5('1'), metadata?: Record<string, string>): InventoryObject {
+  return { key, size, etag, lastModified: 0, ...(metadata ? { metadata } : {}) };
+}
+/** Entries as a run records them: the MD5 of the bytes, which the single-part ETag shows. */
+function manifest(rows: [key: string, documentId: string, versionId: string, size?: number, md5?: string][], foreign?: [string, string][]): Manifest {
+  return {
+    entries: new Map(rows.map(([key, documentId, versionId, size, m]) => [key, { documentId, versionId, size: size ?? 10, md5: m ?? md5('1') }])),
+    ...(foreign ? { foreign: new Map(foreign) } : {}),
+  };
+}
+const NONE: Manifest = { entries: new Map() };
+const OPTIONS: VerifyOptions = { prefix: '', archivePrefix: '', folderMarkers: 'empty', deleteForeign: false };
+
+/** `kind key` (+ `owner`, + `passes` when it does not fail the verdict): the shape of each row's expectations. */
+function summary(discrepancies: readonly Discrepancy[]): string[] {
+  return discrepancies.map((d) => `${d.kind}${d.owner ? `-${d.owner}` : ''} ${d.key}${d.fails ? '' : ' passes'}`);
+}
+
+describe('verify: what the listings alone show', () => {
+  it.each<[string, SourceTree, InventoryObject[], Manifest, Partial<VerifyOptions>, string[]]>([
+    ['an exact mirror has no discrepancy', tree([doc('a', 'a.txt'), doc('b', 'b.txt')]), [obj('a.txt'), obj('b.txt')],
+      manifest([['a.txt', 'a', 'a-v1'], ['b.txt', 'b', 'b-v1']]), {}, []],
+    ['an object deleted behind the tool\'s back is missing', tree([doc('a', 'a.txt')]), [], manifest([['a.txt', 'a', 'a-v1']]), {},
+      ['missing a.txt']],
+    ['a document never synced is missing', tree([doc('a', 'a.txt')]), [], NONE, {}, ['missing a.txt']],
+    ['an object whose document was deleted in WorkDocs is extra, and the tool\'s own', tree([]), [obj('gone.txt')],
+      manifest([['gone.txt', 'g', 'g-v1']]), {}, ['extra-own gone.txt']],
+    ['a foreign object is extra-foreign and does not fail the verdict', tree([doc('a', 'a.txt')]), [obj('a.txt'), obj('notes.txt', 5, md5('9'))],
+      manifest([['a.txt', 'a', 'a-v1']], [['notes.txt', md5('9')]]), {}, ['extra-foreign notes.txt passes']],
+    ['a foreign object fails the verdict when delete_foreign says a sync would remove it', tree([]), [obj('notes.txt', 5, md5('9'))],
+      manifest([], [['notes.txt', md5('9')]]), { deleteForeign: true }, ['extra-foreign notes.txt']],
+    ['a new version in WorkDocs leaves the old one stale', tree([doc('a', 'a.txt', 'v2')]), [obj('a.txt')], manifest([['a.txt', 'a', 'a-v1']]), {},
+      ['stale a.txt']],
+    ['an object of the right version but another size (truncated) has the wrong size', tree([doc('a', 'a.txt')]), [obj('a.txt', 7)],
+      manifest([['a.txt', 'a', 'a-v1']]), {}, ['wrong-size a.txt']],
+    ['an ETag other than the recorded one (an overwrite of the same size) is modified', tree([doc('a', 'a.txt')]), [obj('a.txt', 10, md5('f'))],
+      manifest([['a.txt', 'a', 'a-v1']]), {}, ['modified a.txt']],
+    ['a rename in WorkDocs not yet synced: the new key is missing, the old one extra', tree([doc('a', 'b.txt')]), [obj('a.txt')],
+      manifest([['a.txt', 'a', 'a-v1']]), {}, ['extra-own a.txt', 'missing b.txt']],
+    ['a foreign object at a document\'s key: the document is missing, the object extra-foreign', tree([doc('a', 'a.txt')]), [obj('a.txt', 10, md5('9'))],
+      manifest([], [['a.txt', md5('9')]]), {}, ['extra-foreign a.txt passes', 'missing a.txt']],
+    ['an empty folder without its marker is missing; with it, exact', tree([], [{ id: 'f', name: 'empty', parentId: ROOT, createdAt: 1 }]), [], NONE, {},
+      ['missing empty/']],
+    ['with folder markers off, an empty folder needs none', tree([], [{ id: 'f', name: 'empty', parentId: ROOT, createdAt: 1 }]), [], NONE, { folderMarkers: 'none' }, []],
+    ['a marker of a folder gone from WorkDocs is extra', tree([]), [obj('old/', 0, md5('0'))], NONE, {}, ['extra-own old/']],
+    ['the original script\'s object (metadata names the version, its ETag shows the Signature) is in place', tree([doc('a', 'a.txt')]),
+      [obj('a.txt', 10, md5('1'), { 'workdocs-version-id': 'a-v1' })], NONE, {}, []],
+    ['metadata naming the version over other bytes is modified', tree([doc('a', 'a.txt')]),
+      [obj('a.txt', 10, md5('7'), { 'workdocs-version-id': 'a-v1' })], NONE, {}, ['modified a.txt']],
+    ['metadata naming an older version is stale', tree([doc('a', 'a.txt', 'v2')]),
+      [obj('a.txt', 10, md5('1'), { 'workdocs-version-id': 'a-v1', 'workdocs-document-id': 'a' })], NONE, {}, ['stale a.txt']],
+    ['a manifest entry whose MD5 is not the Signature is a content mismatch, from the listing alone', tree([doc('a', 'a.txt')]), [obj('a.txt', 10, md5('4'))],
+      manifest([['a.txt', 'a', 'a-v1', 10, md5('4')]]), {}, ['content-mismatch a.txt']],
+    ['objects in the archive area are not part of the mirror', tree([doc('a', 'a.txt')]), [obj('a.txt'), obj('archive/old.txt')],
+      manifest([['a.txt', 'a', 'a-v1']]), { archivePrefix: 'archive/' }, []],
+    ['under a prefix, only the prefix is compared', tree([doc('a', 'a.txt')]), [obj('backup/a.txt')],
+      manifest([['backup/a.txt', 'a', 'a-v1']]), { prefix: 'backup/' }, []],
+  ])('%s', (_name, source, inventory, recorded, options, expected) => {
+    const result = verify(source, inventory, recorded, { ...OPTIONS, ...options });
+    expect(summary(result.discrepancies)).toEqual(expected);
+    expect(isExact(result.discrepancies)).toBe(!result.discrepancies.some((d) => d.fails));
+  });
+
+  it('names what was expected and what was found', () => {
+    const result = verify(tree([doc('a', 'a.txt', 'v2', 12)]), [obj('a.txt')], manifest([['a.txt', 'a', 'a-v1']]), OPTIONS);
+    expect(result.discrepancies).toEqual([expect.objectContaining({
+      kind: 'stale', key: 'a.txt', documentId: 'a', expectedVersionId: 'a-v2', foundVersionId: 'a-v1', expectedSize: 12, foundSize: 10, expectedMd5: md5('2'),
+    })]);
+  });
+
+  it('a rename says where the version lies now, and where it belongs', () => {
+    const [extra, missing] = verify(tree([doc('a', 'b.txt')]), [obj('a.txt')], manifest([['a.txt', 'a', 'a-v1']]), OPTIONS).discrepancies;
+    expect(extra!.detail).toContain('"b.txt"');
+    expect(missing!.detail).toContain('"a.txt"');
+  });
+
+  it('lists the documents in place, with what their bytes must hash to', () => {
+    // m.txt: a multipart object whose MD5 no run recorded (only the ETag S3 answered).
+    const recorded = manifest([['a.txt', 'a', 'a-v1'], ['n.txt', 'n', 'n-v1', 10, md5('1')]]);
+    const entries = new Map([...recorded.entries, ['m.txt', { documentId: 'm', versionId: 'm-v1', size: 10, md5: '', etag: 'abc-2' }]]);
+    const result = verify(tree([doc('a', 'a.txt'), doc('n', 'n.txt', 'v1', 10, null), doc('m', 'm.txt', 'v1', 10, null)]),
+      [obj('a.txt'), obj('n.txt'), obj('m.txt', 10, 'abc-2')], { entries }, OPTIONS);
+    expect(result.discrepancies).toEqual([]);
+    expect(result.documents).toBe(3);
+    expect(result.matched.map((m) => [m.key, m.referenceMd5])).toEqual([['a.txt', md5('1')], ['m.txt', undefined], ['n.txt', md5('1')]]);
+  });
+});
+
+describe('checkContent: the bytes read back against the Signature', () => {
+  const matched = [
+    { key: 'a.txt', documentId: 'a', versionId: 'a-v1', size: 10, referenceMd5: md5('1') },
+    { key: 'b.txt', documentId: 'b', versionId: 'b-v1', size: 10, referenceMd5: md5('2') },
+    { key: 'c.txt', documentId: 'c', versionId: 'c-v1', size: 10, referenceMd5: undefined },
+    { key: 'd.txt', documentId: 'd', versionId: 'd-v1', size: 10, referenceMd5: md5('4') },
+  ];
+  it.each<[string, [string, string | undefined][], string[], number, string[]]>([
+    ['bytes that hash to the Signature are verified; none to compare with is unverifiable, not a failure',
+      [['a.txt', md5('1')], ['b.txt', md5('2')], ['c.txt', md5('3')], ['d.txt', md5('4')]], [], 3, ['c.txt']],
+    ['other bytes of the same size are a content mismatch',
+      [['a.txt', md5('1')], ['b.txt', md5('9')], ['c.txt', md5('3')], ['d.txt', md5('4')]], ['content-mismatch b.txt'], 2, ['c.txt']],
+    ['an object gone when read back is missing',
+      [['a.txt', md5('1')], ['b.txt', md5('2')], ['c.txt', md5('3')], ['d.txt', undefined]], ['missing d.txt'], 2, ['c.txt']],
+  ])('%s', (_name, readBack, expected, verified, unverifiable) => {
+    const result = checkContent(matched, new Map(readBack));
+    expect(summary(result.discrepancies)).toEqual(expected);
+    expect(result.verified).toBe(verified);
+    expect(result.unverifiable).toEqual(unverifiable);
+  });
+
+  it('a key that was not read back is a caller\'s bug, never a pass', () => {
+    expect(() => checkContent(matched, new Map([['a.txt', md5('1')]]))).toThrow(/b\.txt was not read back/);
+  });
+});
+
+describe('counts and CSV', () => {
+  const discrepancies: Discrepancy[] = [
+    { kind: 'missing', key: 'a.txt', fails: true, detail: 'x' },
+    { kind: 'stale', key: 'b.txt', fails: true, detail: 'x' },
+    { kind: 'content-mismatch', key: 'c.txt', fails: true, detail: 'x' },
+    { kind: 'extra', key: 'd.txt', owner: 'own', fails: true, detail: 'x' },
+    { kind: 'extra', key: 'e.txt', owner: 'foreign', fails: false, detail: 'x' },
+  ];
+  it('mismatched sums stale, wrong size, modified and content mismatch; extra counts both owners', () => {
+    expect(countDiscrepancies(discrepancies, 7, 1)).toEqual({ verified: 7, missing: 1, mismatched: 2, extra: 2, extraForeign: 1, unverifiable: 1 });
+  });
+  it('a foreign extra alone leaves the mirror exact', () => {
+    expect(isExact(discrepancies.slice(4))).toBe(true);
+    expect(isExact(discrepancies)).toBe(false);
+  });
+  it.each<[string, string, string]>([
+    ['a plain key', 'a.txt', 'a.txt'],
+    ['commas and quotes are quoted', 'a, "b".txt', '"a, ""b"".txt"'],
+    ['a newline in a key stays inside its field', 'a\nb', '"a\nb"'],
+    ['a leading = does not become a spreadsheet formula', '=cmd()', '\'=cmd()'],
+  ])('CSV: %s', (_name, key, field) => {
+    const csv = discrepancyCsv([{ kind: 'missing', key, fails: true, detail: 'gone' }]);
+    const [header, row] = csv.split('\r\n');
+    expect(header).toBe('kind,key,owner,fails,document_id,folder_id,expected_version_id,found_version_id,expected_size,found_size,expected_md5,found_md5,detail');
+    expect(row).toBe(`missing,${field},,true,,,,,,,,,gone`);
+  });
+});

@@ -1,0 +1,276 @@
+/**
+ * verify(): the read-only audit of mode `verify`. It asks plan() what a sync would do over the same listings and
+ * turns every action into a discrepancy ("verify is a plan that must be empty"), so an exact verdict here means a
+ * sync would change nothing. checkContent() then compares bytes read back with the WorkDocs Signature
+ * (`verify_content`, rclone check --download). Pure: the engine does the listing and the reading.
+ */
+import type { DuplicateGroup } from './keys.js';
+import { DOCUMENT_METADATA, plan, VERSION_METADATA, viewOf, type FolderMarkers, type ManifestView, type PlannedAction } from './plan.js';
+import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceTree } from './types.js';
+
+/**
+ * missing: a WorkDocs document (or an empty folder's marker) has no object at its key. extra: an object under the
+ * prefix that no WorkDocs item maps to. stale: the key holds an older version of its document. wrong-size: the
+ * object's size is not the version's. modified: the listing cannot show the object holds the version (its ETag is
+ * not the one recorded: overwritten behind the tool's back; or nothing names the version). content-mismatch: its
+ * bytes (read back, or as recorded) do not hash to the Signature.
+ */
+export type DiscrepancyKind = 'missing' | 'extra' | 'stale' | 'wrong-size' | 'modified' | 'content-mismatch';
+
+/** The kinds that the `mismatched` count sums: an object is at the key, but not the version's bytes. */
+export const MISMATCH_KINDS: readonly DiscrepancyKind[] = ['stale', 'wrong-size', 'modified', 'content-mismatch'];
+
+export interface Discrepancy {
+  readonly kind: DiscrepancyKind;
+  readonly key: string;
+  /** Extra objects only: `own` were written by this tool (stale content), `foreign` were not. */
+  readonly owner?: 'own' | 'foreign';
+  /** The WorkDocs document the key belongs to (or, for an extra object, the one it held). */
+  readonly documentId?: string;
+  /** The folder whose marker is missing. */
+  readonly folderId?: string;
+  readonly expectedVersionId?: string;
+  readonly foundVersionId?: string;
+  readonly expectedSize?: number;
+  readonly foundSize?: number;
+  readonly expectedMd5?: string;
+  readonly foundMd5?: string;
+  /** False only for a foreign object when delete_foreign is off: listed, but a sync would rightly leave it alone. */
+  readonly fails: boolean;
+  /** One sentence a person reads: what is wrong, and the likely cause. */
+  readonly detail: string;
+}
+
+/** A document whose object the listing shows holding its latest version: what its bytes must hash to. */
+export interface MatchedDocument {
+  readonly key: string;
+  readonly documentId: string;
+  readonly versionId: string;
+  readonly size: number;
+  /** The Signature, or (none given) the MD5 a run recorded for this version; undefined: nothing to check against. */
+  readonly referenceMd5: string | undefined;
+}
+
+export interface VerifyOptions {
+  /** Normalized destination prefix ('' or ending in '/'). */
+  readonly prefix: string;
+  /** Normalized archive prefix: archive areas are not part of the mirror. */
+  readonly archivePrefix: string;
+  readonly folderMarkers: FolderMarkers;
+  /** Foreign objects fail the verdict only when a sync would remove them (delete_foreign). */
+  readonly deleteForeign: boolean;
+}
+
+export interface VerifyResult {
+  /** Sorted by key, then kind. */
+  readonly discrepancies: readonly Discrepancy[];
+  /** Documents the listing shows in place, in key order: the ones a content check reads back. */
+  readonly matched: readonly MatchedDocument[];
+  /** WorkDocs documents compared (those with a key). */
+  readonly documents: number;
+  readonly duplicates: readonly DuplicateGroup[];
+  /** Items whose parent chain does not reach the root: a sync does not copy them either. */
+  readonly unreachable: readonly string[];
+}
+
+/** Compares one WorkDocs tree with the bucket's listing and the manifest, from the listings alone. */
+export function verify(source: SourceTree, inventory: readonly InventoryObject[], manifest: Manifest | ManifestView, options: VerifyOptions): VerifyResult {
+  const view = 'trusted' in manifest ? manifest : viewOf(manifest, inventory);
+  // Foreign objects are planned as foreign whatever delete_foreign says, so that their owner is reported truly.
+  const decided = plan(source, inventory, view, {
+    prefix: options.prefix,
+    archivePrefix: options.archivePrefix,
+    archiveRunFolder: 'verify',
+    deleteStale: true,
+    maxDelete: { count: undefined, percent: undefined },
+    folderMarkers: options.folderMarkers,
+    listingComplete: true,
+    deleteForeign: false,
+  });
+  const byKey = new Map(inventory.map((o) => [o.key, o]));
+  const discrepancies: Discrepancy[] = [];
+  const matched: MatchedDocument[] = [];
+  let documents = 0;
+  for (const action of decided.actions) {
+    if (action.kind === 'upload' || action.kind === 'copy' || action.kind === 'skip') documents++;
+    if (action.kind === 'skip') {
+      const recorded = view.recorded.entries.get(action.key);
+      matched.push({ key: action.key, documentId: action.doc.id, versionId: action.doc.versionId, size: action.doc.size, referenceMd5: referenceMd5(action.doc, recorded) });
+      const wrongRecord = recordedMd5Mismatch(action.doc, view.trusted.entries.get(action.key));
+      if (wrongRecord !== undefined) discrepancies.push(wrongRecord(action.key));
+      continue;
+    }
+    discrepancies.push(discrepancyOf(action, byKey.get(action.key), view));
+  }
+  for (const [key] of decided.foreign) {
+    const object = byKey.get(key)!;
+    discrepancies.push({
+      kind: 'extra', key, owner: 'foreign', foundSize: object.size, fails: options.deleteForeign,
+      detail: options.deleteForeign
+        ? 'an object this tool did not write; delete_foreign is set, so a sync would remove it'
+        : 'an object this tool did not write (a sync leaves it alone unless delete_foreign is set)',
+    });
+  }
+  discrepancies.sort((a, b) => compare(a.key, b.key) || compare(a.kind, b.kind));
+  matched.sort((a, b) => compare(a.key, b.key));
+  return { discrepancies, matched, documents, duplicates: decided.duplicates, unreachable: decided.unreachable };
+}
+
+/** What one planned action says is wrong with the mirror. */
+function discrepancyOf(action: Exclude<PlannedAction, { kind: 'skip' }>, object: InventoryObject | undefined, view: ManifestView): Discrepancy {
+  switch (action.kind) {
+    case 'marker':
+      return { kind: 'missing', key: action.key, folderId: action.folderId, expectedSize: 0, fails: true, detail: 'the folder marker of an empty WorkDocs folder is missing' };
+    case 'delete':
+    case 'archive': {
+      const held = heldVersion(object, view.recorded.entries.get(action.key));
+      return {
+        kind: 'extra', key: action.key, owner: 'own', foundSize: action.size, fails: true,
+        ...(held?.documentId !== undefined ? { documentId: held.documentId } : {}),
+        ...(held ? { foundVersionId: held.versionId } : {}),
+        detail: action.keptAt !== undefined
+          ? `holds a version WorkDocs now places at ${JSON.stringify(action.keptAt)} (a rename or move not yet synced)`
+          : object !== undefined && object.size === 0 && object.key.endsWith('/')
+            ? 'a folder marker of a folder no longer in WorkDocs'
+            : 'written by this tool, but no WorkDocs document maps to it any more (deleted or moved in WorkDocs, not yet synced)',
+      };
+    }
+    case 'copy':
+      return { ...expected(action.doc), kind: 'missing', key: action.key, fails: true, detail: `not at its key; its version is stored at ${JSON.stringify(action.fromKey)} (a rename or move not yet synced)` };
+    case 'upload':
+      return uploadDiscrepancy(action, object, view);
+  }
+}
+
+function uploadDiscrepancy(action: Extract<PlannedAction, { kind: 'upload' }>, object: InventoryObject | undefined, view: ManifestView): Discrepancy {
+  const base = { ...expected(action.doc), key: action.key, fails: true };
+  if (object === undefined) {
+    return { ...base, kind: 'missing', detail: action.reason === 'missing' ? 'the manifest records an object here, but it is gone (deleted behind the tool\'s back)' : 'no object holds this document (not yet synced)' };
+  }
+  const found = { foundSize: object.size };
+  if (action.refused !== undefined) return { ...base, ...found, kind: 'missing', detail: 'an object this tool did not write holds the key, so the document is not mirrored' };
+  const held = heldVersion(object, view.trusted.entries.get(action.key));
+  const foundVersion = held ? { foundVersionId: held.versionId } : {};
+  if (held?.documentId !== undefined && held.documentId !== action.doc.id) {
+    return { ...base, ...found, ...foundVersion, kind: 'missing', detail: `the key holds document ${held.documentId}'s version instead (a rename not yet synced)` };
+  }
+  if (held !== undefined && held.versionId !== action.doc.versionId) {
+    return { ...base, ...found, ...foundVersion, kind: 'stale', detail: 'holds an older version of the document (a new version not yet synced)' };
+  }
+  if (object.size !== action.doc.size) return { ...base, ...found, ...foundVersion, kind: 'wrong-size', detail: `${object.size} bytes, the version has ${action.doc.size}` };
+  const recorded = view.recorded.entries.get(action.key);
+  return {
+    ...base, ...found, ...foundVersion, kind: 'modified',
+    detail: recorded !== undefined && !view.trusted.entries.has(action.key)
+      ? 'its ETag is not the one this tool recorded: overwritten behind the tool\'s back'
+      : held !== undefined
+        ? 'its metadata names the version, but its bytes do not hash to the Signature'
+        : 'nothing shows it holds this version (no manifest entry, no metadata naming it)',
+  };
+}
+
+/** A trusted entry that records, for the version WorkDocs has, an MD5 other than its Signature: the bytes were never it. */
+function recordedMd5Mismatch(doc: SourceDocument, entry: ManifestEntry | undefined): ((key: string) => Discrepancy) | undefined {
+  if (entry === undefined || entry.md5 === '' || doc.md5 === undefined || entry.md5 === doc.md5) return undefined;
+  return (key) => ({
+    ...expected(doc), kind: 'content-mismatch', key, foundMd5: entry.md5, foundSize: entry.size, fails: true,
+    detail: 'the manifest records bytes whose MD5 is not the version\'s Signature',
+  });
+}
+
+/** The bytes read back (or undefined: the object was gone by then), compared with what they must hash to. */
+export interface ContentCheck {
+  readonly discrepancies: readonly Discrepancy[];
+  /** Documents whose bytes hash to their reference MD5. */
+  readonly verified: number;
+  /** Keys with neither a Signature nor a recorded MD5: their bytes could not be checked (not a failure, as in rclone check). */
+  readonly unverifiable: readonly string[];
+}
+
+export function checkContent(matched: readonly MatchedDocument[], readBack: ReadonlyMap<string, string | undefined>): ContentCheck {
+  const discrepancies: Discrepancy[] = [];
+  const unverifiable: string[] = [];
+  let verified = 0;
+  for (const doc of matched) {
+    // A key not read back is a bug of the caller, never a silent pass.
+    if (!readBack.has(doc.key)) throw new Error(`checkContent: ${doc.key} was not read back`);
+    const md5 = readBack.get(doc.key);
+    const base = { key: doc.key, documentId: doc.documentId, expectedVersionId: doc.versionId, expectedSize: doc.size, fails: true };
+    if (md5 === undefined) {
+      discrepancies.push({ ...base, kind: 'missing', detail: 'gone when its bytes were read back (deleted during the audit)' });
+    } else if (doc.referenceMd5 === undefined) {
+      unverifiable.push(doc.key);
+    } else if (md5 !== doc.referenceMd5) {
+      discrepancies.push({ ...base, kind: 'content-mismatch', expectedMd5: doc.referenceMd5, foundMd5: md5, detail: 'its bytes, read back, do not hash to the version\'s Signature' });
+    } else {
+      verified++;
+    }
+  }
+  return { discrepancies, verified, unverifiable };
+}
+
+/** The counts of the Action's outputs and the summary: `mismatched` sums MISMATCH_KINDS. */
+export interface VerifyCounts {
+  /** Documents shown in place: by the listing, or by their bytes when content was checked. */
+  readonly verified: number;
+  readonly missing: number;
+  readonly mismatched: number;
+  readonly extra: number;
+  readonly extraForeign: number;
+  readonly unverifiable: number;
+}
+
+export function countDiscrepancies(discrepancies: readonly Discrepancy[], verified: number, unverifiable: number): VerifyCounts {
+  const count = (test: (d: Discrepancy) => boolean): number => discrepancies.filter(test).length;
+  return {
+    verified,
+    missing: count((d) => d.kind === 'missing'),
+    mismatched: count((d) => MISMATCH_KINDS.includes(d.kind)),
+    extra: count((d) => d.kind === 'extra'),
+    extraForeign: count((d) => d.kind === 'extra' && d.owner === 'foreign'),
+    unverifiable,
+  };
+}
+
+/** The mirror is exact when no discrepancy fails it. */
+export function isExact(discrepancies: readonly Discrepancy[]): boolean {
+  return !discrepancies.some((d) => d.fails);
+}
+
+export const CSV_COLUMNS = ['kind', 'key', 'owner', 'fails', 'document_id', 'folder_id', 'expected_version_id', 'found_version_id', 'expected_size', 'found_size', 'expected_md5', 'found_md5', 'detail'] as const;
+
+/** The discrepancies as RFC 4180 CSV (CRLF line ends, a header row), one row each, in the given order. */
+export function discrepancyCsv(discrepancies: readonly Discrepancy[]): string {
+  const rows = discrepancies.map((d) => [
+    d.kind, d.key, d.owner ?? '', d.fails ? 'true' : 'false', d.documentId ?? '', d.folderId ?? '', d.expectedVersionId ?? '', d.foundVersionId ?? '',
+    d.expectedSize?.toString() ?? '', d.foundSize?.toString() ?? '', d.expectedMd5 ?? '', d.foundMd5 ?? '', d.detail,
+  ]);
+  return [[...CSV_COLUMNS], ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+function csvField(value: string): string {
+  // Keys may hold commas, quotes and newlines; a leading = + - @ would run as a formula in a spreadsheet.
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+function expected(doc: SourceDocument): Pick<Discrepancy, 'documentId' | 'expectedVersionId' | 'expectedSize' | 'expectedMd5'> {
+  return { documentId: doc.id, expectedVersionId: doc.versionId, expectedSize: doc.size, ...(doc.md5 !== undefined ? { expectedMd5: doc.md5 } : {}) };
+}
+
+/** The document version an object holds, as a manifest entry or its own metadata says. */
+function heldVersion(object: InventoryObject | undefined, entry: ManifestEntry | undefined): { documentId: string | undefined; versionId: string } | undefined {
+  if (entry !== undefined) return { documentId: entry.documentId, versionId: entry.versionId };
+  const versionId = object?.metadata?.[VERSION_METADATA];
+  // The original folder_sync.py wrote the version id only: the document is then not named.
+  return versionId === undefined ? undefined : { documentId: object?.metadata?.[DOCUMENT_METADATA], versionId };
+}
+
+function referenceMd5(doc: SourceDocument, recorded: ManifestEntry | undefined): string | undefined {
+  if (doc.md5 !== undefined) return doc.md5;
+  return recorded !== undefined && recorded.versionId === doc.versionId && recorded.md5 !== '' ? recorded.md5 : undefined;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
