@@ -2,12 +2,13 @@
  * The invariants of issue 25, checked against the bucket (read straight from the S3 server) and the emulator's
  * own list of documents. Each check returns its violations as sentences; none throws for a violation.
  */
-import { HeadObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { decodeManifest, manifestKey, toolAreaPrefix } from '../../src/core/manifest.js';
 import { DOCUMENT_METADATA, VERSION_METADATA } from '../../src/core/plan.js';
 import type { ManifestEntry } from '../../src/core/types.js';
 import type { ManifestItem } from '../../src/emulator/server.js';
-import { listKeys, md5Hex, readBytes } from './bucket.js';
+import { readBytes } from './bucket.js';
+import type { BucketReader } from './reader.js';
 import { isWrite, type RunOutcome } from './runner.js';
 
 export interface Violation {
@@ -18,6 +19,8 @@ export interface Violation {
 
 export interface BucketView {
   readonly client: S3Client;
+  /** Refreshed before each round of checks. */
+  readonly reader: BucketReader;
   readonly bucket: string;
   readonly prefix: string;
   /** Archive areas any run of the history named: their objects are not the mirror's. */
@@ -45,22 +48,23 @@ export async function readToolManifest(view: BucketView): Promise<ReadonlyMap<st
 export async function checkExactMirror(view: BucketView, documents: readonly ManifestItem[], allowExtras: boolean): Promise<Violation[]> {
   const out: Violation[] = [];
   const v = (message: string): void => { out.push({ invariant: 1, message }); };
-  const keys = (await listKeys(view.client, view.bucket, view.prefix)).filter(
+  const keys = view.reader.keys(view.prefix).filter(
     (k) => !k.endsWith('/') && !k.startsWith(toolAreaPrefix(view.prefix)) && !underArchive(view, k) && !view.foreign.has(k),
   );
   const manifest = await readToolManifest(view);
   const byDocument = new Map<string, { key: string; versionId: string }[]>();
   const unowned: string[] = [];
   for (const key of keys) {
-    const head = await view.client.send(new HeadObjectCommand({ Bucket: view.bucket, Key: key }));
-    const documentId = head.Metadata?.[DOCUMENT_METADATA];
+    const head = await view.reader.read(key);
+    if (head === undefined) continue;
+    const documentId = head.metadata[DOCUMENT_METADATA];
     const entry = manifest?.get(key);
     const owner = documentId ?? entry?.documentId;
     if (owner === undefined) {
       unowned.push(key);
       continue;
     }
-    byDocument.set(owner, [...(byDocument.get(owner) ?? []), { key, versionId: head.Metadata?.[VERSION_METADATA] ?? entry?.versionId ?? '' }]);
+    byDocument.set(owner, [...(byDocument.get(owner) ?? []), { key, versionId: head.metadata[VERSION_METADATA] ?? entry?.versionId ?? '' }]);
   }
   for (const d of documents) {
     const path = d.path.join('/');
@@ -74,9 +78,8 @@ export async function checkExactMirror(view: BucketView, documents: readonly Man
       v(`${path} (${d.documentId.slice(0, 8)}): ${mine.length} objects at its key, ${found.length} carry its id (${found.map((f) => f.key).join(', ') || 'none'})`);
       continue;
     }
-    const bytes = await readBytes(view.client, view.bucket, mine[0]!.key);
-    const md5 = bytes === undefined ? 'missing' : md5Hex(bytes);
-    if (md5 !== d.md5) v(`${mine[0]!.key} holds MD5 ${md5}, not its document's ${d.md5}${bytes !== undefined && documents.some((o) => o.md5 === md5) ? ` (the bytes of ${documents.find((o) => o.md5 === md5)!.path.join('/')})` : ''}`);
+    const md5 = (await view.reader.read(mine[0]!.key))?.md5 ?? 'missing';
+    if (md5 !== d.md5) v(`${mine[0]!.key} holds MD5 ${md5}, not its document's ${d.md5}${documents.some((o) => o.md5 === md5) ? ` (the bytes of ${documents.find((o) => o.md5 === md5)!.path.join('/')})` : ''}`);
     else if (mine[0]!.versionId !== d.versionId) v(`${mine[0]!.key} claims version ${mine[0]!.versionId}, the latest is ${d.versionId}`);
     if (found.length > 1 && !allowExtras) v(`${path}: more than one object carries its document id: ${found.map((f) => f.key).join(', ')}`);
   }
@@ -87,10 +90,7 @@ export async function checkExactMirror(view: BucketView, documents: readonly Man
 }
 
 async function firstWithBytes<T extends { key: string }>(view: BucketView, objects: readonly T[], md5: string): Promise<T | undefined> {
-  for (const object of objects) {
-    const bytes = await readBytes(view.client, view.bucket, object.key);
-    if (bytes !== undefined && md5Hex(bytes) === md5) return object;
-  }
+  for (const object of objects) if ((await view.reader.read(object.key))?.md5 === md5) return object;
   return undefined;
 }
 
@@ -114,10 +114,10 @@ export function keyMatchesPath(relativeKey: string, path: readonly string[]): bo
 export async function checkForeign(view: BucketView, deleteForeignAllowed: boolean): Promise<Violation[]> {
   const out: Violation[] = [];
   for (const [key, md5] of view.foreign) {
-    const bytes = await readBytes(view.client, view.bucket, key);
-    if (bytes === undefined) {
+    const now = await view.reader.read(key);
+    if (now === undefined) {
       if (!deleteForeignAllowed) out.push({ invariant: 2, message: `foreign object ${key} was deleted` });
-    } else if (md5Hex(bytes) !== md5) out.push({ invariant: 2, message: `foreign object ${key} was changed` });
+    } else if (now.md5 !== md5) out.push({ invariant: 2, message: `foreign object ${key} was changed` });
   }
   return out;
 }
@@ -160,9 +160,9 @@ export function checkExitCode(outcome: RunOutcome, what: string, exit2MayRead = 
 export async function checkArchive(view: BucketView, archived: ReadonlyMap<string, string>): Promise<Violation[]> {
   const out: Violation[] = [];
   for (const [key, md5] of archived) {
-    const bytes = await readBytes(view.client, view.bucket, key);
-    if (bytes === undefined) out.push({ invariant: 5, message: `archived ${key} is gone` });
-    else if (md5Hex(bytes) !== md5) out.push({ invariant: 5, message: `archived ${key} changed` });
+    const now = await view.reader.read(key);
+    if (now === undefined) out.push({ invariant: 5, message: `archived ${key} is gone` });
+    else if (now.md5 !== md5) out.push({ invariant: 5, message: `archived ${key} changed` });
   }
   return out;
 }
@@ -173,9 +173,9 @@ export async function checkManifestTruth(view: BucketView): Promise<Violation[]>
   if (manifest === undefined) return [];
   const out: Violation[] = [];
   for (const [key, entry] of manifest) {
-    const bytes = await readBytes(view.client, view.bucket, key);
-    if (bytes === undefined) out.push({ invariant: 7, message: `the manifest claims ${key}, which is not there` });
-    else if (md5Hex(bytes) !== entry.md5) out.push({ invariant: 7, message: `the manifest claims ${key} holds MD5 ${entry.md5}, it holds ${md5Hex(bytes)}` });
+    const now = await view.reader.read(key);
+    if (now === undefined) out.push({ invariant: 7, message: `the manifest claims ${key}, which is not there` });
+    else if (now.md5 !== entry.md5) out.push({ invariant: 7, message: `the manifest claims ${key} holds MD5 ${entry.md5}, it holds ${now.md5}` });
   }
   return out;
 }

@@ -42,7 +42,8 @@ export const BAD_INPUTS: readonly (readonly string[])[] = [
   ['--max_workers', '0'],
   ['--s3_prefix', 'a//b'],
   ['--folder_markers', 'maybe'],
-  ['--s3_bucket_name', 'Not_A_Bucket'],
+  ['--archive_prefix', '../up'],
+  ['--mode', 'shard', '--shard_index', '300'],
 ];
 
 /** Whether the CLI knows an option (rows for options not yet added are skipped). */

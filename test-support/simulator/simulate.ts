@@ -18,7 +18,8 @@ import { seedToNumber } from '../../src/emulator/util.js';
 import { createS3Client } from '../../src/s3/client.js';
 import { startFaultProxy, type FaultProxy, type ProxyRule } from '../fault-proxy.js';
 import type { S3Server } from '../s3-server.js';
-import { BucketTamperer, listKeys, md5Hex, readBytes } from './bucket.js';
+import { BucketTamperer, listKeys } from './bucket.js';
+import { BucketReader } from './reader.js';
 import { checkArchive, checkDryRun, checkExactMirror, checkExitCode, checkForeign, checkManifestTruth, type BucketView, type Violation } from './invariants.js';
 import { BAD_INPUTS, drawRunOptions, optionExists, toArgs } from './options.js';
 import { Random } from './random.js';
@@ -58,7 +59,8 @@ export interface SimulationResult {
 
 export type StepKind = 'workdocs' | 'bucket' | 'run' | 'shardedRun' | 'kill';
 
-export const STEP_WEIGHTS: Readonly<Record<StepKind, number>> = { workdocs: 40, bucket: 12, run: 34, shardedRun: 7, kill: 4 };
+// Runs cost seconds (a scale-out chain several), changes milliseconds: most steps change things between runs.
+export const STEP_WEIGHTS: Readonly<Record<StepKind, number>> = { workdocs: 50, bucket: 15, run: 27, shardedRun: 5, kill: 3 };
 
 /** WorkDocs faults a run may meet: throttling, errors, cut and damaged downloads. */
 const WORKDOCS_FAULTS: readonly FaultRule[] = [
@@ -132,6 +134,7 @@ class History {
   readonly prefix: string;
   readonly workdocs: WorkdocsModel;
   private readonly tamperer: BucketTamperer;
+  private readonly reader: BucketReader;
   private readonly target: RunTarget;
   private readonly archivePrefixes = new Set<string>();
   /** Objects archive runs moved: key → MD5. */
@@ -158,11 +161,12 @@ class History {
     this.prefix = random.pick(['', 'mirror/']);
     this.workdocs = new WorkdocsModel(emulator.control, emulator.rootFolderId, random);
     this.tamperer = new BucketTamperer(client, bucket, this.prefix, random);
+    this.reader = new BucketReader(client, bucket);
     this.target = { emulator, proxy, s3, bucket, dir };
   }
 
   private get view(): BucketView {
-    return { client: this.client, bucket: this.bucket, prefix: this.prefix, archivePrefixes: this.archivePrefixes, foreign: this.tamperer.foreign };
+    return { client: this.client, reader: this.reader, bucket: this.bucket, prefix: this.prefix, archivePrefixes: this.archivePrefixes, foreign: this.tamperer.foreign };
   }
 
   async step(n: number): Promise<void> {
@@ -191,8 +195,18 @@ class History {
     }
   }
 
-  private count(what: string): void {
-    this.coverage[what] = (this.coverage[what] ?? 0) + 1;
+  private count(what: string, by = 1): void {
+    this.coverage[what] = (this.coverage[what] ?? 0) + by;
+  }
+
+  /** Runs main() in-process, timed into the coverage (seconds spent in runs vs. in checks). */
+  private async run(args: readonly string[]): Promise<RunOutcome> {
+    const t0 = Date.now();
+    try {
+      return await runInProcess(this.target, args);
+    } finally {
+      this.count('seconds in runs', (Date.now() - t0) / 1000);
+    }
   }
 
   private drawOptions(): Record<string, string> {
@@ -223,7 +237,7 @@ class History {
     }
     let outcome: RunOutcome;
     try {
-      outcome = await runInProcess(this.target, toArgs(options));
+      outcome = await this.run(toArgs(options));
     } finally {
       this.emulator.control.clearFaults();
       this.proxy.clearRules();
@@ -245,7 +259,7 @@ class History {
     const planOptions: Record<string, string> = { ...options };
     if (this.random.chance(0.7)) delete planOptions.dry_run;
     const scaled = ['--run_id', runId, '--shard_count', String(shardCount)];
-    const plan = await runInProcess(this.target, [...toArgs(planOptions), ...scaled, '--mode', 'plan']);
+    const plan = await this.run([...toArgs(planOptions), ...scaled, '--mode', 'plan']);
     if (planOptions.dry_run) this.count('run sharded, dry plan');
     this.note(`#${n}   plan${planOptions.dry_run ? ' (dry)' : ''} exit ${plan.code}${describeOutcome(plan)}`);
     await this.afterRun(plan, planOptions, { faulty: false, what: 'plan', full: false });
@@ -253,12 +267,12 @@ class History {
     scaled.unshift(...toArgs(options));
     let shardsOk = true;
     for (const shard of order) {
-      const outcome = await runInProcess(this.target, [...scaled, '--mode', 'shard', '--shard_index', String(shard)]);
+      const outcome = await this.run([...scaled, '--mode', 'shard', '--shard_index', String(shard)]);
       this.note(`#${n}   shard ${shard} exit ${outcome.code}${describeOutcome(outcome)}`);
       shardsOk &&= outcome.code === 0;
       await this.afterRun(outcome, options, { faulty: false, what: `shard ${shard}`, full: false });
     }
-    const finalize = await runInProcess(this.target, [...scaled, '--mode', 'finalize']);
+    const finalize = await this.run([...scaled, '--mode', 'finalize']);
     this.runs++;
     this.note(`#${n}   finalize exit ${finalize.code}${describeOutcome(finalize)}`);
     await this.afterRun(finalize, options, { faulty: false, what: 'finalize', full: shardsOk });
@@ -267,14 +281,12 @@ class History {
   /** 4: bad input is refused with exit 2 before any S3 request. */
   private async badInputRun(n: number): Promise<void> {
     const bad = this.random.pick(BAD_INPUTS);
-    const options = this.drawOptions();
     this.note(`#${n} run with bad input ${bad.join(' ')}`);
-    const outcome = await runInProcess(this.target, [...toArgs(options), ...bad]);
+    const outcome = await this.run([...(this.prefix === '' || bad[0] === '--s3_prefix' ? [] : ['--s3_prefix', this.prefix]), ...bad]);
     this.runs++;
     this.note(`#${n}   exit ${outcome.code}${describeOutcome(outcome)}`);
     if (outcome.code !== 2) await this.fail([{ invariant: 4, message: `bad input ${bad.join(' ')} exited ${outcome.code}, not 2` }]);
     await this.fail(checkExitCode(outcome, 'bad input'));
-    await this.fail(await checkForeign(this.view, this.deleteForeignUsed));
   }
 
   /**
@@ -290,11 +302,12 @@ class History {
       return;
     }
     this.note(`#${n} run with a subfolder as the source: ${toArgs(options).join(' ')}`);
-    const outcome = await runInProcess(this.target, [...toArgs(options), '--workdocs_folder_id', folderId]);
+    const outcome = await this.run([...toArgs(options), '--workdocs_folder_id', folderId]);
     this.runs++;
     this.note(`#${n}   exit ${outcome.code}${describeOutcome(outcome)}`);
     if (outcome.code !== 2) await this.fail([{ invariant: 4, message: `another source into the mirror's prefix exited ${outcome.code}, not 2` }]);
     await this.fail(checkExitCode(outcome, 'another source', true));
+    await this.reader.refresh();
     await this.fail(await checkForeign(this.view, this.deleteForeignUsed));
   }
 
@@ -305,17 +318,20 @@ class History {
     const afterWrites = this.random.int(1, 8);
     this.count('run kill -9');
     this.note(`#${n} kill -9 after ${afterWrites} S3 writes: ${toArgs(options).join(' ') || '(defaults)'}`);
+    const t0 = Date.now();
     const killed = await runAndKill(this.target, toArgs(options), afterWrites);
+    this.count('seconds in killed runs', (Date.now() - t0) / 1000);
     this.count(killed.ended === 'killed' ? 'kill landed' : 'kill too late');
     this.note(`#${n}   ${killed.ended === 'killed' ? `killed after ${killed.writesBeforeKill} writes` : `ended by itself, exit ${killed.ended}`}`);
     this.runs++;
     this.manifestMayBeStale = true;
+    await this.reader.refresh();
     await this.fail(await checkForeign(this.view, this.deleteForeignUsed || options.delete_foreign === 'true'));
     await this.fail(await checkArchive(this.view, this.archived));
     if (options.delete_foreign === 'true') this.deleteForeignUsed = true;
     const clean: Record<string, string> = { ...options, max_delete: '100%' };
     delete clean.delete_stale;
-    const outcome = await runInProcess(this.target, toArgs(clean));
+    const outcome = await this.run(toArgs(clean));
     this.runs++;
     this.note(`#${n}   clean rerun ${toArgs(clean).join(' ')}: exit ${outcome.code}${describeOutcome(outcome)}`);
     await this.afterRun(outcome, clean, { faulty: false, what: 'rerun after kill -9', full: true, invariant: 6 });
@@ -323,6 +339,16 @@ class History {
 
   /** The checks after any run; `full` when it was the whole job (a sync, or a finalize after good shards). */
   private async afterRun(outcome: RunOutcome, options: Readonly<Record<string, string>>, run: { faulty: boolean; what: string; full: boolean; invariant?: number }): Promise<void> {
+    const t0 = Date.now();
+    try {
+      await this.checkRun(outcome, options, run);
+    } finally {
+      this.count('seconds in checks', (Date.now() - t0) / 1000);
+    }
+  }
+
+  private async checkRun(outcome: RunOutcome, options: Readonly<Record<string, string>>, run: { faulty: boolean; what: string; full: boolean; invariant?: number }): Promise<void> {
+    await this.reader.refresh();
     const dry = options.dry_run === 'true';
     const relabel = (vs: Violation[]): Violation[] => (run.invariant === undefined ? vs : vs.map((v) => ({ invariant: run.invariant!, message: `(after kill -9, invariant ${v.invariant}) ${v.message}` })));
     if (options.delete_foreign === 'true' && !dry) this.deleteForeignUsed = true;
@@ -356,10 +382,10 @@ class History {
 
   private async recordArchive(archivePrefix: string): Promise<void> {
     this.archivePrefixes.add(archivePrefix);
-    for (const key of await listKeys(this.client, this.bucket, archivePrefix)) {
+    for (const key of this.reader.keys(archivePrefix)) {
       if (this.archived.has(key) || key.endsWith('/')) continue;
-      const bytes = await readBytes(this.client, this.bucket, key);
-      if (bytes !== undefined) this.archived.set(key, md5Hex(bytes));
+      const facts = await this.reader.read(key);
+      if (facts !== undefined) this.archived.set(key, facts.md5);
     }
   }
 
