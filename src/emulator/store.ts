@@ -496,10 +496,9 @@ export class Store {
       const parentId: string | null = rec.parentId;
       rec = parentId === null ? undefined : this.folders.get(parentId);
     }
-    const ownerAt = chain.findIndex((r) => r.ownerChangedTo !== undefined || r.parentId === null);
-    const ownerRec = chain[ownerAt === -1 ? chain.length - 1 : ownerAt]!;
-    const owner = ownerRec.ownerChangedTo ?? ('ownerId' in ownerRec ? ownerRec.ownerId : ownerRec.creatorId);
-    grant(owner, 'USER', 'OWNER', ownerRec === chain[0] ? 'DIRECT' : 'INHERITED');
+    // The owner's role is DIRECT where ownership is set: a user's root, or a transfer.
+    const self = chain[0]!;
+    grant(this.ownerOf(id), 'USER', 'OWNER', self.ownerChangedTo !== undefined || self.parentId === null ? 'DIRECT' : 'INHERITED');
     chain.forEach((rec, i) => {
       for (const s of rec.shares ?? []) grant(s.principalId, s.principalType, s.role, i === 0 ? 'DIRECT' : 'INHERITED');
     });
