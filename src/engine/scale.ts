@@ -9,6 +9,7 @@
 import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { fromRows, manifestKey, toolAreaPrefix, toRows, type ManifestRow } from '../core/manifest.js';
 import type { Plan, PlannedAction } from '../core/plan.js';
+import { exitCodeOf, finalizeRefusal } from '../core/outcome.js';
 import { assignShards, shardMatrix } from '../core/shard.js';
 import type { ManifestEntry } from '../core/types.js';
 import { describeError, FatalError, InputError } from '../errors.js';
@@ -87,7 +88,7 @@ export async function runScaled(options: SyncOptions, env: SyncEnv): Promise<Sca
       default: throw new InputError('mode', `runScaled does not run mode ${options.mode}`);
     }
   } catch (error) {
-    const exitCode = error instanceof InputError ? 2 : 3;
+    const exitCode = exitCodeOf({ badInput: error instanceof InputError, fatal: true });
     const message = error instanceof InputError ? `${error.option}: ${error.message}` : describeError(error);
     env.logger.log('error', `${exitCode === 2 ? 'bad input' : 'fatal'}: ${message}; nothing was deleted`);
     return { ...buildReport({ ...base, rootFolderId: '', items: [], exitCode, fatal: message }), scale };
@@ -133,7 +134,7 @@ async function planRun(options: SyncOptions, env: SyncEnv, base: Base, scale: Sc
     env.logger.log('info', `shard ${s}: ${mine.length} transfers, ${bytes} bytes`);
   }
   env.logger.log('info', `matrix: ${JSON.stringify(matrix)}`);
-  const report = buildReport({ ...base, rootFolderId: prepared.rootFolderId, items: plannedItems(decided), exitCode: failure ? 3 : 0, deletesBlocked: decided.deletesBlocked, fatal: failure });
+  const report = buildReport({ ...base, rootFolderId: prepared.rootFolderId, items: plannedItems(decided), exitCode: exitCodeOf({ fatal: failure !== undefined }), deletesBlocked: decided.deletesBlocked, fatal: failure });
   return { ...report, scale: { ...scale, matrix } };
 }
 
@@ -154,7 +155,7 @@ async function shardRun(options: SyncOptions, env: SyncEnv, base: Base, scale: S
   if (options.dryRun) {
     // A dry run reads the plan and says what this shard would do: no transfer, no result file.
     const items = [...alreadyDone.values(), ...plannedItems(slice)];
-    return { ...buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode: 0 }), scale: { ...scale, shardCount: file.shardCount, shardIndex: options.shardIndex } };
+    return { ...buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode: exitCodeOf({}) }), scale: { ...scale, shardCount: file.shardCount, shardIndex: options.shardIndex } };
   }
   const execution = await env.logger.group(`Shard ${options.shardIndex}: transfer`, () => executePlan(slice, entries, [], executeContext(options, env)));
   const items = [...alreadyDone.values(), ...execution.items];
@@ -170,7 +171,7 @@ async function shardRun(options: SyncOptions, env: SyncEnv, base: Base, scale: S
     entries: toRows(execution.manifest),
   };
   await putJson(env.s3, options.s3BucketName, resultKey(options, options.shardIndex), result, env.signal);
-  const report = buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode: ok ? 0 : 1 });
+  const report = buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode: exitCodeOf({ itemsFailed: !ok }) });
   return { ...report, scale: { ...scale, shardCount: file.shardCount, shardIndex: options.shardIndex } };
 }
 
@@ -189,11 +190,7 @@ async function finalizeRun(options: SyncOptions, env: SyncEnv, base: Base, scale
 }
 
 async function finalizeLocked(options: SyncOptions, env: SyncEnv, base: Base, scale: Scale, file: PlanFile): Promise<ScaleReport> {
-  const stored = await Promise.all(Array.from({ length: file.shardCount }, (_, s) => getJson<ShardResult>(env.s3, options.s3BucketName, resultKey(options, s), env.signal)));
-  const results = stored.map((r) => (r?.planCreatedAt === file.createdAt ? r : undefined));
-  const missing = results.flatMap((r, s) => (r ? [] : [s]));
-  const failed = results.flatMap((r, s) => (r && !r.ok ? [s] : []));
-  const items: ReportItem[] = results.flatMap((r) => r?.items ?? []);
+  const { results, missing, failed, items } = await readShardResults(options, env, file);
   const merged = new Map<string, ManifestEntry>(fromRows(file.manifest));
   for (const result of results) for (const [key, entry] of fromRows(result?.entries ?? [])) merged.set(key, entry);
 
@@ -203,13 +200,10 @@ async function finalizeLocked(options: SyncOptions, env: SyncEnv, base: Base, sc
     // Another run wrote the manifest since this plan: our view of the bucket is out of date.
     const message = 'the manifest changed since the plan was made (another run?): nothing was deleted and the manifest was left as it is; run again';
     env.logger.log('error', message);
-    return { ...buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode: 3, fatal: message }), scale: { ...scale, shardCount: file.shardCount } };
+    return { ...buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode: exitCodeOf({ fatal: true }), fatal: message }), scale: { ...scale, shardCount: file.shardCount } };
   }
 
-  const refusal = file.listingFailure ? 'the listing had errors, so nothing is deleted'
-    : missing.length > 0 ? `shard(s) ${missing.join(', ')} did not finish, so nothing is deleted`
-      : failed.length > 0 ? `shard(s) ${failed.join(', ')} had failures, so nothing is deleted`
-        : file.deletesBlocked ?? undefined;
+  const refusal = finalizeRefusal({ listingFailure: file.listingFailure, missing, failed, deletesBlocked: file.deletesBlocked });
   const stale = file.actions.filter((a) => a.kind === 'delete' || a.kind === 'archive');
   const stalePlan: Plan = { actions: stale, deletesBlocked: refusal, duplicates: [], unreachable: [], managedCount: file.managedCount, foreign: new Map(file.foreign ?? []), removals: file.removals ?? 0 };
   const execution = await env.logger.group('Finalize: clean up', () => executePlan(stalePlan, merged, [], executeContext(options, env)));
@@ -225,8 +219,7 @@ async function finalizeLocked(options: SyncOptions, env: SyncEnv, base: Base, sc
   const complete = missing.length === 0 && failed.length === 0;
   if (complete && !file.listingFailure) await removeRunFolder(env.s3, options, file.shardCount, env.signal);
   else await putJson(env.s3, options.s3BucketName, finalizeKey(options), { manifestEtag: await manifestEtag(env.s3, options) }, env.signal);
-  const anyFailed = items.some((i) => i.outcome === 'failed') || refusal !== undefined;
-  const exitCode = file.listingFailure ? 3 : anyFailed ? 1 : 0;
+  const exitCode = exitCodeOf({ fatal: file.listingFailure !== null, itemsFailed: items.some((i) => i.outcome === 'failed'), deletesRefused: refusal !== undefined });
   const report = buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode, deletesBlocked: refusal, fatal: file.listingFailure ?? undefined });
   return { ...report, scale: { ...scale, shardCount: file.shardCount } };
 }
@@ -273,14 +266,23 @@ async function removeRunFolder(s3: S3Client, options: SyncOptions, shardCount: n
  * files alone. No lock, no delete, no manifest write.
  */
 async function finalizePreview(options: SyncOptions, env: SyncEnv, base: Base, scale: Scale, file: PlanFile): Promise<ScaleReport> {
+  const { missing, failed, items } = await readShardResults(options, env, file);
+  const refusal = finalizeRefusal({ listingFailure: file.listingFailure, missing, failed, deletesBlocked: file.deletesBlocked });
+  const stale = file.actions.filter((a) => a.kind === 'delete' || a.kind === 'archive');
+  items.push(...plannedItems({ actions: stale, deletesBlocked: refusal, duplicates: [], unreachable: [], managedCount: file.managedCount, foreign: new Map(), removals: 0 }));
+  const exitCode = exitCodeOf({ fatal: file.listingFailure !== null, deletesRefused: refusal !== undefined });
+  const report = buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode, deletesBlocked: refusal, fatal: file.listingFailure ?? undefined });
+  return { ...report, scale: { ...scale, shardCount: file.shardCount } };
+}
+
+/** The shard results of this plan (a result of an older plan of the same run id counts as missing), and their items. */
+async function readShardResults(options: SyncOptions, env: SyncEnv, file: PlanFile): Promise<{ results: (ShardResult | undefined)[]; missing: number[]; failed: number[]; items: ReportItem[] }> {
   const stored = await Promise.all(Array.from({ length: file.shardCount }, (_, s) => getJson<ShardResult>(env.s3, options.s3BucketName, resultKey(options, s), env.signal)));
   const results = stored.map((r) => (r?.planCreatedAt === file.createdAt ? r : undefined));
-  const unfinished = results.flatMap((r, s) => (r && r.ok ? [] : [s]));
-  const refusal = file.listingFailure ? 'the listing had errors, so nothing is deleted'
-    : unfinished.length > 0 ? `shard(s) ${unfinished.join(', ')} did not finish or had failures, so nothing would be deleted`
-      : file.deletesBlocked ?? undefined;
-  const stale = file.actions.filter((a) => a.kind === 'delete' || a.kind === 'archive');
-  const items = [...results.flatMap((r) => r?.items ?? []), ...plannedItems({ actions: stale, deletesBlocked: refusal, duplicates: [], unreachable: [], managedCount: file.managedCount, foreign: new Map(), removals: 0 })];
-  const report = buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode: file.listingFailure ? 3 : refusal !== undefined ? 1 : 0, deletesBlocked: refusal, fatal: file.listingFailure ?? undefined });
-  return { ...report, scale: { ...scale, shardCount: file.shardCount } };
+  return {
+    results,
+    missing: results.flatMap((r, s) => (r ? [] : [s])),
+    failed: results.flatMap((r, s) => (r && !r.ok ? [s] : [])),
+    items: results.flatMap((r) => r?.items ?? []),
+  };
 }

@@ -5,6 +5,7 @@
  */
 import { forEachConcurrently } from '../concurrency.js';
 import { manifestKey, sharingListedStrings, toolAreaPrefix } from '../core/manifest.js';
+import { exitCodeOf } from '../core/outcome.js';
 import { keysToProbe, keysToReadBack, plan, trustedManifest, type ManifestView, type Plan } from '../core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceFolder } from '../core/types.js';
 import { describeError, FatalError, InputError, WriteRefusedError } from '../errors.js';
@@ -34,7 +35,7 @@ export async function sync(options: SyncOptions, env: SyncEnv, extras: SyncExtra
   try {
     return await run(options, env, base);
   } catch (error) {
-    const exitCode = error instanceof InputError ? 2 : 3;
+    const exitCode = exitCodeOf({ badInput: error instanceof InputError, fatal: true });
     const message = error instanceof InputError ? `${error.option}: ${error.message}` : describeError(error);
     env.logger.log('error', exitCode === 2 ? `bad input: ${message}` : `fatal: ${message}; nothing was deleted`);
     // Nothing was planned: the folder is shown as given, and no manifest is named (none was read or written).
@@ -240,13 +241,14 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
   if (options.dryRun) {
     const items = plannedItems(decided);
     for (const item of items) if (item.outcome !== 'done') logger.log('info', `dry run: ${dryRunLine(item, listingFailed !== undefined)}`);
-    return buildReport({ ...base, rootFolderId, items, exitCode: listingFailed ? 3 : decided.deletesBlocked ? 1 : 0, deletesBlocked: decided.deletesBlocked, fatal: listingFailed, foreign: decided.foreign });
+    const exitCode = exitCodeOf({ fatal: listingFailed !== undefined, itemsFailed: hasFailedItems(items), deletesRefused: decided.deletesBlocked !== undefined });
+    return buildReport({ ...base, rootFolderId, items, exitCode, deletesBlocked: decided.deletesBlocked, fatal: listingFailed, foreign: decided.foreign });
   }
 
   if (idle) {
     // Nothing to write (a no-op resync): every action is an unchanged skip, reported without the executor.
     const aborted = signal?.aborted === true;
-    return buildReport({ ...base, rootFolderId, items: unchangedItems(decided, logger), exitCode: listingFailed || aborted ? 3 : 0, fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined), foreign: decided.foreign });
+    return buildReport({ ...base, rootFolderId, items: unchangedItems(decided, logger), exitCode: exitCodeOf({ fatal: listingFailed !== undefined || aborted }), fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined), foreign: decided.foreign });
   }
 
   const carried = new Map(manifest.entries);
@@ -288,11 +290,13 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
     });
   }
 
-  // A document kept from its key by a foreign object is not mirrored: the run is not a success.
-  const failed = execution.items.some((i) => i.outcome === 'failed' || (i.outcome === 'blocked' && i.action === 'upload'))
-    || decided.deletesBlocked !== undefined || manifestFailed !== undefined;
   lockLost ??= base.lock?.lost;
-  const exitCode = listingFailed || lockLost ? 3 : signal?.aborted ? 3 : failed ? 1 : 0;
+  const exitCode = exitCodeOf({
+    fatal: listingFailed !== undefined || lockLost !== undefined || signal?.aborted === true,
+    itemsFailed: hasFailedItems(execution.items),
+    deletesRefused: decided.deletesBlocked !== undefined,
+    outputFailed: manifestFailed !== undefined,
+  });
   return buildReport({
     ...base,
     rootFolderId,
@@ -414,6 +418,11 @@ async function probeUnknownObjects(listing: ListingResult, inventory: InventoryO
     if (index !== undefined && contentMd5 !== undefined) inventory[index] = { ...inventory[index]!, contentMd5 };
   });
   return view;
+}
+
+/** A failed item, or a document kept from its key by a foreign object (not mirrored: the run is not a success). */
+function hasFailedItems(items: readonly ReportItem[]): boolean {
+  return items.some((i) => i.outcome === 'failed' || (i.outcome === 'blocked' && i.action === 'upload'));
 }
 
 /** How a dry run says what it would do with one item. */

@@ -6,6 +6,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { WorkDocsClient } from '@aws-sdk/client-workdocs';
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
+import type { ExitCode } from '../core/outcome.js';
+import type { VerifySummary } from '../core/verify.js';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 
@@ -77,7 +79,7 @@ export interface Totals {
   bytes: number;
 }
 
-export type ExitCode = 0 | 1 | 2 | 3;
+export type { ExitCode };
 
 export interface SyncReport {
   /** 0 all done; 1 some items failed; 2 bad input, nothing touched; 3 fatal, nothing deleted. */
@@ -107,6 +109,8 @@ export interface SyncReport {
   readonly changed: boolean;
   /** Set in the scale-out modes (plan, shard, finalize). */
   readonly scale?: ScaleInfo;
+  /** Set in mode verify: the verdict, the counts and every discrepancy. */
+  readonly verify?: VerifySummary;
   /** The GitHub Actions workflow run this run was part of (set by the Action). */
   readonly workflowRun?: WorkflowRun;
 }
