@@ -110,7 +110,9 @@ export function comment(store: Store, c: CommentRec): Record<string, unknown> {
 
 /** `indirect`: the activity reached this resource through a folder (its own flag, or a ResourceId query on a parent). */
 export function activity(store: Store, a: ActivityRec, indirect: boolean): Record<string, unknown> {
-  const rm: Record<string, unknown> = { Type: a.resourceType, Name: a.name, Id: a.resourceId, Owner: userMetadata(store, store.folders.has(a.resourceId) || store.docs.has(a.resourceId) ? store.ownerOf(a.resourceId) : a.initiatorId) };
+  // A resource deleted since has no owner left: the one who acted stands in.
+  const exists = store.folders.has(a.resourceId) || store.docs.has(a.resourceId);
+  const rm: Record<string, unknown> = { Type: a.resourceType, Name: a.name, Id: a.resourceId, Owner: userMetadata(store, exists ? store.ownerOf(a.resourceId) : a.initiatorId) };
   if (a.originalName !== undefined) rm['OriginalName'] = a.originalName;
   if (a.versionId) rm['VersionId'] = a.versionId;
   if (a.parentId) rm['ParentId'] = a.parentId;
