@@ -73,8 +73,10 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     description: 'Multipart part size in MiB (files of over 32 parts may take parts of whole multiples of it, within half of the max_workers × part_size of buffers); files up to this size are sent in one PUT with Content-MD5.' },
   { name: 'multipart_threshold_mb', kind: 'integer', default: '512', min: 5, max: 5120, scope: 'both',
     description: 'Files up to this size (MiB) whose MD5 WorkDocs announced stream into one PUT that S3 checks against it; larger ones go multipart (parts retried one by one).' },
-  { name: 'mode', kind: 'enum', default: 'sync', values: ['sync', 'plan', 'shard', 'finalize'], scope: 'both',
-    description: 'sync: the whole job in one run. plan / shard / finalize: scale out over a GitHub Actions matrix (plan writes the plan and the shard matrix, each shard transfers its slice, finalize deletes only if every shard succeeded).' },
+  { name: 'mode', kind: 'enum', default: 'sync', values: ['sync', 'plan', 'shard', 'finalize', 'verify'], scope: 'both',
+    description: 'sync: the whole job in one run. plan / shard / finalize: scale out over a GitHub Actions matrix (plan writes the plan and the shard matrix, each shard transfers its slice, finalize deletes only if every shard succeeded). verify: a read-only audit that writes nothing and takes no lock; exit 0 only when the mirror is exact, 1 when it is not.' },
+  { name: 'verify_content', kind: 'boolean', default: 'false', scope: 'both',
+    description: 'mode verify: also read every object back and check its MD5 against the WorkDocs Signature (or the MD5 a run recorded); otherwise the listing alone decides (size, version, recorded ETag).' },
   { name: 'shard_count', kind: 'integer', default: '4', min: 1, max: 256, scope: 'both',
     description: 'mode plan: how many shards to split the transfers into (balanced by bytes and count).' },
   { name: 'shard_index', kind: 'integer', default: '0', min: 0, max: 255, scope: 'both',
@@ -137,7 +139,9 @@ export interface SyncOptions {
   readonly partSizeBytes: number;
   /** Largest file sent as one streaming PUT; larger ones go multipart. */
   readonly multipartThresholdBytes: number;
-  readonly mode: 'sync' | 'plan' | 'shard' | 'finalize';
+  readonly mode: 'sync' | 'plan' | 'shard' | 'finalize' | 'verify';
+  /** mode verify: read every object back and hash it. */
+  readonly verifyContent: boolean;
   readonly shardCount: number;
   readonly shardIndex: number;
   /** '' in sync mode; required (explicitly or from GITHUB_RUN_ID) in the scale-out modes. */
@@ -324,11 +328,12 @@ export function parseSyncOptions(raw: RawOptions): Parsed<SyncOptions> {
     partSizeBytes: r.integer('part_size_mb') * 1024 * 1024,
     multipartThresholdBytes: r.integer('multipart_threshold_mb') * 1024 * 1024,
     mode: r.choice('mode'),
+    verifyContent: r.boolean('verify_content'),
     shardCount: r.integer('shard_count'),
     shardIndex: r.integer('shard_index'),
     runId: r.text('run_id').trim(),
   };
-  if (options.mode !== 'sync' && options.runId === '') r.fail('run_id', `is required in mode ${options.mode} (or set GITHUB_RUN_ID)`);
+  if (options.mode !== 'sync' && options.mode !== 'verify' && options.runId === '') r.fail('run_id', `is required in mode ${options.mode} (or set GITHUB_RUN_ID)`);
   if (options.runId !== '' && !/^[\w.-]{1,64}$/.test(options.runId)) r.fail('run_id', 'must be 1 to 64 letters, digits, dots, hyphens or underscores');
   if (options.archivePrefix !== '' && options.archivePrefix === options.s3Prefix) {
     r.fail('archive_prefix', 'must differ from s3_prefix');

@@ -9,6 +9,7 @@ import { createSyncEnv } from '../engine/env.js';
 import { onInterrupt } from '../engine-thread.js';
 import { runAbortController } from '../signals.js';
 import { runScaled } from '../engine/scale.js';
+import { verifyMirror } from '../engine/verify.js';
 import { sync } from '../engine/sync.js';
 import { runAction, type ActionCore, type SyncFn } from './run-action.js';
 
@@ -39,8 +40,8 @@ export function workflowRun(): WorkflowRun | undefined {
   return { repository, runId: String(context.runId), ...(attempt !== undefined ? { runAttempt: attempt } : {}), url };
 }
 
-/** mode sync runs the whole job; plan / shard / finalize are the scale-out steps. */
-const runEngine: SyncFn = (options, env) => (options.mode === 'sync' ? sync(options, env) : runScaled(options, env));
+/** mode sync runs the whole job; plan / shard / finalize are the scale-out steps; verify is the read-only audit. */
+const runEngine: SyncFn = (options, env) => (options.mode === 'sync' ? sync(options, env) : options.mode === 'verify' ? verifyMirror(options, env) : runScaled(options, env));
 
 /** Runs the Action in this process; cancelling the job (SIGINT/SIGTERM) aborts the sync before any delete. */
 export async function run(): Promise<void> {

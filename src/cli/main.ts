@@ -7,6 +7,7 @@ import { createSyncEnv, type EnvDeps } from '../engine/env.js';
 import { summaryLines, writeReportFile } from '../engine/report.js';
 import { runScaled } from '../engine/scale.js';
 import { sync } from '../engine/sync.js';
+import { verifyMirror, verifySummaryLines, writeDiscrepancyCsv } from '../engine/verify.js';
 import type { SyncEnv, SyncReport } from '../engine/types.js';
 import { describeError } from '../errors.js';
 import { parseSyncOptions, type SyncOptions } from '../options.js';
@@ -54,13 +55,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const env = (io.createEnv ?? createSyncEnv)(options, { logger, ...(io.signal ? { signal: io.signal } : {}), ...(io.now ? { now: io.now } : {}) });
   let report: SyncReport;
   try {
-    report = options.mode === 'sync' ? await sync(options, env) : await runScaled(options, env);
+    report = options.mode === 'sync' ? await sync(options, env) : options.mode === 'verify' ? await verifyMirror(options, env) : await runScaled(options, env);
   } finally {
     env.destroy();
   }
   if (options.reportFile) {
     try {
       writeReportFile(path.resolve(io.cwd, options.reportFile), report);
+      writeDiscrepancyCsv(path.resolve(io.cwd, options.reportFile), report);
     } catch (error) {
       const problem = `the report file could not be written: ${describeError(error)}`;
       logger.log('error', problem);
@@ -69,7 +71,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
   }
   // The closing summary goes to stdout once; the log file keeps a copy.
-  const lines = summaryLines(report, io.signal?.aborted === true);
+  const lines = options.mode === 'verify' ? verifySummaryLines(report) : summaryLines(report, io.signal?.aborted === true);
   for (const line of lines) logger.toFile('info', line.trim());
   await logger.close();
   io.stdout(`${lines.join('\n')}\n`);

@@ -274,3 +274,17 @@ function referenceMd5(doc: SourceDocument, recorded: ManifestEntry | undefined):
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** What a verify run's JSON report holds under `verify`. */
+export interface VerifySummary {
+  /** No discrepancy fails the mirror, and every check could be made. */
+  readonly exact: boolean;
+  /** The bytes were read back and hashed (verify_content); otherwise the listing alone decided. */
+  readonly contentChecked: boolean;
+  /** WorkDocs documents compared. */
+  readonly documents: number;
+  readonly counts: VerifyCounts;
+  readonly discrepancies: readonly Discrepancy[];
+  /** Keys whose bytes had nothing to be checked against (no Signature, no recorded MD5). */
+  readonly unverifiable: readonly string[];
+}
