@@ -1,0 +1,212 @@
+// Issue 21, mode verify: a read-only audit of the mirror (rclone check; with --verify_content, rclone check
+// --download). The WorkDocs emulator over HTTP, the real S3 server, and the CLI's main(): each run's S3 request
+// counters prove it wrote nothing and took no lock; the bucket is listed before and after to prove it again.
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Discrepancy, VerifySummary } from '../../src/core/verify.js';
+import type { Fixture } from '../../src/emulator/server.js';
+import { bucketState, nonZero, s3Writes, startScenario, type RunResult, type Scenario } from '../helpers/scenario.js';
+
+/** Unique bytes: the bit-rot test finds this object's file among every bucket's on the server's disk. */
+const C_BODY = `charlie ${randomBytes(8).toString('hex')}`;
+
+function smallTree(): Fixture {
+  return {
+    seed: 'verify',
+    root: {
+      name: 'Team',
+      children: [
+        { name: 'Docs', children: [
+          { name: 'a.txt', content: 'alpha' },
+          { name: 'b.txt', content: 'bravo' },
+          { name: 'Deep', children: [{ name: 'c.txt', content: C_BODY }] },
+        ] },
+        { name: 'Empty', children: [] },
+        { name: 'notes.txt', content: 'some notes' },
+        // No Signature: its bytes are checked against the MD5 the sync recorded.
+        { name: 'unsigned.bin', content: 'unsigned bytes', noSignature: true },
+      ],
+    },
+  };
+}
+const DOCUMENTS = 5;
+
+/** Only reads: the listing, the manifest and read-backs (GetObject), metadata probes (HeadObject). */
+const READ_COMMANDS = new Set(['ListObjectsV2', 'GetObject', 'HeadObject']);
+
+function verifyOf(r: RunResult): VerifySummary {
+  expect(r.report.verify, `no verify summary in the report (exit ${r.code}: ${r.report.fatal ?? ''})`).toBeDefined();
+  return r.report.verify!;
+}
+
+/** `kind key` (+ `-owner`), the shape the expectations are written in. */
+function found(r: RunResult): string[] {
+  return verifyOf(r).discrepancies.map((d: Discrepancy) => `${d.kind}${d.owner ? `-${d.owner}` : ''} ${d.key}`);
+}
+
+/** The CSV written next to the JSON report: its rows (after the header), split on the plain commas these keys allow. */
+function csvRows(scn: Scenario, r: RunResult): string[][] {
+  const reportFile = readdirSync(scn.dir).filter((f) => /^run\d+\.json$/.test(f)).sort((a, b) => Number(a.slice(3, -5)) - Number(b.slice(3, -5))).at(-1)!;
+  const csv = readFileSync(path.join(scn.dir, reportFile.replace(/\.json$/, '.discrepancies.csv')), 'utf8');
+  const [header, ...rows] = csv.trimEnd().split('\r\n');
+  expect(header).toMatch(/^kind,key,owner,fails,/);
+  expect(rows).toHaveLength(verifyOf(r).discrepancies.length);
+  return rows.map((row) => row.split(','));
+}
+
+/**
+ * Runs `verify` and proves it read-only: no write command was sent (every S3 attempt is counted), and the bucket
+ * lists the same keys, ETags and sizes afterwards (so no lock object came and went either).
+ */
+async function verifyRun(scn: Scenario, args: string[] = []): Promise<RunResult> {
+  const before = await bucketState(scn.bucket.client, scn.bucket.bucket);
+  const r = await scn.run(['--mode', 'verify', ...args]);
+  expect(s3Writes(r.s3)).toEqual({});
+  expect(Object.keys(nonZero(r.s3)).filter((command) => !READ_COMMANDS.has(command))).toEqual([]);
+  expect(await bucketState(scn.bucket.client, scn.bucket.bucket)).toEqual(before);
+  return r;
+}
+
+async function sync(scn: Scenario): Promise<void> {
+  const r = await scn.run();
+  expect(r.code, r.stdout).toBe(0);
+}
+
+describe('mode verify: a read-only audit of the mirror', () => {
+  let scn: Scenario;
+  beforeAll(async () => {
+    scn = await startScenario({ fixture: smallTree() }, 'verify');
+    await sync(scn);
+  });
+  afterAll(async () => scn?.close());
+
+  it('an exact mirror passes, from the listing alone: one LIST, one manifest GET, no lock', async () => {
+    const r = await verifyRun(scn);
+    expect(r.code).toBe(0);
+    expect(verifyOf(r)).toMatchObject({ exact: true, contentChecked: false, documents: DOCUMENTS, counts: { verified: DOCUMENTS, missing: 0, mismatched: 0, extra: 0 } });
+    expect(found(r)).toEqual([]);
+    expect(nonZero(r.s3)).toEqual({ ListObjectsV2: 1, GetObject: 1 });
+    expect(r.stdout).toContain('Exact mirror');
+    expect(r.stdout).toContain('exit code 0');
+    expect(csvRows(scn, r)).toEqual([]);
+  });
+
+  it('with verify_content, it reads every object back once and checks its bytes (the unsigned one against the recorded MD5)', async () => {
+    const r = await verifyRun(scn, ['--verify_content', 'true']);
+    expect(r.code).toBe(0);
+    expect(verifyOf(r)).toMatchObject({ exact: true, contentChecked: true, counts: { verified: DOCUMENTS, unverifiable: 0 } });
+    // One GET for the manifest, one per document.
+    expect(nonZero(r.s3)).toEqual({ ListObjectsV2: 1, GetObject: 1 + DOCUMENTS });
+  });
+
+  it('an object deleted behind the tool\'s back fails it, and the report and the CSV name the key', async () => {
+    await scn.bucket.client.send(new DeleteObjectCommand({ Bucket: scn.bucket.bucket, Key: 'Docs/b.txt' }));
+    const r = await verifyRun(scn);
+    expect(r.code).toBe(1);
+    expect(found(r)).toEqual(['missing Docs/b.txt']);
+    expect(verifyOf(r)).toMatchObject({ exact: false, counts: { verified: DOCUMENTS - 1, missing: 1 } });
+    expect(csvRows(scn, r).map((row) => row.slice(0, 4))).toEqual([['missing', 'Docs/b.txt', '', 'true']]);
+    expect(r.stdout).toContain('Not an exact mirror');
+    expect(r.stdout).toMatch(/missing "Docs\/b\.txt": .*deleted behind the tool's back/);
+    await sync(scn);
+  });
+
+  it('an overwrite of the same size is seen in the listing already: its ETag is not the one the tool recorded', async () => {
+    await scn.bucket.client.send(new PutObjectCommand({ Bucket: scn.bucket.bucket, Key: 'Docs/a.txt', Body: 'ALPHA' }));
+    const r = await verifyRun(scn);
+    expect(r.code).toBe(1);
+    expect(found(r)).toEqual(['modified Docs/a.txt']);
+    expect(verifyOf(r).counts.mismatched).toBe(1);
+    await sync(scn);
+  });
+
+  it('a foreign object is listed as extra-foreign but does not fail the audit, unless delete_foreign asks a sync to remove it', async () => {
+    await scn.bucket.client.send(new PutObjectCommand({ Bucket: scn.bucket.bucket, Key: 'other-app/config.json', Body: '{}' }));
+    const r = await verifyRun(scn);
+    expect(r.code).toBe(0);
+    expect(found(r)).toEqual(['extra-foreign other-app/config.json']);
+    expect(verifyOf(r)).toMatchObject({ exact: true, counts: { extra: 1, extraForeign: 1 } });
+    expect(r.stdout).toContain('(not failing) extra (foreign) "other-app/config.json"');
+
+    const strict = await verifyRun(scn, ['--delete_foreign', 'true']);
+    expect(strict.code).toBe(1);
+    expect(found(strict)).toEqual(['extra-foreign other-app/config.json']);
+    await scn.bucket.client.send(new DeleteObjectCommand({ Bucket: scn.bucket.bucket, Key: 'other-app/config.json' }));
+  });
+
+  it('a rename in WorkDocs not yet synced shows the new key missing and the old one extra', async () => {
+    scn.emulator.control.rename(scn.emulator.control.lookup(['Docs', 'a.txt'])!, 'a-renamed.txt');
+    const r = await verifyRun(scn);
+    expect(r.code).toBe(1);
+    expect(found(r)).toEqual(['missing Docs/a-renamed.txt', 'extra-own Docs/a.txt']);
+    expect(verifyOf(r).discrepancies[0]!.detail).toContain('"Docs/a.txt"');
+    await sync(scn);
+    expect((await verifyRun(scn)).code).toBe(0);
+  });
+
+  it('a new version in WorkDocs not yet synced leaves the object stale', async () => {
+    scn.emulator.control.addVersion(scn.emulator.control.lookup(['notes.txt'])!, { content: 'some notes, revised' });
+    const r = await verifyRun(scn);
+    expect(r.code).toBe(1);
+    expect(found(r)).toEqual(['stale notes.txt']);
+    expect(verifyOf(r).discrepancies[0]).toMatchObject({ expectedSize: 'some notes, revised'.length, foundSize: 'some notes'.length });
+    await sync(scn);
+  });
+
+  it('a folder that cannot be listed gives no verdict: exit 3, and still nothing written', async () => {
+    scn.emulator.control.addFault({ op: 'DescribeFolderContents', documentId: scn.emulator.control.lookup(['Docs'])!, kind: 'error', status: 500 });
+    const r = await verifyRun(scn);
+    scn.emulator.control.clearFaults();
+    expect(r.code).toBe(3);
+    expect(r.report.fatal).toMatch(/listing failed.*no verdict/);
+    expect(found(r)).toEqual([]);
+  });
+
+  it('a bucket that does not exist is bad input: exit 2', async () => {
+    const r = await scn.run(['--mode', 'verify', '--s3_bucket_name', `${scn.bucket.bucket}-none`]);
+    expect(r.code).toBe(2);
+    expect(s3Writes(r.s3)).toEqual({});
+  });
+
+  // Last: the server quarantines the rotten object when it notices, so the bucket is not whole afterwards.
+  it('bytes that changed in storage with size and ETag intact (bit rot) pass the listing and fail verify_content, naming the key', async () => {
+    corruptStoredObject(Buffer.from(C_BODY), Buffer.from(C_BODY.toUpperCase()));
+    const listed = await verifyRun(scn);
+    expect(listed.code).toBe(0);
+
+    const read = await verifyRun(scn, ['--verify_content', 'true']);
+    expect(read.code).toBe(1);
+    expect(found(read)).toEqual(['content-mismatch Docs/Deep/c.txt']);
+    expect(verifyOf(read).discrepancies[0]).toMatchObject({ foundMd5: md5(C_BODY.toUpperCase()), expectedMd5: md5(C_BODY) });
+    expect(read.stdout).toMatch(/content-mismatch "Docs\/Deep\/c\.txt"/);
+  });
+});
+
+function md5(text: string): string {
+  return createHash('md5').update(text).digest('hex');
+}
+
+/**
+ * Changes an object's bytes where the S3 server (Swift) stores them, behind S3's back: the listing keeps its ETag
+ * and size, as with bit rot on a disk. Finds the one `.data` file holding exactly `bytes`; fails when there is none.
+ */
+function corruptStoredObject(bytes: Buffer, replacement: Buffer): void {
+  expect(replacement.length).toBe(bytes.length);
+  const root = path.join(process.env.S3_SERVER_DIR ?? '/tmp/s3-server', 'node');
+  const matches: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const file = path.join(dir, name);
+      const stat = statSync(file);
+      if (stat.isDirectory()) walk(file);
+      else if (name.endsWith('.data') && stat.size === bytes.length && readFileSync(file).equals(bytes)) matches.push(file);
+    }
+  };
+  walk(root);
+  expect(matches, `the object's stored bytes under ${root}`).toHaveLength(1);
+  // Rewritten in place: the file keeps its inode, so Swift keeps the metadata (ETag) in its extended attributes.
+  writeFileSync(matches[0]!, replacement);
+}
