@@ -35,6 +35,14 @@ function sizer(opts: SizeOptions, seedNum: number): (j: number, v: number) => nu
   };
 }
 
+/**
+ * The same text as one flat string: a joined string is otherwise kept as its parts (about 180 bytes for a version
+ * id instead of 100), which a site of 100,000 documents pays for every version.
+ */
+function flat(joined: string): string {
+  return Buffer.from(joined, 'latin1').toString('latin1');
+}
+
 function newFolder(id: string, name: string, parentId: string | null, ownerId: string, created: number): FolderRec {
   return { id, name, parentId, ownerId, created, modified: created, state: 'ACTIVE', folders: new Set(), docs: new Set() };
 }
@@ -64,7 +72,7 @@ function addDocument(s: Store, seedNum: number, j: number, parentId: string, own
   for (let v = 0; v < nVersions; v++) {
     const vc = created + v * 3_600_000;
     versions.push({
-      id: `${vc}-${fastHexId(seedNum, KIND_VERSION + v, j)}`,
+      id: flat(`${vc}-${fastHexId(seedNum, KIND_VERSION + v, j)}`),
       name,
       contentType: TYPES[j % EXTS.length]!,
       content: new GeneratedContent(mix32(seedNum ^ Math.imul(j + 1, 0x9e3779b1)) ^ Math.imul(v, 0x85ebca6b), sizeOf(j, v)),
