@@ -333,6 +333,8 @@ export function parseSyncOptions(raw: RawOptions): Parsed<SyncOptions> {
     shardIndex: r.integer('shard_index'),
     runId: r.text('run_id').trim(),
   };
+  // A sync that was asked to check content would check nothing: say so rather than pass silently.
+  if (options.verifyContent && options.mode !== 'verify') r.fail('verify_content', `applies to mode verify only (mode is ${options.mode})`);
   if (options.mode !== 'sync' && options.mode !== 'verify' && options.runId === '') r.fail('run_id', `is required in mode ${options.mode} (or set GITHUB_RUN_ID)`);
   if (options.runId !== '' && !/^[\w.-]{1,64}$/.test(options.runId)) r.fail('run_id', 'must be 1 to 64 letters, digits, dots, hyphens or underscores');
   if (options.archivePrefix !== '' && options.archivePrefix === options.s3Prefix) {

@@ -165,6 +165,13 @@ describe('mode verify: a read-only audit of the mirror', () => {
     expect(found(r)).toEqual([]);
   });
 
+  it('verify_content outside mode verify is bad input: exit 2, no request', async () => {
+    const r = await scn.run(['--verify_content', 'true']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('verify_content');
+    expect(nonZero(r.s3)).toEqual({});
+  });
+
   it('a bucket that does not exist is bad input: exit 2', async () => {
     const r = await scn.run(['--mode', 'verify', '--s3_bucket_name', `${scn.bucket.bucket}-none`]);
     expect(r.code).toBe(2);
