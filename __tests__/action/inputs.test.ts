@@ -118,6 +118,6 @@ describe('spellings of inputs', () => {
     const names = OPTION_SPECS.map((s) => s.name);
     for (const spec of OPTION_SPECS) expect(closestInput(spec.name.replace(/_/g, ''), names)).toBe(spec.name);
     expect(closestInput('unrelated', names)).toBeUndefined();
-    expect(SAFETY_INPUTS).toEqual(['dry_run', 'max_delete', 'delete_stale', 'delete_foreign', 'archive_prefix']);
+    expect(SAFETY_INPUTS).toEqual(['dry_run', 'max_delete', 'delete_stale', 'delete_foreign', 'archive_prefix', 'allow_source_change']);
   });
 });

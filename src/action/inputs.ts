@@ -24,7 +24,7 @@ export interface ActionInputs {
 export type InputsResult = { readonly ok: true; readonly value: ActionInputs } | { readonly ok: false; readonly errors: readonly OptionError[] };
 
 /** The inputs that decide what may be written or deleted; one the Action cannot read must not be ignored. */
-export const SAFETY_INPUTS: readonly string[] = ['dry_run', 'max_delete', 'delete_stale', 'delete_foreign', 'archive_prefix'];
+export const SAFETY_INPUTS: readonly string[] = ['dry_run', 'max_delete', 'delete_stale', 'delete_foreign', 'archive_prefix', 'allow_source_change'];
 
 export interface RawInputs {
   /** Values by snake_case name; '' means not given. */

@@ -270,7 +270,7 @@ function stagesOf(transfers: readonly PlannedAction[]): PlannedAction[][] {
  * archive_prefix or with its manifest lost, sees it in the listing and never takes archived objects for stale.
  */
 async function markArchiveArea(ctx: ExecuteContext): Promise<void> {
-  await putJsonObject(ctx.s3, ctx.bucket, `${ctx.archivePrefix ?? ''}${ARCHIVE_MARK}`, JSON.stringify({ format: 'workdocs-s3-sync/archive', markedAt: new Date(ctx.now()).toISOString() }), ctx.signal ? { signal: ctx.signal } : {});
+  await putJsonObject(ctx.s3, ctx.bucket, `${ctx.archivePrefix ?? ''}${ARCHIVE_MARK}`, JSON.stringify({ format: 'workdocs-s3-sync/archive' }), ctx.signal ? { signal: ctx.signal } : {});
 }
 
 /** The entry for a key now holding `doc`; S3's ETag for it is recorded where it is not the MD5 (see ManifestEntry). */

@@ -18,14 +18,11 @@ import { writeManifest } from '../s3/manifest-store.js';
 import { executeContext, executePlan, plannedItems } from './execute.js';
 import { buildReport } from './report.js';
 import { isMissingObject, putJsonObject } from '../s3/client.js';
-import type { HeldLock } from '../s3/lock.js';
-import { listingFailure, lockPrefix, prepare, type SyncExtras } from './sync.js';
+import { listingFailure, lockPrefix, prepare } from './sync.js';
 import type { ReportItem, ScaleInfo, SyncEnv, SyncReport } from './types.js';
 
 const PLAN_FORMAT = 'workdocs-s3-sync/plan';
 const RESULT_FORMAT = 'workdocs-s3-sync/shard-result';
-
-type Row = ManifestRow;
 
 interface PlanFile {
   format: typeof PLAN_FORMAT;
@@ -47,7 +44,7 @@ interface PlanFile {
   actions: PlannedAction[];
   shardOf: number[];
   /** The manifest entries still true at plan time. */
-  manifest: Row[];
+  manifest: ManifestRow[];
 }
 
 interface ShardResult {
@@ -60,7 +57,7 @@ interface ShardResult {
   ok: boolean;
   items: ReportItem[];
   /** Manifest entries written by this shard's transfers. */
-  entries: Row[];
+  entries: ManifestRow[];
 }
 
 export function runFolder(prefix: string, runId: string): string {
@@ -159,7 +156,8 @@ async function shardRun(options: SyncOptions, env: SyncEnv, base: Base, scale: S
   }
   const execution = await env.logger.group(`Shard ${options.shardIndex}: transfer`, () => executePlan(slice, entries, [], executeContext(options, env)));
   const items = [...alreadyDone.values(), ...execution.items];
-  const ok = items.every((i) => i.outcome !== 'failed');
+  // Cancelled or refused items are not done either: finalize must not delete on their account.
+  const ok = items.every((i) => i.outcome === 'done');
   const result: ShardResult = {
     format: RESULT_FORMAT,
     runId: options.runId,
@@ -180,12 +178,11 @@ async function finalizeRun(options: SyncOptions, env: SyncEnv, base: Base, scale
   if (options.dryRun) return finalizePreview(options, env, base, scale, file);
   // The same lock as a single-job run: finalize deletes and writes the manifest. It also aborts multipart
   // uploads that killed shards left behind (every shard job has ended before finalize starts).
-  const held: { extras: SyncExtras; lock: HeldLock | undefined } = { extras: {}, lock: undefined };
+  const { lock } = await lockPrefix(options, env, {});
   try {
-    await lockPrefix(options, env, held);
     return await finalizeLocked(options, env, base, scale, file);
   } finally {
-    await held.lock?.release();
+    await lock.release();
   }
 }
 

@@ -36,7 +36,8 @@ export async function sync(options: SyncOptions, env: SyncEnv, extras: SyncExtra
     return await run(options, env, base);
   } catch (error) {
     const exitCode = exitCodeOf({ badInput: error instanceof InputError, fatal: true });
-    const message = error instanceof InputError ? `${error.option}: ${error.message}` : describeError(error);
+    // Our own errors say what happened in their message; the class name would only be noise.
+    const message = error instanceof InputError ? `${error.option}: ${error.message}` : error instanceof FatalError ? error.message : describeError(error);
     env.logger.log('error', exitCode === 2 ? `bad input: ${message}` : `fatal: ${message}; nothing was deleted`);
     // Nothing was planned: the folder is shown as given, and no manifest is named (none was read or written).
     return buildReport({ ...base, rootFolderId: options.workdocsFolderId, manifestKey: '', items: [], exitCode, fatal: message });
@@ -56,10 +57,11 @@ interface RunBase {
 }
 
 /**
- * Takes the prefix's lock (non-dry runs only), then aborts multipart uploads that killed runs left behind.
+ * Takes the prefix's lock (non-dry runs only), then aborts multipart uploads that killed runs left behind, and
+ * returns the lock (renewing; the caller releases it) and whether it was taken over from a run that died.
  * Another live run on the prefix is a fatal refusal (exit 3); a bucket that does not exist is bad input.
  */
-export async function lockPrefix(options: SyncOptions, env: SyncEnv, base: Pick<RunBase, 'extras' | 'lock'>, onWriting?: () => void): Promise<boolean> {
+export async function lockPrefix(options: SyncOptions, env: SyncEnv, extras: SyncExtras, onWriting?: () => void): Promise<{ lock: HeldLock; tookOver: boolean }> {
   let acquired: Awaited<ReturnType<typeof acquireLock>>;
   try {
     acquired = await acquireLock({
@@ -68,9 +70,9 @@ export async function lockPrefix(options: SyncOptions, env: SyncEnv, base: Pick<
       prefix: options.s3Prefix,
       now: env.now,
       ...(env.signal ? { signal: env.signal } : {}),
-      settings: base.extras.lock ?? {},
-      ...(base.extras.lock?.host !== undefined ? { host: base.extras.lock.host } : {}),
-      ...(base.extras.lock?.pid !== undefined ? { pid: base.extras.lock.pid } : {}),
+      settings: extras.lock ?? {},
+      ...(extras.lock?.host !== undefined ? { host: extras.lock.host } : {}),
+      ...(extras.lock?.pid !== undefined ? { pid: extras.lock.pid } : {}),
       log: (level, message) => env.logger.log(level, message),
       ...(onWriting ? { onWriting } : {}),
     });
@@ -79,7 +81,6 @@ export async function lockPrefix(options: SyncOptions, env: SyncEnv, base: Pick<
     throw new FatalError(`could not take the lock on the prefix: ${describeError(error)}`, { cause: error });
   }
   if (!acquired.ok) throw new FatalError(`${acquired.message}; this run did nothing (wait for it to finish, or remove ${JSON.stringify(lockKey(options.s3Prefix))} if that run is gone)`);
-  base.lock = acquired.lock;
   acquired.lock.startRenewing();
   if (acquired.tookOver) env.logger.log('warning', `took over a stale lock of an earlier run that did not finish (run ${acquired.tookOver.owner.slice(0, 8)} on ${JSON.stringify(acquired.tookOver.host)}, pid ${acquired.tookOver.pid}, started ${acquired.tookOver.startedAt})`);
   try {
@@ -88,7 +89,14 @@ export async function lockPrefix(options: SyncOptions, env: SyncEnv, base: Pick<
   } catch (error) {
     env.logger.log('warning', `could not list incomplete multipart uploads: ${describeError(error)}`);
   }
-  return acquired.tookOver !== undefined;
+  return { lock: acquired.lock, tookOver: acquired.tookOver !== undefined };
+}
+
+/** Takes the prefix's lock for this run: sync() releases it whatever happens. */
+async function lockRun(options: SyncOptions, env: SyncEnv, base: RunBase, onWriting?: () => void): Promise<boolean> {
+  const { lock, tookOver } = await lockPrefix(options, env, base.extras, onWriting);
+  base.lock = lock;
+  return tookOver;
 }
 
 /**
@@ -112,6 +120,8 @@ function sameForeign(remembered: ReadonlyMap<string, string> | undefined, found:
 /** Everything a run knows before it acts: both listings, the manifest, and the plan. Shared with the scale-out modes. */
 export interface Prepared {
   readonly rootFolderId: string;
+  /** The root folder's name as WorkDocs shows it (for the summary). */
+  readonly rootFolderName: string | undefined;
   readonly listing: ListingResult;
   readonly inventory: InventoryObject[];
   readonly loaded: LoadedManifest;
@@ -179,7 +189,7 @@ export async function prepare(options: SyncOptions, env: SyncEnv, started: numbe
     orderedCopies: options.mode === 'sync',
   });
   logPlan(decided, env, earlyResult?.items.size ?? 0);
-  return { rootFolderId, listing, inventory, loaded, manifest: view.trusted, recorded: view.recorded, plan: decided, ...(earlyResult ? { early: earlyResult } : {}) };
+  return { rootFolderId, rootFolderName: root.Name, listing, inventory, loaded, manifest: view.trusted, recorded: view.recorded, plan: decided, ...(earlyResult ? { early: earlyResult } : {}) };
 }
 
 /** Why the run must end with exit 3 although it went on: a WorkDocs folder could not be listed. */
@@ -191,14 +201,66 @@ export function listingFailure(listing: ListingResult): string | undefined {
 
 async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<SyncReport> {
   const { logger, signal } = env;
-  // Runs until the lock is lost (another run took the prefix over), so that nothing goes on after that.
-  const runSignal = (): AbortSignal | undefined => base.lock ? anySignal(base.lock.lostSignal, signal) : signal;
+  const early = options.dryRun ? undefined : earlyUploadsFor(options, env, base);
+  const { prepared, idle } = await prepareUnderLock(options, env, base, await prepare(options, env, base.started, early?.start));
+  const { rootFolderId, rootFolderName, listing, inventory, manifest, plan: decided } = prepared;
+  const listingFailed = listingFailure(listing);
+  const named = { rootFolderId, rootFolderName };
+
+  if (options.dryRun) {
+    const items = plannedItems(decided);
+    for (const item of items) if (item.outcome !== 'done') logger.log('info', `dry run: ${dryRunLine(item, listingFailed !== undefined)}`);
+    const exitCode = exitCodeOf({ fatal: listingFailed !== undefined, itemsFailed: hasFailedItems(items), deletesRefused: decided.deletesBlocked !== undefined });
+    return buildReport({ ...base, ...named, items, exitCode, deletesBlocked: decided.deletesBlocked, fatal: listingFailed, foreign: decided.foreign });
+  }
+
+  if (idle) {
+    // Nothing to write (a no-op resync): every action is an unchanged skip, reported without the executor.
+    const aborted = signal?.aborted === true;
+    return buildReport({ ...base, ...named, items: unchangedItems(decided, logger), exitCode: exitCodeOf({ fatal: listingFailed !== undefined || aborted }), fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined), foreign: decided.foreign });
+  }
+
+  // A lock lost while transferring (another run took the prefix over) stops this run before its deletes.
+  const transferSignal = base.lock ? anySignal(base.lock.lostSignal, signal) : signal;
+  const earlyBuffers = early?.context()?.buffers;
+  const execution = await logger.group('Transfer and clean up', () => executePlan(decided, new Map(manifest.entries), inventory,
+    executeContext(options, env, {
+      ...(transferSignal ? { signal: transferSignal } : {}),
+      onBytes: progressMeter(env, decided),
+      // The buffers the early uploads filled serve the rest: one pool per run, not two.
+      ...(earlyBuffers ? { buffers: earlyBuffers } : {}),
+    }),
+    prepared.early?.items));
+
+  const recorded = await recordManifest(options, env, base, prepared, execution.manifest);
+  const lockLost = recorded.lockLost ?? base.lock?.lost;
+  const exitCode = exitCodeOf({
+    fatal: listingFailed !== undefined || lockLost !== undefined || signal?.aborted === true,
+    itemsFailed: hasFailedItems(execution.items),
+    deletesRefused: decided.deletesBlocked !== undefined,
+    outputFailed: recorded.failed !== undefined,
+  });
+  return buildReport({
+    ...base,
+    ...named,
+    items: execution.items,
+    exitCode,
+    deletesBlocked: decided.deletesBlocked,
+    foreign: decided.foreign,
+    fatal: listingFailed ?? (lockLost !== undefined ? `${lockLost}; the manifest was not written` : signal?.aborted ? 'the run was interrupted' : recorded.failed),
+  });
+}
+
+/**
+ * The uploads that start while the listing runs (early.ts): `start` hands prepare() their scheduler. They begin before
+ * the lock is held; a stop signal ends them when the lock is refused or the listing turns out outdated (they
+ * download meanwhile; nothing of theirs lands), and when it is lost later.
+ */
+function earlyUploadsFor(options: SyncOptions, env: SyncEnv, base: RunBase): { start: (rootId: string) => EarlyUploads; context: () => ExecuteContext | undefined } {
   const earlyBytes = byteMeter(env);
-  let earlyContext: ExecuteContext | undefined;
-  // Stops the early uploads, which start before the lock is held, when it is refused or the listing is outdated
-  // (they download meanwhile; nothing of theirs lands), and when it is lost later.
   const earlyStop = runAbortController();
-  const earlyFor = options.dryRun ? undefined : (rootId: string) => new EarlyUploads(rootId, options.s3Prefix, options.maxWorkers,
+  let context: ExecuteContext | undefined;
+  const start = (rootId: string): EarlyUploads => new EarlyUploads(rootId, options.s3Prefix, options.maxWorkers,
     async (loaded, onWriting) => {
       try {
         const outcome = await lockAndCheck(options, env, base, loaded, onWriting);
@@ -211,100 +273,65 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
       }
     },
     (doc, key, gate) => {
-      earlyContext ??= executeContext(options, env, { signal: anySignal(earlyStop.signal, signal), onBytes: earlyBytes, gate });
-      return uploadWith(earlyContext, doc, key);
+      context ??= executeContext(options, env, { signal: anySignal(earlyStop.signal, env.signal), onBytes: earlyBytes, gate });
+      return uploadWith(context, doc, key);
     },
     // The lock's requests need one socket beside the uploads that may wait at the gate holding theirs.
     options.maxWorkers < options.maxPoolConnections);
-  let prepared = await prepare(options, env, base.started, earlyFor);
-  let idle = false;
+  return { start, context: () => context };
+}
+
+/**
+ * Makes what was prepared safe to act on: a run that will write holds the prefix's lock, and what it listed before
+ * the lock is listed again when it may predate another run's writes (the manifest changed meanwhile, or the lock
+ * was taken over from a run that died). A run with nothing to write (`idle`) takes no lock: a no-op resync stays
+ * one LIST and one GET. Dry runs never lock.
+ */
+async function prepareUnderLock(options: SyncOptions, env: SyncEnv, base: RunBase, prepared: Prepared): Promise<{ prepared: Prepared; idle: boolean }> {
   if (prepared.early?.lock === 'stale') {
     // The lock was taken to upload early, but the bucket changed since it was listed: nothing was uploaded early.
-    logger.log('info', 'listing again: an interrupted or concurrent run may have changed the bucket');
-    prepared = await prepare(options, env, base.started);
-  } else if (!options.dryRun && base.lock === undefined && !hasWork(prepared)) {
-    idle = true;
-  } else if (!options.dryRun && base.lock === undefined) {
-    // Only a run that will write takes the prefix's lock: a no-op resync stays one LIST and one GET.
-    // What was listed before the lock may predate another run's writes: if the manifest changed meanwhile, or
-    // the lock was taken over from a run that died, everything is listed again.
-    const tookOver = await lockPrefix(options, env, base);
-    const current = await readManifest(env.s3, options.s3BucketName, base.manifestKey, signal);
-    if (tookOver || current.state !== prepared.loaded.state || current.etag !== prepared.loaded.etag) {
-      logger.log('info', tookOver ? 'listing again: an interrupted run may have changed the bucket' : 'listing again: another run changed the manifest meanwhile');
-      prepared = await prepare(options, env, base.started);
+    env.logger.log('info', 'listing again: an interrupted or concurrent run may have changed the bucket');
+    return { prepared: await prepare(options, env, base.started), idle: false };
+  }
+  if (options.dryRun || base.lock !== undefined) return { prepared, idle: false };
+  if (!hasWork(prepared)) return { prepared, idle: true };
+  const tookOver = await lockRun(options, env, base);
+  const current = await readManifest(env.s3, options.s3BucketName, base.manifestKey, env.signal);
+  if (!tookOver && current.state === prepared.loaded.state && current.etag === prepared.loaded.etag) return { prepared, idle: false };
+  env.logger.log('info', tookOver ? 'listing again: an interrupted run may have changed the bucket' : 'listing again: another run changed the manifest meanwhile');
+  return { prepared: await prepare(options, env, base.started), idle: false };
+}
+
+/**
+ * Writes the manifest when the bucket's content or what it remembers changed. Written even when the run was
+ * interrupted (no abort signal, a bounded time instead): what was done is recorded. Not written once the lock
+ * was lost: the other run writes its own.
+ */
+async function recordManifest(options: SyncOptions, env: SyncEnv, base: RunBase, prepared: Prepared, entries: ReadonlyMap<string, ManifestEntry>): Promise<{ lockLost?: string; failed?: string }> {
+  const { loaded, manifest, plan: decided, rootFolderId } = prepared;
+  const unchanged = loaded.state === 'found' && sameEntries(manifest.entries, entries) && manifest === loaded.manifest && sameForeign(loaded.manifest.foreign, decided.foreign);
+  if (unchanged) return {};
+  return env.logger.group('Write manifest', async () => {
+    const lockLost = await base.lock?.check(AbortSignal.timeout(30_000));
+    if (lockLost !== undefined) {
+      env.logger.log('error', `${lockLost}: the manifest was not written (the other run writes its own)`);
+      return { lockLost };
     }
-  }
-  const { rootFolderId, listing, inventory, loaded, manifest, plan: decided } = prepared;
-  const listingFailed = listingFailure(listing);
-
-  if (options.dryRun) {
-    const items = plannedItems(decided);
-    for (const item of items) if (item.outcome !== 'done') logger.log('info', `dry run: ${dryRunLine(item, listingFailed !== undefined)}`);
-    const exitCode = exitCodeOf({ fatal: listingFailed !== undefined, itemsFailed: hasFailedItems(items), deletesRefused: decided.deletesBlocked !== undefined });
-    return buildReport({ ...base, rootFolderId, items, exitCode, deletesBlocked: decided.deletesBlocked, fatal: listingFailed, foreign: decided.foreign });
-  }
-
-  if (idle) {
-    // Nothing to write (a no-op resync): every action is an unchanged skip, reported without the executor.
-    const aborted = signal?.aborted === true;
-    return buildReport({ ...base, rootFolderId, items: unchangedItems(decided, logger), exitCode: exitCodeOf({ fatal: listingFailed !== undefined || aborted }), fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined), foreign: decided.foreign });
-  }
-
-  const carried = new Map(manifest.entries);
-  const before = manifest.entries;
-  // A lock lost while transferring (another run took the prefix over) stops this run before its deletes.
-  const transferSignal = runSignal();
-  const execution = await logger.group('Transfer and clean up', () => executePlan(decided, carried, inventory,
-    executeContext(options, env, {
-      ...(transferSignal ? { signal: transferSignal } : {}),
-      onBytes: progressMeter(env, decided),
-      // The buffers the early uploads filled serve the rest: one pool per run, not two.
-      ...(earlyContext?.buffers ? { buffers: earlyContext.buffers } : {}),
-    }),
-    prepared.early?.items));
-
-  let lockLost: string | undefined;
-  let manifestFailed: string | undefined;
-  if (loaded.state !== 'found' || !sameEntries(before, execution.manifest) || manifest !== loaded.manifest || !sameForeign(loaded.manifest.foreign, decided.foreign)) {
-    await logger.group('Write manifest', async () => {
-      lockLost = await base.lock?.check(AbortSignal.timeout(30_000));
-      if (lockLost !== undefined) {
-        logger.log('error', `${lockLost}: the manifest was not written (the other run writes its own)`);
-        return;
-      }
-      // Written even when the run was interrupted (no abort signal, a bounded time instead): what was done is recorded.
-      try {
-        const bytes = await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries: execution.manifest, foreign: decided.foreign }, {
-          rootFolderId,
-          prefix: options.s3Prefix,
-          updatedAt: new Date(env.now()).toISOString(),
-        }, AbortSignal.timeout(60_000));
-        logger.log('info', `manifest written: ${JSON.stringify(base.manifestKey)} (${execution.manifest.size} entries, ${formatBytes(bytes)})`);
-      } catch (error) {
-        // The transfers and deletes above did happen: report them as they are. The next run finds the
-        // objects without (or with outdated) entries and re-checks them by their metadata.
-        manifestFailed = `the manifest could not be written (${describeError(error)}); the next run re-checks the objects by their metadata`;
-        logger.log('error', manifestFailed);
-      }
-    });
-  }
-
-  lockLost ??= base.lock?.lost;
-  const exitCode = exitCodeOf({
-    fatal: listingFailed !== undefined || lockLost !== undefined || signal?.aborted === true,
-    itemsFailed: hasFailedItems(execution.items),
-    deletesRefused: decided.deletesBlocked !== undefined,
-    outputFailed: manifestFailed !== undefined,
-  });
-  return buildReport({
-    ...base,
-    rootFolderId,
-    items: execution.items,
-    exitCode,
-    deletesBlocked: decided.deletesBlocked,
-    foreign: decided.foreign,
-    fatal: listingFailed ?? (lockLost !== undefined ? `${lockLost}; the manifest was not written` : signal?.aborted ? 'the run was interrupted' : manifestFailed),
+    try {
+      const bytes = await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries, foreign: decided.foreign }, {
+        rootFolderId,
+        prefix: options.s3Prefix,
+        updatedAt: new Date(env.now()).toISOString(),
+      }, AbortSignal.timeout(60_000));
+      env.logger.log('info', `manifest written: ${JSON.stringify(base.manifestKey)} (${entries.size} entries, ${formatBytes(bytes)})`);
+      return {};
+    } catch (error) {
+      // The transfers and deletes above did happen: report them as they are. The next run finds the
+      // objects without (or with outdated) entries and re-checks them by their metadata.
+      const failed = `the manifest could not be written (${describeError(error)}); the next run re-checks the objects by their metadata`;
+      env.logger.log('error', failed);
+      return { failed };
+    }
   });
 }
 
@@ -313,7 +340,7 @@ async function lockAndCheck(options: SyncOptions, env: SyncEnv, base: RunBase, l
   // The manifest is read again while the lock record settles: once the lock was found free, no other run can write
   // the manifest unless it wins the lock from us, and then this run writes nothing anyway.
   let reading: Promise<LoadedManifest> | undefined;
-  const tookOver = await lockPrefix(options, env, base, () => {
+  const tookOver = await lockRun(options, env, base, () => {
     reading = readManifest(env.s3, options.s3BucketName, base.manifestKey, env.signal);
     reading.catch(() => undefined); // awaited below unless taking the lock failed first
     onWriting();
