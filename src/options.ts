@@ -77,6 +77,10 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     description: 'sync: the whole job in one run. plan / shard / finalize: scale out over a GitHub Actions matrix (plan writes the plan and the shard matrix, each shard transfers its slice, finalize deletes only if every shard succeeded). verify: a read-only audit that writes nothing and takes no lock; exit 0 only when the mirror is exact, 1 when it is not.' },
   { name: 'verify_content', kind: 'boolean', default: 'false', scope: 'both',
     description: 'mode verify: also read every object back and check its MD5 against the WorkDocs Signature (or the MD5 a run recorded); otherwise the listing alone decides (size, version, recorded ETag).' },
+  { name: 'verify_slice', kind: 'string', default: '', scope: 'both',
+    description: 'mode verify over a matrix: audit only slice `i/n` of the keys (by a hash of the key, e.g. `${{ matrix.slice }}/4`); each job lists everything but reports and reads back only its slice. Empty: every key.' },
+  { name: 'verify_merge', kind: 'string', default: '', scope: 'both',
+    description: 'mode verify: make no request, and merge the JSON reports of a verify_slice matrix found in this directory (e.g. downloaded artifacts) into one verdict, report and CSV.' },
   { name: 'shard_count', kind: 'integer', default: '4', min: 1, max: 256, scope: 'both',
     description: 'mode plan: how many shards to split the transfers into (balanced by bytes and count).' },
   { name: 'shard_index', kind: 'integer', default: '0', min: 0, max: 255, scope: 'both',
@@ -142,6 +146,10 @@ export interface SyncOptions {
   readonly mode: 'sync' | 'plan' | 'shard' | 'finalize' | 'verify';
   /** mode verify: read every object back and hash it. */
   readonly verifyContent: boolean;
+  /** mode verify: the slice of the keys this job audits; undefined: every key. */
+  readonly verifySlice: { readonly index: number; readonly count: number } | undefined;
+  /** mode verify: a directory of slice reports to merge ('' : audit the mirror). */
+  readonly verifyMerge: string;
   readonly shardCount: number;
   readonly shardIndex: number;
   /** '' in sync mode; required (explicitly or from GITHUB_RUN_ID) in the scale-out modes. */
@@ -168,6 +176,15 @@ export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok
 
 /** Raw values as typed by the user, keyed by snake_case name; undefined or '' means not given. */
 export type RawOptions = Readonly<Record<string, string | undefined>>;
+
+/** `i/n` → a slice; undefined for '' and for anything malformed (the caller says which). */
+function parseSlice(text: string): { index: number; count: number } | undefined {
+  const match = /^(\d{1,3})\/(\d{1,3})$/.exec(text);
+  if (match === null) return undefined;
+  const index = Number(match[1]);
+  const count = Number(match[2]);
+  return count >= 1 && count <= 256 && index < count ? { index, count } : undefined;
+}
 
 const FOLDER_ID = /^[\w+\-.@]{1,128}$/; // the WorkDocs model's pattern for resource ids
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
@@ -329,12 +346,19 @@ export function parseSyncOptions(raw: RawOptions): Parsed<SyncOptions> {
     multipartThresholdBytes: r.integer('multipart_threshold_mb') * 1024 * 1024,
     mode: r.choice('mode'),
     verifyContent: r.boolean('verify_content'),
+    verifySlice: parseSlice(r.text('verify_slice').trim()),
+    verifyMerge: r.text('verify_merge').trim(),
     shardCount: r.integer('shard_count'),
     shardIndex: r.integer('shard_index'),
     runId: r.text('run_id').trim(),
   };
   // A sync that was asked to check content would check nothing: say so rather than pass silently.
   if (options.verifyContent && options.mode !== 'verify') r.fail('verify_content', `applies to mode verify only (mode is ${options.mode})`);
+  const sliceText = r.text('verify_slice').trim();
+  if (sliceText !== '' && options.verifySlice === undefined) r.fail('verify_slice', `must be i/n with 0 <= i < n <= 256, got ${JSON.stringify(sliceText)}`);
+  if (sliceText !== '' && options.mode !== 'verify') r.fail('verify_slice', `applies to mode verify only (mode is ${options.mode})`);
+  if (options.verifyMerge !== '' && options.mode !== 'verify') r.fail('verify_merge', `applies to mode verify only (mode is ${options.mode})`);
+  if (options.verifyMerge !== '' && sliceText !== '') r.fail('verify_merge', 'merges the slices\' reports: it does not go with verify_slice');
   if (options.mode !== 'sync' && options.mode !== 'verify' && options.runId === '') r.fail('run_id', `is required in mode ${options.mode} (or set GITHUB_RUN_ID)`);
   if (options.runId !== '' && !/^[\w.-]{1,64}$/.test(options.runId)) r.fail('run_id', 'must be 1 to 64 letters, digits, dots, hyphens or underscores');
   if (options.archivePrefix !== '' && options.archivePrefix === options.s3Prefix) {

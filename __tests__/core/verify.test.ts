@@ -1,6 +1,7 @@
 // verify() as a specification: each row is a situation (source, bucket, manifest) and the discrepancies it must report.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkContent, countDiscrepancies, discrepancyCsv, isExact, verify, type Discrepancy, type VerifyOptions } from '../../src/core/verify.js';
+import { checkContent, countDiscrepancies, discrepancyCsv, isExact, mergeSlices, sliceOfKey, verify, type Discrepancy, type SliceReport, type VerifyOptions } from '../../src/core/verify.js';
 import type { InventoryObject, Manifest, SourceDocument, SourceTree } from '../../src/core/types.js';
 
 const ROOT = 'root';
@@ -153,5 +154,60 @@ describe('counts and CSV', () => {
     const [header, row] = csv.split('\r\n');
     expect(header).toBe('kind,key,owner,fails,document_id,folder_id,expected_version_id,found_version_id,expected_size,found_size,expected_md5,found_md5,detail');
     expect(row).toBe(`missing,${field},,true,,,,,,,,,gone`);
+  });
+});
+
+describe('slices: a matrix of verify jobs', () => {
+  const source = tree(Array.from({ length: 12 }, (_, i) => doc(`d${i}`, `doc-${i}.txt`, i % 3 === 0 ? 'v2' : 'v1')));
+  const inventory = [...Array.from({ length: 10 }, (_, i) => obj(`doc-${i}.txt`)), obj('foreign.txt', 3, md5('9')), obj('gone.txt')];
+  const recorded = manifest([...Array.from({ length: 10 }, (_, i): [string, string, string] => [`doc-${i}.txt`, `d${i}`, `d${i}-v1`]), ['gone.txt', 'g', 'g-v1']], [['foreign.txt', md5('9')]]);
+
+  it('every key is in exactly one slice, and the slices together report what one job reports', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 16 }), (count) => {
+      const whole = verify(source, inventory, recorded, OPTIONS);
+      const slices = Array.from({ length: count }, (_, index) => verify(source, inventory, recorded, { ...OPTIONS, slice: { index, count } }));
+      const joined = slices.flatMap((s) => s.discrepancies).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || (a.kind < b.kind ? -1 : 1));
+      expect(joined).toEqual(whole.discrepancies);
+      expect(slices.flatMap((s) => s.matched.map((m) => m.key)).sort()).toEqual(whole.matched.map((m) => m.key));
+      expect(slices.reduce((n, s) => n + s.documents, 0)).toBe(whole.documents);
+    }));
+  });
+
+  it('a key\'s slice is stable and within range', () => {
+    fc.assert(fc.property(fc.string(), fc.integer({ min: 1, max: 256 }), (key, count) => {
+      const slice = sliceOfKey(key, count);
+      expect(slice).toBeGreaterThanOrEqual(0);
+      expect(slice).toBeLessThan(count);
+      expect(sliceOfKey(key, count)).toBe(slice);
+    }));
+  });
+
+  const sliceReport = (index: number, count: number, discrepancies: Discrepancy[], over: Partial<SliceReport> = {}): SliceReport => ({
+    source: `slice-${index}.json`, bucket: 'b', prefix: '', rootFolderId: 'root', exitCode: isExact(discrepancies) ? 0 : 1,
+    verify: { exact: isExact(discrepancies), contentChecked: true, documents: 2, counts: countDiscrepancies(discrepancies, 2 - discrepancies.length, 0), discrepancies, unverifiable: [], slice: { index, count } },
+    ...over,
+  });
+  const missing = (key: string): Discrepancy => ({ kind: 'missing', key, fails: true, detail: 'x' });
+
+  it.each<[string, SliceReport[], string]>([
+    ['every slice exact: exact', [sliceReport(0, 2, []), sliceReport(1, 2, [])], 'exact 4 documents, 4 verified'],
+    ['one slice with a discrepancy: not exact, its key named', [sliceReport(1, 2, [missing('b')]), sliceReport(0, 2, [missing('a')])], 'not exact 4 documents, 2 verified: a b'],
+    ['a slice that stopped early: no verdict', [sliceReport(0, 2, []), { source: 'slice-1.json', bucket: 'b', prefix: '', rootFolderId: 'root', exitCode: 3, fatal: 'listing failed', verify: undefined }],
+      'no verdict (1 of 2 slice(s) have no verdict, first: slice-1.json: listing failed) 2 documents, 2 verified'],
+    ['a slice missing from the directory: bad input', [sliceReport(0, 3, []), sliceReport(2, 3, [])], 'problem: slice(s) 1 of 3 have no report'],
+    ['a slice twice: bad input', [sliceReport(0, 2, []), sliceReport(0, 2, []), sliceReport(1, 2, [])], 'problem: slice 0/2 is reported twice (slice-0.json, slice-0.json)'],
+    ['slices of different counts: bad input', [sliceReport(0, 2, []), sliceReport(1, 3, [])], 'problem: slice-1.json is slice 1/3, others are of 2'],
+    ['reports of another mirror: bad input', [sliceReport(0, 2, []), sliceReport(1, 2, [], { prefix: 'other/' })], 'problem: slice-1.json audits s3://b/other/ (folder root), slice-0.json s3://b/ (folder root)'],
+    ['no slice report at all: bad input', [], 'problem: no report of a verify_slice job was found'],
+  ])('mergeSlices: %s', (_name, reports, expected) => {
+    const merged = mergeSlices(reports);
+    if ('problem' in merged) {
+      expect(`problem: ${merged.problem}`).toBe(expected);
+      return;
+    }
+    const { summary, noVerdict } = merged;
+    const verdict = noVerdict !== undefined ? `no verdict (${noVerdict})` : summary.exact ? 'exact' : 'not exact';
+    const keys = summary.discrepancies.length > 0 ? `: ${summary.discrepancies.map((d) => d.key).join(' ')}` : '';
+    expect(`${verdict} ${summary.documents} documents, ${summary.counts.verified} verified${keys}`).toBe(expected);
   });
 });

@@ -44,7 +44,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   if (raw.run_id === undefined && io.env?.GITHUB_RUN_ID) raw.run_id = io.env.GITHUB_RUN_ID;
   const parsed = parseSyncOptions(raw);
   if (!parsed.ok) return usageError(parsed.errors, io);
-  const options = parsed.value;
+  // verify_merge names a directory, relative like the other paths to the working directory.
+  const options = parsed.value.verifyMerge !== '' ? { ...parsed.value, verifyMerge: path.resolve(io.cwd, parsed.value.verifyMerge) } : parsed.value;
 
   const logger = createCliLogger({
     file: options.logFile ? path.resolve(io.cwd, options.logFile) : undefined,

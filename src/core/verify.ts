@@ -4,6 +4,7 @@
  * sync would change nothing. checkContent() then compares bytes read back with the WorkDocs Signature
  * (`verify_content`, rclone check --download). Pure: the engine does the listing and the reading.
  */
+import { createHash } from 'node:crypto';
 import type { DuplicateGroup } from './keys.js';
 import { DOCUMENT_METADATA, plan, VERSION_METADATA, viewOf, type FolderMarkers, type ManifestView, type PlannedAction } from './plan.js';
 import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceTree } from './types.js';
@@ -59,6 +60,19 @@ export interface VerifyOptions {
   readonly folderMarkers: FolderMarkers;
   /** Foreign objects fail the verdict only when a sync would remove them (delete_foreign). */
   readonly deleteForeign: boolean;
+  /** Only the keys of this slice are reported and read back (a matrix of verify jobs); undefined: every key. */
+  readonly slice?: Slice;
+}
+
+/** One of `count` disjoint slices of the keys, by a hash of the key: the same key is in the same slice in every job. */
+export interface Slice {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** The slice a key belongs to: a stable hash, so that jobs agree without sharing a plan (which would be a write). */
+export function sliceOfKey(key: string, count: number): number {
+  return createHash('sha256').update(key).digest().readUInt32BE(0) % count;
 }
 
 export interface VerifyResult {
@@ -88,10 +102,13 @@ export function verify(source: SourceTree, inventory: readonly InventoryObject[]
     deleteForeign: false,
   });
   const byKey = new Map(inventory.map((o) => [o.key, o]));
+  const { slice } = options;
+  const inSlice = (key: string): boolean => slice === undefined || sliceOfKey(key, slice.count) === slice.index;
   const discrepancies: Discrepancy[] = [];
   const matched: MatchedDocument[] = [];
   let documents = 0;
   for (const action of decided.actions) {
+    if (!inSlice(action.key)) continue;
     if (action.kind === 'upload' || action.kind === 'copy' || action.kind === 'skip') documents++;
     if (action.kind === 'skip') {
       const recorded = view.recorded.entries.get(action.key);
@@ -103,6 +120,7 @@ export function verify(source: SourceTree, inventory: readonly InventoryObject[]
     discrepancies.push(discrepancyOf(action, byKey.get(action.key), view));
   }
   for (const [key] of decided.foreign) {
+    if (!inSlice(key)) continue;
     const object = byKey.get(key)!;
     discrepancies.push({
       kind: 'extra', key, owner: 'foreign', foundSize: object.size, fails: options.deleteForeign,
@@ -287,4 +305,70 @@ export interface VerifySummary {
   readonly discrepancies: readonly Discrepancy[];
   /** Keys whose bytes had nothing to be checked against (no Signature, no recorded MD5). */
   readonly unverifiable: readonly string[];
+  /** Set when this run audited one slice of the keys (verify_slice); a merge of every slice has none. */
+  readonly slice?: Slice;
+  /** Set on a merge (verify_merge): how many slice reports it combined. */
+  readonly merged?: number;
+}
+
+/** One slice's report, as mergeSlices needs it. */
+export interface SliceReport {
+  /** Where it came from, for the error messages (a file name). */
+  readonly source: string;
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly rootFolderId: string;
+  readonly exitCode: number;
+  readonly fatal?: string | undefined;
+  readonly verify: VerifySummary | undefined;
+}
+
+/**
+ * Combines the reports of a matrix of verify jobs: every slice of one count exactly once, all of one mirror. A
+ * slice without a verdict leaves the whole without one (`noVerdict`); anything else amiss is `problem` (bad input).
+ */
+export function mergeSlices(reports: readonly SliceReport[]): { summary: VerifySummary; noVerdict: string | undefined } | { problem: string } {
+  // A slice that stopped early (exit 3) has no summary to say which it was: it counts as a slice without a verdict.
+  const sliced = reports.filter((r) => r.verify?.slice !== undefined || (r.exitCode === 3 && r.verify?.merged === undefined));
+  if (sliced.length === 0) return { problem: 'no report of a verify_slice job was found' };
+  const first = sliced[0]!;
+  const other = sliced.find((r) => r.bucket !== first.bucket || r.prefix !== first.prefix || r.rootFolderId !== first.rootFolderId);
+  if (other !== undefined) return { problem: `${other.source} audits s3://${other.bucket}/${other.prefix} (folder ${other.rootFolderId}), ${first.source} s3://${first.bucket}/${first.prefix} (folder ${first.rootFolderId})` };
+  const withSlice = sliced.filter((r) => r.verify?.slice !== undefined);
+  const count = withSlice[0]?.verify?.slice?.count;
+  if (count === undefined) return { problem: `no slice has a verdict: ${first.source}: ${first.fatal ?? 'no verdict'}` };
+  const seen = new Map<number, string>();
+  for (const r of withSlice) {
+    const slice = r.verify!.slice!;
+    if (slice.count !== count) return { problem: `${r.source} is slice ${slice.index}/${slice.count}, others are of ${count}` };
+    const twice = seen.get(slice.index);
+    if (twice !== undefined) return { problem: `slice ${slice.index}/${count} is reported twice (${twice}, ${r.source})` };
+    seen.set(slice.index, r.source);
+  }
+  const failed = sliced.filter((r) => r.exitCode === 3);
+  const absent = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
+  // A report that stopped before it knew its slice stands for one absent slice; more absent ones were never run.
+  const unnamed = failed.filter((r) => r.verify?.slice === undefined).length;
+  if (absent.length > unnamed) return { problem: `slice(s) ${absent.join(', ')} of ${count} have no report` };
+  const summaries = withSlice.map((r) => r.verify!);
+  const discrepancies = summaries.flatMap((v) => v.discrepancies).sort((a, b) => compare(a.key, b.key) || compare(a.kind, b.kind));
+  const sum = (pick: (c: VerifyCounts) => number): number => summaries.reduce((total, v) => total + pick(v.counts), 0);
+  const noVerdict = failed.length > 0
+    ? `${failed.length} of ${count} slice(s) have no verdict${failed[0] ? `, first: ${failed[0].source}: ${failed[0].fatal ?? `exit ${failed[0].exitCode}`}` : ''}`
+    : undefined;
+  return {
+    noVerdict,
+    summary: {
+      exact: noVerdict === undefined && summaries.every((v) => v.exact),
+      contentChecked: summaries.every((v) => v.contentChecked),
+      documents: summaries.reduce((total, v) => total + v.documents, 0),
+      counts: {
+        verified: sum((c) => c.verified), missing: sum((c) => c.missing), mismatched: sum((c) => c.mismatched),
+        extra: sum((c) => c.extra), extraForeign: sum((c) => c.extraForeign), unverifiable: sum((c) => c.unverifiable),
+      },
+      discrepancies,
+      unverifiable: summaries.flatMap((v) => v.unverifiable).sort(compare),
+      merged: withSlice.length,
+    },
+  };
 }

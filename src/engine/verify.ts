@@ -4,10 +4,11 @@
  * and with verify_content reads every object in place back (GetObject, streamed) to hash it. It writes nothing to
  * S3 and takes no lock: prepare() without early uploads only lists, reads the manifest, and reads metadata or bytes.
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, type Dirent } from 'node:fs';
+import path from 'node:path';
 import { forEachConcurrently } from '../concurrency.js';
 import { manifestKey } from '../core/manifest.js';
-import { checkContent, countDiscrepancies, discrepancyCsv, isExact, verify, type Discrepancy, type MatchedDocument, type VerifySummary } from '../core/verify.js';
+import { checkContent, countDiscrepancies, discrepancyCsv, isExact, mergeSlices, verify, type Discrepancy, type MatchedDocument, type SliceReport, type VerifySummary } from '../core/verify.js';
 import { describeError, InputError } from '../errors.js';
 import type { SyncOptions } from '../options.js';
 import { readContentMd5 } from '../s3/inventory.js';
@@ -35,6 +36,7 @@ export async function verifyMirror(options: SyncOptions, env: SyncEnv): Promise<
   const base = { options, env, started, manifestKey: manifestKey(options.s3Prefix) };
   try {
     if (options.mode !== 'verify') throw new InputError('mode', `verifyMirror does not run mode ${options.mode}`);
+    if (options.verifyMerge !== '') return mergeReports(options, env, started);
     const audit = await auditRoot(options, env, started);
     return reportOf(options, env, started, audit);
   } catch (error) {
@@ -61,7 +63,9 @@ async function auditRoot(options: SyncOptions, env: SyncEnv, started: number): P
     archivePrefix: options.archivePrefix,
     folderMarkers: options.folderMarkers,
     deleteForeign: options.deleteForeign,
+    ...(options.verifySlice ? { slice: options.verifySlice } : {}),
   });
+  if (options.verifySlice) logger.log('info', `slice ${options.verifySlice.index}/${options.verifySlice.count}: only its keys are reported and read back`);
   logger.log('info', `compared ${compared.documents} documents: ${compared.matched.length} in place by the listing, ${compared.discrepancies.length} discrepancies`);
   if (!options.verifyContent) {
     return { rootFolderId, discrepancies: compared.discrepancies, verified: compared.matched.length, documents: compared.documents, unverifiable: [], failure: undefined };
@@ -98,22 +102,76 @@ async function readBack(matched: readonly MatchedDocument[], options: SyncOption
   return { md5s, failure };
 }
 
-function reportOf(options: SyncOptions, env: SyncEnv, started: number, audit: RootAudit): SyncReport {
+function reportOf(options: SyncOptions, env: SyncEnv, started: number, audit: RootAudit, merge?: { merged: number; contentChecked: boolean }): SyncReport {
   const counts = countDiscrepancies(audit.discrepancies, audit.verified, audit.unverifiable.length);
   const exact = audit.failure === undefined && isExact(audit.discrepancies);
   const exitCode: ExitCode = audit.failure !== undefined ? 3 : exact ? 0 : 1;
   const verifySummary: VerifySummary = {
     exact,
-    contentChecked: options.verifyContent,
+    contentChecked: merge?.contentChecked ?? options.verifyContent,
     documents: audit.documents,
     counts,
     discrepancies: audit.discrepancies,
     unverifiable: audit.unverifiable,
+    ...(options.verifySlice ? { slice: options.verifySlice } : {}),
+    ...(merge ? { merged: merge.merged } : {}),
   };
   for (const d of audit.discrepancies.slice(0, SHOWN)) env.logger.log(d.fails ? 'error' : 'info', discrepancyLine(d));
   if (audit.discrepancies.length > SHOWN) env.logger.log('info', `… and ${audit.discrepancies.length - SHOWN} more in the JSON report and the CSV`);
   const report = buildReport({ options, env, started, manifestKey: manifestKey(options.s3Prefix), rootFolderId: audit.rootFolderId, items: [], exitCode, fatal: audit.failure });
   return { ...report, verify: verifySummary };
+}
+
+/**
+ * verify_merge: the verdict of a matrix of verify_slice jobs from their JSON reports (the workflow carries them as
+ * artifacts), with no request to WorkDocs or S3: the merged summary needs no place in the bucket.
+ */
+function mergeReports(options: SyncOptions, env: SyncEnv, started: number): SyncReport {
+  const dir = path.resolve(options.verifyMerge);
+  const files = jsonFilesUnder(dir);
+  const reports: SliceReport[] = [];
+  for (const file of files) {
+    let parsed: Partial<SyncReport>;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<SyncReport>;
+    } catch (error) {
+      throw new InputError('verify_merge', `${file} is not a JSON report: ${describeError(error)}`);
+    }
+    if (typeof parsed.exitCode !== 'number' || typeof parsed.bucket !== 'string') continue; // not a report of this tool
+    reports.push({ source: path.relative(dir, file), bucket: parsed.bucket, prefix: parsed.prefix ?? '', rootFolderId: parsed.rootFolderId ?? '', exitCode: parsed.exitCode, fatal: parsed.fatal, verify: parsed.verify });
+  }
+  const merged = mergeSlices(reports);
+  if ('problem' in merged) throw new InputError('verify_merge', `${merged.problem} (in ${dir}, ${files.length} JSON file(s))`);
+  const first = reports.find((r) => r.verify?.slice !== undefined)!;
+  if (first.bucket !== options.s3BucketName || first.prefix !== options.s3Prefix || first.rootFolderId !== options.workdocsFolderId) {
+    throw new InputError('verify_merge', `the reports audit folder ${first.rootFolderId} in s3://${first.bucket}/${first.prefix}, not folder ${options.workdocsFolderId} in s3://${options.s3BucketName}/${options.s3Prefix}`);
+  }
+  env.logger.log('info', `merged ${merged.summary.merged ?? 0} slice report(s) from ${dir}`);
+  return reportOf(options, env, started, {
+    rootFolderId: first.rootFolderId,
+    discrepancies: merged.summary.discrepancies,
+    verified: merged.summary.counts.verified,
+    documents: merged.summary.documents,
+    unverifiable: merged.summary.unverifiable,
+    failure: merged.noVerdict,
+  }, { merged: merged.summary.merged ?? 0, contentChecked: merged.summary.contentChecked });
+}
+
+/** Every `.json` file below `dir` (download-artifact puts each artifact in a folder of its own), sorted. */
+function jsonFilesUnder(dir: string): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    throw new InputError('verify_merge', `cannot read the directory ${dir}: ${describeError(error)}`);
+  }
+  const files: string[] = [];
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...jsonFilesUnder(full));
+    else if (entry.isFile() && entry.name.endsWith('.json')) files.push(full);
+  }
+  return files.sort();
 }
 
 function discrepancyLine(d: Discrepancy): string {
@@ -143,11 +201,12 @@ export function verifySummaryLines(report: SyncReport): string[] {
       ...(report.fatal !== undefined ? [`  ${report.exitCode === 2 ? 'bad input' : 'fatal'}: ${report.fatal}`] : []), `  exit code ${report.exitCode}`];
   }
   const c = v.counts;
-  const headline = report.exitCode === 3 ? `No verdict on ${where}` : v.exact ? `Exact mirror: ${where}` : `Not an exact mirror: ${where}`;
+  const part = v.slice ? ` (slice ${v.slice.index}/${v.slice.count} of the keys)` : v.merged !== undefined ? ` (${v.merged} slices merged)` : '';
+  const headline = `${report.exitCode === 3 ? `No verdict on ${where}` : v.exact ? `Exact mirror: ${where}` : `Not an exact mirror: ${where}`}${part}`;
   const lines = [
     headline,
     `  ${c.verified} of ${v.documents} documents verified${v.contentChecked ? ' by their bytes' : ' by the listing (size, version, recorded ETag)'}; missing ${c.missing}, mismatched ${c.mismatched}, extra ${c.extra}${c.extraForeign > 0 ? ` (${c.extraForeign} not written by this tool)` : ''}${v.contentChecked ? `, unverifiable ${c.unverifiable}` : ''}`,
-    `  read-only: nothing was written, no lock was taken; ${formatDuration(report.durationMs)}`,
+    v.merged !== undefined ? '  merged from the slices\' reports: no request was made' : `  read-only: nothing was written, no lock was taken; ${formatDuration(report.durationMs)}`,
   ];
   for (const d of v.discrepancies.slice(0, SHOWN)) lines.push(`  ${d.fails ? '' : '(not failing) '}${discrepancyLine(d)}`);
   if (v.discrepancies.length > SHOWN) lines.push(`  … and ${v.discrepancies.length - SHOWN} more in the JSON report and the CSV`);
