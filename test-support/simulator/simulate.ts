@@ -24,7 +24,7 @@ import { checkArchive, checkDryRun, checkExactMirror, checkExitCode, checkForeig
 import { BAD_INPUTS, drawRunOptions, optionExists, toArgs } from './options.js';
 import { Random } from './random.js';
 import { runAndKill, runInProcess, type RunOutcome, type RunTarget } from './runner.js';
-import { WorkdocsModel } from './workdocs.js';
+import { BIG_SIZE, WorkdocsModel } from './workdocs.js';
 
 export interface SimulationConfig {
   readonly seed: number;
@@ -175,6 +175,7 @@ class History {
       case 'workdocs': {
         const change = this.workdocs.change();
         this.count(`workdocs ${change.kind}`);
+        if (change.description.includes(`(${BIG_SIZE} bytes)`) || change.description.includes('(big)')) this.count('workdocs big document');
         this.note(`#${n} workdocs: ${change.description}`);
         return;
       }
@@ -224,6 +225,7 @@ class History {
   private async syncRun(n: number): Promise<void> {
     const variant = this.random.weighted({ normal: 92, badInput: 4, otherSource: 4 });
     this.count(`run ${variant}`);
+    this.count(`prefix ${JSON.stringify(this.prefix)}`);
     if (variant === 'badInput') return this.badInputRun(n);
     if (variant === 'otherSource') return this.otherSourceRun(n);
     const options = this.drawOptions();
@@ -298,9 +300,11 @@ class History {
     const options = this.drawOptions();
     delete options.dry_run;
     if (folderId === undefined || !optionExists('allow_source_change') || !this.mirrorWritten) {
+      this.count('run otherSource skipped');
       this.note(`#${n} (another source: skipped, ${folderId === undefined ? 'no folder' : !this.mirrorWritten ? 'no mirror yet' : 'no allow_source_change option yet'})`);
       return;
     }
+    this.count('run otherSource ran');
     this.note(`#${n} run with a subfolder as the source: ${toArgs(options).join(' ')}`);
     const outcome = await this.run([...toArgs(options), '--workdocs_folder_id', folderId]);
     this.runs++;
@@ -370,13 +374,14 @@ class History {
       // Exit 0 means the bucket equals the plan, faults or not: the exact mirror.
       await this.fail(relabel(await checkExactMirror(this.view, this.emulator.control.manifest(), options.delete_stale === 'false')));
     } else if (!run.faulty) {
-      const refusedOnly = outcome.code === 1 && outcome.report?.deletesBlocked !== undefined && outcome.report.items.every((i) => i.outcome !== 'failed');
+      const blocked = new Set(outcome.report?.items.filter((i) => (i.outcome as string) === 'blocked').map((i) => i.key) ?? []);
+      const refusedOnly = outcome.code === 1 && (outcome.report?.deletesBlocked !== undefined || blocked.size > 0) && outcome.report!.items.every((i) => i.outcome !== 'failed');
       if (!refusedOnly && !(outcome.code === 2 && this.archiveInsidePrefix(options))) {
         const failed = outcome.report?.items.filter((i) => i.outcome === 'failed') ?? [];
         await this.fail(relabel([{ invariant: 1, message: `a clean ${run.what} exited ${outcome.code}: ${outcome.report?.fatal ?? failed.slice(0, 3).map((i) => `${i.key}: ${i.error}`).join('; ')}` }]));
       }
       // A refused delete leaves stale objects by design; everything WorkDocs has must still be exact.
-      if (refusedOnly) await this.fail(relabel(await checkExactMirror(this.view, this.emulator.control.manifest(), true)));
+      if (refusedOnly) await this.fail(relabel(await checkExactMirror(this.view, this.emulator.control.manifest(), true, blocked)));
     }
   }
 

@@ -74,8 +74,9 @@ export class WorkdocsModel {
       case 'newDocument': {
         const parent = r.pick(folderIds);
         const name = r.pick(DOCUMENT_NAMES);
-        this.addDocument(parent, name, r.chance(0.03) ? BIG_SIZE : r.pick(SIZES));
-        return `new document ${this.within(parent, name)}`;
+        const big = r.chance(0.03);
+        this.addDocument(parent, name, big ? BIG_SIZE : r.pick(SIZES));
+        return `new document ${this.within(parent, name)}${big ? ' (big)' : ''}`;
       }
       case 'newFolder': {
         const parent = r.pick(folderIds);
