@@ -26,6 +26,13 @@ export interface OptionSpec {
   readonly emptyDisables?: boolean;
 }
 
+/** S3's storage classes for general purpose buckets (the SDK's StorageClass, without OUTPOSTS, SNOW and FSX_*, which need their own hardware or service). */
+export const STORAGE_CLASSES = ['STANDARD', 'REDUCED_REDUNDANCY', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER', 'DEEP_ARCHIVE', 'GLACIER_IR', 'EXPRESS_ONEZONE'] as const;
+export type StorageClassName = (typeof STORAGE_CLASSES)[number];
+/** `none`: no encryption header, the bucket's default applies. */
+export const SSE_MODES = ['none', 'AES256', 'aws:kms', 'aws:kms:dsse'] as const;
+export type SseMode = (typeof SSE_MODES)[number];
+
 export const OPTION_SPECS: readonly OptionSpec[] = [
   { name: 'workdocs_folder_id', kind: 'string', required: true, scope: 'both',
     description: 'ID of the WorkDocs folder to mirror (the whole tree below it is copied).' },
@@ -73,6 +80,16 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     description: 'Multipart part size in MiB (files of over 32 parts may take parts of whole multiples of it, within half of the max_workers × part_size of buffers); files up to this size are sent in one PUT with Content-MD5.' },
   { name: 'multipart_threshold_mb', kind: 'integer', default: '512', min: 5, max: 5120, scope: 'both',
     description: 'Files up to this size (MiB) whose MD5 WorkDocs announced stream into one PUT that S3 checks against it; larger ones go multipart (parts retried one by one).' },
+  { name: 'storage_class', kind: 'enum', default: 'STANDARD', values: STORAGE_CLASSES, scope: 'both',
+    description: 'S3 storage class of every object written (uploads, rename copies, archive moves). Objects already mirrored keep theirs until they are written again. A rename of a GLACIER or DEEP_ARCHIVE object is uploaded again: S3 cannot copy those.' },
+  { name: 'sse', kind: 'enum', default: 'none', values: SSE_MODES, scope: 'both',
+    description: 'Server-side encryption requested for every object written; `none` sends no header, so the bucket\'s default encryption applies.' },
+  { name: 'sse_kms_key_id', kind: 'string', default: '', scope: 'both',
+    description: 'With sse `aws:kms` or `aws:kms:dsse`: the KMS key (key id, key ARN, alias/name or alias ARN). Empty: the AWS managed key aws/s3.' },
+  { name: 'expected_bucket_owner', kind: 'string', default: '', scope: 'both',
+    description: 'Account id (12 digits) that must own the bucket: every request carries it, and S3 refuses it (403) when the bucket is someone else\'s.' },
+  { name: 'object_tags', kind: 'string', default: '', scope: 'both',
+    description: 'Tags for every object written, e.g. `team=docs,retention=7y`: at most 10, keys up to 128 and values up to 256 characters of letters, digits, spaces and `+ - = . _ : / @`, no `aws:` keys.' },
   { name: 'mode', kind: 'enum', default: 'sync', values: ['sync', 'plan', 'shard', 'finalize', 'verify'], scope: 'both',
     description: 'sync: the whole job in one run. plan / shard / finalize: scale out over a GitHub Actions matrix (plan writes the plan and the shard matrix, each shard transfers its slice, finalize deletes only if every shard succeeded). verify: a read-only audit that writes nothing and takes no lock; exit 0 only when the mirror is exact, 1 when it is not.' },
   { name: 'verify_content', kind: 'boolean', default: 'false', scope: 'both',
@@ -154,7 +171,61 @@ export interface SyncOptions {
   readonly shardIndex: number;
   /** '' in sync mode; required (explicitly or from GITHUB_RUN_ID) in the scale-out modes. */
   readonly runId: string;
+  /** How every object this run writes is stored: storage class, encryption, tags. */
+  readonly objectSettings: ObjectSettings;
+  /** 12-digit account id every request to the bucket names as its owner; '' when not checked. */
+  readonly expectedBucketOwner: string;
 }
+
+/** How every object a run writes is stored (uploads, multipart uploads, rename copies, archive moves). */
+export interface ObjectSettings {
+  readonly storageClass: StorageClassName;
+  readonly sse: SseMode;
+  /** Only with sse aws:kms or aws:kms:dsse; '' for the AWS managed key. */
+  readonly sseKmsKeyId: string;
+  /** Static tags, in the order given. */
+  readonly tags: readonly ObjectTag[];
+}
+
+export interface ObjectTag {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** S3's limits on object tags (the allowed characters are the AWS tagging API's pattern). */
+const MAX_TAGS = 10;
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/**
+ * `team=docs,retention=7y` → tags, or the first rule broken. A tag's value may hold `=` (the key ends at the first
+ * one); commas separate tags, and S3 allows none inside one.
+ */
+export function parseObjectTags(text: string): ObjectTag[] | string {
+  if (text.trim() === '') return [];
+  const tags: ObjectTag[] = [];
+  for (const item of text.split(',').map((t) => t.trim())) {
+    const equals = item.indexOf('=');
+    if (equals <= 0) return `each tag must be key=value, e.g. team=docs,retention=7y; got ${JSON.stringify(item)}`;
+    const key = item.slice(0, equals);
+    const value = item.slice(equals + 1);
+    // S3 counts Unicode characters, not UTF-16 units.
+    if ([...key].length > 128) return `tag key ${JSON.stringify(key.slice(0, 20))}… is longer than 128 characters`;
+    if ([...value].length > 256) return `the value of tag ${JSON.stringify(key)} is longer than 256 characters`;
+    if (!TAG_TEXT.test(key) || !TAG_TEXT.test(value)) return `tag ${JSON.stringify(item)} may hold only letters, digits, spaces and + - = . _ : / @`;
+    if (key.toLowerCase().startsWith('aws:')) return `tag key ${JSON.stringify(key)} uses the prefix aws:, which AWS reserves`;
+    if (tags.some((t) => t.key === key)) return `tag key ${JSON.stringify(key)} is given twice`;
+    tags.push({ key, value });
+  }
+  if (tags.length > MAX_TAGS) return `S3 allows at most ${MAX_TAGS} tags per object, got ${tags.length}`;
+  return tags;
+}
+
+const KMS_KEY = new RegExp([
+  '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$', // key id
+  '^mrk-[0-9a-f]{32}$', // multi-Region key id
+  '^alias/[\\w/-]{1,250}$',
+  '^arn:aws[\\w-]*:kms:[a-z0-9-]+:\\d{12}:(key/(mrk-)?[0-9a-f-]{32,36}|alias/[\\w/-]{1,250})$',
+].join('|'));
 
 /** Options only the Action reads. */
 export interface ActionOptions {
@@ -285,11 +356,13 @@ class Reader {
   choice<T extends string>(name: string): T {
     const spec = specOf(name);
     const text = this.text(name).trim().toLowerCase();
-    if (!spec.values?.includes(text)) {
+    // Case-insensitive, answered in the table's spelling (`glacier` → GLACIER, as S3 wants it).
+    const value = spec.values?.find((v) => v.toLowerCase() === text);
+    if (value === undefined) {
       this.fail(name, `must be one of ${spec.values?.join(', ')}, got ${JSON.stringify(text)}`);
       return spec.default as T;
     }
-    return text as T;
+    return value as T;
   }
 
   check(name: string, problem: string | undefined): void {
@@ -320,6 +393,8 @@ export function parseSyncOptions(raw: RawOptions): Parsed<SyncOptions> {
   r.check('s3_endpoint_url', urlProblem(s3Endpoint));
   const workdocsEndpoint = r.text('workdocs_endpoint_url').trim();
   r.check('workdocs_endpoint_url', urlProblem(workdocsEndpoint));
+  const objectTags = parseObjectTags(r.text('object_tags'));
+  if (typeof objectTags === 'string') r.fail('object_tags', objectTags);
   const options: SyncOptions = {
     workdocsFolderId: folderId,
     s3BucketName: bucket,
@@ -351,7 +426,18 @@ export function parseSyncOptions(raw: RawOptions): Parsed<SyncOptions> {
     shardCount: r.integer('shard_count'),
     shardIndex: r.integer('shard_index'),
     runId: r.text('run_id').trim(),
+    objectSettings: {
+      storageClass: r.choice('storage_class'),
+      sse: r.choice('sse'),
+      sseKmsKeyId: r.text('sse_kms_key_id').trim(),
+      tags: typeof objectTags === 'string' ? [] : objectTags,
+    },
+    expectedBucketOwner: r.text('expected_bucket_owner').trim(),
   };
+  const { sse, sseKmsKeyId } = options.objectSettings;
+  if (sseKmsKeyId !== '' && !sse.startsWith('aws:kms')) r.fail('sse_kms_key_id', `applies to sse aws:kms or aws:kms:dsse only (sse is ${sse})`);
+  else if (sseKmsKeyId !== '' && !KMS_KEY.test(sseKmsKeyId)) r.fail('sse_kms_key_id', `must be a KMS key id, key ARN, alias/name or alias ARN, got ${JSON.stringify(sseKmsKeyId.slice(0, 140))}`);
+  if (options.expectedBucketOwner !== '' && !/^\d{12}$/.test(options.expectedBucketOwner)) r.fail('expected_bucket_owner', `must be a 12-digit AWS account id, got ${JSON.stringify(options.expectedBucketOwner.slice(0, 40))}`);
   // A sync that was asked to check content would check nothing: say so rather than pass silently.
   if (options.verifyContent && options.mode !== 'verify') r.fail('verify_content', `applies to mode verify only (mode is ${options.mode})`);
   const sliceText = r.text('verify_slice').trim();
