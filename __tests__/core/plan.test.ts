@@ -350,3 +350,40 @@ describe('keysToReadBack and versionsHeld: what must be known before the plan', 
     expect(held === undefined ? undefined : [...held]).toEqual(expected);
   });
 });
+
+describe('plan: objects in an archive storage class (GLACIER, DEEP_ARCHIVE) cannot be copied, so a rename downloads again', () => {
+  const inClass = (object: InventoryObject, storageClass: string): InventoryObject => ({ ...object, storageClass });
+
+  it.each<[string, SourceTree, InventoryObject[], Manifest, string[]]>([
+    ['a renamed GLACIER object is uploaded again, then the old key goes (its version is kept at the new one)', tree([doc('a', 'new.txt')]),
+      [inClass(obj('old.txt'), 'GLACIER')], manifest([['old.txt', 'a', 'a-v1']]),
+      ['upload new.txt renamed', 'delete old.txt after new.txt']],
+    ['a moved DEEP_ARCHIVE object too', tree([doc('a', 'a.txt', 'v1', 10, 'f1')], [{ id: 'f1', name: 'sub', parentId: ROOT, createdAt: 1 }]),
+      [inClass(obj('a.txt'), 'DEEP_ARCHIVE')], manifest([['a.txt', 'a', 'a-v1']]),
+      ['upload sub/a.txt renamed', 'delete a.txt after sub/a.txt']],
+    ['after a lost manifest, an archived object whose metadata names the version is no copy source either', tree([doc('a', 'new.txt')]),
+      [inClass(obj('old.txt', 10, md5('1'), { 'workdocs-document-id': 'a', 'workdocs-version-id': 'a-v1' }), 'GLACIER')], NONE,
+      ['upload new.txt renamed', 'delete old.txt after new.txt']],
+    ['GLACIER_IR is read like STANDARD: the rename is a copy', tree([doc('a', 'new.txt')]),
+      [inClass(obj('old.txt'), 'GLACIER_IR')], manifest([['old.txt', 'a', 'a-v1']]),
+      ['copy old.txt -> new.txt', 'delete old.txt after new.txt']],
+    ['so are STANDARD_IA and INTELLIGENT_TIERING', tree([doc('a', 'new.txt'), doc('b', 'new2.txt')]),
+      [inClass(obj('old.txt'), 'STANDARD_IA'), inClass(obj('old2.txt'), 'INTELLIGENT_TIERING')], manifest([['old.txt', 'a', 'a-v1'], ['old2.txt', 'b', 'b-v1']]),
+      ['copy old.txt -> new.txt', 'copy old2.txt -> new2.txt', 'delete old.txt after new.txt', 'delete old2.txt after new2.txt']],
+    ['where the version is held twice, the readable object is the copy source (the archived one is the stale one)', tree([doc('a', 'c.txt')]),
+      [inClass(obj('a.txt'), 'GLACIER'), obj('b.txt')], manifest([['a.txt', 'a', 'a-v1'], ['b.txt', 'a', 'a-v1']]),
+      ['copy b.txt -> c.txt', 'delete a.txt after c.txt', 'delete b.txt after c.txt']],
+    ['an unchanged archived object is skipped, like any other', tree([doc('a', 'a.txt')]),
+      [inClass(obj('a.txt'), 'DEEP_ARCHIVE')], manifest([['a.txt', 'a', 'a-v1']]),
+      ['skip a.txt unchanged']],
+  ])('%s', (_title, source, inventory, recorded, expected) => {
+    expect(summary(plan(source, inventory, recorded, OPTIONS).actions)).toEqual(expected);
+  });
+
+  it('an archived object is not read back to be adopted (GetObject would refuse): it is uploaded again', () => {
+    const archived = inClass({ ...obj('a.txt', 10, 'x-2', { 'workdocs-version-id': 'a-v1' }) }, 'GLACIER');
+    expect(keysToReadBack(tree([doc('a', 'a.txt')]), [archived], '')).toEqual([]);
+    expect(keysToReadBack(tree([doc('a', 'a.txt')]), [{ ...archived, storageClass: 'GLACIER_IR' }], '')).toEqual(['a.txt']);
+    expect(summary(plan(tree([doc('a', 'a.txt')]), [archived], NONE, OPTIONS).actions)).toEqual(['upload a.txt changed']);
+  });
+});

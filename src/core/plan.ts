@@ -13,7 +13,10 @@ export const FOLDER_METADATA = 'workdocs-folder-id';
 /** Written into an archive area when a run first archives there: what lies beside it is never stale. */
 export const ARCHIVE_MARK = `${RESERVED_SEGMENT}/archive.json`;
 
-/** `renamed`: a rename whose copy could not be ordered safely (a swap, a rotation), so the version is downloaded again. */
+/**
+ * `renamed`: a rename whose copy could not be ordered safely (a swap, a rotation), or whose source lies in an archive
+ * storage class (ARCHIVE_STORAGE_CLASSES), so the version is downloaded again.
+ */
 export type UploadReason = 'new' | 'changed' | 'missing' | 'modified-in-bucket' | 'unverified' | 'renamed';
 
 export type PlannedAction =
@@ -313,6 +316,18 @@ interface CopySource {
   readonly etag: string;
   /** The bytes' MD5 where only the object's metadata vouches for the version: it must be the Signature. */
   readonly md5?: string;
+  /** In an archive storage class: it holds the version, but CopyObject cannot read it. */
+  readonly archived?: boolean;
+}
+
+/**
+ * Storage classes whose objects S3 reads (GetObject, CopyObject) only after a restore: InvalidObjectState otherwise.
+ * GLACIER_IR and the Intelligent-Tiering access tiers below archive are read like STANDARD.
+ */
+export const ARCHIVE_STORAGE_CLASSES: ReadonlySet<string> = new Set(['GLACIER', 'DEEP_ARCHIVE']);
+
+export function isInArchiveClass(object: Pick<InventoryObject, 'storageClass'>): boolean {
+  return object.storageClass !== undefined && ARCHIVE_STORAGE_CLASSES.has(object.storageClass);
 }
 
 /** The decision for one document: skip, copy from where the same version already lies, or upload. */
@@ -335,7 +350,9 @@ function decideDocument(
   }
   const from = copySources().get(doc.versionId);
   if (from !== undefined && from.key !== key && (from.md5 === undefined || doc.md5 === undefined || from.md5 === doc.md5)) {
-    return { kind: 'copy', key, fromKey: from.key, fromEtag: from.etag, doc, reason: 'renamed' };
+    if (from.archived !== true) return { kind: 'copy', key, fromKey: from.key, fromEtag: from.etag, doc, reason: 'renamed' };
+    // Only archived copies of the version exist: a restore takes hours, a download from WorkDocs does not.
+    if (object === undefined && recordedEntry === undefined) return { kind: 'upload', key, doc, reason: 'renamed' };
   }
   if (object === undefined) return { kind: 'upload', key, doc, reason: recordedEntry !== undefined ? 'missing' : 'new' };
   if (recordedEntry !== undefined && entry === undefined) return { kind: 'upload', key, doc, reason: 'modified-in-bucket' };
@@ -381,6 +398,7 @@ export function keysToReadBack(source: SourceTree, inventory: readonly Inventory
     const key = documentKeys.get(doc.id);
     const object = key === undefined ? undefined : byKey.get(key);
     if (object?.metadata === undefined || referenceMd5(doc, recorded.entries.get(object.key)) === undefined || listedMd5(object) !== undefined || object.contentMd5 !== undefined) continue;
+    if (isInArchiveClass(object)) continue; // GetObject would answer InvalidObjectState: it is uploaded again instead
     if (namesVersion(doc, object)) keys.push(object.key);
   }
   return keys.sort();
@@ -406,26 +424,30 @@ function indexCopySources(manifest: Manifest, byKey: ReadonlyMap<string, Invento
   const sources = new Map<string, CopySource>();
   const offer = (versionId: string, source: CopySource): void => {
     const current = sources.get(versionId);
-    if (current === undefined || isBetterCopySource(source.key, current.key, staleKeys)) sources.set(versionId, source);
+    if (current === undefined || isBetterCopySource(source, current, staleKeys)) sources.set(versionId, source);
   };
   for (const [key, entry] of manifest.entries) {
     const object = byKey.get(key);
     if (object === undefined || object.size !== entry.size) continue;
-    offer(entry.versionId, { key, etag: object.etag });
+    offer(entry.versionId, { key, etag: object.etag, ...(isInArchiveClass(object) ? { archived: true } : {}) });
   }
   for (const object of owned) {
     const versionId = object.metadata?.[VERSION_METADATA];
     const md5 = listedMd5(object);
     if (versionId === undefined || md5 === undefined || manifest.entries.has(object.key)) continue;
-    offer(versionId, { key: object.key, etag: object.etag, md5 });
+    offer(versionId, { key: object.key, etag: object.etag, md5, ...(isInArchiveClass(object) ? { archived: true } : {}) });
   }
   return sources;
 }
 
-/** Of two objects holding one version, a stale one is moved rather than kept twice; otherwise the smaller key wins. */
-function isBetterCopySource(key: string, current: string, staleKeys: ReadonlySet<string>): boolean {
-  const stale = staleKeys.has(key);
-  return stale !== staleKeys.has(current) ? stale : compare(key, current) < 0;
+/**
+ * Of two objects holding one version, one that CopyObject can read wins; then a stale one, moved rather than kept
+ * twice; then the smaller key.
+ */
+function isBetterCopySource(source: CopySource, current: CopySource, staleKeys: ReadonlySet<string>): boolean {
+  if ((source.archived === true) !== (current.archived === true)) return current.archived === true;
+  const stale = staleKeys.has(source.key);
+  return stale !== staleKeys.has(current.key) ? stale : compare(source.key, current.key) < 0;
 }
 
 /** Why deletes must not run, or undefined when they may. `removals`: deletes that lose content; `base`: content objects. */

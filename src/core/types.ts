@@ -60,6 +60,8 @@ export interface InventoryObject {
   readonly etagIsOpaque?: boolean;
   /** The MD5 of its bytes, read back (GetObject) where the ETag does not show it and adoption needs it. */
   readonly contentMd5?: string;
+  /** The storage class the listing shows; undefined for STANDARD (and where a server shows none). */
+  readonly storageClass?: string;
 }
 
 /** What the manifest records for one key this tool wrote or adopted. */

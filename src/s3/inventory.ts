@@ -19,6 +19,8 @@ export async function listInventory(client: S3Client, bucket: string, prefix: st
         size: item.Size ?? 0,
         etag: normalizeEtag(item.ETag),
         lastModified: item.LastModified?.getTime() ?? 0,
+        // Only the exception is kept: 100,000 STANDARD objects then hold no string each.
+        ...(item.StorageClass !== undefined && item.StorageClass !== 'STANDARD' ? { storageClass: item.StorageClass } : {}),
       });
     }
   }
