@@ -2,9 +2,17 @@
 import { prng } from '../../src/emulator/util.js';
 
 export class Random {
-  private readonly next: () => number;
+  private next: () => number;
 
   constructor(seed: number) {
+    this.next = prng(seed);
+  }
+
+  /**
+   * Starts a new stream: the simulator reseeds from (seed, step) before every step, so what one step draws never
+   * depends on how many numbers an earlier step used (a bucket change's bytes follow the size S3 reports).
+   */
+  reseed(seed: number): void {
     this.next = prng(seed);
   }
 

@@ -4,8 +4,9 @@
  * faults, and kill -9 followed by a clean run; the invariants of issue 25 are checked after every run. The
  * first violation ends the history: its seed and step are enough to replay it (`--seed S`).
  *
- * What replays exactly: every choice (steps, names, sizes, bytes, options, fault rules, when to kill). What may
- * not: which request a probabilistic fault hits when runs are concurrent, and the moment a kill lands.
+ * What replays exactly: every choice (steps, names, sizes, bytes, options, fault rules, when to kill), each step
+ * from its own stream seeded by (seed, step). What may not: which request a probabilistic fault hits when runs
+ * are concurrent, the moment a kill lands, and so which mirrored object a bucket change picks after those.
  */
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -105,7 +106,7 @@ export async function simulate(config: SimulationConfig): Promise<SimulationResu
   const emulator: Emulator = await startEmulator({ port: 0, fixture: { seed: `sim-${config.seed}`, root: { name: 'Root', children: [] } } });
   const proxy: FaultProxy = await startFaultProxy({ upstream: config.s3.endpoint, seed: config.seed });
   const dir = mkdtempSync(path.join(tmpdir(), 'wds-simulate-'));
-  const sim = new History(random, emulator, proxy, s3Client, bucket, dir, config.s3, note, config.ignore);
+  const sim = new History(config.seed, random, emulator, proxy, s3Client, bucket, dir, config.s3, note, config.ignore);
   let step = 0;
   let keepDir = false;
   try {
@@ -148,6 +149,7 @@ class History {
   readonly coverage: Record<string, number> = {};
 
   constructor(
+    private readonly seed: number,
     private readonly random: Random,
     private readonly emulator: Emulator,
     private readonly proxy: FaultProxy,
@@ -170,6 +172,7 @@ class History {
   }
 
   async step(n: number): Promise<void> {
+    this.random.reseed(seedToNumber(`${this.seed}:${n}`));
     const kind = this.random.weighted(STEP_WEIGHTS);
     switch (kind) {
       case 'workdocs': {
