@@ -217,3 +217,48 @@ function corruptStoredObject(bytes: Buffer, replacement: Buffer): void {
   // Rewritten in place: the file keeps its inode, so Swift keeps the metadata (ETag) in its extended attributes.
   writeFileSync(matches[0]!, replacement);
 }
+
+describe('mode verify over a matrix: slices, then a merge that makes no request', () => {
+  let scn: Scenario;
+  beforeAll(async () => {
+    scn = await startScenario({ fixture: smallTree() }, 'verify-slices');
+    await sync(scn);
+    // Several discrepancies, so that more than one slice has something to say.
+    await scn.bucket.client.send(new DeleteObjectCommand({ Bucket: scn.bucket.bucket, Key: 'Docs/b.txt' }));
+    await scn.bucket.client.send(new PutObjectCommand({ Bucket: scn.bucket.bucket, Key: 'other-app/config.json', Body: '{}' }));
+    scn.emulator.control.rename(scn.emulator.control.lookup(['notes.txt'])!, 'notes-renamed.txt');
+  });
+  afterAll(async () => scn?.close());
+
+  it('three slices together report what one whole audit reports, each read-only; the merge gives the one verdict', async () => {
+    const whole = await verifyRun(scn, ['--verify_content', 'true']);
+    expect(whole.code).toBe(1);
+    expect(found(whole)).toEqual(['missing Docs/b.txt', 'missing notes-renamed.txt', 'extra-own notes.txt', 'extra-foreign other-app/config.json']);
+
+    let readBack = 0;
+    for (let index = 0; index < 3; index++) {
+      const slice = await verifyRun(scn, ['--verify_content', 'true', '--verify_slice', `${index}/3`, '--report_file', `slices/slice-${index}/report.json`]);
+      expect(verifyOf(slice).slice).toEqual({ index, count: 3 });
+      readBack += (slice.s3.GetObject ?? 0) - 1; // one GET is the manifest
+    }
+    // Every object in place is read back once over the whole matrix, not once per job.
+    expect(readBack).toBe((whole.s3.GetObject ?? 0) - 1);
+
+    const merged = await scn.run(['--mode', 'verify', '--verify_merge', 'slices', '--report_file', 'merged.json']);
+    expect(merged.code).toBe(1);
+    expect(nonZero(merged.s3)).toEqual({});
+    expect(nonZero(merged.workdocs)).toEqual({});
+    expect(verifyOf(merged)).toMatchObject({ merged: 3, exact: false, contentChecked: true, documents: verifyOf(whole).documents, counts: verifyOf(whole).counts });
+    expect(verifyOf(merged).discrepancies).toEqual(verifyOf(whole).discrepancies);
+    expect(merged.stdout).toContain('3 slices merged');
+    expect(readFileSync(path.join(scn.dir, 'merged.discrepancies.csv'), 'utf8').trimEnd().split('\r\n')).toHaveLength(1 + 4);
+  });
+
+  it('a merge with a slice missing is bad input: exit 2', async () => {
+    const r = await scn.run(['--mode', 'verify', '--verify_slice', '0/2', '--report_file', 'half/slice-0.json']);
+    expect(r.code).toBe(1);
+    const merged = await scn.run(['--mode', 'verify', '--verify_merge', 'half', '--report_file', 'half-merged.json']);
+    expect(merged.code).toBe(2);
+    expect(merged.report.fatal).toMatch(/verify_merge: slice\(s\) 1 of 2 have no report/);
+  });
+});
