@@ -66,7 +66,7 @@ async function auditRoot(options: SyncOptions, env: SyncEnv, started: number): P
     ...(options.verifySlice ? { slice: options.verifySlice } : {}),
   });
   if (options.verifySlice) logger.log('info', `slice ${options.verifySlice.index}/${options.verifySlice.count}: only its keys are reported and read back`);
-  logger.log('info', `compared ${compared.documents} documents: ${compared.matched.length} in place by the listing, ${compared.discrepancies.length} discrepancies`);
+  logger.log('info', `compared ${compared.documents} documents: ${compared.matched.length} in place by the listing, ${compared.discrepancies.length} discrepanc${compared.discrepancies.length === 1 ? 'y' : 'ies'}`);
   if (!options.verifyContent) {
     return { rootFolderId, discrepancies: compared.discrepancies, verified: compared.matched.length, documents: compared.documents, unverifiable: [], failure: undefined };
   }
