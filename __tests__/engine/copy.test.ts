@@ -4,7 +4,7 @@
 import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { copyObject, S3_MAX_COPY_BYTES } from '../../src/engine/transfer.js';
+import { copyObject, S3_MAX_COPY_BYTES } from '../../src/s3/copy.js';
 import { startFaultProxy, type FaultProxy } from '../../test-support/fault-proxy.js';
 import { createTestBucket, listAllKeys, md5Hex, recordRequests, testS3Client, type TestBucket } from '../helpers/s3.js';
 

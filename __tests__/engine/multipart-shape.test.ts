@@ -3,7 +3,8 @@
 // and never so small that S3's 10,000 parts would not hold the file.
 import { describe, expect, it } from 'vitest';
 import { BufferPool } from '../../src/engine/buffer-pool.js';
-import { multipartShape, S3_MAX_PART_SIZE, S3_MAX_PARTS } from '../../src/engine/transfer.js';
+import { multipartShape } from '../../src/engine/transfer.js';
+import { S3_MAX_PART_SIZE, S3_MAX_PARTS } from '../../src/s3/multipart.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

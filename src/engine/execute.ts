@@ -8,8 +8,11 @@ import { describeError, IntegrityError, isTransientError, WriteRefusedError } fr
 import { fileRetryDelay, sleep } from '../backoff.js';
 import { forEachConcurrently } from '../concurrency.js';
 import { BufferPool } from './buffer-pool.js';
-import { archiveKeys, deleteKeys } from './delete.js';
-import { copyExact, putFolderMarker, SourceChangedError, uploadDocument, type TransferContext } from './transfer.js';
+import { archiveKeys } from './archive.js';
+import { deleteKeys } from '../s3/delete.js';
+import { uploadDocument, type TransferContext } from './transfer.js';
+import { copyExact, SourceChangedError } from '../s3/copy.js';
+import { putFolderMarker } from '../s3/put.js';
 import { putJsonObject } from '../s3/client.js';
 import type { SyncOptions } from '../options.js';
 import type { Logger, ReportItem, SyncEnv } from './types.js';

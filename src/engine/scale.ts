@@ -6,7 +6,7 @@
  * - finalize: merge the shard results into the manifest and delete stale objects only if every shard
  *   succeeded and nobody changed the manifest since the plan.
  */
-import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { fromRows, manifestKey, toolAreaPrefix, toRows, type ManifestRow } from '../core/manifest.js';
 import type { Plan, PlannedAction } from '../core/plan.js';
 import { exitCodeOf, finalizeRefusal } from '../core/outcome.js';
@@ -17,7 +17,7 @@ import type { SyncOptions } from '../options.js';
 import { writeManifest } from '../s3/manifest-store.js';
 import { executeContext, executePlan, plannedItems } from './execute.js';
 import { buildReport } from './report.js';
-import { isMissingObject, putJsonObject } from '../s3/client.js';
+import { getJsonObject, isMissingObject, putJsonObject } from '../s3/client.js';
 import { listingFailure, lockPrefix, prepare } from './sync.js';
 import type { ReportItem, ScaleInfo, SyncEnv, SyncReport } from './types.js';
 
@@ -140,7 +140,7 @@ async function shardRun(options: SyncOptions, env: SyncEnv, base: Base, scale: S
   if (options.shardIndex >= file.shardCount) {
     throw new InputError('shard_index', `is ${options.shardIndex}, but the plan has ${file.shardCount} shards (0 to ${file.shardCount - 1})`);
   }
-  const stored = await getJson<ShardResult>(env.s3, options.s3BucketName, resultKey(options, options.shardIndex), env.signal);
+  const stored = await getJsonObject<ShardResult>(env.s3, options.s3BucketName, resultKey(options, options.shardIndex), env.signal);
   const previous = stored?.planCreatedAt === file.createdAt ? stored : undefined;
   // A re-run of a shard (e.g. a failed matrix job re-run alone) keeps what it already finished.
   const alreadyDone = new Map((previous?.items ?? []).filter((i) => i.outcome === 'done').map((i) => [`${i.action} ${i.key}`, i]));
@@ -192,7 +192,7 @@ async function finalizeLocked(options: SyncOptions, env: SyncEnv, base: Base, sc
   for (const result of results) for (const [key, entry] of fromRows(result?.entries ?? [])) merged.set(key, entry);
 
   const current = await manifestEtag(env.s3, options);
-  const earlier = await getJson<{ manifestEtag: string | null }>(env.s3, options.s3BucketName, finalizeKey(options), env.signal);
+  const earlier = await getJsonObject<{ manifestEtag: string | null }>(env.s3, options.s3BucketName, finalizeKey(options), env.signal);
   if (current !== file.manifestEtag && (earlier === undefined || current !== earlier.manifestEtag)) {
     // Another run wrote the manifest since this plan: our view of the bucket is out of date.
     const message = 'the manifest changed since the plan was made (another run?): nothing was deleted and the manifest was left as it is; run again';
@@ -222,7 +222,7 @@ async function finalizeLocked(options: SyncOptions, env: SyncEnv, base: Base, sc
 }
 
 async function readPlan(options: SyncOptions, env: SyncEnv): Promise<PlanFile> {
-  const file = await getJson<PlanFile>(env.s3, options.s3BucketName, planKey(options), env.signal);
+  const file = await getJsonObject<PlanFile>(env.s3, options.s3BucketName, planKey(options), env.signal);
   if (!file) throw new InputError('run_id', `no plan for run ${options.runId} at s3://${options.s3BucketName}/${planKey(options)}: run mode plan first`);
   if (file.format !== PLAN_FORMAT || file.version !== 1) throw new FatalError(`the plan at ${planKey(options)} is not a plan this version understands`);
   if (file.prefix !== options.s3Prefix || file.bucket !== options.s3BucketName) throw new InputError('s3_prefix', 'differs from the plan\'s bucket or prefix');
@@ -243,15 +243,6 @@ async function putJson(s3: S3Client, bucket: string, key: string, value: unknown
   await putJsonObject(s3, bucket, key, JSON.stringify(value), signal ? { signal } : {});
 }
 
-async function getJson<T>(s3: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<T | undefined> {
-  try {
-    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-    return JSON.parse((await out.Body?.transformToString('utf8')) ?? 'null') as T;
-  } catch (error) {
-    if (isMissingObject(error)) return undefined;
-    throw error;
-  }
-}
 
 async function removeRunFolder(s3: S3Client, options: SyncOptions, shardCount: number, signal?: AbortSignal): Promise<void> {
   const keys = [planKey(options), finalizeKey(options), ...Array.from({ length: shardCount }, (_, s) => resultKey(options, s))];
@@ -274,7 +265,7 @@ async function finalizePreview(options: SyncOptions, env: SyncEnv, base: Base, s
 
 /** The shard results of this plan (a result of an older plan of the same run id counts as missing), and their items. */
 async function readShardResults(options: SyncOptions, env: SyncEnv, file: PlanFile): Promise<{ results: (ShardResult | undefined)[]; missing: number[]; failed: number[]; items: ReportItem[] }> {
-  const stored = await Promise.all(Array.from({ length: file.shardCount }, (_, s) => getJson<ShardResult>(env.s3, options.s3BucketName, resultKey(options, s), env.signal)));
+  const stored = await Promise.all(Array.from({ length: file.shardCount }, (_, s) => getJsonObject<ShardResult>(env.s3, options.s3BucketName, resultKey(options, s), env.signal)));
   const results = stored.map((r) => (r?.planCreatedAt === file.createdAt ? r : undefined));
   return {
     results,

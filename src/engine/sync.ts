@@ -15,7 +15,7 @@ import { listInventory, readContentMd5, readMetadata } from '../s3/inventory.js'
 import { acquireLock, lockKey, type HeldLock, type LockSettings } from '../s3/lock.js';
 import { readManifest, writeManifest, type LoadedManifest } from '../s3/manifest-store.js';
 import { getRootFolder, listTree, type ListingResult } from '../workdocs/list.js';
-import { abortOrphanedUploads } from './cleanup.js';
+import { abortOrphanedUploads } from '../s3/cleanup.js';
 import { EarlyUploads, uploadWith, type EarlyLockOutcome, type EarlyResult } from './early.js';
 import { executeContext, executePlan, plannedItems, unchangedItems, type ExecuteContext } from './execute.js';
 import { buildReport, formatBytes } from './report.js';
@@ -84,7 +84,7 @@ export async function lockPrefix(options: SyncOptions, env: SyncEnv, extras: Syn
   acquired.lock.startRenewing();
   if (acquired.tookOver) env.logger.log('warning', `took over a stale lock of an earlier run that did not finish (run ${acquired.tookOver.owner.slice(0, 8)} on ${JSON.stringify(acquired.tookOver.host)}, pid ${acquired.tookOver.pid}, started ${acquired.tookOver.startedAt})`);
   try {
-    const cleaned = await abortOrphanedUploads(env.s3, options.s3BucketName, options.s3Prefix, options.archivePrefix, env.logger, env.signal);
+    const cleaned = await abortOrphanedUploads(env.s3, options.s3BucketName, options.s3Prefix, options.archivePrefix, (level, message) => env.logger.log(level, message), env.signal);
     if (cleaned.found > 0) env.logger.log('info', `incomplete multipart uploads under the prefix: ${cleaned.found} found, ${cleaned.aborted} aborted`);
   } catch (error) {
     env.logger.log('warning', `could not list incomplete multipart uploads: ${describeError(error)}`);

@@ -13,20 +13,19 @@
  *   the engine hashes the whole file, which S3 cannot check for multipart. A content server that ignores
  *   Range gets lib-storage's multipart over one stream instead.
  */
-import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, DeleteObjectCommand, PutObjectCommand, UploadPartCommand, UploadPartCopyCommand, HeadObjectCommand, type CreateMultipartUploadCommandInput, type PutObjectCommandInput, type S3Client, type UploadPartCommandInput } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { WorkDocsClient } from '@aws-sdk/client-workdocs';
 import { createHash, type Hash } from 'node:crypto';
 import type http from 'node:http';
 import type https from 'node:https';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { DOCUMENT_METADATA, FOLDER_METADATA, isPlainMd5, VERSION_METADATA } from '../core/plan.js';
+import { DOCUMENT_METADATA, VERSION_METADATA } from '../core/plan.js';
 import type { SourceDocument } from '../core/types.js';
-import { describeError, httpStatusOf, IntegrityError, isDamagedInTransit } from '../errors.js';
+import { IntegrityError } from '../errors.js';
 import { anySignal, forwardAbort, runAbortController } from '../signals.js';
-import { contentMd5, copySource } from '../s3/client.js';
-import { isEncryptedWithKey, normalizeEtag } from '../s3/inventory.js';
-import pLimit from 'p-limit';
+import { multipartUpload, S3_MAX_PART_SIZE, S3_MAX_PARTS, uploadPart } from '../s3/multipart.js';
+import { answered, putChecked, type PutCommon } from '../s3/put.js';
 import { contentChunks, ContentUrl, RangeNotHonoredError, type ContentSource } from '../workdocs/content.js';
 import type { BufferPool } from './buffer-pool.js';
 
@@ -138,10 +137,6 @@ function withBuffer<T>(ctx: TransferContext, size: number, work: (buffer: Buffer
   return ctx.buffers && size > OWN_BUFFER_MAX_BYTES && size <= ctx.buffers.capacityBytes ? ctx.buffers.use(size, work) : work(Buffer.allocUnsafe(size));
 }
 
-/** S3's limits on the parts of one multipart upload: how many, and how large each. */
-export const S3_MAX_PARTS = 10_000;
-export const S3_MAX_PART_SIZE = 5 * 1024 * MiB;
-
 /** A multipart file is sent in about this many parts at most, as far as its parts may grow (multipartShape). */
 export const PARTS_PER_FILE = 32;
 
@@ -213,79 +208,6 @@ async function rangedMultipart(source: ContentSource, doc: SourceDocument, commo
     checkIntegrity(doc, doc.size, md5);
   });
   return { bytes: doc.size, md5, ...etag };
-}
-
-/** One part of a multipart upload: its number and the bytes of the whole it holds, `start` to `end` exclusive. */
-interface PartRange {
-  readonly number: number;
-  readonly start: number;
-  readonly end: number;
-}
-
-function partRanges(size: number, partSize: number): PartRange[] {
-  const parts: PartRange[] = [];
-  for (let start = 0, number = 1; start < size; start += partSize, number++) parts.push({ number, start, end: Math.min(size, start + partSize) });
-  return parts;
-}
-
-/**
- * A multipart upload of `create.Key`, `size` bytes in parts of `partSize`, `partsInFlight` at a time, each sent by
- * `sendPart`, which answers the part's ETag and stops when the signal it is given aborts. The first part that fails
- * stops the others and aborts the upload (its error is the one thrown); so does `beforeComplete` throwing once all
- * parts are in. Aborted, it leaves no object and no parts. The ETag S3 answered for the object.
- */
-async function multipartUpload(
-  ctx: Pick<TransferContext, 's3' | 'signal'>,
-  create: CreateMultipartUploadCommandInput & { Bucket: string; Key: string },
-  shape: { readonly size: number; readonly partSize: number; readonly partsInFlight: number },
-  sendPart: (part: PartRange, uploadId: string, signal: AbortSignal) => Promise<string>,
-  beforeComplete: () => void = () => undefined,
-): Promise<{ etag?: string }> {
-  const created = await ctx.s3.send(new CreateMultipartUploadCommand(create), { abortSignal: ctx.signal });
-  const uploadId = created.UploadId!;
-  const stop = runAbortController();
-  const signal = anySignal(stop.signal, ctx.signal);
-  const window = pLimit(shape.partsInFlight);
-  let firstFailure: { error: unknown } | undefined;
-  const parts = partRanges(shape.size, shape.partSize).map((part) => window(async () => ({ PartNumber: part.number, ETag: await sendPart(part, uploadId, signal) }))
-    .catch((error: unknown) => {
-      firstFailure ??= { error }; // the others then fail as aborted
-      stop.abort(error);
-      throw error;
-    }));
-  const settled = await Promise.allSettled(parts);
-  try {
-    if (firstFailure) throw firstFailure.error;
-    beforeComplete();
-    const completed = await ctx.s3.send(new CompleteMultipartUploadCommand({
-      Bucket: create.Bucket, Key: create.Key, UploadId: uploadId,
-      MultipartUpload: { Parts: settled.map((r) => (r as PromiseFulfilledResult<{ PartNumber: number; ETag: string }>).value) },
-    }), { abortSignal: ctx.signal });
-    return answered(completed.ETag);
-  } catch (error) {
-    // No abort signal: an interrupted run still removes its parts (the next run would abort them anyway).
-    await ctx.s3.send(new AbortMultipartUploadCommand({ Bucket: create.Bucket, Key: create.Key, UploadId: uploadId }), { abortSignal: AbortSignal.timeout(15_000) })
-      .catch(() => undefined);
-    throw error;
-  }
-}
-
-/** Sends of one part that S3 refused as damaged on the way, before the part (and so its file) fails. */
-export const PART_SEND_ATTEMPTS = 3;
-
-/**
- * UploadPart; sent again from the same buffer when S3 refuses the bytes as damaged on the way (the file's MD5 is
- * taken from that buffer, so what S3 finally accepts is what was hashed). Its ETag.
- */
-async function uploadPart(input: UploadPartCommandInput & { Body: Buffer }, ctx: Pick<TransferContext, 's3' | 'signal' | 'onResend'>): Promise<string> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return (await ctx.s3.send(new UploadPartCommand(input), { abortSignal: ctx.signal })).ETag!;
-    } catch (error) {
-      if (attempt >= PART_SEND_ATTEMPTS || !isDamagedInTransit(error) || ctx.signal?.aborted) throw error;
-      ctx.onResend?.(attempt, `part ${input.PartNumber} of ${JSON.stringify(input.Key)}: ${describeError(error)}`);
-    }
-  }
 }
 
 /**
@@ -371,164 +293,9 @@ async function streamingPut(chunks: AsyncIterable<Buffer>, doc: SourceDocument &
   return { bytes: doc.size, md5: doc.md5, ...etag };
 }
 
-/** `{ etag }` for the ETag S3 answered, without quotes; nothing for none. */
-function answered(etag: string | undefined): { etag?: string } {
-  const normalized = normalizeEtag(etag);
-  return normalized === '' ? {} : { etag: normalized };
-}
-
-/**
- * PutObject with Content-MD5 `md5`, then the ETag S3 answers checked against it, and returned. `fromSignature`:
- * `md5` is the version's Signature, not a hash of the bytes sent, so a BadDigest means the content read from
- * WorkDocs was wrong (an IntegrityError, which the file's retries may heal). A plain-MD5 ETag that differs means
- * the server stored other bytes despite Content-MD5: that object is removed again (nothing corrupt may stay).
- */
-async function putChecked(ctx: Pick<TransferContext, 's3' | 'signal'>, params: PutCommon & { Body: PutObjectCommandInput['Body']; ContentLength: number }, md5: string, fromSignature: boolean): Promise<{ etag?: string }> {
-  let stored: string | undefined;
-  let etag: { etag?: string };
-  try {
-    const out = await ctx.s3.send(new PutObjectCommand({ ...params, ContentMD5: Buffer.from(md5, 'hex').toString('base64') }), { abortSignal: ctx.signal });
-    etag = answered(out.ETag);
-    // Under SSE-KMS or SSE-C the ETag is not the MD5 of the bytes (S3 checked Content-MD5 all the same).
-    stored = isEncryptedWithKey(out) ? undefined : etag.etag;
-  } catch (error) {
-    if (fromSignature && (error as { name?: string }).name === 'BadDigest') {
-      throw new IntegrityError(`S3 refused the content: the MD5 of what it received differs from the version's Signature ${md5} (BadDigest: damaged on the way, or WorkDocs sent other bytes)`, { cause: error });
-    }
-    throw error;
-  }
-  if (stored !== undefined && isPlainMd5(stored) && stored !== md5) {
-    await ctx.s3.send(new DeleteObjectCommand({ Bucket: params.Bucket, Key: params.Key }), { abortSignal: AbortSignal.timeout(15_000) })
-      .catch(() => undefined); // the next run finds an object without a manifest entry and uploads it again
-    throw new IntegrityError(`S3 stored content with MD5 ${stored}, not ${md5}: the server did not check Content-MD5; the object was removed`);
-  }
-  return etag;
-}
-
-interface PutCommon {
-  readonly Bucket: string;
-  readonly Key: string;
-  readonly ContentType: string;
-  readonly Metadata: Record<string, string>;
-}
-
 /** What every object written for `doc` carries besides its bytes. */
 function putCommon(doc: SourceDocument, key: string, bucket: string): PutCommon {
   return { Bucket: bucket, Key: key, ContentType: doc.contentType ?? 'application/octet-stream', Metadata: objectMetadata(doc) };
-}
-
-/** The largest object one CopyObject copies (S3's limit); a larger one is copied in ranges (UploadPartCopy). */
-export const S3_MAX_COPY_BYTES = 5 * 1024 * MiB;
-
-/** The ranges of such a copy. S3 copies them itself, so their size costs no memory; each may be up to 5 GiB. */
-export const COPY_PART_BYTES = 1024 * MiB;
-
-export interface CopyContext extends Pick<TransferContext, 's3' | 'bucket' | 'signal' | 'partsInFlight'> {
-  /** Objects up to this size go in one CopyObject; S3_MAX_COPY_BYTES when absent. */
-  readonly singleCopyMaxBytes?: number;
-  /** Ranges of a larger copy; COPY_PART_BYTES when absent. */
-  readonly copyPartBytes?: number;
-}
-
-/**
- * Server-side copy of the object `from` (`size` bytes, as listed) to `toKey`, with its content type and metadata: a
- * rename or move in WorkDocs, or a stale object moved to the archive. Up to 5 GiB one CopyObject; beyond, a
- * multipart upload of ranges of it that S3 copies itself.
- */
-export async function copyObject(from: CopyFrom, toKey: string, ctx: CopyContext): Promise<{ etag?: string }> {
-  if (from.size > (ctx.singleCopyMaxBytes ?? S3_MAX_COPY_BYTES)) return copyInRanges(from, toKey, ctx);
-  const out = await ctx.s3.send(new CopyObjectCommand({
-    Bucket: ctx.bucket,
-    Key: toKey,
-    CopySource: copySource(ctx.bucket, from.key),
-    MetadataDirective: 'COPY',
-    ...(from.etag !== undefined ? { CopySourceIfMatch: quoted(from.etag) } : {}),
-  }), { abortSignal: ctx.signal });
-  return answered(out.CopyObjectResult?.ETag);
-}
-
-/**
- * A multipart upload whose parts are ranges of `from` (UploadPartCopy), `partsInFlight` at a time. HeadObject first
- * gives the content type and metadata to carry over, and the ETag every range must still have (CopySourceIfMatch:
- * an object replaced meanwhile fails the copy instead of mixing two). Any failure stops the other parts and aborts
- * it: no object, no parts left.
- */
-async function copyInRanges(from: CopyFrom, toKey: string, ctx: CopyContext): Promise<{ etag?: string }> {
-  const head = await ctx.s3.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: from.key, ...(from.etag !== undefined ? { IfMatch: quoted(from.etag) } : {}) }), { abortSignal: ctx.signal });
-  const size = head.ContentLength ?? from.size;
-  const partSize = Math.max(ctx.copyPartBytes ?? COPY_PART_BYTES, Math.ceil(size / S3_MAX_PARTS));
-  const create = { Bucket: ctx.bucket, Key: toKey, ContentType: head.ContentType ?? 'application/octet-stream', Metadata: head.Metadata ?? {} };
-  return multipartUpload(ctx, create, { size, partSize, partsInFlight: ctx.partsInFlight }, async (part, uploadId, signal) => {
-    signal.throwIfAborted();
-    const out = await ctx.s3.send(new UploadPartCopyCommand({
-      Bucket: ctx.bucket, Key: toKey, UploadId: uploadId, PartNumber: part.number,
-      CopySource: copySource(ctx.bucket, from.key), CopySourceRange: `bytes=${part.start}-${part.end - 1}`, CopySourceIfMatch: head.ETag,
-    }), { abortSignal: signal });
-    return out.CopyPartResult!.ETag!;
-  });
-}
-
-/** The object a copy reads: `etag`, when given, is the one it must still have (else S3 answers 412 and copies nothing). */
-export interface CopyFrom {
-  readonly key: string;
-  readonly size: number;
-  readonly etag?: string;
-}
-
-/** A copy found its source changed since it was listed: nothing was copied (or what was is replaced at once). */
-export class SourceChangedError extends Error {
-  override readonly name = 'SourceChangedError';
-}
-
-/**
- * A rename's copy that lands exactly the version the plan saw, and the ETag a listing will show for the new object.
- * The copy is conditional on the source's listed ETag. Where the server refuses that condition although HeadObject
- * shows the very ETag (Swift compares a multipart object's ETag with another; gateways that rewrite ETags), the
- * HeadObject is the check, then the copy: no run of ours writes the source meanwhile (the lock, and plan order). Where the answer's ETag is not the bytes' MD5 (a multipart
- * source on Swift answers the source's; SSE-KMS), the copy's own is read: checked against the MD5 when it shows one,
- * and recorded either way, so the next run finds what it expects.
- */
-export async function copyExact(from: CopyFrom & { readonly md5?: string }, toKey: string, ctx: CopyContext): Promise<{ etag?: string }> {
-  let out: { etag?: string };
-  try {
-    out = await copyObject(from, toKey, ctx);
-  } catch (error) {
-    if (!isPreconditionFailed(error)) throw error;
-    if (from.etag === undefined) throw new SourceChangedError(`${from.key} is no longer the object that was listed`, { cause: error });
-    const head = await ctx.s3.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: from.key }), { abortSignal: ctx.signal });
-    if (normalizeEtag(head.ETag) !== from.etag) throw new SourceChangedError(`${from.key} is no longer the object that was listed`, { cause: error });
-    out = await copyObject({ key: from.key, size: from.size }, toKey, ctx);
-  }
-  if (out.etag !== undefined && from.md5 !== undefined && out.etag === from.md5) return out;
-  const landed = await ctx.s3.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: toKey }), { abortSignal: ctx.signal });
-  const etag = normalizeEtag(landed.ETag);
-  if (from.md5 !== undefined && from.md5 !== '' && isPlainMd5(etag) && etag !== from.md5 && !isEncryptedWithKey(landed)) {
-    throw new SourceChangedError(`the copy of ${from.key} holds bytes with MD5 ${etag}, not ${from.md5}`);
-  }
-  return etag === '' ? {} : { etag };
-}
-
-/** S3 refused a conditional request because the object is not the one named (CopySourceIfMatch, If-Match). */
-export function isPreconditionFailed(error: unknown): boolean {
-  return (error as { name?: string } | undefined)?.name === 'PreconditionFailed' || httpStatusOf(error) === 412;
-}
-
-function quoted(etag: string): string {
-  return etag.startsWith('"') ? etag : `"${etag}"`;
-}
-
-const EMPTY_MD5 = contentMd5('');
-
-/** A zero-byte `folder/` object, carrying the folder's id like documents carry theirs: it is recognisably this tool's. */
-export async function putFolderMarker(key: string, folderId: string, ctx: Pick<TransferContext, 's3' | 'bucket' | 'signal'>): Promise<void> {
-  await ctx.s3.send(new PutObjectCommand({
-    Bucket: ctx.bucket,
-    Key: key,
-    Body: Buffer.alloc(0),
-    ContentLength: 0,
-    ContentMD5: EMPTY_MD5,
-    Metadata: { [FOLDER_METADATA]: folderId },
-  }), { abortSignal: ctx.signal });
 }
 
 /**

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { collectBody } from '../collect-body.js';
 import type {
@@ -227,3 +227,14 @@ const uploadContentMd5Plugin: Pluggable<object, MetadataBearer> = {
   applyToStack: (stack) =>
     stack.add(uploadContentMd5, { step: 'build', priority: 'low', name: 'uploadContentMd5', override: true }),
 };
+
+/** A small JSON document written by putJsonObject (a plan, a shard result), or undefined when there is none. */
+export async function getJsonObject<T>(s3: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<T | undefined> {
+  try {
+    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+    return JSON.parse((await out.Body?.transformToString('utf8')) ?? 'null') as T;
+  } catch (error) {
+    if (isMissingObject(error)) return undefined;
+    throw error;
+  }
+}
