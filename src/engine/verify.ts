@@ -65,6 +65,8 @@ async function auditRoot(options: SyncOptions, env: SyncEnv, started: number): P
     deleteForeign: options.deleteForeign,
     ...(options.verifySlice ? { slice: options.verifySlice } : {}),
   });
+  // A sync does not copy these either, so they are no discrepancy; but an audit must not be silent about them.
+  if (compared.unreachable.length > 0) logger.log('warning', `${compared.unreachable.length} WorkDocs item(s) are not reachable from the root folder and were not compared`);
   if (options.verifySlice) logger.log('info', `slice ${options.verifySlice.index}/${options.verifySlice.count}: only its keys are reported and read back`);
   logger.log('info', `compared ${compared.documents} documents: ${compared.matched.length} in place by the listing, ${compared.discrepancies.length} discrepanc${compared.discrepancies.length === 1 ? 'y' : 'ies'}`);
   if (!options.verifyContent) {
