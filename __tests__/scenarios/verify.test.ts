@@ -156,6 +156,15 @@ describe('mode verify: a read-only audit of the mirror', () => {
     await sync(scn);
   });
 
+  it('with the manifest lost, the objects are checked by their metadata (HeadObject, still read-only) and the mirror is exact', async () => {
+    await scn.bucket.client.send(new DeleteObjectCommand({ Bucket: scn.bucket.bucket, Key: '.workdocs-s3-sync/manifest.json' }));
+    const r = await verifyRun(scn);
+    expect(r.code).toBe(0);
+    expect(verifyOf(r)).toMatchObject({ exact: true, counts: { verified: DOCUMENTS, extra: 0 } });
+    expect(nonZero(r.s3)).toEqual({ ListObjectsV2: 1, GetObject: 1, HeadObject: DOCUMENTS });
+    await sync(scn);
+  });
+
   it('a folder that cannot be listed gives no verdict: exit 3, and still nothing written', async () => {
     scn.emulator.control.addFault({ op: 'DescribeFolderContents', documentId: scn.emulator.control.lookup(['Docs'])!, kind: 'error', status: 500 });
     const r = await verifyRun(scn);
