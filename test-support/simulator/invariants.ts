@@ -45,7 +45,7 @@ export async function readToolManifest(view: BucketView): Promise<ReadonlyMap<st
  * 1 (and 4 for exit 0): every document of the emulator has exactly one object, at its own key when its path is
  * unique, holding its latest version's bytes; no other owned object (unless `allowExtras`); no multipart upload left.
  */
-export async function checkExactMirror(view: BucketView, documents: readonly ManifestItem[], allowExtras: boolean, blockedKeys: ReadonlySet<string> = new Set()): Promise<Violation[]> {
+export async function checkExactMirror(view: BucketView, documents: readonly ManifestItem[], allowExtras: boolean, blockedDocuments: ReadonlySet<string> = new Set()): Promise<Violation[]> {
   const out: Violation[] = [];
   const v = (message: string): void => { out.push({ invariant: 1, message }); };
   const keys = view.reader.keys(view.prefix).filter(
@@ -68,8 +68,8 @@ export async function checkExactMirror(view: BucketView, documents: readonly Man
   }
   for (const d of documents) {
     const path = d.path.join('/');
-    // A key the run was not allowed to write (a foreign object holds it) is the foreign object's, not this document's.
-    if (blockedKeys.has(`${view.prefix}${path}`)) continue;
+    // A document whose key the run was not allowed to write (a foreign object holds it): the key is the foreign object's.
+    if (blockedDocuments.has(d.documentId)) continue;
     const found = byDocument.get(d.documentId) ?? [];
     byDocument.delete(d.documentId);
     const atPath = found.filter((f) => keyMatchesPath(f.key.slice(view.prefix.length), d.path));

@@ -377,7 +377,7 @@ class History {
       // Exit 0 means the bucket equals the plan, faults or not: the exact mirror.
       await this.fail(relabel(await checkExactMirror(this.view, this.emulator.control.manifest(), options.delete_stale === 'false')));
     } else if (!run.faulty) {
-      const blocked = new Set(outcome.report?.items.filter((i) => (i.outcome as string) === 'blocked').map((i) => i.key) ?? []);
+      const blocked = new Set(outcome.report?.items.filter((i) => (i.outcome as string) === 'blocked').map((i) => i.documentId ?? i.key) ?? []);
       const refusedOnly = outcome.code === 1 && (outcome.report?.deletesBlocked !== undefined || blocked.size > 0) && outcome.report!.items.every((i) => i.outcome !== 'failed');
       if (!refusedOnly && !(outcome.code === 2 && this.archiveInsidePrefix(options))) {
         const failed = outcome.report?.items.filter((i) => i.outcome === 'failed') ?? [];
