@@ -5,9 +5,10 @@ import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Discrepancy, VerifySummary } from '../../src/core/verify.js';
 import type { Fixture } from '../../src/emulator/server.js';
+import { startFaultProxy } from '../../test-support/fault-proxy.js';
 import { bucketState, nonZero, s3Writes, startScenario, type RunResult, type Scenario } from '../helpers/scenario.js';
 
 /** Unique bytes: the bit-rot test finds this object's file among every bucket's on the server's disk. */
@@ -162,6 +163,28 @@ describe('mode verify: a read-only audit of the mirror', () => {
     expect(r.code).toBe(0);
     expect(verifyOf(r)).toMatchObject({ exact: true, counts: { verified: DOCUMENTS, extra: 0 } });
     expect(nonZero(r.s3)).toEqual({ ListObjectsV2: 1, GetObject: 1, HeadObject: DOCUMENTS });
+    await sync(scn);
+  });
+
+  it('an object whose metadata cannot be read, or whose bytes cannot be read back, gets no verdict: exit 3', async () => {
+    const proxy = await startFaultProxy({ upstream: inject('s3').endpoint });
+    try {
+      const viaProxy = ['--s3_endpoint_url', proxy.endpoint];
+      proxy.addRule({ kind: 'error', operation: 'GetObject', key: 'Docs/b.txt', status: 403, code: 'AccessDenied' });
+      const unread = await verifyRun(scn, [...viaProxy, '--verify_content', 'true']);
+      expect(unread.code).toBe(3);
+      expect(unread.report.fatal).toMatch(/^1 object\(s\) could not be read back, first: "Docs\/b\.txt": .*AccessDenied/);
+      expect(verifyOf(unread).counts.verified).toBe(DOCUMENTS - 1);
+
+      proxy.clearRules();
+      await scn.bucket.client.send(new DeleteObjectCommand({ Bucket: scn.bucket.bucket, Key: '.workdocs-s3-sync/manifest.json' }));
+      proxy.addRule({ kind: 'error', operation: 'HeadObject', key: 'notes.txt', status: 403, code: 'AccessDenied' });
+      const unprobed = await verifyRun(scn, viaProxy);
+      expect(unprobed.code).toBe(3);
+      expect(unprobed.report.fatal).toMatch(/^1 object\(s\) could not be checked by their metadata, first: "notes\.txt"/);
+    } finally {
+      await proxy.close();
+    }
     await sync(scn);
   });
 

@@ -8,7 +8,8 @@ import { readdirSync, readFileSync, writeFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { forEachConcurrently } from '../concurrency.js';
 import { manifestKey } from '../core/manifest.js';
-import { checkContent, countDiscrepancies, discrepancyCsv, isExact, mergeSlices, verify, type Discrepancy, type MatchedDocument, type SliceReport, type VerifySummary } from '../core/verify.js';
+import { keysToProbe } from '../core/plan.js';
+import { checkContent, countDiscrepancies, discrepancyCsv, isExact, mergeSlices, sliceOfKey, verify, type Discrepancy, type MatchedDocument, type SliceReport, type VerifySummary } from '../core/verify.js';
 import { describeError, InputError } from '../errors.js';
 import type { SyncOptions } from '../options.js';
 import { readContentMd5 } from '../s3/inventory.js';
@@ -58,7 +59,13 @@ async function auditRoot(options: SyncOptions, env: SyncEnv, started: number): P
     // Folders not listed would show their documents' objects as extra: no verdict from half a tree.
     return { rootFolderId, discrepancies: [], verified: 0, documents: 0, unverifiable: [], failure: `${listingFailed}; no verdict` };
   }
-  const compared = verify(listing.tree, inventory, { trusted: prepared.manifest, recorded: prepared.recorded }, {
+  const view = { trusted: prepared.manifest, recorded: prepared.recorded };
+  // prepare() read the metadata of every object that needed it; one still without is one whose HeadObject failed
+  // (logged there): whose it is, and what it holds, is unknown, so the audit cannot give a verdict on it.
+  const slice = options.verifySlice;
+  const unprobed = keysToProbe(listing.tree, inventory, view, { prefix: options.s3Prefix, archivePrefix: options.archivePrefix, deleteForeign: false })
+    .filter((key) => slice === undefined || sliceOfKey(key, slice.count) === slice.index);
+  const compared = verify(listing.tree, inventory, view, {
     prefix: options.s3Prefix,
     archivePrefix: options.archivePrefix,
     folderMarkers: options.folderMarkers,
@@ -69,14 +76,15 @@ async function auditRoot(options: SyncOptions, env: SyncEnv, started: number): P
   if (compared.unreachable.length > 0) logger.log('warning', `${compared.unreachable.length} WorkDocs item(s) are not reachable from the root folder and were not compared`);
   if (options.verifySlice) logger.log('info', `slice ${options.verifySlice.index}/${options.verifySlice.count}: only its keys are reported and read back`);
   logger.log('info', `compared ${compared.documents} documents: ${compared.matched.length} in place by the listing, ${compared.discrepancies.length} discrepanc${compared.discrepancies.length === 1 ? 'y' : 'ies'}`);
+  const unchecked = unprobed.length > 0 ? `${unprobed.length} object(s) could not be checked by their metadata, first: ${JSON.stringify(unprobed[0])}; no verdict on them` : undefined;
   if (!options.verifyContent) {
-    return { rootFolderId, discrepancies: compared.discrepancies, verified: compared.matched.length, documents: compared.documents, unverifiable: [], failure: undefined };
+    return { rootFolderId, discrepancies: compared.discrepancies, verified: compared.matched.length, documents: compared.documents, unverifiable: [], failure: unchecked };
   }
   const read = await logger.group('Read back and hash', () => readBack(compared.matched, options, env));
   const content = checkContent(compared.matched.filter((m) => read.md5s.has(m.key)), read.md5s);
   const discrepancies = [...compared.discrepancies, ...content.discrepancies].sort((a, b) => compare(a.key, b.key) || compare(a.kind, b.kind));
   if (content.unverifiable.length > 0) logger.log('warning', `${content.unverifiable.length} document(s) have no Signature and no recorded MD5: their bytes could not be checked`);
-  return { rootFolderId, discrepancies, verified: content.verified, documents: compared.documents, unverifiable: content.unverifiable, failure: read.failure };
+  return { rootFolderId, discrepancies, verified: content.verified, documents: compared.documents, unverifiable: content.unverifiable, failure: unchecked ?? read.failure };
 }
 
 /** Reads every object in place back and hashes it; counts the failed reads and keeps the first (no verdict then). */
