@@ -27,6 +27,14 @@ export interface SourceDocument {
   readonly createdAt: number;
   /** Modification time of the document, epoch milliseconds (informational). */
   readonly modifiedAt: number;
+  /**
+   * The modification time a restored file should get (the object's `mtime` metadata), epoch milliseconds: the
+   * version's ContentModifiedTimestamp, the file's own time as the uploading client gave it, else the version's
+   * creation time. A version's, not the document's: it never changes while the version does not, so an object written
+   * once per version (and copied on a rename) always shows it; the document's moves with renames and label changes.
+   * Undefined where WorkDocs gave neither: the object then carries no mtime.
+   */
+  readonly contentModifiedAt?: number;
   /** Id of the version that is copied. */
   readonly versionId: string;
   /** Exact size of that version in bytes. */

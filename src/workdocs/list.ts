@@ -116,6 +116,7 @@ function toDocument(document: DocumentMetadata, parentId: string): SourceDocumen
   if (document.ResourceState !== undefined && document.ResourceState !== 'ACTIVE') return undefined;
   if (version.Status !== undefined && version.Status !== 'ACTIVE') return undefined;
   const md5 = version.Signature && /^[0-9a-fA-F]{32}$/.test(version.Signature) ? version.Signature.toLowerCase() : undefined;
+  const contentModifiedAt = (version.ContentModifiedTimestamp ?? version.CreatedTimestamp)?.getTime();
   return {
     id: document.Id,
     parentId,
@@ -126,6 +127,7 @@ function toDocument(document: DocumentMetadata, parentId: string): SourceDocumen
     size: version.Size ?? 0,
     md5,
     contentType: version.ContentType ? sharedContentType(version.ContentType) : undefined,
+    ...(contentModifiedAt !== undefined && Number.isSafeInteger(contentModifiedAt) ? { contentModifiedAt } : {}),
   };
 }
 
