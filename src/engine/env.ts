@@ -45,6 +45,10 @@ export function createSyncEnv(options: SyncOptions, deps: EnvDeps): SyncEnv & { 
     maxAttempts: 8,
     ...(deps.s3Credentials ? { credentials: deps.s3Credentials } : {}),
     logger: sdkWarningsTo((message) => deps.logger.log('debug', message)),
+    ...(options.expectedBucketOwner !== '' ? { expectedBucketOwner: options.expectedBucketOwner } : {}),
+    ...(options.objectSettings.sse !== 'none'
+      ? { encryption: { sse: options.objectSettings.sse, ...(options.objectSettings.sseKmsKeyId !== '' ? { kmsKeyId: options.objectSettings.sseKmsKeyId } : {}) } }
+      : {}),
   });
   return {
     workdocs,

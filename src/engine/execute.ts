@@ -56,6 +56,7 @@ export function executeContext(options: SyncOptions, env: SyncEnv, extra: Partia
     ...(env.signal ? { signal: env.signal } : {}),
     maxWorkers: options.maxWorkers,
     archivePrefix: options.archivePrefix,
+    objectSettings: options.objectSettings,
     logger: env.logger,
     now: env.now,
     onRetry: (n, reason) => env.logger.log('warning', `download retry ${n}: ${reason}`),

@@ -26,6 +26,8 @@ import { IntegrityError } from '../errors.js';
 import { anySignal, forwardAbort, runAbortController } from '../signals.js';
 import { multipartUpload, S3_MAX_PART_SIZE, S3_MAX_PARTS, uploadPart } from '../s3/multipart.js';
 import { answered, putChecked, type PutCommon } from '../s3/put.js';
+import { writeParameters, type MirroredObjectSettings } from '../s3/object-settings.js';
+import { MTIME_METADATA, mtimeText } from '../core/mtime.js';
 import { contentChunks, ContentUrl, RangeNotHonoredError, type ContentSource } from '../workdocs/content.js';
 import type { BufferPool } from './buffer-pool.js';
 
@@ -55,6 +57,8 @@ export interface TransferContext {
   /** A multipart part is sent again from its buffer after S3 refused it as damaged on the way. */
   readonly onResend?: (attempt: number, reason: string) => void;
   readonly onBytes?: (bytes: number) => void;
+  /** Storage class and tags of the objects written (storage_class, object_tags); absent: S3's defaults. */
+  readonly objectSettings?: MirroredObjectSettings;
 }
 
 /**
@@ -85,8 +89,13 @@ export interface Transferred {
   readonly etag?: string;
 }
 
+/** The user metadata of a document's object: what it holds, and (as rclone reads it) the time a restored file gets. */
 export function objectMetadata(doc: SourceDocument): Record<string, string> {
-  return { [VERSION_METADATA]: doc.versionId, [DOCUMENT_METADATA]: doc.id };
+  return {
+    [VERSION_METADATA]: doc.versionId,
+    [DOCUMENT_METADATA]: doc.id,
+    ...(doc.contentModifiedAt !== undefined ? { [MTIME_METADATA]: mtimeText(doc.contentModifiedAt) } : {}),
+  };
 }
 
 export async function uploadDocument(doc: SourceDocument, key: string, ctx: TransferContext): Promise<Transferred> {
@@ -101,7 +110,7 @@ export async function uploadDocument(doc: SourceDocument, key: string, ctx: Tran
     signal: ctx.signal,
     onRetry: ctx.onRetry,
   };
-  const common = putCommon(doc, key, ctx.bucket);
+  const common = putCommon(doc, key, ctx);
   if (doc.size <= ctx.partSize) {
     return withBuffer(ctx, doc.size, async (buffer) => {
       const body = await readWhole(contentChunks(source), buffer, doc, ctx.onBytes);
@@ -294,8 +303,8 @@ async function streamingPut(chunks: AsyncIterable<Buffer>, doc: SourceDocument &
 }
 
 /** What every object written for `doc` carries besides its bytes. */
-function putCommon(doc: SourceDocument, key: string, bucket: string): PutCommon {
-  return { Bucket: bucket, Key: key, ContentType: doc.contentType ?? 'application/octet-stream', Metadata: objectMetadata(doc) };
+function putCommon(doc: SourceDocument, key: string, ctx: Pick<TransferContext, 'bucket' | 'objectSettings'>): PutCommon {
+  return { Bucket: ctx.bucket, Key: key, ContentType: doc.contentType ?? 'application/octet-stream', Metadata: objectMetadata(doc), ...writeParameters(ctx.objectSettings) };
 }
 
 /**

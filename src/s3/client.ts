@@ -16,6 +16,7 @@ import type {
   BuildHandlerArguments,
   BuildMiddleware,
   HandlerExecutionContext,
+  InitializeMiddleware,
   Logger as SdkLogger,
   MetadataBearer,
   Pluggable,
@@ -56,6 +57,16 @@ export interface CreateS3ClientOptions {
   env?: NodeJS.ProcessEnv;
   /** Where the SDK's own warnings go (see sdkWarningsTo). Default: nowhere. */
   logger?: SdkLogger;
+  /** Account id sent as ExpectedBucketOwner (and ExpectedSourceBucketOwner) on every request that names a bucket. */
+  expectedBucketOwner?: string;
+  /** Server-side encryption requested on every write (PutObject, CreateMultipartUpload, CopyObject). */
+  encryption?: ServerSideEncryptionSettings;
+}
+
+export interface ServerSideEncryptionSettings {
+  readonly sse: 'AES256' | 'aws:kms' | 'aws:kms:dsse';
+  /** Only with aws:kms*; absent for the AWS managed key. */
+  readonly kmsKeyId?: string;
 }
 
 /**
@@ -114,6 +125,7 @@ export function createS3Client(options: CreateS3ClientOptions): S3Client {
   const client = new S3Client(config);
   if (deleteMode === 'on' || (deleteMode === 'auto' && custom)) client.middlewareStack.use(deleteObjectsContentMd5Plugin);
   if (options.uploadContentMd5 ?? true) client.middlewareStack.use(uploadContentMd5Plugin);
+  if (options.expectedBucketOwner || options.encryption) client.middlewareStack.use(destinationPlugin(options.expectedBucketOwner, options.encryption));
   return client;
 }
 
@@ -227,6 +239,39 @@ const uploadContentMd5Plugin: Pluggable<object, MetadataBearer> = {
   applyToStack: (stack) =>
     stack.add(uploadContentMd5, { step: 'build', priority: 'low', name: 'uploadContentMd5', override: true }),
 };
+
+/** The writes that create an object, and so choose its encryption. */
+const objectWriteCommands = new Set(['PutObjectCommand', 'CreateMultipartUploadCommand', 'CopyObjectCommand']);
+/** The commands that read a source object of the same bucket. */
+const copyCommands = new Set(['CopyObjectCommand', 'UploadPartCopyCommand']);
+
+/**
+ * expected_bucket_owner and sse, in one place for every command (the manifest, the lock and plan files too: a bucket
+ * policy that requires an encryption header refuses any write without it). Added to the command's input before it
+ * is serialized, so each command sends only the members its model has: ListObjectsV2 the owner, PutObject both.
+ * A value the caller set is kept.
+ */
+function destinationPlugin(owner: string | undefined, encryption: ServerSideEncryptionSettings | undefined): Pluggable<object, MetadataBearer> {
+  const middleware: InitializeMiddleware<object, MetadataBearer> = (next, context: HandlerExecutionContext) => async (args) => {
+    const input = args.input as Record<string, unknown>;
+    const command = context.commandName ?? '';
+    if (typeof input['Bucket'] !== 'string') return next(args);
+    const added: Record<string, unknown> = {};
+    if (owner) {
+      if (input['ExpectedBucketOwner'] === undefined) added['ExpectedBucketOwner'] = owner;
+      if (copyCommands.has(command) && input['ExpectedSourceBucketOwner'] === undefined) added['ExpectedSourceBucketOwner'] = owner;
+    }
+    if (encryption && objectWriteCommands.has(command) && input['ServerSideEncryption'] === undefined) {
+      added['ServerSideEncryption'] = encryption.sse;
+      if (encryption.kmsKeyId) added['SSEKMSKeyId'] = encryption.kmsKeyId;
+    }
+    // A new input object: the caller's (often shared between requests) is not changed.
+    return next(Object.keys(added).length === 0 ? args : { ...args, input: { ...input, ...added } });
+  };
+  return {
+    applyToStack: (stack) => stack.add(middleware, { step: 'initialize', priority: 'high', name: 'destinationSettings', override: true }),
+  };
+}
 
 /** A small JSON document written by putJsonObject (a plan, a shard result), or undefined when there is none. */
 export async function getJsonObject<T>(s3: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<T | undefined> {

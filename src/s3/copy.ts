@@ -8,6 +8,7 @@ import { httpStatusOf } from '../errors.js';
 import { copySource } from './client.js';
 import { isEncryptedWithKey, normalizeEtag } from './inventory.js';
 import { multipartUpload, S3_MAX_PARTS, type S3Call } from './multipart.js';
+import { copyParameters, writeParameters, type MirroredObjectSettings } from './object-settings.js';
 import { answered } from './put.js';
 
 const MiB = 1024 * 1024;
@@ -26,6 +27,8 @@ export interface CopyContext extends S3Call {
   readonly singleCopyMaxBytes?: number;
   /** Ranges of a larger copy; COPY_PART_BYTES when absent. */
   readonly copyPartBytes?: number;
+  /** Storage class and tags the copy gets (S3 would make it STANDARD with the source's tags); absent: S3's defaults. */
+  readonly objectSettings?: MirroredObjectSettings;
 }
 
 /**
@@ -40,6 +43,7 @@ export async function copyObject(from: CopyFrom, toKey: string, ctx: CopyContext
     Key: toKey,
     CopySource: copySource(ctx.bucket, from.key),
     MetadataDirective: 'COPY',
+    ...copyParameters(ctx.objectSettings),
     ...(from.etag !== undefined ? { CopySourceIfMatch: quoted(from.etag) } : {}),
   }), { abortSignal: ctx.signal });
   return answered(out.CopyObjectResult?.ETag);
@@ -55,7 +59,7 @@ async function copyInRanges(from: CopyFrom, toKey: string, ctx: CopyContext): Pr
   const head = await ctx.s3.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: from.key, ...(from.etag !== undefined ? { IfMatch: quoted(from.etag) } : {}) }), { abortSignal: ctx.signal });
   const size = head.ContentLength ?? from.size;
   const partSize = Math.max(ctx.copyPartBytes ?? COPY_PART_BYTES, Math.ceil(size / S3_MAX_PARTS));
-  const create = { Bucket: ctx.bucket, Key: toKey, ContentType: head.ContentType ?? 'application/octet-stream', Metadata: head.Metadata ?? {} };
+  const create = { Bucket: ctx.bucket, Key: toKey, ContentType: head.ContentType ?? 'application/octet-stream', Metadata: head.Metadata ?? {}, ...writeParameters(ctx.objectSettings) };
   return multipartUpload(ctx, create, { size, partSize, partsInFlight: ctx.partsInFlight }, async (part, uploadId, signal) => {
     signal.throwIfAborted();
     const out = await ctx.s3.send(new UploadPartCopyCommand({

@@ -8,6 +8,7 @@ import { IntegrityError } from '../errors.js';
 import { contentMd5 } from './client.js';
 import { isEncryptedWithKey, normalizeEtag } from './inventory.js';
 import type { S3Call } from './multipart.js';
+import { writeParameters, type MirroredObjectSettings } from './object-settings.js';
 
 /** `{ etag }` for the ETag S3 answered, without quotes; nothing for none. */
 export function answered(etag: string | undefined): { etag?: string } {
@@ -49,13 +50,17 @@ export interface PutCommon {
   readonly Key: string;
   readonly ContentType: string;
   readonly Metadata: Record<string, string>;
+  /** storage_class and object_tags (object-settings.ts); absent for S3's defaults. */
+  readonly StorageClass?: PutObjectCommandInput['StorageClass'];
+  readonly Tagging?: string;
 }
 
 const EMPTY_MD5 = contentMd5('');
 
 /** A zero-byte `folder/` object, carrying the folder's id like documents carry theirs: it is recognisably this tool's. */
-export async function putFolderMarker(key: string, folderId: string, ctx: S3Call & { readonly bucket: string }): Promise<void> {
+export async function putFolderMarker(key: string, folderId: string, ctx: S3Call & { readonly bucket: string; readonly objectSettings?: MirroredObjectSettings }): Promise<void> {
   await ctx.s3.send(new PutObjectCommand({
+    ...writeParameters(ctx.objectSettings),
     Bucket: ctx.bucket,
     Key: key,
     Body: Buffer.alloc(0),
