@@ -1,14 +1,14 @@
 // Issue 21, mode verify: a read-only audit of the mirror (rclone check; with --verify_content, rclone check
 // --download). The WorkDocs emulator over HTTP, the real S3 server, and the CLI's main(): each run's S3 request
 // counters prove it wrote nothing and took no lock; the bucket is listed before and after to prove it again.
-import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Discrepancy, VerifySummary } from '../../src/core/verify.js';
 import type { Fixture } from '../../src/emulator/server.js';
-import { startFaultProxy } from '../../test-support/fault-proxy.js';
+import { startFaultProxy, type FaultProxy } from '../../test-support/fault-proxy.js';
 import { bucketState, nonZero, s3Writes, startScenario, type RunResult, type Scenario } from '../helpers/scenario.js';
 
 /** Unique bytes: the bit-rot test finds this object's file among every bucket's on the server's disk. */
@@ -292,5 +292,46 @@ describe('mode verify over a matrix: slices, then a merge that makes no request'
     const merged = await scn.run(['--mode', 'verify', '--verify_merge', 'half', '--report_file', 'half-merged.json']);
     expect(merged.code).toBe(2);
     expect(merged.report.fatal).toMatch(/verify_merge: slice\(s\) 1 of 2 have no report/);
+  });
+});
+
+describe('mode verify on a bucket whose ETags are not MD5s (SSE-KMS default encryption, multipart)', () => {
+  let scn: Scenario;
+  let proxy: FaultProxy;
+  const viaKms = (): string[] => ['--s3_endpoint_url', proxy.endpoint, '--part_size_mb', '5'];
+  beforeAll(async () => {
+    scn = await startScenario({ fixture: smallTree() }, 'verify-kms');
+    // Without a Signature and above one part: multipart, and checked only against the MD5 the sync recorded.
+    scn.emulator.control.addDocument({ parentId: scn.emulator.rootFolderId, name: 'unsigned-big.bin', generate: { seed: 'vk', size: 6 * 1024 * 1024 }, noSignature: true });
+    proxy = await startFaultProxy({ upstream: inject('s3').endpoint });
+    proxy.addRule({ kind: 'kmsEtags' });
+    const first = await scn.run(viaKms());
+    expect(first.code, first.stdout).toBe(0);
+    const listed = await scn.bucket.client.send(new ListObjectsV2Command({ Bucket: scn.bucket.bucket, Prefix: 'unsigned-big.bin' }));
+    expect(listed.Contents?.[0]?.ETag).toMatch(/-2"$/);
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await scn?.close();
+  });
+
+  it('the listing vouches by the ETags the sync recorded; verify_content reads every object back, the multipart one too', async () => {
+    const listed = await verifyRun(scn, viaKms());
+    expect(listed.code).toBe(0);
+    expect(verifyOf(listed).counts).toMatchObject({ verified: DOCUMENTS + 1, missing: 0, mismatched: 0 });
+    const read = await verifyRun(scn, [...viaKms(), '--verify_content', 'true']);
+    expect(read.code).toBe(0);
+    expect(verifyOf(read).counts).toMatchObject({ verified: DOCUMENTS + 1, unverifiable: 0 });
+    expect(read.s3.GetObject).toBe(1 + DOCUMENTS + 1);
+  });
+
+  it('an overwrite of the multipart object behind the tool\'s back changes its ETag: modified', async () => {
+    const big = await scn.bucket.client.send(new GetObjectCommand({ Bucket: scn.bucket.bucket, Key: 'unsigned-big.bin' }));
+    const bytes = Buffer.from(await big.Body!.transformToByteArray());
+    bytes[0] = bytes[0]! ^ 0xff;
+    await scn.bucket.client.send(new PutObjectCommand({ Bucket: scn.bucket.bucket, Key: 'unsigned-big.bin', Body: bytes }));
+    const r = await verifyRun(scn, viaKms());
+    expect(r.code).toBe(1);
+    expect(found(r)).toEqual(['modified unsigned-big.bin']);
   });
 });
