@@ -42,6 +42,8 @@ describe('verify: what the listings alone show', () => {
     ['a document never synced is missing', tree([doc('a', 'a.txt')]), [], NONE, {}, ['missing a.txt']],
     ['an object whose document was deleted in WorkDocs is extra, and the tool\'s own', tree([]), [obj('gone.txt')],
       manifest([['gone.txt', 'g', 'g-v1']]), {}, ['extra-own gone.txt']],
+    ['with delete_stale off, the tool\'s own extra object is listed but does not fail the verdict (a sync keeps it)', tree([]), [obj('gone.txt')],
+      manifest([['gone.txt', 'g', 'g-v1']]), { deleteStale: false }, ['extra-own gone.txt passes']],
     ['a foreign object is extra-foreign and does not fail the verdict', tree([doc('a', 'a.txt')]), [obj('a.txt'), obj('notes.txt', 5, md5('9'))],
       manifest([['a.txt', 'a', 'a-v1']], [['notes.txt', md5('9')]]), {}, ['extra-foreign notes.txt passes']],
     ['a foreign object fails the verdict when delete_foreign says a sync would remove it', tree([]), [obj('notes.txt', 5, md5('9'))],

@@ -157,6 +157,19 @@ describe('mode verify: a read-only audit of the mirror', () => {
     await sync(scn);
   });
 
+  it('a document deleted in WorkDocs and not yet synced is extra; with delete_stale off a sync keeps it, so it does not fail', async () => {
+    const id = scn.emulator.control.lookup(['unsigned.bin'])!;
+    scn.emulator.control.delete(id);
+    const r = await verifyRun(scn);
+    expect(r.code).toBe(1);
+    expect(found(r)).toEqual(['extra-own unsigned.bin']);
+    const kept = await verifyRun(scn, ['--delete_stale', 'false']);
+    expect(kept.code).toBe(0);
+    expect(found(kept)).toEqual(['extra-own unsigned.bin']);
+    scn.emulator.control.restore(id);
+    expect((await verifyRun(scn)).code).toBe(0);
+  });
+
   it('with the manifest lost, the objects are checked by their metadata (HeadObject, still read-only) and the mirror is exact', async () => {
     await scn.bucket.client.send(new DeleteObjectCommand({ Bucket: scn.bucket.bucket, Key: '.workdocs-s3-sync/manifest.json' }));
     const r = await verifyRun(scn);

@@ -36,7 +36,7 @@ export interface Discrepancy {
   readonly foundSize?: number;
   readonly expectedMd5?: string;
   readonly foundMd5?: string;
-  /** False only for a foreign object when delete_foreign is off: listed, but a sync would rightly leave it alone. */
+  /** False only for an extra object a sync would rightly leave alone: foreign (delete_foreign off), or own with delete_stale off. */
   readonly fails: boolean;
   /** One sentence a person reads: what is wrong, and the likely cause. */
   readonly detail: string;
@@ -60,6 +60,11 @@ export interface VerifyOptions {
   readonly folderMarkers: FolderMarkers;
   /** Foreign objects fail the verdict only when a sync would remove them (delete_foreign). */
   readonly deleteForeign: boolean;
+  /**
+   * The tool's own extra objects fail it only when a sync would remove them (delete_stale, the default): a mirror
+   * kept with delete_stale off deliberately holds what WorkDocs deleted. Undefined: true.
+   */
+  readonly deleteStale?: boolean;
   /** Only the keys of this slice are reported and read back (a matrix of verify jobs); undefined: every key. */
   readonly slice?: Slice;
 }
@@ -117,7 +122,7 @@ export function verify(source: SourceTree, inventory: readonly InventoryObject[]
       if (wrongRecord !== undefined) discrepancies.push(wrongRecord(action.key));
       continue;
     }
-    discrepancies.push(discrepancyOf(action, byKey.get(action.key), view));
+    discrepancies.push(discrepancyOf(action, byKey.get(action.key), view, options.deleteStale !== false));
   }
   for (const [key] of decided.foreign) {
     if (!inSlice(key)) continue;
@@ -135,7 +140,7 @@ export function verify(source: SourceTree, inventory: readonly InventoryObject[]
 }
 
 /** What one planned action says is wrong with the mirror. */
-function discrepancyOf(action: Exclude<PlannedAction, { kind: 'skip' }>, object: InventoryObject | undefined, view: ManifestView): Discrepancy {
+function discrepancyOf(action: Exclude<PlannedAction, { kind: 'skip' }>, object: InventoryObject | undefined, view: ManifestView, deleteStale: boolean): Discrepancy {
   switch (action.kind) {
     case 'marker':
       return { kind: 'missing', key: action.key, folderId: action.folderId, expectedSize: 0, fails: true, detail: 'the folder marker of an empty WorkDocs folder is missing' };
@@ -143,14 +148,16 @@ function discrepancyOf(action: Exclude<PlannedAction, { kind: 'skip' }>, object:
     case 'archive': {
       const held = heldVersion(object, view.recorded.entries.get(action.key));
       return {
-        kind: 'extra', key: action.key, owner: 'own', foundSize: action.size, fails: true,
+        kind: 'extra', key: action.key, owner: 'own', foundSize: action.size, fails: deleteStale,
         ...(held?.documentId !== undefined ? { documentId: held.documentId } : {}),
         ...(held ? { foundVersionId: held.versionId } : {}),
         detail: action.keptAt !== undefined
           ? `holds a version WorkDocs now places at ${JSON.stringify(action.keptAt)} (a rename or move not yet synced)`
           : object !== undefined && object.size === 0 && object.key.endsWith('/')
             ? 'a folder marker of a folder no longer in WorkDocs'
-            : 'written by this tool, but no WorkDocs document maps to it any more (deleted or moved in WorkDocs, not yet synced)',
+            : deleteStale
+              ? 'written by this tool, but no WorkDocs document maps to it any more (deleted or moved in WorkDocs, not yet synced)'
+              : 'written by this tool for a document no longer in WorkDocs; kept, as delete_stale is off',
       };
     }
     case 'copy':

@@ -70,6 +70,7 @@ async function auditRoot(options: SyncOptions, env: SyncEnv, started: number): P
     archivePrefix: options.archivePrefix,
     folderMarkers: options.folderMarkers,
     deleteForeign: options.deleteForeign,
+    deleteStale: options.deleteStale,
     ...(options.verifySlice ? { slice: options.verifySlice } : {}),
   });
   // A sync does not copy these either, so they are no discrepancy; but an audit must not be silent about them.
