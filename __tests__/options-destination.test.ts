@@ -26,7 +26,7 @@ describe('destination options: what is accepted and what it means', () => {
   it.each<[string, Record<string, string>, Partial<ReturnType<typeof settingsOf>>]>([
     ['a storage class, in S3\'s spelling', { storage_class: 'DEEP_ARCHIVE' }, { storageClass: 'DEEP_ARCHIVE' }],
     ['a storage class typed in lower case is S3\'s spelling', { storage_class: 'glacier_ir' }, { storageClass: 'GLACIER_IR' }],
-    ['every class of the table', { storage_class: 'EXPRESS_ONEZONE' }, { storageClass: 'EXPRESS_ONEZONE' }],
+    ['Intelligent-Tiering', { storage_class: 'INTELLIGENT_TIERING' }, { storageClass: 'INTELLIGENT_TIERING' }],
     ['SSE-S3', { sse: 'aes256' }, { sse: 'AES256' }],
     ['SSE-KMS with the AWS managed key', { sse: 'aws:kms' }, { sse: 'aws:kms', sseKmsKeyId: '' }],
     ['SSE-KMS with a key id', { sse: 'aws:kms', sse_kms_key_id: KEY_ID }, { sse: 'aws:kms', sseKmsKeyId: KEY_ID }],
@@ -78,8 +78,9 @@ describe('object_tags: S3\'s tag rules', () => {
 
 describe('destination options: bad values are named, with what is wrong', () => {
   it.each<[string, Record<string, string>, string, RegExp]>([
-    ['an unknown storage class', { storage_class: 'COLD' }, 'storage_class', /must be one of STANDARD, REDUCED_REDUNDANCY, .*EXPRESS_ONEZONE, got "cold"/],
+    ['an unknown storage class', { storage_class: 'COLD' }, 'storage_class', /must be one of STANDARD, REDUCED_REDUNDANCY, .*GLACIER_IR, got "cold"/],
     ['a class S3 has only on Outposts', { storage_class: 'OUTPOSTS' }, 'storage_class', /must be one of/],
+    ['a class only directory buckets have (their names are refused as s3_bucket_name)', { storage_class: 'EXPRESS_ONEZONE' }, 'storage_class', /must be one of/],
     ['an unknown encryption', { sse: 'kms' }, 'sse', /must be one of none, AES256, aws:kms, aws:kms:dsse/],
     ['SSE-C (keys this tool would have to hold)', { sse: 'SSE-C' }, 'sse', /must be one of/],
     ['a KMS key without sse', { sse_kms_key_id: KEY_ID }, 'sse_kms_key_id', /applies to sse aws:kms or aws:kms:dsse only \(sse is none\)/],

@@ -26,8 +26,11 @@ export interface OptionSpec {
   readonly emptyDisables?: boolean;
 }
 
-/** S3's storage classes for general purpose buckets (the SDK's StorageClass, without OUTPOSTS, SNOW and FSX_*, which need their own hardware or service). */
-export const STORAGE_CLASSES = ['STANDARD', 'REDUCED_REDUNDANCY', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER', 'DEEP_ARCHIVE', 'GLACIER_IR', 'EXPRESS_ONEZONE'] as const;
+/**
+ * S3's storage classes for general purpose buckets: the SDK's StorageClass without OUTPOSTS, SNOW and FSX_* (their own
+ * hardware or service) and EXPRESS_ONEZONE (directory buckets only, whose `--x-s3` names s3_bucket_name refuses).
+ */
+export const STORAGE_CLASSES = ['STANDARD', 'REDUCED_REDUNDANCY', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER', 'DEEP_ARCHIVE', 'GLACIER_IR'] as const;
 export type StorageClassName = (typeof STORAGE_CLASSES)[number];
 /** `none`: no encryption header, the bucket's default applies. */
 export const SSE_MODES = ['none', 'AES256', 'aws:kms', 'aws:kms:dsse'] as const;
@@ -81,15 +84,15 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { name: 'multipart_threshold_mb', kind: 'integer', default: '512', min: 5, max: 5120, scope: 'both',
     description: 'Files up to this size (MiB) whose MD5 WorkDocs announced stream into one PUT that S3 checks against it; larger ones go multipart (parts retried one by one).' },
   { name: 'storage_class', kind: 'enum', default: 'STANDARD', values: STORAGE_CLASSES, scope: 'both',
-    description: 'S3 storage class of every object written (uploads, rename copies, archive moves). Objects already mirrored keep theirs until they are written again. A rename of a GLACIER or DEEP_ARCHIVE object is uploaded again: S3 cannot copy those.' },
+    description: 'S3 storage class of the mirrored objects (uploads, rename copies, archive moves; the tool\'s own manifest and lock stay STANDARD). Objects already mirrored keep theirs until they are written again. A rename of a GLACIER or DEEP_ARCHIVE object is uploaded again: S3 cannot copy those.' },
   { name: 'sse', kind: 'enum', default: 'none', values: SSE_MODES, scope: 'both',
-    description: 'Server-side encryption requested for every object written; `none` sends no header, so the bucket\'s default encryption applies.' },
+    description: 'Server-side encryption requested on every write, the tool\'s own files included (a bucket policy may require the header); `none` sends no header, so the bucket\'s default encryption applies.' },
   { name: 'sse_kms_key_id', kind: 'string', default: '', scope: 'both',
     description: 'With sse `aws:kms` or `aws:kms:dsse`: the KMS key (key id, key ARN, alias/name or alias ARN). Empty: the AWS managed key aws/s3.' },
   { name: 'expected_bucket_owner', kind: 'string', default: '', scope: 'both',
     description: 'Account id (12 digits) that must own the bucket: every request carries it, and S3 refuses it (403) when the bucket is someone else\'s.' },
   { name: 'object_tags', kind: 'string', default: '', scope: 'both',
-    description: 'Tags for every object written, e.g. `team=docs,retention=7y`: at most 10, keys up to 128 and values up to 256 characters of letters, digits, spaces and `+ - = . _ : / @`, no `aws:` keys.' },
+    description: 'Tags for the mirrored objects (not the tool\'s own files, which lifecycle rules must not move), e.g. `team=docs,retention=7y`: at most 10, keys up to 128 and values up to 256 characters of letters, digits, spaces and `+ - = . _ : / @`, no `aws:` keys.' },
   { name: 'mode', kind: 'enum', default: 'sync', values: ['sync', 'plan', 'shard', 'finalize', 'verify'], scope: 'both',
     description: 'sync: the whole job in one run. plan / shard / finalize: scale out over a GitHub Actions matrix (plan writes the plan and the shard matrix, each shard transfers its slice, finalize deletes only if every shard succeeded). verify: a read-only audit that writes nothing and takes no lock; exit 0 only when the mirror is exact, 1 when it is not.' },
   { name: 'verify_content', kind: 'boolean', default: 'false', scope: 'both',
