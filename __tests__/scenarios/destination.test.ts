@@ -118,4 +118,17 @@ describe('destination options: what each request carries', () => {
     expect(writes.filter(isDocumentWrite)).toEqual([]);
     expect(await listAllKeys(scn.bucket.client, scn.bucket.bucket)).toEqual(before);
   });
+
+  it('an archive move is a copy like a rename\'s: it asks for the class and tags too, and a refused one deletes nothing', async () => {
+    const converged = await run([]);
+    expect(converged.code, converged.stderr).toBe(0);
+    scn.emulator.control.delete(scn.emulator.control.lookup(['b-renamed.txt'])!);
+    proxy.reset();
+    const r = await run(['--archive_prefix', 'archive/', '--storage_class', 'ONEZONE_IA', '--object_tags', 'kept=yes']);
+    expect(r.code, r.stderr).toBe(1);
+    const copies = proxy.requests().filter((q) => q.operation === 'CopyObject');
+    expect(copies.map((q) => [q.key, header(q, 'x-amz-storage-class'), header(q, 'x-amz-tagging'), header(q, 'x-amz-tagging-directive')]))
+      .toEqual([[expect.stringMatching(/^archive\/.+\/b-renamed\.txt$/), 'ONEZONE_IA', 'kept=yes', 'REPLACE']]);
+    expect(await listAllKeys(scn.bucket.client, scn.bucket.bucket)).toContain('b-renamed.txt');
+  });
 });
