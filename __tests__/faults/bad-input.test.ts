@@ -32,6 +32,10 @@ const STRING_CASES: [string, string][] = [
   ...['lots', '-1', '101%', '1,2', '10%,20%', '5%%', '1.5', ','].map((v): [string, string] => ['max_delete', v]),
   ...['../x', 'a/b', 'x'.repeat(65), 'has space'].map((v): [string, string] => ['run_id', v]),
   ...['ftp://x', 'not a url', 'http://user:pw@host', 'localhost:9000'].flatMap((v): [string, string][] => [['s3_endpoint_url', v], ['workdocs_endpoint_url', v]]),
+  // Destination options: a bucket owner that is no account id, tags S3 would refuse, a KMS key without sse aws:kms*.
+  ...['12345678901', 'me', 'arn:aws:iam::123456789012:root'].map((v): [string, string] => ['expected_bucket_owner', v]),
+  ...['team', 'a=b,a=c', 'aws:x=1', 'x=<y>', Array.from({ length: 11 }, (_, i) => `k${i}=v`).join(',')].map((v): [string, string] => ['object_tags', v]),
+  ...['1234abcd-12ab-34cd-56ef-1234567890ab', 'not a key'].map((v): [string, string] => ['sse_kms_key_id', v]),
 ];
 
 const CLI_SPECS = OPTION_SPECS.filter((s) => s.scope === 'both');
