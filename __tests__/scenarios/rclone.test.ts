@@ -3,7 +3,7 @@
 // metadata, the version's modified time as WorkDocs reports it (read with the real SDK over HTTP).
 // rclone is the Debian package, installed by CI (.ci/run); without it this test fails, it does not skip.
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { GetDocumentVersionCommand, WorkDocsClient } from '@aws-sdk/client-workdocs';
+import { GetDocumentCommand, GetDocumentVersionCommand, WorkDocsClient } from '@aws-sdk/client-workdocs';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -117,5 +117,39 @@ describe('rclone copy from the mirror restores every file with its WorkDocs modi
       if (md5 !== want.md5) wrong.push(`${file}: MD5 ${md5}, WorkDocs ${want.md5}`);
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('a renamed document is copied inside S3 and keeps its version\'s time, which the rename did not change (the document\'s own time moved)', async () => {
+    rcloneVersion();
+    const [object] = (await expectExactMirror(scn, PREFIX)).filter((o) => /\.txt$/.test(o.key));
+    expect(object, 'a .txt document in the sample').toBeDefined();
+    const workdocs = new WorkDocsClient({
+      region: 'us-east-1',
+      endpoint: scn.emulator.endpoint,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'emulator-secret' },
+    });
+    const versionTime = async (): Promise<number> => {
+      const { Metadata: version } = await workdocs.send(new GetDocumentVersionCommand({ DocumentId: object!.documentId, VersionId: object!.versionId }));
+      return (version?.ContentModifiedTimestamp ?? version?.CreatedTimestamp)!.getTime();
+    };
+    const before = await versionTime();
+    scn.emulator.control.rename(object!.documentId, 'renamed by rclone test.txt');
+    const { Metadata: document } = await workdocs.send(new GetDocumentCommand({ DocumentId: object!.documentId }));
+    expect(await versionTime()).toBe(before);
+    expect(Math.floor(document!.ModifiedTimestamp!.getTime() / 1000)).not.toBe(Math.floor(before / 1000));
+    workdocs.destroy();
+
+    const run = await scn.run(['--s3_prefix', PREFIX]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.report.totals).toMatchObject({ copied: 1, uploaded: 0 });
+    const again = mkdtempSync(path.join(tmpdir(), 'wds-rclone-restore-'));
+    try {
+      rclone(['copy', `mirror:${scn.bucket.bucket}/${PREFIX}`, again, '--exclude', '/.workdocs-s3-sync/**'], configDir);
+      const renamed = filesBelow(again).filter((f) => f.endsWith('renamed by rclone test.txt'));
+      expect(renamed).toHaveLength(1);
+      expect(Math.floor(statSync(path.join(again, ...renamed[0]!.split('/'))).mtimeMs / 1000)).toBe(Math.floor(before / 1000));
+    } finally {
+      rmSync(again, { recursive: true, force: true });
+    }
   });
 });
