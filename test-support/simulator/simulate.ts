@@ -8,7 +8,7 @@
  * from its own stream seeded by (seed, step). What may not: which request a probabilistic fault hits when runs
  * are concurrent, the moment a kill lands, and so which mirrored object a bucket change picks after those.
  */
-import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -101,6 +101,7 @@ export async function simulate(config: SimulationConfig): Promise<SimulationResu
     credentials: { accessKeyId: config.s3.accessKeyId, secretAccessKey: config.s3.secretAccessKey },
     maxSockets: 16,
   });
+  // Unique per run of the simulator (the name is no choice of the history: it never reaches a decision).
   const bucket = `sim-${config.seed}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
   await s3Client.send(new CreateBucketCommand({ Bucket: bucket }));
   const emulator: Emulator = await startEmulator({ port: 0, fixture: { seed: `sim-${config.seed}`, root: { name: 'Root', children: [] } } });
@@ -428,7 +429,6 @@ function describeOutcome(outcome: RunOutcome): string {
 }
 
 async function emptyAndDeleteBucket(client: S3Client, bucket: string): Promise<void> {
-  const { AbortMultipartUploadCommand, DeleteBucketCommand, DeleteObjectCommand, ListMultipartUploadsCommand } = await import('@aws-sdk/client-s3');
   const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
   for (const u of uploads.Uploads ?? []) await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: u.Key!, UploadId: u.UploadId! }));
   for (const key of await listKeys(client, bucket)) await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
