@@ -248,7 +248,7 @@ describe('every outcome of the Action, as the runner runs it', () => {
       outputs: () => nothingDone('3', reportPath()),
       status: '❌ Stopped — nothing was deleted',
       check: async (result) => {
-        expect(result.annotations.filter((a) => a.kind === 'error').map((a) => a.message)).toEqual([expect.stringMatching(/^FatalError: the S3 bucket could not be listed: AccessDenied: Access Denied \(HTTP 403\)/)]);
+        expect(result.annotations.filter((a) => a.kind === 'error').map((a) => a.message)).toEqual([expect.stringMatching(/^the S3 bucket could not be listed: AccessDenied: Access Denied \(HTTP 403\)/)]);
         expect(result.stdout).toMatch(/^Stopped: nothing was deleted$/m);
         expect(result.stdout).not.toContain('Synced into');
         expect(result.summary).toContain(`WorkDocs folder <code>${emulator.rootFolderId}</code>`);
