@@ -2,7 +2,7 @@
 // 10 abort listeners) must not fire for them.
 import { getMaxListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { anySignal, forwardAbort, runAbortController } from '../src/signals.js';
+import { anySignal, forwardAbort, runAbortController } from '../src/abort-signals.js';
 
 const warnings: Error[] = [];
 const onWarning = (warning: Error): void => { warnings.push(warning); };

@@ -55,7 +55,7 @@ describe('the engine thread', () => {
     expect(run.stderr).toMatch(/Error: boom on the engine thread\n\s+at /);
   });
 
-  it('collects the young generation every YOUNG_COLLECTION_EVERY_BYTES of downloaded content (src/memory.ts), not before', async () => {
+  it('collects the young generation every YOUNG_COLLECTION_EVERY_BYTES of downloaded content (src/young-collection.ts), not before', async () => {
     const run = await runEntry(['young']);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ before: 0, after: 1 });

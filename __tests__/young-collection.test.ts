@@ -1,7 +1,7 @@
-// src/memory.ts: content bytes are counted, and a minor collection is asked for every YOUNG_COLLECTION_EVERY_BYTES,
+// src/young-collection.ts: content bytes are counted, and a minor collection is asked for every YOUNG_COLLECTION_EVERY_BYTES,
 // only once something (the engine thread) armed it. A pure unit test: the collector is a counting fake.
 import { afterEach, describe, expect, it } from 'vitest';
-import { armYoungCollections, noteBytesDownloaded, YOUNG_COLLECTION_EVERY_BYTES as EVERY } from '../src/memory.js';
+import { armYoungCollections, noteBytesDownloaded, YOUNG_COLLECTION_EVERY_BYTES as EVERY } from '../src/young-collection.js';
 
 afterEach(() => armYoungCollections(undefined));
 

@@ -8,14 +8,14 @@
  * RSS; the engine thread's exit code becomes the process's, and SIGINT/SIGTERM reach it as messages (signals are
  * delivered to the main thread only).
  *
- * This module is loaded on the main thread, so it imports nothing but Node and the dependency-free memory.ts: the
+ * This module is loaded on the main thread, so it imports nothing but Node and the dependency-free young-collection.ts: the
  * entry points load the engine with a dynamic import on the engine thread only, and the bundle's SDK code is not
- * parsed twice. On the engine thread it also arms the prompt collection of downloaded bytes (src/memory.ts).
+ * parsed twice. On the engine thread it also arms the prompt collection of downloaded bytes (src/young-collection.ts).
  */
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { armYoungCollections } from './memory.js';
+import { armYoungCollections } from './young-collection.js';
 
 /**
  * The engine thread's heap: a young generation of 48 MB, and once the heap holds more than 64 MB, an old generation

@@ -1,4 +1,4 @@
-import { normalizePrefix as normalizeKeyPrefix } from './core/keys.js';
+import { parsePrefix } from './core/keys.js';
 import type { FolderMarkers } from './core/plan.js';
 
 /**
@@ -286,11 +286,11 @@ export function prefixProblem(prefix: string): string | undefined {
   // Easy to type by mistake, and never what was meant: a key prefix " a" is not "a", and "\\" is not a folder separator.
   if (prefix !== prefix.trim()) return `has leading or trailing spaces: ${JSON.stringify(prefix)}`;
   if (prefix.includes('\\')) return `contains a backslash (S3 folders are separated by "/"): ${JSON.stringify(prefix)}`;
-  const result = normalizeKeyPrefix(prefix);
+  const result = parsePrefix(prefix);
   return result.ok ? undefined : result.reason.replace(/^the prefix /, '');
 }
 
-export function normalizePrefix(prefix: string): string {
+export function withTrailingSlash(prefix: string): string {
   return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
 }
 
@@ -404,11 +404,11 @@ export function parseSyncOptions(raw: RawOptions): Parsed<SyncOptions> {
     regionName: region,
     maxPoolConnections: r.integer('max_pool_connections'),
     maxWorkers: r.integer('max_workers'),
-    s3Prefix: normalizePrefix(prefix),
+    s3Prefix: withTrailingSlash(prefix),
     dryRun: r.boolean('dry_run'),
     deleteStale: r.boolean('delete_stale'),
     maxDelete: typeof maxDelete === 'string' ? { count: 0, percent: undefined } : maxDelete,
-    archivePrefix: normalizePrefix(archive),
+    archivePrefix: withTrailingSlash(archive),
     deleteForeign: r.boolean('delete_foreign'),
     allowSourceChange: r.boolean('allow_source_change'),
     folderMarkers: folderMarkersOf(r.choice('folder_markers')),

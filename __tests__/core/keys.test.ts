@@ -9,7 +9,7 @@ import {
   encodeSegment,
   encodeTopLevelSegment,
   isManagedKey,
-  normalizePrefix,
+  parsePrefix,
   type KeyAssignment,
 } from '../../src/core/keys.js';
 import type { SourceDocument, SourceFolder, SourceTree } from '../../src/core/types.js';
@@ -172,7 +172,7 @@ describe('the reserved name .workdocs-s3-sync', () => {
   });
 });
 
-describe('normalizePrefix', () => {
+describe('parsePrefix', () => {
   it.each([
     ['', ''],
     ['backup', 'backup/'],
@@ -184,7 +184,7 @@ describe('normalizePrefix', () => {
     ['.hidden/x', '.hidden/x/'],
     ['x'.repeat(511), 'x'.repeat(511) + '/'],
   ])('accepts %j as %j', (input, normalized) => {
-    expect(normalizePrefix(input)).toEqual({ ok: true, prefix: normalized });
+    expect(parsePrefix(input)).toEqual({ ok: true, prefix: normalized });
   });
 
   it.each([
@@ -208,7 +208,7 @@ describe('normalizePrefix', () => {
     ['x'.repeat(512), 'too-long'],
     ['é'.repeat(256), 'too-long'],
   ])('rejects %j (%s)', (input, problem) => {
-    const result = normalizePrefix(input);
+    const result = parsePrefix(input);
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.problem).toBe(problem);

@@ -3,7 +3,7 @@
 // the upload are recorded fakes.
 import { describe, expect, it } from 'vitest';
 import type { InventoryObject, ManifestEntry, SourceDocument, SourceFolder } from '../../src/core/types.js';
-import { EarlyUploads, type EarlyLockOutcome, type EarlyUpload } from '../../src/engine/early.js';
+import { EarlyUploads, type EarlyLockOutcome, type EarlyUpload } from '../../src/engine/uploads-while-listing.js';
 import type { LoadedManifest } from '../../src/s3/manifest-store.js';
 import { WriteRefusedError } from '../../src/errors.js';
 

@@ -7,7 +7,7 @@ import { context } from '@actions/github';
 import type { WorkflowRun } from '../engine/types.js';
 import { createSyncEnv } from '../engine/env.js';
 import { onInterrupt } from '../engine-thread.js';
-import { runAbortController } from '../signals.js';
+import { runAbortController } from '../abort-signals.js';
 import { runScaled } from '../engine/scale.js';
 import { verifyMirror } from '../engine/verify.js';
 import { sync } from '../engine/sync.js';

@@ -1,6 +1,6 @@
 // The CLI on the engine thread: wires the process to main(); SIGINT/SIGTERM abort the run cleanly.
 import { onInterrupt } from '../engine-thread.js';
-import { runAbortController } from '../signals.js';
+import { runAbortController } from '../abort-signals.js';
 import { main } from './main.js';
 
 // Every in-flight request listens to this one signal.

@@ -218,7 +218,7 @@ export type PrefixProblem =
   | 'reserved-segment'
   | 'too-long';
 
-/** normalizePrefix's answer: the prefix ('' or ending in `/`), or what is wrong with it. */
+/** parsePrefix's answer: the prefix ('' or ending in `/`), or what is wrong with it. */
 export type PrefixResult =
   | { readonly ok: true; readonly prefix: string }
   | { readonly ok: false; readonly problem: PrefixProblem; readonly reason: string };
@@ -232,7 +232,7 @@ const LONE_SURROGATE = /[\ud800-\udfff]/u;
  * segments, control and bidi/format characters, lone surrogates, a `.workdocs-s3-sync` segment (the
  * prefix would lie inside another sync's own area) and more than MAX_PREFIX_BYTES UTF-8 bytes.
  */
-export function normalizePrefix(prefix: string): PrefixResult {
+export function parsePrefix(prefix: string): PrefixResult {
   if (prefix === '') return { ok: true, prefix: '' };
   const fail = (problem: PrefixProblem, reason: string): PrefixResult => ({ ok: false, problem, reason });
   if (LONE_SURROGATE.test(prefix)) return fail('invalid-unicode', 'the prefix contains an unpaired surrogate (not valid UTF-8)');
@@ -478,13 +478,13 @@ interface Placed {
 }
 
 /**
- * Maps every reachable folder and document to its key under `prefix` (validated with normalizePrefix; an
+ * Maps every reachable folder and document to its key under `prefix` (validated with parsePrefix; an
  * invalid prefix throws a RangeError). See the module comment for the scheme. Guarantees: keys are unique,
  * start with the prefix, are at most 1024 UTF-8 bytes, have no empty, `.` or `..` segment and no control
  * characters, never lie inside `<prefix>.workdocs-s3-sync/`, and do not depend on the order of the arrays.
  */
 export function assignKeys(tree: SourceTree, prefix: string): KeyAssignment {
-  const normalized = normalizePrefix(prefix);
+  const normalized = parsePrefix(prefix);
   if (!normalized.ok) throw new RangeError(`invalid key prefix ${JSON.stringify(prefix)}: ${normalized.reason}`);
   const pfx = normalized.prefix;
   const fast = assignDistinct(tree.rootId, tree.folders, tree.documents, pfx);

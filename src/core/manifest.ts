@@ -59,7 +59,6 @@ export function trustedManifest(manifest: Manifest, inventory: readonly Inventor
  * `etag` sixth where it has one (older manifests have none: they are read the same).
  */
 export type ManifestRow = [string, string, string, number, string] | [string, string, string, number, string, string];
-type Row = ManifestRow;
 
 /** One row of the manifest (the format scale-out's plan and shard results use too). */
 export function toRow(key: string, e: ManifestEntry): ManifestRow {
@@ -84,7 +83,7 @@ interface ManifestFile {
   checksum: string;
   /** Manifest.foreign as [key, ETag] pairs; absent when there are none (and in manifests of older versions). */
   foreign?: [string, string][];
-  rows: Row[];
+  rows: ManifestRow[];
 }
 
 /**
@@ -252,13 +251,13 @@ const PARSE_FAILED = Symbol('not JSON');
 const ROWS_OPEN = '"rows":[';
 const ROWS_CLOSE = '\n]}\n';
 
-function isRow(row: unknown): row is Row {
+function isRow(row: unknown): row is ManifestRow {
   return Array.isArray(row) && (row.length === 5 || (row.length === 6 && typeof row[5] === 'string'))
     && typeof row[0] === 'string' && typeof row[1] === 'string' && typeof row[2] === 'string'
     && Number.isSafeInteger(row[3]) && typeof row[4] === 'string';
 }
 
-function entryOf(row: Row): ManifestEntry {
+function entryOf(row: ManifestRow): ManifestEntry {
   const [, documentId, versionId, size, md5, etag] = row;
   return etag === undefined ? { documentId, versionId, size, md5 } : { documentId, versionId, size, md5, etag };
 }

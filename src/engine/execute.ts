@@ -70,7 +70,7 @@ export function plannedItems(plan: Plan): ReportItem[] {
   return plan.actions.map((action) => {
     if (action.kind === 'skip') return toItem(action, 'done');
     if (action.kind === 'upload' && action.refused !== undefined) return toItem(action, 'blocked', { error: action.refused });
-    if (isStale(action) && plan.deletesBlocked) return toItem(action, 'blocked', { error: plan.deletesBlocked });
+    if (isStaleAction(action) && plan.deletesBlocked) return toItem(action, 'blocked', { error: plan.deletesBlocked });
     return toItem(action, 'planned');
   });
 }
@@ -88,7 +88,7 @@ export function unchangedItems(plan: Plan, logger: Logger): ReportItem[] {
 }
 
 /**
- * `early`: uploads already made while the listing ran (see early.ts), by key. A planned skip or upload of the
+ * `early`: uploads already made while the listing ran (see uploads-while-listing.ts), by key. A planned skip or upload of the
  * same version at that key is reported as that upload instead of being done (or retried) again.
  */
 export async function executePlan(
@@ -100,7 +100,7 @@ export async function executePlan(
 ): Promise<Execution> {
   const items: ReportItem[] = [];
   const listed = new Map(inventory.map((o) => [o.key, o]));
-  const transfers = plan.actions.filter((a) => !isStale(a));
+  const transfers = plan.actions.filter((a) => !isStaleAction(a));
   const failedKeys = new Set<string>();
   let done = 0;
 
@@ -120,7 +120,7 @@ export async function executePlan(
   // An early upload the plan keyed differently (a listing that repeated an id) still happened: report it.
   const reported = new Set(items);
   for (const item of early.values()) if (!reported.has(item)) items.push(item);
-  const stale = plan.actions.filter(isStale);
+  const stale = plan.actions.filter(isStaleAction);
   if (stale.length > 0) items.push(...await runStale(stale, plan.deletesBlocked, failedKeys, manifest, ctx));
   return { items: sortItems(items), manifest };
 }
@@ -255,7 +255,7 @@ async function runStale(
   return items;
 }
 
-function isStale(action: PlannedAction): action is StaleAction {
+function isStaleAction(action: PlannedAction): action is StaleAction {
   return action.kind === 'delete' || action.kind === 'archive';
 }
 

@@ -10,13 +10,13 @@ import { keysToProbe, keysToReadBack, plan, trustedManifest, type ManifestView, 
 import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceFolder } from '../core/types.js';
 import { describeError, FatalError, InputError, WriteRefusedError } from '../errors.js';
 import type { SyncOptions } from '../options.js';
-import { anySignal, forwardAbort, runAbortController } from '../signals.js';
+import { anySignal, forwardAbort, runAbortController } from '../abort-signals.js';
 import { listInventory, readContentMd5, readMetadata } from '../s3/inventory.js';
 import { acquireLock, lockKey, type HeldLock, type LockSettings } from '../s3/lock.js';
 import { readManifest, writeManifest, type LoadedManifest } from '../s3/manifest-store.js';
 import { getRootFolder, listTree, type ListingResult } from '../workdocs/list.js';
 import { abortOrphanedUploads } from '../s3/cleanup.js';
-import { EarlyUploads, uploadWith, type EarlyLockOutcome, type EarlyResult } from './early.js';
+import { EarlyUploads, uploadWith, type EarlyLockOutcome, type EarlyResult } from './uploads-while-listing.js';
 import { executeContext, executePlan, plannedItems, unchangedItems, type ExecuteContext } from './execute.js';
 import { buildReport, formatBytes } from './report.js';
 import type { ReportItem, SyncEnv, SyncReport } from './types.js';
@@ -136,7 +136,7 @@ export interface Prepared {
 
 /**
  * Lists both sides and plans. With `earlyFor`, uploads that cannot be anything else start while the listing
- * runs (early.ts); what landed is part of the inventory and the manifest that plan() sees.
+ * runs (uploads-while-listing.ts); what landed is part of the inventory and the manifest that plan() sees.
  */
 export async function prepare(options: SyncOptions, env: SyncEnv, started: number, earlyFor?: (rootId: string) => EarlyUploads): Promise<Prepared> {
   const { logger, signal } = env;
@@ -252,7 +252,7 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
 }
 
 /**
- * The uploads that start while the listing runs (early.ts): `start` hands prepare() their scheduler. They begin before
+ * The uploads that start while the listing runs (uploads-while-listing.ts): `start` hands prepare() their scheduler. They begin before
  * the lock is held; a stop signal ends them when the lock is refused or the listing turns out outdated (they
  * download meanwhile; nothing of theirs lands), and when it is lost later.
  */

@@ -23,7 +23,7 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { DOCUMENT_METADATA, VERSION_METADATA } from '../core/plan.js';
 import type { SourceDocument } from '../core/types.js';
 import { IntegrityError } from '../errors.js';
-import { anySignal, forwardAbort, runAbortController } from '../signals.js';
+import { anySignal, forwardAbort, runAbortController } from '../abort-signals.js';
 import { multipartUpload, S3_MAX_PART_SIZE, S3_MAX_PARTS, uploadPart } from '../s3/multipart.js';
 import { answered, putChecked, type PutCommon } from '../s3/put.js';
 import { writeParameters, type MirroredObjectSettings } from '../s3/object-settings.js';
@@ -50,7 +50,7 @@ export interface TransferContext {
   readonly httpAgent?: http.Agent;
   readonly httpsAgent?: https.Agent;
   readonly signal?: AbortSignal;
-  /** Present for uploads that start while the prefix's lock is still being taken (early.ts). */
+  /** Present for uploads that start while the prefix's lock is still being taken (uploads-while-listing.ts). */
   readonly gate?: WriteGate;
   /** A download is retried (`reason`: what failed). */
   readonly onRetry?: (attempt: number, reason: string) => void;

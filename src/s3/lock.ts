@@ -18,7 +18,7 @@ import { hostname } from 'node:os';
 import { sleep } from '../backoff.js';
 import { toolAreaPrefix } from '../core/manifest.js';
 import { describeError, httpStatusOf } from '../errors.js';
-import { runAbortController } from '../signals.js';
+import { runAbortController } from '../abort-signals.js';
 import { isMissingObject, putJsonObject } from './client.js';
 
 export const LOCK_FORMAT = 'workdocs-s3-sync/lock';
@@ -180,7 +180,7 @@ export async function acquireLock(deps: LockDeps): Promise<AcquireResult> {
 
   const existing = await readLock(full, key);
   let tookOver: LockRecord | undefined;
-  if (existing.record && !isStale(existing.record, full)) {
+  if (existing.record && !isExpired(existing.record, full)) {
     return { ok: false, holder: existing.record, message: `another run holds the lock on this prefix: ${describeHolder(existing.record, deps.now())}` };
   }
   if (existing.record) tookOver = existing.record;
@@ -239,7 +239,7 @@ async function removeIfOurs(deps: LockDeps & { readonly settings: LockSettings }
   }
 }
 
-function isStale(record: LockRecord, deps: LockDeps): boolean {
+function isExpired(record: LockRecord, deps: LockDeps): boolean {
   if (record.expiresAt < deps.now()) return true;
   const host = deps.host ?? hostname();
   const pid = deps.pid ?? process.pid;

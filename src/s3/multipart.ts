@@ -5,7 +5,7 @@
 import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, UploadPartCommand, type CreateMultipartUploadCommandInput, type S3Client, type UploadPartCommandInput } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import { describeError, isDamagedInTransit } from '../errors.js';
-import { anySignal, runAbortController } from '../signals.js';
+import { anySignal, runAbortController } from '../abort-signals.js';
 import { answered } from './put.js';
 
 const MiB = 1024 * 1024;

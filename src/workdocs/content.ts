@@ -8,7 +8,7 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { httpStatusOf, IntegrityError, isTransientError, TransientDownloadError } from '../errors.js';
 import { backoffDelay, sleep } from '../backoff.js';
-import { noteBytesDownloaded } from '../memory.js';
+import { noteBytesDownloaded } from '../young-collection.js';
 
 export interface ContentSource {
   readonly client: WorkDocsClient;
