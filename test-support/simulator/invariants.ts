@@ -153,7 +153,8 @@ export function checkExitCode(outcome: RunOutcome, what: string, exit2MayRead = 
   // A plan only announces a blocked item (the shards and finalize meet it): not a failure of the plan step.
   const unsuccessful = what === 'plan' ? failed.filter((i) => i.outcome === 'failed') : failed;
   if (outcome.code === 0 && unsuccessful.length > 0) v(`exit 0 with ${unsuccessful.length} failed or blocked items (first ${unsuccessful[0]!.key}: ${unsuccessful[0]!.error})`);
-  if (outcome.code === 1 && failed.length === 0 && report.deletesBlocked === undefined) v('exit 1, but the report names no failed or blocked item and no refused delete');
+  // A failure that is no item's (the manifest could not be written) is named in `fatal`.
+  if (outcome.code === 1 && failed.length === 0 && report.deletesBlocked === undefined && !report.fatal) v('exit 1, but the report names no failed or blocked item, no refused delete and no fatal error');
   for (const item of failed) {
     if (!item.error) v(`${item.outcome} item ${item.key} has no error`);
     if (item.outcome === 'failed' && !outcome.stdout.includes(item.key)) v(`failed item ${item.key} is not in the summary`);

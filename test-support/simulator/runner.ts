@@ -41,9 +41,10 @@ export function isWrite(request: ProxyRequestInfo): boolean {
 
 let runSeq = 0;
 
-function baseArgs(target: RunTarget, logFile: string): string[] {
+/** The flags every run gets; `folderId` replaces the root as the source (the CLI refuses a flag given twice). */
+function baseArgs(target: RunTarget, logFile: string, folderId = target.emulator.rootFolderId): string[] {
   return [
-    '--workdocs_folder_id', target.emulator.rootFolderId,
+    '--workdocs_folder_id', folderId,
     '--s3_bucket_name', target.bucket,
     '--region_name', 'us-east-1',
     '--workdocs_endpoint_url', target.emulator.endpoint,
@@ -52,15 +53,15 @@ function baseArgs(target: RunTarget, logFile: string): string[] {
   ];
 }
 
-/** One run of main() in this process; `args` come after the defaults (a later flag wins). */
-export async function runInProcess(target: RunTarget, args: readonly string[]): Promise<RunOutcome> {
+/** One run of main() in this process, with `args` after the flags every run gets; `folderId` replaces the source. */
+export async function runInProcess(target: RunTarget, args: readonly string[], folderId?: string): Promise<RunOutcome> {
   const n = ++runSeq;
   const reportFile = path.join(target.dir, `run${n}.json`);
   let stdout = '';
   let stderr = '';
   let report: SyncReport | undefined;
   target.proxy.reset();
-  const code = await main([...baseArgs(target, path.join(target.dir, `run${n}.log`)), '--report_file', reportFile, ...args], {
+  const code = await main([...baseArgs(target, path.join(target.dir, `run${n}.log`), folderId), '--report_file', reportFile, ...args], {
     stdout: (t) => { stdout += t; },
     stderr: (t) => { stderr += t; },
     cwd: target.dir,

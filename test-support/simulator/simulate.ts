@@ -205,10 +205,10 @@ class History {
   }
 
   /** Runs main() in-process, timed into the coverage (seconds spent in runs vs. in checks). */
-  private async run(args: readonly string[]): Promise<RunOutcome> {
+  private async run(args: readonly string[], folderId?: string): Promise<RunOutcome> {
     const t0 = Date.now();
     try {
-      return await runInProcess(this.target, args);
+      return await runInProcess(this.target, args, folderId);
     } finally {
       this.count('seconds in runs', (Date.now() - t0) / 1000);
     }
@@ -310,7 +310,7 @@ class History {
     }
     this.count('run otherSource ran');
     this.note(`#${n} run with a subfolder as the source: ${toArgs(options).join(' ')}`);
-    const outcome = await this.run([...toArgs(options), '--workdocs_folder_id', folderId]);
+    const outcome = await this.run(toArgs(options), folderId);
     this.runs++;
     this.note(`#${n}   exit ${outcome.code}${describeOutcome(outcome)}`);
     if (outcome.code !== 2) await this.fail([{ invariant: 4, message: `another source into the mirror's prefix exited ${outcome.code}, not 2` }]);
