@@ -19,11 +19,9 @@ import { armYoungCollections } from './young-collection.js';
 
 /**
  * The engine thread's heap: a young generation of 48 MB, and once the heap holds more than 64 MB, an old generation
- * that grows by half of what a full collection left alive (V8's default lets it grow up to fourfold). Measured on
- * 100,000 documents in 10,000 folders, peak RSS of the no-op resync: 450–476 MB by default, 400–449 MB with the
- * young generation alone bounded, 443–454 MB with the growth alone bounded, 338–368 MB with both. The benchmark's
- * smaller trees stay below 64 MB of heap and keep V8's default growth: there, more frequent full collections would
- * only cost CPU (docs/performance-notes.md, "Full-size checks run by hand").
+ * that grows by half of what a full collection left alive (V8's default: up to fourfold). Both bounds together keep
+ * 100,000 documents under 400 MB; smaller heaps keep V8's default, where more collections would only cost CPU.
+ * Figures: docs/performance-notes.md, "Constants and their figures".
  */
 export const ENGINE_YOUNG_GENERATION_MB = 48;
 export const ENGINE_HEAP_GROWING_PERCENT = 50;

@@ -3,9 +3,8 @@
  * V8's heap; its small JS object dies young, but a scavenge comes only once the young generation fills with JS
  * objects, which moving bytes hardly allocates, and V8's external-memory trigger lets up to 64 MB of such dead
  * chunks pile up before it collects. So the engine thread (src/engine-thread.ts) arms a minor collection every
- * YOUNG_COLLECTION_EVERY_BYTES of content downloaded: on the full benchmark's mixed tree that bounded peak RSS
- * ~30 MB lower, for well under 1 ms per collection. Elsewhere (tests, a library caller) nothing is armed and
- * counting is all this does.
+ * YOUNG_COLLECTION_EVERY_BYTES of content downloaded (figures: docs/performance-notes.md). Elsewhere (tests, a
+ * library caller) nothing is armed and counting is all this does.
  */
 export const YOUNG_COLLECTION_EVERY_BYTES = 16 * 1024 * 1024;
 

@@ -134,10 +134,9 @@ export async function uploadDocument(doc: SourceDocument, key: string, ctx: Tran
 }
 
 /**
- * Bodies up to this size get a buffer of their own instead of one of the pool's. A pooled buffer is resident as far
- * as it was ever written: when small files took the buffers that parts had filled, the parts went on to fill the
- * small files' buffers, until every buffer of the pool was resident in full (the full benchmark's mixed tree: all
- * 14 × 8 MiB). Allocating up to max_workers small bodies costs little, and their memory goes with the next collection.
+ * Bodies up to this size get a buffer of their own, not one of the pool's: a pooled buffer stays resident as far as
+ * it was ever written, so small files taking part-filled buffers made the whole pool resident (figures:
+ * docs/performance-notes.md, "Constants and their figures").
  */
 export const OWN_BUFFER_MAX_BYTES = MiB;
 
@@ -158,13 +157,11 @@ export interface MultipartShape {
 }
 
 /**
- * The parts of a ranged multipart upload of `size` bytes. Every part costs a request on both sides and, on the
- * benchmark's S3 server, ~20 ms of its CPU: 1 GiB took 9.7–11.0 s in 8 MiB parts, 4 at once, against 8.6–9.1 s
- * in 16 MiB parts, 3 or 4 at once (bench/experiments/large.ts). So parts grow from part_size in whole part_size
- * steps towards PARTS_PER_FILE per file, as far as half the run's buffer pool holds GROWN_PARTS_IN_FLIGHT of
- * them: the other half stays for the other workers' bodies, and memory stays that of the pool (the defaults,
- * 14 slots of 8 MiB: 16 MiB parts, 3 at once, 64 parts for 1 GiB). Parts grow past that only where S3's 10,000
- * parts would not hold the file otherwise; such parts get buffers of their own.
+ * The parts of a ranged multipart upload of `size` bytes. Every part costs a request on both sides, so parts grow
+ * from part_size in whole steps towards PARTS_PER_FILE per file, as far as half the run's buffer pool holds
+ * GROWN_PARTS_IN_FLIGHT of them (the other half stays for the other workers; memory stays that of the pool). Past
+ * that only where S3's 10,000 parts would not hold the file; such parts get buffers of their own. Figures:
+ * docs/performance-notes.md, "Constants and their figures".
  */
 export function multipartShape(size: number, ctx: Pick<TransferContext, 'partSize' | 'partsInFlight' | 'buffers'>): MultipartShape {
   const share = ctx.buffers ? Math.floor(ctx.buffers.slots / 2) : 0;
@@ -267,11 +264,9 @@ async function streamedMultipart(chunks: AsyncIterable<Buffer>, doc: SourceDocum
 }
 
 /**
- * Default of multipart_threshold: the largest file sent as one streaming PUT (when WorkDocs gave its MD5).
- * Measured on the benchmark's S3 server (bench/experiments/large.ts), one streaming PUT moves 256 MiB in
- * 1.4–1.8 s against 2.2–2.9 s for multipart (8–64 MiB parts, 4 at once), and 1 GiB in 5.9–6.3 s against
- * 8.9–9.5 s, with less CPU on both sides and no part buffers. What it gives up is the per-part retry: an
- * S3-side failure resends the whole file (a download cut short still resumes with Range), which this bounds.
+ * Default of multipart_threshold: the largest file sent as one streaming PUT (when WorkDocs gave its MD5). One PUT is
+ * faster and lighter than multipart; it gives up the per-part retry (an S3-side failure resends the whole file),
+ * which this bounds. Figures: docs/performance-notes.md, "Constants and their figures".
  */
 export const DEFAULT_MULTIPART_THRESHOLD = 512 * MiB;
 
