@@ -5,6 +5,7 @@
  * `INPUT_` variables are never silently dropped: a near miss of an input gets a warning naming it, and one of a
  * safety input stops the run, since a preview that becomes a real sync cannot be undone.
  */
+import { editDistance } from '../edit-distance.js';
 import {
   OPTION_SPECS,
   parseActionOptions,
@@ -50,26 +51,12 @@ function loose(name: string): string {
   return name.toLowerCase().replace(/[-_\s]/g, '');
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
-}
-
 /** The input a written name most likely meant, when it is close enough to be a misspelling of it. */
 export function closestInput(written: string, names: readonly string[]): string | undefined {
   const target = loose(written);
   let best: { name: string; d: number } | undefined;
   for (const name of names) {
-    const d = distance(target, loose(name));
+    const d = editDistance(target, loose(name));
     if (best === undefined || d < best.d) best = { name, d };
   }
   // Two edits for short names, three for long ones: `max_deletes`, `dryrun`, `delete-stail` are near misses.

@@ -5,6 +5,7 @@
  */
 import { parseArgs as splitArgs } from 'node:util';
 import { OPTION_SPECS, type OptionError, type OptionSpec } from '../options.js';
+import { editDistance } from '../edit-distance.js';
 
 /** A bad command line word: an option (named without its dashes) or an argument that is no option at all. */
 export type ArgumentError = OptionError | { readonly argument: string; readonly problem: string };
@@ -89,22 +90,8 @@ function findSpec(written: string): OptionSpec | undefined {
 
 function suggest(written: string): string {
   const name = written.replace(/-/g, '_').toLowerCase();
-  const close = CLI_SPECS.map((s) => ({ s, d: distance(name, s.name) })).sort((a, b) => a.d - b.d)[0];
+  const close = CLI_SPECS.map((s) => ({ s, d: editDistance(name, s.name) })).sort((a, b) => a.d - b.d)[0];
   return close && close.d <= 3 ? ` (did you mean --${close.s.name}?)` : '';
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
 }
 
 export function helpText(version: string): string {
