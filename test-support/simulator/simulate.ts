@@ -21,7 +21,7 @@ import { startFaultProxy, type FaultProxy, type ProxyRule } from '../fault-proxy
 import type { S3Server } from '../s3-server.js';
 import { BucketTamperer, listKeys } from './bucket.js';
 import { BucketReader } from './reader.js';
-import { checkArchive, checkDryRun, checkExactMirror, checkExitCode, checkForeign, checkManifestTruth, type BucketView, type Violation } from './invariants.js';
+import { checkArchive, checkDryRun, checkExactMirror, checkExitCode, checkForeign, checkManifestTruth, readToolManifest, type BucketView, type Violation } from './invariants.js';
 import { BAD_INPUTS, drawRunOptions, optionExists, toArgs } from './options.js';
 import { Random } from './random.js';
 import { runAndKill, runInProcess, type RunOutcome, type RunTarget } from './runner.js';
@@ -303,9 +303,13 @@ class History {
     const folderId = this.workdocs.randomFolderId();
     const options = this.drawOptions();
     delete options.dry_run;
-    if (folderId === undefined || !optionExists('allow_source_change') || !this.mirrorWritten) {
+    // The refusal rests on the source the manifest records: with the manifest lost or damaged there is no record
+    // (FINDINGS.md says what such a run does).
+    const skip = folderId === undefined ? 'no folder' : !optionExists('allow_source_change') ? 'no allow_source_change option yet'
+      : !this.mirrorWritten ? 'no mirror yet' : (await readToolManifest(this.view)) === undefined ? 'the manifest is lost or damaged' : undefined;
+    if (skip !== undefined || folderId === undefined) {
       this.count('run otherSource skipped');
-      this.note(`#${n} (another source: skipped, ${folderId === undefined ? 'no folder' : !this.mirrorWritten ? 'no mirror yet' : 'no allow_source_change option yet'})`);
+      this.note(`#${n} (another source: skipped, ${skip})`);
       return;
     }
     this.count('run otherSource ran');
