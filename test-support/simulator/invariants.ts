@@ -52,26 +52,23 @@ export async function checkExactMirror(view: BucketView, documents: readonly Man
     (k) => !k.endsWith('/') && !k.startsWith(toolAreaPrefix(view.prefix)) && !underArchive(view, k) && !view.foreign.has(k),
   );
   const manifest = await readToolManifest(view);
+  // Owned objects by the document they belong to; objects neither the metadata nor the manifest claims are foreign.
   const byDocument = new Map<string, { key: string; versionId: string }[]>();
-  const unowned: string[] = [];
   for (const key of keys) {
     const head = await view.reader.read(key);
     if (head === undefined) continue;
     const documentId = head.metadata[DOCUMENT_METADATA];
     const entry = manifest?.get(key);
     const owner = documentId ?? entry?.documentId;
-    if (owner === undefined) {
-      unowned.push(key);
-      continue;
-    }
+    if (owner === undefined) continue;
     byDocument.set(owner, [...(byDocument.get(owner) ?? []), { key, versionId: head.metadata[VERSION_METADATA] ?? entry?.versionId ?? '' }]);
   }
   for (const d of documents) {
     const path = d.path.join('/');
-    // A document whose key the run was not allowed to write (a foreign object holds it): the key is the foreign object's.
-    if (blockedDocuments.has(d.documentId)) continue;
     const found = byDocument.get(d.documentId) ?? [];
     byDocument.delete(d.documentId);
+    // A document whose key the run was not allowed to write (a foreign object holds it): the key is the foreign object's.
+    if (blockedDocuments.has(d.documentId)) continue;
     const atPath = found.filter((f) => keyMatchesPath(f.key.slice(view.prefix.length), d.path));
     // Refused deletes leave stale objects, some at a name like this one's: then one of them must be exact.
     const exact = allowExtras ? await firstWithBytes(view, atPath, d.md5) : undefined;
