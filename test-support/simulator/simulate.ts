@@ -24,7 +24,7 @@ import { BucketReader } from './reader.js';
 import { checkArchive, checkDryRun, checkExactMirror, checkExitCode, checkForeign, checkManifestTruth, readToolManifest, type BucketView, type Violation } from './invariants.js';
 import { BAD_INPUTS, drawRunOptions, optionExists, toArgs } from './options.js';
 import { Random } from './random.js';
-import { runAndKill, runInProcess, type RunOutcome, type RunTarget } from './runner.js';
+import { isWrite, runAndKill, runInProcess, type RunOutcome, type RunTarget } from './runner.js';
 import { BIG_SIZE, WorkdocsModel } from './workdocs.js';
 
 export interface SimulationConfig {
@@ -146,6 +146,11 @@ class History {
   private mirrorWritten = false;
   /** The bucket changed behind the tool's back since a run last wrote (and the simulator checked) the manifest. */
   private manifestMayBeStale = false;
+  /**
+   * What a verify run must say now: 'exact' right after a clean sync that exited 0 with nothing changed since,
+   * 'tampered' when only a mirrored object was overwritten or deleted behind the tool's back since then.
+   */
+  private mirrorState: 'exact' | 'tampered' | 'unknown' = 'unknown';
   runs = 0;
   readonly coverage: Record<string, number> = {};
 
@@ -177,6 +182,7 @@ class History {
     const kind = this.random.weighted(STEP_WEIGHTS);
     switch (kind) {
       case 'workdocs': {
+        this.mirrorState = 'unknown';
         const change = this.workdocs.change();
         this.count(`workdocs ${change.kind}`);
         if (change.description.includes(`(${BIG_SIZE} bytes)`) || change.description.includes('(big)')) this.count('workdocs big document');
@@ -189,6 +195,10 @@ class History {
         this.count(`bucket ${change.kind}`);
         this.note(`#${n} bucket: ${change.description}`);
         this.manifestMayBeStale = true;
+        const changesMirror = change.kind === 'overwriteSingle' || change.kind === 'overwriteMultipart' || change.kind === 'deleteMirrored';
+        this.mirrorState = changesMirror && this.mirrorState !== 'unknown' ? 'tampered' : 'unknown';
+        // Drawn last in the step, so adding it moved no other choice of a seed.
+        if (this.random.chance(0.3)) await this.verifyRun(n);
         return;
       }
       case 'run':
@@ -251,6 +261,27 @@ class History {
     this.runs++;
     this.note(`#${n}   exit ${outcome.code}${describeOutcome(outcome)}`);
     await this.afterRun(outcome, options, { faulty, what: 'run', full: true });
+    if (this.random.chance(0.3)) await this.verifyRun(n);
+  }
+
+  /**
+   * Verify (issue 21), read-only: no S3 write ever; exit 0 right after a clean sync; with content checks, exit 1
+   * when a mirrored object was overwritten or deleted behind the tool's back since.
+   */
+  private async verifyRun(n: number): Promise<void> {
+    if (!optionExists('verify_content')) return;
+    const content = this.random.chance(0.5);
+    const args = [...(this.prefix === '' ? [] : ['--s3_prefix', this.prefix]), '--mode', 'verify', ...(content ? ['--verify_content', 'true'] : [])];
+    this.count(`run verify${content ? ' content' : ''} (${this.mirrorState})`);
+    this.note(`#${n} verify ${args.join(' ')} (mirror ${this.mirrorState})`);
+    const outcome = await this.run(args);
+    this.runs++;
+    this.note(`#${n}   exit ${outcome.code}${describeOutcome(outcome)}`);
+    const writes = outcome.requests.filter(isWrite);
+    if (writes.length > 0) await this.fail([{ invariant: 3, message: `verify sent ${writes.length} S3 writes: ${writes.slice(0, 5).map((w) => `${w.operation} ${w.key}`).join(', ')}` }]);
+    if (outcome.code !== 0 && outcome.code !== 1) await this.fail([{ invariant: 4, message: `verify exited ${outcome.code}${describeOutcome(outcome)}` }]);
+    if (this.mirrorState === 'exact' && outcome.code !== 0) await this.fail([{ invariant: 1, message: 'verify right after a clean sync found the mirror not exact' }]);
+    if (this.mirrorState === 'tampered' && content && outcome.code !== 1) await this.fail([{ invariant: 1, message: 'verify with content checks called a mirror exact after a mirrored object was overwritten or deleted behind its back' }]);
   }
 
   private async shardedRun(n: number): Promise<void> {
@@ -369,6 +400,7 @@ class History {
     await this.fail(await checkForeign(this.view, this.deleteForeignUsed));
     await this.fail(relabel(await checkArchive(this.view, this.archived)));
     if (dry || outcome.code === 2) return;
+    this.mirrorState = 'unknown';
     if (options.archive_prefix !== undefined) await this.recordArchive(options.archive_prefix);
     const wroteManifest = outcome.requests.some((r) => r.operation === 'PutObject' && r.key === manifestKey(this.prefix));
     const whole = run.what === 'run' || run.what === 'finalize' || run.what.startsWith('rerun');
@@ -381,6 +413,7 @@ class History {
     if (outcome.code === 0) {
       // Exit 0 means the bucket equals the plan, faults or not: the exact mirror.
       await this.fail(relabel(await checkExactMirror(this.view, this.emulator.control.manifest(), options.delete_stale === 'false')));
+      if (options.delete_stale !== 'false') this.mirrorState = 'exact';
     } else if (!run.faulty) {
       const blocked = new Set(outcome.report?.items.filter((i) => (i.outcome as string) === 'blocked').map((i) => i.documentId ?? i.key) ?? []);
       const refusedOnly = outcome.code === 1 && (outcome.report?.deletesBlocked !== undefined || blocked.size > 0) && outcome.report!.items.every((i) => i.outcome !== 'failed');
