@@ -121,6 +121,24 @@ describe('bodies damaged on the way to S3', () => {
   });
 });
 
+describe('the manifest damaged on the way to S3 (found by the simulator, seed 34)', () => {
+  it('is sent again, so the run records what it did and the old manifest never outlives its deletes', async () => {
+    const s = await setup('s3-manifest-damaged');
+    expect((await viaProxy(s)).code).toBe(0);
+    s.emulator.control.delete(s.emulator.control.lookup(['A', 'a1.txt'])!);
+    const rule = faults.proxy.addRule({ kind: 'corrupt', operation: 'PutObject', key: '.workdocs-s3-sync/manifest.json', count: 1, afterBytes: 10 });
+    const r = await viaProxy(s);
+    faults.proxy.clearRules();
+    expect(rule.applied).toBe(1);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.report.totals.deleted).toBe(1);
+    expect(r.log).toMatch(/manifest written/);
+    await expectExactMirror(s, PREFIX);
+    const again = await expectConverges(s, PREFIX);
+    expect(again.report.changed).toBe(false);
+  });
+});
+
 /** A `when` that is true for `ms` from the first request it sees. */
 function outageWindow(ms: number): () => boolean {
   let start: number | undefined;

@@ -152,7 +152,8 @@ async function shardRun(options: SyncOptions, env: SyncEnv, base: Base, scale: S
   if (options.dryRun) {
     // A dry run reads the plan and says what this shard would do: no transfer, no result file.
     const items = [...alreadyDone.values(), ...plannedItems(slice)];
-    return { ...buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode: exitCodeOf({}) }), scale: { ...scale, shardCount: file.shardCount, shardIndex: options.shardIndex } };
+    const exitCode = exitCodeOf({ itemsFailed: items.some((i) => i.outcome === 'failed' || i.outcome === 'blocked') });
+    return { ...buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode }), scale: { ...scale, shardCount: file.shardCount, shardIndex: options.shardIndex } };
   }
   const execution = await env.logger.group(`Shard ${options.shardIndex}: transfer`, () => executePlan(slice, entries, [], executeContext(options, env)));
   const items = [...alreadyDone.values(), ...execution.items];

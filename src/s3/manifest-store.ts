@@ -3,6 +3,8 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { collectBody } from '../collect-body.js';
 import { decodeManifest, encodeManifestBytes, EMPTY_MANIFEST } from '../core/manifest.js';
 import type { Manifest } from '../core/types.js';
+import { backoffDelay, sleep } from '../backoff.js';
+import { isTransientError } from '../errors.js';
 import { isMissingObject, putJsonObject } from './client.js';
 
 /** `etag` tells whether the manifest object changed between two reads (another run wrote it). */
@@ -38,6 +40,19 @@ export async function writeManifest(
   meta: { rootFolderId: string; prefix: string; updatedAt: string },
   signal?: AbortSignal,
 ): Promise<number> {
-  const { bytes } = await putJsonObject(client, bucket, key, encodeManifestBytes(manifest, meta), signal ? { signal } : {});
-  return bytes;
+  const body = encodeManifestBytes(manifest, meta);
+  // The SDK retries what it can; a body S3 refused as damaged on the way (BadDigest, a 400 it does not retry) is
+  // sent again here, like a document's: a run's record must not be lost to one damaged request.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { bytes } = await putJsonObject(client, bucket, key, body, signal ? { signal } : {});
+      return bytes;
+    } catch (error) {
+      if (attempt >= MANIFEST_PUT_ATTEMPTS || signal?.aborted || !isTransientError(error)) throw error;
+      await sleep(backoffDelay(attempt), signal);
+    }
+  }
 }
+
+/** Sends of the manifest before its write counts as failed (each one already retried by the SDK where it can). */
+export const MANIFEST_PUT_ATTEMPTS = 3;
