@@ -151,6 +151,8 @@ class History {
    * 'tampered' when only a mirrored object was overwritten or deleted behind the tool's back since then.
    */
   private mirrorState: 'exact' | 'tampered' | 'unknown' = 'unknown';
+  /** The options of the sync that made the mirror exact that change what a mirror is (markers, archive area). */
+  private mirrorOptions: Record<string, string> = {};
   runs = 0;
   readonly coverage: Record<string, number> = {};
 
@@ -271,7 +273,8 @@ class History {
   private async verifyRun(n: number): Promise<void> {
     if (!optionExists('verify_content')) return;
     const content = this.random.chance(0.5);
-    const args = [...(this.prefix === '' ? [] : ['--s3_prefix', this.prefix]), '--mode', 'verify', ...(content ? ['--verify_content', 'true'] : [])];
+    // Verify judges against the same folder markers and archive area as the sync that made the mirror.
+    const args = [...(this.prefix === '' ? [] : ['--s3_prefix', this.prefix]), ...toArgs(this.mirrorOptions), '--mode', 'verify', ...(content ? ['--verify_content', 'true'] : [])];
     this.count(`run verify${content ? ' content' : ''} (${this.mirrorState})`);
     this.note(`#${n} verify ${args.join(' ')} (mirror ${this.mirrorState})`);
     const outcome = await this.run(args);
@@ -413,7 +416,10 @@ class History {
     if (outcome.code === 0) {
       // Exit 0 means the bucket equals the plan, faults or not: the exact mirror.
       await this.fail(relabel(await checkExactMirror(this.view, this.emulator.control.manifest(), options.delete_stale === 'false')));
-      if (options.delete_stale !== 'false') this.mirrorState = 'exact';
+      if (options.delete_stale !== 'false') {
+        this.mirrorState = 'exact';
+        this.mirrorOptions = Object.fromEntries(Object.entries(options).filter(([name]) => name === 'folder_markers' || name === 'archive_prefix'));
+      }
     } else if (!run.faulty) {
       const blocked = new Set(outcome.report?.items.filter((i) => (i.outcome as string) === 'blocked').map((i) => i.documentId ?? i.key) ?? []);
       const refusedOnly = outcome.code === 1 && (outcome.report?.deletesBlocked !== undefined || blocked.size > 0) && outcome.report!.items.every((i) => i.outcome !== 'failed');
