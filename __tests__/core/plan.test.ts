@@ -1,6 +1,6 @@
 // plan() as a specification: each row is a situation (source, bucket, manifest) and the actions it must produce.
 import { describe, expect, it } from 'vitest';
-import { archiveKey, keysToProbe, keysToReadBack, plan, versionsHeld, type PlanOptions, type PlannedAction } from '../../src/core/plan.js';
+import { archiveKey, keysToProbe, keysToReadBack, otherSourceIn, plan, versionsHeld, type PlanOptions, type PlannedAction } from '../../src/core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceTree } from '../../src/core/types.js';
 
 const ROOT = 'root';
@@ -240,6 +240,32 @@ describe('plan: objects this tool did not write (issue: deletes that are right)'
       return a.kind === 'upload' && a.refused !== undefined ? `${line} refused` : line;
     })).toEqual(expected);
     expect([...decided.foreign.keys()].sort()).toEqual(foreign);
+  });
+
+  it.each<[string, Record<string, string>, string[], string[]]>([
+    ['an object this folder\'s mirror wrote (its source metadata names the root) is the tool\'s', { 'workdocs-document-id': 'g', 'workdocs-version-id': 'g-v1', 'workdocs-source-folder-id': ROOT },
+      ['delete gone.txt'], []],
+    ['another mirror\'s object (a prefix nested in this one) is foreign, though its metadata names a document', { 'workdocs-document-id': 'g', 'workdocs-version-id': 'g-v1', 'workdocs-source-folder-id': 'other-root' },
+      [], ['gone.txt']],
+  ])('%s', (_title, metadata, expected, foreign) => {
+    const decided = plan(tree([]), [obj('gone.txt', 10, 'x-2', metadata)], NONE, OPTIONS);
+    expect(summary(decided.actions)).toEqual(expected);
+    expect([...decided.foreign.keys()]).toEqual(foreign);
+  });
+
+  it('with the manifest lost, objects are probed even under delete_foreign: only their metadata tells the source', () => {
+    const inventory = [obj('x.bin', 99)];
+    expect(keysToProbe(tree([]), inventory, { trusted: NONE, recorded: NONE }, { prefix: '', archivePrefix: '', deleteForeign: true })).toEqual([]);
+    expect(keysToProbe(tree([]), inventory, { trusted: NONE, recorded: NONE }, { prefix: '', archivePrefix: '', deleteForeign: true, manifestLost: true })).toEqual(['x.bin']);
+  });
+
+  it.each<[string, (string | undefined)[], string | undefined]>([
+    ['objects name another folder only: that is the prefix\'s source', ['other', undefined], 'other'],
+    ['objects name this folder too: the others are another mirror\'s', ['other', ROOT], undefined],
+    ['no object names any (older versions wrote none)', [undefined], undefined],
+  ])('otherSourceIn: %s', (_title, sources, expected) => {
+    const inventory = sources.map((source, i) => obj(`k${i}`, 10, 'e', source === undefined ? {} : { 'workdocs-source-folder-id': source }));
+    expect(otherSourceIn(inventory, ROOT)).toBe(expected);
   });
 
   it('foreign objects are not part of max_delete\'s base', () => {

@@ -279,6 +279,45 @@ describe('one prefix, one source', () => {
   });
 });
 
+describe('one prefix, one source, with the manifest lost (found by the simulator, seed 1)', () => {
+  let scn: Scenario;
+  beforeAll(async () => { scn = await startScenario({ fixture: smallTree() }, 'source-lost'); });
+  afterAll(async () => scn?.close());
+  const dropManifest = () => scn.bucket.client.send(new DeleteObjectCommand({ Bucket: scn.bucket.bucket, Key: '.workdocs-s3-sync/manifest.json' }));
+
+  it('another folder is still refused (exit 2, zero writes): the objects say which folder they mirror', async () => {
+    expect((await scn.run()).code).toBe(0);
+    await dropManifest();
+    const before = await listAllKeys(scn.bucket.client, scn.bucket.bucket);
+    const docs = scn.emulator.control.lookup(['Docs'])!;
+    const r = await scn.run(['--workdocs_folder_id', docs, '--delete_foreign']);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stdout + r.stderr).toContain(scn.emulator.rootFolderId);
+    expect(s3Writes(r.s3)).toEqual({});
+    expect(await listAllKeys(scn.bucket.client, scn.bucket.bucket)).toEqual(before);
+  });
+
+  it('the same folder rebuilds its manifest as before', async () => {
+    const r = await scn.run();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.report.totals).toMatchObject({ uploaded: 0, deleted: 0 });
+    await expectExactMirror(scn);
+  });
+
+  it('a mirror nested in the prefix is another mirror: its objects are left alone, not deleted', async () => {
+    const docs = scn.emulator.control.lookup(['Docs'])!;
+    // Docs mirrored on its own under nested/ (a prefix inside this one), then this prefix's manifest lost.
+    expect((await scn.run(['--workdocs_folder_id', docs, '--s3_prefix', 'nested/'])).code).toBe(0);
+    const nested = (await listAllKeys(scn.bucket.client, scn.bucket.bucket, 'nested/')).filter((k) => !k.includes('.workdocs-s3-sync/'));
+    expect(nested.length).toBeGreaterThan(0);
+    await dropManifest();
+    const r = await scn.run(['--max_delete', '100%']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.report.foreign?.keys).toEqual(expect.arrayContaining(nested));
+    expect(await listAllKeys(scn.bucket.client, scn.bucket.bucket, 'nested/')).toEqual(expect.arrayContaining(nested));
+  });
+});
+
 describe('a reorganisation is not a deletion', () => {
   let scn: Scenario;
   beforeAll(async () => { scn = await startScenario({ fixture: 'sample' }, 'reorganise'); });

@@ -8,6 +8,8 @@ import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceTr
 
 export const VERSION_METADATA = 'workdocs-version-id';
 export const DOCUMENT_METADATA = 'workdocs-document-id';
+/** The WorkDocs folder a document object was mirrored from: with the manifest lost, the prefix's source is still known. */
+export const SOURCE_METADATA = 'workdocs-source-folder-id';
 /** Carried by the folder markers this tool writes, so that they are recognisably its own. */
 export const FOLDER_METADATA = 'workdocs-folder-id';
 /** Written into an archive area when a run first archives there: what lies beside it is never stale. */
@@ -97,6 +99,21 @@ export function viewOf(manifest: Manifest, inventory: readonly InventoryObject[]
   return { trusted: trustedManifest(manifest, inventory), recorded: manifest };
 }
 
+/**
+ * The prefix's source as the probed objects tell it (SOURCE_METADATA), for a prefix whose manifest is lost: another
+ * WorkDocs folder when objects name one and none names `rootId`. Undefined when objects name this folder too (the
+ * others are then another mirror's, foreign here), or none names any (objects of older versions carry no source).
+ */
+export function otherSourceIn(inventory: readonly InventoryObject[], rootId: string): string | undefined {
+  let other: string | undefined;
+  for (const object of inventory) {
+    const source = object.metadata?.[SOURCE_METADATA];
+    if (source === rootId) return undefined;
+    if (source !== undefined) other ??= source;
+  }
+  return other;
+}
+
 /** A zero-byte `folder/` object: a folder marker, whoever wrote it; it holds nothing that a delete could lose. */
 export function isMarkerObject(object: Pick<InventoryObject, 'key' | 'size'>): boolean {
   return object.size === 0 && object.key.endsWith('/');
@@ -112,7 +129,7 @@ export function isOwnedByMetadata(metadata: Readonly<Record<string, string>>): b
  * may hold the wanted version (adoption), and objects nobody has said whose they are (ownership), each once: a
  * foreign object remembered with its ETag is not asked about again.
  */
-export function keysToProbe(source: SourceTree, inventory: readonly InventoryObject[], view: ManifestView, options: Pick<PlanOptions, 'prefix' | 'archivePrefix' | 'deleteForeign'>): string[] {
+export function keysToProbe(source: SourceTree, inventory: readonly InventoryObject[], view: ManifestView, options: Pick<PlanOptions, 'prefix' | 'archivePrefix' | 'deleteForeign'> & { readonly manifestLost?: boolean }): string[] {
   const { trusted, recorded } = view;
   const unknown = (o: InventoryObject): boolean => o.metadata === undefined && !trusted.entries.has(o.key);
   // Most runs have no such object (an empty bucket, a complete manifest): then the keys are not worth computing.
@@ -128,7 +145,8 @@ export function keysToProbe(source: SourceTree, inventory: readonly InventoryObj
   for (const object of inventory) {
     if (!unknown(object) || !isManagedKey(object.key, options.prefix) || inArchiveArea(object.key, archives)) continue;
     const adoptable = sizeWanted.get(object.key) === object.size;
-    const ownerUnknown = options.deleteForeign !== true && !recorded.entries.has(object.key) && !isMarkerObject(object)
+    // With the manifest lost, even delete_foreign asks: the objects' metadata is all that says which folder they mirror.
+    const ownerUnknown = (options.deleteForeign !== true || options.manifestLost === true) && !recorded.entries.has(object.key) && !isMarkerObject(object)
       && recorded.foreign?.get(object.key) !== object.etag;
     if (adoptable || ownerUnknown) probes.push(object.key);
   }
@@ -141,7 +159,7 @@ export function plan(source: SourceTree, inventory: readonly InventoryObject[], 
   const byKey = indexInventory(inventory);
   const wanted = new Set<string>([...documentKeys.values(), ...folderKeys.values()]);
   const archives = archiveAreas(inventory, options.archivePrefix);
-  const owner = ownerOf(trusted, recorded, options.deleteForeign === true);
+  const owner = ownerOf(trusted, recorded, options.deleteForeign === true, source.rootId);
   // The prefix's own marker object (`backup/`) is not a mirrored item, and archive areas are never stale.
   const underPrefix = inventory.filter((o) => isManagedKey(o.key, options.prefix) && !inArchiveArea(o.key, archives));
   const foreign = new Map<string, string>();
@@ -197,11 +215,13 @@ export function plan(source: SourceTree, inventory: readonly InventoryObject[], 
 }
 
 /** Whose an object under the prefix is: this tool's (the manifest lists it, or its metadata names a WorkDocs item), or foreign. */
-function ownerOf(trusted: Manifest, recorded: Manifest, deleteForeign: boolean): (object: InventoryObject) => 'own' | 'foreign' {
+function ownerOf(trusted: Manifest, recorded: Manifest, deleteForeign: boolean, rootId: string): (object: InventoryObject) => 'own' | 'foreign' {
   return (object) => {
     if (deleteForeign || trusted.entries.has(object.key) || recorded.entries.has(object.key)) return 'own';
     // A zero-byte folder marker holds nothing: whoever wrote it, removing it loses nothing.
-    if (isMarkerObject(object) || (object.metadata !== undefined && isOwnedByMetadata(object.metadata))) return 'own';
+    if (isMarkerObject(object)) return 'own';
+    // Another mirror's object (a prefix nested in this one, say) is not this mirror's to delete.
+    if (object.metadata !== undefined && isOwnedByMetadata(object.metadata) && (object.metadata[SOURCE_METADATA] ?? rootId) === rootId) return 'own';
     // Not probed (HeadObject failed) counts as foreign too: what is not known to be ours is left alone.
     return 'foreign';
   };

@@ -57,6 +57,7 @@ export function executeContext(options: SyncOptions, env: SyncEnv, extra: Partia
     maxWorkers: options.maxWorkers,
     archivePrefix: options.archivePrefix,
     objectSettings: options.objectSettings,
+    sourceId: options.workdocsFolderId,
     logger: env.logger,
     now: env.now,
     onRetry: (n, reason) => env.logger.log('warning', `download retry ${n}: ${reason}`),

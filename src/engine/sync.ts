@@ -6,7 +6,7 @@
 import { forEachConcurrently } from '../concurrency.js';
 import { manifestKey, sharingListedStrings, toolAreaPrefix } from '../core/manifest.js';
 import { exitCodeOf } from '../core/outcome.js';
-import { keysToProbe, keysToReadBack, plan, trustedManifest, type ManifestView, type Plan } from '../core/plan.js';
+import { keysToProbe, keysToReadBack, otherSourceIn, plan, trustedManifest, type ManifestView, type Plan } from '../core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceFolder } from '../core/types.js';
 import { describeError, FatalError, InputError, WriteRefusedError } from '../errors.js';
 import type { SyncOptions } from '../options.js';
@@ -173,7 +173,7 @@ export async function prepare(options: SyncOptions, env: SyncEnv, started: numbe
   const listedManifest = earlyResult && earlyResult.entries.size > 0
     ? { entries: new Map([...loaded.manifest.entries, ...earlyResult.entries]) }
     : loaded.manifest;
-  const view = await probeUnknownObjects(listing, inventory, listedManifest, options, env);
+  const view = await probeUnknownObjects(listing, inventory, listedManifest, loaded.state === 'found', options, env);
 
   const decided = plan(listing.tree, inventory, view, {
     prefix: options.s3Prefix,
@@ -419,9 +419,9 @@ export function sourceChangeRefusal(loaded: LoadedManifest, rootFolderId: string
  * hold the wanted version (a bucket the original script wrote, a lost manifest, a run killed before its manifest
  * write), and those nobody has said whose they are (a foreign object is remembered, and not asked about again).
  */
-async function probeUnknownObjects(listing: ListingResult, inventory: InventoryObject[], recorded: Manifest, options: SyncOptions, env: SyncEnv): Promise<ManifestView> {
+async function probeUnknownObjects(listing: ListingResult, inventory: InventoryObject[], recorded: Manifest, manifestFound: boolean, options: SyncOptions, env: SyncEnv): Promise<ManifestView> {
   const view = { trusted: trustedManifest(recorded, inventory), recorded };
-  const probes = keysToProbe(listing.tree, inventory, view, { prefix: options.s3Prefix, archivePrefix: options.archivePrefix, deleteForeign: options.deleteForeign });
+  const probes = keysToProbe(listing.tree, inventory, view, { prefix: options.s3Prefix, archivePrefix: options.archivePrefix, deleteForeign: options.deleteForeign, manifestLost: !manifestFound });
   if (probes.length === 0) return view;
   env.logger.log('info', `reading metadata of ${probes.length} object(s) not in the manifest`);
   const byKey = new Map(inventory.map((o, i) => [o.key, i]));
@@ -433,6 +433,12 @@ async function probeUnknownObjects(listing: ListingResult, inventory: InventoryO
     const index = byKey.get(key);
     if (index !== undefined && head !== undefined) inventory[index] = { ...inventory[index]!, ...head };
   });
+  // With the manifest lost, the objects still say which folder they mirror: one prefix, one source all the same.
+  const other = manifestFound ? undefined : otherSourceIn(inventory, listing.tree.rootId);
+  if (other !== undefined && !options.allowSourceChange) {
+    throw new InputError('workdocs_folder_id', `s3://${options.s3BucketName}/${options.s3Prefix} holds objects mirrored from WorkDocs folder ${other}, not ${listing.tree.rootId} (its manifest is gone, their metadata says so): `
+      + 'choose another s3_prefix, or set allow_source_change to make this folder the prefix\'s source');
+  }
   // Metadata that names the wanted version is not proof of the bytes where the ETag shows no MD5: they are read back.
   const readBack = keysToReadBack(listing.tree, inventory, options.s3Prefix, recorded);
   if (readBack.length > 0) env.logger.log('info', `reading back ${readBack.length} object(s) whose ETag shows no MD5, to check them before adopting them`);

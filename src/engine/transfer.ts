@@ -20,7 +20,7 @@ import { createHash, type Hash } from 'node:crypto';
 import type http from 'node:http';
 import type https from 'node:https';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { DOCUMENT_METADATA, VERSION_METADATA } from '../core/plan.js';
+import { DOCUMENT_METADATA, SOURCE_METADATA, VERSION_METADATA } from '../core/plan.js';
 import type { SourceDocument } from '../core/types.js';
 import { IntegrityError } from '../errors.js';
 import { anySignal, forwardAbort, runAbortController } from '../abort-signals.js';
@@ -37,6 +37,8 @@ export interface TransferContext {
   readonly workdocs: WorkDocsClient;
   readonly s3: S3Client;
   readonly bucket: string;
+  /** The WorkDocs folder being mirrored: every document object says so (SOURCE_METADATA). */
+  readonly sourceId?: string;
   readonly partSize: number;
   /** Largest file sent as one streaming PUT (when WorkDocs gave its MD5); DEFAULT_MULTIPART_THRESHOLD when absent. */
   readonly multipartThreshold?: number;
@@ -298,8 +300,9 @@ async function streamingPut(chunks: AsyncIterable<Buffer>, doc: SourceDocument &
 }
 
 /** What every object written for `doc` carries besides its bytes. */
-function putCommon(doc: SourceDocument, key: string, ctx: Pick<TransferContext, 'bucket' | 'objectSettings'>): PutCommon {
-  return { Bucket: ctx.bucket, Key: key, ContentType: doc.contentType ?? 'application/octet-stream', Metadata: objectMetadata(doc), ...writeParameters(ctx.objectSettings) };
+function putCommon(doc: SourceDocument, key: string, ctx: Pick<TransferContext, 'bucket' | 'objectSettings' | 'sourceId'>): PutCommon {
+  const metadata = { ...objectMetadata(doc), ...(ctx.sourceId !== undefined ? { [SOURCE_METADATA]: ctx.sourceId } : {}) };
+  return { Bucket: ctx.bucket, Key: key, ContentType: doc.contentType ?? 'application/octet-stream', Metadata: metadata, ...writeParameters(ctx.objectSettings) };
 }
 
 /**
