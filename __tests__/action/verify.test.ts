@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { escapeText } from '../../src/action/summary.js';
+import { runAction, type ActionDeps, type CreateSyncEnvFn } from '../../src/action/run-action.js';
 import { finishVerify, renderVerifySummary, verifyOutputs, type VerifyCore } from '../../src/action/verify.js';
 import { countDiscrepancies, isExact, type Discrepancy } from '../../src/core/verify.js';
-import type { ExitCode, SyncReport } from '../../src/engine/types.js';
+import type { ExitCode, SyncEnv, SyncReport } from '../../src/engine/types.js';
+import { inputEnv, recordingCore as actionCore } from './fixtures.js';
 
 let temp: string;
 beforeEach(() => { temp = mkdtempSync(join(tmpdir(), 'verify-action-')); });
@@ -87,5 +89,30 @@ describe('verifyOutputs', () => {
     expect(verifyOutputs(verifyReport([MISSING, FOREIGN]))).toEqual({ verified: '3', missing: '1', mismatched: '0', extra: '1' });
     const { verify: _ignored, ...plain } = verifyReport([]);
     expect(verifyOutputs(plain)).toEqual({ verified: '0', missing: '0', mismatched: '0', extra: '0' });
+  });
+});
+
+describe('runAction in mode verify', () => {
+  const required = { workdocs_folder_id: 'abc123', s3_bucket_name: 'my-bucket', region_name: 'us-west-2', log_file: '', mode: 'verify' };
+  function deps(report: SyncReport, inputs: Record<string, string> = {}): { deps: ActionDeps; core: ReturnType<typeof actionCore> } {
+    const core = actionCore();
+    const createSyncEnv: CreateSyncEnvFn = (_options, envDeps) => ({ workdocs: {} as SyncEnv['workdocs'], s3: {} as SyncEnv['s3'], logger: envDeps.logger, now: Date.now, destroy: () => undefined });
+    return { core, deps: { core, createSyncEnv, sync: async () => report, env: { RUNNER_TEMP: temp, ...inputEnv({ ...required, ...inputs }) } } };
+  }
+
+  it('sets the verify outputs, writes the CSV beside the report, and fails the step on a missing object even with tolerate_failures', async () => {
+    const { deps: d, core } = deps(verifyReport([MISSING, FOREIGN]), { tolerate_failures: 'true' });
+    expect(await runAction(d)).toBe(1);
+    expect(core.rec.outputs).toMatchObject({ verified: '3', missing: '1', mismatched: '0', extra: '1', exit_code: '1' });
+    expect(core.rec.failed).toEqual([expect.stringMatching(/^Not an exact mirror: 1 missing/)]);
+    expect(existsSync(join(temp, 'workdocs-s3-sync-report.discrepancies.csv'))).toBe(true);
+    expect(core.rec.summary[0]).toMatch(/^## WorkDocs → S3 verify: ❌ Not an exact mirror$/m);
+  });
+
+  it('an exact mirror passes', async () => {
+    const { deps: d, core } = deps(verifyReport([FOREIGN]));
+    expect(await runAction(d)).toBe(0);
+    expect(core.rec.failed).toEqual([]);
+    expect(core.rec.outputs).toMatchObject({ verified: '3', missing: '0', extra: '1' });
   });
 });

@@ -4,6 +4,7 @@
  */
 import { effectiveTotals } from '../engine/report.js';
 import type { ExitCode, ReportItem, SyncReport, Totals } from '../engine/types.js';
+import { verifyOutputs } from './verify.js';
 
 /** Every output the Action sets, with the description action.yml gives it (checked by a test). */
 export const OUTPUT_SPECS = [
@@ -21,6 +22,10 @@ export const OUTPUT_SPECS = [
   { name: 'changed', description: "'true' when anything in the bucket changed (or would, in a dry run), else 'false'." },
   { name: 'exit_code', description: '0 done; 1 some items failed, deletes were refused or the manifest could not be written; 2 bad input, nothing touched; 3 fatal or cancelled, nothing deleted.' },
   { name: 'matrix', description: "mode plan: the shard matrix as JSON, for `strategy.matrix: ${{ fromJSON(needs.plan.outputs.matrix) }}`; '' in the other modes." },
+  { name: 'verified', description: 'mode verify: documents shown in place (by the listing, or by their bytes with verify_content); 0 in the other modes.' },
+  { name: 'missing', description: 'mode verify: documents (or empty folders\' markers) with no object at their key.' },
+  { name: 'mismatched', description: 'mode verify: objects at their key that do not hold the version (stale, wrong size, modified, content mismatch).' },
+  { name: 'extra', description: 'mode verify: objects under the prefix that no WorkDocs item maps to, foreign ones included.' },
 ] as const;
 
 export type OutputName = (typeof OUTPUT_SPECS)[number]['name'];
@@ -43,13 +48,14 @@ export function reportOutputs(report: SyncReport, reportPath: string): Record<Ou
     changed: String(report.changed),
     exit_code: String(report.exitCode),
     matrix: report.scale?.matrix ? JSON.stringify(report.scale.matrix) : '',
+    ...verifyOutputs(report),
   };
 }
 
 /** The outputs of a run that stopped before the engine ran (bad input, no credentials): defined, and all zero. */
 export function stoppedOutputs(exitCode: ExitCode, reportPath = ''): Record<OutputName, string> {
   const zero = Object.fromEntries(COUNT_OUTPUTS.map((name) => [name, '0'])) as Record<CountOutput, string>;
-  return { ...zero, report_path: reportPath, manifest_key: '', changed: 'false', exit_code: String(exitCode), matrix: '' };
+  return { ...zero, report_path: reportPath, manifest_key: '', changed: 'false', exit_code: String(exitCode), matrix: '', verified: '0', missing: '0', mismatched: '0', extra: '0' };
 }
 
 export interface Annotation {

@@ -16,6 +16,7 @@ import { formatInputErrors, parseInputs, readRawInputs } from './inputs.js';
 import { createActionLogger, createProgressPrinter, type ActionLogger, type LogSink } from './logger.js';
 import { failedItemAnnotations, reportOutputs, stoppedOutputs, type OutputName } from './outputs.js';
 import { renderSummary } from './summary.js';
+import { finishVerify } from './verify.js';
 
 /** The part of @actions/core a run uses, plus writing the job summary. Inputs come from the environment (INPUT_*). */
 export interface ActionCore extends LogSink {
@@ -190,6 +191,8 @@ async function runWithLogger(deps: ActionDeps, started: number, options: SyncOpt
 
   const writtenPath = writeReport(core, reportPath, report);
   setOutputs(core, reportOutputs(report, writtenPath));
+  // An audit has its own verdict, summary and CSV; tolerate_failures (failed transfers) does not apply to it.
+  if (options.mode === 'verify') return finishVerify(core, report, writtenPath);
 
   // tolerate_failures covers failed items only: refused deletes and run-level failures always fail the step.
   const tolerated = outcome === 'items-failed' && action.tolerateFailures;
