@@ -28,7 +28,7 @@ type Outputs = Record<(typeof OUTPUT_SPECS)[number]['name'], string>;
 function nothingDone(exitCode: string, reportPath: string): Outputs {
   return {
     uploaded: '0', copied: '0', skipped: '0', deleted: '0', archived: '0', markers: '0', failed: '0', cancelled: '0', bytes: '0',
-    report_path: reportPath, manifest_key: '', changed: 'false', exit_code: exitCode, matrix: '', verified: '0', missing: '0', mismatched: '0', extra: '0',
+    report_path: reportPath, manifest_key: '', changed: 'false', exit_code: exitCode, matrix: '', foreign: '0', verified: '0', missing: '0', mismatched: '0', extra: '0',
   };
 }
 
@@ -147,7 +147,7 @@ describe('every outcome of the Action, as the runner runs it', () => {
 
   const done = (prefix: string, counts: Partial<Outputs>, changed: boolean): Outputs => ({
     uploaded: '0', copied: '0', skipped: '0', deleted: '0', archived: '0', markers: '0', failed: '0', cancelled: '0', bytes: '0',
-    report_path: reportPath(), manifest_key: manifestKey(prefix), changed: String(changed), exit_code: '0', matrix: '', verified: '0', missing: '0', mismatched: '0', extra: '0', ...counts,
+    report_path: reportPath(), manifest_key: manifestKey(prefix), changed: String(changed), exit_code: '0', matrix: '', foreign: '0', verified: '0', missing: '0', mismatched: '0', extra: '0', ...counts,
   });
 
   const outcomes: Outcome[] = [

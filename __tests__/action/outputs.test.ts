@@ -9,7 +9,7 @@ describe('reportOutputs', () => {
     expect(Object.keys(outputs).sort()).toEqual(OUTPUT_SPECS.map((o) => o.name).sort());
     expect(outputs).toEqual({
       uploaded: '2', copied: '0', skipped: '1', deleted: '1', archived: '0', markers: '0', failed: '1', cancelled: '0', bytes: '15',
-      report_path: '/tmp/r.json', manifest_key: 'mirror/.workdocs-s3-sync/manifest.json', changed: 'true', exit_code: '1', matrix: '', verified: '0', missing: '0', mismatched: '0', extra: '0',
+      report_path: '/tmp/r.json', manifest_key: 'mirror/.workdocs-s3-sync/manifest.json', changed: 'true', exit_code: '1', matrix: '', foreign: '0', verified: '0', missing: '0', mismatched: '0', extra: '0',
     });
     const plan = makeReport([], { scale: { mode: 'plan', runId: '42', shardCount: 3, matrix: { shard: [0, 1, 2] } } });
     expect(reportOutputs(plan, '').matrix).toBe('{"shard":[0,1,2]}');
@@ -53,7 +53,7 @@ describe('stoppedOutputs', () => {
     expect(Object.keys(outputs).sort()).toEqual(OUTPUT_SPECS.map((o) => o.name).sort());
     expect(outputs).toEqual({
       uploaded: '0', copied: '0', skipped: '0', deleted: '0', archived: '0', markers: '0', failed: '0', cancelled: '0', bytes: '0',
-      report_path: '', manifest_key: '', changed: 'false', exit_code: '2', matrix: '', verified: '0', missing: '0', mismatched: '0', extra: '0',
+      report_path: '', manifest_key: '', changed: 'false', exit_code: '2', matrix: '', foreign: '0', verified: '0', missing: '0', mismatched: '0', extra: '0',
     });
   });
 });

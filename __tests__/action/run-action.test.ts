@@ -14,7 +14,7 @@ const required = { workdocs_folder_id: 'abc123', s3_bucket_name: 'my-bucket', re
 /** The outputs of a run that stopped before the engine: every one defined. */
 const stopped = (exitCode: string, reportPath = ''): Record<string, string> => ({
   uploaded: '0', copied: '0', skipped: '0', deleted: '0', archived: '0', markers: '0', failed: '0', cancelled: '0', bytes: '0',
-  report_path: reportPath, manifest_key: '', changed: 'false', exit_code: exitCode, matrix: '', verified: '0', missing: '0', mismatched: '0', extra: '0',
+  report_path: reportPath, manifest_key: '', changed: 'false', exit_code: exitCode, matrix: '', foreign: '0', verified: '0', missing: '0', mismatched: '0', extra: '0',
 });
 const statusOf = (summary: string): string => /^## WorkDocs → S3 sync: (.*)$/m.exec(summary)?.[1] ?? '';
 

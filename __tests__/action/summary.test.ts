@@ -83,6 +83,13 @@ describe('renderSummary', () => {
     expect(renderSummary(makeReport([skip('a')], { rootFolderId: 'abc123', rootFolderName: 'Team [docs]' }))).toContain('WorkDocs folder <code>abc123</code> (Team &#91;docs&#93;) → ');
   });
 
+  it('names objects this tool did not write, left alone: the count and the first keys, escaped', () => {
+    const keys = ['README-bucket.txt', 'other-app/[config].json', 'c', 'd', 'e', 'f'];
+    const md = renderSummary(makeReport([skip('a')], { foreign: { count: 7, keys } }));
+    expect(md).toContain('Left alone: 7 objects this tool did not write (<code>README-bucket.txt</code>, <code>other-app/&#91;config&#93;.json</code>, <code>c</code>, <code>d</code>, <code>e</code>, …); `delete_foreign` removes them.');
+    expect(renderSummary(makeReport([skip('a')]))).not.toContain('Left alone');
+  });
+
   it('renders no link, image, emphasis or autolink from an error message (Markdown and HTML escaped)', () => {
     const hostile = 'see [the fix](https://evil.example/x) ![i](https://evil.example/p.png) **now** <img src=x> www.evil.example mail@evil.example `code`';
     for (const out of [

@@ -36,6 +36,8 @@ const STRING_CASES: [string, string][] = [
   ...['12345678901', 'me', 'arn:aws:iam::123456789012:root'].map((v): [string, string] => ['expected_bucket_owner', v]),
   ...['team', 'a=b,a=c', 'aws:x=1', 'x=<y>', Array.from({ length: 11 }, (_, i) => `k${i}=v`).join(',')].map((v): [string, string] => ['object_tags', v]),
   ...['1234abcd-12ab-34cd-56ef-1234567890ab', 'not a key'].map((v): [string, string] => ['sse_kms_key_id', v]),
+  // A verify slice that is no i/n with 0 <= i < n <= 256.
+  ...['x', '1', '4/4', '0/0', '-1/2', '1/300', '1/2/3'].map((v): [string, string] => ['verify_slice', v]),
 ];
 
 const CLI_SPECS = OPTION_SPECS.filter((s) => s.scope === 'both');
@@ -144,7 +146,7 @@ describe('the Action: parseSyncOptions + parseActionOptions name the input', () 
 
   it('every option of the table is covered by a wrong-value case', () => {
     const covered = new Set([...TYPED_CASES, ...STRING_CASES].map(([o]) => o));
-    for (const name of ['dry_run', 'log_file', 'report_file']) covered.add(name); // free text / booleans covered above
+    for (const name of ['dry_run', 'log_file', 'report_file', 'verify_merge']) covered.add(name); // free text (paths) / booleans covered above
     const uncovered = OPTION_SPECS.filter((s) => s.scope === 'both' && s.kind === 'string' && !covered.has(s.name)).map((s) => s.name);
     // Free-text options (paths) accept anything a file system does.
     expect(uncovered.sort()).toEqual([]);

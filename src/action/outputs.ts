@@ -8,24 +8,25 @@ import { verifyOutputs } from './verify.js';
 
 /** Every output the Action sets, with the description action.yml gives it (checked by a test). */
 export const OUTPUT_SPECS = [
-  { name: 'uploaded', description: 'Number of files uploaded (new or changed documents). In a dry run, every count is what would be done.' },
-  { name: 'copied', description: 'Number of files copied inside S3 (renamed or moved documents).' },
-  { name: 'skipped', description: 'Number of files already up to date.' },
-  { name: 'deleted', description: 'Number of stale objects deleted.' },
-  { name: 'archived', description: 'Number of stale objects moved under archive_prefix.' },
-  { name: 'markers', description: 'Number of folder marker objects created.' },
-  { name: 'failed', description: 'Number of items that failed.' },
-  { name: 'cancelled', description: 'Number of items the run stopped before they finished (the job was cancelled, or another run took the prefix over); not counted as failed.' },
+  { name: 'uploaded', description: 'Files uploaded (new or changed documents). In a dry run, every count is what would be done.' },
+  { name: 'copied', description: 'Files copied inside S3 (renamed or moved documents).' },
+  { name: 'skipped', description: 'Files already up to date.' },
+  { name: 'deleted', description: 'Stale objects deleted.' },
+  { name: 'archived', description: 'Stale objects moved under archive_prefix.' },
+  { name: 'markers', description: 'Folder marker objects created.' },
+  { name: 'failed', description: 'Items that failed.' },
+  { name: 'cancelled', description: 'Items stopped by a cancel or a lost lock before they finished; not counted as failed.' },
+  { name: 'foreign', description: 'Objects under the prefix that this tool did not write, left alone (see delete_foreign).' },
   { name: 'bytes', description: 'Bytes uploaded.' },
   { name: 'report_path', description: 'Path of the JSON report with every item and its outcome.' },
-  { name: 'manifest_key', description: "S3 key of the manifest object the run read or wrote; '' when the run stopped before it had a plan." },
+  { name: 'manifest_key', description: "S3 key of the manifest the run read or wrote; '' when it stopped before a plan." },
   { name: 'changed', description: "'true' when anything in the bucket changed (or would, in a dry run), else 'false'." },
-  { name: 'exit_code', description: '0 done; 1 some items failed, deletes were refused or the manifest could not be written; 2 bad input, nothing touched; 3 fatal or cancelled, nothing deleted.' },
-  { name: 'matrix', description: "mode plan: the shard matrix as JSON, for `strategy.matrix: ${{ fromJSON(needs.plan.outputs.matrix) }}`; '' in the other modes." },
-  { name: 'verified', description: 'mode verify: documents shown in place (by the listing, or by their bytes with verify_content); 0 in the other modes.' },
-  { name: 'missing', description: 'mode verify: documents (or empty folders\' markers) with no object at their key.' },
-  { name: 'mismatched', description: 'mode verify: objects at their key that do not hold the version (stale, wrong size, modified, content mismatch).' },
-  { name: 'extra', description: 'mode verify: objects under the prefix that no WorkDocs item maps to, foreign ones included.' },
+  { name: 'exit_code', description: 'The exit code (see Exit codes).' },
+  { name: 'matrix', description: "mode plan: the shard matrix as JSON, for `fromJSON` in `strategy.matrix`; '' otherwise." },
+  { name: 'verified', description: 'mode verify: documents shown in place; 0 in the other modes.' },
+  { name: 'missing', description: 'mode verify: documents with no object at their key.' },
+  { name: 'mismatched', description: 'mode verify: objects that do not hold their version (stale, wrong size, modified, other bytes).' },
+  { name: 'extra', description: 'mode verify: objects no WorkDocs item maps to, foreign ones included.' },
 ] as const;
 
 export type OutputName = (typeof OUTPUT_SPECS)[number]['name'];
@@ -48,6 +49,7 @@ export function reportOutputs(report: SyncReport, reportPath: string): Record<Ou
     changed: String(report.changed),
     exit_code: String(report.exitCode),
     matrix: report.scale?.matrix ? JSON.stringify(report.scale.matrix) : '',
+    foreign: String(report.foreign?.count ?? 0),
     ...verifyOutputs(report),
   };
 }
@@ -55,7 +57,7 @@ export function reportOutputs(report: SyncReport, reportPath: string): Record<Ou
 /** The outputs of a run that stopped before the engine ran (bad input, no credentials): defined, and all zero. */
 export function stoppedOutputs(exitCode: ExitCode, reportPath = ''): Record<OutputName, string> {
   const zero = Object.fromEntries(COUNT_OUTPUTS.map((name) => [name, '0'])) as Record<CountOutput, string>;
-  return { ...zero, report_path: reportPath, manifest_key: '', changed: 'false', exit_code: String(exitCode), matrix: '', verified: '0', missing: '0', mismatched: '0', extra: '0' };
+  return { ...zero, report_path: reportPath, manifest_key: '', changed: 'false', exit_code: String(exitCode), matrix: '', foreign: '0', verified: '0', missing: '0', mismatched: '0', extra: '0' };
 }
 
 export interface Annotation {

@@ -33,6 +33,9 @@ const TABLE_TAIL_RESERVE = 400;
 const NOTICE_MAX_CHARS = 2000;
 
 /** Escapes text for HTML content and attribute values; control characters become visible escapes. */
+/** Foreign keys the summary names; the report has the first 20, and the count covers all. */
+const FOREIGN_KEYS_LISTED = 5;
+
 export function escapeHtml(text: string): string {
   return text
     .replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`)
@@ -195,6 +198,11 @@ export function renderSummary(report: SyncReport, options: SummaryOptions = {}):
   }
   if (report.fatal) lines.push(...notice('CAUTION', report.fatal));
   if (report.deletesBlocked) lines.push(...notice('WARNING', `Deletes were not run: ${report.deletesBlocked}`));
+  if (report.foreign) {
+    const first = report.foreign.keys.slice(0, FOREIGN_KEYS_LISTED).map((key) => `<code>${escapeText(clip(key, 200))}</code>`).join(', ');
+    const more = report.foreign.count > FOREIGN_KEYS_LISTED ? ', …' : '';
+    lines.push(`Left alone: ${count(report.foreign.count)} objects this tool did not write (${first}${more}); \`delete_foreign\` removes them.`, '');
+  }
   const header = budget.take(`${lines.join('\n')}\n`);
 
   const footer = options.reportPath
