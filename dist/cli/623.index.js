@@ -2,7 +2,50 @@ export const id = 623;
 export const ids = [623];
 export const modules = {
 
-/***/ 7804:
+/***/ 8561:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Cu: () => (/* binding */ forwardAbort),
+/* harmony export */   JG: () => (/* binding */ anySignal),
+/* harmony export */   qM: () => (/* binding */ runAbortController)
+/* harmony export */ });
+/* harmony import */ var node_events__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8474);
+/**
+ * Abort signals that a whole run listens to. Every request in flight adds a listener to its signal, so a run
+ * with 14 workers and 4 parts each passes Node's listener-count warning (meant to find leaks, here only noise
+ * on stderr and in the Action's log); these signals turn it off.
+ */
+
+/** An AbortController whose signal any number of requests may listen to. */
+function runAbortController() {
+    const controller = new AbortController();
+    (0,node_events__WEBPACK_IMPORTED_MODULE_0__.setMaxListeners)(0, controller.signal);
+    return controller;
+}
+/**
+ * `signal` itself when `also` is undefined; otherwise a signal that aborts when either does (AbortSignal.any),
+ * for any number of listeners.
+ */
+function anySignal(signal, also) {
+    if (also === undefined)
+        return signal;
+    const either = AbortSignal.any([also, signal]);
+    (0,node_events__WEBPACK_IMPORTED_MODULE_0__.setMaxListeners)(0, either);
+    return either;
+}
+/** Aborts `target` with `source`'s reason once `source` aborts (at once when it already has). */
+function forwardAbort(source, target) {
+    if (source.aborted)
+        target.abort(source.reason);
+    else
+        source.addEventListener('abort', () => target.abort(source.reason), { once: true });
+}
+
+
+/***/ }),
+
+/***/ 5824:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -90,6 +133,16 @@ function customEndpoint(options) {
         return undefined;
     return env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
 }
+/**
+ * An SDK logger that passes on only the SDK's warnings ("an error was encountered in a non-retryable streaming
+ * request", "socket usage at capacity"), as lines of the run's log: the tool reports and retries those failures
+ * itself. With no logger of its own, the SDK prints them on the console.
+ */
+function sdkWarningsTo(log) {
+    const ignore = () => undefined;
+    // No info and error: the SDK's logger middleware then skips building a record of every call's input and output.
+    return { trace: ignore, debug: ignore, warn: (...content) => log(`AWS SDK: ${content.map(String).join(' ')}`) };
+}
 function createS3Client(options) {
     const endpoint = customEndpoint(options);
     const custom = endpoint !== undefined;
@@ -98,13 +151,16 @@ function createS3Client(options) {
     const deleteMode = options.deleteContentMd5 ?? 'auto';
     const maxSockets = options.maxSockets ?? 50;
     const agentOptions = { keepAlive: true, maxSockets };
+    const logger = options.logger ?? sdkWarningsTo(() => undefined);
     const config = {
         region: options.region,
         forcePathStyle: options.forcePathStyle ?? custom,
         requestChecksumCalculation: checksum,
         responseChecksumValidation: checksum,
         retryMode: 'adaptive',
+        logger,
         requestHandler: new node_http_handler_dist_cjs.NodeHttpHandler({
+            logger,
             httpAgent: new external_node_http_.Agent(agentOptions),
             httpsAgent: new external_node_https_.Agent(agentOptions),
             ...(options.requestTimeoutMs !== undefined ? { requestTimeout: options.requestTimeoutMs } : {}),
@@ -122,6 +178,8 @@ function createS3Client(options) {
         client.middlewareStack.use(deleteObjectsContentMd5Plugin);
     if (options.uploadContentMd5 ?? true)
         client.middlewareStack.use(uploadContentMd5Plugin);
+    if (options.expectedBucketOwner || options.encryption)
+        client.middlewareStack.use(destinationPlugin(options.expectedBucketOwner, options.encryption));
     return client;
 }
 /**
@@ -208,15 +266,177 @@ const uploadContentMd5 = (next, context) => async (args) => {
 const uploadContentMd5Plugin = {
     applyToStack: (stack) => stack.add(uploadContentMd5, { step: 'build', priority: 'low', name: 'uploadContentMd5', override: true }),
 };
+/** The writes that create an object, and so choose its encryption. */
+const objectWriteCommands = new Set(['PutObjectCommand', 'CreateMultipartUploadCommand', 'CopyObjectCommand']);
+/** The commands that read a source object of the same bucket. */
+const copyCommands = new Set(['CopyObjectCommand', 'UploadPartCopyCommand']);
+/**
+ * expected_bucket_owner and sse, in one place for every command (the manifest, the lock and plan files too: a bucket
+ * policy that requires an encryption header refuses any write without it). Added to the command's input before it
+ * is serialized, so each command sends only the members its model has: ListObjectsV2 the owner, PutObject both.
+ * A value the caller set is kept.
+ */
+function destinationPlugin(owner, encryption) {
+    const middleware = (next, context) => async (args) => {
+        const input = args.input;
+        const command = context.commandName ?? '';
+        if (typeof input['Bucket'] !== 'string')
+            return next(args);
+        const added = {};
+        if (owner) {
+            if (input['ExpectedBucketOwner'] === undefined)
+                added['ExpectedBucketOwner'] = owner;
+            if (copyCommands.has(command) && input['ExpectedSourceBucketOwner'] === undefined)
+                added['ExpectedSourceBucketOwner'] = owner;
+        }
+        if (encryption && objectWriteCommands.has(command) && input['ServerSideEncryption'] === undefined) {
+            added['ServerSideEncryption'] = encryption.sse;
+            if (encryption.kmsKeyId)
+                added['SSEKMSKeyId'] = encryption.kmsKeyId;
+        }
+        // A new input object: the caller's (often shared between requests) is not changed.
+        return next(Object.keys(added).length === 0 ? args : { ...args, input: { ...input, ...added } });
+    };
+    return {
+        applyToStack: (stack) => stack.add(middleware, { step: 'initialize', priority: 'high', name: 'destinationSettings', override: true }),
+    };
+}
+/** A small JSON document written by putJsonObject (a plan, a shard result), or undefined when there is none. */
+async function getJsonObject(s3, bucket, key, signal) {
+    try {
+        const out = await s3.send(new client_s3_dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+        return JSON.parse((await out.Body?.transformToString('utf8')) ?? 'null');
+    }
+    catch (error) {
+        if (isMissingObject(error))
+            return undefined;
+        throw error;
+    }
+}
 
 // EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
 var retry = __webpack_require__(3609);
+;// CONCATENATED MODULE: ./lib/errors.js
+/**
+ * Typed errors the engine raises and the shells map to exit codes, plus the one place that turns any
+ * error into a message safe to print (no presigned URLs, tokens or keys).
+ */
+/** Bad input that is detected before anything is touched: exit 2. */
+class InputError extends Error {
+    option;
+    name = 'InputError';
+    constructor(option, message, options) {
+        super(message, options);
+        this.option = option;
+    }
+}
+/** The source or the destination could not be listed: exit 3, nothing deleted. */
+class FatalError extends Error {
+    name = 'FatalError';
+}
+/** The bytes read did not match the version's Size or Signature: nothing may land. */
+class IntegrityError extends Error {
+    name = 'IntegrityError';
+}
+/** A content download failed in a way a retry may fix (reset, truncation, 5xx, expired URL). */
+class TransientDownloadError extends Error {
+    status;
+    name = 'TransientDownloadError';
+    constructor(message, status, options) {
+        super(message, options);
+        this.status = status;
+    }
+}
+/**
+ * The run may not write to the bucket (its lock was refused or lost, or what it listed is outdated): a transfer
+ * that had already started stopped before its object could appear. Not worth retrying.
+ */
+class WriteRefusedError extends Error {
+    name = 'WriteRefusedError';
+}
+const SECRET_PATTERNS = [
+    // Any URL: keep scheme, host and path, drop the query (presigned signatures, tokens live there).
+    [/(https?:\/\/[^\s?#"'<>]+)\?[^\s"'<>]*/gi, '$1?[redacted]'],
+    [/\b(AKIA|ASIA)[A-Z0-9]{16}\b/g, '[redacted-access-key]'],
+    [/(X-Amz-(?:Signature|Credential|Security-Token)=)[^&\s"']+/gi, '$1[redacted]'],
+    [/((?:aws_secret_access_key|secretAccessKey|sessionToken|SessionToken|x-amz-security-token|Authorization)["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1[redacted]'],
+    [/\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*/g, '[redacted-jwt]'],
+];
+/** Removes anything that looks like a credential, token or signed URL from a message. */
+function redact(text) {
+    return SECRET_PATTERNS.reduce((t, [pattern, replacement]) => t.replace(pattern, replacement), text);
+}
+/**
+ * S3 refused a body because its bytes differ from their checksum (Content-MD5, or the signed SHA-256): they were
+ * damaged on the way, nothing landed, and the same bytes sent again may pass. The SDK does not retry a 400.
+ */
+function isDamagedInTransit(error) {
+    const name = error?.name;
+    return name === 'BadDigest' || name === 'XAmzContentSHA256Mismatch';
+}
+/** Socket and stream failures of node and undici that a new connection may not meet again. */
+const TRANSIENT_NETWORK_CODES = new Set([
+    'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN',
+    'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE',
+]);
+/** Service errors, by name, that say "try again later" whatever their status (S3's RequestTimeout is a 400). */
+const TRANSIENT_ERROR_NAMES = new Set([
+    'TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'ThrottlingException', 'TooManyRequestsException',
+    'SlowDown', 'FailedDependencyException',
+]);
+/**
+ * The one answer to "may the same request, sent again, succeed?", for every retry in the tool: the whole-file
+ * retry (engine/execute.ts), the content download's resume (workdocs/content.ts) and the WorkDocs client's
+ * retry strategy (workdocs/retry.ts, which adds it to the SDK's own list). Transient:
+ * - a content download cut short, refused with an expired URL (403), 408, 429 or 5xx (TransientDownloadError);
+ * - a body S3 refused as damaged on the way (isDamagedInTransit);
+ * - an AWS answer 408, 429 or 5xx, a timeout or throttling by name, WorkDocs' FailedDependency (424);
+ * - a reset, refused, timed-out or cut-short connection, a failed DNS lookup.
+ * Not transient: everything else, IntegrityError included (the same bytes again would not match; whether to
+ * download the file afresh is the file retry's own decision).
+ */
+function isTransientError(error) {
+    if (error instanceof TransientDownloadError) {
+        const status = error.status;
+        return status === undefined || status === 403 || status === 408 || status === 429 || status >= 500;
+    }
+    if (isDamagedInTransit(error))
+        return true;
+    const status = httpStatusOf(error);
+    if (status !== undefined && (status >= 500 || status === 429 || status === 408))
+        return true;
+    const { name, code, message } = (error ?? {});
+    if (name !== undefined && TRANSIENT_ERROR_NAMES.has(name))
+        return true;
+    if (code !== undefined && TRANSIENT_NETWORK_CODES.has(code))
+        return true;
+    return message === 'aborted'; // node: a response cut short mid-body
+}
+/** The HTTP status of an AWS SDK error, when it has one. */
+function httpStatusOf(error) {
+    return error?.$metadata?.httpStatusCode;
+}
+/** A one-line, secret-free description of any thrown value, including the SDK's error names and HTTP status. */
+function describeError(error) {
+    if (error instanceof Error) {
+        const status = httpStatusOf(error);
+        const name = error.name && error.name !== 'Error' ? `${error.name}: ` : '';
+        const suffix = status !== undefined ? ` (HTTP ${status})` : '';
+        return redact(`${name}${error.message || 'no message'}${suffix}`.replace(/\s+/g, ' ').trim());
+    }
+    return redact(String(error));
+}
+function errorName(error) {
+    return error instanceof Error ? error.name : typeof error;
+}
+
 ;// CONCATENATED MODULE: ./lib/workdocs/retry.js
 /**
  * Retry policy shared by the whole run: the SDK's adaptive strategy (client-side rate limiting on throttling)
  * for AWS calls, with WorkDocs' FailedDependency (424) treated as transient, which the SDK does not do
  * by itself. Waiting between the tool's own attempts is in ../backoff.ts.
  */
+
 
 const DEFAULT_MAX_ATTEMPTS = 8;
 class WorkDocsRetryStrategy {
@@ -228,13 +448,45 @@ class WorkDocsRetryStrategy {
         return this.inner.acquireInitialRetryToken(retryTokenScope);
     }
     refreshRetryTokenForRetry(token, errorInfo) {
-        const name = errorInfo.error?.name;
-        const reclassified = name === 'FailedDependencyException' ? { ...errorInfo, errorType: 'TRANSIENT' } : errorInfo;
+        // Only what the SDK would give up on is upgraded: its throttling class keeps driving the rate limiter.
+        const reclassified = errorInfo.errorType === 'CLIENT_ERROR' && isTransientError(errorInfo.error)
+            ? { ...errorInfo, errorType: 'TRANSIENT' }
+            : errorInfo;
         return this.inner.refreshRetryTokenForRetry(token, reclassified);
     }
     recordSuccess(token) {
         this.inner.recordSuccess(token);
     }
+}
+/**
+ * Names the call that gave up in the error it throws: "WorkDocs GetFolder gave up after 8 attempts over 12.3 s:
+ * Rate exceeded" instead of the bare "Rate exceeded", like the S3 listing's failure does. Added outside the retry
+ * step, so it sees the attempts and the waiting the SDK recorded on the final error.
+ */
+const gaveUpMessagePlugin = {
+    applyToStack(stack) {
+        stack.add((next, context) => async (args) => {
+            try {
+                return await next(args);
+            }
+            catch (error) {
+                describeGivingUp(error, context.commandName);
+                throw error;
+            }
+        }, { step: 'initialize', name: 'workdocsGaveUpMessage', override: true });
+    },
+};
+/** Rewrites the message of an SDK error that was retried (attempts > 1); others are left as they are. */
+function describeGivingUp(error, commandName) {
+    if (!(error instanceof Error))
+        return;
+    const metadata = error.$metadata;
+    const attempts = metadata?.attempts ?? 1;
+    if (attempts <= 1 || error.message.startsWith('WorkDocs '))
+        return;
+    const call = (commandName ?? 'request').replace(/Command$/, '');
+    const waited = metadata?.totalRetryDelay !== undefined ? ` over ${(metadata.totalRetryDelay / 1000).toFixed(1)} s of waiting` : '';
+    error.message = `WorkDocs ${call} gave up after ${attempts} attempts${waited}: ${error.message || 'no message'}`;
 }
 
 ;// CONCATENATED MODULE: ./lib/engine/env.js
@@ -261,6 +513,7 @@ function createSyncEnv(options, deps) {
         requestHandler: new node_http_handler_dist_cjs.NodeHttpHandler({ httpAgent: apiHttp, httpsAgent: apiHttps }),
         streamCollector: collectBody,
     });
+    workdocs.middlewareStack.use(gaveUpMessagePlugin);
     const s3 = createS3Client({
         region: options.regionName,
         ...(options.s3EndpointUrl ? { endpoint: options.s3EndpointUrl } : {}),
@@ -270,6 +523,11 @@ function createSyncEnv(options, deps) {
         maxSockets: options.maxPoolConnections,
         maxAttempts: 8,
         ...(deps.s3Credentials ? { credentials: deps.s3Credentials } : {}),
+        logger: sdkWarningsTo((message) => deps.logger.log('debug', message)),
+        ...(options.expectedBucketOwner !== '' ? { expectedBucketOwner: options.expectedBucketOwner } : {}),
+        ...(options.objectSettings.sse !== 'none'
+            ? { encryption: { sse: options.objectSettings.sse, ...(options.objectSettings.sseKmsKeyId !== '' ? { kmsKeyId: options.objectSettings.sseKmsKeyId } : {}) } }
+            : {}),
     });
     return {
         workdocs,
@@ -341,10 +599,14 @@ function writeAll(fd, bytes) {
 
 
 function totalsOf(items) {
-    const totals = { uploaded: 0, copied: 0, skipped: 0, deleted: 0, archived: 0, markers: 0, failed: 0, bytes: 0 };
+    const totals = { uploaded: 0, copied: 0, skipped: 0, deleted: 0, archived: 0, markers: 0, failed: 0, cancelled: 0, bytes: 0 };
     for (const item of items) {
         if (item.outcome === 'failed') {
             totals.failed++;
+            continue;
+        }
+        if (item.outcome === 'cancelled') {
+            totals.cancelled++;
             continue;
         }
         if (item.outcome !== 'done')
@@ -373,6 +635,17 @@ function totalsOf(items) {
     }
     return totals;
 }
+/**
+ * The counts a person (or a later step) wants: what was done, or in a dry run what would be done (the
+ * engine's totals count only what was done, which in a dry run is nothing).
+ */
+function effectiveTotals(report) {
+    if (!report.dryRun)
+        return report.totals;
+    return totalsOf(report.items.map((item) => (item.outcome === 'planned' ? { ...item, outcome: 'done' } : item)));
+}
+/** How many foreign keys the report names; the count covers all of them. */
+const FOREIGN_KEYS_SHOWN = 20;
 function buildReport(input) {
     const durationMs = Math.max(0, input.env.now() - input.started);
     const totals = totalsOf(input.items);
@@ -383,6 +656,7 @@ function buildReport(input) {
         bucket: input.options.s3BucketName,
         prefix: input.options.s3Prefix,
         rootFolderId: input.rootFolderId,
+        ...(input.rootFolderName !== undefined ? { rootFolderName: input.rootFolderName } : {}),
         manifestKey: input.manifestKey,
         startedAt: new Date(input.started).toISOString(),
         durationMs,
@@ -391,7 +665,26 @@ function buildReport(input) {
         items: input.items,
         changed,
         ...(input.deletesBlocked !== undefined ? { deletesBlocked: input.deletesBlocked } : {}),
+        ...(input.foreign !== undefined && input.foreign.size > 0 ? { foreign: { count: input.foreign.size, keys: [...input.foreign.keys()].sort().slice(0, FOREIGN_KEYS_SHOWN) } } : {}),
         ...(input.fatal !== undefined ? { fatal: input.fatal } : {}),
+    };
+}
+/** The report of a run that stopped before the engine ran (bad input, no credentials): the inputs as given, nothing done. */
+function stoppedReport(input) {
+    return {
+        exitCode: input.exitCode,
+        dryRun: input.dryRun,
+        bucket: input.bucket,
+        prefix: input.prefix,
+        rootFolderId: input.rootFolderId,
+        manifestKey: '',
+        startedAt: new Date(input.started).toISOString(),
+        durationMs: Math.max(0, input.now - input.started),
+        totals: totalsOf([]),
+        bytesPerSecond: 0,
+        items: [],
+        changed: false,
+        fatal: input.fatal,
     };
 }
 function formatBytes(bytes) {
@@ -402,7 +695,7 @@ function formatBytes(bytes) {
         value /= 1024;
         unit++;
     }
-    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+    return unit === 0 ? `${Math.round(bytes)} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 function formatDuration(ms) {
     if (ms < 1000)
@@ -412,19 +705,79 @@ function formatDuration(ms) {
         return `${seconds.toFixed(1)} s`;
     return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
-/** The console summary: totals on a few lines, then what failed and why deletes were refused. */
-function summaryLines(report) {
-    const t = report.totals;
-    const planned = report.items.filter((i) => i.outcome === 'planned');
-    const lines = [
-        report.dryRun ? 'Dry run: nothing was written or deleted.' : `Synced into s3://${report.bucket}/${report.prefix}`,
-        report.dryRun
-            ? `  would upload ${count(planned, 'upload')}, copy ${count(planned, 'copy')}, create ${count(planned, 'marker')} folder markers, delete ${count(planned, 'delete')}, archive ${count(planned, 'archive')}; unchanged ${t.skipped}`
-            : `  uploaded ${t.uploaded}, copied ${t.copied}, skipped ${t.skipped}, deleted ${t.deleted}, archived ${t.archived}, folder markers ${t.markers}, failed ${t.failed}`,
-        `  ${formatBytes(t.bytes)} in ${formatDuration(report.durationMs)} (${formatBytes(report.bytesPerSecond)}/s)`,
-    ];
+function runOutcome(report, interrupted = false) {
+    switch (report.exitCode) {
+        case 2:
+            return 'bad-input';
+        case 3:
+            return interrupted ? 'cancelled' : 'stopped';
+        case 1:
+            // A refusal or a run-level failure (the manifest not written) is the news, whatever else failed.
+            if (report.deletesBlocked !== undefined)
+                return 'deletes-refused';
+            return report.fatal !== undefined ? 'run-failed' : 'items-failed';
+        default:
+            if (report.dryRun)
+                return 'dry-run';
+            return report.changed ? 'done' : 'up-to-date';
+    }
+}
+/** True when the run stopped before it had anything to count (bad input, a failure before the plan). */
+function stoppedBeforePlan(report) {
+    return report.exitCode >= 2 && report.items.length === 0;
+}
+/** The reason of a failure up to its first detail: "the manifest could not be written (AccessDenied…)…" → "the manifest could not be written". */
+function firstClause(text) {
+    const cut = text.search(/ \(|; |: /);
+    return cut > 0 ? text.slice(0, cut) : text;
+}
+function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+/** The one-line title of an outcome (plain text; the summary escapes it). */
+function outcomeTitle(report, outcome) {
+    const totals = effectiveTotals(report);
+    switch (outcome) {
+        case 'done': return 'Done';
+        case 'up-to-date': return 'Up to date';
+        case 'dry-run': return report.changed ? 'Dry run — changes planned, nothing was written' : 'Dry run — up to date, nothing to do';
+        case 'items-failed': return `${plural(totals.failed, 'item')} failed`;
+        case 'deletes-refused': return 'Deletes refused';
+        case 'run-failed': return `Failed — ${firstClause(report.fatal ?? 'the run failed')}`;
+        case 'bad-input': return 'Bad input — nothing was touched';
+        case 'stopped': return 'Stopped — nothing was deleted';
+        case 'cancelled': return `Cancelled — nothing was deleted${totals.cancelled > 0 ? `, ${plural(totals.cancelled, 'item')} not finished` : ''}`;
+    }
+}
+/** The console summary: a headline that names the outcome, the totals, then what failed and why. */
+function summaryLines(report, interrupted = false) {
+    const outcome = runOutcome(report, interrupted);
+    const where = `s3://${report.bucket}/${report.prefix}`;
+    const headline = {
+        'done': `Synced into ${where}`,
+        'up-to-date': `Up to date: ${where}`,
+        'dry-run': 'Dry run: nothing was written or deleted.',
+        'items-failed': `Synced into ${where} except ${plural(report.totals.failed, 'item')}, which failed`,
+        'deletes-refused': `Deletes refused: nothing was deleted from ${where}`,
+        'run-failed': `Failed: ${firstClause(report.fatal ?? 'the run failed')}`,
+        'bad-input': 'Bad input: nothing was touched',
+        'stopped': 'Stopped: nothing was deleted',
+        'cancelled': 'Cancelled: nothing was deleted',
+    };
+    const lines = [headline[outcome]];
+    if (!stoppedBeforePlan(report)) {
+        const t = effectiveTotals(report);
+        const cancelled = t.cancelled > 0 ? `, cancelled ${t.cancelled}` : '';
+        lines.push(report.dryRun
+            ? `  would upload ${t.uploaded}, copy ${t.copied}, create ${t.markers} folder markers, delete ${t.deleted}, archive ${t.archived}; unchanged ${t.skipped}`
+            : `  uploaded ${t.uploaded}, copied ${t.copied}, skipped ${t.skipped}, deleted ${t.deleted}, archived ${t.archived}, folder markers ${t.markers}, failed ${t.failed}${cancelled}`, report.dryRun
+            ? `  ${formatBytes(t.bytes)} to upload; planned in ${formatDuration(report.durationMs)}`
+            : `  ${formatBytes(t.bytes)} in ${formatDuration(report.durationMs)} (${formatBytes(report.bytesPerSecond)}/s)`);
+    }
     if (report.deletesBlocked)
         lines.push(`  deletes refused: ${report.deletesBlocked}`);
+    if (report.foreign)
+        lines.push(`  left alone: ${report.foreign.count} objects this tool did not write (first: ${report.foreign.keys.slice(0, 3).map((k) => JSON.stringify(k)).join(', ')})`);
     const failures = report.items.filter((i) => i.outcome === 'failed');
     for (const item of failures.slice(0, 20))
         lines.push(`  FAILED ${item.action} ${JSON.stringify(item.key)}: ${item.error ?? ''}`);
@@ -437,12 +790,9 @@ function summaryLines(report) {
             lines.push(`  matrix: ${JSON.stringify(scale.matrix)}`);
     }
     if (report.fatal)
-        lines.push(`  ${report.exitCode === 2 ? 'bad input' : 'fatal'}: ${report.fatal}`);
+        lines.push(`  ${report.exitCode === 2 ? 'bad input' : report.exitCode === 3 ? 'fatal' : 'failed'}: ${report.fatal}`);
     lines.push(`  exit code ${report.exitCode}`);
     return lines;
-}
-function count(items, action) {
-    return items.filter((i) => i.action === action).length;
 }
 /**
  * Writes the JSON report (every item and its outcome), creating its folder. Throws when it cannot.
@@ -685,7 +1035,7 @@ const LONE_SURROGATE = /[\ud800-\udfff]/u;
  * segments, control and bidi/format characters, lone surrogates, a `.workdocs-s3-sync` segment (the
  * prefix would lie inside another sync's own area) and more than MAX_PREFIX_BYTES UTF-8 bytes.
  */
-function normalizePrefix(prefix) {
+function parsePrefix(prefix) {
     if (prefix === '')
         return { ok: true, prefix: '' };
     const fail = (problem, reason) => ({ ok: false, problem, reason });
@@ -760,6 +1110,23 @@ function utf8Length(s) {
 /** The id as it appears in suffixes: itself when short and plain (WorkDocs ids are 64 hex), else its SHA-256. */
 function idTag(id) {
     return /^[0-9A-Za-z_-]{1,64}$/.test(id) ? id : (0,external_node_crypto_.createHash)('sha256').update(id, 'utf8').digest('hex');
+}
+/**
+ * An archive key: `base` (the archive prefix and the run's folder) and the object's key below the mirror's prefix;
+ * where that would exceed MAX_KEY_BYTES, the rule for keys that are too long applies: one relocated segment
+ * `%%<hash of the path>~<last segment cut to fit>` right under `base`, distinct per path and stable.
+ */
+function archiveKeyOf(base, relative) {
+    const key = base + relative;
+    if (utf8Length(key) <= MAX_KEY_BYTES)
+        return key;
+    const folder = relative.endsWith('/');
+    const last = relative.split('/').filter((s) => s !== '').at(-1) ?? '';
+    const head = `${RELOCATED_MARK}${(0,external_node_crypto_.createHash)('sha256').update(relative, 'utf8').digest('hex').slice(0, 16)}~`;
+    const room = Math.min(MAX_RELOCATED_SEGMENT_BYTES, MAX_KEY_BYTES - utf8Length(base) - (folder ? 1 : 0)) - utf8Length(head);
+    const ext = extensionOf(last);
+    const body = utf8Length(last) <= room ? last : truncateEncoded(last.slice(0, last.length - ext.length), room - utf8Length(ext)).replace(/ +$/, '') + ext;
+    return `${base}${head}${body}${folder ? '/' : ''}`;
 }
 /** The extension of an encoded segment: from the last `.` (not at 0), 2–16 chars, no space or `%`; else ''. */
 function extensionOf(segment) {
@@ -879,13 +1246,13 @@ function assignSiblings(children, budget, topLevel) {
     return { segments, cut, groups };
 }
 /**
- * Maps every reachable folder and document to its key under `prefix` (validated with normalizePrefix; an
+ * Maps every reachable folder and document to its key under `prefix` (validated with parsePrefix; an
  * invalid prefix throws a RangeError). See the module comment for the scheme. Guarantees: keys are unique,
  * start with the prefix, are at most 1024 UTF-8 bytes, have no empty, `.` or `..` segment and no control
  * characters, never lie inside `<prefix>.workdocs-s3-sync/`, and do not depend on the order of the arrays.
  */
 function assignKeys(tree, prefix) {
-    const normalized = normalizePrefix(prefix);
+    const normalized = parsePrefix(prefix);
     if (!normalized.ok)
         throw new RangeError(`invalid key prefix ${JSON.stringify(prefix)}: ${normalized.reason}`);
     const pfx = normalized.prefix;
@@ -1088,6 +1455,53 @@ function toolAreaPrefix(prefix) {
     return `${prefix}${RESERVED_SEGMENT}/`;
 }
 const EMPTY_MANIFEST = { entries: new Map() };
+function isPlainMd5(etag) {
+    return /^[0-9a-f]{32}$/.test(etag);
+}
+/**
+ * Whether the listed object is no longer the one `entry` recorded: a free check, from the listing alone, that
+ * nobody overwrote it behind our back. Its ETag must be the one S3 answered when it was written, or the MD5 of
+ * its bytes; any other (a multipart ETag such as `…-1` included) means other bytes.
+ */
+function replacedSince(object, entry) {
+    if (object.etag === entry.etag)
+        return false;
+    // An entry without a recorded ETag (a manifest of an older version) on an SSE-KMS bucket: its ETag is opaque, so
+    // the object is checked again by its metadata like an unknown one (adoption), not taken for overwritten.
+    return object.etag !== entry.md5;
+}
+/**
+ * The trust rule for manifest entries: an entry describes its object only while the listing shows that object with
+ * the recorded size and an ETag it recorded. Any other entry says nothing about what the key holds now (a run killed
+ * after its uploads but before its manifest write, a file overwritten behind our back). The same object when all hold.
+ */
+function trustedManifest(manifest, inventory) {
+    if (manifest.entries.size === 0)
+        return manifest;
+    const byKey = new Map(inventory.map((o) => [o.key, o]));
+    const contradicted = [];
+    for (const [key, entry] of manifest.entries) {
+        const object = byKey.get(key);
+        if (object === undefined || object.size !== entry.size || replacedSince(object, entry))
+            contradicted.push(key);
+    }
+    if (contradicted.length === 0)
+        return manifest;
+    const entries = new Map(manifest.entries);
+    for (const key of contradicted)
+        entries.delete(key);
+    return { ...manifest, entries };
+}
+/** One row of the manifest (the format scale-out's plan and shard results use too). */
+function toRow(key, e) {
+    return e.etag === undefined ? [key, e.documentId, e.versionId, e.size, e.md5] : [key, e.documentId, e.versionId, e.size, e.md5, e.etag];
+}
+function toRows(entries) {
+    return [...entries].map(([key, e]) => toRow(key, e));
+}
+function fromRows(rows) {
+    return rows.map((row) => [row[0], entryOf(row)]);
+}
 /**
  * The manifest file, as bytes: rows last and one per line (readable in a console, and diffs well). A 100,000-row
  * manifest (~24 MB) is built straight into one Buffer outside the V8 heap: no array of rows, no JSON of all
@@ -1096,8 +1510,7 @@ const EMPTY_MANIFEST = { entries: new Map() };
 function encodeManifestBytes(manifest, meta) {
     const keys = [...manifest.entries.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const rowJson = (key) => {
-        const e = manifest.entries.get(key);
-        return JSON.stringify((e.etag === undefined ? [key, e.documentId, e.versionId, e.size, e.md5] : [key, e.documentId, e.versionId, e.size, e.md5, e.etag]));
+        return JSON.stringify(toRow(key, manifest.entries.get(key)));
     };
     // The checksum is the sha256 of JSON.stringify(rows): `[` + the rows joined by `,` + `]`.
     const hash = (0,external_node_crypto_.createHash)('sha256').update('[');
@@ -1114,6 +1527,7 @@ function encodeManifestBytes(manifest, meta) {
         prefix: meta.prefix,
         updatedAt: meta.updatedAt,
         checksum: hash.update(']').digest('hex'),
+        ...(manifest.foreign !== undefined && manifest.foreign.size > 0 ? { foreign: [...manifest.foreign].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) } : {}),
     };
     const head = `${JSON.stringify(file).slice(0, -1)},${ROWS_OPEN}\n`;
     const out = Buffer.allocUnsafe(Buffer.byteLength(head) + rowBytes + ROWS_CLOSE.length);
@@ -1160,7 +1574,7 @@ function decodeWhole(text) {
             return { ok: false, problem: 'malformed row' };
         entries.set(row[0], entryOf(row));
     }
-    return { ok: true, manifest: { entries }, rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
+    return { ok: true, manifest: withForeign(entries, file.foreign), rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
 }
 /**
  * decodeWhole for the layout encodeManifestBytes writes (a header line ending in `"rows":[`, one row per line,
@@ -1253,7 +1667,14 @@ function decodeLines(input) {
         return undefined;
     if (malformed)
         return { ok: false, problem: 'malformed row' };
-    return { ok: true, manifest: { entries }, rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
+    return { ok: true, manifest: withForeign(entries, file.foreign), rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
+}
+/** The manifest with its remembered foreign objects; a malformed list is dropped (they are asked about again). */
+function withForeign(entries, foreign) {
+    if (!Array.isArray(foreign) || foreign.length === 0)
+        return { entries };
+    const pairs = foreign.filter((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string');
+    return pairs.length === foreign.length ? { entries, foreign: new Map(pairs) } : { entries };
 }
 const PARSE_FAILED = Symbol('not JSON');
 const ROWS_OPEN = '"rows":[';
@@ -1279,6 +1700,7 @@ function sharingListedStrings(manifest, inventory) {
     if (manifest.entries.size === 0)
         return manifest;
     const objects = new Map(inventory.map((o) => [o.key, o]));
+    const foreign = manifest.foreign !== undefined ? { foreign: manifest.foreign } : {};
     const entries = new Map();
     for (const [key, entry] of manifest.entries) {
         const object = objects.get(key);
@@ -1291,7 +1713,30 @@ function sharingListedStrings(manifest, inventory) {
         else
             entries.set(object.key, entry);
     }
-    return { entries };
+    return { entries, ...foreign };
+}
+
+;// CONCATENATED MODULE: ./lib/core/outcome.js
+/**
+ * What a run's exit code is, and when finalize may delete: decisions the sync, the scale-out modes and the shells
+ * share, as pure functions of what happened.
+ */
+function exitCodeOf(facts) {
+    if (facts.badInput)
+        return 2;
+    if (facts.fatal)
+        return 3;
+    return facts.itemsFailed || facts.deletesRefused || facts.outputFailed ? 1 : 0;
+}
+/** Why finalize must not delete, or undefined when it may: every shard of the plan finished without a failure. */
+function finalizeRefusal(state) {
+    if (state.listingFailure)
+        return 'the listing had errors, so nothing is deleted';
+    if (state.missing.length > 0)
+        return `shard(s) ${state.missing.join(', ')} did not finish, so nothing is deleted`;
+    if (state.failed.length > 0)
+        return `shard(s) ${state.failed.join(', ')} had failures, so nothing is deleted`;
+    return state.deletesBlocked ?? undefined;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/shard.js
@@ -1334,305 +1779,6 @@ function shardMatrix(shardCount) {
     return { shard: Array.from({ length: shardCount }, (_, i) => i) };
 }
 
-;// CONCATENATED MODULE: ./lib/errors.js
-/**
- * Typed errors the engine raises and the shells map to exit codes, plus the one place that turns any
- * error into a message safe to print (no presigned URLs, tokens or keys).
- */
-/** Bad input that is detected before anything is touched: exit 2. */
-class InputError extends Error {
-    option;
-    name = 'InputError';
-    constructor(option, message, options) {
-        super(message, options);
-        this.option = option;
-    }
-}
-/** The source or the destination could not be listed: exit 3, nothing deleted. */
-class FatalError extends Error {
-    name = 'FatalError';
-}
-/** The bytes read did not match the version's Size or Signature: nothing may land. */
-class IntegrityError extends Error {
-    name = 'IntegrityError';
-}
-/** A content download failed in a way a retry may fix (reset, truncation, 5xx, expired URL). */
-class TransientDownloadError extends Error {
-    status;
-    name = 'TransientDownloadError';
-    constructor(message, status, options) {
-        super(message, options);
-        this.status = status;
-    }
-}
-/**
- * The run may not write to the bucket (its lock was refused or lost, or what it listed is outdated): a transfer
- * that had already started stopped before its object could appear. Not worth retrying.
- */
-class WriteRefusedError extends Error {
-    name = 'WriteRefusedError';
-}
-const SECRET_PATTERNS = [
-    // Any URL: keep scheme, host and path, drop the query (presigned signatures, tokens live there).
-    [/(https?:\/\/[^\s?#"'<>]+)\?[^\s"'<>]*/gi, '$1?[redacted]'],
-    [/\b(AKIA|ASIA)[A-Z0-9]{16}\b/g, '[redacted-access-key]'],
-    [/(X-Amz-(?:Signature|Credential|Security-Token)=)[^&\s"']+/gi, '$1[redacted]'],
-    [/((?:aws_secret_access_key|secretAccessKey|sessionToken|SessionToken|x-amz-security-token|Authorization)["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1[redacted]'],
-    [/\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*/g, '[redacted-jwt]'],
-];
-/** Removes anything that looks like a credential, token or signed URL from a message. */
-function redact(text) {
-    return SECRET_PATTERNS.reduce((t, [pattern, replacement]) => t.replace(pattern, replacement), text);
-}
-/**
- * S3 refused a body because its bytes differ from their checksum (Content-MD5, or the signed SHA-256): they were
- * damaged on the way, nothing landed, and the same bytes sent again may pass. The SDK does not retry a 400.
- */
-function isDamagedInTransit(error) {
-    const name = error?.name;
-    return name === 'BadDigest' || name === 'XAmzContentSHA256Mismatch';
-}
-/** The HTTP status of an AWS SDK error, when it has one. */
-function httpStatusOf(error) {
-    return error?.$metadata?.httpStatusCode;
-}
-/** A one-line, secret-free description of any thrown value, including the SDK's error names and HTTP status. */
-function describeError(error) {
-    if (error instanceof Error) {
-        const status = httpStatusOf(error);
-        const name = error.name && error.name !== 'Error' ? `${error.name}: ` : '';
-        const suffix = status !== undefined ? ` (HTTP ${status})` : '';
-        return redact(`${name}${error.message || 'no message'}${suffix}`.replace(/\s+/g, ' ').trim());
-    }
-    return redact(String(error));
-}
-function errorName(error) {
-    return error instanceof Error ? error.name : typeof error;
-}
-
-;// CONCATENATED MODULE: ./lib/s3/manifest-store.js
-/** Reads and writes the manifest object. A write is one PUT with Content-MD5: it lands whole or not at all. */
-
-
-
-
-async function readManifest(client, bucket, key, signal) {
-    let bytes;
-    let etag;
-    try {
-        const out = await client.send(new client_s3_dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-        // Bytes, decoded line by line: a 100,000-row manifest is never one ~24 MB string.
-        bytes = out.Body ? await collectBody(out.Body) : new Uint8Array();
-        etag = out.ETag;
-    }
-    catch (error) {
-        if (isMissingObject(error))
-            return { state: 'missing', manifest: EMPTY_MANIFEST };
-        throw error;
-    }
-    const decoded = decodeManifest(bytes);
-    const tag = etag !== undefined ? { etag } : {};
-    return decoded.ok
-        ? { state: 'found', manifest: decoded.manifest, rootFolderId: decoded.rootFolderId, ...tag }
-        : { state: 'corrupt', manifest: EMPTY_MANIFEST, problem: decoded.problem, ...tag };
-}
-async function writeManifest(client, bucket, key, manifest, meta, signal) {
-    const { bytes } = await putJsonObject(client, bucket, key, encodeManifestBytes(manifest, meta), signal ? { signal } : {});
-    return bytes;
-}
-
-;// CONCATENATED MODULE: ./lib/core/plan.js
-/**
- * plan(): every decision of a sync run, as one pure function of the source tree, the destination inventory
- * and the manifest. No I/O, no clock, no randomness: the executor only carries the plan out.
- */
-
-const VERSION_METADATA = 'workdocs-version-id';
-const DOCUMENT_METADATA = 'workdocs-document-id';
-/** The keys whose metadata must be read (HeadObject) before planning: objects with no manifest entry that may hold the wanted version. */
-function keysToProbe(source, inventory, manifest, prefix) {
-    // Most runs have no such object (an empty bucket, a complete manifest): then the keys are not worth computing.
-    if (!inventory.some((o) => o.metadata === undefined && !manifest.entries.has(o.key)))
-        return [];
-    const { documentKeys } = assignKeys(source, prefix);
-    const byKey = indexInventory(inventory);
-    const probes = [];
-    for (const doc of source.documents) {
-        const key = documentKeys.get(doc.id);
-        if (key === undefined)
-            continue;
-        const object = byKey.get(key);
-        if (object && object.metadata === undefined && !manifest.entries.has(key) && object.size === doc.size)
-            probes.push(key);
-    }
-    return probes;
-}
-function plan(source, inventory, manifest, options) {
-    const { documentKeys, folderKeys, duplicates, unreachable } = assignKeys(source, options.prefix);
-    const byKey = indexInventory(inventory);
-    const wanted = new Set([...documentKeys.values(), ...folderKeys.values()]);
-    // The prefix's own marker object (`backup/`) is not a mirrored item: never stale.
-    const managed = inventory.filter((o) => o.key !== options.prefix && isManagedKey(o.key, options.prefix, options.archivePrefix || undefined));
-    const stale = managed.filter((o) => !wanted.has(o.key));
-    const staleKeys = new Set(stale.map((o) => o.key));
-    // Only a document that is not skipped needs it: a no-op run of 100,000 documents never builds it.
-    let copySources;
-    const copySourcesOnce = () => (copySources ??= indexCopySources(manifest, byKey, staleKeys));
-    const actions = [];
-    const copyTargetOf = new Map();
-    for (const doc of [...source.documents].sort(byId)) {
-        const computed = documentKeys.get(doc.id);
-        if (computed === undefined)
-            continue;
-        const object = byKey.get(computed);
-        // The listed object's equal key string: a run of 100,000 documents then holds each key once, not twice.
-        const key = object?.key ?? computed;
-        const action = decideDocument(doc, key, object, manifest.entries.get(key), copySourcesOnce);
-        if (action.kind === 'copy' && staleKeys.has(action.fromKey) && !copyTargetOf.has(action.fromKey))
-            copyTargetOf.set(action.fromKey, key);
-        actions.push(action);
-    }
-    if (options.folderMarkers !== 'none') {
-        const occupied = options.folderMarkers === 'empty' ? occupiedFolders(documentKeys, folderKeys) : undefined;
-        for (const [folderId, key] of [...folderKeys].sort((a, b) => compare(a[1], b[1]))) {
-            if (!byKey.has(key) && !occupied?.has(key))
-                actions.push({ kind: 'marker', key, folderId });
-        }
-    }
-    let deletesBlocked;
-    if (options.deleteStale && stale.length > 0) {
-        deletesBlocked = deleteRefusal(stale.length, managed.length, options) ?? archiveOverlap(wanted, options.archivePrefix);
-        for (const object of [...stale].sort((a, b) => compare(a.key, b.key))) {
-            const copyTarget = copyTargetOf.get(object.key);
-            const base = { key: object.key, size: object.size, ...(copyTarget !== undefined ? { copyTarget } : {}) };
-            actions.push(options.archivePrefix !== ''
-                ? { kind: 'archive', toKey: archiveKey(object.key, options), ...base }
-                : { kind: 'delete', ...base });
-        }
-    }
-    return { actions, deletesBlocked, duplicates, unreachable, managedCount: managed.length };
-}
-/**
- * Folder keys with a mirrored key directly below them: S3 shows those as prefixes without a marker. Decided on
- * keys, not on parent ids, because a child relocated for length does not lie under its folder's key.
- */
-function occupiedFolders(documentKeys, folderKeys) {
-    const occupied = new Set();
-    for (const key of documentKeys.values())
-        occupied.add(parentKey(key));
-    for (const key of folderKeys.values())
-        occupied.add(parentKey(key.slice(0, -1)));
-    return occupied;
-}
-/** `a/b/c` → `a/b/` (segments never contain `/`: names are encoded). */
-function parentKey(key) {
-    return key.slice(0, key.lastIndexOf('/') + 1);
-}
-/** The decision for one document: skip, copy from where the same version already lies, or upload. */
-function decideDocument(doc, key, object, entry, copySources) {
-    if (object !== undefined) {
-        if (entry !== undefined) {
-            if (entry.documentId === doc.id && entry.versionId === doc.versionId && entry.size === doc.size && object.size === doc.size) {
-                if (replacedSince(object, entry))
-                    return { kind: 'upload', key, doc, reason: 'modified-in-bucket' };
-                return { kind: 'skip', key, doc, reason: 'unchanged' };
-            }
-        }
-        else if (object.metadata !== undefined && isAdoptable(doc, object)) {
-            return { kind: 'skip', key, doc, reason: 'adopted' };
-        }
-    }
-    const fromKey = copySources().get(doc.versionId);
-    if (fromKey !== undefined && fromKey !== key)
-        return { kind: 'copy', key, fromKey, doc, reason: 'renamed' };
-    if (object === undefined)
-        return { kind: 'upload', key, doc, reason: entry !== undefined ? 'missing' : 'new' };
-    if (entry === undefined && object.metadata === undefined)
-        return { kind: 'upload', key, doc, reason: 'unverified' };
-    return { kind: 'upload', key, doc, reason: 'changed' };
-}
-/** An object written by the original script (or a lost manifest's run) holds this version already. */
-function isAdoptable(doc, object) {
-    const metadata = object.metadata ?? {};
-    if (metadata[VERSION_METADATA] !== doc.versionId || object.size !== doc.size)
-        return false;
-    if (metadata[DOCUMENT_METADATA] !== undefined && metadata[DOCUMENT_METADATA] !== doc.id)
-        return false;
-    return !(listedMd5(object) !== undefined && doc.md5 !== undefined && object.etag !== doc.md5);
-}
-/** versionId → a key that holds that version (per the manifest and still present), preferring stale keys. */
-function indexCopySources(manifest, byKey, staleKeys) {
-    const sources = new Map();
-    for (const [key, entry] of manifest.entries) {
-        const object = byKey.get(key);
-        if (object === undefined || object.size !== entry.size)
-            continue;
-        if (replacedSince(object, entry))
-            continue;
-        const current = sources.get(entry.versionId);
-        if (current === undefined || isBetterCopySource(key, current, staleKeys))
-            sources.set(entry.versionId, key);
-    }
-    return sources;
-}
-/** Of two objects holding one version, a stale one is moved rather than kept twice; otherwise the smaller key wins. */
-function isBetterCopySource(key, current, staleKeys) {
-    const stale = staleKeys.has(key);
-    return stale !== staleKeys.has(current) ? stale : compare(key, current) < 0;
-}
-/** Why deletes must not run, or undefined when they may. */
-function deleteRefusal(staleCount, managedCount, options) {
-    if (!options.listingComplete)
-        return 'the listing had errors, so nothing is deleted';
-    const { count, percent } = options.maxDelete;
-    if (count !== undefined && staleCount > count)
-        return `${staleCount} deletes exceed max_delete (${count})`;
-    if (percent !== undefined && managedCount > 0 && (staleCount / managedCount) * 100 > percent) {
-        return `${staleCount} deletes of ${managedCount} objects (${((staleCount / managedCount) * 100).toFixed(1)}%) exceed max_delete (${percent}%)`;
-    }
-    return undefined;
-}
-/** A WorkDocs item that maps under the archive prefix would be mixed with archived objects: refuse to clean up. */
-function archiveOverlap(wanted, archivePrefix) {
-    if (archivePrefix === '')
-        return undefined;
-    for (const key of wanted) {
-        if (key.startsWith(archivePrefix))
-            return `WorkDocs content maps under archive_prefix (${JSON.stringify(key)}): choose an archive_prefix outside the mirror`;
-    }
-    return undefined;
-}
-function archiveKey(key, options) {
-    return `${options.archivePrefix}${options.archiveRunFolder}/${key.slice(options.prefix.length)}`;
-}
-function indexInventory(inventory) {
-    return new Map(inventory.map((o) => [o.key, o]));
-}
-function isPlainMd5(etag) {
-    return /^[0-9a-f]{32}$/.test(etag);
-}
-/** The MD5 of a listed object's bytes, when its ETag is that: a plain one, and HeadObject did not say SSE-KMS or SSE-C. */
-function listedMd5(object) {
-    return isPlainMd5(object.etag) && object.etagIsOpaque !== true ? object.etag : undefined;
-}
-/**
- * Whether the listed object is no longer the one `entry` recorded: a free check, from the listing alone, that
- * nobody overwrote it behind our back. Its ETag must be the one S3 answered when it was written; an entry that
- * recorded none (the ETag was the MD5, or a manifest of an older version) is checked against its MD5, as far as
- * the ETag looks like one.
- */
-function replacedSince(object, entry) {
-    if (entry.etag !== undefined)
-        return object.etag !== entry.etag;
-    return isPlainMd5(object.etag) && object.etag !== entry.md5;
-}
-function byId(a, b) {
-    return compare(a.id, b.id);
-}
-function compare(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-
 ;// CONCATENATED MODULE: ./lib/backoff.js
 /** Waiting between attempts, shared by every retry loop of the tool (downloads, whole files, the lock). */
 /** Delay before retry number `attempt` (1-based): exponential from 100 ms, capped at 20 s, full jitter. */
@@ -1665,19 +1811,555 @@ function sleep(ms, signal) {
     });
 }
 
+;// CONCATENATED MODULE: ./lib/s3/manifest-store.js
+/** Reads and writes the manifest object. A write is one PUT with Content-MD5: it lands whole or not at all. */
+
+
+
+
+
+
+async function readManifest(client, bucket, key, signal) {
+    let bytes;
+    let etag;
+    try {
+        const out = await client.send(new client_s3_dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+        // Bytes, decoded line by line: a 100,000-row manifest is never one ~24 MB string.
+        bytes = out.Body ? await collectBody(out.Body) : new Uint8Array();
+        etag = out.ETag;
+    }
+    catch (error) {
+        if (isMissingObject(error))
+            return { state: 'missing', manifest: EMPTY_MANIFEST };
+        throw error;
+    }
+    const decoded = decodeManifest(bytes);
+    const tag = etag !== undefined ? { etag } : {};
+    return decoded.ok
+        ? { state: 'found', manifest: decoded.manifest, rootFolderId: decoded.rootFolderId, ...tag }
+        : { state: 'corrupt', manifest: EMPTY_MANIFEST, problem: decoded.problem, ...tag };
+}
+async function writeManifest(client, bucket, key, manifest, meta, signal) {
+    const body = encodeManifestBytes(manifest, meta);
+    // The SDK retries what it can; a body S3 refused as damaged on the way (BadDigest, a 400 it does not retry) is
+    // sent again here, like a document's: a run's record must not be lost to one damaged request.
+    for (let attempt = 1;; attempt++) {
+        try {
+            const { bytes } = await putJsonObject(client, bucket, key, body, signal ? { signal } : {});
+            return bytes;
+        }
+        catch (error) {
+            if (attempt >= MANIFEST_PUT_ATTEMPTS || signal?.aborted || !isTransientError(error))
+                throw error;
+            await sleep(backoffDelay(attempt), signal);
+        }
+    }
+}
+/** Sends of the manifest before its write counts as failed (each one already retried by the SDK where it can). */
+const MANIFEST_PUT_ATTEMPTS = 3;
+
+;// CONCATENATED MODULE: ./lib/core/plan.js
+/**
+ * plan(): every decision of a sync run, as one pure function of the source tree, the destination inventory
+ * and the manifest. No I/O, no clock, no randomness: the executor only carries the plan out.
+ */
+
+
+const VERSION_METADATA = 'workdocs-version-id';
+const DOCUMENT_METADATA = 'workdocs-document-id';
+/** The WorkDocs folder a document object was mirrored from: with the manifest lost, the prefix's source is still known. */
+const SOURCE_METADATA = 'workdocs-source-folder-id';
+/** Carried by the folder markers this tool writes, so that they are recognisably its own. */
+const FOLDER_METADATA = 'workdocs-folder-id';
+/** Written into an archive area when a run first archives there: what lies beside it is never stale. */
+const ARCHIVE_MARK = `${RESERVED_SEGMENT}/archive.json`;
+/** Both views of a manifest as read, against this listing. */
+function viewOf(manifest, inventory) {
+    return { trusted: trustedManifest(manifest, inventory), recorded: manifest };
+}
+/**
+ * The prefix's source as the probed objects tell it (SOURCE_METADATA), for a prefix whose manifest is lost: another
+ * WorkDocs folder when objects name one and none names `rootId`. Undefined when objects name this folder too (the
+ * others are then another mirror's, foreign here), or none names any (objects of older versions carry no source).
+ */
+function otherSourceIn(inventory, rootId) {
+    let other;
+    for (const object of inventory) {
+        const source = object.metadata?.[SOURCE_METADATA];
+        if (source === rootId)
+            return undefined;
+        if (source !== undefined)
+            other ??= source;
+    }
+    return other;
+}
+/** A zero-byte `folder/` object: a folder marker, whoever wrote it; it holds nothing that a delete could lose. */
+function isMarkerObject(object) {
+    return object.size === 0 && object.key.endsWith('/');
+}
+/** Metadata that names a WorkDocs item: written by this tool, or by the original folder_sync.py (version id only). */
+function isOwnedByMetadata(metadata) {
+    return metadata[VERSION_METADATA] !== undefined || metadata[DOCUMENT_METADATA] !== undefined || metadata[FOLDER_METADATA] !== undefined;
+}
+/**
+ * The keys whose metadata must be read (HeadObject) before planning: objects with no trusted manifest entry that
+ * may hold the wanted version (adoption), and objects nobody has said whose they are (ownership), each once: a
+ * foreign object remembered with its ETag is not asked about again.
+ */
+function keysToProbe(source, inventory, view, options) {
+    const { trusted, recorded } = view;
+    const unknown = (o) => o.metadata === undefined && !trusted.entries.has(o.key);
+    // Most runs have no such object (an empty bucket, a complete manifest): then the keys are not worth computing.
+    if (!inventory.some(unknown))
+        return [];
+    const { documentKeys } = assignKeys(source, options.prefix);
+    const sizeWanted = new Map();
+    for (const doc of source.documents) {
+        const key = documentKeys.get(doc.id);
+        if (key !== undefined)
+            sizeWanted.set(key, doc.size);
+    }
+    const archives = archiveAreas(inventory, options.archivePrefix);
+    const probes = [];
+    for (const object of inventory) {
+        if (!unknown(object) || !isManagedKey(object.key, options.prefix) || inArchiveArea(object.key, archives))
+            continue;
+        const adoptable = sizeWanted.get(object.key) === object.size;
+        // With the manifest lost, even delete_foreign asks: the objects' metadata is all that says which folder they mirror.
+        const ownerUnknown = (options.deleteForeign !== true || options.manifestLost === true) && !recorded.entries.has(object.key) && !isMarkerObject(object)
+            && recorded.foreign?.get(object.key) !== object.etag;
+        if (adoptable || ownerUnknown)
+            probes.push(object.key);
+    }
+    return probes.sort();
+}
+function plan(source, inventory, manifest, options) {
+    const { trusted, recorded } = 'trusted' in manifest ? manifest : viewOf(manifest, inventory);
+    const { documentKeys, folderKeys, duplicates, unreachable } = assignKeys(source, options.prefix);
+    const byKey = indexInventory(inventory);
+    const wanted = new Set([...documentKeys.values(), ...folderKeys.values()]);
+    const archives = archiveAreas(inventory, options.archivePrefix);
+    const owner = ownerOf(trusted, recorded, options.deleteForeign === true, source.rootId);
+    // The prefix's own marker object (`backup/`) is not a mirrored item, and archive areas are never stale.
+    const underPrefix = inventory.filter((o) => isManagedKey(o.key, options.prefix) && !inArchiveArea(o.key, archives));
+    const foreign = new Map();
+    const owned = [];
+    for (const object of underPrefix) {
+        if (owner(object) === 'foreign')
+            foreign.set(object.key, object.etag);
+        else
+            owned.push(object);
+    }
+    const stale = owned.filter((o) => !wanted.has(o.key));
+    const staleKeys = new Set(stale.map((o) => o.key));
+    // Only a document that is not skipped needs it: a no-op run of 100,000 documents never builds it.
+    let copySources;
+    const copySourcesOnce = () => (copySources ??= indexCopySources(trusted, byKey, staleKeys, owned));
+    const transfers = [];
+    for (const doc of [...source.documents].sort(byId)) {
+        const computed = documentKeys.get(doc.id);
+        if (computed === undefined)
+            continue;
+        const object = byKey.get(computed);
+        // The listed object's equal key string: a run of 100,000 documents then holds each key once, not twice.
+        const key = object?.key ?? computed;
+        const action = decideDocument(doc, key, object, trusted.entries.get(key), recorded.entries.get(key), copySourcesOnce);
+        transfers.push(object !== undefined && foreign.has(key) && action.kind !== 'skip'
+            ? { ...asUpload(action), refused: 'kept: an object this tool did not write holds this key (delete_foreign replaces it)' }
+            : action);
+    }
+    const actions = orderCopies(transfers, options.orderedCopies !== false);
+    if (options.folderMarkers !== 'none') {
+        const occupied = options.folderMarkers === 'empty' ? occupiedFolders(documentKeys, folderKeys) : undefined;
+        for (const [folderId, key] of [...folderKeys].sort((a, b) => compare(a[1], b[1]))) {
+            if (!byKey.has(key) && !occupied?.has(key) && options.unlistedFolders?.has(folderId) !== true)
+                actions.push({ kind: 'marker', key, folderId });
+        }
+    }
+    const content = owned.filter((o) => !isMarkerObject(o));
+    let deletesBlocked;
+    let removals = 0;
+    if (options.deleteStale && stale.length > 0) {
+        const keptAt = keptVersions(actions);
+        const staleActions = [];
+        for (const object of [...stale].sort((a, b) => compare(a.key, b.key))) {
+            const kept = keptAt.get(versionOf(object, recorded.entries.get(object.key)) ?? '');
+            const base = { key: object.key, size: object.size, reason: kept !== undefined ? 'moved' : 'stale', ...(kept !== undefined ? { keptAt: kept } : {}) };
+            if (kept === undefined && !isMarkerObject(object))
+                removals++;
+            staleActions.push(options.archivePrefix !== ''
+                ? { kind: 'archive', toKey: archiveKey(object.key, options), ...base }
+                : { kind: 'delete', ...base });
+        }
+        deletesBlocked = deleteRefusal(removals, content.length, options) ?? archiveOverlap(wanted, options.archivePrefix);
+        actions.push(...staleActions);
+    }
+    return { actions, deletesBlocked, duplicates, unreachable, managedCount: content.length, foreign, removals };
+}
+/** Whose an object under the prefix is: this tool's (the manifest lists it, or its metadata names a WorkDocs item), or foreign. */
+function ownerOf(trusted, recorded, deleteForeign, rootId) {
+    return (object) => {
+        if (deleteForeign || trusted.entries.has(object.key) || recorded.entries.has(object.key))
+            return 'own';
+        // A zero-byte folder marker holds nothing: whoever wrote it, removing it loses nothing.
+        if (isMarkerObject(object))
+            return 'own';
+        // Another mirror's object (a prefix nested in this one, say) is not this mirror's to delete.
+        if (object.metadata !== undefined && isOwnedByMetadata(object.metadata) && (object.metadata[SOURCE_METADATA] ?? rootId) === rootId)
+            return 'own';
+        // Not probed (HeadObject failed) counts as foreign too: what is not known to be ours is left alone.
+        return 'foreign';
+    };
+}
+/** Archive areas: the configured one, and every one an earlier run marked (ARCHIVE_MARK) under the listing. */
+function archiveAreas(inventory, archivePrefix) {
+    const areas = archivePrefix === '' ? [] : [archivePrefix];
+    for (const object of inventory) {
+        if (object.key === ARCHIVE_MARK || object.key.endsWith(`/${ARCHIVE_MARK}`))
+            areas.push(object.key.slice(0, -ARCHIVE_MARK.length));
+    }
+    return areas;
+}
+function inArchiveArea(key, areas) {
+    return areas.some((area) => key.startsWith(area));
+}
+/** `documentId/versionId` of what a stale object holds, from its manifest entry or its metadata. */
+function versionOf(object, entry) {
+    if (entry !== undefined)
+        return `${entry.documentId}/${entry.versionId}`;
+    const documentId = object.metadata?.[DOCUMENT_METADATA];
+    const versionId = object.metadata?.[VERSION_METADATA];
+    return documentId !== undefined && versionId !== undefined ? `${documentId}/${versionId}` : undefined;
+}
+/** `documentId/versionId` → the key that holds that version once the planned transfers are done. */
+function keptVersions(actions) {
+    const kept = new Map();
+    for (const action of actions) {
+        if ((action.kind === 'upload' && action.refused === undefined) || action.kind === 'copy' || action.kind === 'skip') {
+            kept.set(`${action.doc.id}/${action.doc.versionId}`, action.key);
+        }
+    }
+    return kept;
+}
+function asUpload(action) {
+    if (action.kind === 'upload')
+        return action;
+    return { kind: 'upload', key: action.key, doc: action.doc, reason: action.kind === 'copy' ? 'renamed' : 'changed' };
+}
+/**
+ * Orders the copies before anything overwrites their sources: every write to a key waits for the copies that read
+ * it (its stage is one more than theirs). A cycle of copies (two documents that swapped names, a rotation) has no
+ * such order: one copy of it becomes an upload, which reads WorkDocs instead. Without ordering (shards), every copy
+ * whose source the plan rewrites becomes an upload.
+ */
+function orderCopies(transfers, ordered) {
+    const actions = [...transfers];
+    const writers = new Map();
+    actions.forEach((a, i) => {
+        if ((a.kind === 'upload' && a.refused === undefined) || a.kind === 'copy')
+            writers.set(a.key, i);
+    });
+    const readers = new Map();
+    actions.forEach((a, i) => {
+        if (a.kind !== 'copy' || !writers.has(a.fromKey))
+            return;
+        if (!ordered)
+            actions[i] = asUpload(a);
+        else
+            readers.set(a.fromKey, [...(readers.get(a.fromKey) ?? []), i]);
+    });
+    if (readers.size === 0)
+        return actions;
+    const stage = new Map();
+    const onPath = new Set();
+    const visit = (i) => {
+        const known = stage.get(i);
+        if (known !== undefined)
+            return known;
+        onPath.add(i);
+        let level = 0;
+        for (const r of readers.get(actions[i].key) ?? []) {
+            const reader = actions[r];
+            if (reader.kind !== 'copy')
+                continue; // became an upload while breaking a cycle: it reads nothing now
+            if (onPath.has(r)) {
+                actions[r] = asUpload(reader); // a cycle: this reader downloads instead of copying
+                continue;
+            }
+            level = Math.max(level, visit(r) + 1);
+        }
+        onPath.delete(i);
+        stage.set(i, level);
+        return level;
+    };
+    // Keys in order, so that which copy of a cycle becomes an upload does not depend on the input's order.
+    const order = [...writers.values()].sort((a, b) => compare(actions[a].key, actions[b].key));
+    for (const i of order)
+        visit(i);
+    for (const [i, level] of stage) {
+        const action = actions[i];
+        if (level > 0 && (action.kind === 'upload' || action.kind === 'copy'))
+            actions[i] = { ...action, stage: level };
+    }
+    return actions;
+}
+/**
+ * Folder keys with a mirrored key directly below them: S3 shows those as prefixes without a marker. Decided on
+ * keys, not on parent ids, because a child relocated for length does not lie under its folder's key.
+ */
+function occupiedFolders(documentKeys, folderKeys) {
+    const occupied = new Set();
+    for (const key of documentKeys.values())
+        occupied.add(parentKey(key));
+    for (const key of folderKeys.values())
+        occupied.add(parentKey(key.slice(0, -1)));
+    return occupied;
+}
+/** `a/b/c` → `a/b/` (segments never contain `/`: names are encoded). */
+function parentKey(key) {
+    return key.slice(0, key.lastIndexOf('/') + 1);
+}
+/**
+ * Storage classes whose objects S3 reads (GetObject, CopyObject) only after a restore: InvalidObjectState otherwise.
+ * GLACIER_IR and the Intelligent-Tiering access tiers below archive are read like STANDARD.
+ */
+const ARCHIVE_STORAGE_CLASSES = new Set(['GLACIER', 'DEEP_ARCHIVE']);
+function isInArchiveClass(object) {
+    return object.storageClass !== undefined && ARCHIVE_STORAGE_CLASSES.has(object.storageClass);
+}
+/** The decision for one document: skip, copy from where the same version already lies, or upload. */
+function decideDocument(doc, key, object, entry, recordedEntry, copySources) {
+    if (object !== undefined) {
+        if (entry !== undefined) {
+            if (entry.documentId === doc.id && entry.versionId === doc.versionId && entry.size === doc.size && object.size === doc.size) {
+                return { kind: 'skip', key, doc, reason: 'unchanged' };
+            }
+        }
+        else if (object.metadata !== undefined && isAdoptable(doc, object, referenceMd5(doc, recordedEntry))) {
+            return { kind: 'skip', key, doc, reason: 'adopted' };
+        }
+    }
+    const from = copySources().get(doc.versionId);
+    if (from !== undefined && from.key !== key && (from.md5 === undefined || doc.md5 === undefined || from.md5 === doc.md5)) {
+        if (from.archived !== true)
+            return { kind: 'copy', key, fromKey: from.key, fromEtag: from.etag, doc, reason: 'renamed' };
+        // Only archived copies of the version exist: a restore takes hours, a download from WorkDocs does not.
+        if (object === undefined && recordedEntry === undefined)
+            return { kind: 'upload', key, doc, reason: 'renamed' };
+    }
+    if (object === undefined)
+        return { kind: 'upload', key, doc, reason: recordedEntry !== undefined ? 'missing' : 'new' };
+    if (recordedEntry !== undefined && entry === undefined)
+        return { kind: 'upload', key, doc, reason: 'modified-in-bucket' };
+    if (entry === undefined && object.metadata === undefined)
+        return { kind: 'upload', key, doc, reason: 'unverified' };
+    return { kind: 'upload', key, doc, reason: 'changed' };
+}
+/**
+ * An object written by the original script (or a lost manifest's run) holds this version already: its metadata
+ * names the version, and its bytes are shown to be the version's, by a single-part ETag or by reading them back
+ * (keysToReadBack). Metadata alone is not enough: an overwrite can keep it.
+ */
+function isAdoptable(doc, object, reference) {
+    if (!namesVersion(doc, object))
+        return false;
+    const md5 = listedMd5(object) ?? object.contentMd5;
+    if (md5 === undefined)
+        return false;
+    return reference === undefined || md5 === reference;
+}
+/** What the version's bytes must hash to: its Signature, or (none given) the MD5 an earlier run recorded for it. */
+function referenceMd5(doc, recorded) {
+    if (doc.md5 !== undefined)
+        return doc.md5;
+    return recorded !== undefined && recorded.versionId === doc.versionId && recorded.md5 !== '' ? recorded.md5 : undefined;
+}
+function namesVersion(doc, object) {
+    const metadata = object.metadata ?? {};
+    if (metadata[VERSION_METADATA] !== doc.versionId || object.size !== doc.size)
+        return false;
+    return metadata[DOCUMENT_METADATA] === undefined || metadata[DOCUMENT_METADATA] === doc.id;
+}
+/**
+ * The objects whose bytes must be read back before plan(): probed ones whose metadata names the wanted version but
+ * whose ETag does not show their MD5 (multipart, SSE-KMS), where a Signature (or a recorded MD5) can check them. Without the
+ * read they would be uploaded again; with it, adopted only when the bytes are right.
+ */
+function keysToReadBack(source, inventory, prefix, recorded = { entries: new Map() }) {
+    if (!inventory.some((o) => o.metadata !== undefined && listedMd5(o) === undefined && o.contentMd5 === undefined))
+        return [];
+    const { documentKeys } = assignKeys(source, prefix);
+    const byKey = indexInventory(inventory);
+    const keys = [];
+    for (const doc of source.documents) {
+        const key = documentKeys.get(doc.id);
+        const object = key === undefined ? undefined : byKey.get(key);
+        if (object?.metadata === undefined || referenceMd5(doc, recorded.entries.get(object.key)) === undefined || listedMd5(object) !== undefined || object.contentMd5 !== undefined)
+            continue;
+        if (isInArchiveClass(object))
+            continue; // GetObject would answer InvalidObjectState: it is uploaded again instead
+        if (namesVersion(doc, object))
+            keys.push(object.key);
+    }
+    return keys.sort();
+}
+/**
+ * The versions the bucket holds somewhere, as the manifest knows them; undefined when a listed object that the
+ * manifest does not account for (no entry, not a remembered foreign object, not a folder marker) might hold any
+ * version, as after a lost manifest. Then no document is certainly an upload before the plan (early uploads).
+ */
+function versionsHeld(inventory, manifest) {
+    for (const object of inventory) {
+        if (!manifest.entries.has(object.key) && !isMarkerObject(object) && manifest.foreign?.get(object.key) !== object.etag)
+            return undefined;
+    }
+    return new Set([...manifest.entries.values()].map((e) => e.versionId));
+}
+/**
+ * versionId → an object that holds that version, preferring stale keys: one the manifest vouches for, or (a lost
+ * manifest) one whose metadata names the version and whose single-part ETag shows its bytes.
+ */
+function indexCopySources(manifest, byKey, staleKeys, owned) {
+    const sources = new Map();
+    const offer = (versionId, source) => {
+        const current = sources.get(versionId);
+        if (current === undefined || isBetterCopySource(source, current, staleKeys))
+            sources.set(versionId, source);
+    };
+    for (const [key, entry] of manifest.entries) {
+        const object = byKey.get(key);
+        if (object === undefined || object.size !== entry.size)
+            continue;
+        offer(entry.versionId, { key, etag: object.etag, ...(isInArchiveClass(object) ? { archived: true } : {}) });
+    }
+    for (const object of owned) {
+        const versionId = object.metadata?.[VERSION_METADATA];
+        const md5 = listedMd5(object);
+        if (versionId === undefined || md5 === undefined || manifest.entries.has(object.key))
+            continue;
+        offer(versionId, { key: object.key, etag: object.etag, md5, ...(isInArchiveClass(object) ? { archived: true } : {}) });
+    }
+    return sources;
+}
+/**
+ * Of two objects holding one version, one that CopyObject can read wins; then a stale one, moved rather than kept
+ * twice; then the smaller key.
+ */
+function isBetterCopySource(source, current, staleKeys) {
+    if ((source.archived === true) !== (current.archived === true))
+        return current.archived === true;
+    const stale = staleKeys.has(source.key);
+    return stale !== staleKeys.has(current.key) ? stale : compare(source.key, current.key) < 0;
+}
+/** Why deletes must not run, or undefined when they may. `removals`: deletes that lose content; `base`: content objects. */
+function deleteRefusal(removals, base, options) {
+    if (!options.listingComplete)
+        return 'the listing had errors, so nothing is deleted';
+    const { count, percent } = options.maxDelete;
+    if (count !== undefined && removals > count)
+        return `${removals} deletes exceed max_delete (${count})`;
+    if (percent !== undefined && base > 0 && (removals / base) * 100 > percent) {
+        return `${removals} deletes of ${base} objects (${((removals / base) * 100).toFixed(1)}%) exceed max_delete (${percent}%)`;
+    }
+    return undefined;
+}
+/** A WorkDocs item that maps under the archive prefix would be mixed with archived objects: refuse to clean up. */
+function archiveOverlap(wanted, archivePrefix) {
+    if (archivePrefix === '')
+        return undefined;
+    for (const key of wanted) {
+        if (key.startsWith(archivePrefix))
+            return `WorkDocs content maps under archive_prefix (${JSON.stringify(key)}): choose an archive_prefix outside the mirror`;
+    }
+    return undefined;
+}
+/** Where a stale object goes in the archive: its key below the prefix, under this run's folder, within S3's key length. */
+function archiveKey(key, options) {
+    return archiveKeyOf(`${options.archivePrefix}${options.archiveRunFolder}/`, key.slice(options.prefix.length));
+}
+function indexInventory(inventory) {
+    return new Map(inventory.map((o) => [o.key, o]));
+}
+/** The MD5 of a listed object's bytes, when its ETag is that: a plain one, and HeadObject did not say SSE-KMS or SSE-C. */
+function listedMd5(object) {
+    return isPlainMd5(object.etag) && object.etagIsOpaque !== true ? object.etag : undefined;
+}
+
+function byId(a, b) {
+    return compare(a.id, b.id);
+}
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
 ;// CONCATENATED MODULE: ./lib/concurrency.js
 /**
- * Runs `work` over `items` with at most `concurrency` at a time: that many loops each take the next item.
- * Unlike queueing one limited promise per item up front, memory does not grow with the number of items
- * (110,000 queued promises cost ~170 MB of peak RSS in a no-op resync of 100,000 documents).
+ * Bounded concurrency without a promise per item: at most `concurrency` loops, each taking the next item.
+ * Queueing one limited promise per item up front (p-limit) makes memory grow with the number of items: 110,000
+ * queued promises cost ~170 MB of peak RSS in a no-op resync of 100,000 documents.
  */
+/**
+ * Items that arrive over time (from a listing still running), worked on by at most `concurrency` loops. A loop
+ * starts when an item arrives and fewer are running, and ends when the queue is empty or stopped. The first
+ * failure of the work stops the queue and is thrown by drained(): none disappears.
+ */
+class ConcurrentQueue {
+    concurrency;
+    work;
+    waiting = [];
+    head = 0;
+    loops = new Set();
+    stopped = false;
+    failure;
+    constructor(concurrency, work) {
+        this.concurrency = concurrency;
+        this.work = work;
+    }
+    /** Queues an item; ignored once the queue is stopped. */
+    push(item) {
+        if (this.stopped)
+            return;
+        this.waiting.push(item);
+        if (this.loops.size < Math.max(1, this.concurrency)) {
+            const loop = this.loop().finally(() => this.loops.delete(loop));
+            this.loops.add(loop);
+        }
+    }
+    /** No item is taken any more; those being worked on finish. */
+    stop() {
+        this.stopped = true;
+    }
+    /** Resolves once every loop has ended; throws the first failure of the work. */
+    async drained() {
+        while (this.loops.size > 0)
+            await Promise.allSettled([...this.loops]);
+        if (this.failure !== undefined)
+            throw this.failure.error;
+    }
+    async loop() {
+        while (!this.stopped && this.head < this.waiting.length) {
+            const item = this.waiting[this.head];
+            this.waiting[this.head++] = undefined; // let the item go once taken
+            if (this.head === this.waiting.length) {
+                this.waiting.length = 0;
+                this.head = 0;
+            }
+            try {
+                await this.work(item);
+            }
+            catch (error) {
+                this.failure ??= { error };
+                this.stop();
+            }
+        }
+    }
+}
+/** Runs `work` over `items` with at most `concurrency` at a time; throws the first failure, once none is running. */
 async function forEachConcurrently(items, concurrency, work) {
-    let next = 0;
-    const loop = async () => {
-        while (next < items.length)
-            await work(items[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.min(Math.max(1, concurrency), items.length) }, loop));
+    const queue = new ConcurrentQueue(concurrency, work);
+    for (const item of items)
+        queue.push(item);
+    await queue.drained();
 }
 
 ;// CONCATENATED MODULE: ./lib/engine/buffer-pool.js
@@ -1786,12 +2468,9 @@ function isBetterFit(a, b, size) {
     return aFits ? a < b : a > b;
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
-var lib_storage_dist_cjs = __webpack_require__(2358);
-// EXTERNAL MODULE: ./lib/signals.js
-var signals = __webpack_require__(9518);
 ;// CONCATENATED MODULE: ./lib/s3/inventory.js
 /** Lists every object under the prefix once (ListObjectsV2, 1,000 keys a page) and reads metadata where asked. */
+
 
 
 async function listInventory(client, bucket, prefix, signal) {
@@ -1810,6 +2489,8 @@ async function listInventory(client, bucket, prefix, signal) {
                 size: item.Size ?? 0,
                 etag: normalizeEtag(item.ETag),
                 lastModified: item.LastModified?.getTime() ?? 0,
+                // Only the exception is kept: 100,000 STANDARD objects then hold no string each.
+                ...(item.StorageClass !== undefined && item.StorageClass !== 'STANDARD' ? { storageClass: item.StorageClass } : {}),
             });
         }
     }
@@ -1832,6 +2513,24 @@ async function readMetadata(client, bucket, key, signal) {
     }
 }
 /**
+ * The MD5 of an object's bytes, read back (GetObject, streamed: memory stays a chunk), for an object whose ETag does
+ * not show it (multipart, SSE-KMS) and that would be adopted on its metadata's word. Undefined when it is gone.
+ */
+async function readContentMd5(client, bucket, key, signal) {
+    try {
+        const out = await client.send(new client_s3_dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+        const hash = (0,external_node_crypto_.createHash)('md5');
+        for await (const chunk of out.Body)
+            hash.update(chunk);
+        return hash.digest('hex');
+    }
+    catch (error) {
+        if (isMissingObject(error))
+            return undefined;
+        throw error;
+    }
+}
+/**
  * Whether S3 says an object is stored under SSE-KMS (or DSSE-KMS) or SSE-C, from the headers of any answer about it:
  * then its ETag is not the MD5 of its bytes. SSE-S3 (AES256) keeps the MD5.
  */
@@ -1844,8 +2543,359 @@ function normalizeEtag(etag) {
 
 // EXTERNAL MODULE: ./node_modules/p-limit/index.js + 1 modules
 var p_limit = __webpack_require__(370);
-// EXTERNAL MODULE: ./lib/memory.js
-var memory = __webpack_require__(5952);
+// EXTERNAL MODULE: ./lib/abort-signals.js
+var abort_signals = __webpack_require__(8561);
+;// CONCATENATED MODULE: ./lib/s3/object-settings.js
+/** `x-amz-tagging`: the tags as a URL query string (`team=docs&retention=7y`), each part percent-encoded. */
+function taggingHeader(tags) {
+    return tags.map((t) => `${object_settings_encodeRfc3986(t.key)}=${object_settings_encodeRfc3986(t.value)}`).join('&');
+}
+/**
+ * Parameters for PutObject and CreateMultipartUpload. STANDARD is S3's default and is not sent, so a run with the
+ * default settings sends exactly what it sent before (S3-compatible servers without storage classes accept it).
+ */
+function writeParameters(settings) {
+    if (settings === undefined)
+        return {};
+    return {
+        ...(settings.storageClass !== 'STANDARD' ? { StorageClass: settings.storageClass } : {}),
+        ...(settings.tags.length > 0 ? { Tagging: taggingHeader(settings.tags) } : {}),
+    };
+}
+/**
+ * Parameters for CopyObject (a rename, an archive move): the copy gets the configured class (S3 would make it
+ * STANDARD) and, when tags are configured, exactly those (TaggingDirective REPLACE; S3 would copy the source's).
+ * Without configured tags the source's are kept, whoever set them.
+ */
+function copyParameters(settings) {
+    if (settings === undefined)
+        return {};
+    const { StorageClass, Tagging } = writeParameters(settings);
+    return {
+        ...(StorageClass !== undefined ? { StorageClass } : {}),
+        ...(Tagging !== undefined ? { Tagging, TaggingDirective: 'REPLACE' } : {}),
+    };
+}
+function object_settings_encodeRfc3986(s) {
+    return encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
+;// CONCATENATED MODULE: ./lib/s3/put.js
+/**
+ * Single-request writes: the checked PUT (Content-MD5, and the ETag S3 answers checked against it) and folder markers.
+ */
+
+
+
+
+
+
+
+/** `{ etag }` for the ETag S3 answered, without quotes; nothing for none. */
+function answered(etag) {
+    const normalized = normalizeEtag(etag);
+    return normalized === '' ? {} : { etag: normalized };
+}
+/**
+ * PutObject with Content-MD5 `md5`, then the ETag S3 answers checked against it, and returned. `fromSignature`:
+ * `md5` is the version's Signature, not a hash of the bytes sent, so a BadDigest means the content read from
+ * WorkDocs was wrong (an IntegrityError, which the file's retries may heal). A plain-MD5 ETag that differs means
+ * the server stored other bytes despite Content-MD5: that object is removed again (nothing corrupt may stay).
+ */
+async function putChecked(ctx, params, md5, fromSignature) {
+    let stored;
+    let etag;
+    try {
+        const out = await ctx.s3.send(new client_s3_dist_cjs.PutObjectCommand({ ...params, ContentMD5: Buffer.from(md5, 'hex').toString('base64') }), { abortSignal: ctx.signal });
+        etag = answered(out.ETag);
+        // Under SSE-KMS or SSE-C the ETag is not the MD5 of the bytes (S3 checked Content-MD5 all the same).
+        stored = isEncryptedWithKey(out) ? undefined : etag.etag;
+    }
+    catch (error) {
+        if (fromSignature && error.name === 'BadDigest') {
+            throw new IntegrityError(`S3 refused the content: the MD5 of what it received differs from the version's Signature ${md5} (BadDigest: damaged on the way, or WorkDocs sent other bytes)`, { cause: error });
+        }
+        throw error;
+    }
+    if (stored !== undefined && isPlainMd5(stored) && stored !== md5) {
+        await ctx.s3.send(new client_s3_dist_cjs.DeleteObjectCommand({ Bucket: params.Bucket, Key: params.Key }), { abortSignal: AbortSignal.timeout(15_000) })
+            .catch(() => undefined); // the next run finds an object without a manifest entry and uploads it again
+        throw new IntegrityError(`S3 stored content with MD5 ${stored}, not ${md5}: the server did not check Content-MD5; the object was removed`);
+    }
+    return etag;
+}
+const EMPTY_MD5 = contentMd5('');
+/** A zero-byte `folder/` object, carrying the folder's id like documents carry theirs: it is recognisably this tool's. */
+async function putFolderMarker(key, folderId, ctx) {
+    await ctx.s3.send(new client_s3_dist_cjs.PutObjectCommand({
+        ...writeParameters(ctx.objectSettings),
+        Bucket: ctx.bucket,
+        Key: key,
+        Body: Buffer.alloc(0),
+        ContentLength: 0,
+        ContentMD5: EMPTY_MD5,
+        Metadata: { [FOLDER_METADATA]: folderId },
+    }), { abortSignal: ctx.signal });
+}
+
+;// CONCATENATED MODULE: ./lib/s3/multipart.js
+/**
+ * The multipart upload skeleton every large write shares (a ranged upload of WorkDocs content, a ranged copy of an
+ * object): create, parts in a window, the first failure stops the rest, complete or abort. S3's part limits.
+ */
+
+
+
+
+
+const MiB = 1024 * 1024;
+/** S3's limits on the parts of one multipart upload: how many, and how large each. */
+const S3_MAX_PARTS = 10_000;
+const S3_MAX_PART_SIZE = 5 * 1024 * MiB;
+function partRanges(size, partSize) {
+    const parts = [];
+    for (let start = 0, number = 1; start < size; start += partSize, number++)
+        parts.push({ number, start, end: Math.min(size, start + partSize) });
+    return parts;
+}
+/**
+ * A multipart upload of `create.Key`, `size` bytes in parts of `partSize`, `partsInFlight` at a time, each sent by
+ * `sendPart`, which answers the part's ETag and stops when the signal it is given aborts. The first part that fails
+ * stops the others and aborts the upload (its error is the one thrown); so does `beforeComplete` throwing once all
+ * parts are in. Aborted, it leaves no object and no parts. The ETag S3 answered for the object.
+ */
+async function multipartUpload(ctx, create, shape, sendPart, beforeComplete = () => undefined) {
+    const created = await ctx.s3.send(new client_s3_dist_cjs.CreateMultipartUploadCommand(create), { abortSignal: ctx.signal });
+    const uploadId = created.UploadId;
+    const stop = (0,abort_signals/* runAbortController */.qM)();
+    const signal = (0,abort_signals/* anySignal */.JG)(stop.signal, ctx.signal);
+    const window = (0,p_limit/* default */.A)(shape.partsInFlight);
+    let firstFailure;
+    const parts = partRanges(shape.size, shape.partSize).map((part) => window(async () => ({ PartNumber: part.number, ETag: await sendPart(part, uploadId, signal) }))
+        .catch((error) => {
+        firstFailure ??= { error }; // the others then fail as aborted
+        stop.abort(error);
+        throw error;
+    }));
+    const settled = await Promise.allSettled(parts);
+    try {
+        if (firstFailure)
+            throw firstFailure.error;
+        beforeComplete();
+        const completed = await ctx.s3.send(new client_s3_dist_cjs.CompleteMultipartUploadCommand({
+            Bucket: create.Bucket, Key: create.Key, UploadId: uploadId,
+            MultipartUpload: { Parts: settled.map((r) => r.value) },
+        }), { abortSignal: ctx.signal });
+        return answered(completed.ETag);
+    }
+    catch (error) {
+        // No abort signal: an interrupted run still removes its parts (the next run would abort them anyway).
+        await ctx.s3.send(new client_s3_dist_cjs.AbortMultipartUploadCommand({ Bucket: create.Bucket, Key: create.Key, UploadId: uploadId }), { abortSignal: AbortSignal.timeout(15_000) })
+            .catch(() => undefined);
+        throw error;
+    }
+}
+/** Sends of one part that S3 refused as damaged on the way, before the part (and so its file) fails. */
+const PART_SEND_ATTEMPTS = 3;
+/**
+ * UploadPart; sent again from the same buffer when S3 refuses the bytes as damaged on the way (the file's MD5 is
+ * taken from that buffer, so what S3 finally accepts is what was hashed). Its ETag.
+ */
+async function uploadPart(input, ctx) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return (await ctx.s3.send(new client_s3_dist_cjs.UploadPartCommand(input), { abortSignal: ctx.signal })).ETag;
+        }
+        catch (error) {
+            if (attempt >= PART_SEND_ATTEMPTS || !isDamagedInTransit(error) || ctx.signal?.aborted)
+                throw error;
+            ctx.onResend?.(attempt, `part ${input.PartNumber} of ${JSON.stringify(input.Key)}: ${describeError(error)}`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/s3/copy.js
+/**
+ * Server-side copies: one CopyObject up to 5 GiB, a multipart upload of ranges beyond; copyExact for a rename, which
+ * must land exactly the version the plan saw.
+ */
+
+
+
+
+
+
+
+
+const copy_MiB = 1024 * 1024;
+/** The largest object one CopyObject copies (S3's limit); a larger one is copied in ranges (UploadPartCopy). */
+const S3_MAX_COPY_BYTES = 5 * 1024 * copy_MiB;
+/** The ranges of such a copy. S3 copies them itself, so their size costs no memory; each may be up to 5 GiB. */
+const COPY_PART_BYTES = 1024 * copy_MiB;
+/**
+ * Server-side copy of the object `from` (`size` bytes, as listed) to `toKey`, with its content type and metadata: a
+ * rename or move in WorkDocs, or a stale object moved to the archive. Up to 5 GiB one CopyObject; beyond, a
+ * multipart upload of ranges of it that S3 copies itself.
+ */
+async function copyObject(from, toKey, ctx) {
+    if (from.size > (ctx.singleCopyMaxBytes ?? S3_MAX_COPY_BYTES))
+        return copyInRanges(from, toKey, ctx);
+    const out = await ctx.s3.send(new client_s3_dist_cjs.CopyObjectCommand({
+        Bucket: ctx.bucket,
+        Key: toKey,
+        CopySource: copySource(ctx.bucket, from.key),
+        MetadataDirective: 'COPY',
+        ...copyParameters(ctx.objectSettings),
+        ...(from.etag !== undefined ? { CopySourceIfMatch: quoted(from.etag) } : {}),
+    }), { abortSignal: ctx.signal });
+    return answered(out.CopyObjectResult?.ETag);
+}
+/**
+ * A multipart upload whose parts are ranges of `from` (UploadPartCopy), `partsInFlight` at a time. HeadObject first
+ * gives the content type and metadata to carry over, and the ETag every range must still have (CopySourceIfMatch:
+ * an object replaced meanwhile fails the copy instead of mixing two). Any failure stops the other parts and aborts
+ * it: no object, no parts left.
+ */
+async function copyInRanges(from, toKey, ctx) {
+    const head = await ctx.s3.send(new client_s3_dist_cjs.HeadObjectCommand({ Bucket: ctx.bucket, Key: from.key, ...(from.etag !== undefined ? { IfMatch: quoted(from.etag) } : {}) }), { abortSignal: ctx.signal });
+    const size = head.ContentLength ?? from.size;
+    const partSize = Math.max(ctx.copyPartBytes ?? COPY_PART_BYTES, Math.ceil(size / S3_MAX_PARTS));
+    const create = { Bucket: ctx.bucket, Key: toKey, ContentType: head.ContentType ?? 'application/octet-stream', Metadata: head.Metadata ?? {}, ...writeParameters(ctx.objectSettings) };
+    return multipartUpload(ctx, create, { size, partSize, partsInFlight: ctx.partsInFlight }, async (part, uploadId, signal) => {
+        signal.throwIfAborted();
+        const out = await ctx.s3.send(new client_s3_dist_cjs.UploadPartCopyCommand({
+            Bucket: ctx.bucket, Key: toKey, UploadId: uploadId, PartNumber: part.number,
+            CopySource: copySource(ctx.bucket, from.key), CopySourceRange: `bytes=${part.start}-${part.end - 1}`, CopySourceIfMatch: head.ETag,
+        }), { abortSignal: signal });
+        return out.CopyPartResult.ETag;
+    });
+}
+/** A copy found its source changed since it was listed: nothing was copied (or what was is replaced at once). */
+class SourceChangedError extends Error {
+    name = 'SourceChangedError';
+}
+/**
+ * A rename's copy that lands exactly the version the plan saw, and the ETag a listing will show for the new object.
+ * The copy is conditional on the source's listed ETag. Where the server refuses that condition although HeadObject
+ * shows the very ETag (Swift compares a multipart object's ETag with another; gateways that rewrite ETags), the
+ * HeadObject is the check, then the copy: no run of ours writes the source meanwhile (the lock, and plan order). Where the answer's ETag is not the bytes' MD5 (a multipart
+ * source on Swift answers the source's; SSE-KMS), the copy's own is read: checked against the MD5 when it shows one,
+ * and recorded either way, so the next run finds what it expects.
+ */
+async function copyExact(from, toKey, ctx) {
+    let out;
+    try {
+        out = await copyObject(from, toKey, ctx);
+    }
+    catch (error) {
+        if (!isPreconditionFailed(error))
+            throw error;
+        if (from.etag === undefined)
+            throw new SourceChangedError(`${from.key} is no longer the object that was listed`, { cause: error });
+        const head = await ctx.s3.send(new client_s3_dist_cjs.HeadObjectCommand({ Bucket: ctx.bucket, Key: from.key }), { abortSignal: ctx.signal });
+        if (normalizeEtag(head.ETag) !== from.etag)
+            throw new SourceChangedError(`${from.key} is no longer the object that was listed`, { cause: error });
+        out = await copyObject({ key: from.key, size: from.size }, toKey, ctx);
+    }
+    if (out.etag !== undefined && from.md5 !== undefined && out.etag === from.md5)
+        return out;
+    const landed = await ctx.s3.send(new client_s3_dist_cjs.HeadObjectCommand({ Bucket: ctx.bucket, Key: toKey }), { abortSignal: ctx.signal });
+    const etag = normalizeEtag(landed.ETag);
+    if (from.md5 !== undefined && from.md5 !== '' && isPlainMd5(etag) && etag !== from.md5 && !isEncryptedWithKey(landed)) {
+        throw new SourceChangedError(`the copy of ${from.key} holds bytes with MD5 ${etag}, not ${from.md5}`);
+    }
+    return etag === '' ? {} : { etag };
+}
+/** S3 refused a conditional request because the object is not the one named (CopySourceIfMatch, If-Match). */
+function isPreconditionFailed(error) {
+    return error?.name === 'PreconditionFailed' || httpStatusOf(error) === 412;
+}
+function quoted(etag) {
+    return etag.startsWith('"') ? etag : `"${etag}"`;
+}
+
+;// CONCATENATED MODULE: ./lib/s3/delete.js
+/** Removes objects: DeleteObjects in batches of 1,000, every per-key error surfaced. */
+
+
+const DELETE_BATCH = 1000;
+async function deleteKeys(s3, bucket, keys, signal) {
+    const outcomes = [];
+    for (let start = 0; start < keys.length; start += DELETE_BATCH) {
+        const batch = keys.slice(start, start + DELETE_BATCH);
+        try {
+            const out = await s3.send(new client_s3_dist_cjs.DeleteObjectsCommand({
+                Bucket: bucket,
+                Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+            }), { abortSignal: signal });
+            const failed = new Map((out.Errors ?? []).map((e) => [e.Key ?? '', `${e.Code ?? 'Error'}: ${e.Message ?? ''}`.trim()]));
+            for (const key of batch)
+                outcomes.push(failed.has(key) ? { key, error: failed.get(key) } : { key });
+        }
+        catch (error) {
+            const message = describeError(error);
+            for (const key of batch)
+                outcomes.push({ key, error: message });
+        }
+    }
+    return outcomes;
+}
+
+;// CONCATENATED MODULE: ./lib/engine/archive.js
+/**
+ * Moves stale objects under the archive prefix: a server-side copy first, and a delete only of what was copied.
+ */
+
+
+
+
+/** Copies each object to its archive key, then deletes the originals that were copied. */
+async function archiveKeys(ctx, moves, concurrency) {
+    const copied = [];
+    const outcomes = [];
+    await forEachConcurrently(moves, concurrency, async (move) => {
+        try {
+            await copyObject(move, move.toKey, ctx);
+            copied.push(move.key);
+        }
+        catch (error) {
+            outcomes.push({ key: move.key, error: `archive copy failed: ${describeError(error)}` });
+        }
+    });
+    outcomes.push(...await deleteKeys(ctx.s3, ctx.bucket, copied.sort(), ctx.signal));
+    return outcomes;
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
+var lib_storage_dist_cjs = __webpack_require__(2358);
+;// CONCATENATED MODULE: ./lib/core/mtime.js
+/**
+ * The `mtime` user metadata (`X-Amz-Meta-Mtime`) that rclone, s3cmd-style tools and python-swiftclient read as an
+ * object's modification time: seconds since the epoch in fixed-point decimal, trailing zeros of the fraction dropped
+ * ("1700000000", "1700000000.123"). `rclone copy` from the mirror to a disk then gives each file this time.
+ */
+/** The user metadata key, as rclone's S3 backend names it (sent as `x-amz-meta-mtime`). */
+const MTIME_METADATA = 'mtime';
+/** Epoch milliseconds → rclone's mtime text (exact: integer arithmetic, no float rounding). */
+function mtimeText(epochMs) {
+    if (!Number.isSafeInteger(epochMs))
+        throw new RangeError(`not a whole number of milliseconds: ${epochMs}`);
+    const sign = epochMs < 0 ? '-' : '';
+    const ms = Math.abs(epochMs);
+    const fraction = String(ms % 1000).padStart(3, '0').replace(/0+$/, '');
+    return `${sign}${Math.floor(ms / 1000)}${fraction === '' ? '' : `.${fraction}`}`;
+}
+/** rclone's mtime text → epoch milliseconds (digits beyond milliseconds are cut, as rclone keeps nanoseconds); undefined when malformed. */
+function parseMtimeText(text) {
+    const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text);
+    if (match === null)
+        return undefined;
+    const ms = Number(match[2]) * 1000 + Number((match[3] ?? '').slice(0, 3).padEnd(3, '0'));
+    return Number.isSafeInteger(ms) ? (match[1] === '-' ? -ms : ms) : undefined;
+}
+
+// EXTERNAL MODULE: ./lib/young-collection.js
+var young_collection = __webpack_require__(1172);
 ;// CONCATENATED MODULE: ./lib/workdocs/content.js
 /**
  * Reads one document version's bytes, or one byte range of them: the presigned URL is fetched just before
@@ -1927,7 +2977,7 @@ async function* contentChunks(source) {
                 throw new TransientDownloadError(`content download answered HTTP ${response.statusCode}`, response.statusCode);
             }
             for await (const raw of response) {
-                (0,memory/* noteBytesDownloaded */.nB)(raw.length);
+                (0,young_collection/* noteBytesDownloaded */.nB)(raw.length);
                 let chunk = raw;
                 if (skip > 0) {
                     const drop = Math.min(skip, chunk.length);
@@ -1938,7 +2988,8 @@ async function* contentChunks(source) {
                 }
                 offset += chunk.length;
                 if (offset > wanted) {
-                    throw new TransientDownloadError(source.range
+                    // Content longer than announced will not get shorter on a resume: not transient.
+                    throw new IntegrityError(source.range
                         ? `content range ${start}-${end - 1} answered more than ${wanted} bytes`
                         : `content is longer than the ${source.size} bytes WorkDocs announced`);
                 }
@@ -1960,21 +3011,9 @@ async function* contentChunks(source) {
     }
 }
 function isRetryable(error) {
-    if (error instanceof TransientDownloadError) {
-        // Longer-than-announced content will not get shorter; 4xx other than 403/408/429 will not heal either.
-        if (error.message.includes('longer than') || error.message.includes('answered more than'))
-            return false;
-        const status = error.status;
-        return status === undefined || status === 403 || status === 408 || status === 429 || status >= 500;
-    }
-    const code = error.code;
-    if (code && ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE'].includes(code))
-        return true;
-    if (error.message === 'aborted')
-        return true; // node: the response was cut short mid-body
-    // Errors of the GetDocumentVersion call itself (throttling, 5xx, 424) were already retried by the client's
-    // retry strategy: retrying them here again would multiply the attempts. The file fails; the run goes on.
-    return false;
+    // Errors of the GetDocumentVersion call itself (throttling, 5xx, 424: an HTTP status) were already retried by
+    // the client's retry strategy: retrying them here again would multiply the attempts. The file fails; the run goes on.
+    return httpStatusOf(error) === undefined && isTransientError(error);
 }
 function get(url, range, source) {
     const target = new URL(url);
@@ -1993,21 +3032,6 @@ function get(url, range, source) {
 }
 
 ;// CONCATENATED MODULE: ./lib/engine/transfer.js
-/**
- * Moves one document version from WorkDocs into S3 without temp files, verifying every byte:
- * the content's MD5 and length must equal the version's Signature and Size before the object may complete.
- * - A file sent in one request carries Content-MD5, the version's Signature where WorkDocs gave one: S3 hashes
- *   what it receives and refuses other bytes (BadDigest) before the object exists, so the engine only counts
- *   the bytes and does not hash them a second time. The ETag S3 answers must be that MD5 as well, which also
- *   catches a server that ignored Content-MD5. Without a Signature the engine hashes the bytes itself.
- *   - Small files are read into memory (at most part_size each): one PUT the SDK can retry on its own.
- *   - Larger ones, up to multipart_threshold, stream straight into one PUT: nothing is buffered, and it costs
- *     one request instead of 2 + parts.
- * - Beyond that (or without a Signature) multipart: each part is its own ranged download, sent with the
- *   signed SHA-256 of its bytes (S3 refuses bytes that differ), several at once, so a failure costs one part;
- *   the engine hashes the whole file, which S3 cannot check for multipart. A content server that ignores
- *   Range gets lib-storage's multipart over one stream instead.
- */
 
 
 
@@ -2019,9 +3043,14 @@ function get(url, range, source) {
 
 
 
-const MiB = 1024 * 1024;
+const transfer_MiB = 1024 * 1024;
+/** The user metadata of a document's object: what it holds, and (as rclone reads it) the time a restored file gets. */
 function objectMetadata(doc) {
-    return { [VERSION_METADATA]: doc.versionId, [DOCUMENT_METADATA]: doc.id };
+    return {
+        [VERSION_METADATA]: doc.versionId,
+        [DOCUMENT_METADATA]: doc.id,
+        ...(doc.contentModifiedAt !== undefined ? { [MTIME_METADATA]: mtimeText(doc.contentModifiedAt) } : {}),
+    };
 }
 async function uploadDocument(doc, key, ctx) {
     await ctx.gate?.mayStart();
@@ -2035,7 +3064,7 @@ async function uploadDocument(doc, key, ctx) {
         signal: ctx.signal,
         onRetry: ctx.onRetry,
     };
-    const common = putCommon(doc, key, ctx.bucket);
+    const common = putCommon(doc, key, ctx);
     if (doc.size <= ctx.partSize) {
         return withBuffer(ctx, doc.size, async (buffer) => {
             const body = await readWhole(contentChunks(source), buffer, doc, ctx.onBytes);
@@ -2061,37 +3090,31 @@ async function uploadDocument(doc, key, ctx) {
     }
 }
 /**
- * Bodies up to this size get a buffer of their own instead of one of the pool's. A pooled buffer is resident as far
- * as it was ever written: when small files took the buffers that parts had filled, the parts went on to fill the
- * small files' buffers, until every buffer of the pool was resident in full (the full benchmark's mixed tree: all
- * 14 × 8 MiB). Allocating up to max_workers small bodies costs little, and their memory goes with the next collection.
+ * Bodies up to this size get a buffer of their own, not one of the pool's: a pooled buffer stays resident as far as
+ * it was ever written, so small files taking part-filled buffers made the whole pool resident (figures:
+ * docs/performance-notes.md, "Constants and their figures").
  */
-const OWN_BUFFER_MAX_BYTES = MiB;
+const OWN_BUFFER_MAX_BYTES = transfer_MiB;
 /** Runs `work` with a buffer of at least `size` bytes: one of the run's pool, or its own for a small body or without a pool. */
 function withBuffer(ctx, size, work) {
     return ctx.buffers && size > OWN_BUFFER_MAX_BYTES && size <= ctx.buffers.capacityBytes ? ctx.buffers.use(size, work) : work(Buffer.allocUnsafe(size));
 }
-/** S3's limits on the parts of one multipart upload: how many, and how large each. */
-const S3_MAX_PARTS = 10_000;
-const S3_MAX_PART_SIZE = 5 * 1024 * MiB;
 /** A multipart file is sent in about this many parts at most, as far as its parts may grow (multipartShape). */
 const PARTS_PER_FILE = 32;
 /** Parts in flight that a multipart upload keeps when its parts grow: 2 left the S3 server idle between parts. */
 const GROWN_PARTS_IN_FLIGHT = 3;
 /**
- * The parts of a ranged multipart upload of `size` bytes. Every part costs a request on both sides and, on the
- * benchmark's S3 server, ~20 ms of its CPU: 1 GiB took 9.7–11.0 s in 8 MiB parts, 4 at once, against 8.6–9.1 s
- * in 16 MiB parts, 3 or 4 at once (bench/experiments/large.ts). So parts grow from part_size in whole part_size
- * steps towards PARTS_PER_FILE per file, as far as half the run's buffer pool holds GROWN_PARTS_IN_FLIGHT of
- * them: the other half stays for the other workers' bodies, and memory stays that of the pool (the defaults,
- * 14 slots of 8 MiB: 16 MiB parts, 3 at once, 64 parts for 1 GiB). Parts grow past that only where S3's 10,000
- * parts would not hold the file otherwise; such parts get buffers of their own.
+ * The parts of a ranged multipart upload of `size` bytes. Every part costs a request on both sides, so parts grow
+ * from part_size in whole steps towards PARTS_PER_FILE per file, as far as half the run's buffer pool holds
+ * GROWN_PARTS_IN_FLIGHT of them (the other half stays for the other workers; memory stays that of the pool). Past
+ * that only where S3's 10,000 parts would not hold the file; such parts get buffers of their own. Figures:
+ * docs/performance-notes.md, "Constants and their figures".
  */
 function multipartShape(size, ctx) {
     const share = ctx.buffers ? Math.floor(ctx.buffers.slots / 2) : 0;
     const wantedSteps = Math.ceil(size / (PARTS_PER_FILE * ctx.partSize));
     const steps = Math.max(1, Math.min(wantedSteps, Math.floor(share / GROWN_PARTS_IN_FLIGHT), Math.floor(S3_MAX_PART_SIZE / ctx.partSize)));
-    const smallestAllowed = Math.ceil(size / S3_MAX_PARTS / MiB) * MiB;
+    const smallestAllowed = Math.ceil(size / S3_MAX_PARTS / transfer_MiB) * transfer_MiB;
     return {
         partSize: Math.max(steps * ctx.partSize, smallestAllowed),
         partsInFlight: steps === 1 ? ctx.partsInFlight : Math.min(ctx.partsInFlight, Math.floor(share / steps)),
@@ -2139,67 +3162,6 @@ async function rangedMultipart(source, doc, common, ctx) {
     });
     return { bytes: doc.size, md5, ...etag };
 }
-function partRanges(size, partSize) {
-    const parts = [];
-    for (let start = 0, number = 1; start < size; start += partSize, number++)
-        parts.push({ number, start, end: Math.min(size, start + partSize) });
-    return parts;
-}
-/**
- * A multipart upload of `create.Key`, `size` bytes in parts of `partSize`, `partsInFlight` at a time, each sent by
- * `sendPart`, which answers the part's ETag and stops when the signal it is given aborts. The first part that fails
- * stops the others and aborts the upload (its error is the one thrown); so does `beforeComplete` throwing once all
- * parts are in. Aborted, it leaves no object and no parts. The ETag S3 answered for the object.
- */
-async function multipartUpload(ctx, create, shape, sendPart, beforeComplete = () => undefined) {
-    const created = await ctx.s3.send(new client_s3_dist_cjs.CreateMultipartUploadCommand(create), { abortSignal: ctx.signal });
-    const uploadId = created.UploadId;
-    const stop = (0,signals/* runAbortController */.qM)();
-    const signal = (0,signals/* anySignal */.JG)(stop.signal, ctx.signal);
-    const window = (0,p_limit/* default */.A)(shape.partsInFlight);
-    let firstFailure;
-    const parts = partRanges(shape.size, shape.partSize).map((part) => window(async () => ({ PartNumber: part.number, ETag: await sendPart(part, uploadId, signal) }))
-        .catch((error) => {
-        firstFailure ??= { error }; // the others then fail as aborted
-        stop.abort(error);
-        throw error;
-    }));
-    const settled = await Promise.allSettled(parts);
-    try {
-        if (firstFailure)
-            throw firstFailure.error;
-        beforeComplete();
-        const completed = await ctx.s3.send(new client_s3_dist_cjs.CompleteMultipartUploadCommand({
-            Bucket: create.Bucket, Key: create.Key, UploadId: uploadId,
-            MultipartUpload: { Parts: settled.map((r) => r.value) },
-        }), { abortSignal: ctx.signal });
-        return answered(completed.ETag);
-    }
-    catch (error) {
-        // No abort signal: an interrupted run still removes its parts (the next run would abort them anyway).
-        await ctx.s3.send(new client_s3_dist_cjs.AbortMultipartUploadCommand({ Bucket: create.Bucket, Key: create.Key, UploadId: uploadId }), { abortSignal: AbortSignal.timeout(15_000) })
-            .catch(() => undefined);
-        throw error;
-    }
-}
-/** Sends of one part that S3 refused as damaged on the way, before the part (and so its file) fails. */
-const PART_SEND_ATTEMPTS = 3;
-/**
- * UploadPart; sent again from the same buffer when S3 refuses the bytes as damaged on the way (the file's MD5 is
- * taken from that buffer, so what S3 finally accepts is what was hashed). Its ETag.
- */
-async function uploadPart(input, ctx) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return (await ctx.s3.send(new client_s3_dist_cjs.UploadPartCommand(input), { abortSignal: ctx.signal })).ETag;
-        }
-        catch (error) {
-            if (attempt >= PART_SEND_ATTEMPTS || !isDamagedInTransit(error) || ctx.signal?.aborted)
-                throw error;
-            ctx.onResend?.(attempt, `part ${input.PartNumber} of ${JSON.stringify(input.Key)}: ${describeError(error)}`);
-        }
-    }
-}
 /**
  * The chunks copied into `buffer` (contentChunks never yields more than it was asked for, which the caller
  * sized the buffer to), fed to `hash` on the way; the filled part of the buffer.
@@ -2246,13 +3208,11 @@ async function streamedMultipart(chunks, doc, common, ctx) {
     return { bytes: doc.size, md5: verifier.md5(), ...answered(completed.ETag) };
 }
 /**
- * Default of multipart_threshold: the largest file sent as one streaming PUT (when WorkDocs gave its MD5).
- * Measured on the benchmark's S3 server (bench/experiments/large.ts), one streaming PUT moves 256 MiB in
- * 1.4–1.8 s against 2.2–2.9 s for multipart (8–64 MiB parts, 4 at once), and 1 GiB in 5.9–6.3 s against
- * 8.9–9.5 s, with less CPU on both sides and no part buffers. What it gives up is the per-part retry: an
- * S3-side failure resends the whole file (a download cut short still resumes with Range), which this bounds.
+ * Default of multipart_threshold: the largest file sent as one streaming PUT (when WorkDocs gave its MD5). One PUT is
+ * faster and lighter than multipart; it gives up the per-part retry (an S3-side failure resends the whole file),
+ * which this bounds. Figures: docs/performance-notes.md, "Constants and their figures".
  */
-const DEFAULT_MULTIPART_THRESHOLD = 512 * MiB;
+const DEFAULT_MULTIPART_THRESHOLD = 512 * transfer_MiB;
 /**
  * One PUT whose body is the download itself: S3 compares it with Content-MD5 (the version's Signature), and
  * the VerifyingStream fails it before its end when the length is wrong. A streamed body cannot be replayed, so
@@ -2263,8 +3223,8 @@ async function streamingPut(chunks, doc, common, ctx) {
     const source = external_node_stream_.Readable.from(chunks, { objectMode: false });
     // A body that fails part-way must end the request too: piped into the socket, it would otherwise leave the
     // server waiting for the rest of Content-Length.
-    const stop = (0,signals/* runAbortController */.qM)();
-    const signal = (0,signals/* anySignal */.JG)(stop.signal, ctx.signal);
+    const stop = (0,abort_signals/* runAbortController */.qM)();
+    const signal = (0,abort_signals/* anySignal */.JG)(stop.signal, ctx.signal);
     source.on('error', (error) => verifier.destroy(error));
     verifier.on('error', (error) => stop.abort(error));
     source.pipe(verifier);
@@ -2281,92 +3241,10 @@ async function streamingPut(chunks, doc, common, ctx) {
         throw verifier.failure;
     return { bytes: doc.size, md5: doc.md5, ...etag };
 }
-/** `{ etag }` for the ETag S3 answered, without quotes; nothing for none. */
-function answered(etag) {
-    const normalized = normalizeEtag(etag);
-    return normalized === '' ? {} : { etag: normalized };
-}
-/**
- * PutObject with Content-MD5 `md5`, then the ETag S3 answers checked against it, and returned. `fromSignature`:
- * `md5` is the version's Signature, not a hash of the bytes sent, so a BadDigest means the content read from
- * WorkDocs was wrong (an IntegrityError, which the file's retries may heal). A plain-MD5 ETag that differs means
- * the server stored other bytes despite Content-MD5: that object is removed again (nothing corrupt may stay).
- */
-async function putChecked(ctx, params, md5, fromSignature) {
-    let stored;
-    let etag;
-    try {
-        const out = await ctx.s3.send(new client_s3_dist_cjs.PutObjectCommand({ ...params, ContentMD5: Buffer.from(md5, 'hex').toString('base64') }), { abortSignal: ctx.signal });
-        etag = answered(out.ETag);
-        // Under SSE-KMS or SSE-C the ETag is not the MD5 of the bytes (S3 checked Content-MD5 all the same).
-        stored = isEncryptedWithKey(out) ? undefined : etag.etag;
-    }
-    catch (error) {
-        if (fromSignature && error.name === 'BadDigest') {
-            throw new IntegrityError(`S3 refused the content: the MD5 of what it received differs from the version's Signature ${md5} (BadDigest: damaged on the way, or WorkDocs sent other bytes)`, { cause: error });
-        }
-        throw error;
-    }
-    if (stored !== undefined && isPlainMd5(stored) && stored !== md5) {
-        await ctx.s3.send(new client_s3_dist_cjs.DeleteObjectCommand({ Bucket: params.Bucket, Key: params.Key }), { abortSignal: AbortSignal.timeout(15_000) })
-            .catch(() => undefined); // the next run finds an object without a manifest entry and uploads it again
-        throw new IntegrityError(`S3 stored content with MD5 ${stored}, not ${md5}: the server did not check Content-MD5; the object was removed`);
-    }
-    return etag;
-}
 /** What every object written for `doc` carries besides its bytes. */
-function putCommon(doc, key, bucket) {
-    return { Bucket: bucket, Key: key, ContentType: doc.contentType ?? 'application/octet-stream', Metadata: objectMetadata(doc) };
-}
-/** The largest object one CopyObject copies (S3's limit); a larger one is copied in ranges (UploadPartCopy). */
-const S3_MAX_COPY_BYTES = 5 * 1024 * MiB;
-/** The ranges of such a copy. S3 copies them itself, so their size costs no memory; each may be up to 5 GiB. */
-const COPY_PART_BYTES = 1024 * MiB;
-/**
- * Server-side copy of the object `from` (`size` bytes, as listed) to `toKey`, with its content type and metadata: a
- * rename or move in WorkDocs, or a stale object moved to the archive. Up to 5 GiB one CopyObject; beyond, a
- * multipart upload of ranges of it that S3 copies itself.
- */
-async function copyObject(from, toKey, ctx) {
-    if (from.size > (ctx.singleCopyMaxBytes ?? S3_MAX_COPY_BYTES))
-        return copyInRanges(from, toKey, ctx);
-    const out = await ctx.s3.send(new client_s3_dist_cjs.CopyObjectCommand({
-        Bucket: ctx.bucket,
-        Key: toKey,
-        CopySource: copySource(ctx.bucket, from.key),
-        MetadataDirective: 'COPY',
-    }), { abortSignal: ctx.signal });
-    return answered(out.CopyObjectResult?.ETag);
-}
-/**
- * A multipart upload whose parts are ranges of `from` (UploadPartCopy), `partsInFlight` at a time. HeadObject first
- * gives the content type and metadata to carry over, and the ETag every range must still have (CopySourceIfMatch:
- * an object replaced meanwhile fails the copy instead of mixing two). Any failure stops the other parts and aborts
- * it: no object, no parts left.
- */
-async function copyInRanges(from, toKey, ctx) {
-    const head = await ctx.s3.send(new client_s3_dist_cjs.HeadObjectCommand({ Bucket: ctx.bucket, Key: from.key }), { abortSignal: ctx.signal });
-    const size = head.ContentLength ?? from.size;
-    const partSize = Math.max(ctx.copyPartBytes ?? COPY_PART_BYTES, Math.ceil(size / S3_MAX_PARTS));
-    const create = { Bucket: ctx.bucket, Key: toKey, ContentType: head.ContentType ?? 'application/octet-stream', Metadata: head.Metadata ?? {} };
-    return multipartUpload(ctx, create, { size, partSize, partsInFlight: ctx.partsInFlight }, async (part, uploadId, signal) => {
-        signal.throwIfAborted();
-        const out = await ctx.s3.send(new client_s3_dist_cjs.UploadPartCopyCommand({
-            Bucket: ctx.bucket, Key: toKey, UploadId: uploadId, PartNumber: part.number,
-            CopySource: copySource(ctx.bucket, from.key), CopySourceRange: `bytes=${part.start}-${part.end - 1}`, CopySourceIfMatch: head.ETag,
-        }), { abortSignal: signal });
-        return out.CopyPartResult.ETag;
-    });
-}
-const EMPTY_MD5 = contentMd5('');
-async function putFolderMarker(key, ctx) {
-    await ctx.s3.send(new client_s3_dist_cjs.PutObjectCommand({
-        Bucket: ctx.bucket,
-        Key: key,
-        Body: Buffer.alloc(0),
-        ContentLength: 0,
-        ContentMD5: EMPTY_MD5,
-    }), { abortSignal: ctx.signal });
+function putCommon(doc, key, ctx) {
+    const metadata = { ...objectMetadata(doc), ...(ctx.sourceId !== undefined ? { [SOURCE_METADATA]: ctx.sourceId } : {}) };
+    return { Bucket: ctx.bucket, Key: key, ContentType: doc.contentType ?? 'application/octet-stream', Metadata: metadata, ...writeParameters(ctx.objectSettings) };
 }
 /**
  * The whole content read into `buffer` (at least its size), checked against the version's Size, and the MD5 to
@@ -2439,57 +3317,9 @@ class VerifyingStream extends external_node_stream_.Transform {
 function abortControllerFor(signal) {
     if (!signal)
         return undefined;
-    const controller = (0,signals/* runAbortController */.qM)();
-    (0,signals/* forwardAbort */.Cu)(signal, controller);
+    const controller = (0,abort_signals/* runAbortController */.qM)();
+    (0,abort_signals/* forwardAbort */.Cu)(signal, controller);
     return controller;
-}
-
-;// CONCATENATED MODULE: ./lib/engine/delete.js
-/**
- * Removes stale objects: DeleteObjects in batches of 1,000, every per-key error surfaced; or, with an archive
- * prefix, a server-side copy to the archive first and a delete only of what was copied.
- */
-
-
-
-
-const DELETE_BATCH = 1000;
-async function deleteKeys(s3, bucket, keys, signal) {
-    const outcomes = [];
-    for (let start = 0; start < keys.length; start += DELETE_BATCH) {
-        const batch = keys.slice(start, start + DELETE_BATCH);
-        try {
-            const out = await s3.send(new client_s3_dist_cjs.DeleteObjectsCommand({
-                Bucket: bucket,
-                Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
-            }), { abortSignal: signal });
-            const failed = new Map((out.Errors ?? []).map((e) => [e.Key ?? '', `${e.Code ?? 'Error'}: ${e.Message ?? ''}`.trim()]));
-            for (const key of batch)
-                outcomes.push(failed.has(key) ? { key, error: failed.get(key) } : { key });
-        }
-        catch (error) {
-            const message = describeError(error);
-            for (const key of batch)
-                outcomes.push({ key, error: message });
-        }
-    }
-    return outcomes;
-}
-/** Copies each object to its archive key, then deletes the originals that were copied. */
-async function archiveKeys(ctx, moves, concurrency) {
-    const copied = [];
-    const outcomes = [];
-    await forEachConcurrently(moves, concurrency, async (move) => {
-        try {
-            await copyObject(move, move.toKey, ctx);
-            copied.push(move.key);
-        }
-        catch (error) {
-            outcomes.push({ key: move.key, error: `archive copy failed: ${describeError(error)}` });
-        }
-    });
-    outcomes.push(...await deleteKeys(ctx.s3, ctx.bucket, copied.sort(), ctx.signal));
-    return outcomes;
 }
 
 ;// CONCATENATED MODULE: ./lib/engine/execute.js
@@ -2497,6 +3327,10 @@ async function archiveKeys(ctx, moves, concurrency) {
  * Carries out a plan: transfers with bounded concurrency, then deletes, and works out the manifest that
  * describes the bucket afterwards. Every failure becomes a report item; none is thrown away.
  */
+
+
+
+
 
 
 
@@ -2524,6 +3358,9 @@ function executeContext(options, env, extra = {}) {
         ...(env.httpsAgent ? { httpsAgent: env.httpsAgent } : {}),
         ...(env.signal ? { signal: env.signal } : {}),
         maxWorkers: options.maxWorkers,
+        archivePrefix: options.archivePrefix,
+        objectSettings: options.objectSettings,
+        sourceId: options.workdocsFolderId,
         logger: env.logger,
         now: env.now,
         onRetry: (n, reason) => env.logger.log('warning', `download retry ${n}: ${reason}`),
@@ -2531,20 +3368,17 @@ function executeContext(options, env, extra = {}) {
         ...extra,
     };
 }
-/** The manifest entries still true before anything runs: those whose object is still listed. */
-function carriedOverManifest(manifest, inventory) {
-    const present = new Map(inventory.map((o) => [o.key, o]));
-    const carried = new Map();
-    for (const [key, entry] of manifest.entries) {
-        const object = present.get(key);
-        if (object && object.size === entry.size)
-            carried.set(key, entry);
-    }
-    return carried;
-}
 /** Lists the plan as a dry run would report it: nothing executed. */
 function plannedItems(plan) {
-    return plan.actions.map((action) => toItem(action, action.kind === 'skip' ? 'done' : isStale(action) && plan.deletesBlocked ? 'blocked' : 'planned', isStale(action) && plan.deletesBlocked ? { error: plan.deletesBlocked } : {}));
+    return plan.actions.map((action) => {
+        if (action.kind === 'skip')
+            return toItem(action, 'done');
+        if (action.kind === 'upload' && action.refused !== undefined)
+            return toItem(action, 'blocked', { error: action.refused });
+        if (isStaleAction(action) && plan.deletesBlocked)
+            return toItem(action, 'blocked', { error: plan.deletesBlocked });
+        return toItem(action, 'planned');
+    });
 }
 /**
  * What executePlan reports for a plan of unchanged skips only (a no-op resync), without the executor's
@@ -2559,31 +3393,34 @@ function unchangedItems(plan, logger) {
     }));
 }
 /**
- * `early`: uploads already made while the listing ran (see early.ts), by key. A planned skip or upload of the
+ * `early`: uploads already made while the listing ran (see uploads-while-listing.ts), by key. A planned skip or upload of the
  * same version at that key is reported as that upload instead of being done (or retried) again.
  */
 async function executePlan(plan, manifest, inventory, ctx, early = new Map()) {
     const items = [];
     const listed = new Map(inventory.map((o) => [o.key, o]));
-    const transfers = plan.actions.filter((a) => !isStale(a));
+    const transfers = plan.actions.filter((a) => !isStaleAction(a));
     const failedKeys = new Set();
     let done = 0;
-    await forEachConcurrently(transfers, ctx.maxWorkers, async (action) => {
-        const already = early.get(action.key);
-        const item = already !== undefined && (action.kind === 'skip' || action.kind === 'upload') && already.versionId === action.doc.versionId
-            ? already
-            : await runTransfer(action, manifest, listed, ctx);
-        if (item.outcome === 'failed')
-            failedKeys.add(item.key);
-        items.push(item);
-        ctx.onItemDone?.(++done, transfers.length);
-    });
+    // Stage by stage: a write to a key waits for the copies that read it (plan() ordered them; most plans are one stage).
+    for (const stage of stagesOf(transfers)) {
+        await forEachConcurrently(stage, ctx.maxWorkers, async (action) => {
+            const already = early.get(action.key);
+            const item = already !== undefined && (action.kind === 'skip' || action.kind === 'upload') && already.versionId === action.doc.versionId
+                ? already
+                : await runTransfer(action, manifest, listed, ctx);
+            if (item.outcome !== 'done')
+                failedKeys.add(item.key);
+            items.push(item);
+            ctx.onItemDone?.(++done, transfers.length);
+        });
+    }
     // An early upload the plan keyed differently (a listing that repeated an id) still happened: report it.
     const reported = new Set(items);
     for (const item of early.values())
         if (!reported.has(item))
             items.push(item);
-    const stale = plan.actions.filter(isStale);
+    const stale = plan.actions.filter(isStaleAction);
     if (stale.length > 0)
         items.push(...await runStale(stale, plan.deletesBlocked, failedKeys, manifest, ctx));
     return { items: sortItems(items), manifest };
@@ -2594,24 +3431,42 @@ async function runTransfer(action, manifest, listed, ctx) {
         case 'skip': {
             if (action.reason === 'adopted') {
                 const object = listed.get(action.key);
-                manifest.set(action.key, entryFor(action.doc, action.doc.md5 ?? (object && listedMd5(object)) ?? '', object?.etag));
+                manifest.set(action.key, entryFor(action.doc, action.doc.md5 ?? (object && (listedMd5(object) ?? object.contentMd5)) ?? '', object?.etag));
             }
             ctx.logger.log('debug', `skip ${action.reason} ${JSON.stringify(action.key)}`);
             return toItem(action, 'done');
         }
         case 'marker':
             return attempt(action, ctx, async () => {
-                await putFolderMarker(action.key, ctx);
+                await putFolderMarker(action.key, action.folderId, ctx);
                 return {};
             });
-        case 'copy':
-            return attempt(action, ctx, async () => {
-                const { etag } = await copyObject({ key: action.fromKey, size: action.doc.size }, action.key, ctx);
-                const source = manifest.get(action.fromKey);
-                manifest.set(action.key, entryFor(action.doc, source?.md5 ?? action.doc.md5 ?? '', etag));
+        case 'copy': {
+            // What the source holds, read before anything of this run could change it: its entry goes to the copy.
+            const md5 = manifest.get(action.fromKey)?.md5 ?? action.doc.md5 ?? '';
+            let changed = false;
+            const item = await attempt(action, ctx, async () => {
+                try {
+                    const { etag } = await copyExact({ key: action.fromKey, size: action.doc.size, etag: action.fromEtag, md5 }, action.key, ctx);
+                    manifest.set(action.key, entryFor(action.doc, md5, etag));
+                }
+                catch (error) {
+                    if (!(error instanceof SourceChangedError))
+                        throw error;
+                    changed = true; // the source is no longer the version the plan saw: the upload below sets the key right
+                }
                 return {};
             });
+            if (!changed)
+                return item;
+            ctx.logger.log('warning', `copy source changed ${describeAction(action)}: uploading from WorkDocs instead`);
+            return runTransfer({ kind: 'upload', key: action.key, doc: action.doc, reason: 'renamed' }, manifest, listed, ctx);
+        }
         case 'upload':
+            if (action.refused !== undefined) {
+                ctx.logger.log('warning', `upload refused ${describeAction(action)}: ${action.refused}`);
+                return toItem(action, 'blocked', { error: action.refused });
+            }
             return attempt(action, ctx, async () => {
                 const result = await uploadDocument(action.doc, action.key, ctx);
                 manifest.set(action.key, entryFor(action.doc, result.md5, result.etag));
@@ -2637,6 +3492,11 @@ async function attempt(action, ctx, work) {
                 ctx.logger.log('debug', `${action.kind} stopped ${describeAction(action)}: ${describeError(ctx.signal?.reason ?? error)}`);
                 return toItem(action, 'failed', { error: message });
             }
+            // Stopped by the run's signal (a cancel, a lost lock) while the item would otherwise have gone on: not its failure.
+            if (ctx.signal?.aborted && (isAbortOf(error, ctx.signal) || (n < attempts && isWorthRetrying(error)))) {
+                ctx.logger.log('warning', `${action.kind} cancelled ${describeAction(action)}: ${describeError(ctx.signal.reason)}`);
+                return toItem(action, 'cancelled', { error: describeError(ctx.signal.reason) });
+            }
             if (ctx.signal?.aborted || n >= attempts || !isWorthRetrying(error)) {
                 ctx.logger.log('error', `${action.kind} failed ${describeAction(action)}: ${message}`);
                 return toItem(action, 'failed', { error: message });
@@ -2646,14 +3506,13 @@ async function attempt(action, ctx, work) {
         }
     }
 }
+/** The error is the signal's own abort (its reason, or the AbortError the SDK and fetch raise for it). */
+function isAbortOf(error, signal) {
+    return error === signal.reason || error?.name === 'AbortError';
+}
+/** A transient error, or bytes that did not match: a fresh download of the whole file may succeed. */
 function isWorthRetrying(error) {
-    if (error instanceof IntegrityError || error instanceof TransientDownloadError || isDamagedInTransit(error))
-        return true;
-    const status = httpStatusOf(error);
-    const code = error.code;
-    return (status !== undefined && (status >= 500 || status === 429 || status === 408))
-        || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT'
-        || error.name === 'TimeoutError';
+    return error instanceof IntegrityError || isTransientError(error);
 }
 async function runStale(stale, blocked, failedKeys, manifest, ctx) {
     if (blocked !== undefined) {
@@ -2661,18 +3520,20 @@ async function runStale(stale, blocked, failedKeys, manifest, ctx) {
         return stale.map((a) => toItem(a, 'blocked', { error: blocked }));
     }
     if (ctx.signal?.aborted)
-        return stale.map((a) => toItem(a, 'blocked', { error: 'the run was interrupted' }));
+        return stale.map((a) => toItem(a, 'cancelled', { error: `not run: ${describeError(ctx.signal?.reason ?? 'the run was interrupted')}` }));
     const items = [];
     // A stale object that is the source of a failed copy is the only S3 copy of that version: keep it.
     const runnable = [];
     for (const a of stale) {
-        if (a.copyTarget === undefined || !failedKeys.has(a.copyTarget))
+        if (a.keptAt === undefined || !failedKeys.has(a.keptAt))
             runnable.push(a);
         else
-            items.push(toItem(a, 'blocked', { error: `kept: the copy to ${a.copyTarget} failed` }));
+            items.push(toItem(a, 'blocked', { error: `kept: ${a.keptAt} did not receive its version` }));
     }
     const archives = runnable.filter((a) => a.kind === 'archive');
     const deletes = runnable.filter((a) => a.kind === 'delete');
+    if (archives.length > 0)
+        await markArchiveArea(ctx);
     const outcomes = [
         ...await deleteKeys(ctx.s3, ctx.bucket, deletes.map((a) => a.key), ctx.signal),
         ...await archiveKeys(ctx, archives, ctx.maxWorkers),
@@ -2692,8 +3553,24 @@ async function runStale(stale, blocked, failedKeys, manifest, ctx) {
     }
     return items;
 }
-function isStale(action) {
+function isStaleAction(action) {
     return action.kind === 'delete' || action.kind === 'archive';
+}
+/** Transfers grouped by plan stage, in order (see orderCopies). */
+function stagesOf(transfers) {
+    const stages = [];
+    for (const action of transfers) {
+        const stage = 'stage' in action && action.stage !== undefined ? action.stage : 0;
+        (stages[stage] ??= []).push(action);
+    }
+    return stages.filter((s) => s !== undefined);
+}
+/**
+ * Marks the archive area (its ARCHIVE_MARK object) before anything is moved there: a later run, even one without
+ * archive_prefix or with its manifest lost, sees it in the listing and never takes archived objects for stale.
+ */
+async function markArchiveArea(ctx) {
+    await putJsonObject(ctx.s3, ctx.bucket, `${ctx.archivePrefix ?? ''}${ARCHIVE_MARK}`, JSON.stringify({ format: 'workdocs-s3-sync/archive' }), ctx.signal ? { signal: ctx.signal } : {});
 }
 /** The entry for a key now holding `doc`; S3's ETag for it is recorded where it is not the MD5 (see ManifestEntry). */
 function entryFor(doc, md5, etag) {
@@ -2774,7 +3651,7 @@ class HeldLock {
     /** ETag of our last write. */
     etag;
     lostReason;
-    lostController = (0,signals/* runAbortController */.qM)();
+    lostController = (0,abort_signals/* runAbortController */.qM)();
     constructor(deps, key, record, etag, conditional) {
         this.deps = deps;
         this.key = key;
@@ -2863,7 +3740,7 @@ async function acquireLock(deps) {
     };
     const existing = await readLock(full, key);
     let tookOver;
-    if (existing.record && !lock_isStale(existing.record, full)) {
+    if (existing.record && !isExpired(existing.record, full)) {
         return { ok: false, holder: existing.record, message: `another run holds the lock on this prefix: ${describeHolder(existing.record, deps.now())}` };
     }
     if (existing.record)
@@ -2876,7 +3753,7 @@ async function acquireLock(deps) {
         return { ok: true, lock: new HeldLock(full, key, record, etag, true), ...(tookOver ? { tookOver } : {}) };
     }
     catch (error) {
-        if (isPreconditionFailed(error)) {
+        if (lock_isPreconditionFailed(error)) {
             const now = await readLock(full, key);
             const holder = now.record ?? existing.record ?? record;
             return { ok: false, holder, message: `another run took the lock on this prefix first: ${describeHolder(holder, deps.now())}` };
@@ -2923,7 +3800,7 @@ async function removeIfOurs(deps, key, owner) {
         deps.log?.('warning', `could not remove the lock ${JSON.stringify(key)} this run began to take: ${describeError(error)}; it expires by itself`);
     }
 }
-function lock_isStale(record, deps) {
+function isExpired(record, deps) {
     if (record.expiresAt < deps.now())
         return true;
     const host = deps.host ?? (0,external_node_os_.hostname)();
@@ -2971,7 +3848,7 @@ async function putLock(deps, key, record, condition) {
 function quoteEtag(etag) {
     return etag.startsWith('"') || etag.startsWith('W/') ? etag : `"${etag}"`;
 }
-function isPreconditionFailed(error) {
+function lock_isPreconditionFailed(error) {
     const name = error.name;
     return httpStatusOf(error) === 412 || name === 'PreconditionFailed' || httpStatusOf(error) === 409 || name === 'ConditionalRequestConflict';
 }
@@ -3076,6 +3953,7 @@ function toDocument(document, parentId) {
     if (version.Status !== undefined && version.Status !== 'ACTIVE')
         return undefined;
     const md5 = version.Signature && /^[0-9a-fA-F]{32}$/.test(version.Signature) ? version.Signature.toLowerCase() : undefined;
+    const contentModifiedAt = (version.ContentModifiedTimestamp ?? version.CreatedTimestamp)?.getTime();
     return {
         id: document.Id,
         parentId,
@@ -3086,6 +3964,7 @@ function toDocument(document, parentId) {
         size: version.Size ?? 0,
         md5,
         contentType: version.ContentType ? sharedContentType(version.ContentType) : undefined,
+        ...(contentModifiedAt !== undefined && Number.isSafeInteger(contentModifiedAt) ? { contentModifiedAt } : {}),
     };
 }
 /** One string per distinct content type, not one per document (100,000 copies of a few values otherwise). */
@@ -3099,7 +3978,7 @@ function sharedContentType(value) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./lib/engine/cleanup.js
+;// CONCATENATED MODULE: ./lib/s3/cleanup.js
 /**
  * Incomplete multipart uploads under the prefix are what a run killed mid-transfer leaves behind (S3 keeps,
  * and bills, their parts until they are aborted). A run that holds the prefix's lock owns every upload
@@ -3109,7 +3988,7 @@ function sharedContentType(value) {
 
 
 
-async function abortOrphanedUploads(s3, bucket, prefix, archivePrefix, logger, signal) {
+async function abortOrphanedUploads(s3, bucket, prefix, archivePrefix, log, signal) {
     const uploads = [];
     let keyMarker;
     let uploadIdMarker;
@@ -3139,7 +4018,7 @@ async function abortOrphanedUploads(s3, bucket, prefix, archivePrefix, logger, s
         try {
             await s3.send(new client_s3_dist_cjs.AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.key, UploadId: upload.uploadId }), { abortSignal: signal });
             aborted++;
-            logger.log('info', `aborted an incomplete multipart upload left by an interrupted run: ${JSON.stringify(upload.key)}${upload.initiated ? ` (started ${upload.initiated.toISOString()})` : ''}`);
+            log('info', `aborted an incomplete multipart upload left by an interrupted run: ${JSON.stringify(upload.key)}${upload.initiated ? ` (started ${upload.initiated.toISOString()})` : ''}`);
         }
         catch (error) {
             const name = error.name;
@@ -3148,13 +4027,13 @@ async function abortOrphanedUploads(s3, bucket, prefix, archivePrefix, logger, s
                 continue;
             }
             failed++;
-            logger.log('warning', `could not abort the incomplete multipart upload of ${JSON.stringify(upload.key)}: ${describeError(error)}`);
+            log('warning', `could not abort the incomplete multipart upload of ${JSON.stringify(upload.key)}: ${describeError(error)}`);
         }
     }
     return { found: uploads.length, aborted, failed };
 }
 
-;// CONCATENATED MODULE: ./lib/engine/early.js
+;// CONCATENATED MODULE: ./lib/engine/uploads-while-listing.js
 /**
  * Uploads that start while WorkDocs is still being listed. A document whose key is already known (its folder
  * and every folder above it are read to the end) and that the whole plan could only upload — no object at its
@@ -3172,6 +4051,8 @@ async function abortOrphanedUploads(s3, bucket, prefix, archivePrefix, logger, s
 
 
 
+
+
 /** The upload early.ts needs, done by the executor like any planned upload (same retries, logging, checks). */
 async function uploadWith(ctx, doc, key) {
     const scratch = new Map();
@@ -3181,7 +4062,6 @@ async function uploadWith(ctx, doc, key) {
 }
 class EarlyUploads {
     rootId;
-    maxWorkers;
     takeLock;
     upload;
     /** Folder id → its key, for folders whose children's keys can be known early. */
@@ -3189,10 +4069,8 @@ class EarlyUploads {
     waiting = [];
     destination;
     seenDocuments = new Set();
-    /** Consumed by at most max_workers loops. */
-    queue = [];
-    head = 0;
-    workers = new Set();
+    /** The uploads, at most max_workers at once. */
+    uploads;
     items = new Map();
     entries = new Map();
     lock;
@@ -3214,10 +4092,10 @@ class EarlyUploads {
     /** WriteGate.requestsMayWait: false unless the S3 socket pool is larger than the number of uploads at once. */
     requestsMayWait = false) {
         this.rootId = rootId;
-        this.maxWorkers = maxWorkers;
         this.takeLock = takeLock;
         this.upload = upload;
         this.folderKeys.set(rootId, prefix);
+        this.uploads = new ConcurrentQueue(maxWorkers, ({ doc, key }) => this.uploadEarly(doc, key));
         this.gate = {
             requestsMayWait,
             mayStart: async () => {
@@ -3233,9 +4111,8 @@ class EarlyUploads {
     }
     /** The bucket side is known: from now on documents can be judged. */
     destinationReady(inventory, loaded) {
-        const versions = new Set();
-        for (const entry of loaded.manifest.entries.values())
-            versions.add(entry.versionId);
+        // A bucket the manifest does not account for (a lost manifest) may hold any version under any key: wait for the plan.
+        const versions = versionsHeld(inventory, loaded.manifest);
         this.destination = { keys: new Set(inventory.map((o) => o.key)), versions, loaded };
         for (const [folderId, folders, documents] of this.waiting.splice(0))
             this.folderListed(folderId, folders, documents);
@@ -3262,13 +4139,12 @@ class EarlyUploads {
             if (key === undefined || this.seenDocuments.has(doc.id))
                 continue;
             this.seenDocuments.add(doc.id);
-            if (this.destination.keys.has(key) || this.destination.versions.has(doc.versionId))
+            if (this.destination.versions === undefined || this.destination.keys.has(key) || this.destination.versions.has(doc.versionId))
                 continue;
             this.start(doc, key);
         }
     }
     start(doc, key) {
-        this.queue.push({ doc, key });
         if (this.lock === undefined) {
             let writing;
             const written = new Promise((resolve) => { writing = resolve; });
@@ -3282,25 +4158,18 @@ class EarlyUploads {
             });
             this.lockWriting = Promise.race([written, settled]);
         }
-        // Loops that take the next document, not a promise per document: a first sync of 100,000 documents
-        // queues them all here.
-        if (this.workers.size < this.maxWorkers) {
-            const worker = this.work().finally(() => this.workers.delete(worker));
-            this.workers.add(worker);
-        }
+        // After the lock step began: an upload starts at once and its gate waits on that step.
+        this.uploads.push({ doc, key });
     }
-    async work() {
-        while (!this.stopped && this.head < this.queue.length) {
-            const { doc, key } = this.queue[this.head];
-            this.queue[this.head++] = undefined; // let the document go once taken
-            const { item, entry } = await this.upload(doc, key, this.gate);
-            // Whatever ended before the lock was settled counts only if the lock turned out ours and the listing current.
-            if (!(await this.lockHeld()))
-                return;
-            this.items.set(key, item);
-            if (item.outcome === 'done' && entry !== undefined)
-                this.entries.set(key, entry);
-        }
+    async uploadEarly(doc, key) {
+        const { item, entry } = await this.upload(doc, key, this.gate);
+        // Whatever ended before the lock was settled counts only if the lock turned out ours and the listing current
+        // (when it is not, stop() has already stopped the queue).
+        if (!(await this.lockHeld()))
+            return;
+        this.items.set(key, item);
+        if (item.outcome === 'done' && entry !== undefined)
+            this.entries.set(key, entry);
     }
     async lockHeld() {
         const outcome = await this.lock.catch(() => 'failed');
@@ -3309,6 +4178,7 @@ class EarlyUploads {
     stop(why) {
         this.stopped = true;
         this.refusal ??= why;
+        this.uploads.stop();
     }
     refused() {
         return new WriteRefusedError(this.refusal ?? 'the run is ending');
@@ -3316,21 +4186,17 @@ class EarlyUploads {
     /** Waits for every early upload to end, whatever the outcome (before a failed run releases its lock). */
     async settle() {
         this.stop('the run is ending');
-        await this.drain();
+        await this.uploads.drained().catch(() => undefined); // the run is failing already: its own error is the one to show
     }
     /** Waits for every early upload; throws what taking the lock threw (another run holds it, say). */
     async finish() {
-        await this.drain();
+        await this.uploads.drained();
         if (this.failure !== undefined)
             throw this.failure;
         const lock = this.lock ? await this.lock : undefined;
         // What landed, as a listing would show it: the ETag S3 answered (plan() compares it with the entry's).
         const objects = [...this.entries].map(([key, entry]) => ({ key, size: entry.size, etag: entry.etag ?? entry.md5, lastModified: 0 }));
         return { items: this.items, objects, entries: this.entries, lock };
-    }
-    async drain() {
-        while (this.workers.size > 0)
-            await Promise.allSettled([...this.workers]);
     }
 }
 
@@ -3353,6 +4219,7 @@ class EarlyUploads {
 
 
 
+
 /** How often progress lines are logged during long phases. */
 const PROGRESS_INTERVAL_MS = 10_000;
 async function sync(options, env, extras = {}) {
@@ -3362,20 +4229,23 @@ async function sync(options, env, extras = {}) {
         return await run(options, env, base);
     }
     catch (error) {
-        const exitCode = error instanceof InputError ? 2 : 3;
-        const message = error instanceof InputError ? `${error.option}: ${error.message}` : describeError(error);
+        const exitCode = exitCodeOf({ badInput: error instanceof InputError, fatal: true });
+        // Our own errors say what happened in their message; the class name would only be noise.
+        const message = error instanceof InputError ? `${error.option}: ${error.message}` : error instanceof FatalError ? error.message : describeError(error);
         env.logger.log('error', exitCode === 2 ? `bad input: ${message}` : `fatal: ${message}; nothing was deleted`);
-        return buildReport({ ...base, rootFolderId: '', items: [], exitCode, fatal: message });
+        // Nothing was planned: the folder is shown as given, and no manifest is named (none was read or written).
+        return buildReport({ ...base, rootFolderId: options.workdocsFolderId, manifestKey: '', items: [], exitCode, fatal: message });
     }
     finally {
         await base.lock?.release();
     }
 }
 /**
- * Takes the prefix's lock (non-dry runs only), then aborts multipart uploads that killed runs left behind.
+ * Takes the prefix's lock (non-dry runs only), then aborts multipart uploads that killed runs left behind, and
+ * returns the lock (renewing; the caller releases it) and whether it was taken over from a run that died.
  * Another live run on the prefix is a fatal refusal (exit 3); a bucket that does not exist is bad input.
  */
-async function lockPrefix(options, env, base, onWriting) {
+async function lockPrefix(options, env, extras, onWriting) {
     let acquired;
     try {
         acquired = await acquireLock({
@@ -3384,9 +4254,9 @@ async function lockPrefix(options, env, base, onWriting) {
             prefix: options.s3Prefix,
             now: env.now,
             ...(env.signal ? { signal: env.signal } : {}),
-            settings: base.extras.lock ?? {},
-            ...(base.extras.lock?.host !== undefined ? { host: base.extras.lock.host } : {}),
-            ...(base.extras.lock?.pid !== undefined ? { pid: base.extras.lock.pid } : {}),
+            settings: extras.lock ?? {},
+            ...(extras.lock?.host !== undefined ? { host: extras.lock.host } : {}),
+            ...(extras.lock?.pid !== undefined ? { pid: extras.lock.pid } : {}),
             log: (level, message) => env.logger.log(level, message),
             ...(onWriting ? { onWriting } : {}),
         });
@@ -3398,19 +4268,24 @@ async function lockPrefix(options, env, base, onWriting) {
     }
     if (!acquired.ok)
         throw new FatalError(`${acquired.message}; this run did nothing (wait for it to finish, or remove ${JSON.stringify(lockKey(options.s3Prefix))} if that run is gone)`);
-    base.lock = acquired.lock;
     acquired.lock.startRenewing();
     if (acquired.tookOver)
         env.logger.log('warning', `took over a stale lock of an earlier run that did not finish (run ${acquired.tookOver.owner.slice(0, 8)} on ${JSON.stringify(acquired.tookOver.host)}, pid ${acquired.tookOver.pid}, started ${acquired.tookOver.startedAt})`);
     try {
-        const cleaned = await abortOrphanedUploads(env.s3, options.s3BucketName, options.s3Prefix, options.archivePrefix, env.logger, env.signal);
+        const cleaned = await abortOrphanedUploads(env.s3, options.s3BucketName, options.s3Prefix, options.archivePrefix, (level, message) => env.logger.log(level, message), env.signal);
         if (cleaned.found > 0)
             env.logger.log('info', `incomplete multipart uploads under the prefix: ${cleaned.found} found, ${cleaned.aborted} aborted`);
     }
     catch (error) {
         env.logger.log('warning', `could not list incomplete multipart uploads: ${describeError(error)}`);
     }
-    return acquired.tookOver !== undefined;
+    return { lock: acquired.lock, tookOver: acquired.tookOver !== undefined };
+}
+/** Takes the prefix's lock for this run: sync() releases it whatever happens. */
+async function lockRun(options, env, base, onWriting) {
+    const { lock, tookOver } = await lockPrefix(options, env, base.extras, onWriting);
+    base.lock = lock;
+    return tookOver;
 }
 /**
  * True when the run would change anything in the bucket: transfers, deletes, markers, or the manifest. The
@@ -3419,13 +4294,22 @@ async function lockPrefix(options, env, base, onWriting) {
  */
 function hasWork(prepared) {
     const { plan: decided, loaded, manifest } = prepared;
-    if (loaded.state !== 'found' || manifest !== loaded.manifest)
+    if (loaded.state !== 'found' || manifest !== loaded.manifest || !sameForeign(loaded.manifest.foreign, decided.foreign))
         return true;
     return decided.actions.some((a) => a.kind !== 'skip' || a.reason !== 'unchanged');
 }
+/** Whether the foreign objects the manifest remembers are the ones this run found (else the manifest is written again). */
+function sameForeign(remembered, found) {
+    if ((remembered?.size ?? 0) !== found.size)
+        return false;
+    for (const [key, etag] of found)
+        if (remembered?.get(key) !== etag)
+            return false;
+    return true;
+}
 /**
  * Lists both sides and plans. With `earlyFor`, uploads that cannot be anything else start while the listing
- * runs (early.ts); what landed is part of the inventory and the manifest that plan() sees.
+ * runs (uploads-while-listing.ts); what landed is part of the inventory and the manifest that plan() sees.
  */
 async function prepare(options, env, started, earlyFor) {
     const { logger, signal } = env;
@@ -3435,11 +4319,11 @@ async function prepare(options, env, started, earlyFor) {
     const early = earlyFor?.(rootFolderId);
     const { listing, inventory, loaded, earlyResult } = await logger.group('List WorkDocs and S3', async () => {
         // A bucket that cannot be listed ends the run: the WorkDocs listing stops too instead of running on.
-        const stop = (0,signals/* runAbortController */.qM)();
+        const stop = (0,abort_signals/* runAbortController */.qM)();
         try {
             const [listing, destination] = await Promise.all([
-                listSource(options, env, root, early, (0,signals/* anySignal */.JG)(stop.signal, env.signal)),
-                listDestination(options, env, manifestKey(options.s3Prefix)).then((found) => {
+                listSource(options, env, root, early, (0,abort_signals/* anySignal */.JG)(stop.signal, env.signal)),
+                listDestination(options, env, manifestKey(options.s3Prefix), rootFolderId).then((found) => {
                     early?.destinationReady(found.inventory, found.loaded);
                     return found;
                 }, (error) => {
@@ -3463,8 +4347,8 @@ async function prepare(options, env, started, earlyFor) {
     const listedManifest = earlyResult && earlyResult.entries.size > 0
         ? { entries: new Map([...loaded.manifest.entries, ...earlyResult.entries]) }
         : loaded.manifest;
-    const manifest = await adoptUnknownObjects(listing, inventory, listedManifest, options, env);
-    const decided = plan(listing.tree, inventory, manifest, {
+    const view = await probeUnknownObjects(listing, inventory, listedManifest, loaded.state === 'found', options, env);
+    const decided = plan(listing.tree, inventory, view, {
         prefix: options.s3Prefix,
         archivePrefix: options.archivePrefix,
         archiveRunFolder: new Date(started).toISOString().replace(/[:.]/g, '-'),
@@ -3472,9 +4356,13 @@ async function prepare(options, env, started, earlyFor) {
         maxDelete: options.maxDelete,
         folderMarkers: options.folderMarkers,
         listingComplete: listing.errors.length === 0,
+        deleteForeign: options.deleteForeign,
+        unlistedFolders: new Set(listing.errors.map((e) => e.folderId)),
+        // Shards run the transfers apart: their copies cannot wait for one another.
+        orderedCopies: options.mode === 'sync',
     });
-    logPlan(decided, env);
-    return { rootFolderId, listing, inventory, loaded, manifest, plan: decided, ...(earlyResult ? { early: earlyResult } : {}) };
+    logPlan(decided, env, earlyResult?.items.size ?? 0);
+    return { rootFolderId, rootFolderName: root.Name, listing, inventory, loaded, manifest: view.trusted, recorded: view.recorded, plan: decided, ...(earlyResult ? { early: earlyResult } : {}) };
 }
 /** Why the run must end with exit 3 although it went on: a WorkDocs folder could not be listed. */
 function listingFailure(listing) {
@@ -3484,20 +4372,67 @@ function listingFailure(listing) {
 }
 async function run(options, env, base) {
     const { logger, signal } = env;
-    // Runs until the lock is lost (another run took the prefix over), so that nothing goes on after that.
-    const runSignal = () => base.lock ? (0,signals/* anySignal */.JG)(base.lock.lostSignal, signal) : signal;
+    const early = options.dryRun ? undefined : earlyUploadsFor(options, env, base);
+    const { prepared, idle } = await prepareUnderLock(options, env, base, await prepare(options, env, base.started, early?.start));
+    const { rootFolderId, rootFolderName, listing, inventory, manifest, plan: decided } = prepared;
+    const listingFailed = listingFailure(listing);
+    const named = { rootFolderId, rootFolderName };
+    if (options.dryRun) {
+        const items = plannedItems(decided);
+        for (const item of items)
+            if (item.outcome !== 'done')
+                logger.log('info', `dry run: ${dryRunLine(item, listingFailed !== undefined)}`);
+        const exitCode = exitCodeOf({ fatal: listingFailed !== undefined, itemsFailed: hasFailedItems(items), deletesRefused: decided.deletesBlocked !== undefined });
+        return buildReport({ ...base, ...named, items, exitCode, deletesBlocked: decided.deletesBlocked, fatal: listingFailed, foreign: decided.foreign });
+    }
+    if (idle) {
+        // Nothing to write (a no-op resync): every action is an unchanged skip, reported without the executor.
+        const aborted = signal?.aborted === true;
+        return buildReport({ ...base, ...named, items: unchangedItems(decided, logger), exitCode: exitCodeOf({ fatal: listingFailed !== undefined || aborted }), fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined), foreign: decided.foreign });
+    }
+    // A lock lost while transferring (another run took the prefix over) stops this run before its deletes.
+    const transferSignal = base.lock ? (0,abort_signals/* anySignal */.JG)(base.lock.lostSignal, signal) : signal;
+    const earlyBuffers = early?.context()?.buffers;
+    const execution = await logger.group('Transfer and clean up', () => executePlan(decided, new Map(manifest.entries), inventory, executeContext(options, env, {
+        ...(transferSignal ? { signal: transferSignal } : {}),
+        onBytes: progressMeter(env, decided),
+        // The buffers the early uploads filled serve the rest: one pool per run, not two.
+        ...(earlyBuffers ? { buffers: earlyBuffers } : {}),
+    }), prepared.early?.items));
+    const recorded = await recordManifest(options, env, base, prepared, execution.manifest);
+    const lockLost = recorded.lockLost ?? base.lock?.lost;
+    const exitCode = exitCodeOf({
+        fatal: listingFailed !== undefined || lockLost !== undefined || signal?.aborted === true,
+        itemsFailed: hasFailedItems(execution.items),
+        deletesRefused: decided.deletesBlocked !== undefined,
+        outputFailed: recorded.failed !== undefined,
+    });
+    return buildReport({
+        ...base,
+        ...named,
+        items: execution.items,
+        exitCode,
+        deletesBlocked: decided.deletesBlocked,
+        foreign: decided.foreign,
+        fatal: listingFailed ?? (lockLost !== undefined ? `${lockLost}; the manifest was not written` : signal?.aborted ? 'the run was interrupted' : recorded.failed),
+    });
+}
+/**
+ * The uploads that start while the listing runs (uploads-while-listing.ts): `start` hands prepare() their scheduler. They begin before
+ * the lock is held; a stop signal ends them when the lock is refused or the listing turns out outdated (they
+ * download meanwhile; nothing of theirs lands), and when it is lost later.
+ */
+function earlyUploadsFor(options, env, base) {
     const earlyBytes = byteMeter(env);
-    let earlyContext;
-    // Stops the early uploads, which start before the lock is held, when it is refused or the listing is outdated
-    // (they download meanwhile; nothing of theirs lands), and when it is lost later.
-    const earlyStop = (0,signals/* runAbortController */.qM)();
-    const earlyFor = options.dryRun ? undefined : (rootId) => new EarlyUploads(rootId, options.s3Prefix, options.maxWorkers, async (loaded, onWriting) => {
+    const earlyStop = (0,abort_signals/* runAbortController */.qM)();
+    let context;
+    const start = (rootId) => new EarlyUploads(rootId, options.s3Prefix, options.maxWorkers, async (loaded, onWriting) => {
         try {
             const outcome = await lockAndCheck(options, env, base, loaded, onWriting);
             if (outcome === 'stale')
                 earlyStop.abort(new WriteRefusedError('the bucket changed since it was listed'));
             else if (base.lock)
-                (0,signals/* forwardAbort */.Cu)(base.lock.lostSignal, earlyStop);
+                (0,abort_signals/* forwardAbort */.Cu)(base.lock.lostSignal, earlyStop);
             return outcome;
         }
         catch (error) {
@@ -3505,92 +4440,68 @@ async function run(options, env, base) {
             throw error;
         }
     }, (doc, key, gate) => {
-        earlyContext ??= executeContext(options, env, { signal: (0,signals/* anySignal */.JG)(earlyStop.signal, signal), onBytes: earlyBytes, gate });
-        return uploadWith(earlyContext, doc, key);
+        context ??= executeContext(options, env, { signal: (0,abort_signals/* anySignal */.JG)(earlyStop.signal, env.signal), onBytes: earlyBytes, gate });
+        return uploadWith(context, doc, key);
     }, 
     // The lock's requests need one socket beside the uploads that may wait at the gate holding theirs.
     options.maxWorkers < options.maxPoolConnections);
-    let prepared = await prepare(options, env, base.started, earlyFor);
-    let idle = false;
+    return { start, context: () => context };
+}
+/**
+ * Makes what was prepared safe to act on: a run that will write holds the prefix's lock, and what it listed before
+ * the lock is listed again when it may predate another run's writes (the manifest changed meanwhile, or the lock
+ * was taken over from a run that died). A run with nothing to write (`idle`) takes no lock: a no-op resync stays
+ * one LIST and one GET. Dry runs never lock.
+ */
+async function prepareUnderLock(options, env, base, prepared) {
     if (prepared.early?.lock === 'stale') {
         // The lock was taken to upload early, but the bucket changed since it was listed: nothing was uploaded early.
-        logger.log('info', 'listing again: an interrupted or concurrent run may have changed the bucket');
-        prepared = await prepare(options, env, base.started);
+        env.logger.log('info', 'listing again: an interrupted or concurrent run may have changed the bucket');
+        return { prepared: await prepare(options, env, base.started), idle: false };
     }
-    else if (!options.dryRun && base.lock === undefined && !hasWork(prepared)) {
-        idle = true;
-    }
-    else if (!options.dryRun && base.lock === undefined) {
-        // Only a run that will write takes the prefix's lock: a no-op resync stays one LIST and one GET.
-        // What was listed before the lock may predate another run's writes: if the manifest changed meanwhile, or
-        // the lock was taken over from a run that died, everything is listed again.
-        const tookOver = await lockPrefix(options, env, base);
-        const current = await readManifest(env.s3, options.s3BucketName, base.manifestKey, signal);
-        if (tookOver || current.state !== prepared.loaded.state || current.etag !== prepared.loaded.etag) {
-            logger.log('info', tookOver ? 'listing again: an interrupted run may have changed the bucket' : 'listing again: another run changed the manifest meanwhile');
-            prepared = await prepare(options, env, base.started);
+    if (options.dryRun || base.lock !== undefined)
+        return { prepared, idle: false };
+    if (!hasWork(prepared))
+        return { prepared, idle: true };
+    const tookOver = await lockRun(options, env, base);
+    const current = await readManifest(env.s3, options.s3BucketName, base.manifestKey, env.signal);
+    if (!tookOver && current.state === prepared.loaded.state && current.etag === prepared.loaded.etag)
+        return { prepared, idle: false };
+    env.logger.log('info', tookOver ? 'listing again: an interrupted run may have changed the bucket' : 'listing again: another run changed the manifest meanwhile');
+    return { prepared: await prepare(options, env, base.started), idle: false };
+}
+/**
+ * Writes the manifest when the bucket's content or what it remembers changed. Written even when the run was
+ * interrupted (no abort signal, a bounded time instead): what was done is recorded. Not written once the lock
+ * was lost: the other run writes its own.
+ */
+async function recordManifest(options, env, base, prepared, entries) {
+    const { loaded, manifest, plan: decided, rootFolderId } = prepared;
+    const unchanged = loaded.state === 'found' && sameEntries(manifest.entries, entries) && manifest === loaded.manifest && sameForeign(loaded.manifest.foreign, decided.foreign);
+    if (unchanged)
+        return {};
+    return env.logger.group('Write manifest', async () => {
+        const lockLost = await base.lock?.check(AbortSignal.timeout(30_000));
+        if (lockLost !== undefined) {
+            env.logger.log('error', `${lockLost}: the manifest was not written (the other run writes its own)`);
+            return { lockLost };
         }
-    }
-    const { rootFolderId, listing, inventory, loaded, manifest, plan: decided } = prepared;
-    const listingFailed = listingFailure(listing);
-    if (options.dryRun) {
-        const items = plannedItems(decided);
-        for (const item of items)
-            if (item.outcome !== 'done')
-                logger.log('info', `dry run: would ${item.action} ${JSON.stringify(item.key)} (${item.reason})`);
-        return buildReport({ ...base, rootFolderId, items, exitCode: listingFailed ? 3 : decided.deletesBlocked ? 1 : 0, deletesBlocked: decided.deletesBlocked, fatal: listingFailed });
-    }
-    if (idle) {
-        // Nothing to write (a no-op resync): every action is an unchanged skip, reported without the executor.
-        const aborted = signal?.aborted === true;
-        return buildReport({ ...base, rootFolderId, items: unchangedItems(decided, logger), exitCode: listingFailed || aborted ? 3 : 0, fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined) });
-    }
-    const carried = carriedOverManifest(manifest, inventory);
-    const before = new Map(carried);
-    // A lock lost while transferring (another run took the prefix over) stops this run before its deletes.
-    const transferSignal = runSignal();
-    const execution = await logger.group('Transfer and clean up', () => executePlan(decided, carried, inventory, executeContext(options, env, {
-        ...(transferSignal ? { signal: transferSignal } : {}),
-        onBytes: progressMeter(env, decided),
-        // The buffers the early uploads filled serve the rest: one pool per run, not two.
-        ...(earlyContext?.buffers ? { buffers: earlyContext.buffers } : {}),
-    }), prepared.early?.items));
-    let lockLost;
-    let manifestFailed;
-    if (loaded.state !== 'found' || !sameEntries(before, execution.manifest) || manifest !== loaded.manifest) {
-        await logger.group('Write manifest', async () => {
-            lockLost = await base.lock?.check(AbortSignal.timeout(30_000));
-            if (lockLost !== undefined) {
-                logger.log('error', `${lockLost}: the manifest was not written (the other run writes its own)`);
-                return;
-            }
-            // Written even when the run was interrupted (no abort signal, a bounded time instead): what was done is recorded.
-            try {
-                const bytes = await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries: execution.manifest }, {
-                    rootFolderId,
-                    prefix: options.s3Prefix,
-                    updatedAt: new Date(env.now()).toISOString(),
-                }, AbortSignal.timeout(60_000));
-                logger.log('info', `manifest written: ${JSON.stringify(base.manifestKey)} (${execution.manifest.size} entries, ${formatBytes(bytes)})`);
-            }
-            catch (error) {
-                // The transfers and deletes above did happen: report them as they are. The next run finds the
-                // objects without (or with outdated) entries and re-checks them by their metadata.
-                manifestFailed = `the manifest could not be written (${describeError(error)}); the next run re-checks the objects by their metadata`;
-                logger.log('error', manifestFailed);
-            }
-        });
-    }
-    const failed = execution.items.some((i) => i.outcome === 'failed') || decided.deletesBlocked !== undefined || manifestFailed !== undefined;
-    lockLost ??= base.lock?.lost;
-    const exitCode = listingFailed || lockLost ? 3 : signal?.aborted ? 3 : failed ? 1 : 0;
-    return buildReport({
-        ...base,
-        rootFolderId,
-        items: execution.items,
-        exitCode,
-        deletesBlocked: decided.deletesBlocked,
-        fatal: listingFailed ?? (lockLost !== undefined ? `${lockLost}; the manifest was not written` : signal?.aborted ? 'the run was interrupted' : manifestFailed),
+        try {
+            const bytes = await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries, foreign: decided.foreign }, {
+                rootFolderId,
+                prefix: options.s3Prefix,
+                updatedAt: new Date(env.now()).toISOString(),
+            }, AbortSignal.timeout(60_000));
+            env.logger.log('info', `manifest written: ${JSON.stringify(base.manifestKey)} (${entries.size} entries, ${formatBytes(bytes)})`);
+            return {};
+        }
+        catch (error) {
+            // The transfers and deletes above did happen: report them as they are. The next run finds the
+            // objects without (or with outdated) entries and re-checks them by their metadata.
+            const failed = `the manifest could not be written (${describeError(error)}); the next run re-checks the objects by their metadata`;
+            env.logger.log('error', failed);
+            return { failed };
+        }
     });
 }
 /** Takes the lock for uploads that start while listing, and tells whether what was listed is still current. */
@@ -3598,7 +4509,7 @@ async function lockAndCheck(options, env, base, loaded, onWriting) {
     // The manifest is read again while the lock record settles: once the lock was found free, no other run can write
     // the manifest unless it wins the lock from us, and then this run writes nothing anyway.
     let reading;
-    const tookOver = await lockPrefix(options, env, base, () => {
+    const tookOver = await lockRun(options, env, base, () => {
         reading = readManifest(env.s3, options.s3BucketName, base.manifestKey, env.signal);
         reading.catch(() => undefined); // awaited below unless taking the lock failed first
         onWriting();
@@ -3640,7 +4551,8 @@ async function listSource(options, env, root, early, signal = env.signal) {
     env.logger.log('info', `WorkDocs: ${listing.tree.documents.length} documents in ${listing.tree.folders.length + 1} folders (${listing.pages} pages)`);
     return listing;
 }
-async function listDestination(options, env, key) {
+async function listDestination(options, env, key, rootFolderId) {
+    let found;
     try {
         const [{ objects, pages }, read] = await Promise.all([
             listInventory(env.s3, options.s3BucketName, options.s3Prefix, env.signal),
@@ -3652,7 +4564,7 @@ async function listDestination(options, env, key) {
             env.logger.log('warning', `manifest ${JSON.stringify(key)} is unreadable (${loaded.problem}); it will be rebuilt`);
         if (loaded.state === 'missing')
             env.logger.log('info', 'no manifest yet: existing objects are checked once by their metadata');
-        return { inventory: objects.filter((o) => !o.key.startsWith(toolAreaPrefix(options.s3Prefix))), loaded };
+        found = { inventory: objects.filter((o) => !o.key.startsWith(toolAreaPrefix(options.s3Prefix))), loaded };
     }
     catch (error) {
         const name = error.name;
@@ -3660,19 +4572,32 @@ async function listDestination(options, env, key) {
             throw new InputError('s3_bucket_name', `bucket ${options.s3BucketName} does not exist`, { cause: error });
         throw new FatalError(`the S3 bucket could not be listed: ${describeError(error)}`, { cause: error });
     }
+    const refusal = sourceChangeRefusal(found.loaded, rootFolderId, options);
+    if (refusal !== undefined)
+        throw new InputError('workdocs_folder_id', refusal);
+    return found;
 }
 /**
- * Objects with no manifest entry that may already hold the wanted version (a bucket the original script
- * wrote, a lost manifest) are checked once by their metadata; the result lands in the manifest.
+ * One prefix, one source: a prefix whose manifest names another WorkDocs folder is another mirror, and syncing this
+ * folder into it would copy documents into its places and delete its own. Refused before anything is written,
+ * unless allow_source_change says the mirror is deliberately moved or widened.
  */
-async function adoptUnknownObjects(listing, inventory, loadedManifest, options, env) {
-    // An entry the bucket contradicts (its object gone, another size, a plain ETag that is not the entry's MD5)
-    // says nothing about what the object holds now: a run killed after its uploads but before its manifest write
-    // leaves exactly that. Such objects are checked by their metadata like unknown ones, not uploaded again.
-    const manifest = trustedEntries(loadedManifest, inventory);
-    const probes = keysToProbe(listing.tree, inventory, manifest, options.s3Prefix);
+function sourceChangeRefusal(loaded, rootFolderId, options) {
+    if (loaded.state !== 'found' || loaded.rootFolderId === '' || loaded.rootFolderId === rootFolderId || options.allowSourceChange)
+        return undefined;
+    return `s3://${options.s3BucketName}/${options.s3Prefix} already mirrors WorkDocs folder ${loaded.rootFolderId}, not ${rootFolderId}: `
+        + 'choose another s3_prefix, or set allow_source_change to make this folder the prefix\'s source (objects of the other folder then count as stale)';
+}
+/**
+ * Objects with no trusted manifest entry are checked once by their metadata (HeadObject): those that may already
+ * hold the wanted version (a bucket the original script wrote, a lost manifest, a run killed before its manifest
+ * write), and those nobody has said whose they are (a foreign object is remembered, and not asked about again).
+ */
+async function probeUnknownObjects(listing, inventory, recorded, manifestFound, options, env) {
+    const view = { trusted: trustedManifest(recorded, inventory), recorded };
+    const probes = keysToProbe(listing.tree, inventory, view, { prefix: options.s3Prefix, archivePrefix: options.archivePrefix, deleteForeign: options.deleteForeign, manifestLost: !manifestFound });
     if (probes.length === 0)
-        return manifest;
+        return view;
     env.logger.log('info', `reading metadata of ${probes.length} object(s) not in the manifest`);
     const byKey = new Map(inventory.map((o, i) => [o.key, i]));
     await forEachConcurrently(probes, options.maxWorkers, async (key) => {
@@ -3684,30 +4609,62 @@ async function adoptUnknownObjects(listing, inventory, loadedManifest, options, 
         if (index !== undefined && head !== undefined)
             inventory[index] = { ...inventory[index], ...head };
     });
-    return { entries: new Map(manifest.entries) };
-}
-/** The manifest without the entries the listing contradicts; the same object when there are none. */
-function trustedEntries(manifest, inventory) {
-    const byKey = new Map(inventory.map((o) => [o.key, o]));
-    const contradicted = [];
-    for (const [key, entry] of manifest.entries) {
-        const object = byKey.get(key);
-        if (object === undefined || object.size !== entry.size || replacedSince(object, entry))
-            contradicted.push(key);
+    // With the manifest lost, the objects still say which folder they mirror: one prefix, one source all the same.
+    const other = manifestFound ? undefined : otherSourceIn(inventory, listing.tree.rootId);
+    if (other !== undefined && !options.allowSourceChange) {
+        throw new InputError('workdocs_folder_id', `s3://${options.s3BucketName}/${options.s3Prefix} holds objects mirrored from WorkDocs folder ${other}, not ${listing.tree.rootId} (its manifest is gone, their metadata says so): `
+            + 'choose another s3_prefix, or set allow_source_change to make this folder the prefix\'s source');
     }
-    if (contradicted.length === 0)
-        return manifest;
-    const entries = new Map(manifest.entries);
-    for (const key of contradicted)
-        entries.delete(key);
-    return { entries };
+    // Metadata that names the wanted version is not proof of the bytes where the ETag shows no MD5: they are read back.
+    const readBack = keysToReadBack(listing.tree, inventory, options.s3Prefix, recorded);
+    if (readBack.length > 0)
+        env.logger.log('info', `reading back ${readBack.length} object(s) whose ETag shows no MD5, to check them before adopting them`);
+    await forEachConcurrently(readBack, options.maxWorkers, async (key) => {
+        const contentMd5 = await readContentMd5(env.s3, options.s3BucketName, key, env.signal).catch((error) => {
+            env.logger.log('warning', `could not read back ${JSON.stringify(key)}: ${describeError(error)}`);
+            return undefined;
+        });
+        const index = byKey.get(key);
+        if (index !== undefined && contentMd5 !== undefined)
+            inventory[index] = { ...inventory[index], contentMd5 };
+    });
+    return view;
 }
-function logPlan(decided, env) {
+/** A failed item, or a document kept from its key by a foreign object (not mirrored: the run is not a success). */
+function hasFailedItems(items) {
+    return items.some((i) => i.outcome === 'failed' || (i.outcome === 'blocked' && i.action === 'upload'));
+}
+/** How a dry run says what it would do with one item. */
+function dryRunLine(item, listingIncomplete) {
+    const key = JSON.stringify(item.key);
+    if (item.outcome === 'blocked') {
+        if ((item.action === 'delete' || item.action === 'archive') && listingIncomplete)
+            return `kept: listing incomplete ${key}`;
+        return `would ${item.action} ${key}, but refused: ${item.error ?? ''}`;
+    }
+    switch (item.action) {
+        case 'marker': return `would create folder marker ${key}`;
+        case 'copy': return `would copy ${JSON.stringify(item.fromKey ?? '')} to ${key} (${item.reason})`;
+        case 'archive': return `would archive ${key} to ${JSON.stringify(item.toKey ?? '')} (${item.reason})`;
+        default: return `would ${item.action} ${key} (${item.reason})`;
+    }
+}
+function logPlan(decided, env, uploadedEarly) {
     const counts = new Map();
     for (const action of decided.actions)
         counts.set(action.kind, (counts.get(action.kind) ?? 0) + 1);
     const text = ['upload', 'copy', 'marker', 'delete', 'archive', 'skip'].map((k) => `${k} ${counts.get(k) ?? 0}`).join(', ');
-    env.logger.log('info', `plan: ${text}`);
+    env.logger.log('info', `plan: ${text}${uploadedEarly > 0 ? ` (the skips include ${uploadedEarly} uploaded while listing)` : ''}`);
+    if (decided.foreign.size > 0) {
+        const first = [...decided.foreign.keys()].sort().slice(0, 5).map((k) => JSON.stringify(k)).join(', ');
+        env.logger.log('info', `left alone: ${decided.foreign.size} objects this tool did not write (${first}${decided.foreign.size > 5 ? ', …' : ''}); delete_foreign removes them`);
+    }
+    const stale = decided.actions.filter((a) => a.kind === 'delete' || a.kind === 'archive');
+    if (stale.length > 0) {
+        const moved = stale.filter((a) => a.reason === 'moved').length;
+        const markers = stale.length - moved - decided.removals;
+        env.logger.log('info', `deletes: ${moved} moved away, ${decided.removals} removed${markers > 0 ? `, ${markers} empty folder markers` : ''}`);
+    }
     for (const group of decided.duplicates) {
         env.logger.log('info', `${group.ids.length} ${group.kind}s named ${JSON.stringify(group.name)} in folder ${group.parentId}: kept apart as ${group.segments.map((s) => JSON.stringify(s)).join(', ')}`);
     }
@@ -3759,6 +4716,7 @@ function sameEntries(a, b) {
 
 
 
+
 const PLAN_FORMAT = 'workdocs-s3-sync/plan';
 const RESULT_FORMAT = 'workdocs-s3-sync/shard-result';
 function runFolder(prefix, runId) {
@@ -3782,7 +4740,7 @@ async function runScaled(options, env) {
         }
     }
     catch (error) {
-        const exitCode = error instanceof InputError ? 2 : 3;
+        const exitCode = exitCodeOf({ badInput: error instanceof InputError, fatal: true });
         const message = error instanceof InputError ? `${error.option}: ${error.message}` : describeError(error);
         env.logger.log('error', `${exitCode === 2 ? 'bad input' : 'fatal'}: ${message}; nothing was deleted`);
         return { ...buildReport({ ...base, rootFolderId: '', items: [], exitCode, fatal: message }), scale };
@@ -3793,7 +4751,7 @@ async function planRun(options, env, base, scale) {
     const decided = prepared.plan;
     const shardOf = assignShards(decided.actions, options.shardCount);
     const failure = listingFailure(prepared.listing);
-    const carried = carriedOverManifest(prepared.manifest, prepared.inventory);
+    const carried = prepared.manifest.entries;
     const file = {
         format: PLAN_FORMAT,
         version: 1,
@@ -3807,6 +4765,8 @@ async function planRun(options, env, base, scale) {
         listingFailure: failure ?? null,
         deletesBlocked: decided.deletesBlocked ?? null,
         managedCount: decided.managedCount,
+        removals: decided.removals,
+        foreign: [...decided.foreign],
         actions: [...decided.actions],
         shardOf,
         manifest: toRows(carried),
@@ -3822,7 +4782,7 @@ async function planRun(options, env, base, scale) {
         env.logger.log('info', `shard ${s}: ${mine.length} transfers, ${bytes} bytes`);
     }
     env.logger.log('info', `matrix: ${JSON.stringify(matrix)}`);
-    const report = buildReport({ ...base, rootFolderId: prepared.rootFolderId, items: plannedItems(decided), exitCode: failure ? 3 : 0, deletesBlocked: decided.deletesBlocked, fatal: failure });
+    const report = buildReport({ ...base, rootFolderId: prepared.rootFolderId, items: plannedItems(decided), exitCode: exitCodeOf({ fatal: failure !== undefined }), deletesBlocked: decided.deletesBlocked, fatal: failure });
     return { ...report, scale: { ...scale, matrix } };
 }
 async function shardRun(options, env, base, scale) {
@@ -3830,7 +4790,7 @@ async function shardRun(options, env, base, scale) {
     if (options.shardIndex >= file.shardCount) {
         throw new InputError('shard_index', `is ${options.shardIndex}, but the plan has ${file.shardCount} shards (0 to ${file.shardCount - 1})`);
     }
-    const stored = await getJson(env.s3, options.s3BucketName, resultKey(options, options.shardIndex), env.signal);
+    const stored = await getJsonObject(env.s3, options.s3BucketName, resultKey(options, options.shardIndex), env.signal);
     const previous = stored?.planCreatedAt === file.createdAt ? stored : undefined;
     // A re-run of a shard (e.g. a failed matrix job re-run alone) keeps what it already finished.
     const alreadyDone = new Map((previous?.items ?? []).filter((i) => i.outcome === 'done').map((i) => [`${i.action} ${i.key}`, i]));
@@ -3838,10 +4798,17 @@ async function shardRun(options, env, base, scale) {
     const todo = mine.filter((a) => !alreadyDone.has(`${a.kind} ${a.key}`));
     env.logger.log('info', `shard ${options.shardIndex} of ${file.shardCount}: ${mine.length} transfers, ${mine.length - todo.length} already done by an earlier attempt`);
     const entries = new Map(fromRows(previous?.entries ?? []));
-    const slice = { actions: todo, deletesBlocked: undefined, duplicates: [], unreachable: [], managedCount: file.managedCount };
+    const slice = { actions: todo, deletesBlocked: undefined, duplicates: [], unreachable: [], managedCount: file.managedCount, foreign: new Map(), removals: 0 };
+    if (options.dryRun) {
+        // A dry run reads the plan and says what this shard would do: no transfer, no result file.
+        const items = [...alreadyDone.values(), ...plannedItems(slice)];
+        const exitCode = exitCodeOf({ itemsFailed: items.some((i) => i.outcome === 'failed' || i.outcome === 'blocked') });
+        return { ...buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode }), scale: { ...scale, shardCount: file.shardCount, shardIndex: options.shardIndex } };
+    }
     const execution = await env.logger.group(`Shard ${options.shardIndex}: transfer`, () => executePlan(slice, entries, [], executeContext(options, env)));
     const items = [...alreadyDone.values(), ...execution.items];
-    const ok = items.every((i) => i.outcome !== 'failed');
+    // Cancelled or refused items are not done either: finalize must not delete on their account.
+    const ok = items.every((i) => i.outcome === 'done');
     const result = {
         format: RESULT_FORMAT,
         runId: options.runId,
@@ -3853,49 +4820,43 @@ async function shardRun(options, env, base, scale) {
         entries: toRows(execution.manifest),
     };
     await putJson(env.s3, options.s3BucketName, resultKey(options, options.shardIndex), result, env.signal);
-    const report = buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode: ok ? 0 : 1 });
+    const report = buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode: exitCodeOf({ itemsFailed: !ok }) });
     return { ...report, scale: { ...scale, shardCount: file.shardCount, shardIndex: options.shardIndex } };
 }
 async function finalizeRun(options, env, base, scale) {
     const file = await readPlan(options, env);
+    if (options.dryRun)
+        return finalizePreview(options, env, base, scale, file);
     // The same lock as a single-job run: finalize deletes and writes the manifest. It also aborts multipart
     // uploads that killed shards left behind (every shard job has ended before finalize starts).
-    const held = { extras: {}, lock: undefined };
+    const { lock } = await lockPrefix(options, env, {});
     try {
-        await lockPrefix(options, env, held);
         return await finalizeLocked(options, env, base, scale, file);
     }
     finally {
-        await held.lock?.release();
+        await lock.release();
     }
 }
 async function finalizeLocked(options, env, base, scale, file) {
-    const stored = await Promise.all(Array.from({ length: file.shardCount }, (_, s) => getJson(env.s3, options.s3BucketName, resultKey(options, s), env.signal)));
-    const results = stored.map((r) => (r?.planCreatedAt === file.createdAt ? r : undefined));
-    const missing = results.flatMap((r, s) => (r ? [] : [s]));
-    const failed = results.flatMap((r, s) => (r && !r.ok ? [s] : []));
-    const items = results.flatMap((r) => r?.items ?? []);
+    const { results, missing, failed, items } = await readShardResults(options, env, file);
     const merged = new Map(fromRows(file.manifest));
     for (const result of results)
         for (const [key, entry] of fromRows(result?.entries ?? []))
             merged.set(key, entry);
     const current = await manifestEtag(env.s3, options);
-    const earlier = await getJson(env.s3, options.s3BucketName, finalizeKey(options), env.signal);
+    const earlier = await getJsonObject(env.s3, options.s3BucketName, finalizeKey(options), env.signal);
     if (current !== file.manifestEtag && (earlier === undefined || current !== earlier.manifestEtag)) {
         // Another run wrote the manifest since this plan: our view of the bucket is out of date.
         const message = 'the manifest changed since the plan was made (another run?): nothing was deleted and the manifest was left as it is; run again';
         env.logger.log('error', message);
-        return { ...buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode: 3, fatal: message }), scale: { ...scale, shardCount: file.shardCount } };
+        return { ...buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode: exitCodeOf({ fatal: true }), fatal: message }), scale: { ...scale, shardCount: file.shardCount } };
     }
-    const refusal = file.listingFailure ? 'the listing had errors, so nothing is deleted'
-        : missing.length > 0 ? `shard(s) ${missing.join(', ')} did not finish, so nothing is deleted`
-            : failed.length > 0 ? `shard(s) ${failed.join(', ')} had failures, so nothing is deleted`
-                : file.deletesBlocked ?? undefined;
+    const refusal = finalizeRefusal({ listingFailure: file.listingFailure, missing, failed, deletesBlocked: file.deletesBlocked });
     const stale = file.actions.filter((a) => a.kind === 'delete' || a.kind === 'archive');
-    const stalePlan = { actions: stale, deletesBlocked: refusal, duplicates: [], unreachable: [], managedCount: file.managedCount };
+    const stalePlan = { actions: stale, deletesBlocked: refusal, duplicates: [], unreachable: [], managedCount: file.managedCount, foreign: new Map(file.foreign ?? []), removals: file.removals ?? 0 };
     const execution = await env.logger.group('Finalize: clean up', () => executePlan(stalePlan, merged, [], executeContext(options, env)));
     items.push(...execution.items);
-    await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries: execution.manifest }, {
+    await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries: execution.manifest, foreign: stalePlan.foreign }, {
         rootFolderId: file.rootFolderId,
         prefix: options.s3Prefix,
         updatedAt: new Date(env.now()).toISOString(),
@@ -3906,13 +4867,12 @@ async function finalizeLocked(options, env, base, scale, file) {
         await removeRunFolder(env.s3, options, file.shardCount, env.signal);
     else
         await putJson(env.s3, options.s3BucketName, finalizeKey(options), { manifestEtag: await manifestEtag(env.s3, options) }, env.signal);
-    const anyFailed = items.some((i) => i.outcome === 'failed') || refusal !== undefined;
-    const exitCode = file.listingFailure ? 3 : anyFailed ? 1 : 0;
+    const exitCode = exitCodeOf({ fatal: file.listingFailure !== null, itemsFailed: items.some((i) => i.outcome === 'failed'), deletesRefused: refusal !== undefined });
     const report = buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode, deletesBlocked: refusal, fatal: file.listingFailure ?? undefined });
     return { ...report, scale: { ...scale, shardCount: file.shardCount } };
 }
 async function readPlan(options, env) {
-    const file = await getJson(env.s3, options.s3BucketName, planKey(options), env.signal);
+    const file = await getJsonObject(env.s3, options.s3BucketName, planKey(options), env.signal);
     if (!file)
         throw new InputError('run_id', `no plan for run ${options.runId} at s3://${options.s3BucketName}/${planKey(options)}: run mode plan first`);
     if (file.format !== PLAN_FORMAT || file.version !== 1)
@@ -3935,30 +4895,531 @@ async function manifestEtag(s3, options) {
 async function putJson(s3, bucket, key, value, signal) {
     await putJsonObject(s3, bucket, key, JSON.stringify(value), signal ? { signal } : {});
 }
-async function getJson(s3, bucket, key, signal) {
-    try {
-        const out = await s3.send(new client_s3_dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-        return JSON.parse((await out.Body?.transformToString('utf8')) ?? 'null');
-    }
-    catch (error) {
-        if (isMissingObject(error))
-            return undefined;
-        throw error;
-    }
-}
 async function removeRunFolder(s3, options, shardCount, signal) {
     const keys = [planKey(options), finalizeKey(options), ...Array.from({ length: shardCount }, (_, s) => resultKey(options, s))];
     await s3.send(new client_s3_dist_cjs.DeleteObjectsCommand({ Bucket: options.s3BucketName, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }), { abortSignal: signal });
 }
-function toRows(entries) {
-    return [...entries].map(([key, e]) => [key, e.documentId, e.versionId, e.size, e.md5]);
+/**
+ * Finalize as a dry run: what the shards reported and which deletes would run or be refused, from the stored
+ * files alone. No lock, no delete, no manifest write.
+ */
+async function finalizePreview(options, env, base, scale, file) {
+    const { missing, failed, items } = await readShardResults(options, env, file);
+    const refusal = finalizeRefusal({ listingFailure: file.listingFailure, missing, failed, deletesBlocked: file.deletesBlocked });
+    const stale = file.actions.filter((a) => a.kind === 'delete' || a.kind === 'archive');
+    items.push(...plannedItems({ actions: stale, deletesBlocked: refusal, duplicates: [], unreachable: [], managedCount: file.managedCount, foreign: new Map(), removals: 0 }));
+    const exitCode = exitCodeOf({ fatal: file.listingFailure !== null, deletesRefused: refusal !== undefined });
+    const report = buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode, deletesBlocked: refusal, fatal: file.listingFailure ?? undefined });
+    return { ...report, scale: { ...scale, shardCount: file.shardCount } };
 }
-function fromRows(rows) {
-    return rows.map(([key, documentId, versionId, size, md5]) => [key, { documentId, versionId, size, md5 }]);
+/** The shard results of this plan (a result of an older plan of the same run id counts as missing), and their items. */
+async function readShardResults(options, env, file) {
+    const stored = await Promise.all(Array.from({ length: file.shardCount }, (_, s) => getJsonObject(env.s3, options.s3BucketName, resultKey(options, s), env.signal)));
+    const results = stored.map((r) => (r?.planCreatedAt === file.createdAt ? r : undefined));
+    return {
+        results,
+        missing: results.flatMap((r, s) => (r ? [] : [s])),
+        failed: results.flatMap((r, s) => (r && !r.ok ? [s] : [])),
+        items: results.flatMap((r) => r?.items ?? []),
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/core/verify.js
+/**
+ * verify(): the read-only audit of mode `verify`. It asks plan() what a sync would do over the same listings and
+ * turns every action into a discrepancy ("verify is a plan that must be empty"), so an exact verdict here means a
+ * sync would change nothing. checkContent() then compares bytes read back with the WorkDocs Signature
+ * (`verify_content`, rclone check --download). Pure: the engine does the listing and the reading.
+ */
+
+
+/** The kinds that the `mismatched` count sums: an object is at the key, but not the version's bytes. */
+const MISMATCH_KINDS = ['stale', 'wrong-size', 'modified', 'content-mismatch'];
+/** The slice a key belongs to: a stable hash, so that jobs agree without sharing a plan (which would be a write). */
+function sliceOfKey(key, count) {
+    return (0,external_node_crypto_.createHash)('sha256').update(key).digest().readUInt32BE(0) % count;
+}
+/** Compares one WorkDocs tree with the bucket's listing and the manifest, from the listings alone. */
+function verify(source, inventory, manifest, options) {
+    const view = 'trusted' in manifest ? manifest : viewOf(manifest, inventory);
+    // Foreign objects are planned as foreign whatever delete_foreign says, so that their owner is reported truly.
+    const decided = plan(source, inventory, view, {
+        prefix: options.prefix,
+        archivePrefix: options.archivePrefix,
+        archiveRunFolder: 'verify',
+        deleteStale: true,
+        maxDelete: { count: undefined, percent: undefined },
+        folderMarkers: options.folderMarkers,
+        listingComplete: true,
+        deleteForeign: false,
+    });
+    const byKey = new Map(inventory.map((o) => [o.key, o]));
+    const { slice } = options;
+    const inSlice = (key) => slice === undefined || sliceOfKey(key, slice.count) === slice.index;
+    const discrepancies = [];
+    const matched = [];
+    let documents = 0;
+    for (const action of decided.actions) {
+        if (!inSlice(action.key))
+            continue;
+        if (action.kind === 'upload' || action.kind === 'copy' || action.kind === 'skip')
+            documents++;
+        if (action.kind === 'skip') {
+            const recorded = view.recorded.entries.get(action.key);
+            matched.push({ key: action.key, documentId: action.doc.id, versionId: action.doc.versionId, size: action.doc.size, referenceMd5: verify_referenceMd5(action.doc, recorded) });
+            const wrongRecord = recordedMd5Mismatch(action.doc, view.trusted.entries.get(action.key));
+            if (wrongRecord !== undefined)
+                discrepancies.push(wrongRecord(action.key));
+            continue;
+        }
+        discrepancies.push(discrepancyOf(action, byKey.get(action.key), view, options.deleteStale !== false));
+    }
+    for (const [key] of decided.foreign) {
+        if (!inSlice(key))
+            continue;
+        const object = byKey.get(key);
+        discrepancies.push({
+            kind: 'extra', key, owner: 'foreign', foundSize: object.size, fails: options.deleteForeign,
+            detail: options.deleteForeign
+                ? 'an object this tool did not write; delete_foreign is set, so a sync would remove it'
+                : 'an object this tool did not write (a sync leaves it alone unless delete_foreign is set)',
+        });
+    }
+    discrepancies.sort((a, b) => verify_compare(a.key, b.key) || verify_compare(a.kind, b.kind));
+    matched.sort((a, b) => verify_compare(a.key, b.key));
+    return { discrepancies, matched, documents, duplicates: decided.duplicates, unreachable: decided.unreachable };
+}
+/** What one planned action says is wrong with the mirror. */
+function discrepancyOf(action, object, view, deleteStale) {
+    switch (action.kind) {
+        case 'marker':
+            return { kind: 'missing', key: action.key, folderId: action.folderId, expectedSize: 0, fails: true, detail: 'the folder marker of an empty WorkDocs folder is missing' };
+        case 'delete':
+        case 'archive': {
+            const held = heldVersion(object, view.recorded.entries.get(action.key));
+            return {
+                kind: 'extra', key: action.key, owner: 'own', foundSize: action.size, fails: deleteStale,
+                ...(held?.documentId !== undefined ? { documentId: held.documentId } : {}),
+                ...(held ? { foundVersionId: held.versionId } : {}),
+                detail: action.keptAt !== undefined
+                    ? `holds a version WorkDocs now places at ${JSON.stringify(action.keptAt)} (a rename or move not yet synced)`
+                    : object !== undefined && object.size === 0 && object.key.endsWith('/')
+                        ? 'a folder marker of a folder no longer in WorkDocs'
+                        : deleteStale
+                            ? 'written by this tool, but no WorkDocs document maps to it any more (deleted or moved in WorkDocs, not yet synced)'
+                            : 'written by this tool for a document no longer in WorkDocs; kept, as delete_stale is off',
+            };
+        }
+        case 'copy':
+            return { ...expected(action.doc), kind: 'missing', key: action.key, fails: true, detail: `not at its key; its version is stored at ${JSON.stringify(action.fromKey)} (a rename or move not yet synced)` };
+        case 'upload':
+            return uploadDiscrepancy(action, object, view);
+    }
+}
+function uploadDiscrepancy(action, object, view) {
+    const base = { ...expected(action.doc), key: action.key, fails: true };
+    if (object === undefined) {
+        return { ...base, kind: 'missing', detail: action.reason === 'missing' ? 'the manifest records an object here, but it is gone (deleted behind the tool\'s back)' : 'no object holds this document (not yet synced)' };
+    }
+    const found = { foundSize: object.size };
+    if (action.refused !== undefined)
+        return { ...base, ...found, kind: 'missing', detail: 'an object this tool did not write holds the key, so the document is not mirrored' };
+    const held = heldVersion(object, view.trusted.entries.get(action.key));
+    const foundVersion = held ? { foundVersionId: held.versionId } : {};
+    if (held?.documentId !== undefined && held.documentId !== action.doc.id) {
+        return { ...base, ...found, ...foundVersion, kind: 'missing', detail: `the key holds document ${held.documentId}'s version instead (a rename not yet synced)` };
+    }
+    if (held !== undefined && held.versionId !== action.doc.versionId) {
+        return { ...base, ...found, ...foundVersion, kind: 'stale', detail: 'holds an older version of the document (a new version not yet synced)' };
+    }
+    if (object.size !== action.doc.size)
+        return { ...base, ...found, ...foundVersion, kind: 'wrong-size', detail: `${object.size} bytes, the version has ${action.doc.size}` };
+    const recorded = view.recorded.entries.get(action.key);
+    return {
+        ...base, ...found, ...foundVersion, kind: 'modified',
+        detail: recorded !== undefined && !view.trusted.entries.has(action.key)
+            ? 'its ETag is not the one this tool recorded: overwritten behind the tool\'s back'
+            : held !== undefined
+                ? 'its metadata names the version, but its bytes do not hash to the Signature'
+                : 'nothing shows it holds this version (no manifest entry, no metadata naming it)',
+    };
+}
+/** A trusted entry that records, for the version WorkDocs has, an MD5 other than its Signature: the bytes were never it. */
+function recordedMd5Mismatch(doc, entry) {
+    if (entry === undefined || entry.md5 === '' || doc.md5 === undefined || entry.md5 === doc.md5)
+        return undefined;
+    return (key) => ({
+        ...expected(doc), kind: 'content-mismatch', key, foundMd5: entry.md5, foundSize: entry.size, fails: true,
+        detail: 'the manifest records bytes whose MD5 is not the version\'s Signature',
+    });
+}
+function checkContent(matched, readBack) {
+    const discrepancies = [];
+    const unverifiable = [];
+    let verified = 0;
+    for (const doc of matched) {
+        // A key not read back is a bug of the caller, never a silent pass.
+        if (!readBack.has(doc.key))
+            throw new Error(`checkContent: ${doc.key} was not read back`);
+        const md5 = readBack.get(doc.key);
+        const base = { key: doc.key, documentId: doc.documentId, expectedVersionId: doc.versionId, expectedSize: doc.size, fails: true };
+        if (md5 === undefined) {
+            discrepancies.push({ ...base, kind: 'missing', detail: 'gone when its bytes were read back (deleted during the audit)' });
+        }
+        else if (doc.referenceMd5 === undefined) {
+            unverifiable.push(doc.key);
+        }
+        else if (md5 !== doc.referenceMd5) {
+            discrepancies.push({ ...base, kind: 'content-mismatch', expectedMd5: doc.referenceMd5, foundMd5: md5, detail: 'its bytes, read back, do not hash to the version\'s Signature' });
+        }
+        else {
+            verified++;
+        }
+    }
+    return { discrepancies, verified, unverifiable };
+}
+function countDiscrepancies(discrepancies, verified, unverifiable) {
+    const count = (test) => discrepancies.filter(test).length;
+    return {
+        verified,
+        missing: count((d) => d.kind === 'missing'),
+        mismatched: count((d) => MISMATCH_KINDS.includes(d.kind)),
+        extra: count((d) => d.kind === 'extra'),
+        extraForeign: count((d) => d.kind === 'extra' && d.owner === 'foreign'),
+        unverifiable,
+    };
+}
+/** The mirror is exact when no discrepancy fails it. */
+function isExact(discrepancies) {
+    return !discrepancies.some((d) => d.fails);
+}
+const CSV_COLUMNS = ['kind', 'key', 'owner', 'fails', 'document_id', 'folder_id', 'expected_version_id', 'found_version_id', 'expected_size', 'found_size', 'expected_md5', 'found_md5', 'detail'];
+/** The discrepancies as RFC 4180 CSV (CRLF line ends, a header row), one row each, in the given order. */
+function discrepancyCsv(discrepancies) {
+    const rows = discrepancies.map((d) => [
+        d.kind, d.key, d.owner ?? '', d.fails ? 'true' : 'false', d.documentId ?? '', d.folderId ?? '', d.expectedVersionId ?? '', d.foundVersionId ?? '',
+        d.expectedSize?.toString() ?? '', d.foundSize?.toString() ?? '', d.expectedMd5 ?? '', d.foundMd5 ?? '', d.detail,
+    ]);
+    return [[...CSV_COLUMNS], ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+function csvField(value) {
+    // Keys may hold commas, quotes and newlines; a leading = + - @ would run as a formula in a spreadsheet.
+    const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+function expected(doc) {
+    return { documentId: doc.id, expectedVersionId: doc.versionId, expectedSize: doc.size, ...(doc.md5 !== undefined ? { expectedMd5: doc.md5 } : {}) };
+}
+/** The document version an object holds, as a manifest entry or its own metadata says. */
+function heldVersion(object, entry) {
+    if (entry !== undefined)
+        return { documentId: entry.documentId, versionId: entry.versionId };
+    const versionId = object?.metadata?.[VERSION_METADATA];
+    // The original folder_sync.py wrote the version id only: the document is then not named.
+    return versionId === undefined ? undefined : { documentId: object?.metadata?.[DOCUMENT_METADATA], versionId };
+}
+function verify_referenceMd5(doc, recorded) {
+    if (doc.md5 !== undefined)
+        return doc.md5;
+    return recorded !== undefined && recorded.versionId === doc.versionId && recorded.md5 !== '' ? recorded.md5 : undefined;
+}
+function verify_compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+/**
+ * Combines the reports of a matrix of verify jobs: every slice of one count exactly once, all of one mirror. A
+ * slice without a verdict leaves the whole without one (`noVerdict`); anything else amiss is `problem` (bad input).
+ */
+function mergeSlices(reports) {
+    // A slice that stopped early (exit 3) has no summary to say which it was: it counts as a slice without a verdict.
+    const sliced = reports.filter((r) => r.verify?.slice !== undefined || (r.exitCode === 3 && r.verify?.merged === undefined));
+    if (sliced.length === 0)
+        return { problem: 'no report of a verify_slice job was found' };
+    const first = sliced[0];
+    const other = sliced.find((r) => r.bucket !== first.bucket || r.prefix !== first.prefix || r.rootFolderId !== first.rootFolderId);
+    if (other !== undefined)
+        return { problem: `${other.source} audits s3://${other.bucket}/${other.prefix} (folder ${other.rootFolderId}), ${first.source} s3://${first.bucket}/${first.prefix} (folder ${first.rootFolderId})` };
+    const withSlice = sliced.filter((r) => r.verify?.slice !== undefined);
+    const count = withSlice[0]?.verify?.slice?.count;
+    if (count === undefined)
+        return { problem: `no slice has a verdict: ${first.source}: ${first.fatal ?? 'no verdict'}` };
+    const seen = new Map();
+    for (const r of withSlice) {
+        const slice = r.verify.slice;
+        if (slice.count !== count)
+            return { problem: `${r.source} is slice ${slice.index}/${slice.count}, others are of ${count}` };
+        const twice = seen.get(slice.index);
+        if (twice !== undefined)
+            return { problem: `slice ${slice.index}/${count} is reported twice (${twice}, ${r.source})` };
+        seen.set(slice.index, r.source);
+    }
+    const failed = sliced.filter((r) => r.exitCode === 3);
+    const absent = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
+    // A report that stopped before it knew its slice stands for one absent slice; more absent ones were never run.
+    const unnamed = failed.filter((r) => r.verify?.slice === undefined).length;
+    if (absent.length > unnamed)
+        return { problem: `slice(s) ${absent.join(', ')} of ${count} have no report` };
+    const summaries = withSlice.map((r) => r.verify);
+    const discrepancies = summaries.flatMap((v) => v.discrepancies).sort((a, b) => verify_compare(a.key, b.key) || verify_compare(a.kind, b.kind));
+    const sum = (pick) => summaries.reduce((total, v) => total + pick(v.counts), 0);
+    const noVerdict = failed.length > 0
+        ? `${failed.length} of ${count} slice(s) have no verdict${failed[0] ? `, first: ${failed[0].source}: ${failed[0].fatal ?? `exit ${failed[0].exitCode}`}` : ''}`
+        : undefined;
+    return {
+        noVerdict,
+        summary: {
+            exact: noVerdict === undefined && summaries.every((v) => v.exact),
+            contentChecked: summaries.every((v) => v.contentChecked),
+            documents: summaries.reduce((total, v) => total + v.documents, 0),
+            counts: {
+                verified: sum((c) => c.verified), missing: sum((c) => c.missing), mismatched: sum((c) => c.mismatched),
+                extra: sum((c) => c.extra), extraForeign: sum((c) => c.extraForeign), unverifiable: sum((c) => c.unverifiable),
+            },
+            discrepancies,
+            unverifiable: summaries.flatMap((v) => v.unverifiable).sort(verify_compare),
+            merged: withSlice.length,
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/engine/verify.js
+/**
+ * verifyMirror(): mode `verify`, the read-only audit (rclone check; with verify_content, rclone check --download).
+ * It lists WorkDocs, the bucket and the manifest with sync's own prepare(), lets core/verify decide what differs,
+ * and with verify_content reads every object in place back (GetObject, streamed) to hash it. It writes nothing to
+ * S3 and takes no lock: prepare() without early uploads only lists, reads the manifest, and reads metadata or bytes.
+ */
+
+
+
+
+
+
+
+
+
+
+const verify_PROGRESS_INTERVAL_MS = 10_000;
+/** How many discrepancies the closing summary names; the JSON report and the CSV hold all of them. */
+const SHOWN = 20;
+async function verifyMirror(options, env) {
+    const started = env.now();
+    const base = { options, env, started, manifestKey: manifestKey(options.s3Prefix) };
+    try {
+        if (options.mode !== 'verify')
+            throw new InputError('mode', `verifyMirror does not run mode ${options.mode}`);
+        if (options.verifyMerge !== '')
+            return mergeReports(options, env, started);
+        const audit = await auditRoot(options, env, started);
+        return reportOf(options, env, started, audit);
+    }
+    catch (error) {
+        const exitCode = error instanceof InputError ? 2 : 3;
+        const message = error instanceof InputError ? `${error.option}: ${error.message}` : describeError(error);
+        env.logger.log('error', exitCode === 2 ? `bad input: ${message}` : `fatal: ${message}; no verdict`);
+        return buildReport({ ...base, rootFolderId: options.workdocsFolderId, manifestKey: '', items: [], exitCode, fatal: message });
+    }
+}
+async function auditRoot(options, env, started) {
+    const { logger } = env;
+    // prepare()'s own plan is not used: deletes off keeps it from logging refusals that concern a sync, and every
+    // object of unknown owner is probed, so that foreign and own extras are told apart whatever delete_foreign says.
+    const prepared = await prepare({ ...options, deleteStale: false, deleteForeign: false }, env, started);
+    const { listing, inventory, rootFolderId } = prepared;
+    const listingFailed = listingFailure(listing);
+    if (listingFailed !== undefined) {
+        // Folders not listed would show their documents' objects as extra: no verdict from half a tree.
+        return { rootFolderId, discrepancies: [], verified: 0, documents: 0, unverifiable: [], failure: `${listingFailed}; no verdict` };
+    }
+    const view = { trusted: prepared.manifest, recorded: prepared.recorded };
+    // prepare() read the metadata of every object that needed it; one still without is one whose HeadObject failed
+    // (logged there): whose it is, and what it holds, is unknown, so the audit cannot give a verdict on it.
+    const slice = options.verifySlice;
+    const unprobed = keysToProbe(listing.tree, inventory, view, { prefix: options.s3Prefix, archivePrefix: options.archivePrefix, deleteForeign: false })
+        .filter((key) => slice === undefined || sliceOfKey(key, slice.count) === slice.index);
+    const compared = verify(listing.tree, inventory, view, {
+        prefix: options.s3Prefix,
+        archivePrefix: options.archivePrefix,
+        folderMarkers: options.folderMarkers,
+        deleteForeign: options.deleteForeign,
+        deleteStale: options.deleteStale,
+        ...(options.verifySlice ? { slice: options.verifySlice } : {}),
+    });
+    // A sync does not copy these either, so they are no discrepancy; but an audit must not be silent about them.
+    if (compared.unreachable.length > 0)
+        logger.log('warning', `${compared.unreachable.length} WorkDocs item(s) are not reachable from the root folder and were not compared`);
+    if (options.verifySlice)
+        logger.log('info', `slice ${options.verifySlice.index}/${options.verifySlice.count}: only its keys are reported and read back`);
+    logger.log('info', `compared ${compared.documents} documents: ${compared.matched.length} in place by the listing, ${compared.discrepancies.length} discrepanc${compared.discrepancies.length === 1 ? 'y' : 'ies'}`);
+    const unchecked = unprobed.length > 0 ? `${unprobed.length} object(s) could not be checked by their metadata, first: ${JSON.stringify(unprobed[0])}; no verdict on them` : undefined;
+    if (!options.verifyContent) {
+        return { rootFolderId, discrepancies: compared.discrepancies, verified: compared.matched.length, documents: compared.documents, unverifiable: [], failure: unchecked };
+    }
+    const read = await logger.group('Read back and hash', () => readBack(compared.matched, options, env));
+    const content = checkContent(compared.matched.filter((m) => read.md5s.has(m.key)), read.md5s);
+    const discrepancies = [...compared.discrepancies, ...content.discrepancies].sort((a, b) => engine_verify_compare(a.key, b.key) || engine_verify_compare(a.kind, b.kind));
+    if (content.unverifiable.length > 0)
+        logger.log('warning', `${content.unverifiable.length} document(s) have no Signature and no recorded MD5: their bytes could not be checked`);
+    return { rootFolderId, discrepancies, verified: content.verified, documents: compared.documents, unverifiable: content.unverifiable, failure: unchecked ?? read.failure };
+}
+/** Reads every object in place back and hashes it; counts the failed reads and keeps the first (no verdict then). */
+async function readBack(matched, options, env) {
+    const total = matched.reduce((sum, m) => sum + m.size, 0);
+    env.logger.log('info', `reading back ${matched.length} object(s), ${formatBytes(total)}`);
+    const md5s = new Map();
+    const failures = [];
+    let bytes = 0;
+    let last = env.now();
+    await forEachConcurrently(matched, options.maxWorkers, async (doc) => {
+        try {
+            md5s.set(doc.key, await readContentMd5(env.s3, options.s3BucketName, doc.key, env.signal));
+            bytes += doc.size;
+        }
+        catch (error) {
+            failures.push(`${JSON.stringify(doc.key)}: ${describeError(error)}`);
+            return;
+        }
+        if (env.now() - last < verify_PROGRESS_INTERVAL_MS)
+            return;
+        last = env.now();
+        env.logger.log('info', `read back ${formatBytes(bytes)} of ${formatBytes(total)}`);
+    });
+    for (const failure of failures.slice(0, SHOWN))
+        env.logger.log('error', `could not read back ${failure}`);
+    const failure = failures.length > 0 ? `${failures.length} object(s) could not be read back, first: ${failures[0]}; no verdict on them` : undefined;
+    return { md5s, failure };
+}
+function reportOf(options, env, started, audit, merge) {
+    const counts = countDiscrepancies(audit.discrepancies, audit.verified, audit.unverifiable.length);
+    const exact = audit.failure === undefined && isExact(audit.discrepancies);
+    const exitCode = audit.failure !== undefined ? 3 : exact ? 0 : 1;
+    const verifySummary = {
+        exact,
+        contentChecked: merge?.contentChecked ?? options.verifyContent,
+        documents: audit.documents,
+        counts,
+        discrepancies: audit.discrepancies,
+        unverifiable: audit.unverifiable,
+        ...(options.verifySlice ? { slice: options.verifySlice } : {}),
+        ...(merge ? { merged: merge.merged } : {}),
+    };
+    for (const d of audit.discrepancies.slice(0, SHOWN))
+        env.logger.log(d.fails ? 'error' : 'info', discrepancyLine(d));
+    if (audit.discrepancies.length > SHOWN)
+        env.logger.log('info', `… and ${audit.discrepancies.length - SHOWN} more in the JSON report and the CSV`);
+    const report = buildReport({ options, env, started, manifestKey: manifestKey(options.s3Prefix), rootFolderId: audit.rootFolderId, items: [], exitCode, fatal: audit.failure });
+    return { ...report, verify: verifySummary };
+}
+/**
+ * verify_merge: the verdict of a matrix of verify_slice jobs from their JSON reports (the workflow carries them as
+ * artifacts), with no request to WorkDocs or S3: the merged summary needs no place in the bucket.
+ */
+function mergeReports(options, env, started) {
+    const dir = external_node_path_.resolve(options.verifyMerge);
+    const files = jsonFilesUnder(dir);
+    const reports = [];
+    for (const file of files) {
+        let parsed;
+        try {
+            parsed = JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'));
+        }
+        catch (error) {
+            throw new InputError('verify_merge', `${file} is not a JSON report: ${describeError(error)}`);
+        }
+        if (typeof parsed.exitCode !== 'number' || typeof parsed.bucket !== 'string')
+            continue; // not a report of this tool
+        reports.push({ source: external_node_path_.relative(dir, file), bucket: parsed.bucket, prefix: parsed.prefix ?? '', rootFolderId: parsed.rootFolderId ?? '', exitCode: parsed.exitCode, fatal: parsed.fatal, verify: parsed.verify });
+    }
+    const merged = mergeSlices(reports);
+    if ('problem' in merged)
+        throw new InputError('verify_merge', `${merged.problem} (in ${dir}, ${files.length} JSON file(s))`);
+    const first = reports.find((r) => r.verify?.slice !== undefined);
+    if (first.bucket !== options.s3BucketName || first.prefix !== options.s3Prefix || first.rootFolderId !== options.workdocsFolderId) {
+        throw new InputError('verify_merge', `the reports audit folder ${first.rootFolderId} in s3://${first.bucket}/${first.prefix}, not folder ${options.workdocsFolderId} in s3://${options.s3BucketName}/${options.s3Prefix}`);
+    }
+    env.logger.log('info', `merged ${merged.summary.merged ?? 0} slice report(s) from ${dir}`);
+    return reportOf(options, env, started, {
+        rootFolderId: first.rootFolderId,
+        discrepancies: merged.summary.discrepancies,
+        verified: merged.summary.counts.verified,
+        documents: merged.summary.documents,
+        unverifiable: merged.summary.unverifiable,
+        failure: merged.noVerdict,
+    }, { merged: merged.summary.merged ?? 0, contentChecked: merged.summary.contentChecked });
+}
+/** Every `.json` file below `dir` (download-artifact puts each artifact in a folder of its own), sorted. */
+function jsonFilesUnder(dir) {
+    let entries;
+    try {
+        entries = (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true });
+    }
+    catch (error) {
+        throw new InputError('verify_merge', `cannot read the directory ${dir}: ${describeError(error)}`);
+    }
+    const files = [];
+    for (const entry of entries) {
+        const full = external_node_path_.join(dir, entry.name);
+        if (entry.isDirectory())
+            files.push(...jsonFilesUnder(full));
+        else if (entry.isFile() && entry.name.endsWith('.json'))
+            files.push(full);
+    }
+    return files.sort();
+}
+function discrepancyLine(d) {
+    const owner = d.owner !== undefined ? ` (${d.owner})` : '';
+    return `${d.kind}${owner} ${JSON.stringify(d.key)}: ${d.detail}`;
+}
+/** The CSV of discrepancies sits next to the JSON report: `report.json` → `report.discrepancies.csv`. */
+function discrepancyCsvPath(reportFile) {
+    return `${reportFile.replace(/\.json$/i, '')}.discrepancies.csv`;
+}
+/** Writes the CSV of a verify run's discrepancies next to its JSON report (header only when there are none). */
+function writeDiscrepancyCsv(reportFile, report) {
+    if (report.verify === undefined)
+        return undefined;
+    const file = discrepancyCsvPath(reportFile);
+    (0,external_node_fs_.writeFileSync)(file, discrepancyCsv(report.verify.discrepancies));
+    return file;
+}
+/** The closing summary of a verify run: the verdict, the counts, the first discrepancies. */
+function verifySummaryLines(report) {
+    const where = `s3://${report.bucket}/${report.prefix}`;
+    const v = report.verify;
+    if (v === undefined) {
+        return [report.exitCode === 2 ? 'Bad input: nothing was touched' : `Verify failed: ${report.fatal ?? 'no verdict'}`,
+            ...(report.fatal !== undefined ? [`  ${report.exitCode === 2 ? 'bad input' : 'fatal'}: ${report.fatal}`] : []), `  exit code ${report.exitCode}`];
+    }
+    const c = v.counts;
+    const part = v.slice ? ` (slice ${v.slice.index}/${v.slice.count} of the keys)` : v.merged !== undefined ? ` (${v.merged} slices merged)` : '';
+    const headline = `${report.exitCode === 3 ? `No verdict on ${where}` : v.exact ? `Exact mirror: ${where}` : `Not an exact mirror: ${where}`}${part}`;
+    const lines = [
+        headline,
+        `  ${c.verified} of ${v.documents} documents verified${v.contentChecked ? ' by their bytes' : ' by the listing (size, version, recorded ETag)'}; missing ${c.missing}, mismatched ${c.mismatched}, extra ${c.extra}${c.extraForeign > 0 ? ` (${c.extraForeign} not written by this tool)` : ''}${v.contentChecked ? `, unverifiable ${c.unverifiable}` : ''}`,
+        v.merged !== undefined ? '  merged from the slices\' reports: no request was made' : `  read-only: nothing was written, no lock was taken; ${formatDuration(report.durationMs)}`,
+    ];
+    for (const d of v.discrepancies.slice(0, SHOWN))
+        lines.push(`  ${d.fails ? '' : '(not failing) '}${discrepancyLine(d)}`);
+    if (v.discrepancies.length > SHOWN)
+        lines.push(`  … and ${v.discrepancies.length - SHOWN} more in the JSON report and the CSV`);
+    if (report.fatal !== undefined)
+        lines.push(`  fatal: ${report.fatal}`);
+    lines.push(`  exit code ${report.exitCode}`);
+    return lines;
+}
+function engine_verify_compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
 }
 
 ;// CONCATENATED MODULE: ./lib/options.js
 
+/**
+ * S3's storage classes for general purpose buckets: the SDK's StorageClass without OUTPOSTS, SNOW and FSX_* (their own
+ * hardware or service) and EXPRESS_ONEZONE (directory buckets only, whose `--x-s3` names s3_bucket_name refuses).
+ */
+const STORAGE_CLASSES = ['STANDARD', 'REDUCED_REDUNDANCY', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER', 'DEEP_ARCHIVE', 'GLACIER_IR'];
+/** `none`: no encryption header, the bucket's default applies. */
+const SSE_MODES = ['none', 'AES256', 'aws:kms', 'aws:kms:dsse'];
 const OPTION_SPECS = [
     { name: 'workdocs_folder_id', kind: 'string', required: true, scope: 'both',
         description: 'ID of the WorkDocs folder to mirror (the whole tree below it is copied).' },
@@ -3977,11 +5438,15 @@ const OPTION_SPECS = [
     { name: 'delete_stale', kind: 'boolean', default: 'true', scope: 'both',
         description: 'Delete objects under the prefix that no longer exist in WorkDocs.' },
     { name: 'max_delete', kind: 'string', default: '50%', scope: 'both',
-        description: 'Upper bound on deletes per run: a count (100), a percentage of mirrored objects (10%), or both (100,10%). Above it nothing is deleted and the run fails.' },
+        description: 'Most deletes per run that lose content (moves to another key do not count): a count (100), a percentage of mirrored objects (10%), or both (100,10%). Above it nothing is deleted and the run fails.' },
     { name: 'archive_prefix', kind: 'string', default: '', scope: 'both',
-        description: 'Move stale objects under this prefix instead of deleting them.' },
+        description: 'Move stale objects under this prefix instead of deleting them; it must lie outside a non-empty s3_prefix, and is never stale itself.' },
+    { name: 'delete_foreign', kind: 'boolean', default: 'false', scope: 'both',
+        description: 'Also delete or overwrite objects under the prefix that this tool did not write, like rclone sync; by default they are left alone and counted.' },
+    { name: 'allow_source_change', kind: 'boolean', default: 'false', scope: 'both',
+        description: 'Accept a WorkDocs folder other than the one the prefix mirrors (its manifest says which); without it such a run is refused.' },
     { name: 'folder_markers', kind: 'enum', default: 'empty', values: ['empty', 'all', 'none', 'true', 'false'], scope: 'both',
-        description: 'Zero-byte `folder/` objects, created only where missing: `empty` for folders with nothing in them (S3 has no other way to keep those), `all` for every folder like the original script, `none`. `true`/`false` mean `all`/`none`.' },
+        description: 'Zero-byte `folder/` objects where missing: `empty` folders only, `all` folders (like the original), or `none`; `true`/`false` mean `all`/`none`.' },
     { name: 'log_file', kind: 'string', default: 'script.log', scope: 'both', emptyDisables: true,
         description: 'Detailed log file, one line per action; empty to disable.' },
     { name: 'report_file', kind: 'string', default: '', scope: 'both',
@@ -3999,17 +5464,33 @@ const OPTION_SPECS = [
     { name: 's3_delete_content_md5', kind: 'enum', default: 'auto', values: ['auto', 'true', 'false'], scope: 'both',
         description: 'Send Content-MD5 on DeleteObjects (older S3-compatible servers require it); auto means on for custom endpoints.' },
     { name: 'part_size_mb', kind: 'integer', default: '8', min: 5, max: 5120, scope: 'both',
-        description: 'Multipart part size in MiB (files of over 32 parts may take parts of whole multiples of it, within half of the max_workers × part_size of buffers); files up to this size are sent in one PUT with Content-MD5.' },
+        description: 'Multipart part size in MiB (large files may use whole multiples of it); files up to this size go in one PUT with Content-MD5.' },
     { name: 'multipart_threshold_mb', kind: 'integer', default: '512', min: 5, max: 5120, scope: 'both',
-        description: 'Files up to this size (MiB) whose MD5 WorkDocs announced stream into one PUT that S3 checks against it; larger ones go multipart (parts retried one by one).' },
-    { name: 'mode', kind: 'enum', default: 'sync', values: ['sync', 'plan', 'shard', 'finalize'], scope: 'both',
-        description: 'sync: the whole job in one run. plan / shard / finalize: scale out over a GitHub Actions matrix (plan writes the plan and the shard matrix, each shard transfers its slice, finalize deletes only if every shard succeeded).' },
+        description: 'Files up to this size (MiB) with an MD5 from WorkDocs stream into one PUT that S3 checks; larger ones go multipart, parts retried alone.' },
+    { name: 'storage_class', kind: 'enum', default: 'STANDARD', values: STORAGE_CLASSES, scope: 'both',
+        description: 'S3 storage class of the mirrored objects written (the manifest and lock stay STANDARD); a renamed GLACIER or DEEP_ARCHIVE object is uploaded again.' },
+    { name: 'sse', kind: 'enum', default: 'none', values: SSE_MODES, scope: 'both',
+        description: 'Server-side encryption asked for on every write; `none` leaves it to the bucket\'s default encryption.' },
+    { name: 'sse_kms_key_id', kind: 'string', default: '', scope: 'both',
+        description: 'With sse aws:kms or aws:kms:dsse: the KMS key id, ARN or alias; empty means the AWS managed key aws/s3.' },
+    { name: 'expected_bucket_owner', kind: 'string', default: '', scope: 'both',
+        description: 'Account id (12 digits) that must own the bucket: every request says so, and S3 answers 403 otherwise.' },
+    { name: 'object_tags', kind: 'string', default: '', scope: 'both',
+        description: 'Tags for the mirrored objects, e.g. `team=docs,retention=7y` (S3\'s rules: at most 10, no `aws:` keys).' },
+    { name: 'mode', kind: 'enum', default: 'sync', values: ['sync', 'plan', 'shard', 'finalize', 'verify'], scope: 'both',
+        description: 'sync: the whole job in one run. plan / shard / finalize: scale out over a GitHub Actions matrix (finalize deletes only if every shard succeeded). verify: a read-only audit, exit 0 only when the mirror is exact.' },
+    { name: 'verify_content', kind: 'boolean', default: 'false', scope: 'both',
+        description: 'mode verify: also read every object back and check its MD5 against WorkDocs (otherwise the listing alone decides).' },
+    { name: 'verify_slice', kind: 'string', default: '', scope: 'both',
+        description: 'mode verify over a matrix: audit only slice `i/n` of the keys, e.g. `${{ matrix.slice }}/4`; empty: every key.' },
+    { name: 'verify_merge', kind: 'string', default: '', scope: 'both',
+        description: 'mode verify: make no request, merge the JSON reports of a verify_slice matrix found in this directory into one verdict.' },
     { name: 'shard_count', kind: 'integer', default: '4', min: 1, max: 256, scope: 'both',
         description: 'mode plan: how many shards to split the transfers into (balanced by bytes and count).' },
     { name: 'shard_index', kind: 'integer', default: '0', min: 0, max: 255, scope: 'both',
         description: 'mode shard: which shard this job runs (0-based; from the plan step\'s matrix).' },
     { name: 'run_id', kind: 'string', default: '', scope: 'both',
-        description: 'modes plan / shard / finalize: names the scaled-out run; defaults to GITHUB_RUN_ID, so the jobs of one workflow run (and re-runs of a failed shard) agree.' },
+        description: 'modes plan / shard / finalize: names the scaled-out run, so its jobs (and a re-run shard) agree; default GITHUB_RUN_ID.' },
     { name: 'role_to_assume', kind: 'string', default: '', scope: 'action',
         description: 'ARN of the IAM role to assume with the job\'s OIDC token (needs `id-token: write`). Empty: use the ambient credentials.' },
     { name: 'role_session_name', kind: 'string', default: 'workdocs-s3-sync', scope: 'action',
@@ -4021,11 +5502,60 @@ const OPTION_SPECS = [
     { name: 'workdocs_role_to_assume', kind: 'string', default: '', scope: 'action',
         description: 'A second role for WorkDocs when it lives in another account (assumed with the same OIDC token).' },
     { name: 'tolerate_failures', kind: 'boolean', default: 'false', scope: 'action',
-        description: 'Do not fail the step when some items failed (they are still reported and annotated).' },
+        description: 'Do not fail the step when only items failed (still reported and annotated); refused deletes, an unwritten manifest and fatal errors still fail it.' },
 ];
 /** `true`/`false` were the option's first values (a boolean): they keep meaning every folder / none. */
 function folderMarkersOf(value) {
     return value === 'true' ? 'all' : value === 'false' ? 'none' : value;
+}
+/** S3's limits on object tags (the allowed characters are the AWS tagging API's pattern). */
+const MAX_TAGS = 10;
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+/**
+ * `team=docs,retention=7y` → tags, or the first rule broken. A tag's value may hold `=` (the key ends at the first
+ * one); commas separate tags, and S3 allows none inside one.
+ */
+function parseObjectTags(text) {
+    if (text.trim() === '')
+        return [];
+    const tags = [];
+    for (const item of text.split(',').map((t) => t.trim())) {
+        const equals = item.indexOf('=');
+        if (equals <= 0)
+            return `each tag must be key=value, e.g. team=docs,retention=7y; got ${JSON.stringify(item)}`;
+        const key = item.slice(0, equals);
+        const value = item.slice(equals + 1);
+        // S3 counts Unicode characters, not UTF-16 units.
+        if ([...key].length > 128)
+            return `tag key ${JSON.stringify(key.slice(0, 20))}… is longer than 128 characters`;
+        if ([...value].length > 256)
+            return `the value of tag ${JSON.stringify(key)} is longer than 256 characters`;
+        if (!TAG_TEXT.test(key) || !TAG_TEXT.test(value))
+            return `tag ${JSON.stringify(item)} may hold only letters, digits, spaces and + - = . _ : / @`;
+        if (key.toLowerCase().startsWith('aws:'))
+            return `tag key ${JSON.stringify(key)} uses the prefix aws:, which AWS reserves`;
+        if (tags.some((t) => t.key === key))
+            return `tag key ${JSON.stringify(key)} is given twice`;
+        tags.push({ key, value });
+    }
+    if (tags.length > MAX_TAGS)
+        return `S3 allows at most ${MAX_TAGS} tags per object, got ${tags.length}`;
+    return tags;
+}
+const KMS_KEY = new RegExp([
+    '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$', // key id
+    '^mrk-[0-9a-f]{32}$', // multi-Region key id
+    '^alias/[\\w/-]{1,250}$',
+    '^arn:aws[\\w-]*:kms:[a-z0-9-]+:\\d{12}:(key/(mrk-)?[0-9a-f-]{32,36}|alias/[\\w/-]{1,250})$',
+].join('|'));
+/** `i/n` → a slice; undefined for '' and for anything malformed (the caller says which). */
+function parseSlice(text) {
+    const match = /^(\d{1,3})\/(\d{1,3})$/.exec(text);
+    if (match === null)
+        return undefined;
+    const index = Number(match[1]);
+    const count = Number(match[2]);
+    return count >= 1 && count <= 256 && index < count ? { index, count } : undefined;
 }
 const FOLDER_ID = /^[\w+\-.@]{1,128}$/; // the WorkDocs model's pattern for resource ids
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
@@ -4053,10 +5583,15 @@ function bucketNameProblem(name) {
 }
 /** Validates a key prefix with the key mapper's own rules, so every accepted prefix can hold keys. */
 function prefixProblem(prefix) {
-    const result = normalizePrefix(prefix);
+    // Easy to type by mistake, and never what was meant: a key prefix " a" is not "a", and "\\" is not a folder separator.
+    if (prefix !== prefix.trim())
+        return `has leading or trailing spaces: ${JSON.stringify(prefix)}`;
+    if (prefix.includes('\\'))
+        return `contains a backslash (S3 folders are separated by "/"): ${JSON.stringify(prefix)}`;
+    const result = parsePrefix(prefix);
     return result.ok ? undefined : result.reason.replace(/^the prefix /, '');
 }
-function options_normalizePrefix(prefix) {
+function withTrailingSlash(prefix) {
     return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
 }
 function parseMaxDelete(text) {
@@ -4134,11 +5669,13 @@ class Reader {
     choice(name) {
         const spec = specOf(name);
         const text = this.text(name).trim().toLowerCase();
-        if (!spec.values?.includes(text)) {
+        // Case-insensitive, answered in the table's spelling (`glacier` → GLACIER, as S3 wants it).
+        const value = spec.values?.find((v) => v.toLowerCase() === text);
+        if (value === undefined) {
             this.fail(name, `must be one of ${spec.values?.join(', ')}, got ${JSON.stringify(text)}`);
             return spec.default;
         }
-        return text;
+        return value;
     }
     check(name, problem) {
         if (problem !== undefined)
@@ -4172,17 +5709,22 @@ function parseSyncOptions(raw) {
     r.check('s3_endpoint_url', urlProblem(s3Endpoint));
     const workdocsEndpoint = r.text('workdocs_endpoint_url').trim();
     r.check('workdocs_endpoint_url', urlProblem(workdocsEndpoint));
+    const objectTags = parseObjectTags(r.text('object_tags'));
+    if (typeof objectTags === 'string')
+        r.fail('object_tags', objectTags);
     const options = {
         workdocsFolderId: folderId,
         s3BucketName: bucket,
         regionName: region,
         maxPoolConnections: r.integer('max_pool_connections'),
         maxWorkers: r.integer('max_workers'),
-        s3Prefix: options_normalizePrefix(prefix),
+        s3Prefix: withTrailingSlash(prefix),
         dryRun: r.boolean('dry_run'),
         deleteStale: r.boolean('delete_stale'),
         maxDelete: typeof maxDelete === 'string' ? { count: 0, percent: undefined } : maxDelete,
-        archivePrefix: options_normalizePrefix(archive),
+        archivePrefix: withTrailingSlash(archive),
+        deleteForeign: r.boolean('delete_foreign'),
+        allowSourceChange: r.boolean('allow_source_change'),
         folderMarkers: folderMarkersOf(r.choice('folder_markers')),
         logFile: r.text('log_file'),
         reportFile: r.text('report_file'),
@@ -4195,11 +5737,40 @@ function parseSyncOptions(raw) {
         partSizeBytes: r.integer('part_size_mb') * 1024 * 1024,
         multipartThresholdBytes: r.integer('multipart_threshold_mb') * 1024 * 1024,
         mode: r.choice('mode'),
+        verifyContent: r.boolean('verify_content'),
+        verifySlice: parseSlice(r.text('verify_slice').trim()),
+        verifyMerge: r.text('verify_merge').trim(),
         shardCount: r.integer('shard_count'),
         shardIndex: r.integer('shard_index'),
         runId: r.text('run_id').trim(),
+        objectSettings: {
+            storageClass: r.choice('storage_class'),
+            sse: r.choice('sse'),
+            sseKmsKeyId: r.text('sse_kms_key_id').trim(),
+            tags: typeof objectTags === 'string' ? [] : objectTags,
+        },
+        expectedBucketOwner: r.text('expected_bucket_owner').trim(),
     };
-    if (options.mode !== 'sync' && options.runId === '')
+    const { sse, sseKmsKeyId } = options.objectSettings;
+    if (sseKmsKeyId !== '' && !sse.startsWith('aws:kms'))
+        r.fail('sse_kms_key_id', `applies to sse aws:kms or aws:kms:dsse only (sse is ${sse})`);
+    else if (sseKmsKeyId !== '' && !KMS_KEY.test(sseKmsKeyId))
+        r.fail('sse_kms_key_id', `must be a KMS key id, key ARN, alias/name or alias ARN, got ${JSON.stringify(sseKmsKeyId.slice(0, 140))}`);
+    if (options.expectedBucketOwner !== '' && !/^\d{12}$/.test(options.expectedBucketOwner))
+        r.fail('expected_bucket_owner', `must be a 12-digit AWS account id, got ${JSON.stringify(options.expectedBucketOwner.slice(0, 40))}`);
+    // A sync that was asked to check content would check nothing: say so rather than pass silently.
+    if (options.verifyContent && options.mode !== 'verify')
+        r.fail('verify_content', `applies to mode verify only (mode is ${options.mode})`);
+    const sliceText = r.text('verify_slice').trim();
+    if (sliceText !== '' && options.verifySlice === undefined)
+        r.fail('verify_slice', `must be i/n with 0 <= i < n <= 256, got ${JSON.stringify(sliceText)}`);
+    if (sliceText !== '' && options.mode !== 'verify')
+        r.fail('verify_slice', `applies to mode verify only (mode is ${options.mode})`);
+    if (options.verifyMerge !== '' && options.mode !== 'verify')
+        r.fail('verify_merge', `applies to mode verify only (mode is ${options.mode})`);
+    if (options.verifyMerge !== '' && sliceText !== '')
+        r.fail('verify_merge', 'merges the slices\' reports: it does not go with verify_slice');
+    if (options.mode !== 'sync' && options.mode !== 'verify' && options.runId === '')
         r.fail('run_id', `is required in mode ${options.mode} (or set GITHUB_RUN_ID)`);
     if (options.runId !== '' && !/^[\w.-]{1,64}$/.test(options.runId))
         r.fail('run_id', 'must be 1 to 64 letters, digits, dots, hyphens or underscores');
@@ -4208,6 +5779,10 @@ function parseSyncOptions(raw) {
     }
     if (options.archivePrefix !== '' && options.s3Prefix !== '' && options.s3Prefix.startsWith(options.archivePrefix)) {
         r.fail('archive_prefix', 'must not contain s3_prefix (the mirror would be archived into itself)');
+    }
+    // Inside the mirror, archived objects would look like mirrored ones to a run without archive_prefix.
+    if (options.archivePrefix !== '' && options.s3Prefix !== '' && options.archivePrefix.startsWith(options.s3Prefix) && options.archivePrefix !== options.s3Prefix) {
+        r.fail('archive_prefix', `must lie outside s3_prefix ${JSON.stringify(options.s3Prefix)}: choose a prefix beside it, e.g. ${JSON.stringify(`archive/${options.s3Prefix}`)}`);
     }
     return r.errors.length > 0 ? { ok: false, errors: r.errors } : { ok: true, value: options };
 }
@@ -4235,64 +5810,11 @@ function parseActionOptions(raw) {
 /** The package version, kept in step with package.json by a test. */
 const VERSION = '0.1.0';
 
-;// CONCATENATED MODULE: ./lib/cli/args.js
-/** argv → raw option values. Flags are the snake_case option names (`--max_workers 8`, `--max_workers=8`); booleans may stand alone. */
-
-const CLI_SPECS = OPTION_SPECS.filter((s) => s.scope === 'both');
-function parseArgs(argv) {
-    const raw = {};
-    const errors = [];
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === '--help' || arg === '-h')
-            return { kind: 'help' };
-        if (arg === '--version' || arg === '-V')
-            return { kind: 'version' };
-        if (!arg.startsWith('--')) {
-            errors.push({ option: arg, problem: 'is not an option (this command takes no positional arguments)' });
-            continue;
-        }
-        const eq = arg.indexOf('=');
-        const written = (eq === -1 ? arg.slice(2) : arg.slice(2, eq));
-        const negated = eq === -1 && written.startsWith('no-') && findSpec(written.slice(3))?.kind === 'boolean';
-        const spec = findSpec(negated ? written.slice(3) : written);
-        if (!spec) {
-            errors.push({ option: written, problem: `is not a known option${suggest(written)}` });
-            continue;
-        }
-        if (spec.name in raw)
-            errors.push({ option: spec.name, problem: 'is given more than once' });
-        if (negated)
-            raw[spec.name] = 'false';
-        else if (eq !== -1)
-            raw[spec.name] = arg.slice(eq + 1);
-        else if (spec.kind === 'boolean') {
-            const next = argv[i + 1];
-            if (next !== undefined && /^(true|false|yes|no|1|0|on|off)$/i.test(next))
-                raw[spec.name] = argv[++i];
-            else
-                raw[spec.name] = 'true';
-        }
-        else {
-            const next = argv[i + 1];
-            if (next === undefined || (next.startsWith('--') && next.length > 2))
-                errors.push({ option: spec.name, problem: 'needs a value' });
-            else
-                raw[spec.name] = argv[++i];
-        }
-    }
-    return errors.length > 0 ? { kind: 'error', errors } : { kind: 'run', raw };
-}
-function findSpec(written) {
-    const name = written.replace(/-/g, '_');
-    return CLI_SPECS.find((s) => s.name === name);
-}
-function suggest(written) {
-    const name = written.replace(/-/g, '_').toLowerCase();
-    const close = CLI_SPECS.map((s) => ({ s, d: distance(name, s.name) })).sort((a, b) => a.d - b.d)[0];
-    return close && close.d <= 3 ? ` (did you mean --${close.s.name}?)` : '';
-}
-function distance(a, b) {
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __webpack_require__(7975);
+;// CONCATENATED MODULE: ./lib/edit-distance.js
+/** Levenshtein distance: how many single-character edits turn `a` into `b` (the did-you-mean of the CLI and the Action). */
+function editDistance(a, b) {
     const row = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {
         let previous = row[0];
@@ -4304,6 +5826,97 @@ function distance(a, b) {
         }
     }
     return row[b.length];
+}
+
+;// CONCATENATED MODULE: ./lib/cli/args.js
+/**
+ * argv → raw option values. node:util's parseArgs splits the words (`--name value`, `--name=value`, `-h`,
+ * `--`); this layer adds what it lacks: kebab-case names, `--no-` for booleans, a boolean's optional value,
+ * every mistake reported at once and a did-you-mean for unknown flags.
+ */
+
+
+
+const CLI_SPECS = OPTION_SPECS.filter((s) => s.scope === 'both');
+const BOOLEAN_WORD = /^(true|false|yes|no|1|0|on|off)$/i;
+/** The words as parseArgs sees them; only options that take a value are declared, so it knows what to consume. */
+function tokensOf(argv, from) {
+    const options = {
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'V' },
+    };
+    for (const spec of CLI_SPECS) {
+        const type = spec.kind === 'boolean' ? 'boolean' : 'string';
+        options[spec.name] = { type };
+        options[spec.name.replace(/_/g, '-')] = { type };
+    }
+    const { tokens } = (0,external_node_util_.parseArgs)({ args: argv.slice(from), options, strict: false, allowPositionals: true, tokens: true });
+    return tokens.map((token) => ({ ...token, index: token.index + from }));
+}
+function parseArgs(argv) {
+    const raw = {};
+    const errors = [];
+    let tokens = tokensOf(argv, 0);
+    for (let at = 0; at < tokens.length; at++) {
+        const token = tokens[at];
+        if (token.kind === 'option-terminator')
+            continue;
+        if (token.kind === 'positional') {
+            errors.push({ argument: token.value, problem: 'this command takes no positional arguments' });
+            continue;
+        }
+        if (token.name === 'help')
+            return { kind: 'help' };
+        if (token.name === 'version')
+            return { kind: 'version' };
+        if (!token.rawName.startsWith('--')) {
+            errors.push({ argument: token.rawName, problem: 'options are long (--name); the only short ones are -h and -V' });
+            continue;
+        }
+        const written = token.rawName.slice(2);
+        const negated = token.value === undefined && written.startsWith('no-') && findSpec(written.slice(3))?.kind === 'boolean';
+        const spec = findSpec(negated ? written.slice(3) : written);
+        if (!spec) {
+            errors.push({ option: written, problem: `is not a known option${suggest(written)}` });
+            continue;
+        }
+        if (spec.name in raw)
+            errors.push({ option: spec.name, problem: 'is given more than once' });
+        const next = tokens[at + 1];
+        if (negated)
+            raw[spec.name] = 'false';
+        else if (token.value !== undefined && token.inlineValue)
+            raw[spec.name] = token.value;
+        else if (spec.kind === 'boolean') {
+            const valueFollows = next?.kind === 'positional' && next.index === token.index + 1 && BOOLEAN_WORD.test(next.value);
+            raw[spec.name] = valueFollows ? next.value : 'true';
+            if (valueFollows)
+                at++;
+        }
+        else if (token.value === undefined)
+            errors.push({ option: spec.name, problem: 'needs a value' });
+        else if (token.value.startsWith('--') && token.value.length > 2) {
+            // parseArgs took the next flag for this one's value: it is a flag of its own, read from there on.
+            errors.push({ option: spec.name, problem: 'needs a value' });
+            tokens = [...tokens.slice(0, at + 1), ...tokensOf(argv, token.index + 1)];
+        }
+        else
+            raw[spec.name] = token.value;
+    }
+    return errors.length > 0 ? { kind: 'error', errors } : { kind: 'run', raw };
+}
+/** What the user reads for one bad word. */
+function argumentErrorText(error) {
+    return 'option' in error ? `--${error.option} ${error.problem}` : `unexpected argument '${error.argument}': ${error.problem}`;
+}
+function findSpec(written) {
+    const name = written.replace(/-/g, '_');
+    return CLI_SPECS.find((s) => s.name === name);
+}
+function suggest(written) {
+    const name = written.replace(/-/g, '_').toLowerCase();
+    const close = CLI_SPECS.map((s) => ({ s, d: editDistance(name, s.name) })).sort((a, b) => a.d - b.d)[0];
+    return close && close.d <= 3 ? ` (did you mean --${close.s.name}?)` : '';
 }
 function helpText(version) {
     const lines = [
@@ -4326,6 +5939,7 @@ function helpText(version) {
 /**
  * The detailed log file (script.log, as the original wrote it): appended, one line per message, opened on the
  * first line (so a run that fails on bad input leaves no file), in the same format whichever shell writes it.
+ * Each run starts with a separator line (time and version), so runs appended to one file stay apart.
  *
  * Lines go through a 64 KiB buffer, written synchronously when it is full and at the end of the current turn of
  * the event loop. A burst of lines (a 100,000-item dry run logs one per item in a single turn) therefore never
@@ -4334,6 +5948,11 @@ function helpText(version) {
 
 
 
+
+/** The first line a run appends: where one run's lines end and the next one's begin. */
+function runSeparator(startedAt) {
+    return `----- ${new Date(startedAt).toISOString()} workdocs-s3-sync ${VERSION}: a new run -----`;
+}
 /** '' gives a log file that writes nothing. `onError` hears once if the file cannot be written. */
 function openLogFile(file, options) {
     let fd;
@@ -4382,6 +6001,7 @@ function openLogFile(file, options) {
                     }
                     fd = (0,external_node_fs_.openSync)(file, 'a');
                     writer = new BufferedFileWriter(fd);
+                    writer.write(`${runSeparator(options.now())}\n`);
                 }
                 writer.write(`${new Date(options.now()).toISOString()} ${level.toUpperCase()} ${message}\n`);
             }
@@ -4415,6 +6035,7 @@ function createCliLogger(options) {
     };
     return {
         log,
+        toFile: (level, message) => file.write(level, redact(message)),
         async group(name, fn) {
             log('info', `== ${name}`);
             return fn();
@@ -4428,6 +6049,7 @@ function createCliLogger(options) {
  * The CLI as a function of (argv, io): parses flags, runs sync(), prints the summary and returns the exit
  * code. Everything it touches (streams, environment, clock, files' base directory) comes in through `io`.
  */
+
 
 
 
@@ -4456,7 +6078,8 @@ async function main(argv, io) {
     const parsed = parseSyncOptions(raw);
     if (!parsed.ok)
         return usageError(parsed.errors, io);
-    const options = parsed.value;
+    // verify_merge names a directory, relative like the other paths to the working directory.
+    const options = parsed.value.verifyMerge !== '' ? { ...parsed.value, verifyMerge: external_node_path_.resolve(io.cwd, parsed.value.verifyMerge) } : parsed.value;
     const logger = createCliLogger({
         file: options.logFile ? external_node_path_.resolve(io.cwd, options.logFile) : undefined,
         consoleLevel: options.logLevel,
@@ -4466,7 +6089,7 @@ async function main(argv, io) {
     const env = (io.createEnv ?? createSyncEnv)(options, { logger, ...(io.signal ? { signal: io.signal } : {}), ...(io.now ? { now: io.now } : {}) });
     let report;
     try {
-        report = options.mode === 'sync' ? await sync(options, env) : await runScaled(options, env);
+        report = options.mode === 'sync' ? await sync(options, env) : options.mode === 'verify' ? await verifyMirror(options, env) : await runScaled(options, env);
     }
     finally {
         env.destroy();
@@ -4474,21 +6097,28 @@ async function main(argv, io) {
     if (options.reportFile) {
         try {
             writeReportFile(external_node_path_.resolve(io.cwd, options.reportFile), report);
+            writeDiscrepancyCsv(external_node_path_.resolve(io.cwd, options.reportFile), report);
         }
         catch (error) {
-            logger.log('error', `could not write the report file: ${describeError(error)}`);
+            const problem = `the report file could not be written: ${describeError(error)}`;
+            logger.log('error', problem);
+            // A run whose promised output is missing is not a success (what it did to the bucket stands).
+            if (report.exitCode === 0)
+                report = { ...report, exitCode: 1, fatal: problem };
         }
     }
-    for (const line of summaryLines(report))
-        logger.log('info', line.trim());
+    // The closing summary goes to stdout once; the log file keeps a copy.
+    const lines = options.mode === 'verify' ? verifySummaryLines(report) : summaryLines(report, io.signal?.aborted === true);
+    for (const line of lines)
+        logger.toFile('info', line.trim());
     await logger.close();
-    io.stdout(`${summaryLines(report).join('\n')}\n`);
+    io.stdout(`${lines.join('\n')}\n`);
     io.onReport?.(report);
     return report.exitCode;
 }
 function usageError(errors, io) {
     for (const error of errors)
-        io.stderr(`workdocs-s3-sync: --${error.option} ${error.problem}\n`);
+        io.stderr(`workdocs-s3-sync: ${argumentErrorText(error)}\n`);
     io.stderr('Try --help for the list of options. Nothing was touched.\n');
     return 2;
 }
@@ -4502,14 +6132,14 @@ function usageError(errors, io) {
 __webpack_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _engine_thread_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4674);
-/* harmony import */ var _signals_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9518);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7804);
+/* harmony import */ var _abort_signals_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8561);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5824);
 // The CLI on the engine thread: wires the process to main(); SIGINT/SIGTERM abort the run cleanly.
 
 
 
 // Every in-flight request listens to this one signal.
-const controller = (0,_signals_js__WEBPACK_IMPORTED_MODULE_1__/* .runAbortController */ .qM)();
+const controller = (0,_abort_signals_js__WEBPACK_IMPORTED_MODULE_1__/* .runAbortController */ .qM)();
 (0,_engine_thread_js__WEBPACK_IMPORTED_MODULE_0__/* .onInterrupt */ .nA)((signal) => {
     process.stderr.write(`\n${signal}: stopping; nothing will be deleted\n`);
     controller.abort(new Error(`interrupted by ${signal}`));
@@ -4524,49 +6154,6 @@ process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .main */ .i)
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 9518:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Cu: () => (/* binding */ forwardAbort),
-/* harmony export */   JG: () => (/* binding */ anySignal),
-/* harmony export */   qM: () => (/* binding */ runAbortController)
-/* harmony export */ });
-/* harmony import */ var node_events__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8474);
-/**
- * Abort signals that a whole run listens to. Every request in flight adds a listener to its signal, so a run
- * with 14 workers and 4 parts each passes Node's listener-count warning (meant to find leaks, here only noise
- * on stderr and in the Action's log); these signals turn it off.
- */
-
-/** An AbortController whose signal any number of requests may listen to. */
-function runAbortController() {
-    const controller = new AbortController();
-    (0,node_events__WEBPACK_IMPORTED_MODULE_0__.setMaxListeners)(0, controller.signal);
-    return controller;
-}
-/**
- * `signal` itself when `also` is undefined; otherwise a signal that aborts when either does (AbortSignal.any),
- * for any number of listeners.
- */
-function anySignal(signal, also) {
-    if (also === undefined)
-        return signal;
-    const either = AbortSignal.any([also, signal]);
-    (0,node_events__WEBPACK_IMPORTED_MODULE_0__.setMaxListeners)(0, either);
-    return either;
-}
-/** Aborts `target` with `source`'s reason once `source` aborts (at once when it already has). */
-function forwardAbort(source, target) {
-    if (source.aborted)
-        target.abort(source.reason);
-    else
-        source.addEventListener('abort', () => target.abort(source.reason), { once: true });
-}
-
 
 /***/ })
 

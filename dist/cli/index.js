@@ -161,8 +161,8 @@ const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-// EXTERNAL MODULE: ./lib/memory.js
-var memory = __nccwpck_require__(5952);
+// EXTERNAL MODULE: ./lib/young-collection.js
+var young_collection = __nccwpck_require__(1172);
 ;// CONCATENATED MODULE: ./lib/engine-thread.js
 /**
  * The CLI and the Action run their work on a worker thread of the same process, the engine thread; the main
@@ -174,9 +174,9 @@ var memory = __nccwpck_require__(5952);
  * RSS; the engine thread's exit code becomes the process's, and SIGINT/SIGTERM reach it as messages (signals are
  * delivered to the main thread only).
  *
- * This module is loaded on the main thread, so it imports nothing but Node and the dependency-free memory.ts: the
+ * This module is loaded on the main thread, so it imports nothing but Node and the dependency-free young-collection.ts: the
  * entry points load the engine with a dynamic import on the engine thread only, and the bundle's SDK code is not
- * parsed twice. On the engine thread it also arms the prompt collection of downloaded bytes (src/memory.ts).
+ * parsed twice. On the engine thread it also arms the prompt collection of downloaded bytes (src/young-collection.ts).
  */
 
 
@@ -184,11 +184,9 @@ var memory = __nccwpck_require__(5952);
 
 /**
  * The engine thread's heap: a young generation of 48 MB, and once the heap holds more than 64 MB, an old generation
- * that grows by half of what a full collection left alive (V8's default lets it grow up to fourfold). Measured on
- * 100,000 documents in 10,000 folders, peak RSS of the no-op resync: 450–476 MB by default, 400–449 MB with the
- * young generation alone bounded, 443–454 MB with the growth alone bounded, 338–368 MB with both. The benchmark's
- * smaller trees stay below 64 MB of heap and keep V8's default growth: there, more frequent full collections would
- * only cost CPU (docs/performance-notes.md, "Full-size checks run by hand").
+ * that grows by half of what a full collection left alive (V8's default: up to fourfold). Both bounds together keep
+ * 100,000 documents under 400 MB; smaller heaps keep V8's default, where more collections would only cost CPU.
+ * Figures: docs/performance-notes.md, "Constants and their figures".
  */
 const ENGINE_YOUNG_GENERATION_MB = 48;
 const ENGINE_HEAP_GROWING_PERCENT = 50;
@@ -212,7 +210,7 @@ async function asEngineEntry(entry, work) {
     }
     boundHeapGrowthWhenLarge();
     const collect = exposedGc();
-    (0,memory/* armYoungCollections */.SQ)(() => collect({ type: 'minor' }));
+    (0,young_collection/* armYoungCollections */.SQ)(() => collect({ type: 'minor' }));
     await work();
 }
 /**
@@ -305,7 +303,7 @@ function onInterrupt(handler) {
 
 /***/ }),
 
-/***/ 5952:
+/***/ 1172:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -318,9 +316,8 @@ function onInterrupt(handler) {
  * V8's heap; its small JS object dies young, but a scavenge comes only once the young generation fills with JS
  * objects, which moving bytes hardly allocates, and V8's external-memory trigger lets up to 64 MB of such dead
  * chunks pile up before it collects. So the engine thread (src/engine-thread.ts) arms a minor collection every
- * YOUNG_COLLECTION_EVERY_BYTES of content downloaded: on the full benchmark's mixed tree that bounded peak RSS
- * ~30 MB lower, for well under 1 ms per collection. Elsewhere (tests, a library caller) nothing is armed and
- * counting is all this does.
+ * YOUNG_COLLECTION_EVERY_BYTES of content downloaded (figures: docs/performance-notes.md). Elsewhere (tests, a
+ * library caller) nothing is armed and counting is all this does.
  */
 const YOUNG_COLLECTION_EVERY_BYTES = 16 * 1024 * 1024;
 let collectYoung;
