@@ -27,7 +27,7 @@ const EMPTY_FOLDERS = 1; // of its 10 folders one is empty: only that one gets a
 /** The outputs of a run that stopped before it did anything (every output is set; see outcomes.test.ts). */
 const NOTHING_DONE = {
   uploaded: '0', copied: '0', skipped: '0', deleted: '0', archived: '0', markers: '0', failed: '0', cancelled: '0', bytes: '0',
-  report_path: '', manifest_key: '', changed: 'false', matrix: '',
+  report_path: '', manifest_key: '', changed: 'false', matrix: '', foreign: '0', verified: '0', missing: '0', mismatched: '0', extra: '0',
 };
 
 describe('the Action as the runner runs it', () => {

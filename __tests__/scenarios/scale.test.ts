@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { decodeManifest } from '../../src/core/manifest.js';
 import type { Fixture } from '../../src/emulator/server.js';
 import { getObjectBytes, listAllKeys } from '../helpers/s3.js';
-import { expectExactMirror, multipartUploadsLeft, readMirror, startScenario, type Scenario } from '../helpers/scenario.js';
+import { expectExactMirror, multipartUploadsLeft, nonZero, readMirror, startScenario, type Scenario } from '../helpers/scenario.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const MiB = 1024 * 1024;
@@ -186,5 +186,26 @@ describe('scale-out: plan → shards → finalize', () => {
     const noRun = await scaled.run(['--mode', 'finalize']);
     expect(noRun.code).toBe(2);
     expect(noRun.stderr).toMatch(/--run_id is required in mode finalize/);
+  });
+});
+
+describe('scale-out records what a single run records (one manifest row format)', () => {
+  let scn: Scenario;
+  beforeAll(async () => { scn = await startScenario({ fixture: tree() }, 'scaled-etags'); });
+  afterAll(async () => scn?.close());
+
+  it('after plan → shards → finalize with multipart objects, the manifest keeps their ETags and a resync asks nothing per object', async () => {
+    const multipart = ['--multipart_threshold_mb', '5', '--part_size_mb', '5'];
+    expect((await scn.run(['--mode', 'plan', '--shard_count', '2', '--run_id', 'e1', ...multipart])).code).toBe(0);
+    for (const shard of [1, 0]) expect((await scn.run(['--mode', 'shard', '--shard_index', String(shard), '--run_id', 'e1', ...multipart])).code).toBe(0);
+    expect((await scn.run(['--mode', 'finalize', '--run_id', 'e1'])).code).toBe(0);
+    const decoded = decodeManifest(await getObjectBytes(scn.bucket.client, scn.bucket.bucket, '.workdocs-s3-sync/manifest.json'));
+    if (!decoded.ok) throw new Error(decoded.problem);
+    // The multipart objects' ETags are not their MD5s: without them in the manifest, every resync would re-check them.
+    expect(decoded.manifest.entries.get('big-1.bin')?.etag).toMatch(/-\d+$/);
+    expect(decoded.manifest.entries.get('big-2.bin')?.etag).toMatch(/-\d+$/);
+    const again = await scn.run(multipart);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(nonZero(again.s3)).toEqual({ ListObjectsV2: 1, GetObject: 1 });
   });
 });
