@@ -7,9 +7,9 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   ListMultipartUploadsCommand,
-  ListObjectsV2Command,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { listAllKeys } from '../../test-support/s3-listing.js';
 import type { FinalizeRequestMiddleware, MetadataBearer } from '@smithy/types';
 import { inject } from 'vitest';
 import { createS3Client, type CreateS3ClientOptions } from '../../src/s3/client.js';
@@ -92,17 +92,7 @@ export async function emptyBucket(client: S3Client, bucket: string): Promise<voi
   });
 }
 
-/** Every key in the bucket (under prefix), in listing order, following continuation tokens. */
-export async function listAllKeys(client: S3Client, bucket: string, prefix?: string): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-    for (const o of page.Contents ?? []) keys.push(o.Key!);
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token !== undefined);
-  return keys;
-}
+export { listAllKeys };
 
 export async function getObjectBytes(client: S3Client, bucket: string, key: string): Promise<Buffer> {
   const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));

@@ -10,13 +10,13 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
   PutObjectCommand,
   UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { manifestKey, toolAreaPrefix } from '../../src/core/manifest.js';
 import type { Random } from './random.js';
+import { listAllKeys } from '../s3-listing.js';
 
 export type BucketChange =
   | 'foreignAtRoot' | 'foreignInUnknownFolder' | 'foreignBesideDocuments' | 'overwriteSingle' | 'overwriteMultipart'
@@ -32,14 +32,7 @@ export function md5Hex(data: Uint8Array | string): string {
 }
 
 export async function listKeys(client: S3Client, bucket: string, prefix = ''): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-    for (const o of page.Contents ?? []) keys.push(o.Key!);
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token !== undefined);
-  return keys.sort();
+  return (await listAllKeys(client, bucket, prefix)).sort();
 }
 
 export async function readBytes(client: S3Client, bucket: string, key: string): Promise<Buffer | undefined> {
