@@ -44,3 +44,34 @@ export function finalizeRefusal(state: ShardsState): string | undefined {
   if (state.failed.length > 0) return `shard(s) ${state.failed.join(', ')} had failures, so nothing is deleted`;
   return state.deletesBlocked ?? undefined;
 }
+
+/**
+ * What a run came to, in the words every shell uses for its headline. `interrupted`: the run's own stop signal
+ * fired (a cancel), which the engine reports as exit 3 like any other stop.
+ */
+export type RunOutcome = 'done' | 'up-to-date' | 'dry-run' | 'items-failed' | 'deletes-refused' | 'run-failed' | 'bad-input' | 'stopped' | 'cancelled';
+
+/** What runOutcome reads of a run's report. */
+export interface OutcomeFacts {
+  readonly exitCode: ExitCode;
+  readonly dryRun: boolean;
+  readonly changed: boolean;
+  readonly deletesBlocked?: string;
+  readonly fatal?: string;
+}
+
+export function runOutcome(report: OutcomeFacts, interrupted = false): RunOutcome {
+  switch (report.exitCode) {
+    case 2:
+      return 'bad-input';
+    case 3:
+      return interrupted ? 'cancelled' : 'stopped';
+    case 1:
+      // A refusal or a run-level failure (the manifest not written) is the news, whatever else failed.
+      if (report.deletesBlocked !== undefined) return 'deletes-refused';
+      return report.fatal !== undefined ? 'run-failed' : 'items-failed';
+    default:
+      if (report.dryRun) return 'dry-run';
+      return report.changed ? 'done' : 'up-to-date';
+  }
+}

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { BufferedFileWriter } from '../file-writer.js';
 import type { SyncOptions } from '../options.js';
 import type { ExitCode, ReportItem, SyncEnv, SyncReport, Totals } from './types.js';
+import { runOutcome, type RunOutcome } from '../core/outcome.js';
 
 export interface ReportInput {
   readonly options: SyncOptions;
@@ -126,27 +127,7 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
 
-/**
- * What a run came to, in the words every shell uses for its headline. `interrupted`: the run's own stop signal
- * fired (a cancel), which the engine reports as exit 3 like any other stop.
- */
-export type RunOutcome = 'done' | 'up-to-date' | 'dry-run' | 'items-failed' | 'deletes-refused' | 'run-failed' | 'bad-input' | 'stopped' | 'cancelled';
-
-export function runOutcome(report: SyncReport, interrupted = false): RunOutcome {
-  switch (report.exitCode) {
-    case 2:
-      return 'bad-input';
-    case 3:
-      return interrupted ? 'cancelled' : 'stopped';
-    case 1:
-      // A refusal or a run-level failure (the manifest not written) is the news, whatever else failed.
-      if (report.deletesBlocked !== undefined) return 'deletes-refused';
-      return report.fatal !== undefined ? 'run-failed' : 'items-failed';
-    default:
-      if (report.dryRun) return 'dry-run';
-      return report.changed ? 'done' : 'up-to-date';
-  }
-}
+export { runOutcome, type RunOutcome };
 
 /** True when the run stopped before it had anything to count (bad input, a failure before the plan). */
 export function stoppedBeforePlan(report: SyncReport): boolean {
