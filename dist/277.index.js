@@ -1468,6 +1468,23 @@ function finalizeRefusal(state) {
         return `shard(s) ${state.failed.join(', ')} had failures, so nothing is deleted`;
     return state.deletesBlocked ?? undefined;
 }
+function runOutcome(report, interrupted = false) {
+    switch (report.exitCode) {
+        case 2:
+            return 'bad-input';
+        case 3:
+            return interrupted ? 'cancelled' : 'stopped';
+        case 1:
+            // A refusal or a run-level failure (the manifest not written) is the news, whatever else failed.
+            if (report.deletesBlocked !== undefined)
+                return 'deletes-refused';
+            return report.fatal !== undefined ? 'run-failed' : 'items-failed';
+        default:
+            if (report.dryRun)
+                return 'dry-run';
+            return report.changed ? 'done' : 'up-to-date';
+    }
+}
 
 ;// CONCATENATED MODULE: ./lib/core/shard.js
 /** What one request costs compared to moving bytes: makes many small files count, not only big ones. */
@@ -3389,6 +3406,7 @@ function writeAll(fd, bytes) {
 
 
 
+
 function totalsOf(items) {
     const totals = { uploaded: 0, copied: 0, skipped: 0, deleted: 0, archived: 0, markers: 0, failed: 0, cancelled: 0, bytes: 0 };
     for (const item of items) {
@@ -3496,23 +3514,7 @@ function formatDuration(ms) {
         return `${seconds.toFixed(1)} s`;
     return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
-function runOutcome(report, interrupted = false) {
-    switch (report.exitCode) {
-        case 2:
-            return 'bad-input';
-        case 3:
-            return interrupted ? 'cancelled' : 'stopped';
-        case 1:
-            // A refusal or a run-level failure (the manifest not written) is the news, whatever else failed.
-            if (report.deletesBlocked !== undefined)
-                return 'deletes-refused';
-            return report.fatal !== undefined ? 'run-failed' : 'items-failed';
-        default:
-            if (report.dryRun)
-                return 'dry-run';
-            return report.changed ? 'done' : 'up-to-date';
-    }
-}
+
 /** True when the run stopped before it had anything to count (bad input, a failure before the plan). */
 function stoppedBeforePlan(report) {
     return report.exitCode >= 2 && report.items.length === 0;

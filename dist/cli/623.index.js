@@ -593,8 +593,49 @@ function writeAll(fd, bytes) {
         offset += (0,external_node_fs_.writeSync)(fd, bytes, offset);
 }
 
+;// CONCATENATED MODULE: ./lib/core/outcome.js
+/**
+ * What a run's exit code is, and when finalize may delete: decisions the sync, the scale-out modes and the shells
+ * share, as pure functions of what happened.
+ */
+function exitCodeOf(facts) {
+    if (facts.badInput)
+        return 2;
+    if (facts.fatal)
+        return 3;
+    return facts.itemsFailed || facts.deletesRefused || facts.outputFailed ? 1 : 0;
+}
+/** Why finalize must not delete, or undefined when it may: every shard of the plan finished without a failure. */
+function finalizeRefusal(state) {
+    if (state.listingFailure)
+        return 'the listing had errors, so nothing is deleted';
+    if (state.missing.length > 0)
+        return `shard(s) ${state.missing.join(', ')} did not finish, so nothing is deleted`;
+    if (state.failed.length > 0)
+        return `shard(s) ${state.failed.join(', ')} had failures, so nothing is deleted`;
+    return state.deletesBlocked ?? undefined;
+}
+function runOutcome(report, interrupted = false) {
+    switch (report.exitCode) {
+        case 2:
+            return 'bad-input';
+        case 3:
+            return interrupted ? 'cancelled' : 'stopped';
+        case 1:
+            // A refusal or a run-level failure (the manifest not written) is the news, whatever else failed.
+            if (report.deletesBlocked !== undefined)
+                return 'deletes-refused';
+            return report.fatal !== undefined ? 'run-failed' : 'items-failed';
+        default:
+            if (report.dryRun)
+                return 'dry-run';
+            return report.changed ? 'done' : 'up-to-date';
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/engine/report.js
 /** Builds the run's report from its items, and the few lines of text a person reads at the end. */
+
 
 
 
@@ -705,23 +746,7 @@ function formatDuration(ms) {
         return `${seconds.toFixed(1)} s`;
     return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
-function runOutcome(report, interrupted = false) {
-    switch (report.exitCode) {
-        case 2:
-            return 'bad-input';
-        case 3:
-            return interrupted ? 'cancelled' : 'stopped';
-        case 1:
-            // A refusal or a run-level failure (the manifest not written) is the news, whatever else failed.
-            if (report.deletesBlocked !== undefined)
-                return 'deletes-refused';
-            return report.fatal !== undefined ? 'run-failed' : 'items-failed';
-        default:
-            if (report.dryRun)
-                return 'dry-run';
-            return report.changed ? 'done' : 'up-to-date';
-    }
-}
+
 /** True when the run stopped before it had anything to count (bad input, a failure before the plan). */
 function stoppedBeforePlan(report) {
     return report.exitCode >= 2 && report.items.length === 0;
@@ -1714,29 +1739,6 @@ function sharingListedStrings(manifest, inventory) {
             entries.set(object.key, entry);
     }
     return { entries, ...foreign };
-}
-
-;// CONCATENATED MODULE: ./lib/core/outcome.js
-/**
- * What a run's exit code is, and when finalize may delete: decisions the sync, the scale-out modes and the shells
- * share, as pure functions of what happened.
- */
-function exitCodeOf(facts) {
-    if (facts.badInput)
-        return 2;
-    if (facts.fatal)
-        return 3;
-    return facts.itemsFailed || facts.deletesRefused || facts.outputFailed ? 1 : 0;
-}
-/** Why finalize must not delete, or undefined when it may: every shard of the plan finished without a failure. */
-function finalizeRefusal(state) {
-    if (state.listingFailure)
-        return 'the listing had errors, so nothing is deleted';
-    if (state.missing.length > 0)
-        return `shard(s) ${state.missing.join(', ')} did not finish, so nothing is deleted`;
-    if (state.failed.length > 0)
-        return `shard(s) ${state.failed.join(', ')} had failures, so nothing is deleted`;
-    return state.deletesBlocked ?? undefined;
 }
 
 ;// CONCATENATED MODULE: ./lib/core/shard.js
