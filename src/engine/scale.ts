@@ -18,7 +18,7 @@ import { writeManifest } from '../s3/manifest-store.js';
 import { executeContext, executePlan, plannedItems } from './execute.js';
 import { buildReport } from './report.js';
 import { getJsonObject, isMissingObject, putJsonObject } from '../s3/client.js';
-import { listingFailure, lockPrefix, prepare } from './sync.js';
+import { hasFailedItems, listingFailure, lockPrefix, prepare } from './sync.js';
 import type { ReportItem, ScaleInfo, SyncEnv, SyncReport } from './types.js';
 
 const PLAN_FORMAT = 'workdocs-s3-sync/plan';
@@ -152,7 +152,7 @@ async function shardRun(options: SyncOptions, env: SyncEnv, base: Base, scale: S
   if (options.dryRun) {
     // A dry run reads the plan and says what this shard would do: no transfer, no result file.
     const items = [...alreadyDone.values(), ...plannedItems(slice)];
-    const exitCode = exitCodeOf({ itemsFailed: items.some((i) => i.outcome === 'failed' || i.outcome === 'blocked') });
+    const exitCode = exitCodeOf({ itemsFailed: hasFailedItems(items) });
     return { ...buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode }), scale: { ...scale, shardCount: file.shardCount, shardIndex: options.shardIndex } };
   }
   const execution = await env.logger.group(`Shard ${options.shardIndex}: transfer`, () => executePlan(slice, entries, [], executeContext(options, env)));

@@ -454,7 +454,7 @@ async function probeUnknownObjects(listing: ListingResult, inventory: InventoryO
 }
 
 /** A failed item, or a document kept from its key by a foreign object (not mirrored: the run is not a success). */
-function hasFailedItems(items: readonly ReportItem[]): boolean {
+export function hasFailedItems(items: readonly ReportItem[]): boolean {
   return items.some((i) => i.outcome === 'failed' || (i.outcome === 'blocked' && i.action === 'upload'));
 }
 
