@@ -4804,7 +4804,7 @@ async function shardRun(options, env, base, scale) {
     if (options.dryRun) {
         // A dry run reads the plan and says what this shard would do: no transfer, no result file.
         const items = [...alreadyDone.values(), ...plannedItems(slice)];
-        const exitCode = exitCodeOf({ itemsFailed: items.some((i) => i.outcome === 'failed' || i.outcome === 'blocked') });
+        const exitCode = exitCodeOf({ itemsFailed: hasFailedItems(items) });
         return { ...buildReport({ ...base, rootFolderId: file.rootFolderId, items, exitCode }), scale: { ...scale, shardCount: file.shardCount, shardIndex: options.shardIndex } };
     }
     const execution = await env.logger.group(`Shard ${options.shardIndex}: transfer`, () => executePlan(slice, entries, [], executeContext(options, env)));
