@@ -5,6 +5,7 @@ import {
   EMPTY_NAME_SEGMENT,
   MAX_KEY_BYTES,
   RESERVED_SEGMENT,
+  RESERVED_TOP_LEVEL_SEGMENTS,
   assignKeys,
   decodeSegment,
   encodeSegment,
@@ -28,7 +29,7 @@ const hostileAtom = fc.constantFrom(
   '/', '\\', '..', '.', '%', '%2F', '%25', '%E2', ' ', '  ', '\u0000', '\t', '\n', '\u001f', '\u007f', '\u0085', '\u009f',
   '\u200b', '\u200c', '\u200d', '\u200e', '\u200f', '\u202a', '\u202e', '\u2066', '\u2069', '\ufeff', '\u061c', '\u2028', '\u2029',
   '\ufffe', '\uffff', '\ud800', '\udbff', '\udc00', '\udfff', '😀', '👩\u200d👧', 'é', '中', 'שלום', 'مرحبا', '~', '~1a2b3c4d',
-  '~1a2b3c4dd0000000', '.pdf', '.tar.gz', 'report', RESERVED_SEGMENT, ':', '?', '#', '+', '&', '=', 'a', 'A', '*', '<', '"',
+  '~1a2b3c4dd0000000', '.pdf', '.tar.gz', 'report', RESERVED_SEGMENT, '.history', '.recycle-bin', '.metadata', ':', '?', '#', '+', '&', '=', 'a', 'A', '*', '<', '"',
 );
 
 const anyString = fc.oneof(
@@ -39,7 +40,7 @@ const anyString = fc.oneof(
 
 /** Names as WorkDocs might hold them, and worse: a small pool (so siblings share names), hostile mixes, long names. */
 const hostileName = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom('report.pdf', 'Report.pdf', 'a', 'x', '.', '..', RESERVED_SEGMENT, ' ', 'report~1a2b3c4d.pdf', 'report~1a2b3c4dd0000000.pdf', '') },
+  { weight: 4, arbitrary: fc.constantFrom('report.pdf', 'Report.pdf', 'a', 'x', '.', '..', RESERVED_SEGMENT, '.history', '.recycle-bin', '.metadata', ' ', 'report~1a2b3c4d.pdf', 'report~1a2b3c4dd0000000.pdf', '') },
   { weight: 4, arbitrary: fc.string({ unit: hostileAtom, minLength: 1, maxLength: 8 }) },
   { weight: 1, arbitrary: fc.constantFrom('x'.repeat(255), '中'.repeat(255), '\ud800'.repeat(255), '%'.repeat(255), '\u0085'.repeat(254) + '.pdf', '😀'.repeat(127) + 'a.txt') },
   { weight: 1, arbitrary: fc.string({ unit: hostileAtom, minLength: 60, maxLength: 255 }) },
@@ -133,8 +134,10 @@ function expectSafeKeys(result: KeyAssignment, prefix: string): void {
     expect(key).not.toMatch(CONTROL);
     expect(key).not.toMatch(DECEPTIVE);
     expect(key).not.toMatch(LONE_SURROGATE);
-    expect(key.startsWith(`${prefix}${RESERVED_SEGMENT}/`)).toBe(false);
-    expect(key).not.toBe(`${prefix}${RESERVED_SEGMENT}`);
+    for (const reserved of RESERVED_TOP_LEVEL_SEGMENTS) {
+      expect(key.startsWith(`${prefix}${reserved}/`)).toBe(false);
+      expect(key).not.toBe(`${prefix}${reserved}`);
+    }
     expect(isManagedKey(key, prefix)).toBe(true);
     const rest = key.slice(prefix.length);
     const segments = (rest.endsWith('/') ? rest.slice(0, -1) : rest).split('/');

@@ -170,6 +170,17 @@ describe('the reserved name .workdocs-s3-sync', () => {
     expect(decodeSegment(encodeTopLevelSegment(RESERVED_SEGMENT))).toBe(RESERVED_SEGMENT);
     expect(encodeTopLevelSegment('%2Eworkdocs-s3-sync')).toBe('%252Eworkdocs-s3-sync');
   });
+
+  it.each([
+    ['.history', '%2Ehistory'],
+    ['.recycle-bin', '%2Erecycle-bin'],
+    ['.metadata', '%2Emetadata'],
+    ['.History', '.History'],
+    ['history', 'history'],
+  ])('top-level name %j is encoded as %j (reserved areas: older versions, recycle bins, sidecars)', (name, segment) => {
+    expect(encodeTopLevelSegment(name)).toBe(segment);
+    expect(decodeSegment(segment)).toBe(name);
+  });
 });
 
 describe('parsePrefix', () => {

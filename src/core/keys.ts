@@ -12,7 +12,8 @@
  * - the whole segments `.` and `..` become `%2E` and `%2E%2E`;
  * - the empty name (never produced by WorkDocs) becomes the lone `%`, which no other name encodes to
  *   (everywhere else a `%` is followed by two hex digits).
- * - At the top level only, the name `.workdocs-s3-sync` (RESERVED_SEGMENT) becomes `%2Eworkdocs-s3-sync`.
+ * - At the top level only, the reserved names (RESERVED_TOP_LEVEL_SEGMENTS: the tool's area, the history of older
+ *   versions, the site's recycle bins, the sidecars) get their leading dot escaped: `.history` → `%2Ehistory`.
  *
  * Same-named siblings (same kind, same parent, byte-equal encoded segment) are ordered by (createdAt, id):
  * the first keeps the plain segment, the others get `~<first 8 chars of the id>` inserted before the
@@ -29,8 +30,16 @@
 import { createHash } from 'node:crypto';
 import type { SourceDocument, SourceFolder, SourceTree } from './types.js';
 
-/** The tool's own area directly under the prefix: manifest, plans, locks. */
+/** The tool's own area directly under the prefix: manifest, plans, locks, index files. */
 export const RESERVED_SEGMENT = '.workdocs-s3-sync';
+/** Older versions of documents (`versions: all`), directly under the prefix. */
+export const HISTORY_SEGMENT = '.history';
+/** Each user's recycle bin (site export with `include_recycle_bin`), directly under the prefix. */
+export const RECYCLE_BIN_SEGMENT = '.recycle-bin';
+/** One JSON file per document (`metadata: sidecars`), outside the browsable tree. */
+export const METADATA_SEGMENT = '.metadata';
+/** Top-level segments no WorkDocs name may take: a name equal to one is escaped (`%2E…`) at the top level. */
+export const RESERVED_TOP_LEVEL_SEGMENTS: ReadonlySet<string> = new Set([RESERVED_SEGMENT, HISTORY_SEGMENT, RECYCLE_BIN_SEGMENT, METADATA_SEGMENT]);
 /** The segment that stands for the empty name (never produced for any other name). */
 export const EMPTY_NAME_SEGMENT = '%';
 /** S3's limit on the UTF-8 length of a key. */
@@ -112,9 +121,9 @@ export function encodeSegment(name: string): string {
   return out;
 }
 
-/** Top-level variant: as encodeSegment, but RESERVED_SEGMENT becomes `%2Eworkdocs-s3-sync`. */
+/** Top-level variant: as encodeSegment, but a reserved name (RESERVED_TOP_LEVEL_SEGMENTS) gets `%2E` for its dot. */
 export function encodeTopLevelSegment(name: string): string {
-  return name === RESERVED_SEGMENT ? '%2E' + RESERVED_SEGMENT.slice(1) : encodeSegment(name);
+  return RESERVED_TOP_LEVEL_SEGMENTS.has(name) ? '%2E' + name.slice(1) : encodeSegment(name);
 }
 
 function hexValue(c: number): number {
