@@ -45,7 +45,7 @@ describe('the README', () => {
   });
 
   it('uses the Action by its major tag and explains pinning by SHA', () => {
-    const uses = [...readme.matchAll(/uses: your-org\/workdocs-s3-sync@(\S+)/g)].map((m) => m[1]);
+    const uses = [...readme.matchAll(/uses: workdocs-s3-sync\/workdocs-s3-sync@(\S+)/g)].map((m) => m[1]);
     expect(uses.filter((ref) => ref === 'v1').length).toBeGreaterThan(0);
     expect(uses.every((ref) => ref === 'v1' || ref === '<40-character')).toBe(true);
     expect(readme).toMatch(/pin the full commit\s+SHA/);

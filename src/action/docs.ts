@@ -14,7 +14,7 @@ export const ACTION_NAME = 'WorkDocs to S3 Sync';
 export const ACTION_DESCRIPTION =
   'Mirror an Amazon WorkDocs folder tree into S3: every byte verified, bounded deletes, OIDC role, job summary and outputs.';
 /** Who publishes the Action: the same as package.json's `author` (a test compares them). */
-export const ACTION_AUTHOR = 'The workdocs-s3-sync authors';
+export const ACTION_AUTHOR = 'workdocs-s3-sync maintainers';
 
 /** A YAML double-quoted scalar (JSON string syntax is a subset of it). */
 function yamlString(text: string): string {
