@@ -1,0 +1,547 @@
+/**
+ * The metadata index of a run (option `metadata`, docs/metadata.md): after the transfers, the comments,
+ * permissions and custom metadata of the items that are new or changed since the last run are read from
+ * WorkDocs, and the index (CSV, JSON Lines, and the state the next run reads) is written again when anything in
+ * it changed; with `sidecars`, each changed document's JSON object too.
+ *
+ * Request cost: one GET of the previous state (index/state.jsonl.gz) per run. It tells which items are
+ * unchanged: their context is carried over from it, never asked about again (unless `metadata_refresh`). Memory:
+ * the previous state stays gzip-compressed in memory and is decoded line by line; the new files are written to a
+ * temporary directory and uploaded from there, so no file is ever whole in memory.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import {
+  COMMENT_COLUMNS,
+  ContextListing,
+  contextStateKey,
+  CSV_BOM,
+  csvLine,
+  csvLinesOf,
+  DOCUMENT_COLUMNS,
+  FOLDER_COLUMNS,
+  fetchedPartOf,
+  INDEX_FILES,
+  indexPrefix,
+  namedPermissions,
+  namesIn,
+  needsFetch,
+  NOTHING_FETCHED,
+  parseRecordLine,
+  parseStateHeader,
+  PERMISSION_COLUMNS,
+  recordOf,
+  sidecarKey,
+  stateHeaderLine,
+  type ContextRecord,
+  type ContextStateHeader,
+  type FetchedContext,
+  type ListedItem,
+} from '../core/context-index.js';
+import { assignKeys } from '../core/keys.js';
+import type { InventoryObject, SourceTree } from '../core/types.js';
+import { describeError } from '../errors.js';
+import { BufferedFileWriter } from '../file-writer.js';
+import type { SyncOptions } from '../options.js';
+import { putFile, putSidecar, readContextState } from '../s3/context-store.js';
+import { deleteKeys } from '../s3/delete.js';
+import { readDocumentContext, readFolderContext, type ContextRead } from '../workdocs/context.js';
+import { formatBytes } from './report.js';
+import type { Prepared } from './sync.js';
+import type { ReportItem, SyncEnv } from './types.js';
+
+export interface ContextInput {
+  readonly tree: SourceTree;
+  /** False when a folder could not be listed: items not seen are then kept as the previous index had them. */
+  readonly listingComplete: boolean;
+  readonly rootFolderId: string;
+  /** The destination as listed before this run acted. */
+  readonly inventory: readonly InventoryObject[];
+  /** What this run did (or, in a dry run, would do) with the mirrored objects. */
+  readonly items: readonly ReportItem[];
+  /** Takes the prefix's lock before the first write, for a run that had nothing else to write (it holds none yet). */
+  readonly lock?: () => Promise<void>;
+}
+
+/** The input of recordContext from what sync's run prepared and what it did. */
+export function contextInput(prepared: Pick<Prepared, 'listing' | 'rootFolderId' | 'inventory'>, items: readonly ReportItem[], lock?: () => Promise<unknown>): ContextInput {
+  return {
+    tree: prepared.listing.tree,
+    listingComplete: prepared.listing.errors.length === 0,
+    rootFolderId: prepared.rootFolderId,
+    inventory: prepared.inventory,
+    items,
+    ...(lock ? { lock: async () => void await lock() } : {}),
+  };
+}
+
+/** The reason of the report items this module adds (action `metadata`). */
+export type ContextItemReason = 'context' | 'index' | 'sidecar' | 'sidecar-removed' | 'state';
+
+/**
+ * Reads what changed and writes the index (and sidecars); returns the report items of what it did or failed to
+ * do. Never throws for WorkDocs or S3 failures: a context that could not be read is an item failure, and the index
+ * still holds what was read plus the previous records of the items that failed (the next run reads them again).
+ */
+export async function recordContext(options: SyncOptions, env: SyncEnv, input: ContextInput): Promise<ReportItem[]> {
+  if (options.metadata === 'none' || env.signal?.aborted) return [];
+  const stateKey = contextStateKey(options.s3Prefix);
+  let previous: PreviousState;
+  try {
+    previous = await loadPrevious(options, env, stateKey, input);
+  } catch (error) {
+    // Without the previous state every item would be read again and its records rebuilt: not on a failed GET.
+    const message = `the previous metadata index could not be read (${describeError(error)}); it is left as it is and read again next run`;
+    env.logger.log('error', message);
+    return [{ action: 'metadata', key: stateKey, outcome: 'failed', reason: 'state', error: message }];
+  }
+  const { toFetch } = previous;
+  if (options.dryRun) return dryRunItems(options, env, previous);
+  if (toFetch.length === 0 && !previous.changed) return [];
+
+  return env.logger.group('Metadata index', async () => {
+    const work = new ContextWork(options, env, input, previous);
+    try {
+      const fetched = await work.fetch();
+      if (!previous.changed && fetched.changed === 0 && fetched.failed.size === 0) {
+        env.logger.log('info', `metadata: ${toFetch.length} item(s) read again, nothing changed`);
+        return fetched.items;
+      }
+      if (input.lock) await input.lock();
+      return [...fetched.items, ...await work.write(fetched)];
+    } catch (error) {
+      const message = `the metadata index was not written: ${describeError(error)}`;
+      env.logger.log('error', message);
+      return [{ action: 'metadata', key: indexPrefix(options.s3Prefix), outcome: env.signal?.aborted ? 'cancelled' : 'failed', reason: 'index', error: message }];
+    } finally {
+      work.dispose();
+    }
+  });
+
+}
+
+/** What a dry run says it would do: it reads the previous state only, and asks WorkDocs nothing. */
+function dryRunItems(o: SyncOptions, e: SyncEnv, p: PreviousState): ReportItem[] {
+  const fetchCount = p.toFetch.length;
+  const writes = p.changed || fetchCount > 0;
+  if (fetchCount > 0) e.logger.log('info', `dry run: would read the context of ${fetchCount} item(s) (${p.toFetch.filter((id) => p.listing.item(id)?.type === 'folder').length} folders)`);
+  if (!writes) return [];
+  e.logger.log('info', `dry run: would write the metadata index under ${JSON.stringify(indexPrefix(o.s3Prefix))}${o.metadata === 'sidecars' ? ' and the sidecars of new or changed documents' : ''}`);
+  return Object.values(INDEX_FILES).map((file) => ({ action: 'metadata' as const, key: indexPrefix(o.s3Prefix) + file, outcome: 'planned' as const, reason: 'index' }));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The previous state, and what this run must read
+
+interface PreviousState {
+  readonly listing: ContextListing;
+  /** The stored state (gzip), decoded again when the index is written; undefined when there was none usable. */
+  readonly gzip: Buffer | undefined;
+  readonly header: ContextStateHeader | undefined;
+  /** Ids whose context is read this run, in key order. */
+  readonly toFetch: string[];
+  /** MD5 of the previous line of each item read again: a refresh that reads the same writes nothing. */
+  readonly previousLineHash: Map<string, string>;
+  /** Usernames by user id, from the comments of the records (principals have none in WorkDocs' answer). */
+  readonly names: Map<string, string>;
+  /** True when the index differs from the previous one even before anything is read (new, gone, renamed items…). */
+  readonly changed: boolean;
+  /** Whether the object at a key is gone after this run (its delete ran, or it was never there). */
+  readonly objectGone: (key: string) => boolean;
+}
+
+async function loadPrevious(options: SyncOptions, env: SyncEnv, stateKey: string, input: ContextInput): Promise<PreviousState> {
+  const { folderKeys, documentKeys } = assignKeys(input.tree, options.s3Prefix);
+  const listing = new ContextListing(input.tree, folderKeys, documentKeys);
+  const stored = await readContextState(env.s3, options.s3BucketName, stateKey, env.signal);
+  const objectGone = goneAfterRun(input);
+  const names = new Map<string, string>();
+  const toFetch: string[] = [];
+  const previousLineHash = new Map<string, string>();
+  const seen = new Set<string>();
+  let changed = false;
+  let header: ContextStateHeader | undefined;
+  let gzip = stored.state === 'found' ? stored.gzip : undefined;
+
+  if (gzip !== undefined) {
+    try {
+      // First pass: the names the records know, so that a carried-over record is compared as it will be written.
+      header = await readRecords(gzip, (record) => namesIn(record, names));
+      // Second pass: what each previous record becomes.
+      await readRecords(gzip, (record, line) => {
+        if (seen.has(record.id)) {
+          changed = true; // a repeated record is dropped
+          return;
+        }
+        const current = listing.item(record.id);
+        if (current === undefined) {
+          seen.add(record.id);
+          if (!input.listingComplete || !objectGone(record.key)) return; // kept as it is
+          changed = true;
+          return;
+        }
+        seen.add(current.id);
+        if (needsFetch(record, current, options.metadataRefresh)) {
+          toFetch.push(current.id);
+          previousLineHash.set(current.id, md5Of(line));
+          return;
+        }
+        if (serialize(carriedOver(current, record, names)) !== line) changed = true;
+      });
+      if (header.rootFolderId !== input.rootFolderId || header.metadata !== options.metadata) changed = true;
+    } catch (error) {
+      env.logger.log('warning', `the previous metadata index is unreadable (${describeError(error)}): every item's context is read again`);
+      gzip = undefined;
+      header = undefined;
+      toFetch.length = 0;
+      previousLineHash.clear();
+      seen.clear();
+    }
+  }
+  if (gzip === undefined) changed = true;
+  for (const id of listing.ids()) {
+    if (!seen.has(id)) {
+      toFetch.push(id);
+      changed = true;
+    }
+  }
+  if (toFetch.length > 0 || changed) {
+    env.logger.log('info', `metadata: ${gzip === undefined ? 'no index yet' : 'index read'}; the context of ${toFetch.length} item(s) is read${options.metadataRefresh ? ' (metadata_refresh)' : ''}`);
+  }
+  return { listing, gzip, header, toFetch, previousLineHash, names, changed, objectGone };
+}
+
+/** A previous record that is not read again, with this run's listing fields (a rename changes its path and key). */
+function carriedOver(current: ListedItem, record: ContextRecord, names: ReadonlyMap<string, string>): ContextRecord {
+  const fetched = fetchedPartOf(record);
+  return recordOf(current, { ...fetched, permissions: namedPermissions(fetched.permissions, names) }, record.complete);
+}
+
+/**
+ * The keys whose object is gone once this run is over: its delete or archive move was done (or, in a dry run,
+ * is planned), or nothing was there and nothing was written there. A record whose object stays (a refused
+ * delete, a listing that failed) stays in the index.
+ */
+function goneAfterRun(input: ContextInput): (key: string) => boolean {
+  let removed: Set<string> | undefined;
+  let present: Set<string> | undefined;
+  return (key) => {
+    removed ??= new Set(input.items.filter((i) => (i.action === 'delete' || i.action === 'archive') && (i.outcome === 'done' || i.outcome === 'planned')).map((i) => i.key));
+    present ??= new Set([...input.inventory.map((o) => o.key), ...input.items.filter((i) => (i.action === 'upload' || i.action === 'copy') && i.outcome === 'done').map((i) => i.key)]);
+    return removed.has(key) || !present.has(key);
+  };
+}
+
+/** The lines of a stored state: its header first, then each record with its line. Throws when it is not one. */
+async function* stateRecords(gzip: Buffer): AsyncGenerator<{ readonly header: ContextStateHeader } | { readonly record: ContextRecord; readonly line: string }> {
+  const lines = createInterface({ input: Readable.from([gzip]).pipe(createGunzip()), crlfDelay: Infinity });
+  let header: ContextStateHeader | undefined;
+  for await (const line of lines) {
+    if (header === undefined) {
+      const parsed = parseStateHeader(line);
+      if (typeof parsed === 'string') throw new Error(parsed);
+      header = parsed;
+      yield { header };
+      continue;
+    }
+    if (line === '') continue;
+    const record = parseRecordLine(line);
+    if (record !== undefined) yield { record, line };
+  }
+  if (header === undefined) throw new Error('it is empty');
+}
+
+/** Calls `each` for every record of a stored state; returns its header. */
+async function readRecords(gzip: Buffer, each: (record: ContextRecord, line: string) => void): Promise<ContextStateHeader> {
+  let header: ContextStateHeader | undefined;
+  for await (const entry of stateRecords(gzip)) {
+    if ('header' in entry) header = entry.header;
+    else each(entry.record, entry.line);
+  }
+  return header!;
+}
+
+function serialize(record: ContextRecord): string {
+  return JSON.stringify(record);
+}
+
+function md5Of(text: string): string {
+  return createHash('md5').update(text).digest('hex');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading from WorkDocs and writing the files
+
+interface Fetched {
+  /** Failure items (action metadata, reason context). */
+  readonly items: ReportItem[];
+  /** Ids whose context failed, with what was read of it. */
+  readonly failed: Map<string, FetchedContext>;
+  /** Ids read whose record differs from the previous one (or that had none). */
+  changed: number;
+  /** Ids read completely: their records are in the spool file. */
+  readonly done: Set<string>;
+  readonly requests: number;
+}
+
+class ContextWork {
+  private readonly dir = mkdtempSync(path.join(tmpdir(), 'workdocs-s3-sync-index-'));
+
+  constructor(
+    private readonly options: SyncOptions,
+    private readonly env: SyncEnv,
+    private readonly input: ContextInput,
+    private readonly previous: PreviousState,
+  ) {}
+
+  /** Reads every item of toFetch (bounded), spooling the records to a local file as they come. */
+  async fetch(): Promise<Fetched> {
+    const { listing, toFetch, previousLineHash, names } = this.previous;
+    const spool = new LineFile(path.join(this.dir, 'fetched.jsonl'));
+    const result: Fetched = { items: [], failed: new Map(), changed: 0, done: new Set(), requests: 0 };
+    let requests = 0;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < toFetch.length) {
+        const id = toFetch[next++]!;
+        const item = listing.item(id)!;
+        let read: ContextRead;
+        try {
+          read = item.type === 'document'
+            ? await readDocumentContext(this.env.workdocs, item.id, item.versionId!, this.env.signal)
+            : await readFolderContext(this.env.workdocs, item.id, this.env.signal);
+        } catch (error) {
+          if (this.env.signal?.aborted) throw error;
+          read = { fetched: NOTHING_FETCHED, errors: [describeError(error)], requests: 0 };
+        }
+        requests += read.requests;
+        if (read.errors.length > 0) {
+          result.failed.set(id, read.fetched);
+          const error = `its ${item.type === 'document' ? 'comments, permissions or custom metadata' : 'permissions or custom metadata'} could not be read (${read.errors.join('; ')}); the index keeps what it had, and the next run reads it again`;
+          this.env.logger.log('error', `metadata of ${JSON.stringify(item.key)}: ${error}`);
+          result.items.push({ action: 'metadata', key: item.key, outcome: 'failed', reason: 'context', ...(item.type === 'document' ? { documentId: item.id, versionId: item.versionId! } : {}), error });
+          continue;
+        }
+        namesIn({ comments: read.fetched.comments ?? [], permissions: [] }, names);
+        const record = recordOf(item, { ...read.fetched, permissions: namedPermissions(read.fetched.permissions, names) }, true);
+        const line = serialize(record);
+        if (previousLineHash.get(id) !== md5Of(line)) result.changed++;
+        spool.write(line + '\n');
+        result.done.add(id);
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(this.options.maxWorkers, toFetch.length)) }, worker));
+    } finally {
+      spool.close();
+    }
+    this.env.logger.log('info', `metadata: the context of ${result.done.size} item(s) read (${requests} WorkDocs requests)${result.failed.size > 0 ? `, ${result.failed.size} failed` : ''}`);
+    return { ...result, requests };
+  }
+
+  /**
+   * Writes the index files (and sidecars) from the previous records, the ones just read and the items read for
+   * the first time that failed, in that order: the previous order is kept, new items come last.
+   */
+  async write(fetched: Fetched): Promise<ReportItem[]> {
+    const { options, env, previous } = this;
+    const { listing, names, objectGone } = previous;
+    const prefix = options.s3Prefix;
+    const files = {
+      documents: new CsvFile(path.join(this.dir, INDEX_FILES.documents), DOCUMENT_COLUMNS),
+      folders: new CsvFile(path.join(this.dir, INDEX_FILES.folders), FOLDER_COLUMNS),
+      comments: new CsvFile(path.join(this.dir, INDEX_FILES.comments), COMMENT_COLUMNS),
+      permissions: new CsvFile(path.join(this.dir, INDEX_FILES.permissions), PERMISSION_COLUMNS),
+      jsonl: new LineFile(path.join(this.dir, INDEX_FILES.jsonl)),
+    };
+    const sidecars = options.metadata === 'sidecars' ? new SidecarWriter(options, env) : undefined;
+    const sidecarsWereWritten = previous.header?.metadata === 'sidecars';
+    const staleSidecars: string[] = [];
+    const emitted = new Set<string>();
+    let documents = 0;
+    let folders = 0;
+    /** `changed`: the record differs from the previous index's (its sidecar is written again). */
+    const emit = async (record: ContextRecord, changed: boolean): Promise<void> => {
+      const line = serialize(record);
+      files.jsonl.write(line + '\n');
+      const csv = csvLinesOf(record);
+      (record.type === 'document' ? files.documents : files.folders).write(csv.item);
+      files.comments.write(csv.comments);
+      files.permissions.write(csv.permissions);
+      if (record.type === 'document') documents++;
+      else folders++;
+      if (sidecars && record.type === 'document' && (!sidecarsWereWritten || changed)) {
+        await sidecars.put(sidecarKey(prefix, record.key), line);
+      }
+    };
+
+    if (previous.gzip !== undefined) {
+      const removingAll = sidecarsWereWritten && options.metadata !== 'sidecars';
+      for await (const entry of stateRecords(previous.gzip)) {
+        if ('header' in entry) continue;
+        const { record, line } = entry;
+        if (emitted.has(record.id)) continue;
+        emitted.add(record.id);
+        const current = listing.item(record.id);
+        const sidecarGone = record.type === 'document' && sidecarsWereWritten
+          && (removingAll || (record.key !== current?.key && (current !== undefined || this.input.listingComplete) && objectGone(record.key)));
+        if (sidecarGone) staleSidecars.push(sidecarKey(prefix, record.key));
+        if (current === undefined) {
+          // Gone from WorkDocs: the record goes with its object; it stays while the object stays (a refused delete).
+          if (!this.input.listingComplete || !objectGone(record.key)) await emit(record, false);
+          continue;
+        }
+        if (fetched.done.has(current.id)) continue; // written from the spool below
+        // Read this run but failed: the previous rows, marked incomplete so that the next run reads it again.
+        const carried = carriedOver(current, record, names);
+        const next = fetched.failed.has(current.id) ? { ...carried, complete: false } : carried;
+        await emit(next, serialize(next) !== line);
+      }
+    }
+    if (fetched.done.size > 0) {
+      const lines = createInterface({ input: createReadStream(path.join(this.dir, 'fetched.jsonl')), crlfDelay: Infinity });
+      for await (const line of lines) {
+        const record = parseRecordLine(line);
+        if (record === undefined) continue;
+        emitted.add(record.id);
+        const named = { ...record, permissions: namedPermissions(record.permissions, names) };
+        await emit(named, md5Of(serialize(named)) !== previous.previousLineHash.get(record.id));
+      }
+    }
+    // Items read for the first time whose context failed: what the listing says, and what was read.
+    for (const id of listing.ids()) {
+      if (emitted.has(id)) continue;
+      const item = listing.item(id)!;
+      await emit(recordOf(item, fetched.failed.get(id) ?? NOTHING_FETCHED, false), true);
+    }
+
+    const items: ReportItem[] = [];
+    if (sidecars) items.push(...await sidecars.finish());
+    if (staleSidecars.length > 0) {
+      for (const outcome of await deleteKeys(env.s3, options.s3BucketName, staleSidecars, env.signal)) {
+        items.push(outcome.error === undefined
+          ? { action: 'metadata', key: outcome.key, outcome: 'done', reason: 'sidecar-removed' }
+          : { action: 'metadata', key: outcome.key, outcome: 'failed', reason: 'sidecar-removed', error: outcome.error });
+      }
+    }
+
+    // The index files, then the state: a state is written only after every file and sidecar it describes.
+    const written: [string, string, string][] = [];
+    for (const [name, file] of Object.entries(files)) written.push([file.close(), INDEX_FILES[name as keyof typeof files], name === 'jsonl' ? 'application/x-ndjson; charset=utf-8' : 'text/csv; charset=utf-8']);
+    let bytes = 0;
+    const failures: string[] = [];
+    await Promise.all(written.map(async ([file, name, contentType]) => {
+      const key = indexPrefix(prefix) + name;
+      try {
+        const size = await putFile(env.s3, options.s3BucketName, key, { path: file, md5: await fileMd5(file), contentType }, env.signal);
+        bytes += size;
+        items.push({ action: 'metadata', key, outcome: 'done', reason: 'index', bytes: size });
+      } catch (error) {
+        failures.push(name);
+        items.push({ action: 'metadata', key, outcome: 'failed', reason: 'index', error: describeError(error) });
+      }
+    }));
+    const stateKey = contextStateKey(prefix);
+    if (failures.length > 0 || items.some((i) => i.outcome === 'failed')) {
+      env.logger.log('error', `metadata: the index state was not written (${failures.length > 0 ? `${failures.join(', ')} failed` : 'a sidecar failed'}): the next run writes the index again`);
+      return items;
+    }
+    const state = await this.stateFile(files.jsonl.path, documents, folders);
+    try {
+      const size = await putFile(env.s3, options.s3BucketName, stateKey, { path: state, md5: await fileMd5(state), contentType: 'application/gzip' }, env.signal);
+      bytes += size;
+      items.push({ action: 'metadata', key: stateKey, outcome: 'done', reason: 'state', bytes: size });
+    } catch (error) {
+      items.push({ action: 'metadata', key: stateKey, outcome: 'failed', reason: 'state', error: describeError(error) });
+    }
+    env.logger.log('info', `metadata index written: ${documents} documents, ${folders} folders (${formatBytes(bytes)})${sidecars ? `, ${sidecars.written} sidecar(s)` : ''}${staleSidecars.length > 0 ? `, ${staleSidecars.length} sidecar(s) removed` : ''}`);
+    return items;
+  }
+
+  /** The next run's state: the header line and index.jsonl, gzip. */
+  private async stateFile(jsonl: string, documents: number, folders: number): Promise<string> {
+    const target = path.join(this.dir, INDEX_FILES.state);
+    const header = stateHeaderLine({ rootFolderId: this.input.rootFolderId, metadata: this.options.metadata as 'index' | 'sidecars', documents, folders, writtenAt: new Date(this.env.now()).toISOString() });
+    async function* body(): AsyncGenerator<Buffer | string> {
+      yield header + '\n';
+      for await (const chunk of createReadStream(jsonl)) yield chunk as Buffer;
+    }
+    await pipeline(Readable.from(body()), createGzip(), createWriteStream(target));
+    return target;
+  }
+
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A local file written through one buffer (BufferedFileWriter); close() returns its path. */
+class LineFile {
+  private readonly fd: number;
+  private readonly writer: BufferedFileWriter;
+  private closed = false;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'w');
+    this.writer = new BufferedFileWriter(this.fd);
+  }
+
+  write(text: string): void {
+    if (text !== '') this.writer.write(text);
+  }
+
+  close(): string {
+    if (!this.closed) {
+      this.writer.flush();
+      closeSync(this.fd);
+      this.closed = true;
+    }
+    return this.path;
+  }
+}
+
+/** A CSV file: the byte order mark and the header line, then rows. */
+class CsvFile extends LineFile {
+  constructor(file: string, columns: readonly string[]) {
+    super(file);
+    this.write(CSV_BOM + csvLine(columns));
+  }
+}
+
+/** Sidecar PUTs, at most max_workers at once; the writer waits for a slot, so pending bodies stay few. */
+class SidecarWriter {
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly items: ReportItem[] = [];
+  written = 0;
+
+  constructor(private readonly options: SyncOptions, private readonly env: SyncEnv) {}
+
+  async put(key: string, body: string): Promise<void> {
+    while (this.inFlight.size >= Math.max(1, this.options.maxWorkers)) await Promise.race(this.inFlight);
+    const { storageClass, tags } = this.options.objectSettings;
+    const sending: Promise<void> = putSidecar(this.env.s3, this.options.s3BucketName, key, body, { storageClass, tags }, this.env.signal).then(() => {
+      this.written++;
+      this.items.push({ action: 'metadata', key, outcome: 'done', reason: 'sidecar' });
+    }, (error: unknown) => {
+      this.items.push({ action: 'metadata', key, outcome: 'failed', reason: 'sidecar', error: describeError(error) });
+    }).finally(() => this.inFlight.delete(sending));
+    this.inFlight.add(sending);
+  }
+
+  async finish(): Promise<ReportItem[]> {
+    await Promise.all(this.inFlight);
+    return this.items;
+  }
+}
+
+async function fileMd5(file: string): Promise<Buffer> {
+  const hash = createHash('md5');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest();
+}
