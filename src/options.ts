@@ -1,5 +1,6 @@
 import { parsePrefix } from './core/keys.js';
 import type { FolderMarkers } from './core/plan.js';
+import { parseUserGlobs } from './core/user-filter.js';
 
 /**
  * The one definition of every option: CLI flags (`--name`) and Action inputs (`name`) come from this table,
@@ -37,8 +38,8 @@ export const SSE_MODES = ['none', 'AES256', 'aws:kms', 'aws:kms:dsse'] as const;
 export type SseMode = (typeof SSE_MODES)[number];
 
 export const OPTION_SPECS: readonly OptionSpec[] = [
-  { name: 'workdocs_folder_id', kind: 'string', required: true, scope: 'both',
-    description: 'ID of the WorkDocs folder to mirror (the whole tree below it is copied).' },
+  { name: 'workdocs_folder_id', kind: 'string', scope: 'both',
+    description: 'ID of the WorkDocs folder to mirror (its whole tree); or use workdocs_organization_id.' },
   { name: 's3_bucket_name', kind: 'string', required: true, scope: 'both',
     description: 'Name of the S3 bucket to mirror into. It must exist.' },
   { name: 'region_name', kind: 'string', required: true, scope: 'both',
@@ -119,6 +120,15 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     description: 'A second role for WorkDocs when it lives in another account (assumed with the same OIDC token).' },
   { name: 'tolerate_failures', kind: 'boolean', default: 'false', scope: 'action',
     description: 'Do not fail the step when only items failed (still reported and annotated); refused deletes, an unwritten manifest and fatal errors still fail it.' },
+  // site source (issue 20): every user's folders instead of one folder
+  { name: 'workdocs_organization_id', kind: 'string', default: '', scope: 'both',
+    description: 'The site\'s directory id (d-…): mirror every user\'s folders, not one folder.' },
+  { name: 'users', kind: 'string', default: '*', scope: 'both',
+    description: 'Site: usernames to mirror, comma-separated globs (`*`, `?`), case-insensitive.' },
+  { name: 'exclude_users', kind: 'string', default: '', scope: 'both',
+    description: 'Site: usernames to leave out, comma-separated globs; wins over users.' },
+  { name: 'include_recycle_bin', kind: 'boolean', default: 'false', scope: 'both',
+    description: 'Site: also mirror each user\'s recycle bin, under `.recycle-bin/<user>/`.' },
 ];
 
 /** How many deletes a run may make. Both bounds apply when both are given. */
@@ -134,7 +144,15 @@ function folderMarkersOf(value: string): FolderMarkers {
 
 /** Options of one sync run, validated. */
 export interface SyncOptions {
+  /** '' in site mode (workdocsOrganizationId given instead). */
   readonly workdocsFolderId: string;
+  /** Site mode: the directory id whose users are mirrored; '' in folder mode. Exactly one of the two ids is set. */
+  readonly workdocsOrganizationId: string;
+  /** Site mode: username globs to include (empty: every user) and to leave out. */
+  readonly users: readonly string[];
+  readonly excludeUsers: readonly string[];
+  /** Site mode: each user's recycle bin is mirrored too, under `<prefix>.recycle-bin/<user>/`. */
+  readonly includeRecycleBin: boolean;
   readonly s3BucketName: string;
   readonly regionName: string;
   readonly maxPoolConnections: number;
@@ -377,10 +395,48 @@ class Reader {
   }
 }
 
+/** Directory ids as AWS Directory Service gives them: `d-` and 10 hex digits. */
+const ORGANIZATION_ID = /^d-[0-9a-f]{10}$/;
+
+/**
+ * The source options of site mode; exactly one of workdocs_folder_id and workdocs_organization_id is required
+ * (the folder id's `is required` names the other too), and the user filters mean something only for a site.
+ */
+function readSiteSource(r: Reader, folderId: string): Pick<SyncOptions, 'workdocsOrganizationId' | 'users' | 'excludeUsers' | 'includeRecycleBin'> {
+  const organizationId = r.text('workdocs_organization_id').trim();
+  if (folderId === '' && organizationId === '') r.fail('workdocs_folder_id', 'is required, or workdocs_organization_id to mirror the whole site: give exactly one of the two');
+  if (folderId !== '' && organizationId !== '') r.fail('workdocs_organization_id', 'goes without workdocs_folder_id: give exactly one of the two (a folder, or the whole site)');
+  if (organizationId !== '' && !ORGANIZATION_ID.test(organizationId)) r.fail('workdocs_organization_id', `is not a WorkDocs directory id such as d-926726012c: ${JSON.stringify(organizationId.slice(0, 40))}`);
+  const usersText = r.text('users').trim();
+  const users = parseUserGlobs(usersText === '*' ? '' : usersText);
+  if (typeof users === 'string') r.fail('users', users);
+  const excludeUsers = parseUserGlobs(r.text('exclude_users'));
+  if (typeof excludeUsers === 'string') r.fail('exclude_users', excludeUsers);
+  const includeRecycleBin = r.boolean('include_recycle_bin');
+  if (organizationId === '') {
+    // Without a site they would filter nothing: say so rather than pass silently.
+    if (usersText !== '*') r.fail('users', 'applies with workdocs_organization_id only (a whole-site export)');
+    if (r.text('exclude_users').trim() !== '') r.fail('exclude_users', 'applies with workdocs_organization_id only (a whole-site export)');
+    if (includeRecycleBin) r.fail('include_recycle_bin', 'applies with workdocs_organization_id only (a whole-site export)');
+  }
+  return {
+    workdocsOrganizationId: organizationId,
+    users: typeof users === 'string' ? [] : users,
+    excludeUsers: typeof excludeUsers === 'string' ? [] : excludeUsers,
+    includeRecycleBin,
+  };
+}
+
+/** The id a mirror records as its source (manifest, object metadata): the folder's, or the organization's for a site. */
+export function sourceIdOf(options: Pick<SyncOptions, 'workdocsFolderId' | 'workdocsOrganizationId'>): string {
+  return options.workdocsOrganizationId !== '' ? options.workdocsOrganizationId : options.workdocsFolderId;
+}
+
 export function parseSyncOptions(raw: RawOptions): Parsed<SyncOptions> {
   const r = new Reader(raw);
   const folderId = r.text('workdocs_folder_id').trim();
   if (folderId !== '') r.check('workdocs_folder_id', FOLDER_ID.test(folderId) ? undefined : `is not a WorkDocs folder id: ${JSON.stringify(folderId.slice(0, 140))}`);
+  const site = readSiteSource(r, folderId);
   const bucket = r.text('s3_bucket_name').trim();
   if (bucket !== '') r.check('s3_bucket_name', bucketNameProblem(bucket));
   const region = r.text('region_name').trim();
@@ -400,6 +456,7 @@ export function parseSyncOptions(raw: RawOptions): Parsed<SyncOptions> {
   if (typeof objectTags === 'string') r.fail('object_tags', objectTags);
   const options: SyncOptions = {
     workdocsFolderId: folderId,
+    ...site,
     s3BucketName: bucket,
     regionName: region,
     maxPoolConnections: r.integer('max_pool_connections'),

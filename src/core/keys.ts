@@ -14,6 +14,8 @@
  *   (everywhere else a `%` is followed by two hex digits).
  * - At the top level only, the reserved names (RESERVED_TOP_LEVEL_SEGMENTS: the tool's area, the history of older
  *   versions, the site's recycle bins, the sidecars) get their leading dot escaped: `.history` → `%2Ehistory`.
+ *   A virtual folder the tool itself adds (a site's recycle-bin area) takes its reserved segment as it is
+ *   (SourceFolder.fixedSegment), so it can never collide with a WorkDocs name.
  *
  * Same-named siblings (same kind, same parent, byte-equal encoded segment) are ordered by (createdAt, id):
  * the first keeps the plain segment, the others get `~<first 8 chars of the id>` inserted before the
@@ -309,6 +311,8 @@ interface Item {
   readonly id: string;
   readonly name: string;
   readonly createdAt: number;
+  /** A virtual folder's own segment (SourceFolder.fixedSegment), used as it is. */
+  readonly fixedSegment?: string;
 }
 
 function time(t: number): number {
@@ -447,7 +451,7 @@ interface SiblingResult {
  */
 function assignSiblings(children: readonly Item[], budget: number, topLevel: boolean): SiblingResult {
   const n = children.length;
-  const bases = children.map((c) => (topLevel ? encodeTopLevelSegment(c.name) : encodeSegment(c.name)));
+  const bases = children.map((c) => c.fixedSegment ?? (topLevel ? encodeTopLevelSegment(c.name) : encodeSegment(c.name)));
   const groups = sameNamed(bases);
   const younger = new Set<number>();
   for (const { members } of groups) for (const i of members.slice(1)) younger.add(i);

@@ -13,6 +13,11 @@ export interface SourceFolder {
   readonly parentId: string | null;
   /** Creation time, epoch milliseconds: orders same-named siblings deterministically. */
   readonly createdAt: number;
+  /**
+   * Set only on a virtual folder the tool adds (a site's `.recycle-bin` area): its key segment as it is, not an
+   * encoded name. Always a reserved top-level segment, which no WorkDocs name encodes to there.
+   */
+  readonly fixedSegment?: string;
 }
 
 /** A document's latest ACTIVE version, the unit that is copied. */

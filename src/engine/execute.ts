@@ -14,7 +14,7 @@ import { uploadDocument, type TransferContext } from './transfer.js';
 import { copyExact, SourceChangedError } from '../s3/copy.js';
 import { putFolderMarker } from '../s3/put.js';
 import { putJsonObject } from '../s3/client.js';
-import type { SyncOptions } from '../options.js';
+import { sourceIdOf, type SyncOptions } from '../options.js';
 import type { Logger, ReportItem, SyncEnv } from './types.js';
 
 export interface ExecuteContext extends TransferContext {
@@ -57,7 +57,7 @@ export function executeContext(options: SyncOptions, env: SyncEnv, extra: Partia
     maxWorkers: options.maxWorkers,
     archivePrefix: options.archivePrefix,
     objectSettings: options.objectSettings,
-    sourceId: options.workdocsFolderId,
+    sourceId: sourceIdOf(options),
     logger: env.logger,
     now: env.now,
     onRetry: (n, reason) => env.logger.log('warning', `download retry ${n}: ${reason}`),

@@ -9,12 +9,13 @@ import { exitCodeOf } from '../core/outcome.js';
 import { keysToProbe, keysToReadBack, otherSourceIn, plan, trustedManifest, type ManifestView, type Plan } from '../core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceFolder } from '../core/types.js';
 import { describeError, FatalError, InputError, WriteRefusedError } from '../errors.js';
-import type { SyncOptions } from '../options.js';
+import { sourceIdOf, type SyncOptions } from '../options.js';
 import { anySignal, forwardAbort, runAbortController } from '../abort-signals.js';
 import { listInventory, readContentMd5, readMetadata } from '../s3/inventory.js';
 import { acquireLock, lockKey, type HeldLock, type LockSettings } from '../s3/lock.js';
 import { readManifest, writeManifest, type LoadedManifest } from '../s3/manifest-store.js';
-import { getRootFolder, listTree, type ListingResult } from '../workdocs/list.js';
+import type { ListingResult } from '../workdocs/list.js';
+import { openSource, type Source } from '../workdocs/source.js';
 import { abortOrphanedUploads } from '../s3/cleanup.js';
 import { EarlyUploads, uploadWith, type EarlyLockOutcome, type EarlyResult } from './uploads-while-listing.js';
 import { executeContext, executePlan, plannedItems, unchangedItems, type ExecuteContext } from './execute.js';
@@ -40,7 +41,7 @@ export async function sync(options: SyncOptions, env: SyncEnv, extras: SyncExtra
     const message = error instanceof InputError ? `${error.option}: ${error.message}` : error instanceof FatalError ? error.message : describeError(error);
     env.logger.log('error', exitCode === 2 ? `bad input: ${message}` : `fatal: ${message}; nothing was deleted`);
     // Nothing was planned: the folder is shown as given, and no manifest is named (none was read or written).
-    return buildReport({ ...base, rootFolderId: options.workdocsFolderId, manifestKey: '', items: [], exitCode, fatal: message });
+    return buildReport({ ...base, rootFolderId: sourceIdOf(options), manifestKey: '', items: [], exitCode, fatal: message });
   } finally {
     await base.lock?.release();
   }
@@ -139,10 +140,10 @@ export interface Prepared {
  * runs (uploads-while-listing.ts); what landed is part of the inventory and the manifest that plan() sees.
  */
 export async function prepare(options: SyncOptions, env: SyncEnv, started: number, earlyFor?: (rootId: string) => EarlyUploads): Promise<Prepared> {
-  const { logger, signal } = env;
-  // WorkDocs first: a wrong folder id is bad input and must fail before any request to S3.
-  const root = await getRootFolder(env.workdocs, options.workdocsFolderId, signal);
-  const rootFolderId = root.Id!;
+  const { logger } = env;
+  // WorkDocs first: a wrong folder or organization id is bad input and must fail before any request to S3.
+  const source = await openSource(options, env);
+  const rootFolderId = source.rootId;
   const early = earlyFor?.(rootFolderId);
 
   const { listing, inventory, loaded, earlyResult } = await logger.group('List WorkDocs and S3', async () => {
@@ -150,7 +151,7 @@ export async function prepare(options: SyncOptions, env: SyncEnv, started: numbe
     const stop = runAbortController();
     try {
       const [listing, destination] = await Promise.all([
-        listSource(options, env, root, early, anySignal(stop.signal, env.signal)),
+        listSource(options, env, source, early, anySignal(stop.signal, env.signal)),
         listDestination(options, env, manifestKey(options.s3Prefix), rootFolderId).then((found) => {
           early?.destinationReady(found.inventory, found.loaded);
           return found;
@@ -189,7 +190,7 @@ export async function prepare(options: SyncOptions, env: SyncEnv, started: numbe
     orderedCopies: options.mode === 'sync',
   });
   logPlan(decided, env, earlyResult?.items.size ?? 0);
-  return { rootFolderId, rootFolderName: root.Name, listing, inventory, loaded, manifest: view.trusted, recorded: view.recorded, plan: decided, ...(earlyResult ? { early: earlyResult } : {}) };
+  return { rootFolderId, rootFolderName: source.rootName, listing, inventory, loaded, manifest: view.trusted, recorded: view.recorded, plan: decided, ...(earlyResult ? { early: earlyResult } : {}) };
 }
 
 /** Why the run must end with exit 3 although it went on: a WorkDocs folder could not be listed. */
@@ -361,9 +362,9 @@ function byteMeter(env: SyncEnv): (bytes: number) => void {
   };
 }
 
-async function listSource(options: SyncOptions, env: SyncEnv, root: Awaited<ReturnType<typeof getRootFolder>>, early?: EarlyUploads, signal = env.signal): Promise<ListingResult> {
+async function listSource(options: SyncOptions, env: SyncEnv, source: Source, early?: EarlyUploads, signal = env.signal): Promise<ListingResult> {
   let last = env.now();
-  const listing = await listTree(env.workdocs, root, {
+  const listing = await source.list({
     concurrency: options.maxWorkers,
     signal,
     ...(early ? { onFolderListed: (folderId: string, folders: readonly SourceFolder[], documents: readonly SourceDocument[]) => early.folderListed(folderId, folders, documents) } : {}),
@@ -399,7 +400,7 @@ async function listDestination(options: SyncOptions, env: SyncEnv, key: string, 
     throw new FatalError(`the S3 bucket could not be listed: ${describeError(error)}`, { cause: error });
   }
   const refusal = sourceChangeRefusal(found.loaded, rootFolderId, options);
-  if (refusal !== undefined) throw new InputError('workdocs_folder_id', refusal);
+  if (refusal !== undefined) throw new InputError(sourceOption(options), refusal);
   return found;
 }
 
@@ -410,8 +411,18 @@ async function listDestination(options: SyncOptions, env: SyncEnv, key: string, 
  */
 export function sourceChangeRefusal(loaded: LoadedManifest, rootFolderId: string, options: Pick<SyncOptions, 'allowSourceChange' | 's3BucketName' | 's3Prefix'>): string | undefined {
   if (loaded.state !== 'found' || loaded.rootFolderId === '' || loaded.rootFolderId === rootFolderId || options.allowSourceChange) return undefined;
-  return `s3://${options.s3BucketName}/${options.s3Prefix} already mirrors WorkDocs folder ${loaded.rootFolderId}, not ${rootFolderId}: `
-    + 'choose another s3_prefix, or set allow_source_change to make this folder the prefix\'s source (objects of the other folder then count as stale)';
+  return `s3://${options.s3BucketName}/${options.s3Prefix} already mirrors WorkDocs ${sourceNamed(loaded.rootFolderId)}, not ${sourceNamed(rootFolderId)}: `
+    + 'choose another s3_prefix, or set allow_source_change to make this source the prefix\'s source (objects of the other one then count as stale)';
+}
+
+/** `folder <id>`, or `site <id>` for an organization (directory) id. */
+function sourceNamed(id: string): string {
+  return /^d-[0-9a-f]{10}$/.test(id) ? `site ${id}` : `folder ${id}`;
+}
+
+/** The option that names the run's source, for a refusal that concerns it. */
+function sourceOption(options: Pick<SyncOptions, 'workdocsOrganizationId'>): string {
+  return options.workdocsOrganizationId !== '' ? 'workdocs_organization_id' : 'workdocs_folder_id';
 }
 
 /**
@@ -436,8 +447,8 @@ async function probeUnknownObjects(listing: ListingResult, inventory: InventoryO
   // With the manifest lost, the objects still say which folder they mirror: one prefix, one source all the same.
   const other = manifestFound ? undefined : otherSourceIn(inventory, listing.tree.rootId);
   if (other !== undefined && !options.allowSourceChange) {
-    throw new InputError('workdocs_folder_id', `s3://${options.s3BucketName}/${options.s3Prefix} holds objects mirrored from WorkDocs folder ${other}, not ${listing.tree.rootId} (its manifest is gone, their metadata says so): `
-      + 'choose another s3_prefix, or set allow_source_change to make this folder the prefix\'s source');
+    throw new InputError(sourceOption(options), `s3://${options.s3BucketName}/${options.s3Prefix} holds objects mirrored from WorkDocs ${sourceNamed(other)}, not ${sourceNamed(listing.tree.rootId)} (its manifest is gone, their metadata says so): `
+      + 'choose another s3_prefix, or set allow_source_change to make this source the prefix\'s source');
   }
   // Metadata that names the wanted version is not proof of the bytes where the ETag shows no MD5: they are read back.
   const readBack = keysToReadBack(listing.tree, inventory, options.s3Prefix, recorded);

@@ -1,6 +1,7 @@
 /**
  * Lists a WorkDocs folder tree: breadth-first, many folders at once (bounded), every page of every folder.
- * Only ACTIVE folders and documents whose latest version is ACTIVE are kept, as the service shows them.
+ * Only ACTIVE folders and documents whose latest version is ACTIVE are kept, as the service shows them (in a
+ * recycle bin, its RECYCLED items and what is below them).
  */
 import {
   GetFolderCommand,
@@ -50,6 +51,27 @@ export async function getRootFolder(client: WorkDocsClient, folderId: string, si
 
 export async function listTree(client: WorkDocsClient, root: FolderMetadata, options: ListOptions): Promise<ListingResult> {
   const rootId = root.Id!;
+  const { folders, documents, errors, pages } = await listFolders(client, [{ id: rootId }], options);
+  return { tree: { rootId, folders, documents }, rootName: root.Name ?? '', errors, pages };
+}
+
+/** A folder whose tree is listed; several are listed under one concurrency limit (a site's users). */
+export interface FolderToList {
+  readonly id: string;
+  /** How its own children are shown: RECYCLED in a recycle bin (their children are ACTIVE again); default ACTIVE. */
+  readonly childrenState?: 'ACTIVE' | 'RECYCLED';
+}
+
+/** What listFolders found below the folders it was given (those folders themselves excluded). */
+export interface FoldersListed {
+  readonly folders: SourceFolder[];
+  readonly documents: SourceDocument[];
+  readonly errors: { folderId: string; message: string }[];
+  readonly pages: number;
+}
+
+/** Lists the trees below `starts` breadth-first, with at most `options.concurrency` requests in flight in all. */
+export async function listFolders(client: WorkDocsClient, starts: readonly FolderToList[], options: ListOptions): Promise<FoldersListed> {
   const folders: SourceFolder[] = [];
   const documents: SourceDocument[] = [];
   const errors: { folderId: string; message: string }[] = [];
@@ -58,7 +80,7 @@ export async function listTree(client: WorkDocsClient, root: FolderMetadata, opt
   let listed = 0;
 
   /** Reads every page of one folder; returns its sub-folders (none when the folder failed). */
-  const readFolder = async (folderId: string): Promise<string[]> => {
+  const readFolder = async (folderId: string, shown: 'ACTIVE' | 'RECYCLED'): Promise<string[]> => {
     const childFolders: SourceFolder[] = [];
     const childDocuments: SourceDocument[] = [];
     try {
@@ -68,14 +90,14 @@ export async function listTree(client: WorkDocsClient, root: FolderMetadata, opt
         if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
         pages++;
         for (const folder of page.Folders ?? []) {
-          const item = toFolder(folder, folderId);
+          const item = toFolder(folder, folderId, shown);
           if (item) {
             folders.push(item);
             childFolders.push(item);
           }
         }
         for (const document of page.Documents ?? []) {
-          const item = toDocument(document, folderId);
+          const item = toDocument(document, folderId, shown);
           if (item) {
             documents.push(item);
             childDocuments.push(item);
@@ -96,24 +118,25 @@ export async function listTree(client: WorkDocsClient, root: FolderMetadata, opt
   // that waited inside the limiter for children queued behind it would deadlock any tree with more branch
   // folders than slots. Children are queued as soon as their parent is read, so the tree is listed
   // breadth-first with at most `concurrency` requests in flight.
-  const listFolder = async (folderId: string): Promise<void> => {
-    const children = await limit(() => readFolder(folderId));
-    await Promise.all(children.map(listFolder));
+  const listFolder = async (folderId: string, shown: 'ACTIVE' | 'RECYCLED' = 'ACTIVE'): Promise<void> => {
+    const children = await limit(() => readFolder(folderId, shown));
+    await Promise.all(children.map((id) => listFolder(id)));
   };
 
-  await listFolder(rootId);
-  return { tree: { rootId, folders, documents }, rootName: root.Name ?? '', errors, pages };
+  await Promise.all(starts.map((start) => listFolder(start.id, start.childrenState)));
+  return { folders, documents, errors, pages };
 }
 
-function toFolder(folder: FolderMetadata, parentId: string): SourceFolder | undefined {
-  if (!folder.Id || (folder.ResourceState !== undefined && folder.ResourceState !== 'ACTIVE')) return undefined;
+/** `shown`: the state an item of this listing has (RECYCLED directly in a recycle bin, else ACTIVE). */
+function toFolder(folder: FolderMetadata, parentId: string, shown: 'ACTIVE' | 'RECYCLED' = 'ACTIVE'): SourceFolder | undefined {
+  if (!folder.Id || (folder.ResourceState !== undefined && folder.ResourceState !== shown)) return undefined;
   return { id: folder.Id, name: folder.Name ?? '', parentId, createdAt: folder.CreatedTimestamp?.getTime() ?? 0 };
 }
 
-function toDocument(document: DocumentMetadata, parentId: string): SourceDocument | undefined {
+function toDocument(document: DocumentMetadata, parentId: string, shown: 'ACTIVE' | 'RECYCLED' = 'ACTIVE'): SourceDocument | undefined {
   const version = document.LatestVersionMetadata;
   if (!document.Id || !version?.Id) return undefined;
-  if (document.ResourceState !== undefined && document.ResourceState !== 'ACTIVE') return undefined;
+  if (document.ResourceState !== undefined && document.ResourceState !== shown) return undefined;
   if (version.Status !== undefined && version.Status !== 'ACTIVE') return undefined;
   const md5 = version.Signature && /^[0-9a-fA-F]{32}$/.test(version.Signature) ? version.Signature.toLowerCase() : undefined;
   const contentModifiedAt = (version.ContentModifiedTimestamp ?? version.CreatedTimestamp)?.getTime();
