@@ -25,9 +25,10 @@ describe('action.yml', () => {
     else expect(input.default, regenerate).toBe(spec.default);
   });
 
-  it('keeps the three original required inputs required', () => {
+  it('keeps the original required inputs required; the folder id is one of two sources (exactly one, checked when parsed)', () => {
     const required = Object.entries(inputs).filter(([, v]) => asMap(v, 'input').required === true).map(([k]) => k);
-    expect(required).toEqual(['workdocs_folder_id', 's3_bucket_name', 'region_name']);
+    expect(required).toEqual(['s3_bucket_name', 'region_name']);
+    expect(Object.keys(inputs)).toEqual(expect.arrayContaining(['workdocs_folder_id', 'workdocs_organization_id']));
   });
 
   it('lists every output the run sets, with descriptions', () => {

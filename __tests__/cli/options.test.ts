@@ -89,7 +89,7 @@ describe('parseSyncOptions: values', () => {
   });
 
   it.each<[string, RawOptions, string]>([
-    ['missing required options', {}, 'workdocs_folder_id: is required'],
+    ['missing required options', {}, 'workdocs_folder_id: is required, or workdocs_organization_id to mirror the whole site: give exactly one of the two'],
     ['a folder id with illegal characters', { ...REQUIRED, workdocs_folder_id: '../../etc' }, 'workdocs_folder_id: is not a WorkDocs folder id: "../../etc"'],
     ['an upper-case bucket', { ...REQUIRED, s3_bucket_name: 'My_Bucket' }, 's3_bucket_name: may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit'],
     ['a too short bucket', { ...REQUIRED, s3_bucket_name: 'ab' }, 's3_bucket_name: must be 3 to 63 characters long'],

@@ -38,6 +38,22 @@ const STRING_CASES: [string, string][] = [
   ...['1234abcd-12ab-34cd-56ef-1234567890ab', 'not a key'].map((v): [string, string] => ['sse_kms_key_id', v]),
   // A verify slice that is no i/n with 0 <= i < n <= 256.
   ...['x', '1', '4/4', '0/0', '-1/2', '1/300', '1/2/3'].map((v): [string, string] => ['verify_slice', v]),
+  // Site source: a directory id of the wrong shape (or beside a folder id), globs that are no username globs.
+  ...['d-123', 'D-926726012C', 'd-92672601zz', 'organization', 'd-926726012c0'].map((v): [string, string] => ['workdocs_organization_id', v]),
+  ...['has space', 'a,,b', 'team/*', '[ab]'].flatMap((v): [string, string][] => [['users', v], ['exclude_users', v]]),
+];
+
+/** Site mode's problems with the folder id left out: exactly one of the two ids, and the site options' own rules. */
+const SITE = { s3_bucket_name: 'my-bucket', region_name: 'us-west-2', workdocs_organization_id: 'd-926726012c' };
+const SITE_CASES: [string, Record<string, string>, string, RegExp][] = [
+  ['neither id', { s3_bucket_name: 'my-bucket', region_name: 'us-west-2' }, 'workdocs_folder_id', /is required, or workdocs_organization_id .*exactly one of the two/],
+  ['both ids', { ...SITE, workdocs_folder_id: 'a'.repeat(64) }, 'workdocs_organization_id', /exactly one of the two/],
+  ['a directory id of the wrong shape', { ...SITE, workdocs_organization_id: 'd-12' }, 'workdocs_organization_id', /is not a WorkDocs directory id such as d-926726012c/],
+  ['a bad users glob', { ...SITE, users: 'alice bob' }, 'users', /is not a username glob/],
+  ['an empty exclude_users entry', { ...SITE, exclude_users: 'a,' }, 'exclude_users', /empty entry/],
+  ['users without a site', { ...REQUIRED, users: 'alice' }, 'users', /applies with workdocs_organization_id only/],
+  ['exclude_users without a site', { ...REQUIRED, exclude_users: 'alice' }, 'exclude_users', /applies with workdocs_organization_id only/],
+  ['include_recycle_bin without a site', { ...REQUIRED, include_recycle_bin: 'true' }, 'include_recycle_bin', /applies with workdocs_organization_id only/],
 ];
 
 const CLI_SPECS = OPTION_SPECS.filter((s) => s.scope === 'both');
@@ -63,6 +79,24 @@ describe('the CLI: exit 2, a message naming the flag, zero requests', () => {
 
   it.each(STRING_CASES)('--%s %j (invalid)', async (option, value) => {
     await expectRefused([`--${option}=${value}`], option);
+  });
+
+  it.each(SITE_CASES)('site source: %s', async (_t, given, option, problem) => {
+    // Flags given as empty values stand for "not given"; the scenario's folder id is dropped unless the case has one.
+    const args = Object.entries({ workdocs_folder_id: '', ...given }).flatMap(([k, v]) => [`--${k}`, v]);
+    const r = await scn.run(args);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`--${option} .*${problem.source}`));
+    expect(r.stderr).toMatch(/Nothing was touched/);
+    expect(nonZero(r.s3)).toEqual({});
+    expect(nonZero(r.workdocs)).toEqual({});
+  });
+
+  it('a site WorkDocs does not know: exit 2 naming workdocs_organization_id, zero requests to S3', async () => {
+    const r = await scn.run(['--workdocs_folder_id', '', '--workdocs_organization_id', 'd-0000000000']);
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toMatch(/workdocs_organization_id: organization d-0000000000 does not exist/);
+    expect(nonZero(r.s3)).toEqual({});
   });
 
   it.each(['workdocs_folder_id', 's3_bucket_name', 'region_name'])('--%s missing, empty or blank', async (option) => {
@@ -129,8 +163,23 @@ describe('the Action: parseSyncOptions + parseActionOptions name the input', () 
     for (const value of [undefined, '', '  ']) {
       const parsed = parseSyncOptions({ ...REQUIRED, [option]: value });
       expect(parsed.ok).toBe(false);
-      if (!parsed.ok) expect(parsed.errors).toContainEqual({ option, problem: 'is required' });
+      // Without a folder id, the message names the other way of giving a source too.
+      const problem = option === 'workdocs_folder_id' ? 'is required, or workdocs_organization_id to mirror the whole site: give exactly one of the two' : 'is required';
+      if (!parsed.ok) expect(parsed.errors).toContainEqual({ option, problem });
     }
+  });
+
+  it.each(SITE_CASES)('site source: %s', (_t, given, option, problem) => {
+    const parsed = parseSyncOptions(given);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.errors.find((e) => e.option === option)?.problem).toMatch(problem);
+  });
+
+  it('a site alone is accepted: its id, the globs, the bin', () => {
+    const parsed = parseSyncOptions({ ...SITE, users: 'alice, team-*', exclude_users: 'team-bot', include_recycle_bin: 'true' });
+    expect(parsed.ok && parsed.value).toMatchObject({ workdocsFolderId: '', workdocsOrganizationId: 'd-926726012c', users: ['alice', 'team-*'], excludeUsers: ['team-bot'], includeRecycleBin: true });
+    const all = parseSyncOptions(SITE);
+    expect(all.ok && all.value).toMatchObject({ users: [], excludeUsers: [], includeRecycleBin: false });
   });
 
   const ACTION_SPECS = OPTION_SPECS.filter((s) => s.scope === 'action');

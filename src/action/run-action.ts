@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { EnvDeps } from '../engine/env.js';
 import type { ExitCode, SyncEnv, SyncReport, WorkflowRun } from '../engine/types.js';
-import type { ActionOptions, SyncOptions } from '../options.js';
+import { sourceIdOf, type ActionOptions, type SyncOptions } from '../options.js';
 import { effectiveTotals, runOutcome, stoppedReport, summaryLines, writeReportFile } from '../engine/report.js';
 import { describeError } from '../errors.js';
 import { CredentialError, resolveCredentials, type ActionCredentials, type CredentialDeps } from './credentials.js';
@@ -168,7 +168,7 @@ async function runWithLogger(deps: ActionDeps, started: number, options: SyncOpt
     );
   } catch (error) {
     if (!(error instanceof CredentialError)) throw error;
-    const given = { bucket: options.s3BucketName, prefix: options.s3Prefix, folderId: options.workdocsFolderId, dryRun: options.dryRun };
+    const given = { bucket: options.s3BucketName, prefix: options.s3Prefix, folderId: sourceIdOf(options), dryRun: options.dryRun };
     return stopEarly(deps, started, 3, error.message, given, reportPath);
   }
 

@@ -7,7 +7,7 @@
  * `maxBytes` (GitHub refuses step summaries over 1 MiB), and a capped table says how many more rows the
  * JSON report holds.
  */
-import { effectiveTotals, formatBytes, formatDuration, outcomeTitle, runOutcome, stoppedBeforePlan, type RunOutcome } from '../engine/report.js';
+import { effectiveTotals, formatBytes, formatDuration, outcomeTitle, runOutcome, stoppedBeforePlan, USERS_SHOWN, type RunOutcome } from '../engine/report.js';
 import type { ReportItem, SyncReport, Totals } from '../engine/types.js';
 
 export interface SummaryOptions {
@@ -112,6 +112,33 @@ interface Column {
   readonly cell: (item: ReportItem) => string;
 }
 
+/** A site run (workdocs_organization_id): its report has per-user counts, its source id is a directory id. */
+function isSite(report: SyncReport): boolean {
+  return report.users !== undefined || /^d-[0-9a-f]{10}$/.test(report.rootFolderId);
+}
+
+/** Per-user counts of a site run: the first USERS_SHOWN users (by name), then how many more the JSON report has. */
+function usersTable(report: SyncReport, budget: Budget): string {
+  const users = report.users ?? [];
+  if (users.length === 0) return '';
+  const cells = ['User', 'Uploaded', 'Copied', 'Unchanged', 'Deleted', 'Failed', 'Bytes'];
+  const rows = users.slice(0, USERS_SHOWN).map((u) => {
+    const numbers = [u.uploaded, u.copied, u.skipped, u.deleted, u.failed].map((n) => `<td align="right">${count(n)}</td>`).join('');
+    return `<tr><td><code>${escapeText(clip(u.user, 100))}</code></td>${numbers}<td align="right">${formatBytes(u.bytes)}</td></tr>\n`;
+  });
+  const more = users.length - rows.length;
+  const text = [
+    `### Per user (${count(users.length)})${report.dryRun ? ' — what would be done' : ''}\n\n`,
+    `<table>\n<thead><tr>${cells.map((c, i) => `<th${i > 0 ? ' align="right"' : ''}>${c}</th>`).join('')}</tr></thead>\n<tbody>\n`,
+    ...rows,
+    '</tbody>\n</table>\n',
+    more > 0 ? `\n… and ${count(more)} more users in the JSON report.\n` : '',
+    '\n',
+  ].join('');
+  // Bounded (USERS_SHOWN rows of clipped names), but never at the cost of the failures' table below it.
+  return budget.fits(text, 5 * TABLE_TAIL_RESERVE) ? budget.take(text) : '';
+}
+
 /** A running byte budget shared by all sections. */
 class Budget {
   used = 0;
@@ -182,7 +209,7 @@ export function renderSummary(report: SyncReport, options: SummaryOptions = {}):
   const lines = [
     `## WorkDocs → S3 sync: ${statusLine(report, options)}`,
     '',
-    `WorkDocs folder <code>${escapeText(report.rootFolderId)}</code>${folderName} → ${where}${report.dryRun ? ' — **dry run: nothing was written or deleted; the counts are what would be done**' : ''}`,
+    `WorkDocs ${isSite(report) ? 'site' : 'folder'} <code>${escapeText(report.rootFolderId)}</code>${folderName} → ${where}${report.dryRun ? ' — **dry run: nothing was written or deleted; the counts are what would be done**' : ''}`,
     '',
     ...(run ? [`Workflow run <a href="${escapeHtml(run.url)}">${escapeText(run.repository)} #${escapeText(run.runId)}</a>${run.runAttempt !== undefined && run.runAttempt > 1 ? `, attempt ${run.runAttempt}` : ''}`, ''] : []),
     ...(report.scale ? [scaleLine(report), ''] : []),
@@ -203,7 +230,7 @@ export function renderSummary(report: SyncReport, options: SummaryOptions = {}):
     const more = report.foreign.count > FOREIGN_KEYS_LISTED ? ', …' : '';
     lines.push(`Left alone: ${count(report.foreign.count)} objects this tool did not write (${first}${more}); \`delete_foreign\` removes them.`, '');
   }
-  const header = budget.take(`${lines.join('\n')}\n`);
+  const header = budget.take(`${lines.join('\n')}\n`) + usersTable(report, budget);
 
   const footer = options.reportPath
     ? `Every item and its outcome: <code>${escapeText(clip(options.reportPath, 300))}</code>${report.manifestKey ? ` · manifest <code>${escapeText(clip(report.manifestKey, 300))}</code>` : ''}\n`

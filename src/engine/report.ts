@@ -3,8 +3,9 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { BufferedFileWriter } from '../file-writer.js';
 import type { SyncOptions } from '../options.js';
-import type { ExitCode, ReportItem, SyncEnv, SyncReport, Totals } from './types.js';
+import type { ExitCode, ReportItem, SyncEnv, SyncReport, Totals, UserCounts } from './types.js';
 import { runOutcome, type RunOutcome } from '../core/outcome.js';
+import { decodeSegment, HISTORY_SEGMENT, METADATA_SEGMENT, RECYCLE_BIN_SEGMENT, RELOCATED_MARK, RESERVED_SEGMENT } from '../core/keys.js';
 
 export interface ReportInput {
   readonly options: SyncOptions;
@@ -54,6 +55,57 @@ export function effectiveTotals(report: SyncReport): Totals {
   return totalsOf(report.items.map((item) => (item.outcome === 'planned' ? { ...item, outcome: 'done' } : item)));
 }
 
+/** Areas directly under the prefix whose next segment is a user (`.recycle-bin/<user>/…`). */
+const PER_USER_AREAS: ReadonlySet<string> = new Set([RECYCLE_BIN_SEGMENT, HISTORY_SEGMENT, METADATA_SEGMENT]);
+
+/** The user an item of a site run belongs to: its key's top-level segment decoded (the next one in a per-user area). */
+export function userOfKey(key: string, prefix: string): string | undefined {
+  if (!key.startsWith(prefix)) return undefined;
+  const segments = key.slice(prefix.length).split('/');
+  const at = PER_USER_AREAS.has(segments[0]!) ? 1 : 0;
+  // A file directly under the prefix, or an item relocated there for length, names no user.
+  if (segments.length < at + 2 || segments[at] === '' || segments[at]!.startsWith(RELOCATED_MARK) || segments[0] === RESERVED_SEGMENT) return undefined;
+  return decodeSegment(segments[at]!);
+}
+
+/** Per-user counts of a site run's items, sorted by username; a dry run counts what it would do. */
+export function userCountsOf(items: readonly ReportItem[], prefix: string, dryRun: boolean): UserCounts[] {
+  const byUser = new Map<string, UserCounts>();
+  for (const item of items) {
+    const user = userOfKey(item.key, prefix);
+    if (user === undefined) continue;
+    let counts = byUser.get(user);
+    if (counts === undefined) {
+      counts = { user, uploaded: 0, copied: 0, skipped: 0, deleted: 0, failed: 0, bytes: 0 };
+      byUser.set(user, counts);
+    }
+    if (item.outcome === 'failed') counts.failed++;
+    if (item.outcome !== 'done' && !(dryRun && item.outcome === 'planned')) continue;
+    switch (item.action) {
+      case 'upload': counts.uploaded++; counts.bytes += item.bytes ?? 0; break;
+      case 'copy': counts.copied++; break;
+      case 'skip': counts.skipped++; break;
+      case 'delete': case 'archive': counts.deleted++; break;
+      case 'marker': break;
+    }
+  }
+  return [...byUser.values()].sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0));
+}
+
+/** How many users the log line and the job summary name; the JSON report has them all. */
+export const USERS_SHOWN = 20;
+
+/** The one log line of a site run's per-user counts (the first USERS_SHOWN users); undefined outside site mode. */
+export function userCountsLine(report: SyncReport): string | undefined {
+  if (report.users === undefined || report.users.length === 0) return undefined;
+  const shown = report.users.slice(0, USERS_SHOWN).map((u) => {
+    const parts = [`${u.uploaded} uploaded`, u.copied > 0 ? `${u.copied} copied` : '', `${u.skipped} unchanged`, u.deleted > 0 ? `${u.deleted} deleted` : '', u.failed > 0 ? `${u.failed} FAILED` : ''].filter((p) => p !== '');
+    return `${JSON.stringify(u.user)} ${parts.join(', ')} (${formatBytes(u.bytes)})`;
+  });
+  const more = report.users.length - shown.length;
+  return `per user${report.dryRun ? ' (dry run: what would be done)' : ''}: ${shown.join('; ')}${more > 0 ? `; … and ${more} more users in the JSON report` : ''}`;
+}
+
 /** How many foreign keys the report names; the count covers all of them. */
 export const FOREIGN_KEYS_SHOWN = 20;
 
@@ -78,6 +130,8 @@ export function buildReport(input: ReportInput): SyncReport {
     ...(input.deletesBlocked !== undefined ? { deletesBlocked: input.deletesBlocked } : {}),
     ...(input.foreign !== undefined && input.foreign.size > 0 ? { foreign: { count: input.foreign.size, keys: [...input.foreign.keys()].sort().slice(0, FOREIGN_KEYS_SHOWN) } } : {}),
     ...(input.fatal !== undefined ? { fatal: input.fatal } : {}),
+    // Truthy rather than !== '': hand-made options in tests may not have the field at all.
+    ...(input.options.workdocsOrganizationId ? { users: userCountsOf(input.items, input.options.s3Prefix, input.options.dryRun) } : {}),
   };
 }
 

@@ -16,7 +16,7 @@ import { describeError, FatalError, InputError } from '../errors.js';
 import type { SyncOptions } from '../options.js';
 import { writeManifest } from '../s3/manifest-store.js';
 import { executeContext, executePlan, plannedItems } from './execute.js';
-import { buildReport } from './report.js';
+import { buildReport, userCountsLine } from './report.js';
 import { getJsonObject, isMissingObject, putJsonObject } from '../s3/client.js';
 import { hasFailedItems, listingFailure, lockPrefix, prepare } from './sync.js';
 import type { ReportItem, ScaleInfo, SyncEnv, SyncReport } from './types.js';
@@ -78,12 +78,10 @@ export async function runScaled(options: SyncOptions, env: SyncEnv): Promise<Sca
   const scale = { mode: options.mode as 'plan' | 'shard' | 'finalize', runId: options.runId, shardCount: options.shardCount };
   const base = { options, env, started, manifestKey: manifestKey(options.s3Prefix) };
   try {
-    switch (options.mode) {
-      case 'plan': return await planRun(options, env, base, scale);
-      case 'shard': return await shardRun(options, env, base, scale);
-      case 'finalize': return await finalizeRun(options, env, base, scale);
-      default: throw new InputError('mode', `runScaled does not run mode ${options.mode}`);
-    }
+    const report = await runMode(options, env, base, scale);
+    const perUser = userCountsLine(report);
+    if (perUser !== undefined) env.logger.log('info', perUser);
+    return report;
   } catch (error) {
     const exitCode = exitCodeOf({ badInput: error instanceof InputError, fatal: true });
     const message = error instanceof InputError ? `${error.option}: ${error.message}` : describeError(error);
@@ -93,6 +91,15 @@ export async function runScaled(options: SyncOptions, env: SyncEnv): Promise<Sca
 }
 
 type Base = { options: SyncOptions; env: SyncEnv; started: number; manifestKey: string };
+
+async function runMode(options: SyncOptions, env: SyncEnv, base: Base, scale: Scale): Promise<ScaleReport> {
+  switch (options.mode) {
+    case 'plan': return planRun(options, env, base, scale);
+    case 'shard': return shardRun(options, env, base, scale);
+    case 'finalize': return finalizeRun(options, env, base, scale);
+    default: throw new InputError('mode', `runScaled does not run mode ${options.mode}`);
+  }
+}
 type Scale = ScaleReport['scale'];
 
 async function planRun(options: SyncOptions, env: SyncEnv, base: Base, scale: Scale): Promise<ScaleReport> {

@@ -113,6 +113,23 @@ export interface SyncReport {
   readonly verify?: VerifySummary;
   /** The GitHub Actions workflow run this run was part of (set by the Action). */
   readonly workflowRun?: WorkflowRun;
+  /** Site mode only: the counts per user (every user with an item), by username. */
+  readonly users?: readonly UserCounts[];
+}
+
+/**
+ * One user's share of a site run, from the items whose key lies under their folder (`<prefix><user>/…`, or in a
+ * reserved area such as `.recycle-bin/<user>/…`). In a dry run, what would be done. `deleted` counts archive moves too.
+ */
+export interface UserCounts {
+  readonly user: string;
+  uploaded: number;
+  copied: number;
+  skipped: number;
+  deleted: number;
+  failed: number;
+  /** Bytes uploaded (or to upload, in a dry run). */
+  bytes: number;
 }
 
 /** Where a run happened on GitHub, from @actions/github's context. */

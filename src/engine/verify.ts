@@ -11,7 +11,7 @@ import { manifestKey } from '../core/manifest.js';
 import { keysToProbe } from '../core/plan.js';
 import { checkContent, countDiscrepancies, discrepancyCsv, isExact, mergeSlices, sliceOfKey, verify, type Discrepancy, type MatchedDocument, type SliceReport, type VerifySummary } from '../core/verify.js';
 import { describeError, InputError } from '../errors.js';
-import type { SyncOptions } from '../options.js';
+import { sourceIdOf, type SyncOptions } from '../options.js';
 import { readContentMd5 } from '../s3/inventory.js';
 import { buildReport, formatBytes, formatDuration } from './report.js';
 import { listingFailure, prepare } from './sync.js';
@@ -44,7 +44,7 @@ export async function verifyMirror(options: SyncOptions, env: SyncEnv): Promise<
     const exitCode = error instanceof InputError ? 2 : 3;
     const message = error instanceof InputError ? `${error.option}: ${error.message}` : describeError(error);
     env.logger.log('error', exitCode === 2 ? `bad input: ${message}` : `fatal: ${message}; no verdict`);
-    return buildReport({ ...base, rootFolderId: options.workdocsFolderId, manifestKey: '', items: [], exitCode, fatal: message });
+    return buildReport({ ...base, rootFolderId: sourceIdOf(options), manifestKey: '', items: [], exitCode, fatal: message });
   }
 }
 
@@ -154,8 +154,8 @@ function mergeReports(options: SyncOptions, env: SyncEnv, started: number): Sync
   const merged = mergeSlices(reports);
   if ('problem' in merged) throw new InputError('verify_merge', `${merged.problem} (in ${dir}, ${files.length} JSON file(s))`);
   const first = reports.find((r) => r.verify?.slice !== undefined)!;
-  if (first.bucket !== options.s3BucketName || first.prefix !== options.s3Prefix || first.rootFolderId !== options.workdocsFolderId) {
-    throw new InputError('verify_merge', `the reports audit folder ${first.rootFolderId} in s3://${first.bucket}/${first.prefix}, not folder ${options.workdocsFolderId} in s3://${options.s3BucketName}/${options.s3Prefix}`);
+  if (first.bucket !== options.s3BucketName || first.prefix !== options.s3Prefix || first.rootFolderId !== sourceIdOf(options)) {
+    throw new InputError('verify_merge', `the reports audit source ${first.rootFolderId} in s3://${first.bucket}/${first.prefix}, not ${sourceIdOf(options)} in s3://${options.s3BucketName}/${options.s3Prefix}`);
   }
   env.logger.log('info', `merged ${merged.summary.merged ?? 0} slice report(s) from ${dir}`);
   return reportOf(options, env, started, {
