@@ -1,3 +1,4 @@
+import type { VersionsMode } from './core/history.js';
 import { parsePrefix } from './core/keys.js';
 import type { FolderMarkers } from './core/plan.js';
 import { parseUserGlobs } from './core/user-filter.js';
@@ -129,6 +130,9 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     description: 'Site: usernames to leave out, comma-separated globs; wins over users.' },
   { name: 'include_recycle_bin', kind: 'boolean', default: 'false', scope: 'both',
     description: 'Site: also mirror each user\'s recycle bin, under `.recycle-bin/<user>/`.' },
+  // versions (issue 20): every version
+  { name: 'versions', kind: 'enum', default: 'latest', values: ['latest', 'all'], scope: 'both',
+    description: '`all` also keeps every older version, under `.history/` in the prefix.' },
 ];
 
 /** How many deletes a run may make. Both bounds apply when both are given. */
@@ -196,6 +200,8 @@ export interface SyncOptions {
   readonly objectSettings: ObjectSettings;
   /** 12-digit account id every request to the bucket names as its owner; '' when not checked. */
   readonly expectedBucketOwner: string;
+  /** `all`: every older ACTIVE version is mirrored too, under the history area (core/history.ts). */
+  readonly versions: VersionsMode;
 }
 
 /** How every object a run writes is stored (uploads, multipart uploads, rename copies, archive moves). */
@@ -493,6 +499,7 @@ export function parseSyncOptions(raw: RawOptions): Parsed<SyncOptions> {
       tags: typeof objectTags === 'string' ? [] : objectTags,
     },
     expectedBucketOwner: r.text('expected_bucket_owner').trim(),
+    versions: r.choice('versions'),
   };
   const { sse, sseKmsKeyId } = options.objectSettings;
   if (sseKmsKeyId !== '' && !sse.startsWith('aws:kms')) r.fail('sse_kms_key_id', `applies to sse aws:kms or aws:kms:dsse only (sse is ${sse})`);

@@ -366,7 +366,7 @@ export function archiveKeyOf(base: string, relative: string): string {
 }
 
 /** The extension of an encoded segment: from the last `.` (not at 0), 2–16 chars, no space or `%`; else ''. */
-function extensionOf(segment: string): string {
+export function extensionOf(segment: string): string {
   const dot = segment.lastIndexOf('.');
   if (dot <= 0) return '';
   const ext = segment.slice(dot);

@@ -83,6 +83,11 @@ interface ManifestFile {
   checksum: string;
   /** Manifest.foreign as [key, ETag] pairs; absent when there are none (and in manifests of older versions). */
   foreign?: [string, string][];
+  /**
+   * Manifest.histories as [documentId, latest version id, older version ids…], sorted; absent with `versions: latest`
+   * (and in manifests of older versions). Older readers ignore it: then every history is described again.
+   */
+  histories?: string[][];
   rows: ManifestRow[];
 }
 
@@ -112,6 +117,9 @@ export function encodeManifestBytes(manifest: Manifest, meta: { rootFolderId: st
     updatedAt: meta.updatedAt,
     checksum: hash.update(']').digest('hex'),
     ...(manifest.foreign !== undefined && manifest.foreign.size > 0 ? { foreign: [...manifest.foreign].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) } : {}),
+    ...(manifest.histories !== undefined && manifest.histories.size > 0
+      ? { histories: [...manifest.histories].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([id, versions]) => [id, ...versions]) }
+      : {}),
   };
   const head = `${JSON.stringify(file).slice(0, -1)},${ROWS_OPEN}\n`;
   const out = Buffer.allocUnsafe(Buffer.byteLength(head) + rowBytes + ROWS_CLOSE.length);
@@ -158,7 +166,7 @@ function decodeWhole(text: string): DecodedManifest {
     if (!isRow(row)) return { ok: false, problem: 'malformed row' };
     entries.set(row[0], entryOf(row));
   }
-  return { ok: true, manifest: withForeign(entries, file.foreign), rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
+  return { ok: true, manifest: withHistories(withForeign(entries, file.foreign), file.histories), rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
 }
 
 /**
@@ -237,7 +245,7 @@ function decodeLines(input: string | Uint8Array): DecodedManifest | undefined {
   if (file.version !== MANIFEST_VERSION) return { ok: false, problem: `unsupported manifest version ${String(file.version)}` };
   if (file.checksum !== hash.update(']').digest('hex')) return undefined;
   if (malformed) return { ok: false, problem: 'malformed row' };
-  return { ok: true, manifest: withForeign(entries, file.foreign), rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
+  return { ok: true, manifest: withHistories(withForeign(entries, file.foreign), file.histories), rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
 }
 
 /** The manifest with its remembered foreign objects; a malformed list is dropped (they are asked about again). */
@@ -245,6 +253,21 @@ function withForeign(entries: Map<string, ManifestEntry>, foreign: unknown): Man
   if (!Array.isArray(foreign) || foreign.length === 0) return { entries };
   const pairs = foreign.filter((p): p is [string, string] => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string');
   return pairs.length === foreign.length ? { entries, foreign: new Map(pairs) } : { entries };
+}
+
+/**
+ * The manifest with its recorded histories; a malformed list is dropped whole (every history is then described
+ * again, which costs requests but never a wrong object).
+ */
+function withHistories(manifest: Manifest, histories: unknown): Manifest {
+  if (!Array.isArray(histories) || histories.length === 0) return manifest;
+  const records = new Map<string, readonly string[]>();
+  for (const record of histories) {
+    if (!Array.isArray(record) || record.length < 2 || !record.every((id) => typeof id === 'string')) return manifest;
+    const [documentId, ...versionIds] = record as string[];
+    records.set(documentId!, versionIds);
+  }
+  return { ...manifest, histories: records };
 }
 
 const PARSE_FAILED = Symbol('not JSON');
@@ -275,6 +298,7 @@ export function sharingListedStrings(manifest: Manifest, inventory: readonly Inv
   if (manifest.entries.size === 0) return manifest;
   const objects = new Map(inventory.map((o) => [o.key, o]));
   const foreign = manifest.foreign !== undefined ? { foreign: manifest.foreign } : {};
+  const histories = manifest.histories !== undefined ? { histories: manifest.histories } : {};
   const entries = new Map<string, ManifestEntry>();
   for (const [key, entry] of manifest.entries) {
     const object = objects.get(key);
@@ -283,5 +307,5 @@ export function sharingListedStrings(manifest: Manifest, inventory: readonly Inv
     else if (object.etag === entry.etag) entries.set(object.key, { ...entry, etag: object.etag });
     else entries.set(object.key, entry);
   }
-  return { entries, ...foreign };
+  return { entries, ...foreign, ...histories };
 }

@@ -2,6 +2,7 @@
  * plan(): every decision of a sync run, as one pure function of the source tree, the destination inventory
  * and the manifest. No I/O, no clock, no randomness: the executor only carries the plan out.
  */
+import { historyKeys } from './history.js';
 import { archiveKeyOf, assignKeys, isManagedKey, RESERVED_SEGMENT, type DuplicateGroup } from './keys.js';
 import { isPlainMd5, trustedManifest } from './manifest.js';
 import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceTree } from './types.js';
@@ -84,6 +85,8 @@ export interface Plan {
   readonly foreign: ReadonlyMap<string, string>;
   /** The deletes (or archive moves) that lose content, the ones max_delete bounds; `moved` ones do not. */
   readonly removals: number;
+  /** `versions: all`: the histories the manifest records after this run (SourceTree.histories); undefined otherwise. */
+  readonly histories?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** The manifest's entries that still describe their objects, and the keys it recorded at all (the tool's own). */
@@ -140,6 +143,7 @@ export function keysToProbe(source: SourceTree, inventory: readonly InventoryObj
     const key = documentKeys.get(doc.id);
     if (key !== undefined) sizeWanted.set(key, doc.size);
   }
+  for (const [version, key] of historyKeys(source.versions ?? [], documentKeys, options.prefix)) sizeWanted.set(key, version.size);
   const archives = archiveAreas(inventory, options.archivePrefix);
   const probes: string[] = [];
   for (const object of inventory) {
@@ -156,8 +160,9 @@ export function keysToProbe(source: SourceTree, inventory: readonly InventoryObj
 export function plan(source: SourceTree, inventory: readonly InventoryObject[], manifest: Manifest | ManifestView, options: PlanOptions): Plan {
   const { trusted, recorded } = 'trusted' in manifest ? manifest : viewOf(manifest, inventory);
   const { documentKeys, folderKeys, duplicates, unreachable } = assignKeys(source, options.prefix);
+  const history = historyKeys(source.versions ?? [], documentKeys, options.prefix);
   const byKey = indexInventory(inventory);
-  const wanted = new Set<string>([...documentKeys.values(), ...folderKeys.values()]);
+  const wanted = new Set<string>([...documentKeys.values(), ...folderKeys.values(), ...history.map(([, key]) => key)]);
   const archives = archiveAreas(inventory, options.archivePrefix);
   const owner = ownerOf(trusted, recorded, options.deleteForeign === true, source.rootId);
   // The prefix's own marker object (`backup/`) is not a mirrored item, and archive areas are never stale.
@@ -168,24 +173,31 @@ export function plan(source: SourceTree, inventory: readonly InventoryObject[], 
     if (owner(object) === 'foreign') foreign.set(object.key, object.etag);
     else owned.push(object);
   }
-  const stale = owned.filter((o) => !wanted.has(o.key));
+  // A document whose versions could not be listed keeps every object of its own: which of them are stale is unknown.
+  const held = source.historyFailures;
+  const stale = owned.filter((o) => !wanted.has(o.key) && (held === undefined || held.size === 0 || !held.has(documentOf(o, recorded.entries.get(o.key)) ?? '')));
   const staleKeys = new Set(stale.map((o) => o.key));
   // Only a document that is not skipped needs it: a no-op run of 100,000 documents never builds it.
   let copySources: ReadonlyMap<string, CopySource> | undefined;
   const copySourcesOnce = (): ReadonlyMap<string, CopySource> => (copySources ??= indexCopySources(trusted, byKey, staleKeys, owned));
 
   const transfers: PlannedAction[] = [];
-  for (const doc of [...source.documents].sort(byId)) {
-    const computed = documentKeys.get(doc.id);
-    if (computed === undefined) continue;
+  const decide = (doc: SourceDocument, computed: string): void => {
     const object = byKey.get(computed);
     // The listed object's equal key string: a run of 100,000 documents then holds each key once, not twice.
     const key = object?.key ?? computed;
     const action = decideDocument(doc, key, object, trusted.entries.get(key), recorded.entries.get(key), copySourcesOnce);
-    transfers.push(object !== undefined && foreign.has(key) && action.kind !== 'skip'
-      ? { ...asUpload(action), refused: 'kept: an object this tool did not write holds this key (delete_foreign replaces it)' }
-      : action);
+    const heldBecause = held?.get(doc.id);
+    if (heldBecause !== undefined) transfers.push({ ...asUpload(action), refused: `kept as the bucket has it: its versions could not be listed (${heldBecause})` });
+    else if (object !== undefined && foreign.has(key) && action.kind !== 'skip') transfers.push({ ...asUpload(action), refused: 'kept: an object this tool did not write holds this key (delete_foreign replaces it)' });
+    else transfers.push(action);
+  };
+  for (const doc of [...source.documents].sort(byId)) {
+    const computed = documentKeys.get(doc.id);
+    if (computed !== undefined) decide(doc, computed);
   }
+  // Older versions are desired objects like the documents: skipped, copied (the old latest, or a rename) or uploaded.
+  for (const [version, key] of history) decide(version, key);
   const actions = orderCopies(transfers, options.orderedCopies !== false);
   if (options.folderMarkers !== 'none') {
     const occupied = options.folderMarkers === 'empty' ? occupiedFolders(documentKeys, folderKeys) : undefined;
@@ -211,7 +223,7 @@ export function plan(source: SourceTree, inventory: readonly InventoryObject[], 
     deletesBlocked = deleteRefusal(removals, content.length, options) ?? archiveOverlap(wanted, options.archivePrefix);
     actions.push(...staleActions);
   }
-  return { actions, deletesBlocked, duplicates, unreachable, managedCount: content.length, foreign, removals };
+  return { actions, deletesBlocked, duplicates, unreachable, managedCount: content.length, foreign, removals, ...(source.histories !== undefined ? { histories: source.histories } : {}) };
 }
 
 /** Whose an object under the prefix is: this tool's (the manifest lists it, or its metadata names a WorkDocs item), or foreign. */
@@ -238,6 +250,11 @@ export function archiveAreas(inventory: readonly InventoryObject[], archivePrefi
 
 function inArchiveArea(key: string, areas: readonly string[]): boolean {
   return areas.some((area) => key.startsWith(area));
+}
+
+/** The document a listed object holds, from its manifest entry or its metadata. */
+function documentOf(object: InventoryObject, entry: ManifestEntry | undefined): string | undefined {
+  return entry?.documentId ?? object.metadata?.[DOCUMENT_METADATA];
 }
 
 /** `documentId/versionId` of what a stale object holds, from its manifest entry or its metadata. */
@@ -414,8 +431,8 @@ export function keysToReadBack(source: SourceTree, inventory: readonly Inventory
   const { documentKeys } = assignKeys(source, prefix);
   const byKey = indexInventory(inventory);
   const keys: string[] = [];
-  for (const doc of source.documents) {
-    const key = documentKeys.get(doc.id);
+  const desired: [SourceDocument, string | undefined][] = [...source.documents.map((d): [SourceDocument, string | undefined] => [d, documentKeys.get(d.id)]), ...historyKeys(source.versions ?? [], documentKeys, prefix)];
+  for (const [doc, key] of desired) {
     const object = key === undefined ? undefined : byKey.get(key);
     if (object?.metadata === undefined || referenceMd5(doc, recorded.entries.get(object.key)) === undefined || listedMd5(object) !== undefined || object.contentMd5 !== undefined) continue;
     if (isInArchiveClass(object)) continue; // GetObject would answer InvalidObjectState: it is uploaded again instead

@@ -48,6 +48,12 @@ export interface SourceDocument {
   readonly md5: string | undefined;
   /** MIME type the version was uploaded with, if any. */
   readonly contentType: string | undefined;
+  /**
+   * An older version of the document (`versions: all`, see history.ts), stored under the history area. Then
+   * `versionId`, `name`, `size`, `md5` and the times are that version's, and `createdAt` is the version's creation
+   * time (it names the version's object).
+   */
+  readonly history?: true;
 }
 
 /** The whole source side, listed once. */
@@ -57,6 +63,15 @@ export interface SourceTree {
   readonly folders: readonly SourceFolder[];
   /** Every ACTIVE document with an ACTIVE latest version below the root. */
   readonly documents: readonly SourceDocument[];
+  /**
+   * `versions: all`: every older ACTIVE version (history: true) of the documents whose version lists are known this
+   * run. Undefined with `versions: latest`: then the history area holds nothing wanted.
+   */
+  readonly versions?: readonly SourceDocument[];
+  /** `versions: all`: documentId → [latest version id, older version ids…] of those documents (the manifest keeps it). */
+  readonly histories?: ReadonlyMap<string, readonly string[]>;
+  /** `versions: all`: documents whose versions could not be listed this run, with why; kept as the bucket has them. */
+  readonly historyFailures?: ReadonlyMap<string, string>;
 }
 
 /** One object under the destination prefix, as ListObjectsV2 shows it. */
@@ -99,4 +114,9 @@ export interface Manifest {
    * they had when HeadObject said so: an unchanged one is never asked about again, a changed one is.
    */
   readonly foreign?: ReadonlyMap<string, string>;
+  /**
+   * `versions: all`: documentId → [latest version id, older version ids…] as WorkDocs listed them when the document's
+   * history was last described. Absent for a document (or in an older manifest): its history was never described.
+   */
+  readonly histories?: ReadonlyMap<string, readonly string[]>;
 }

@@ -5,6 +5,7 @@
  */
 import { forEachConcurrently } from '../concurrency.js';
 import { manifestKey, sharingListedStrings, toolAreaPrefix } from '../core/manifest.js';
+import { sameHistories } from '../core/history.js';
 import { exitCodeOf } from '../core/outcome.js';
 import { keysToProbe, keysToReadBack, otherSourceIn, plan, trustedManifest, type ManifestView, type Plan } from '../core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceFolder } from '../core/types.js';
@@ -16,6 +17,7 @@ import { acquireLock, lockKey, type HeldLock, type LockSettings } from '../s3/lo
 import { readManifest, writeManifest, type LoadedManifest } from '../s3/manifest-store.js';
 import type { ListingResult } from '../workdocs/list.js';
 import { openSource, type Source } from '../workdocs/source.js';
+import { listHistories } from '../workdocs/versions.js';
 import { abortOrphanedUploads } from '../s3/cleanup.js';
 import { EarlyUploads, uploadWith, type EarlyLockOutcome, type EarlyResult } from './uploads-while-listing.js';
 import { executeContext, executePlan, plannedItems, unchangedItems, type ExecuteContext } from './execute.js';
@@ -110,7 +112,7 @@ async function lockRun(options: SyncOptions, env: SyncEnv, base: RunBase, onWrit
  */
 function hasWork(prepared: Prepared): boolean {
   const { plan: decided, loaded, manifest } = prepared;
-  if (loaded.state !== 'found' || manifest !== loaded.manifest || !sameForeign(loaded.manifest.foreign, decided.foreign)) return true;
+  if (loaded.state !== 'found' || manifest !== loaded.manifest || !sameForeign(loaded.manifest.foreign, decided.foreign) || !sameHistories(loaded.manifest.histories, decided.histories)) return true;
   return decided.actions.some((a) => a.kind !== 'skip' || a.reason !== 'unchanged');
 }
 
@@ -149,7 +151,7 @@ export async function prepare(options: SyncOptions, env: SyncEnv, started: numbe
   const rootFolderId = source.rootId;
   const early = earlyFor?.(rootFolderId);
 
-  const { listing, inventory, loaded, earlyResult } = await logger.group('List WorkDocs and S3', async () => {
+  const { listing: listed, inventory, loaded, earlyResult } = await logger.group('List WorkDocs and S3', async () => {
     // A bucket that cannot be listed ends the run: the WorkDocs listing stops too instead of running on.
     const stop = runAbortController();
     try {
@@ -177,6 +179,9 @@ export async function prepare(options: SyncOptions, env: SyncEnv, started: numbe
   const listedManifest = earlyResult && earlyResult.entries.size > 0
     ? { entries: new Map([...loaded.manifest.entries, ...earlyResult.entries]) }
     : loaded.manifest;
+  // versions: all — the older versions, asked of WorkDocs only for documents the manifest does not know (core/history.ts).
+  const listing = options.versions !== 'all' ? listed : { ...listed, tree: await listHistories(env.workdocs, listed.tree, trustedManifest(listedManifest, inventory), {
+    prefix: options.s3Prefix, concurrency: options.maxWorkers, ...(env.signal ? { signal: env.signal } : {}), log: (level, message) => logger.log(level, message) }) };
   const view = await probeUnknownObjects(listing, inventory, listedManifest, loaded.state === 'found', options, env);
 
   const decided = plan(listing.tree, inventory, view, {
@@ -313,7 +318,8 @@ async function prepareUnderLock(options: SyncOptions, env: SyncEnv, base: RunBas
  */
 async function recordManifest(options: SyncOptions, env: SyncEnv, base: RunBase, prepared: Prepared, entries: ReadonlyMap<string, ManifestEntry>): Promise<{ lockLost?: string; failed?: string }> {
   const { loaded, manifest, plan: decided, rootFolderId } = prepared;
-  const unchanged = loaded.state === 'found' && sameEntries(manifest.entries, entries) && manifest === loaded.manifest && sameForeign(loaded.manifest.foreign, decided.foreign);
+  const unchanged = loaded.state === 'found' && sameEntries(manifest.entries, entries) && manifest === loaded.manifest && sameForeign(loaded.manifest.foreign, decided.foreign)
+    && sameHistories(loaded.manifest.histories, decided.histories);
   if (unchanged) return {};
   return env.logger.group('Write manifest', async () => {
     const lockLost = await base.lock?.check(AbortSignal.timeout(30_000));
@@ -322,7 +328,7 @@ async function recordManifest(options: SyncOptions, env: SyncEnv, base: RunBase,
       return { lockLost };
     }
     try {
-      const bytes = await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries, foreign: decided.foreign }, {
+      const bytes = await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries, foreign: decided.foreign, ...(decided.histories ? { histories: decided.histories } : {}) }, {
         rootFolderId,
         prefix: options.s3Prefix,
         updatedAt: new Date(env.now()).toISOString(),

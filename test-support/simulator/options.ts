@@ -34,6 +34,8 @@ export const OPTION_ROWS: readonly OptionRow[] = [
   // 5 MiB: the rare big documents go multipart (uploads, copies, kills in the middle of one).
   { name: 'multipart_threshold_mb', draw: (r) => (r.chance(0.4) ? '5' : undefined) },
   { name: 'part_size_mb', draw: (r) => (r.chance(0.4) ? '5' : undefined) },
+  // Every older version too, under .history/ (switching back to latest makes the history stale).
+  { name: 'versions', draw: (r) => (r.chance(0.3) ? 'all' : undefined) },
 ];
 
 /** Arguments the CLI must refuse with exit 2 before any S3 request. */
