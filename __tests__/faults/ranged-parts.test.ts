@@ -101,7 +101,8 @@ describe('multipart parts as ranged downloads', () => {
     // The first ranged answers (at most one window of parts) were refused, then one whole download.
     expect(r.workdocs.Content! - OTHER_DOCUMENTS).toBeGreaterThanOrEqual(2);
     expect(r.workdocs.Content! - OTHER_DOCUMENTS).toBeLessThanOrEqual(5);
-    expect(r.s3.CreateMultipartUpload).toBe(2);
-    expect(r.s3.AbortMultipartUpload).toBe(1);
+    // The ranged upload is created only once a part has its bytes, so the refused ranges created nothing.
+    expect(r.s3.CreateMultipartUpload).toBe(1);
+    expect(r.s3.AbortMultipartUpload ?? 0).toBe(0);
   });
 });

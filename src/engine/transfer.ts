@@ -126,11 +126,11 @@ export async function uploadDocument(doc: SourceDocument, key: string, ctx: Tran
     if (ctx.gate?.requestsMayWait === false) await ctx.gate.mayCommit();
     return streamingPut(contentChunks(source), { ...doc, md5: doc.md5 }, common, ctx);
   }
-  await ctx.gate?.mayCommit();
   try {
     return await rangedMultipart(source, doc, common, ctx);
   } catch (error) {
     if (!(error instanceof RangeNotHonoredError)) throw error;
+    await ctx.gate?.mayCommit();
     return streamedMultipart(contentChunks(source), doc, common, ctx);
   }
 }
@@ -181,6 +181,8 @@ export function multipartShape(size: number, ctx: Pick<TransferContext, 'partSiz
  * Each part is checked for length and signed with its SHA-256; the whole file's MD5 is computed over the parts
  * in order (a part waits, holding its buffer, until the ones before it are hashed) and must equal the
  * version's Signature before the upload is completed. Any failure aborts the upload: no object, no parts left.
+ * The first parts download while the write gate is still closed; the upload is created once it opens (the lock's
+ * clean-up of incomplete uploads must not find it), so the settle wait is not on the largest file's path.
  */
 async function rangedMultipart(source: ContentSource, doc: SourceDocument, common: PutCommon, ctx: TransferContext): Promise<Transferred> {
   const whole = createHash('md5');
@@ -196,12 +198,15 @@ async function rangedMultipart(source: ContentSource, doc: SourceDocument, commo
         signal.throwIfAborted();
         url ??= new ContentUrl({ ...source, signal });
         const body = await readInto(contentChunks({ ...source, signal, url, range: part }), buffer, ctx.onBytes);
-        const sent = uploadPart({
-          Bucket: common.Bucket, Key: common.Key, UploadId: uploadId, PartNumber: part.number,
-          // An in-memory body is signed with its SHA-256, which S3 checks (BadDigest otherwise): no Content-MD5,
-          // which would cost a second MD5 pass over every byte for the same check.
-          Body: body, ContentLength: body.length,
-        }, { ...ctx, signal });
+        const sent = (async () => {
+          await ctx.gate?.mayCommit(); // meanwhile the part is hashed
+          return uploadPart({
+            Bucket: common.Bucket, Key: common.Key, UploadId: await uploadId(), PartNumber: part.number,
+            // An in-memory body is signed with its SHA-256, which S3 checks (BadDigest otherwise): no Content-MD5,
+            // which would cost a second MD5 pass over every byte for the same check.
+            Body: body, ContentLength: body.length,
+          }, { ...ctx, signal });
+        })();
         sent.catch(() => undefined); // awaited below; a failure of the hash turn must not leave it unobserved
         if (part.number > 1) await turns[part.number - 2]!.promise;
         whole.update(body);

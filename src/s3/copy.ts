@@ -63,7 +63,7 @@ async function copyInRanges(from: CopyFrom, toKey: string, ctx: CopyContext): Pr
   return multipartUpload(ctx, create, { size, partSize, partsInFlight: ctx.partsInFlight }, async (part, uploadId, signal) => {
     signal.throwIfAborted();
     const out = await ctx.s3.send(new UploadPartCopyCommand({
-      Bucket: ctx.bucket, Key: toKey, UploadId: uploadId, PartNumber: part.number,
+      Bucket: ctx.bucket, Key: toKey, UploadId: await uploadId(), PartNumber: part.number,
       CopySource: copySource(ctx.bucket, from.key), CopySourceRange: `bytes=${part.start}-${part.end - 1}`, CopySourceIfMatch: head.ETag,
     }), { abortSignal: signal });
     return out.CopyPartResult!.ETag!;

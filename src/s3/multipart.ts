@@ -35,19 +35,22 @@ export function partRanges(size: number, partSize: number): PartRange[] {
 
 /**
  * A multipart upload of `create.Key`, `size` bytes in parts of `partSize`, `partsInFlight` at a time, each sent by
- * `sendPart`, which answers the part's ETag and stops when the signal it is given aborts. The first part that fails
- * stops the others and aborts the upload (its error is the one thrown); so does `beforeComplete` throwing once all
- * parts are in. Aborted, it leaves no object and no parts. The ETag S3 answered for the object.
+ * `sendPart`, which answers the part's ETag and stops when the signal it is given aborts. The upload is created when
+ * a part first asks for its id (`uploadId()`), so a part may read its bytes before the upload exists: a write gate
+ * (transfer.ts) holds the creation back, not the downloads. The first part that fails stops the others and aborts
+ * the upload (its error is the one thrown); so does `beforeComplete` throwing once all parts are in. Aborted, it
+ * leaves no object and no parts. The ETag S3 answered for the object.
  */
 export async function multipartUpload(
   ctx: S3Call,
   create: CreateMultipartUploadCommandInput & { Bucket: string; Key: string },
   shape: { readonly size: number; readonly partSize: number; readonly partsInFlight: number },
-  sendPart: (part: PartRange, uploadId: string, signal: AbortSignal) => Promise<string>,
+  sendPart: (part: PartRange, uploadId: () => Promise<string>, signal: AbortSignal) => Promise<string>,
   beforeComplete: () => void = () => undefined,
 ): Promise<{ etag?: string }> {
-  const created = await ctx.s3.send(new CreateMultipartUploadCommand(create), { abortSignal: ctx.signal });
-  const uploadId = created.UploadId!;
+  let created: Promise<string> | undefined;
+  const uploadId = (): Promise<string> =>
+    (created ??= ctx.s3.send(new CreateMultipartUploadCommand(create), { abortSignal: ctx.signal }).then((out) => out.UploadId!));
   const stop = runAbortController();
   const signal = anySignal(stop.signal, ctx.signal);
   const window = pLimit(shape.partsInFlight);
@@ -63,14 +66,18 @@ export async function multipartUpload(
     if (firstFailure) throw firstFailure.error;
     beforeComplete();
     const completed = await ctx.s3.send(new CompleteMultipartUploadCommand({
-      Bucket: create.Bucket, Key: create.Key, UploadId: uploadId,
+      Bucket: create.Bucket, Key: create.Key, UploadId: await uploadId(),
       MultipartUpload: { Parts: settled.map((r) => (r as PromiseFulfilledResult<{ PartNumber: number; ETag: string }>).value) },
     }), { abortSignal: ctx.signal });
     return answered(completed.ETag);
   } catch (error) {
+    // Every part has settled, so no creation can start any more; one that was asked for is aborted once it answers.
+    const id = await created?.catch(() => undefined);
     // No abort signal: an interrupted run still removes its parts (the next run would abort them anyway).
-    await ctx.s3.send(new AbortMultipartUploadCommand({ Bucket: create.Bucket, Key: create.Key, UploadId: uploadId }), { abortSignal: AbortSignal.timeout(15_000) })
-      .catch(() => undefined);
+    if (id !== undefined) {
+      await ctx.s3.send(new AbortMultipartUploadCommand({ Bucket: create.Bucket, Key: create.Key, UploadId: id }), { abortSignal: AbortSignal.timeout(15_000) })
+        .catch(() => undefined);
+    }
     throw error;
   }
 }
