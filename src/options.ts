@@ -1,4 +1,5 @@
 import type { VersionsMode } from './core/history.js';
+import { parseDuration, type IncrementalMode } from './core/incremental.js';
 import { parsePrefix } from './core/keys.js';
 import type { FolderMarkers } from './core/plan.js';
 import { parseUserGlobs } from './core/user-filter.js';
@@ -133,6 +134,11 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   // versions (issue 20): every version
   { name: 'versions', kind: 'enum', default: 'latest', values: ['latest', 'all'], scope: 'both',
     description: '`all` also keeps every older version, under `.history/` in the prefix.' },
+  // incremental runs (issue 21)
+  { name: 'incremental', kind: 'enum', default: 'listing', values: ['listing', 'activities', 'auto'], scope: 'both',
+    description: '`activities`: list only what the activity feed touched (site mode); `auto`: when it can.' },
+  { name: 'full_listing_every', kind: 'string', default: '7d', scope: 'both',
+    description: 'Incremental: list everything when the last full listing is older (30m, 12h, 7d; 0: always).' },
 ];
 
 /** How many deletes a run may make. Both bounds apply when both are given. */
@@ -174,6 +180,10 @@ export interface SyncOptions {
   readonly allowSourceChange: boolean;
   /** Which folders get a `folder/` marker object (`true`/`false` were normalized to all/none). */
   readonly folderMarkers: FolderMarkers;
+  /** What a run lists: everything, or what the activity feed touched since the last run (engine/incremental.ts). */
+  readonly incremental: IncrementalMode;
+  /** Incremental runs list everything when the last full listing is this old (ms); 0: every run does. */
+  readonly fullListingEveryMs: number;
   readonly logFile: string;
   readonly reportFile: string;
   readonly logLevel: 'debug' | 'info' | 'warning' | 'error';
@@ -460,6 +470,9 @@ export function parseSyncOptions(raw: RawOptions): Parsed<SyncOptions> {
   r.check('workdocs_endpoint_url', urlProblem(workdocsEndpoint));
   const objectTags = parseObjectTags(r.text('object_tags'));
   if (typeof objectTags === 'string') r.fail('object_tags', objectTags);
+  const fullListingEveryText = r.text('full_listing_every').trim();
+  const fullListingEvery = parseDuration(fullListingEveryText);
+  if (typeof fullListingEvery === 'string') r.fail('full_listing_every', fullListingEvery);
   const options: SyncOptions = {
     workdocsFolderId: folderId,
     ...site,
@@ -469,6 +482,8 @@ export function parseSyncOptions(raw: RawOptions): Parsed<SyncOptions> {
     maxWorkers: r.integer('max_workers'),
     s3Prefix: withTrailingSlash(prefix),
     dryRun: r.boolean('dry_run'),
+    incremental: r.choice('incremental'),
+    fullListingEveryMs: typeof fullListingEvery === 'number' ? fullListingEvery : 0,
     deleteStale: r.boolean('delete_stale'),
     maxDelete: typeof maxDelete === 'string' ? { count: 0, percent: undefined } : maxDelete,
     archivePrefix: withTrailingSlash(archive),
@@ -512,6 +527,9 @@ export function parseSyncOptions(raw: RawOptions): Parsed<SyncOptions> {
   if (sliceText !== '' && options.mode !== 'verify') r.fail('verify_slice', `applies to mode verify only (mode is ${options.mode})`);
   if (options.verifyMerge !== '' && options.mode !== 'verify') r.fail('verify_merge', `applies to mode verify only (mode is ${options.mode})`);
   if (options.verifyMerge !== '' && sliceText !== '') r.fail('verify_merge', 'merges the slices\' reports: it does not go with verify_slice');
+  // DescribeActivities with AWS credentials needs the site's organization id; scale-out and verify list everything.
+  if (options.incremental === 'activities' && options.workdocsOrganizationId === '') r.fail('incremental', 'activities needs workdocs_organization_id (the activity feed is read per site); use listing or auto');
+  else if (options.incremental === 'activities' && options.mode !== 'sync') r.fail('incremental', `activities applies to mode sync only (mode is ${options.mode})`);
   if (options.mode !== 'sync' && options.mode !== 'verify' && options.runId === '') r.fail('run_id', `is required in mode ${options.mode} (or set GITHUB_RUN_ID)`);
   if (options.runId !== '' && !/^[\w.-]{1,64}$/.test(options.runId)) r.fail('run_id', 'must be 1 to 64 letters, digits, dots, hyphens or underscores');
   if (options.archivePrefix !== '' && options.archivePrefix === options.s3Prefix) {

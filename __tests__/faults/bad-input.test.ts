@@ -36,6 +36,8 @@ const STRING_CASES: [string, string][] = [
   ...['12345678901', 'me', 'arn:aws:iam::123456789012:root'].map((v): [string, string] => ['expected_bucket_owner', v]),
   ...['team', 'a=b,a=c', 'aws:x=1', 'x=<y>', Array.from({ length: 11 }, (_, i) => `k${i}=v`).join(',')].map((v): [string, string] => ['object_tags', v]),
   ...['1234abcd-12ab-34cd-56ef-1234567890ab', 'not a key'].map((v): [string, string] => ['sse_kms_key_id', v]),
+  // Incremental runs: durations that are none, or longer than the activity feed is trusted to reach (30d).
+  ...['weekly', '7', '1w', '-1d', '1.5d', '31d'].map((v): [string, string] => ['full_listing_every', v]),
   // A verify slice that is no i/n with 0 <= i < n <= 256.
   ...['x', '1', '4/4', '0/0', '-1/2', '1/300', '1/2/3'].map((v): [string, string] => ['verify_slice', v]),
   // Site source: a directory id of the wrong shape (or beside a folder id), globs that are no username globs.

@@ -14,7 +14,7 @@ import { sourceIdOf, type SyncOptions } from '../options.js';
 import { anySignal, forwardAbort, runAbortController } from '../abort-signals.js';
 import { listInventory, readContentMd5, readMetadata } from '../s3/inventory.js';
 import { acquireLock, lockKey, type HeldLock, type LockSettings } from '../s3/lock.js';
-import { readManifest, writeManifest, type LoadedManifest } from '../s3/manifest-store.js';
+import { readManifest, writeManifestTagged, type LoadedManifest } from '../s3/manifest-store.js';
 import type { ListingResult } from '../workdocs/list.js';
 import { openSource, type Source } from '../workdocs/source.js';
 import { listHistories } from '../workdocs/versions.js';
@@ -23,6 +23,7 @@ import { EarlyUploads, uploadWith, type EarlyLockOutcome, type EarlyResult } fro
 import { executeContext, executePlan, plannedItems, unchangedItems, type ExecuteContext } from './execute.js';
 import { buildReport, formatBytes, userCountsLine } from './report.js';
 import type { ReportItem, SyncEnv, SyncReport } from './types.js';
+import { finishIncremental, openIncremental, type IncrementalCarry } from './incremental.js';
 
 /** How often progress lines are logged during long phases. */
 const PROGRESS_INTERVAL_MS = 10_000;
@@ -138,6 +139,8 @@ export interface Prepared {
   readonly plan: Plan;
   /** Uploads made while listing, and what their lock step found. */
   readonly early?: EarlyResult & { readonly lock: EarlyLockOutcome | undefined };
+  /** `incremental` activities / auto: what the run's end needs to leave the source snapshot (engine/incremental.ts). */
+  readonly incremental?: IncrementalCarry;
 }
 
 /**
@@ -149,9 +152,12 @@ export async function prepare(options: SyncOptions, env: SyncEnv, started: numbe
   // WorkDocs first: a wrong folder or organization id is bad input and must fail before any request to S3.
   const source = await openSource(options, env);
   const rootFolderId = source.rootId;
-  const early = earlyFor?.(rootFolderId);
+  // incremental: from the snapshot and the activity feed, without listing either side, when it can.
+  const incremental = await openIncremental(options, env, source, started);
+  const early = incremental?.kind === 'activities' ? undefined : earlyFor?.(rootFolderId);
 
   const { listing: listed, inventory, loaded, earlyResult } = await logger.group('List WorkDocs and S3', async () => {
+    if (incremental?.kind === 'activities') return { ...incremental, earlyResult: undefined };
     // A bucket that cannot be listed ends the run: the WorkDocs listing stops too instead of running on.
     const stop = runAbortController();
     try {
@@ -198,7 +204,7 @@ export async function prepare(options: SyncOptions, env: SyncEnv, started: numbe
     orderedCopies: options.mode === 'sync',
   });
   logPlan(decided, env, earlyResult?.items.size ?? 0);
-  return { rootFolderId, rootFolderName: source.rootName, listing, inventory, loaded, manifest: view.trusted, recorded: view.recorded, plan: decided, ...(earlyResult ? { early: earlyResult } : {}) };
+  return { rootFolderId, rootFolderName: source.rootName, listing, inventory, loaded, manifest: view.trusted, recorded: view.recorded, plan: decided, ...(earlyResult ? { early: earlyResult } : {}), ...(incremental?.carry ? { incremental: incremental.carry } : {}) };
 }
 
 /** Why the run must end with exit 3 although it went on: a WorkDocs folder could not be listed. */
@@ -226,6 +232,8 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
   if (idle) {
     // Nothing to write (a no-op resync): every action is an unchanged skip, reported without the executor.
     const aborted = signal?.aborted === true;
+    // Only unchanged skips: the snapshot's objects stay as they were; it is written if the feed moved on.
+    await finishIncremental(options, env, prepared.incremental, prepared.listing, inventory, { items: [], entries: manifest.entries, manifestEtag: prepared.loaded.etag, manifestFailed: false, stopped: aborted }, base.started);
     return buildReport({ ...base, ...named, items: unchangedItems(decided, logger), exitCode: exitCodeOf({ fatal: listingFailed !== undefined || aborted }), fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined), foreign: decided.foreign });
   }
 
@@ -243,6 +251,10 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
 
   const recorded = await recordManifest(options, env, base, prepared, execution.manifest);
   const lockLost = recorded.lockLost ?? base.lock?.lost;
+  await finishIncremental(options, env, prepared.incremental, prepared.listing, inventory, {
+    items: execution.items, entries: execution.manifest, manifestEtag: recorded.etag ?? prepared.loaded.etag,
+    manifestFailed: recorded.failed !== undefined, stopped: lockLost !== undefined || signal?.aborted === true,
+  }, base.started);
   const exitCode = exitCodeOf({
     fatal: listingFailed !== undefined || lockLost !== undefined || signal?.aborted === true,
     itemsFailed: hasFailedItems(execution.items),
@@ -316,7 +328,7 @@ async function prepareUnderLock(options: SyncOptions, env: SyncEnv, base: RunBas
  * interrupted (no abort signal, a bounded time instead): what was done is recorded. Not written once the lock
  * was lost: the other run writes its own.
  */
-async function recordManifest(options: SyncOptions, env: SyncEnv, base: RunBase, prepared: Prepared, entries: ReadonlyMap<string, ManifestEntry>): Promise<{ lockLost?: string; failed?: string }> {
+async function recordManifest(options: SyncOptions, env: SyncEnv, base: RunBase, prepared: Prepared, entries: ReadonlyMap<string, ManifestEntry>): Promise<{ lockLost?: string; failed?: string; etag?: string }> {
   const { loaded, manifest, plan: decided, rootFolderId } = prepared;
   const unchanged = loaded.state === 'found' && sameEntries(manifest.entries, entries) && manifest === loaded.manifest && sameForeign(loaded.manifest.foreign, decided.foreign)
     && sameHistories(loaded.manifest.histories, decided.histories);
@@ -328,13 +340,13 @@ async function recordManifest(options: SyncOptions, env: SyncEnv, base: RunBase,
       return { lockLost };
     }
     try {
-      const bytes = await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries, foreign: decided.foreign, ...(decided.histories ? { histories: decided.histories } : {}) }, {
+      const { bytes, etag } = await writeManifestTagged(env.s3, options.s3BucketName, base.manifestKey, { entries, foreign: decided.foreign, ...(decided.histories ? { histories: decided.histories } : {}) }, {
         rootFolderId,
         prefix: options.s3Prefix,
         updatedAt: new Date(env.now()).toISOString(),
       }, AbortSignal.timeout(60_000));
       env.logger.log('info', `manifest written: ${JSON.stringify(base.manifestKey)} (${entries.size} entries, ${formatBytes(bytes)})`);
-      return {};
+      return etag !== undefined ? { etag } : {};
     } catch (error) {
       // The transfers and deletes above did happen: report them as they are. The next run finds the
       // objects without (or with outdated) entries and re-checks them by their metadata.

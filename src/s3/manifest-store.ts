@@ -40,13 +40,24 @@ export async function writeManifest(
   meta: { rootFolderId: string; prefix: string; updatedAt: string },
   signal?: AbortSignal,
 ): Promise<number> {
+  return (await writeManifestTagged(client, bucket, key, manifest, meta, signal)).bytes;
+}
+
+/** writeManifest, answering the new object's ETag too (an incremental run's snapshot names the manifest it goes with). */
+export async function writeManifestTagged(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  manifest: Manifest,
+  meta: { rootFolderId: string; prefix: string; updatedAt: string },
+  signal?: AbortSignal,
+): Promise<{ bytes: number; etag: string | undefined }> {
   const body = encodeManifestBytes(manifest, meta);
   // The SDK retries what it can; a body S3 refused as damaged on the way (BadDigest, a 400 it does not retry) is
   // sent again here, like a document's: a run's record must not be lost to one damaged request.
   for (let attempt = 1; ; attempt++) {
     try {
-      const { bytes } = await putJsonObject(client, bucket, key, body, signal ? { signal } : {});
-      return bytes;
+      return await putJsonObject(client, bucket, key, body, signal ? { signal } : {});
     } catch (error) {
       if (attempt >= MANIFEST_PUT_ATTEMPTS || signal?.aborted || !isTransientError(error)) throw error;
       await sleep(backoffDelay(attempt), signal);

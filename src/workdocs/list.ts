@@ -128,12 +128,12 @@ export async function listFolders(client: WorkDocsClient, starts: readonly Folde
 }
 
 /** `shown`: the state an item of this listing has (RECYCLED directly in a recycle bin, else ACTIVE). */
-function toFolder(folder: FolderMetadata, parentId: string, shown: 'ACTIVE' | 'RECYCLED' = 'ACTIVE'): SourceFolder | undefined {
+export function toFolder(folder: FolderMetadata, parentId: string, shown: 'ACTIVE' | 'RECYCLED' = 'ACTIVE'): SourceFolder | undefined {
   if (!folder.Id || (folder.ResourceState !== undefined && folder.ResourceState !== shown)) return undefined;
   return { id: folder.Id, name: folder.Name ?? '', parentId, createdAt: folder.CreatedTimestamp?.getTime() ?? 0 };
 }
 
-function toDocument(document: DocumentMetadata, parentId: string, shown: 'ACTIVE' | 'RECYCLED' = 'ACTIVE'): SourceDocument | undefined {
+export function toDocument(document: DocumentMetadata, parentId: string, shown: 'ACTIVE' | 'RECYCLED' = 'ACTIVE'): SourceDocument | undefined {
   const version = document.LatestVersionMetadata;
   if (!document.Id || !version?.Id) return undefined;
   if (document.ResourceState !== undefined && document.ResourceState !== shown) return undefined;

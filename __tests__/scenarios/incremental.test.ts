@@ -1,0 +1,312 @@
+// Issue 21, incremental runs driven by DescribeActivities (incremental: activities): the emulator's `site` fixture
+// over HTTP with the unmodified SDK, the real S3 server, and the CLI's main() in-process. Each change the control API
+// makes is synced twice: from the activity feed into one prefix, and by a full listing into another; both must hold
+// the same keys, bytes and manifest entries, and the activities-driven run must ask only for what changed.
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { snapshotKey } from '../../src/core/incremental.js';
+import { decodeManifest, manifestKey } from '../../src/core/manifest.js';
+import { main } from '../../src/cli/main.js';
+import { createSyncEnv } from '../../src/engine/env.js';
+import { startEmulator, type Emulator } from '../../src/emulator/server.js';
+import type { EmulatorControl } from '../../src/emulator/types.js';
+import { countRequests } from '../../test-support/counting.js';
+import { listAllKeys } from '../../test-support/s3-listing.js';
+import { createTestBucket, getObjectBytes, md5Hex, type TestBucket } from '../helpers/s3.js';
+import { nonZero } from '../helpers/scenario.js';
+
+const ORG = 'd-5173a0e9c2'; // the site fixture's organization
+
+let emulator: Emulator;
+let bucket: TestBucket;
+let dir: string;
+let runs = 0;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, fixture: 'site' });
+  bucket = await createTestBucket('incremental');
+  dir = mkdtempSync(path.join(tmpdir(), 'wds-incremental-'));
+});
+afterAll(async () => {
+  await bucket?.cleanup();
+  await emulator?.close();
+});
+
+interface Run {
+  readonly code: number;
+  readonly log: string;
+  readonly s3: Record<string, number>;
+  readonly workdocs: Record<string, number>;
+}
+
+/** One CLI run of the whole site into `prefix`, with its own clock when `now` is given. */
+async function run(prefix: string, args: readonly string[] = [], now?: () => number): Promise<Run> {
+  runs++;
+  const s3 = inject('s3');
+  const logFile = path.join(dir, `run${runs}.log`);
+  let counter: ReturnType<typeof countRequests> | undefined;
+  let output = '';
+  emulator.control.resetCounters();
+  const defaults: [string, string][] = [
+    ['--workdocs_organization_id', ORG], ['--s3_bucket_name', bucket.bucket], ['--region_name', 'us-east-1'],
+    ['--workdocs_endpoint_url', emulator.endpoint], ['--s3_endpoint_url', s3.endpoint], ['--log_file', logFile],
+    ['--s3_prefix', prefix], ['--metadata', 'none'],
+  ];
+  const code = await main([...defaults.filter(([flag]) => !args.includes(flag)).flat(), ...args], {
+    stdout: (t) => { output += t; },
+    stderr: (t) => { output += t; },
+    cwd: dir,
+    ...(now ? { now } : {}),
+    createEnv: (options, deps) => {
+      const env = createSyncEnv(options, {
+        ...deps,
+        s3Credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+        workdocsCredentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'emulator-secret' },
+      });
+      counter = countRequests(env.s3);
+      return env;
+    },
+  });
+  const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : output;
+  return { code, log: `${log}\n${output}`, s3: counter?.counts() ?? {}, workdocs: nonZero({ ...emulator.control.counters().operations }) };
+}
+
+const incremental = (prefix: string, args: readonly string[] = [], now?: () => number): Promise<Run> => run(prefix, ['--incremental', 'activities', ...args], now);
+
+/** Every mirrored object under `prefix` as `relative key → MD5 of its bytes` (the tool's area left out). */
+async function mirror(prefix: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const key of await listAllKeys(bucket.client, bucket.bucket, prefix)) {
+    if (key.startsWith(`${prefix}.workdocs-s3-sync/`)) continue;
+    out[key.slice(prefix.length)] = md5Hex(await getObjectBytes(bucket.client, bucket.bucket, key));
+  }
+  return out;
+}
+
+async function manifestEntries(prefix: string): Promise<Record<string, unknown>> {
+  const decoded = decodeManifest(await getObjectBytes(bucket.client, bucket.bucket, manifestKey(prefix)));
+  if (!decoded.ok) throw new Error(decoded.problem);
+  return Object.fromEntries([...decoded.manifest.entries].map(([key, entry]) => [key.slice(prefix.length), entry]));
+}
+
+/** The activities-driven mirror equals the full listing's: keys, bytes and manifest entries. */
+async function expectSameMirrors(fromActivities: string, fromListing: string): Promise<void> {
+  expect(await mirror(fromActivities)).toEqual(await mirror(fromListing));
+  expect(await manifestEntries(fromActivities)).toEqual(await manifestEntries(fromListing));
+}
+
+const user = (name: string) => emulator.control.users().find((u) => u.username === name)!;
+const at = (names: string[], owner = 'alice'): string => {
+  const id = emulator.control.lookup(names, user(owner).rootFolderId);
+  if (!id) throw new Error(`nothing at ${names.join('/')}`);
+  return id;
+};
+
+describe('the first run, then a no-op run', () => {
+  beforeAll(() => emulator.control.resetState());
+  let first: Run;
+  let noop: Run;
+  beforeAll(async () => {
+    first = await incremental('noop/');
+    noop = await incremental('noop/');
+  });
+
+  it('the first run lists everything (there is no snapshot yet), says why, and leaves a snapshot', async () => {
+    expect(first.code, first.log).toBe(0);
+    expect(first.log).toContain('full listing: no source snapshot yet');
+    expect(first.workdocs.DescribeFolderContents).toBeGreaterThan(0);
+    expect((await listAllKeys(bucket.client, bucket.bucket, 'noop/')).includes(snapshotKey('noop/'))).toBe(true);
+  });
+
+  it('a no-op run makes (activity pages + 1) WorkDocs requests and 2 S3 requests, lists neither side, writes nothing', () => {
+    expect(noop.code, noop.log).toBe(0);
+    expect(noop.log).toMatch(/incremental: 0 new activities since .* \(1 feed pages\)/);
+    expect(noop.workdocs).toEqual({ DescribeUsers: 1, DescribeActivities: 1 });
+    expect(nonZero(noop.s3)).toEqual({ GetObject: 2 });
+  });
+
+  it('with the metadata index on (the default), a no-op run stays within 3 S3 requests', async () => {
+    const withIndex = await run('noop-index/', ['--incremental', 'activities', '--metadata', 'index']);
+    expect(withIndex.code, withIndex.log).toBe(0);
+    const again = await run('noop-index/', ['--incremental', 'activities', '--metadata', 'index']);
+    expect(again.code, again.log).toBe(0);
+    expect(Object.values(nonZero(again.s3)).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(3);
+    expect(Object.values(again.workdocs).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1 + 2);
+  });
+});
+
+interface Case {
+  readonly name: string;
+  readonly change: (control: EmulatorControl) => void;
+  /** WorkDocs requests the activities-driven run may make besides DescribeUsers and DescribeActivities. */
+  readonly requests: Record<string, number>;
+}
+
+const cases: Case[] = [
+  { name: 'a new version', change: (k) => k.addVersion(at(['Team', 'plan.md']), { content: 'plan, again' }), requests: { GetDocument: 1, GetDocumentVersion: 1, Content: 1 } },
+  { name: 'a new document', change: (k) => k.addDocument({ parentId: at(['Team']), name: 'new.txt', content: 'new' }), requests: { GetDocument: 1, GetDocumentVersion: 1, Content: 1 } },
+  { name: 'a document renamed', change: (k) => k.rename(at(['welcome.txt']), 'hello.txt'), requests: { GetDocument: 1 } },
+  { name: 'a document moved', change: (k) => k.move(at(['welcome.txt']), at(['Team', 'Public'])), requests: { GetDocument: 1 } },
+  { name: 'a document recycled', change: (k) => k.delete(at(['Team', 'budget.xlsx']), 'recycle'), requests: { GetDocument: 1 } },
+  { name: 'a document deleted for good', change: (k) => k.delete(at(['welcome.txt']), 'remove'), requests: { GetDocument: 1 } },
+  { name: 'a version deleted (the previous one is the latest again)', change: (k) => k.deleteVersion(at(['Team', 'plan.md']), emulator.store.latest(emulator.store.doc(at(['Team', 'plan.md']))).id), requests: { GetDocument: 1, GetDocumentVersion: 1, Content: 1 } },
+  { name: 'a version reverted to', change: (k) => k.revert(at(['Team', 'plan.md']), emulator.store.doc(at(['Team', 'plan.md'])).versions[0]!.id), requests: { GetDocument: 1, GetDocumentVersion: 1, Content: 1 } },
+  { name: 'a check-in', change: (k) => { k.checkOut(at(['welcome.txt'])); k.addVersion(at(['welcome.txt']), { content: 'checked in', checkIn: true }); }, requests: { GetDocument: 1, GetDocumentVersion: 1, Content: 1 } },
+  { name: 'a folder created, with a document in it', change: (k) => { const { id } = k.addFolder({ parentId: at(['Team']), name: 'Fresh' }); k.addDocument({ parentId: id, name: 'in-fresh.txt', content: 'x' }); }, requests: { GetFolder: 1, DescribeFolderContents: 1, GetDocumentVersion: 1, Content: 1 } },
+  { name: 'a folder renamed', change: (k) => k.rename(at(['Team', 'Public']), 'Published'), requests: { GetFolder: 1 } },
+  { name: 'a folder moved', change: (k) => k.move(at(['Team', 'Public']), user('alice').rootFolderId), requests: { GetFolder: 1 } },
+  { name: 'a folder recycled', change: (k) => k.delete(at(['Team', 'Public']), 'recycle'), requests: { GetFolder: 1 } },
+  { name: 'a folder deleted for good', change: (k) => k.delete(at(['Team', 'Public']), 'remove'), requests: { GetFolder: 1 } },
+  { name: 'a change of owner', change: (k) => k.setOwner(at(['Team', 'plan.md']), user('bob').id), requests: { GetDocument: 1 } },
+  { name: 'a comment (context only: nothing to transfer)', change: (k) => k.addComment({ documentId: at(['Team', 'plan.md']), text: 'nice' }), requests: {} },
+  { name: 'a share (context only)', change: (k) => k.share({ resourceId: at(['welcome.txt']), principal: 'bob', role: 'VIEWER' }), requests: {} },
+];
+
+describe('each change, from the feed and by a full listing, ends in the same mirror', () => {
+  let n = 0;
+  beforeEach(() => emulator.control.resetState());
+
+  it.each(cases)('$name', async ({ change, requests }) => {
+    n++;
+    const [a, b] = [`case${n}-feed/`, `case${n}-full/`];
+    expect((await incremental(a)).code).toBe(0);
+    emulator.control.advanceClock(1);
+    change(emulator.control);
+    emulator.control.advanceClock(1);
+    const fromFeed = await incremental(a);
+    expect(fromFeed.code, fromFeed.log).toBe(0);
+    expect(fromFeed.log).toMatch(/incremental: [1-9]\d* new activities/);
+    expect(fromFeed.log).not.toContain('full listing:');
+    expect(fromFeed.workdocs).toEqual({ DescribeUsers: 1, DescribeActivities: 1, ...requests });
+    expect(fromFeed.s3.ListObjectsV2 ?? 0).toBe(0);
+    const full = await run(b);
+    expect(full.code, full.log).toBe(0);
+    await expectSameMirrors(a, b);
+    // And the next run, with nothing new, is a no-op again.
+    const after = await incremental(a);
+    expect(after.workdocs).toEqual({ DescribeUsers: 1, DescribeActivities: 1 });
+    expect(nonZero(after.s3)).toEqual({ GetObject: 2 });
+  });
+
+  it('a restored document and folder come back', async () => {
+    const [a, b] = ['restore-feed/', 'restore-full/'];
+    const doc = at(['Team', 'budget.xlsx']);
+    const folder = at(['Team', 'Public']);
+    emulator.control.delete(doc, 'recycle');
+    emulator.control.delete(folder, 'recycle');
+    expect((await incremental(a)).code).toBe(0);
+    emulator.control.advanceClock(1);
+    emulator.control.restore(doc);
+    emulator.control.restore(folder);
+    emulator.control.advanceClock(1);
+    const fromFeed = await incremental(a);
+    expect(fromFeed.log).toContain('incremental: 2 new activities');
+    expect(fromFeed.workdocs).toMatchObject({ GetDocument: 1, GetFolder: 1, DescribeFolderContents: 1 });
+    expect((await run(b)).code).toBe(0);
+    await expectSameMirrors(a, b);
+    expect(Object.keys(await mirror(a))).toEqual(expect.arrayContaining(['alice/Team/budget.xlsx', 'alice/Team/Public/flyer.pdf']));
+  });
+
+  it('a user added (no activity: the users are read every run) and a user removed', async () => {
+    const [a, b] = ['users-feed/', 'users-full/'];
+    expect((await incremental(a)).code).toBe(0);
+    const erin = emulator.control.addUser({ username: 'erin' });
+    emulator.control.addDocument({ parentId: erin.rootFolderId, name: 'erin.txt', content: 'hi' });
+    emulator.control.removeUser(user('dave').id);
+    const fromFeed = await incremental(a, ['--max_delete', '100%']);
+    expect(fromFeed.code, fromFeed.log).toBe(0);
+    expect(fromFeed.log).not.toContain('full listing:');
+    expect((await run(b)).code).toBe(0);
+    await expectSameMirrors(a, b);
+    expect(Object.keys(await mirror(a))).toContain('erin/erin.txt');
+    expect(Object.keys(await mirror(a))).not.toContain('dave/');
+  });
+
+  it('with the recycle bins: a recycle and a restore move the item between the tree and its owner\'s bin', async () => {
+    const [a, b] = ['bins-feed/', 'bins-full/'];
+    const bins = ['--include_recycle_bin', 'true'];
+    expect((await incremental(a, bins)).code).toBe(0);
+    emulator.control.advanceClock(1);
+    const welcome = at(['welcome.txt']);
+    emulator.control.delete(welcome, 'recycle');
+    emulator.control.delete(at(['Team', 'Public']), 'recycle');
+    const fromFeed = await incremental(a, bins);
+    expect(fromFeed.code, fromFeed.log).toBe(0);
+    expect(fromFeed.log).not.toContain('full listing:');
+    expect((await run(b, bins)).code).toBe(0);
+    await expectSameMirrors(a, b);
+    expect(Object.keys(await mirror(a))).toEqual(expect.arrayContaining(['.recycle-bin/alice/welcome.txt', '.recycle-bin/alice/Public/flyer.pdf']));
+    emulator.control.advanceClock(1);
+    emulator.control.restore(welcome);
+    const restored = await incremental(a, bins);
+    expect(restored.code, restored.log).toBe(0);
+    expect(restored.log).not.toContain('full listing:');
+    expect((await run(b, bins)).code).toBe(0);
+    await expectSameMirrors(a, b);
+    expect(Object.keys(await mirror(a))).toContain('alice/welcome.txt');
+    expect(Object.keys(await mirror(a))).not.toContain('.recycle-bin/alice/welcome.txt');
+  });
+});
+
+describe('when the feed cannot be trusted, the run lists everything and says why', () => {
+  beforeEach(() => emulator.control.resetState());
+
+  it('a failed page of the feed', async () => {
+    expect((await incremental('gap/')).code).toBe(0);
+    emulator.control.rename(at(['welcome.txt']), 'after-gap.txt');
+    emulator.control.addFault({ op: 'DescribeActivities', kind: 'error', status: 400, errorType: 'InvalidArgumentException', count: 1 });
+    const gap = await incremental('gap/');
+    expect(gap.code, gap.log).toBe(0);
+    expect(gap.log).toMatch(/full listing: a page of the activity feed failed \(.*InvalidArgument/);
+    expect(gap.workdocs.DescribeFolderContents).toBeGreaterThan(0);
+    expect(Object.keys(await mirror('gap/'))).toContain('alice/after-gap.txt');
+  });
+
+  it('a snapshot that is not one', async () => {
+    expect((await incremental('corrupt/')).code).toBe(0);
+    await bucket.client.send(new PutObjectCommand({ Bucket: bucket.bucket, Key: snapshotKey('corrupt/'), Body: 'not gzip' }));
+    const next = await incremental('corrupt/');
+    expect(next.code, next.log).toBe(0);
+    expect(next.log).toContain('full listing: the source snapshot is unreadable (not gzip)');
+  });
+
+  it('a manifest another run wrote (a run without incremental)', async () => {
+    expect((await incremental('other/')).code).toBe(0);
+    emulator.control.addDocument({ parentId: at(['Team']), name: 'by-listing.txt', content: 'x' });
+    expect((await run('other/')).code).toBe(0);
+    const next = await incremental('other/');
+    expect(next.log).toContain('full listing: the manifest changed since the snapshot was written');
+  });
+
+  it('full_listing_every: a run after it lists everything, one before it does not (the run\'s clock decides)', async () => {
+    const t0 = Date.UTC(2030, 0, 1);
+    expect((await incremental('every/', ['--full_listing_every', '12h'], () => t0)).code).toBe(0);
+    const before = await incremental('every/', ['--full_listing_every', '12h'], () => t0 + 11 * 3_600_000);
+    expect(before.log).not.toContain('full listing:');
+    const after = await incremental('every/', ['--full_listing_every', '12h'], () => t0 + 12 * 3_600_000);
+    expect(after.log).toContain('full listing: the last full listing is older than full_listing_every (2030-01-01T00:00:00.000Z)');
+    expect(after.workdocs.DescribeFolderContents).toBeGreaterThan(0);
+    const next = await incremental('every/', ['--full_listing_every', '12h'], () => t0 + 13 * 3_600_000);
+    expect(next.log).not.toContain('full listing:');
+    const zero = await incremental('every/', ['--full_listing_every', '0'], () => t0 + 14 * 3_600_000);
+    expect(zero.log).toContain('full listing: full_listing_every is 0');
+  });
+});
+
+describe('bad values: exit 2, nothing touched', () => {
+  it.each([
+    [['--incremental', 'sometimes'], /incremental.*must be one of listing, activities, auto/],
+    [['--full_listing_every', 'weekly'], /full_listing_every.*must be a duration/],
+    [['--full_listing_every', '90d'], /full_listing_every.*at most 30d/],
+    [['--workdocs_organization_id', '', '--workdocs_folder_id', 'f1', '--incremental', 'activities'], /incremental.*needs workdocs_organization_id/],
+  ])('%j', async (args, message) => {
+    const result = await run('bad/', args);
+    expect(result.code).toBe(2);
+    expect(result.log).toMatch(message);
+    expect(result.s3).toEqual({});
+    expect(result.workdocs).toEqual({});
+  });
+});
