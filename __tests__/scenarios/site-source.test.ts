@@ -104,6 +104,13 @@ describe('a first site export, then a no-op resync', () => {
     // dave's marker is in place: no item of his to count.
     expect(r.report.users?.map((u) => `${u.user}:${u.skipped}`)).toEqual(['alice:4', 'bob:2', 'carol:1']);
   });
+
+  it('verify audits the site mirror read-only, content included: exact', async () => {
+    const r = await runSite('site/', ['--mode', 'verify', '--verify_content']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.report.verify).toMatchObject({ exact: true, contentChecked: true, documents: 7, discrepancies: [] });
+    expect(s3Writes(r.s3)).toEqual({});
+  });
 });
 
 describe('users and exclude_users', () => {
