@@ -5,7 +5,8 @@
 // Phases per tree: raw pipe (the simplest possible copy, same clients and concurrency), raw pipe + MD5 of the
 // files the sync sends multipart (only in trees that have such files) and full first sync, interleaved and
 // repeated; no-op resyncs; one incremental resync after 1 % new versions and 1 % renames. Ratios are taken
-// between phases of the same round, then the median is reported.
+// between phases of the same round, then the median is reported. The site tree (a whole WorkDocs site, full-listing
+// and activity-driven runs side by side) is in site.ts.
 import { specOf } from '../src/options.js';
 import { startS3Server } from '../test-support/s3-server.js';
 import { execFileSync, spawn } from 'node:child_process';
@@ -18,13 +19,18 @@ import { startEmulatorProcess, type EmulatorProcess, type GenerateFlags } from '
 import { cpuMsOf, machineBusyMs, pidsMatching, totalCpuMs } from './lib/proc.js';
 import { pairRatio, renderMarkdown, type BenchResults, type PhaseRun, type TreeResult, type TargetCheck } from './lib/report.js';
 import { adminClient, createBucket, deleteBucket, emptyPrefix, type S3Target } from './lib/s3.js';
+import { siteTargetChecks } from './lib/site-targets.js';
+import { benchSite } from './site.js';
 import type { PhaseConfig, PhaseKind, PhaseResult, RawDoc } from './lib/types.js';
 
 const HELP = `Usage: npm run bench -- [options]
 
   --quick                 ~10 minutes here: 1,000 small + 4 × 16 MiB + 1 × 256 MiB documents; 3,000 documents in 1,000 folders
                           (default: full mode, 5,000 small + 16 × 8–64 MiB + 1 × 1 GiB; 100,000 documents in 10,000 folders)
-  --trees LIST            comma-separated subset of: mixed,large,wide (default: all)
+  --trees LIST            comma-separated subset of: mixed,large,wide,site (default: all)
+                          site: a whole WorkDocs site, 20 users / 3,000 documents (quick) or 200 users / 100,000
+                          (full), versions: all, metadata: index; first export, no-op full-listing vs incremental
+                          runs, and 100 changes found by each (see docs/performance.md, Site)
   --repeats N             rounds of raw pipe (+ MD5 baseline) and full sync per tree (default: 2 for mixed and large, 1 for wide)
   --max-workers N         max_workers of both sides (default 14, the tool's default)
   --pool N                max_pool_connections (default 28, the tool's default)
@@ -73,7 +79,12 @@ const multipartThresholdMb = Number(flags['multipart-threshold-mb']);
 const multipartThresholdBytes = multipartThresholdMb * MiB;
 const outDir = path.resolve(flags.out ?? path.join(repoRoot, 'bench', 'results'));
 const profileDir = path.join(outDir, 'profiles');
-const wantedTrees = new Set((flags.trees ?? 'mixed,large,wide').split(',').map((s) => s.trim()).filter(Boolean));
+const wantedTrees = new Set((flags.trees ?? 'mixed,large,wide,site').split(',').map((s) => s.trim()).filter(Boolean));
+const unknownTrees = [...wantedTrees].filter((t) => !['mixed', 'large', 'wide', 'site'].includes(t));
+if (unknownTrees.length > 0) {
+  process.stderr.write(`--trees: unknown tree ${unknownTrees.join(', ')} (mixed, large, wide, site)\n`);
+  process.exit(2);
+}
 
 interface TreeSpec {
   readonly name: string;
@@ -387,7 +398,8 @@ try {
     if (!wantedTrees.has(spec.name)) continue;
     results.trees.push(await benchTree(spec));
   }
-  results.targets = targetChecks(results.trees);
+  if (wantedTrees.has('site')) results.sites = [await benchSite({ quick, repoRoot, admin, bucket, log, runPhase })];
+  results.targets = [...targetChecks(results.trees), ...(results.sites ?? []).flatMap(siteTargetChecks)];
 } catch (error) {
   failed = true;
   log(`benchmark failed: ${(error as Error).stack ?? String(error)}`);
@@ -397,7 +409,7 @@ try {
   rmSync(scratch, { recursive: true, force: true });
 }
 
-if (results.trees.length > 0) {
+if (results.trees.length > 0 || (results.sites ?? []).length > 0) {
   const markdown = renderMarkdown(results);
   writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(path.join(outDir, 'latest.md'), markdown);

@@ -10,11 +10,14 @@ export interface EmulatorProcess {
   control<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>;
   counters(): Promise<Counters>;
   resetCounters(): Promise<void>;
-  manifest(): Promise<ManifestItem[]>;
+  /** The documents below the emulator's root folder, or below `rootId` (a site user's root). */
+  manifest(rootId?: string): Promise<ManifestItem[]>;
   stop(): Promise<void>;
 }
 
 export interface GenerateFlags {
+  /** A whole site of this many users (`--generate-users`): `documents` spread over them, folders per user. */
+  readonly users?: number;
   readonly folders: number;
   readonly documents: number;
   readonly seed: number | string;
@@ -27,7 +30,7 @@ export interface GenerateFlags {
 export async function startEmulatorProcess(flags: GenerateFlags, cwd: string): Promise<EmulatorProcess> {
   const args = [
     '--import', 'tsx', 'src/emulator/index.ts', '--port', '0',
-    '--generate-folders', String(flags.folders),
+    ...(flags.users !== undefined ? ['--generate-users', String(flags.users)] : ['--generate-folders', String(flags.folders)]),
     '--generate-documents', String(flags.documents),
     '--seed', String(flags.seed),
     ...(flags.size !== undefined ? ['--size', String(flags.size)] : []),
@@ -62,7 +65,7 @@ export async function startEmulatorProcess(flags: GenerateFlags, cwd: string): P
     control,
     counters: () => control<Counters>('GET', 'counters'),
     resetCounters: async () => { await control('POST', 'counters/reset'); },
-    manifest: () => control<ManifestItem[]>('GET', 'manifest'),
+    manifest: (rootId) => control<ManifestItem[]>('GET', rootId === undefined ? 'manifest' : `manifest?rootId=${encodeURIComponent(rootId)}`),
     stop: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());

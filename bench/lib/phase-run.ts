@@ -30,7 +30,7 @@ const MB = 1024 * 1024;
 
 function cliArgs(c: PhaseConfig): string[] {
   return [
-    '--workdocs_folder_id', c.rootFolderId,
+    ...(c.organizationId !== undefined ? ['--workdocs_organization_id', c.organizationId] : ['--workdocs_folder_id', c.rootFolderId]),
     '--s3_bucket_name', c.bucket,
     '--region_name', 'us-east-1',
     '--workdocs_endpoint_url', c.workdocsEndpoint,
@@ -43,8 +43,13 @@ function cliArgs(c: PhaseConfig): string[] {
     '--log_file', path.join(c.workDir, 'script.log'),
     '--report_file', path.join(c.workDir, 'report.json'),
     '--log_level', 'warning',
+    ...(c.syncArgs ?? []),
   ];
 }
+
+/** The lines that say how a run listed: whether an incremental run read the feed or listed everything, and why. */
+const LISTING_NOTE = /^(full listing|incremental|(the )?source snapshot|the activity feed)\b/;
+
 
 const credentials = {
   s3Credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
@@ -55,12 +60,21 @@ async function runSync(): Promise<Omit<PhaseResult, 'wallMs' | 'cpuUserMs' | 'cp
   let counter: RequestCounter | undefined;
   let report: SyncReport | undefined;
   let stderr = '';
+  const notes: string[] = [];
   const exitCode = await main(cliArgs(config), {
     stdout: () => undefined,
     stderr: (t) => { stderr += t; },
     cwd: config.workDir,
     createEnv: (options, deps) => {
-      const env = createSyncEnv(options, { ...deps, ...credentials });
+      // The log level filters inside the logger, so the info lines that say how the run listed are seen here.
+      const logger = {
+        log: (level: Parameters<typeof deps.logger.log>[0], message: string): void => {
+          if (LISTING_NOTE.test(message)) notes.push(message);
+          deps.logger.log(level, message);
+        },
+        group: deps.logger.group.bind(deps.logger),
+      };
+      const env = createSyncEnv(options, { ...deps, logger, ...credentials });
       counter = countRequests(env.s3);
       return env;
     },
@@ -75,6 +89,8 @@ async function runSync(): Promise<Omit<PhaseResult, 'wallMs' | 'cpuUserMs' | 'cp
     bytes: report?.totals.bytes ?? 0,
     s3: counter?.counts() ?? {},
     totals: { ...(report?.totals ?? {}) },
+    changed: report?.changed ?? false,
+    notes,
     failures,
   };
 }

@@ -1,4 +1,5 @@
 // Result shapes of the benchmark and their Markdown rendering.
+import type { SiteResult } from './site-targets.js';
 import type { PhaseResult } from './types.js';
 
 export interface PhaseRun extends PhaseResult {
@@ -44,6 +45,8 @@ export interface BenchResults {
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; s3Server: string };
   settings: { maxWorkers: number; maxPoolConnections: number; partSizeMb: number; multipartThresholdMb?: number };
   trees: TreeResult[];
+  /** The site tree (bench/site.ts), when it ran. */
+  sites?: SiteResult[];
   targets: TargetCheck[];
 }
 
@@ -71,7 +74,7 @@ export function pairRatio(baseline: readonly PhaseRun[], other: readonly PhaseRu
 const fmt = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 const counts = (c: Record<string, number>): string => Object.entries(c).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || '0';
 
-function row(label: string, runs: readonly PhaseRun[], ratio: string): string {
+export function row(label: string, runs: readonly PhaseRun[], ratio: string): string {
   const run = medianRun(runs);
   if (!run) return '';
   const seconds = median(runs.map((r) => r.wallMs)) / 1000;
@@ -101,10 +104,29 @@ export function renderMarkdown(results: BenchResults): string {
       lines.push(`Full sync against the raw pipe + MD5 (the same copy, plus the one MD5 pass that a multipart upload needs to check WorkDocs' bytes): ${percent(pairRatio(tree.rawMd5, tree.full))}.`, '');
     }
   }
+  for (const site of results.sites ?? []) lines.push(...renderSite(site));
   if (results.targets.length > 0) {
     lines.push('### Targets', '', '| Tree | Target | Measured | Met |', '|---|---|---|---|');
     for (const t of results.targets) lines.push(`| ${t.tree} | ${t.target} | ${t.value} | ${t.ok ? 'yes' : '**no**'} |`);
     lines.push('');
   }
   return `${lines.join('\n')}\n`;
+}
+
+function renderSite(site: SiteResult): string[] {
+  const changes = (c: SiteResult['incrementalChanges']): string => `${c.version} new versions, ${c.rename} renames, ${c.move} moves, ${c.delete} deletes`;
+  const lines = [`### ${site.name}: ${site.description}`, ''];
+  lines.push(`${site.users} users, ${site.documents.toLocaleString('en-US')} documents in the mirror's scope, ${site.folders.toLocaleString('en-US')} folders, ${fmt(site.bytes / 1e6)} MB of latest versions; after the first export ${site.objects.toLocaleString('en-US')} objects under the prefix, ${site.historyObjects.toLocaleString('en-US')} of them older versions. All runs on one prefix, in this order; \`incremental\` runs read the activity feed.`, '');
+  lines.push('| Run | Time (s) | Files | MB | Files/s | MB/s | | WorkDocs requests | S3 requests | Peak RSS (MB) | CPU (s) | Emulator CPU (s) | S3 server CPU (s) |');
+  lines.push('|---|---:|---:|---:|---:|---:|---|---|---|---:|---:|---:|---:|');
+  lines.push(row('first export (full listing, leaves the snapshot)', [site.first], '–'));
+  lines.push(row('no-op, full listing', site.listingNoop, '–'));
+  lines.push(row('no-op, incremental', site.incrementalNoop, '–'));
+  lines.push(row(`incremental after ${changes(site.incrementalChanges)}`, [site.incrementalAfter], '–'));
+  lines.push(row('full listing right after it', [site.listingCheck], '–'));
+  lines.push(row(`full listing after ${changes(site.listingChanges)} (other documents)`, [site.listingAfter], '–'));
+  lines.push('');
+  const notes = [site.first, ...site.incrementalNoop, site.incrementalAfter].map((r) => `${r.name}: ${(r.notes ?? []).join(' / ') || '–'}`);
+  lines.push('How the incremental-mode runs listed (their own log lines):', '', ...notes.map((n) => `- ${n}`), '');
+  return lines;
 }

@@ -22,6 +22,10 @@ export interface PhaseConfig {
   readonly kind: PhaseKind;
   readonly workdocsEndpoint: string;
   readonly rootFolderId: string;
+  /** A whole site: the sync gets `workdocs_organization_id` instead of `workdocs_folder_id`. */
+  readonly organizationId?: string;
+  /** More CLI flags of the sync (`--versions`, `all`, ...). */
+  readonly syncArgs?: readonly string[];
   readonly s3Endpoint: string;
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
@@ -66,6 +70,10 @@ export interface PhaseResult {
   readonly s3: Record<string, number>;
   /** Sync only: the report's totals. */
   readonly totals?: Record<string, number>;
+  /** Sync only: whether the run changed anything in the bucket (the report's `changed`). */
+  readonly changed?: boolean;
+  /** Sync only: the engine's lines about how it listed (`full listing: <reason>`, incremental runs). */
+  readonly notes?: string[];
   readonly failures?: string[];
 }
 
