@@ -113,7 +113,8 @@ export async function runAction(deps: ActionDeps): Promise<ExitCode> {
   const given: GivenInputs = {
     bucket: deps.env.INPUT_S3_BUCKET_NAME ?? '',
     prefix: deps.env.INPUT_S3_PREFIX ?? '',
-    folderId: deps.env.INPUT_WORKDOCS_FOLDER_ID ?? '',
+    // The source as given: a folder, or a whole site (the summary says which by the id's form).
+    folderId: deps.env.INPUT_WORKDOCS_FOLDER_ID || deps.env.INPUT_WORKDOCS_ORGANIZATION_ID || '',
     dryRun: false,
   };
   try {
@@ -133,7 +134,7 @@ async function runUnchecked(deps: ActionDeps, started: number, given: GivenInput
   const runId = deps.workflowRun?.runId ?? deps.env.GITHUB_RUN_ID;
   if (!raw.run_id && runId) raw.run_id = runId;
   const parsed = parseInputs(raw);
-  const asGiven = { bucket: raw.s3_bucket_name ?? '', prefix: raw.s3_prefix ?? '', folderId: raw.workdocs_folder_id ?? '', dryRun: given.dryRun };
+  const asGiven = { bucket: raw.s3_bucket_name ?? '', prefix: raw.s3_prefix ?? '', folderId: raw.workdocs_folder_id || raw.workdocs_organization_id || '', dryRun: given.dryRun };
   if (!parsed.ok || read.errors.length > 0) {
     const errors = [...read.errors, ...(parsed.ok ? [] : parsed.errors)];
     return stopEarly(deps, started, 2, formatInputErrors(errors), asGiven);
