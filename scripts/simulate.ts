@@ -14,7 +14,8 @@ const USAGE = `usage: npm run simulate -- [--seeds N] [--steps M] [--first-seed 
   --minutes T     run new seeds until T minutes have passed (overrides --seeds)
   --verbose       print every step of every history, not only of the failing ones
   --coverage      print what each history exercised (steps, changes, options, faults)
-  --ignore RE     note violations matching RE ("invariant 2: foreign") and go on: to look past a known bug`;
+  --ignore RE     note violations matching RE ("invariant 2: foreign") and go on: to look past a known bug
+  --source S      folder or site: every history mirrors that source (default: each seed draws one, 40% sites)`;
 
 function wholeNumber(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
@@ -30,7 +31,7 @@ try {
   parsed = parseArgs({
     options: {
       seeds: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, 'first-seed': { type: 'string' },
-      minutes: { type: 'string' }, ignore: { type: 'string' }, coverage: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' },
+      minutes: { type: 'string' }, ignore: { type: 'string' }, source: { type: 'string' }, coverage: { type: 'boolean' }, verbose: { type: 'boolean' }, help: { type: 'boolean' },
     },
     strict: true,
   }).values;
@@ -49,6 +50,11 @@ const seeds = wholeNumber('seeds', parsed.seeds, 5);
 const minutes = parsed.minutes === undefined ? undefined : wholeNumber('minutes', parsed.minutes, 0);
 const verbose = parsed.verbose === true || replay !== undefined;
 const ignore = parsed.ignore === undefined ? undefined : new RegExp(parsed.ignore);
+if (parsed.source !== undefined && parsed.source !== 'folder' && parsed.source !== 'site') {
+  process.stderr.write(`--source must be folder or site, got ${JSON.stringify(parsed.source)}\n${USAGE}\n`);
+  process.exit(2);
+}
+const source = parsed.source as 'folder' | 'site' | undefined;
 
 const say = (text: string): void => { process.stdout.write(`${text}\n`); };
 const wasUp = s3ServerIsUp();
@@ -65,7 +71,7 @@ try {
     const t0 = Date.now();
     let result;
     try {
-      result = await simulate({ seed, steps, s3, ...(verbose ? { log: say } : {}), ...(ignore ? { ignore } : {}) });
+      result = await simulate({ seed, steps, s3, ...(verbose ? { log: say } : {}), ...(ignore ? { ignore } : {}), ...(source ? { source } : {}) });
     } catch (e) {
       // Not a violation: the simulator could not run the history (the S3 server went away ...). A night goes on.
       errors.push(seed);
@@ -84,7 +90,7 @@ try {
     const f = result.failure;
     say(`seed ${seed}: FAILED at step ${f.step}, invariant ${f.invariant}: ${f.message} (${took})`);
     if (!verbose) for (const line of f.history) say(`    ${line}`);
-    say(`    replay: npm run simulate -- --seed ${seed} --steps ${f.step}`);
+    say(`    replay: npm run simulate -- --seed ${seed} --steps ${f.step}${source ? ` --source ${source}` : ''}`);
   }
 } finally {
   if (!wasUp) stopS3Server({ release: process.pid });

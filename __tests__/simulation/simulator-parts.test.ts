@@ -2,8 +2,10 @@
 // matches a key to a document's path. (The histories themselves run in simulate.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { parseSyncOptions } from '../../src/options.js';
-import { keyMatchesPath } from '../../test-support/simulator/invariants.js';
-import { BAD_INPUTS, drawRunOptions, OPTION_ROWS, optionExists } from '../../test-support/simulator/options.js';
+import { userFilter } from '../../src/core/user-filter.js';
+import { keyMatchesPath, parseCsv } from '../../test-support/simulator/invariants.js';
+import { BAD_INPUTS, drawRunOptions, OPTION_ROWS, optionExists, SITE_BAD_INPUTS } from '../../test-support/simulator/options.js';
+import { USERNAMES } from '../../test-support/simulator/workdocs.js';
 import { Random } from '../../test-support/simulator/random.js';
 
 const REQUIRED = { workdocs_folder_id: 'folder-1', s3_bucket_name: 'bucket-1', region_name: 'us-east-1' };
@@ -42,6 +44,33 @@ describe('run options', () => {
     }
   });
 
+  it('draws the site-only options (users, exclude_users, include_recycle_bin) for a site, and every drawn set parses', () => {
+    const siteOnly = ['users', 'exclude_users', 'include_recycle_bin'];
+    const r = new Random(12);
+    const drawn = new Set<string>();
+    for (let i = 0; i < 300; i++) {
+      const site = i % 2 === 0;
+      const options = drawRunOptions(r, { prefix: 'mirror/', site });
+      for (const name of Object.keys(options)) {
+        if (site) drawn.add(name);
+        else expect(siteOnly).not.toContain(name);
+      }
+      const source = site ? { workdocs_organization_id: 'd-1234567890' } : { workdocs_folder_id: 'folder-1' };
+      const parsed = parseSyncOptions({ s3_bucket_name: 'bucket-1', region_name: 'us-east-1', s3_prefix: 'mirror/', ...source, ...options });
+      if (!parsed.ok) expect(parsed.errors.map((e) => e.option)).toEqual(['archive_prefix']);
+    }
+    for (const name of siteOnly.filter(optionExists)) expect(drawn).toContain(name);
+  });
+
+  it('draws every row in every history, so a site-only row moves no draw of a folder history', () => {
+    const [folder, site] = [new Random(5), new Random(5)];
+    for (let i = 0; i < 50; i++) {
+      drawRunOptions(folder, { prefix: '' });
+      drawRunOptions(site, { prefix: '', site: true });
+    }
+    expect(folder.float()).toBe(site.float());
+  });
+
   it('names each option once in the table', () => {
     const names = OPTION_ROWS.map((row) => row.name);
     expect(new Set(names).size).toBe(names.length);
@@ -51,6 +80,29 @@ describe('run options', () => {
     const raw: Record<string, string> = { ...REQUIRED };
     for (let i = 0; i < args.length; i += 2) raw[args[i]!.replace(/^--/, '')] = args[i + 1]!;
     expect(parseSyncOptions(raw).ok).toBe(false);
+  });
+});
+
+describe('site bad inputs', () => {
+  it('are refused by the option parser, or leave none of the users a site history can have (exit 2 at the source)', () => {
+    for (const args of SITE_BAD_INPUTS) {
+      const raw = { s3_bucket_name: 'bucket-1', region_name: 'us-east-1', workdocs_organization_id: 'd-1234567890', [args[0]!.replace(/^--/, '')]: args[1]! };
+      const parsed = parseSyncOptions(raw);
+      if (!parsed.ok) continue;
+      const wanted = userFilter(parsed.value.users, parsed.value.excludeUsers);
+      expect(['admin', ...USERNAMES].filter(wanted), args.join(' ')).toEqual([]);
+    }
+  });
+});
+
+describe('parseCsv (RFC 4180)', () => {
+  it.each([
+    ['a,b\r\n1,2\r\n', [['a', 'b'], ['1', '2']]],
+    ['"x, y","say ""hi"""\r\n', [['x, y', 'say "hi"']]],
+    ['"two\r\nlines",z\r\n', [['two\r\nlines', 'z']]],
+    ['a,\r\n,b', [['a', ''], ['', 'b']]],
+  ] as const)('%j', (text, rows) => {
+    expect(parseCsv(text)).toEqual(rows);
   });
 });
 
@@ -66,6 +118,11 @@ describe('keyMatchesPath', () => {
     ['report-01~.txt', ['report-01.txt'], false],
     ['report-01~x.md', ['report-01.txt'], false],
     ['previous/report-01.txt', ['current', 'report-01.txt'], false],
+    // Site keys: a user named like a reserved area is escaped at the top only; the recycle bins' area is not.
+    ['%2Ehistory/a.txt', ['.history', 'a.txt'], true],
+    ['.history/a.txt', ['.history', 'a.txt'], false],
+    ['alice/.history/a.txt', ['alice', '.history', 'a.txt'], true],
+    ['.recycle-bin/alice/a~1.txt', ['.recycle-bin', 'alice', 'a.txt'], true],
   ] as const)('%s is the key of %j: %s', (key, path, expected) => {
     expect(keyMatchesPath(key, path)).toBe(expected);
   });

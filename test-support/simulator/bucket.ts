@@ -14,6 +14,7 @@ import {
   UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { METADATA_SEGMENT } from '../../src/core/keys.js';
 import { manifestKey, toolAreaPrefix } from '../../src/core/manifest.js';
 import type { Random } from './random.js';
 import { listAllKeys } from '../s3-listing.js';
@@ -49,6 +50,8 @@ export class BucketTamperer {
   /** Foreign objects the simulator put: key → MD5 of their bytes. */
   readonly foreign = new Map<string, string>();
   private seq = 0;
+  /** The mirrored key the last overwrite or delete changed. */
+  private changedKey: string | undefined;
 
   constructor(
     private readonly client: S3Client,
@@ -58,13 +61,14 @@ export class BucketTamperer {
   ) {}
 
   /** Applies one random change; `folderPath` is an existing WorkDocs folder, `excluded` says which keys are not the mirror's (archives, foreign). */
-  async change(folderPath: readonly string[], excluded: (key: string) => boolean): Promise<{ kind: BucketChange; description: string }> {
+  async change(folderPath: readonly string[], excluded: (key: string) => boolean): Promise<{ kind: BucketChange; description: string; key: string | undefined }> {
     for (let attempt = 0; attempt < 10; attempt++) {
       const kind = this.random.weighted(BUCKET_WEIGHTS);
+      this.changedKey = undefined;
       const description = await this.apply(kind, folderPath, excluded);
-      if (description !== undefined) return { kind, description };
+      if (description !== undefined) return { kind, description, key: this.changedKey };
     }
-    return { kind: 'foreignAtRoot', description: (await this.apply('foreignAtRoot', folderPath, excluded))! };
+    return { kind: 'foreignAtRoot', description: (await this.apply('foreignAtRoot', folderPath, excluded))!, key: undefined };
   }
 
   private async apply(kind: BucketChange, folderPath: readonly string[], excluded: (key: string) => boolean): Promise<string | undefined> {
@@ -83,6 +87,7 @@ export class BucketTamperer {
         const mirrored = await this.mirroredKeys(excluded);
         if (mirrored.length === 0) return undefined;
         const key = r.pick(mirrored);
+        this.changedKey = key;
         const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
         const sameSize = r.chance(0.7);
         const size = sameSize ? (head.ContentLength ?? 0) : r.int(1, 500);
@@ -98,6 +103,7 @@ export class BucketTamperer {
         const mirrored = await this.mirroredKeys(excluded);
         if (mirrored.length === 0) return undefined;
         const key = r.pick(mirrored);
+        this.changedKey = key;
         await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
         return `delete ${key}`;
       }
@@ -129,10 +135,13 @@ export class BucketTamperer {
     await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
   }
 
-  /** Document objects under the prefix: not markers, not the tool's area, not foreign, not archived. */
+  /**
+   * Document objects under the prefix (older versions under .history/ too): not markers, not the tool's area, not
+   * foreign, not archived, not sidecars (the tool never reads those back: a changed one stays changed).
+   */
   private async mirroredKeys(excluded: (key: string) => boolean): Promise<string[]> {
     return (await listKeys(this.client, this.bucket, this.prefix)).filter(
-      (k) => !k.endsWith('/') && !k.startsWith(toolAreaPrefix(this.prefix)) && !this.foreign.has(k) && !excluded(k),
+      (k) => !k.endsWith('/') && !k.startsWith(toolAreaPrefix(this.prefix)) && !k.startsWith(`${this.prefix}${METADATA_SEGMENT}/`) && !this.foreign.has(k) && !excluded(k),
     );
   }
 

@@ -10,6 +10,13 @@ import type { Random } from './random.js';
 export interface OptionContext {
   /** The history's s3_prefix ('' or ending in '/'). */
   readonly prefix: string;
+  /** A whole-site history (workdocs_organization_id): the site-only options draw values. */
+  readonly site?: boolean;
+}
+
+/** A site-only option's value: drawn in every history (so the draws after it stay put), given only to a site. */
+function siteOnly(context: OptionContext, value: string | undefined): string | undefined {
+  return context.site === true ? value : undefined;
 }
 
 export interface OptionRow {
@@ -36,6 +43,21 @@ export const OPTION_ROWS: readonly OptionRow[] = [
   { name: 'part_size_mb', draw: (r) => (r.chance(0.4) ? '5' : undefined) },
   // Every older version too, under .history/ (switching back to latest makes the history stale).
   { name: 'versions', draw: (r) => (r.chance(0.3) ? 'all' : undefined) },
+  // The metadata index (default) or none or sidecars beside the mirror (never planned, never foreign); a full re-read now and then.
+  { name: 'metadata', draw: (r) => (r.chance(0.6) ? undefined : r.pick(['none', 'sidecars'])) },
+  { name: 'metadata_refresh', draw: (r) => (r.chance(0.1) ? 'true' : undefined) },
+  // Site only: the recycle bins, and user filters that change from run to run (excluded users' objects are stale;
+  // a filter that leaves nobody is bad input, exit 2). The usernames are workdocs.ts's.
+  { name: 'include_recycle_bin', draw: (r, c) => siteOnly(c, r.chance(0.35) ? 'true' : undefined) },
+  { name: 'users', draw: (r, c) => siteOnly(c, r.chance(0.75) ? undefined : r.pick(['*', 'a*', 'admin,bob', '?o*,carol*', 'A*,E*'])) },
+  { name: 'exclude_users', draw: (r, c) => siteOnly(c, r.chance(0.7) ? undefined : r.pick(['bob', 'a*', '*.*', '.history', 'carol*,dave'])) },
+];
+
+/** Site histories also expect these refused (exit 2): a user filter that leaves nobody, a malformed glob. */
+export const SITE_BAD_INPUTS: readonly (readonly string[])[] = [
+  ['--exclude_users', '*'],
+  ['--users', 'nobody-of-this-site'],
+  ['--users', 'alice bob'],
 ];
 
 /** Arguments the CLI must refuse with exit 2 before any S3 request. */

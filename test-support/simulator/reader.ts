@@ -35,6 +35,11 @@ export class BucketReader {
     return [...this.listing.keys()].filter((k) => k.startsWith(prefix)).sort();
   }
 
+  /** What tells the listed version of the object from another (ETag, time, size), or undefined when it is not listed. */
+  version(key: string): string | undefined {
+    return this.listing.get(key);
+  }
+
   /** The object's MD5 and metadata, or undefined when the last listing did not have it. */
   async read(key: string): Promise<ObjectFacts | undefined> {
     const version = this.listing.get(key);

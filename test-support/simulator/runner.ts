@@ -23,6 +23,8 @@ export interface RunTarget {
   readonly bucket: string;
   /** Where logs and reports go. */
   readonly dir: string;
+  /** A site history's source (workdocs_organization_id); else the emulator's root folder. */
+  readonly organizationId?: string | undefined;
 }
 
 export interface RunOutcome {
@@ -41,10 +43,13 @@ export function isWrite(request: ProxyRequestInfo): boolean {
 
 let runSeq = 0;
 
-/** The flags every run gets; `folderId` replaces the root as the source (the CLI refuses a flag given twice). */
-function baseArgs(target: RunTarget, logFile: string, folderId = target.emulator.rootFolderId): string[] {
+/** The flags every run gets; `folderId` replaces the history's source (the CLI refuses a flag given twice). */
+function baseArgs(target: RunTarget, logFile: string, folderId?: string): string[] {
+  const source = folderId === undefined && target.organizationId !== undefined
+    ? ['--workdocs_organization_id', target.organizationId]
+    : ['--workdocs_folder_id', folderId ?? target.emulator.rootFolderId];
   return [
-    '--workdocs_folder_id', folderId,
+    ...source,
     '--s3_bucket_name', target.bucket,
     '--region_name', 'us-east-1',
     '--workdocs_endpoint_url', target.emulator.endpoint,

@@ -1,8 +1,10 @@
 /**
  * WorkDocs changes of a history, made through the emulator's control API. The simulator keeps its own model of
  * the tree (ids, names, parents, recycled or removed) to choose targets deterministically: choices go by the
- * order items were created, never by emulator ids.
+ * order items were created, never by emulator ids. A site history has several users, each with a root of their
+ * own: users come (with a few documents), are deactivated and reactivated, and are removed with their content.
  */
+import { encodeTopLevelSegment } from '../../src/core/keys.js';
 import type { EmulatorControl } from '../../src/emulator/server.js';
 import type { Random } from './random.js';
 
@@ -16,6 +18,20 @@ interface Item {
   size: number;
 }
 
+/** One user of a site history: the first one (`admin`) owns the emulator's root and is never removed. */
+interface User {
+  readonly id: string;
+  readonly username: string;
+  readonly rootId: string;
+  status: 'ACTIVE' | 'INACTIVE' | 'PENDING' | 'removed';
+}
+
+/**
+ * Usernames new users get, in this order: plain ones, and `.history`, a reserved top-level segment its key escapes
+ * (`%2Ehistory/`) beside the real history area.
+ */
+export const USERNAMES = ['alice', 'bob', 'carol.w', '.history', 'dave', 'erin@example.com', 'frank', 'gina'];
+
 /** Names drawn from small pools, so renames and new documents collide with existing names. */
 const DOCUMENT_NAMES = ['report-01.txt', 'report-02.txt', 'report-03.txt', 'report-04.txt', 'a.txt', 'b.txt', 'notes.md', 'data.bin'];
 const FOLDER_NAMES = ['current', 'previous', '2023', 'A', 'B', 'archive-2022'];
@@ -26,20 +42,35 @@ export const BIG_SIZE = 5 * 1024 * 1024 + 123_457;
 
 export type WorkdocsChange =
   | 'newDocument' | 'newVersion' | 'renameDocument' | 'swapNames' | 'rotateFolders' | 'moveDocument'
-  | 'moveFolder' | 'recycle' | 'restore' | 'remove' | 'newFolder';
+  | 'moveFolder' | 'recycle' | 'restore' | 'remove' | 'newFolder' | 'addUser' | 'userStatus' | 'removeUser';
 
+// User changes last and weightless in a folder history: weighted() then draws exactly what it drew before they existed.
 export const WORKDOCS_WEIGHTS: Readonly<Record<WorkdocsChange, number>> = {
   newDocument: 6, newVersion: 6, renameDocument: 4, swapNames: 3, rotateFolders: 2, moveDocument: 3,
-  moveFolder: 1, recycle: 2, restore: 2, remove: 1, newFolder: 1,
+  moveFolder: 1, recycle: 2, restore: 2, remove: 1, newFolder: 1, addUser: 0, userStatus: 0, removeUser: 0,
 };
+
+/** A site history also adds, deactivates and removes users. */
+export const SITE_WORKDOCS_WEIGHTS: Readonly<Record<WorkdocsChange, number>> = { ...WORKDOCS_WEIGHTS, addUser: 1.5, userStatus: 1, removeUser: 0.7 };
 
 export class WorkdocsModel {
   private readonly items: Item[] = [];
   private contentSeq = 0;
+  /** Site histories only: every user the history had, in the order they came. */
+  private readonly users: User[] = [];
 
-  constructor(private readonly control: EmulatorControl, private readonly rootId: string, private readonly random: Random) {}
+  /** `site`: a whole-site history, whose first user (the emulator's) owns `rootId`. */
+  constructor(private readonly control: EmulatorControl, private readonly rootId: string, private readonly random: Random, readonly site = false) {
+    if (site) {
+      const first = control.users().find((u) => u.rootFolderId === rootId)!;
+      this.users.push({ id: first.id, username: first.username, rootId, status: 'ACTIVE' });
+    }
+  }
 
-  /** The history's first tree: `current` and `previous` with same-size reports, and a few loose documents. */
+  /**
+   * The history's first tree: `current` and `previous` with same-size reports, and a few loose documents; a site
+   * history then adds two users with a few documents each (drawn after the folder history's draws, which stay as they were).
+   */
   seed(): string[] {
     const log: string[] = [];
     for (const folder of ['current', 'previous']) {
@@ -52,13 +83,14 @@ export class WorkdocsModel {
       this.addDocument(this.rootId, name, this.random.pick(SIZES));
       log.push(`document ${name}`);
     }
+    if (this.site) for (let n = 0; n < 2; n++) log.push(this.apply('addUser')!);
     return log;
   }
 
   /** Applies one random change; says which and what it did (for the failure's history). */
   change(): { kind: WorkdocsChange; description: string } {
     for (let attempt = 0; attempt < 10; attempt++) {
-      const kind = this.random.weighted(WORKDOCS_WEIGHTS);
+      const kind = this.random.weighted(this.site ? SITE_WORKDOCS_WEIGHTS : WORKDOCS_WEIGHTS);
       const description = this.apply(kind);
       if (description !== undefined) return { kind, description };
     }
@@ -69,7 +101,7 @@ export class WorkdocsModel {
     const r = this.random;
     const docs = this.active('document');
     const folders = this.active('folder');
-    const folderIds = [this.rootId, ...folders.map((f) => f.id)];
+    const folderIds = [...this.liveRoots(), ...folders.map((f) => f.id)];
     switch (kind) {
       case 'newDocument': {
         const parent = r.pick(folderIds);
@@ -178,7 +210,53 @@ export class WorkdocsModel {
         for (const gone of this.items) if (this.isWithin(gone.id, item.id)) gone.state = 'removed';
         return `remove ${at} for good`;
       }
+      case 'addUser': {
+        const username = USERNAMES.find((u) => !this.users.some((known) => known.username === u));
+        if (username === undefined) return undefined;
+        const status = r.chance(0.2) ? 'PENDING' : 'ACTIVE';
+        const info = this.control.addUser({ username, status });
+        this.users.push({ id: info.id, username, rootId: info.rootFolderId, status });
+        const documents = r.int(0, 3);
+        const folder = r.chance(0.5) ? this.addFolder(info.rootFolderId, r.pick(FOLDER_NAMES)) : info.rootFolderId;
+        for (let n = 0; n < documents; n++) this.addDocument(r.pick([info.rootFolderId, folder]), r.pick(DOCUMENT_NAMES), r.pick(SIZES));
+        return `new user ${username} (${status}) with ${documents} documents`;
+      }
+      case 'userStatus': {
+        // Every status is mirrored while the content exists: a deactivated user's files stay.
+        const user = r.pick(this.users.filter((u) => u.status !== 'removed'));
+        const status = r.pick((['ACTIVE', 'INACTIVE', 'PENDING'] as const).filter((s) => s !== user.status));
+        this.control.setUserStatus(user.id, status);
+        user.status = status;
+        return `user ${user.username} is now ${status}`;
+      }
+      case 'removeUser': {
+        const candidates = this.users.slice(1).filter((u) => u.status !== 'removed');
+        if (candidates.length === 0) return undefined;
+        const user = r.pick(candidates);
+        this.control.removeUser(user.id);
+        user.status = 'removed';
+        // The emulator deletes their tree and bin (items moved there from others' trees included).
+        for (const item of this.items) if (this.rootOf(item.id) === user.rootId) item.state = 'removed';
+        return `remove user ${user.username} with their content`;
+      }
     }
+  }
+
+  /** The usernames of the site as it is now (removed users left out), in the order they came. */
+  usernames(): string[] {
+    return this.users.filter((u) => u.status !== 'removed').map((u) => u.username);
+  }
+
+  /** Root folders new items may go into: the root, or every present user's. */
+  private liveRoots(): string[] {
+    return this.site ? this.users.filter((u) => u.status !== 'removed').map((u) => u.rootId) : [this.rootId];
+  }
+
+  /** The root folder an item lies under (its own id for a root). */
+  private rootOf(id: string): string {
+    let at = id;
+    for (let item = this.byId(at); item !== undefined; item = this.byId(at)) at = item.parentId;
+    return at;
   }
 
   /** An active folder's id (a wrong source for a run), or undefined when there is none. */
@@ -187,10 +265,13 @@ export class WorkdocsModel {
     return folders.length === 0 ? undefined : this.random.pick(folders).id;
   }
 
-  /** A folder the bucket side may drop foreign objects beside documents in (its path below the root). */
+  /** A folder the bucket side may drop foreign objects beside documents in: its key's segments below the prefix. */
   randomFolderPath(): string[] {
     const folders = this.active('folder');
-    return folders.length === 0 ? [] : this.segments(this.random.pick(folders).id);
+    if (!this.site) return folders.length === 0 ? [] : this.segments(this.random.pick(folders).id);
+    const id = folders.length === 0 ? this.rootId : this.random.pick(folders).id;
+    const [username = '', ...below] = this.path(id).split('/');
+    return [encodeTopLevelSegment(username), ...below];
   }
 
   private addFolder(parentId: string, name: string): string {
@@ -246,6 +327,8 @@ export class WorkdocsModel {
   }
 
   private path(id: string): string {
-    return id === this.rootId ? '' : this.segments(id).join('/');
+    if (!this.site) return id === this.rootId ? '' : this.segments(id).join('/');
+    const user = this.users.find((u) => u.rootId === this.rootOf(id));
+    return [user?.username ?? '?', ...(this.byId(id) === undefined ? [] : this.segments(id))].join('/');
   }
 }
