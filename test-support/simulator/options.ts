@@ -51,6 +51,9 @@ export const OPTION_ROWS: readonly OptionRow[] = [
   { name: 'include_recycle_bin', draw: (r, c) => siteOnly(c, r.chance(0.35) ? 'true' : undefined) },
   { name: 'users', draw: (r, c) => siteOnly(c, r.chance(0.75) ? undefined : r.pick(['*', 'a*', 'admin,bob', '?o*,carol*', 'A*,E*'])) },
   { name: 'exclude_users', draw: (r, c) => siteOnly(c, r.chance(0.7) ? undefined : r.pick(['bob', 'a*', '*.*', '.history', 'carol*,dave'])) },
+  // Runs driven by the activity feed (a site's; `auto` on a folder lists everything); a full listing forced now and then.
+  { name: 'incremental', draw: (r, c) => (r.chance(0.5) ? undefined : c.site === true ? r.pick(['activities', 'activities', 'auto']) : r.chance(0.3) ? 'auto' : undefined) },
+  { name: 'full_listing_every', draw: (r, c) => siteOnly(c, r.chance(0.7) ? undefined : r.pick(['0', '30m', '7d'])) },
 ];
 
 /** Site histories also expect these refused (exit 2): a user filter that leaves nobody, a malformed glob. */

@@ -34,6 +34,8 @@ export interface RunOutcome {
   readonly stderr: string;
   /** Every S3 request the run sent, as the proxy saw it. */
   readonly requests: readonly ProxyRequestInfo[];
+  /** The run's log file (what the report does not say: how an incremental run listed). */
+  readonly logFile: string;
 }
 
 /** An S3 request that changes the bucket (everything but GET and HEAD). */
@@ -66,7 +68,8 @@ export async function runInProcess(target: RunTarget, args: readonly string[], f
   let stderr = '';
   let report: SyncReport | undefined;
   target.proxy.reset();
-  const code = await main([...baseArgs(target, path.join(target.dir, `run${n}.log`), folderId), '--report_file', reportFile, ...args], {
+  const logFile = path.join(target.dir, `run${n}.log`);
+  const code = await main([...baseArgs(target, logFile, folderId), '--report_file', reportFile, ...args], {
     stdout: (t) => { stdout += t; },
     stderr: (t) => { stderr += t; },
     cwd: target.dir,
@@ -78,7 +81,7 @@ export async function runInProcess(target: RunTarget, args: readonly string[], f
     onReport: (r) => { report = r; },
   });
   if (report === undefined && existsSync(reportFile)) report = JSON.parse(readFileSync(reportFile, 'utf8')) as SyncReport;
-  return { code, report, stdout, stderr, requests: target.proxy.requests() };
+  return { code, report, stdout, stderr, requests: target.proxy.requests(), logFile };
 }
 
 export interface KilledRun {

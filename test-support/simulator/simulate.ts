@@ -9,7 +9,7 @@
  * are concurrent, the moment a kill lands, and so which mirrored object a bucket change picks after those.
  */
 import { AbortMultipartUploadCommand, CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { manifestKey } from '../../src/core/manifest.js';
@@ -172,6 +172,11 @@ class History {
    * 8's any-run check leaves the key to the tool's next full run (a dry or failed run need not repair it).
    */
   private readonly tampered = new Map<string, string>();
+  /**
+   * A mirrored object was overwritten or deleted behind the tool's back since a full listing last made the mirror
+   * exact: a run driven by activities lists neither side, so it cannot see that (docs/incremental.md).
+   */
+  private bucketChangedSinceFullListing = false;
   runs = 0;
   readonly coverage: Record<string, number> = {};
 
@@ -233,6 +238,7 @@ class History {
         this.note(`#${n} bucket: ${change.description}`);
         this.manifestMayBeStale = true;
         const changesMirror = change.kind === 'overwriteSingle' || change.kind === 'overwriteMultipart' || change.kind === 'deleteMirrored';
+        if (changesMirror) this.bucketChangedSinceFullListing = true;
         this.mirrorState = changesMirror && this.mirrorState !== 'unknown' ? 'tampered' : 'unknown';
         // Drawn last in the step, so adding it moved no other choice of a seed.
         if (this.random.chance(0.3)) await this.verifyRun(n);
@@ -324,6 +330,8 @@ class History {
 
   private async shardedRun(n: number): Promise<void> {
     const options = this.drawOptions();
+    // The activity feed drives syncs only (mode plan refuses `activities`).
+    if (options.incremental === 'activities') delete options.incremental;
     const runId = `sim-${n}-${this.random.int(0, 1e9)}`;
     const shardCount = this.random.int(1, 4);
     this.count('run sharded');
@@ -452,6 +460,13 @@ class History {
     if (wroteManifest) this.mirrorWritten = true;
     if (!run.full) return;
     const expected = expectedDocuments(this.emulator, this.scope(options));
+    // An activities-driven run must give what a full listing gives, except where the bucket changed behind its back.
+    const fedByActivities = this.fedByActivities(outcome, options);
+    if (fedByActivities) this.count(`run driven by activities${this.bucketChangedSinceFullListing ? ', bucket changed since the full listing' : ''}`);
+    if (fedByActivities && this.bucketChangedSinceFullListing) {
+      this.mirrorState = 'unknown';
+      return;
+    }
     if (outcome.code === 0) {
       // Exit 0 means the bucket equals the plan, faults or not: the exact mirror.
       await this.fail(relabel(await checkExactMirror(this.view, expected, options.delete_stale === 'false', new Set(), options.versions === 'all')));
@@ -463,6 +478,7 @@ class History {
       const writesMetadata = (metadata === 'index' || metadata === 'sidecars') && optionExists('metadata') && run.what !== 'finalize';
       if (writesMetadata && options.delete_stale !== 'false') await this.fail(relabel(await checkMetadata(this.view, metadata, keys)));
       this.tampered.clear();
+      if (!fedByActivities) this.bucketChangedSinceFullListing = false;
       if (options.delete_stale !== 'false') {
         this.mirrorState = 'exact';
         this.mirrorOptions = Object.fromEntries(Object.entries(options).filter(([name]) => MIRROR_SHAPING_OPTIONS.has(name)));
@@ -477,6 +493,13 @@ class History {
       // A refused delete leaves stale objects by design; everything WorkDocs has must still be exact.
       if (refusedOnly) await this.fail(relabel(await checkExactMirror(this.view, expected, true, blocked, options.versions === 'all')));
     }
+  }
+
+  /** A site sync in an incremental mode that did not fall back to a full listing (its log names the reason when it does). */
+  private fedByActivities(outcome: RunOutcome, options: Readonly<Record<string, string>>): boolean {
+    if (!this.site || (options.incremental !== 'activities' && options.incremental !== 'auto') || !existsSync(outcome.logFile)) return false;
+    const log = readFileSync(outcome.logFile, 'utf8');
+    return !log.includes('full listing:') && !log.includes('incremental auto:');
   }
 
   /** Whether a key still holds what the simulator put there behind the tool's back. */
