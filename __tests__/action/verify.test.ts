@@ -82,6 +82,15 @@ describe('renderVerifySummary', () => {
   it('an exact mirror says so', () => {
     expect(renderVerifySummary(verifyReport([]))).toMatch(/^## WorkDocs → S3 verify: ✅ Exact mirror$/m);
   });
+
+  it('a site audited with versions: all names the site, counts the older versions and the orphaned ones in extra', () => {
+    const orphaned: Discrepancy = { kind: 'orphaned-version', key: 'p/.history/a.txt/2024-01-01T00-00-00Z_v1.txt', documentId: 'a', fails: true, detail: 'a stored version whose document a no longer exists in WorkDocs' };
+    const report = verifyReport([orphaned, FOREIGN]);
+    const text = renderVerifySummary({ ...report, rootFolderId: 'd-5173a0e9c2', verify: { ...report.verify!, versions: 2 } });
+    expect(text).toContain('WorkDocs site <code>d-5173a0e9c2</code>');
+    expect(text).toContain('| 4 + 2 older versions | 3 | 0 | 0 | 2 (1 foreign, 1 orphaned version) | 0 |');
+    expect(text).toContain('<td>orphaned-version</td>');
+  });
 });
 
 describe('verifyOutputs', () => {

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkContent, countDiscrepancies, discrepancyCsv, isExact, mergeSlices, sliceOfKey, verify, type Discrepancy, type SliceReport, type VerifyOptions } from '../../src/core/verify.js';
+import { historyKey, versionFileName } from '../../src/core/history.js';
 import type { InventoryObject, Manifest, SourceDocument, SourceTree } from '../../src/core/types.js';
 
 const ROOT = 'root';
@@ -105,6 +106,68 @@ describe('verify: what the listings alone show', () => {
   });
 });
 
+describe('verify with versions: all — every stored version is compared', () => {
+  const JAN = Date.UTC(2024, 0, 1);
+  /** Document a: version a-v2 is the latest, a-v1 an older one (its own Signature md5('1')). */
+  const latest = doc('a', 'a.txt', 'v2');
+  const older = (id = 'a', version = 'v1'): SourceDocument => ({ ...doc(id, `${id}.txt`, version), createdAt: JAN, history: true });
+  const H = (id = 'a', version = 'v1', prefix = ''): string => historyKey(prefix, `${prefix}${id}.txt`, id, versionFileName(older(id, version)));
+  const withVersions = (documents: SourceDocument[], versions: SourceDocument[]): SourceTree => ({ ...tree(documents), versions });
+  /** The mirror of `latest` and its older version as a sync leaves it: both objects, both in the manifest. */
+  const stored = (): InventoryObject[] => [obj('a.txt', 10, md5('2')), obj(H())];
+  const recorded = (): Manifest => manifest([['a.txt', 'a', 'a-v2', 10, md5('2')], [H(), 'a', 'a-v1']]);
+
+  it('names the history keys as sync stores them (the layout these rows rely on)', () => {
+    expect(H()).toBe('.history/a.txt/2024-01-01T00-00-00Z_a-v1.txt');
+  });
+
+  it.each<[string, SourceTree, InventoryObject[], Manifest, Partial<VerifyOptions>, string[]]>([
+    ['the document and its older version in place: exact', withVersions([latest], [older()]), stored(), recorded(), {}, []],
+    ['an older version deleted behind the tool\'s back is missing', withVersions([latest], [older()]), [obj('a.txt', 10, md5('2'))], recorded(), {},
+      [`missing ${H()}`]],
+    ['an older version overwritten with other bytes (another ETag) is modified', withVersions([latest], [older()]),
+      [obj('a.txt', 10, md5('2')), obj(H(), 10, md5('e'))], recorded(), {}, [`modified ${H()}`]],
+    ['a version deleted in WorkDocs leaves its stored object orphaned', withVersions([latest], []), stored(), recorded(), {},
+      [`orphaned-version ${H()}`]],
+    ['a document deleted in WorkDocs: its latest is extra, its stored versions orphaned', withVersions([], []), stored(), recorded(), {},
+      [`orphaned-version ${H()}`, 'extra-own a.txt']],
+    ['with delete_stale off, an orphaned version is listed but does not fail the verdict (a sync keeps it)', withVersions([latest], []), stored(), recorded(),
+      { deleteStale: false }, [`orphaned-version ${H()} passes`]],
+    ['a rename not yet synced: the history at the old path is extra (its version is wanted elsewhere), not orphaned',
+      withVersions([{ ...latest, name: 'b.txt' }], [{ ...older(), name: 'b.txt' }]), stored(), recorded(), {},
+      [`extra-own ${H()}`, `missing .history/b.txt/2024-01-01T00-00-00Z_a-v1.txt`, 'extra-own a.txt', 'missing b.txt']],
+    ['audited with versions: latest, a stored older version is the tool\'s extra object (a sync with latest removes it), not orphaned',
+      tree([latest]), stored(), recorded(), {}, [`extra-own ${H()}`]],
+    ['the sidecars of metadata: sidecars are not mirrored objects: not reported', withVersions([latest], [older()]),
+      [...stored(), obj('.metadata/a.txt.json', 40, md5('j'))], recorded(), { deleteForeign: true }, []],
+  ])('%s', (_name, source, inventory, manifestRows, options, expected) => {
+    const result = verify(source, inventory, manifestRows, { ...OPTIONS, ...options });
+    expect(summary(result.discrepancies)).toEqual(expected);
+  });
+
+  it('counts documents and older versions apart, and reads every stored version back against its own Signature', () => {
+    const result = verify(withVersions([latest], [older()]), stored(), recorded(), OPTIONS);
+    expect([result.documents, result.versions]).toEqual([1, 1]);
+    expect(result.matched.map((m) => [m.key, m.versionId, m.referenceMd5, m.history ?? false])).toEqual([
+      [H(), 'a-v1', md5('1'), true],
+      ['a.txt', 'a-v2', md5('2'), false],
+    ]);
+    const content = checkContent(result.matched, new Map([[H(), md5('2')], ['a.txt', md5('2')]]));
+    expect(summary(content.discrepancies)).toEqual([`content-mismatch ${H()}`]);
+    expect(content.discrepancies[0]).toMatchObject({ expectedVersionId: 'a-v1', expectedMd5: md5('1'), foundMd5: md5('2') });
+    expect(content.discrepancies[0]!.detail).toContain('older version');
+  });
+
+  it('says whether the document or only the version is gone', () => {
+    const [versionGone] = verify(withVersions([latest], []), stored(), recorded(), OPTIONS).discrepancies;
+    expect(versionGone).toMatchObject({ kind: 'orphaned-version', documentId: 'a', foundVersionId: 'a-v1', fails: true });
+    expect(versionGone!.detail).toMatch(/version a-v1 that document a no longer has/);
+    const [documentGone] = verify(withVersions([], []), stored(), recorded(), OPTIONS).discrepancies;
+    expect(documentGone!.detail).toMatch(/document a no longer exists/);
+    expect(discrepancyCsv([versionGone!]).split('\r\n')[1]).toMatch(/^orphaned-version,\.history\/a\.txt\/2024-01-01T00-00-00Z_a-v1\.txt,,true,a,,,a-v1,/);
+  });
+});
+
 describe('checkContent: the bytes read back against the Signature', () => {
   const matched = [
     { key: 'a.txt', documentId: 'a', versionId: 'a-v1', size: 10, referenceMd5: md5('1') },
@@ -139,8 +202,10 @@ describe('counts and CSV', () => {
     { kind: 'extra', key: 'd.txt', owner: 'own', fails: true, detail: 'x' },
     { kind: 'extra', key: 'e.txt', owner: 'foreign', fails: false, detail: 'x' },
   ];
-  it('mismatched sums stale, wrong size, modified and content mismatch; extra counts both owners', () => {
-    expect(countDiscrepancies(discrepancies, 7, 1)).toEqual({ verified: 7, missing: 1, mismatched: 2, extra: 2, extraForeign: 1, unverifiable: 1 });
+  it('mismatched sums stale, wrong size, modified and content mismatch; extra counts both owners and the orphaned versions', () => {
+    expect(countDiscrepancies(discrepancies, 7, 1)).toEqual({ verified: 7, missing: 1, mismatched: 2, extra: 2, extraForeign: 1, orphanedVersions: 0, unverifiable: 1 });
+    const orphaned: Discrepancy = { kind: 'orphaned-version', key: '.history/f.txt/2024-01-01T00-00-00Z_f-v1.txt', fails: true, detail: 'x' };
+    expect(countDiscrepancies([...discrepancies, orphaned], 7, 1)).toMatchObject({ extra: 3, extraForeign: 1, orphanedVersions: 1 });
   });
   it('a foreign extra alone leaves the mirror exact', () => {
     expect(isExact(discrepancies.slice(4))).toBe(true);

@@ -113,7 +113,7 @@ interface Column {
 }
 
 /** A site run (workdocs_organization_id): its report has per-user counts, its source id is a directory id. */
-function isSite(report: SyncReport): boolean {
+export function isSite(report: SyncReport): boolean {
   return report.users !== undefined || /^d-[0-9a-f]{10}$/.test(report.rootFolderId);
 }
 

@@ -7,7 +7,7 @@ import type { Discrepancy } from '../core/verify.js';
 import type { ExitCode, SyncReport } from '../engine/types.js';
 import { verifySummaryLines, writeDiscrepancyCsv } from '../engine/verify.js';
 import { describeError } from '../errors.js';
-import { escapeText } from './summary.js';
+import { escapeText, isSite } from './summary.js';
 
 /** The part of @actions/core a verify run's end uses. */
 export interface VerifyCore {
@@ -65,14 +65,14 @@ export function renderVerifySummary(report: SyncReport, reportPath = '', csvPath
   const status = v === undefined
     ? `❌ ${report.exitCode === 2 ? 'Bad input' : 'No verdict'}`
     : report.exitCode === 3 ? '❌ No verdict' : v.exact ? '✅ Exact mirror' : '❌ Not an exact mirror';
-  const lines = [`## WorkDocs → S3 verify: ${status}`, '', `Bucket ${where}, WorkDocs folder <code>${escapeText(report.rootFolderId)}</code>. Read-only: nothing was written, no lock was taken.`, ''];
+  const lines = [`## WorkDocs → S3 verify: ${status}`, '', `Bucket ${where}, WorkDocs ${isSite(report) ? 'site' : 'folder'} <code>${escapeText(report.rootFolderId)}</code>. Read-only: nothing was written, no lock was taken.`, ''];
   if (report.fatal !== undefined) lines.push(`> [!CAUTION]`, `> ${escapeText(report.fatal)}`, '');
   if (v !== undefined) {
     const c = v.counts;
     lines.push(
       '| Documents | Verified | Missing | Mismatched | Extra | Unverifiable |',
       '|---:|---:|---:|---:|---:|---:|',
-      `| ${v.documents} | ${c.verified} | ${c.missing} | ${c.mismatched} | ${c.extra}${c.extraForeign > 0 ? ` (${c.extraForeign} foreign)` : ''} | ${v.contentChecked ? c.unverifiable : 'not checked'} |`,
+      `| ${v.documents}${(v.versions ?? 0) > 0 ? ` + ${v.versions} older versions` : ''} | ${c.verified} | ${c.missing} | ${c.mismatched} | ${c.extra}${extraNote(c)} | ${v.contentChecked ? c.unverifiable : 'not checked'} |`,
       '',
       v.contentChecked ? 'Every object in place was read back and its MD5 compared with the WorkDocs Signature.' : 'Checked from the listing (size, version, recorded ETag); set `verify_content: true` to read every object back.',
       '',
@@ -95,6 +95,11 @@ export function renderVerifySummary(report: SyncReport, reportPath = '', csvPath
   }
   if (reportPath !== '') lines.push(`JSON report: <code>${escapeText(reportPath)}</code>${csvPath !== '' ? `; CSV of discrepancies: <code>${escapeText(csvPath)}</code>` : ''}`, '');
   return lines.join('\n');
+}
+
+function extraNote(c: NonNullable<SyncReport['verify']>['counts']): string {
+  const parts = [...(c.extraForeign > 0 ? [`${c.extraForeign} foreign`] : []), ...((c.orphanedVersions ?? 0) > 0 ? [`${c.orphanedVersions} orphaned version${c.orphanedVersions === 1 ? '' : 's'}`] : [])];
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
 function row(d: Discrepancy): string {

@@ -5,18 +5,24 @@
  * (`verify_content`, rclone check --download). Pure: the engine does the listing and the reading.
  */
 import { createHash } from 'node:crypto';
-import type { DuplicateGroup } from './keys.js';
+import { historyAreaOf } from './history.js';
+import { METADATA_SEGMENT, type DuplicateGroup } from './keys.js';
 import { DOCUMENT_METADATA, plan, VERSION_METADATA, viewOf, type FolderMarkers, type ManifestView, type PlannedAction } from './plan.js';
 import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceTree } from './types.js';
 
 /**
- * missing: a WorkDocs document (or an empty folder's marker) has no object at its key. extra: an object under the
- * prefix that no WorkDocs item maps to. stale: the key holds an older version of its document. wrong-size: the
+ * missing: a WorkDocs document (or an empty folder's marker, or an older version with `versions: all`) has no object
+ * at its key. extra: an object under the prefix that no WorkDocs item maps to. orphaned-version: an older version
+ * this tool stored under the history area whose document, or that version of it, no longer exists in WorkDocs (an
+ * extra object too: counted in `extra`). stale: the key holds an older version of its document. wrong-size: the
  * object's size is not the version's. modified: the listing cannot show the object holds the version (its ETag is
  * not the one recorded: overwritten behind the tool's back; or nothing names the version). content-mismatch: its
  * bytes (read back, or as recorded) do not hash to the Signature.
  */
-export type DiscrepancyKind = 'missing' | 'extra' | 'stale' | 'wrong-size' | 'modified' | 'content-mismatch';
+export type DiscrepancyKind = 'missing' | 'extra' | 'orphaned-version' | 'stale' | 'wrong-size' | 'modified' | 'content-mismatch';
+
+/** The kinds that the `extra` count sums: an object that no WorkDocs item (document or version) maps to. */
+export const EXTRA_KINDS: readonly DiscrepancyKind[] = ['extra', 'orphaned-version'];
 
 /** The kinds that the `mismatched` count sums: an object is at the key, but not the version's bytes. */
 export const MISMATCH_KINDS: readonly DiscrepancyKind[] = ['stale', 'wrong-size', 'modified', 'content-mismatch'];
@@ -50,6 +56,8 @@ export interface MatchedDocument {
   readonly size: number;
   /** The Signature, or (none given) the MD5 a run recorded for this version; undefined: nothing to check against. */
   readonly referenceMd5: string | undefined;
+  /** An older version stored under the history area (`versions: all`), not a document's latest. */
+  readonly history?: true;
 }
 
 export interface VerifyOptions {
@@ -87,6 +95,8 @@ export interface VerifyResult {
   readonly matched: readonly MatchedDocument[];
   /** WorkDocs documents compared (those with a key). */
   readonly documents: number;
+  /** Older versions compared (`versions: all`; 0 otherwise). */
+  readonly versions: number;
   readonly duplicates: readonly DuplicateGroup[];
   /** Items whose parent chain does not reach the root: a sync does not copy them either. */
   readonly unreachable: readonly string[];
@@ -109,23 +119,35 @@ export function verify(source: SourceTree, inventory: readonly InventoryObject[]
   const byKey = new Map(inventory.map((o) => [o.key, o]));
   const { slice } = options;
   const inSlice = (key: string): boolean => slice === undefined || sliceOfKey(key, slice.count) === slice.index;
+  // Set only with `versions: all`: then an own object in the history area that nothing wants is an orphaned version.
+  const history = source.versions !== undefined ? { area: historyAreaOf(options.prefix), documents: new Set(source.documents.map((d) => d.id)) } : undefined;
   const discrepancies: Discrepancy[] = [];
   const matched: MatchedDocument[] = [];
   let documents = 0;
+  let versions = 0;
   for (const action of decided.actions) {
     if (!inSlice(action.key)) continue;
-    if (action.kind === 'upload' || action.kind === 'copy' || action.kind === 'skip') documents++;
+    if (action.kind === 'upload' || action.kind === 'copy' || action.kind === 'skip') {
+      if (action.doc.history === true) versions++;
+      else documents++;
+    }
     if (action.kind === 'skip') {
       const recorded = view.recorded.entries.get(action.key);
-      matched.push({ key: action.key, documentId: action.doc.id, versionId: action.doc.versionId, size: action.doc.size, referenceMd5: referenceMd5(action.doc, recorded) });
+      matched.push({
+        key: action.key, documentId: action.doc.id, versionId: action.doc.versionId, size: action.doc.size, referenceMd5: referenceMd5(action.doc, recorded),
+        ...(action.doc.history === true ? { history: true as const } : {}),
+      });
       const wrongRecord = recordedMd5Mismatch(action.doc, view.trusted.entries.get(action.key));
       if (wrongRecord !== undefined) discrepancies.push(wrongRecord(action.key));
       continue;
     }
-    discrepancies.push(discrepancyOf(action, byKey.get(action.key), view, options.deleteStale !== false));
+    const found = discrepancyOf(action, byKey.get(action.key), view, options.deleteStale !== false);
+    discrepancies.push(history !== undefined ? asOrphanedVersion(found, action, history) : found);
   }
+  // The sidecars of `metadata: sidecars` are the tool's context files, described by its index: not mirrored objects.
+  const sidecars = `${options.prefix}${METADATA_SEGMENT}/`;
   for (const [key] of decided.foreign) {
-    if (!inSlice(key)) continue;
+    if (!inSlice(key) || key.startsWith(sidecars)) continue;
     const object = byKey.get(key)!;
     discrepancies.push({
       kind: 'extra', key, owner: 'foreign', foundSize: object.size, fails: options.deleteForeign,
@@ -136,7 +158,26 @@ export function verify(source: SourceTree, inventory: readonly InventoryObject[]
   }
   discrepancies.sort((a, b) => compare(a.key, b.key) || compare(a.kind, b.kind));
   matched.sort((a, b) => compare(a.key, b.key));
-  return { discrepancies, matched, documents, duplicates: decided.duplicates, unreachable: decided.unreachable };
+  return { discrepancies, matched, documents, versions, duplicates: decided.duplicates, unreachable: decided.unreachable };
+}
+
+/**
+ * An extra object of this tool's in the history area, not a rename's old key (that one's version is kept
+ * elsewhere): an older version whose document, or that version of it, WorkDocs no longer has.
+ */
+function asOrphanedVersion(found: Discrepancy, action: Exclude<PlannedAction, { kind: 'skip' }>, history: { readonly area: string; readonly documents: ReadonlySet<string> }): Discrepancy {
+  if (found.kind !== 'extra' || found.owner !== 'own' || !found.key.startsWith(history.area)) return found;
+  if ((action.kind === 'delete' || action.kind === 'archive') && action.keptAt !== undefined) return found;
+  const { owner: _owner, ...rest } = found;
+  const documentGone = found.documentId === undefined || !history.documents.has(found.documentId);
+  const kept = found.fails ? '' : '; kept, as delete_stale is off';
+  return {
+    ...rest,
+    kind: 'orphaned-version',
+    detail: documentGone
+      ? `a stored version whose document ${found.documentId ?? '(not named)'} no longer exists in WorkDocs${kept}`
+      : `a stored version ${found.foundVersionId ?? '(not named)'} that document ${found.documentId!} no longer has in WorkDocs (the version was deleted)${kept}`,
+  };
 }
 
 /** What one planned action says is wrong with the mirror. */
@@ -226,7 +267,7 @@ export function checkContent(matched: readonly MatchedDocument[], readBack: Read
     } else if (doc.referenceMd5 === undefined) {
       unverifiable.push(doc.key);
     } else if (md5 !== doc.referenceMd5) {
-      discrepancies.push({ ...base, kind: 'content-mismatch', expectedMd5: doc.referenceMd5, foundMd5: md5, detail: 'its bytes, read back, do not hash to the version\'s Signature' });
+      discrepancies.push({ ...base, kind: 'content-mismatch', expectedMd5: doc.referenceMd5, foundMd5: md5, detail: `its bytes, read back, do not hash to ${doc.history === true ? 'that older version\'s own' : 'the version\'s'} Signature` });
     } else {
       verified++;
     }
@@ -242,6 +283,8 @@ export interface VerifyCounts {
   readonly mismatched: number;
   readonly extra: number;
   readonly extraForeign: number;
+  /** Of `extra`: orphaned versions (a stored older version with no document or version behind it in WorkDocs). */
+  readonly orphanedVersions: number;
   readonly unverifiable: number;
 }
 
@@ -251,8 +294,9 @@ export function countDiscrepancies(discrepancies: readonly Discrepancy[], verifi
     verified,
     missing: count((d) => d.kind === 'missing'),
     mismatched: count((d) => MISMATCH_KINDS.includes(d.kind)),
-    extra: count((d) => d.kind === 'extra'),
+    extra: count((d) => EXTRA_KINDS.includes(d.kind)),
     extraForeign: count((d) => d.kind === 'extra' && d.owner === 'foreign'),
+    orphanedVersions: count((d) => d.kind === 'orphaned-version'),
     unverifiable,
   };
 }
@@ -308,6 +352,8 @@ export interface VerifySummary {
   readonly contentChecked: boolean;
   /** WorkDocs documents compared. */
   readonly documents: number;
+  /** Older versions compared (`versions: all`); absent in reports of earlier releases. */
+  readonly versions?: number;
   readonly counts: VerifyCounts;
   readonly discrepancies: readonly Discrepancy[];
   /** Keys whose bytes had nothing to be checked against (no Signature, no recorded MD5). */
@@ -369,9 +415,11 @@ export function mergeSlices(reports: readonly SliceReport[]): { summary: VerifyS
       exact: noVerdict === undefined && summaries.every((v) => v.exact),
       contentChecked: summaries.every((v) => v.contentChecked),
       documents: summaries.reduce((total, v) => total + v.documents, 0),
+      versions: summaries.reduce((total, v) => total + (v.versions ?? 0), 0),
       counts: {
         verified: sum((c) => c.verified), missing: sum((c) => c.missing), mismatched: sum((c) => c.mismatched),
-        extra: sum((c) => c.extra), extraForeign: sum((c) => c.extraForeign), unverifiable: sum((c) => c.unverifiable),
+        extra: sum((c) => c.extra), extraForeign: sum((c) => c.extraForeign), orphanedVersions: sum((c) => c.orphanedVersions ?? 0),
+        unverifiable: sum((c) => c.unverifiable),
       },
       discrepancies,
       unverifiable: summaries.flatMap((v) => v.unverifiable).sort(compare),

@@ -8,11 +8,14 @@ import { readdirSync, readFileSync, writeFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { forEachConcurrently } from '../concurrency.js';
 import { manifestKey } from '../core/manifest.js';
-import { keysToProbe } from '../core/plan.js';
+import { withHistories } from '../core/history.js';
+import { keysToProbe, type ManifestView } from '../core/plan.js';
+import type { InventoryObject, SourceTree } from '../core/types.js';
 import { checkContent, countDiscrepancies, discrepancyCsv, isExact, mergeSlices, sliceOfKey, verify, type Discrepancy, type MatchedDocument, type SliceReport, type VerifySummary } from '../core/verify.js';
 import { describeError, InputError } from '../errors.js';
 import { sourceIdOf, type SyncOptions } from '../options.js';
-import { readContentMd5 } from '../s3/inventory.js';
+import { readContentMd5, readMetadata } from '../s3/inventory.js';
+import { describeVersions } from '../workdocs/versions.js';
 import { buildReport, formatBytes, formatDuration } from './report.js';
 import { listingFailure, prepare } from './sync.js';
 import type { ExitCode, SyncEnv, SyncReport } from './types.js';
@@ -21,12 +24,14 @@ const PROGRESS_INTERVAL_MS = 10_000;
 /** How many discrepancies the closing summary names; the JSON report and the CSV hold all of them. */
 const SHOWN = 20;
 
-/** One root audited: the whole-site source will audit each of its roots this way and merge the results. */
+/** The audit of one source: a folder, or a whole site (its users' roots under one virtual root). */
 interface RootAudit {
   readonly rootFolderId: string;
   readonly discrepancies: readonly Discrepancy[];
   readonly verified: number;
   readonly documents: number;
+  /** Older versions compared (`versions: all`). */
+  readonly versions: number;
   readonly unverifiable: readonly string[];
   /** Why the audit has no verdict (exit 3): a folder not listed, objects not read back. */
   readonly failure: string | undefined;
@@ -52,14 +57,23 @@ async function auditRoot(options: SyncOptions, env: SyncEnv, started: number): P
   const { logger } = env;
   // prepare()'s own plan is not used: deletes off keeps it from logging refusals that concern a sync, and every
   // object of unknown owner is probed, so that foreign and own extras are told apart whatever delete_foreign says.
-  const prepared = await prepare({ ...options, deleteStale: false, deleteForeign: false }, env, started);
-  const { listing, inventory, rootFolderId } = prepared;
-  const listingFailed = listingFailure(listing);
+  // Its versions are not used either: a sync trusts the manifest's record of each document's versions, an audit
+  // asks WorkDocs for every one (listEveryVersion).
+  const prepared = await prepare({ ...options, deleteStale: false, deleteForeign: false, versions: 'latest' }, env, started);
+  const { inventory, rootFolderId } = prepared;
+  const listingFailed = listingFailure(prepared.listing);
   if (listingFailed !== undefined) {
     // Folders not listed would show their documents' objects as extra: no verdict from half a tree.
-    return { rootFolderId, discrepancies: [], verified: 0, documents: 0, unverifiable: [], failure: `${listingFailed}; no verdict` };
+    return { rootFolderId, discrepancies: [], verified: 0, documents: 0, versions: 0, unverifiable: [], failure: `${listingFailed}; no verdict` };
   }
   const view = { trusted: prepared.manifest, recorded: prepared.recorded };
+  const listing = options.versions === 'all' ? { ...prepared.listing, tree: await listEveryVersion(prepared.listing.tree, inventory, view, options, env) } : prepared.listing;
+  const unlistedVersions = listing.tree.historyFailures?.size ?? 0;
+  if (unlistedVersions > 0) {
+    // Which stored versions are orphaned is unknown for such a document: no verdict rather than a guess.
+    const [documentId, message] = [...listing.tree.historyFailures!][0]!;
+    return { rootFolderId, discrepancies: [], verified: 0, documents: 0, versions: 0, unverifiable: [], failure: `the versions of ${unlistedVersions} document(s) could not be listed, first: ${documentId}: ${message}; no verdict` };
+  }
   // prepare() read the metadata of every object that needed it; one still without is one whose HeadObject failed
   // (logged there): whose it is, and what it holds, is unknown, so the audit cannot give a verdict on it.
   const slice = options.verifySlice;
@@ -78,14 +92,41 @@ async function auditRoot(options: SyncOptions, env: SyncEnv, started: number): P
   if (options.verifySlice) logger.log('info', `slice ${options.verifySlice.index}/${options.verifySlice.count}: only its keys are reported and read back`);
   logger.log('info', `compared ${compared.documents} documents: ${compared.matched.length} in place by the listing, ${compared.discrepancies.length} discrepanc${compared.discrepancies.length === 1 ? 'y' : 'ies'}`);
   const unchecked = unprobed.length > 0 ? `${unprobed.length} object(s) could not be checked by their metadata, first: ${JSON.stringify(unprobed[0])}; no verdict on them` : undefined;
+  const counted = { documents: compared.documents, versions: compared.versions };
   if (!options.verifyContent) {
-    return { rootFolderId, discrepancies: compared.discrepancies, verified: compared.matched.length, documents: compared.documents, unverifiable: [], failure: unchecked };
+    return { rootFolderId, discrepancies: compared.discrepancies, verified: compared.matched.length, ...counted, unverifiable: [], failure: unchecked };
   }
   const read = await logger.group('Read back and hash', () => readBack(compared.matched, options, env));
   const content = checkContent(compared.matched.filter((m) => read.md5s.has(m.key)), read.md5s);
   const discrepancies = [...compared.discrepancies, ...content.discrepancies].sort((a, b) => compare(a.key, b.key) || compare(a.kind, b.kind));
   if (content.unverifiable.length > 0) logger.log('warning', `${content.unverifiable.length} document(s) have no Signature and no recorded MD5: their bytes could not be checked`);
-  return { rootFolderId, discrepancies, verified: content.verified, documents: compared.documents, unverifiable: content.unverifiable, failure: unchecked ?? read.failure };
+  return { rootFolderId, discrepancies, verified: content.verified, ...counted, unverifiable: content.unverifiable, failure: unchecked ?? read.failure };
+}
+
+/**
+ * `versions: all`: every document's ACTIVE versions, asked of WorkDocs (DescribeDocumentVersions, every page, for
+ * every document), whatever the manifest records: a version deleted in WorkDocs is found only this way. Then the
+ * history objects the tree now wants, if their owner or version is unknown, are probed (HeadObject) as prepare()
+ * probes the documents' objects.
+ */
+async function listEveryVersion(tree: SourceTree, inventory: InventoryObject[], view: ManifestView, options: SyncOptions, env: SyncEnv): Promise<SourceTree> {
+  const listed = await describeVersions(env.workdocs, tree.documents, options.maxWorkers, env.signal);
+  for (const [documentId, message] of listed.failures) env.logger.log('error', `listing the versions of document ${documentId} failed: ${message}`);
+  const withVersions = withHistories(tree, { describe: tree.documents, known: [], carried: new Map() }, listed.described, listed.failures);
+  env.logger.log('info', `WorkDocs versions: ${tree.documents.length} document(s) described (${listed.pages} pages); ${withVersions.versions?.length ?? 0} older version(s) to compare`);
+  const probes = keysToProbe(withVersions, inventory, view, { prefix: options.s3Prefix, archivePrefix: options.archivePrefix, deleteForeign: false });
+  if (probes.length > 0) env.logger.log('info', `reading metadata of ${probes.length} object(s) of the history area not in the manifest`);
+  const byKey = new Map(inventory.map((o, i) => [o.key, i]));
+  await forEachConcurrently(probes, options.maxWorkers, async (key) => {
+    // A failed probe leaves the object unprobed: auditRoot then gives no verdict on it.
+    const head = await readMetadata(env.s3, options.s3BucketName, key, env.signal).catch((error: unknown) => {
+      env.logger.log('warning', `could not read metadata of ${JSON.stringify(key)}: ${describeError(error)}`);
+      return undefined;
+    });
+    const index = byKey.get(key);
+    if (index !== undefined && head !== undefined) inventory[index] = { ...inventory[index]!, ...head };
+  });
+  return withVersions;
 }
 
 /** Reads every object in place back and hashes it; counts the failed reads and keeps the first (no verdict then). */
@@ -121,6 +162,7 @@ function reportOf(options: SyncOptions, env: SyncEnv, started: number, audit: Ro
     exact,
     contentChecked: merge?.contentChecked ?? options.verifyContent,
     documents: audit.documents,
+    ...(audit.versions > 0 ? { versions: audit.versions } : {}),
     counts,
     discrepancies: audit.discrepancies,
     unverifiable: audit.unverifiable,
@@ -163,6 +205,7 @@ function mergeReports(options: SyncOptions, env: SyncEnv, started: number): Sync
     discrepancies: merged.summary.discrepancies,
     verified: merged.summary.counts.verified,
     documents: merged.summary.documents,
+    versions: merged.summary.versions ?? 0,
     unverifiable: merged.summary.unverifiable,
     failure: merged.noVerdict,
   }, { merged: merged.summary.merged ?? 0, contentChecked: merged.summary.contentChecked });
@@ -216,7 +259,7 @@ export function verifySummaryLines(report: SyncReport): string[] {
   const headline = `${report.exitCode === 3 ? `No verdict on ${where}` : v.exact ? `Exact mirror: ${where}` : `Not an exact mirror: ${where}`}${part}`;
   const lines = [
     headline,
-    `  ${c.verified} of ${v.documents} documents verified${v.contentChecked ? ' by their bytes' : ' by the listing (size, version, recorded ETag)'}; missing ${c.missing}, mismatched ${c.mismatched}, extra ${c.extra}${c.extraForeign > 0 ? ` (${c.extraForeign} not written by this tool)` : ''}${v.contentChecked ? `, unverifiable ${c.unverifiable}` : ''}`,
+    `  ${c.verified} of ${comparedObjects(v)} verified${v.contentChecked ? ' by their bytes' : ' by the listing (size, version, recorded ETag)'}; missing ${c.missing}, mismatched ${c.mismatched}, extra ${c.extra}${extraParts(c)}${v.contentChecked ? `, unverifiable ${c.unverifiable}` : ''}`,
     v.merged !== undefined ? '  merged from the slices\' reports: no request was made' : `  read-only: nothing was written, no lock was taken; ${formatDuration(report.durationMs)}`,
   ];
   for (const d of v.discrepancies.slice(0, SHOWN)) lines.push(`  ${d.fails ? '' : '(not failing) '}${discrepancyLine(d)}`);
@@ -224,6 +267,21 @@ export function verifySummaryLines(report: SyncReport): string[] {
   if (report.fatal !== undefined) lines.push(`  fatal: ${report.fatal}`);
   lines.push(`  exit code ${report.exitCode}`);
   return lines;
+}
+
+/** `12 documents`, or with older versions `15 objects (12 documents, 3 older versions)`. */
+export function comparedObjects(v: VerifySummary): string {
+  const versions = v.versions ?? 0;
+  return versions === 0 ? `${v.documents} documents` : `${v.documents + versions} objects (${v.documents} documents, ${versions} older versions)`;
+}
+
+/** What the extra count holds besides the tool's own stale objects: ` (1 not written by this tool, 2 orphaned versions)`. */
+function extraParts(c: VerifySummary['counts']): string {
+  const parts = [
+    ...(c.extraForeign > 0 ? [`${c.extraForeign} not written by this tool`] : []),
+    ...((c.orphanedVersions ?? 0) > 0 ? [`${c.orphanedVersions} orphaned version${c.orphanedVersions === 1 ? '' : 's'}`] : []),
+  ];
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
 function compare(a: string, b: string): number {
