@@ -18,8 +18,14 @@ export interface VersionListing {
   readonly pages: number;
 }
 
-/** Reads every page of each document's versions, `concurrency` documents at once; a failure is that document's, never the run's. */
-export async function describeVersions(client: WorkDocsClient, documents: readonly SourceDocument[], concurrency: number, signal?: AbortSignal): Promise<VersionListing> {
+/** The most versions one DescribeDocumentVersions page may hold (the service's limit). */
+export const VERSIONS_PAGE_SIZE = 999;
+
+/**
+ * Reads every page of each document's versions, `concurrency` documents at once; a failure is that document's,
+ * never the run's. `pageSize`: versions per page (tests page through with a small one).
+ */
+export async function describeVersions(client: WorkDocsClient, documents: readonly SourceDocument[], concurrency: number, signal?: AbortSignal, pageSize = VERSIONS_PAGE_SIZE): Promise<VersionListing> {
   const limit = pLimit(Math.max(1, concurrency));
   const described = new Map<string, SourceDocument[]>();
   const failures = new Map<string, string>();
@@ -28,7 +34,7 @@ export async function describeVersions(client: WorkDocsClient, documents: readon
     const versions: SourceDocument[] = [];
     try {
       // The SDK's paginator follows Marker; each page request is retried by the client's strategy.
-      for await (const page of paginateDescribeDocumentVersions({ client, pageSize: 999 }, { DocumentId: doc.id, Limit: 999 })) {
+      for await (const page of paginateDescribeDocumentVersions({ client, pageSize }, { DocumentId: doc.id, Limit: pageSize })) {
         if (signal?.aborted) throw signal.reason ?? new Error('aborted');
         pages++;
         for (const version of page.DocumentVersions ?? []) {
