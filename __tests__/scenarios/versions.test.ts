@@ -131,6 +131,18 @@ describe('versions: all — every version, verified, moved by copies', () => {
     expect((await getObjectBytes(scn.bucket.client, scn.bucket.bucket, key)).equals(bytes)).toBe(true);
   });
 
+  it('with the manifest lost, every version is adopted by its metadata (no upload), described once, and the manifest rebuilt', async () => {
+    await scn.bucket.client.send(new DeleteObjectCommand({ Bucket: scn.bucket.bucket, Key: `${PREFIX}.workdocs-s3-sync/manifest.json` }));
+    const r = await all();
+    expect(r.code).toBe(0);
+    expect(r.report.totals).toMatchObject({ uploaded: 0, copied: 0, deleted: 0, skipped: 6 });
+    expect(r.report.items.filter((i) => i.action === 'skip' && i.key.startsWith(H)).map((i) => i.reason)).toEqual(['adopted', 'adopted', 'adopted']);
+    expect(r.workdocs.DescribeDocumentVersions).toBe(3);
+    const again = await all();
+    expect(again.report.changed).toBe(false);
+    expect(again.workdocs.DescribeDocumentVersions ?? 0).toBe(0);
+  });
+
   it('a new version: the previous latest moves into the history by one server-side copy, the new one is uploaded', async () => {
     const id = scn.emulator.control.lookup(['Docs', 'a.txt'])!;
     const { versionId } = scn.emulator.control.addVersion(id, { content: 'alpha 5' });
