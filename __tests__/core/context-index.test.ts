@@ -7,6 +7,7 @@ import {
   csvLine,
   csvLinesOf,
   fetchedPartOf,
+  identityOf,
   namedPermissions,
   needsFetch,
   ownerOf,
@@ -136,9 +137,9 @@ describe('records', () => {
 describe('CSV rows of a record', () => {
   const lines = csvLinesOf(record);
 
-  it('one documents.csv row with labels `;`-separated and custom metadata as JSON', () => {
+  it('one documents.csv row with labels `;`-separated, custom metadata as JSON, and `latest` true for a latest version', () => {
     expect(lines.item).toBe('Team/plan.md,backup/Team/plan.md,d1,v3,plan.md,20,' + 'a'.repeat(32) + ',text/markdown,2024-03-02T09:00:00.000Z,2024-03-06T09:00:00.000Z,'
-      + 'u-alice,u-alice,important;q2,"{""project"":""apollo"",""reviewed"":""yes""}","{""approved"":""yes""}",2,true\r\n');
+      + 'u-alice,u-alice,important;q2,"{""project"":""apollo"",""reviewed"":""yes""}","{""approved"":""yes""}",2,true,true\r\n');
   });
 
   it('one comments.csv row per comment: a formula is neutralised and a newline quoted, a deleted comment has no text', () => {
@@ -198,7 +199,7 @@ describe('ContextListing: the listing side of each record', () => {
     ],
   };
   const { folderKeys, documentKeys } = assignKeys(tree, 'p/');
-  const listing = new ContextListing(tree, folderKeys, documentKeys);
+  const listing = new ContextListing(tree, folderKeys, documentKeys, 'p/');
 
   it('lists folders then documents, each in key order, without the tool\'s virtual folders', () => {
     expect(listing.ids()).toEqual(['f-team', 'f-sub', 'd1', 'd0']);
@@ -210,5 +211,19 @@ describe('ContextListing: the listing side of each record', () => {
     expect(listing.item('f-team')).toMatchObject({ type: 'folder', path: 'Team', key: 'p/Team/', labels: ['shared'], creatorId: 'u1' });
     expect(listing.item('f-bin')).toBeUndefined();
     expect(listing.item('nope')).toBeUndefined();
+  });
+
+  it('versions: all: each older version is an item of its own, identified by document and version, under the history area', () => {
+    const older = { ...tree.documents[1]!, versionId: 'v-old', name: 'top-draft.txt', createdAt: Date.UTC(2023, 5, 1), history: true as const };
+    const withHistory = new ContextListing({ ...tree, versions: [older] }, folderKeys, documentKeys, 'p/');
+    const identity = identityOf({ id: 'd0', history: true, versionId: 'v-old' });
+    expect(identity).toBe('d0@v-old');
+    expect(identityOf({ id: 'd0', versionId: 'v0' })).toBe('d0');
+    expect(withHistory.ids()).toEqual(['f-team', 'f-sub', 'd1', 'd0', identity]);
+    const item = withHistory.item(identity)!;
+    expect(item).toMatchObject({ type: 'document', id: 'd0', history: true, versionId: 'v-old', versionName: 'top-draft.txt', path: 'top.txt', labels: ['l'] });
+    expect(item.key.startsWith('p/.history/top.txt/')).toBe(true);
+    const row = csvLinesOf(recordOf(item, { ownerId: '', customMetadata: {}, permissions: [] }, true)).item;
+    expect(row.endsWith(',0,true,false\r\n')).toBe(true);
   });
 });

@@ -245,3 +245,45 @@ describe('metadata: sidecars', () => {
     expect(await sidecars()).toEqual([]);
   });
 });
+
+describe('metadata with versions: all', () => {
+  let scn: Scenario;
+  const run = (args: string[] = []) => scn.run(['--s3_prefix', 'all/', '--versions', 'all', '--metadata', 'index', ...args]);
+
+  beforeAll(async () => { scn = await startScenario({ fixture: 'site' }, 'metadata-versions'); });
+  afterAll(async () => scn?.close());
+
+  it('one documents.csv row per stored version: the older ones under the history area, with their own comments', async () => {
+    const r = await run();
+    expect(r.code, r.stderr).toBe(0);
+    const index = await readIndex(scn, 'all/');
+    const plan = index.documents.filter((d) => d.path === 'Team/plan.md');
+    expect(plan.map((d) => d.latest).sort()).toEqual(['false', 'false', 'true']);
+    for (const older of plan.filter((d) => d.latest === 'false')) {
+      expect(older.key?.startsWith('all/.history/Team/plan.md/')).toBe(true);
+      expect(older).toMatchObject({ comments: '0', owner_id: '' });
+    }
+    expect(plan.find((d) => d.latest === 'true')).toMatchObject({ key: 'all/Team/plan.md', comments: '4' });
+    expect(index.documents).toHaveLength(6);
+  });
+
+  it('a no-op resync stays at listing pages, one LIST and two GETs', async () => {
+    const r = await run();
+    expect(r.code).toBe(0);
+    expect(nonZero(r.s3)).toEqual({ ListObjectsV2: 1, GetObject: 2 });
+    expect(nonZero(r.workdocs)).toEqual({ GetFolder: 1, DescribeFolderContents: 3 });
+  });
+
+  it('a new version: the previous latest becomes an older version, keeping its comments', async () => {
+    const plan = scn.emulator.control.lookup(['Team', 'plan.md'])!;
+    const before = (await readIndex(scn, 'all/')).documents.find((d) => d.path === 'Team/plan.md' && d.latest === 'true')!;
+    scn.emulator.control.addVersion(plan, { content: '# Plan\n\nv4\n' });
+    const r = await run();
+    expect(r.code, r.stderr).toBe(0);
+    const index = await readIndex(scn, 'all/');
+    const rows = index.documents.filter((d) => d.path === 'Team/plan.md');
+    expect(rows).toHaveLength(4);
+    expect(rows.find((d) => d.version_id === before.version_id)).toMatchObject({ latest: 'false', comments: '4' });
+    expect(index.comments.filter((c) => c.version_id === before.version_id)).toHaveLength(4);
+  });
+});

@@ -9,7 +9,8 @@
  * item did not change.
  */
 import { METADATA_SEGMENT, RESERVED_SEGMENT } from './keys.js';
-import type { SourceTree } from './types.js';
+import { historyKeys } from './history.js';
+import type { SourceDocument, SourceTree } from './types.js';
 
 export type MetadataMode = 'none' | 'index' | 'sidecars';
 
@@ -59,6 +60,8 @@ export interface ListedItem {
   readonly path: string;
   /** The item's S3 key (a folder's ends in `/`). */
   readonly key: string;
+  /** An older version (`versions: all`), stored under the history area; absent for a latest version and a folder. */
+  readonly history?: true;
   /** Documents: the stored version. */
   readonly versionId?: string;
   readonly versionName?: string;
@@ -154,6 +157,7 @@ export function recordOf(listed: ListedItem, fetched: FetchedContext, complete: 
     path: listed.path,
     key: listed.key,
   };
+  if (listed.history === true) record['history'] = true;
   if (listed.type === 'document') {
     record['versionId'] = listed.versionId ?? '';
     record['versionName'] = listed.versionName ?? '';
@@ -175,6 +179,14 @@ export function recordOf(listed: ListedItem, fetched: FetchedContext, complete: 
   record['permissions'] = [...fetched.permissions];
   record['complete'] = complete;
   return record as unknown as ContextRecord;
+}
+
+/**
+ * What identifies a record from run to run: the folder's or document's id, and for an older version
+ * (`versions: all`) the document id and that version's id.
+ */
+export function identityOf(item: Pick<ListedItem, 'id' | 'history' | 'versionId'>): string {
+  return item.history === true ? `${item.id}@${item.versionId ?? ''}` : item.id;
 }
 
 /** The fetched part of a record, to carry it into this run's record of the same item. */
@@ -274,7 +286,7 @@ export function csvLine(cells: readonly (string | number | boolean | undefined)[
 }
 
 export const DOCUMENT_COLUMNS = ['path', 'key', 'document_id', 'version_id', 'version_name', 'size', 'md5', 'content_type', 'created', 'modified',
-  'creator_id', 'owner_id', 'labels', 'custom_metadata', 'version_custom_metadata', 'comments', 'complete'] as const;
+  'creator_id', 'owner_id', 'labels', 'custom_metadata', 'version_custom_metadata', 'comments', 'complete', 'latest'] as const;
 export const FOLDER_COLUMNS = ['path', 'key', 'folder_id', 'created', 'modified', 'creator_id', 'owner_id', 'labels', 'custom_metadata', 'complete'] as const;
 export const COMMENT_COLUMNS = ['path', 'key', 'document_id', 'version_id', 'thread_id', 'comment_id', 'parent_id', 'author_id', 'author_name', 'created',
   'visibility', 'status', 'recipient_id', 'text'] as const;
@@ -294,7 +306,7 @@ export function csvLinesOf(record: ContextRecord): { readonly item: string; read
   const item = record.type === 'document'
     ? csvLine([record.path, record.key, record.id, record.versionId, record.versionName, record.size, record.md5, record.contentType, record.created, record.modified,
       record.creatorId, record.ownerId, labelsCell(record.labels), metadataCell(record.customMetadata), metadataCell(record.versionCustomMetadata),
-      record.comments?.length ?? 0, record.complete])
+      record.comments?.length ?? 0, record.complete, record.history !== true])
     : csvLine([record.path, record.key, record.id, record.created, record.modified, record.creatorId, record.ownerId, labelsCell(record.labels),
       metadataCell(record.customMetadata), record.complete]);
   let comments = '';
@@ -318,7 +330,7 @@ export function isoTime(ms: number | undefined): string {
 // The listing's side of every record
 
 /** What the records need from the source tree. */
-export type ListedTree = Pick<SourceTree, 'rootId' | 'folders' | 'documents'>;
+export type ListedTree = Pick<SourceTree, 'rootId' | 'folders' | 'documents' | 'versions'>;
 
 /**
  * The listing's side of every record, by item id: each ListedItem is built when asked for (100,000 of them at
@@ -329,10 +341,14 @@ export class ContextListing {
   private readonly documents: Map<string, ListedTree['documents'][number]>;
   private readonly paths: Map<string, string>;
 
-  constructor(private readonly tree: ListedTree, private readonly folderKeys: ReadonlyMap<string, string>, private readonly documentKeys: ReadonlyMap<string, string>) {
+  /** Older versions (`versions: all`) by identity, with their history keys. */
+  private readonly versions: Map<string, [SourceDocument, string]>;
+
+  constructor(private readonly tree: ListedTree, private readonly folderKeys: ReadonlyMap<string, string>, private readonly documentKeys: ReadonlyMap<string, string>, prefix: string) {
     this.folders = new Map(tree.folders.map((f) => [f.id, f]));
     this.documents = new Map(tree.documents.map((d) => [d.id, d]));
     this.paths = new Map([[tree.rootId, '']]);
+    this.versions = new Map(historyKeys(tree.versions ?? [], documentKeys, prefix).map(([v, key]) => [identityOf({ id: v.id, history: true, versionId: v.versionId }), [v, key]]));
   }
 
   /** Every id with a record, folders first, each group in key order. */
@@ -346,10 +362,23 @@ export class ContextListing {
       return out.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
     };
     const folders = [...this.folders.values()].filter((f) => f.fixedSegment === undefined).map((f) => f.id);
-    return [...keyed(folders, this.folderKeys), ...keyed(this.documents.keys(), this.documentKeys)].map(([id]) => id);
+    const versions = [...this.versions].map(([id, [, key]]): [string, string] => [id, key]);
+    return [...keyed(folders, this.folderKeys), ...keyed(this.documents.keys(), this.documentKeys), ...versions].map(([id]) => id);
   }
 
+  /** The item of an identity (identityOf): a folder, a document's latest version, or an older version. */
   item(id: string): ListedItem | undefined {
+    const older = this.versions.get(id);
+    if (older !== undefined) {
+      const [v, key] = older;
+      const folder = this.pathOf(v.parentId);
+      const latest = this.documents.get(v.id);
+      const name = latest?.name ?? v.name;
+      return {
+        type: 'document', id: v.id, path: folder === '' ? name : `${folder}/${name}`, key, history: true, versionId: v.versionId, versionName: v.name, size: v.size,
+        md5: v.md5 ?? '', contentType: v.contentType ?? '', created: isoTime(v.createdAt), modified: isoTime(v.modifiedAt), creatorId: latest?.creatorId ?? '', labels: latest?.labels ?? [],
+      };
+    }
     const d = this.documents.get(id);
     if (d !== undefined) {
       const key = this.documentKeys.get(id);

@@ -27,6 +27,7 @@ import {
   DOCUMENT_COLUMNS,
   FOLDER_COLUMNS,
   fetchedPartOf,
+  identityOf,
   INDEX_FILES,
   indexPrefix,
   namedPermissions,
@@ -51,7 +52,8 @@ import { BufferedFileWriter } from '../file-writer.js';
 import type { SyncOptions } from '../options.js';
 import { putFile, putSidecar, readContextState } from '../s3/context-store.js';
 import { deleteKeys } from '../s3/delete.js';
-import { readDocumentContext, readFolderContext, type ContextRead } from '../workdocs/context.js';
+import { readDocumentContext, readFolderContext, readVersionContext, type ContextRead } from '../workdocs/context.js';
+import { describeSiteUsers } from '../workdocs/site.js';
 import { formatBytes } from './report.js';
 import type { Prepared } from './sync.js';
 import type { ReportItem, SyncEnv } from './types.js';
@@ -158,7 +160,7 @@ interface PreviousState {
 
 async function loadPrevious(options: SyncOptions, env: SyncEnv, stateKey: string, input: ContextInput): Promise<PreviousState> {
   const { folderKeys, documentKeys } = assignKeys(input.tree, options.s3Prefix);
-  const listing = new ContextListing(input.tree, folderKeys, documentKeys);
+  const listing = new ContextListing(input.tree, folderKeys, documentKeys, options.s3Prefix);
   const stored = await readContextState(env.s3, options.s3BucketName, stateKey, env.signal);
   const objectGone = goneAfterRun(input);
   const names = new Map<string, string>();
@@ -175,21 +177,21 @@ async function loadPrevious(options: SyncOptions, env: SyncEnv, stateKey: string
       header = await readRecords(gzip, (record) => namesIn(record, names));
       // Second pass: what each previous record becomes.
       await readRecords(gzip, (record, line) => {
-        if (seen.has(record.id)) {
+        const identity = identityOf(record);
+        if (seen.has(identity)) {
           changed = true; // a repeated record is dropped
           return;
         }
-        const current = listing.item(record.id);
+        seen.add(identity);
+        const current = listing.item(identity);
         if (current === undefined) {
-          seen.add(record.id);
           if (!input.listingComplete || !objectGone(record.key)) return; // kept as it is
           changed = true;
           return;
         }
-        seen.add(current.id);
         if (needsFetch(record, current, options.metadataRefresh)) {
-          toFetch.push(current.id);
-          previousLineHash.set(current.id, md5Of(line));
+          toFetch.push(identity);
+          previousLineHash.set(identity, md5Of(line));
           return;
         }
         if (serialize(carriedOver(current, record, names)) !== line) changed = true;
@@ -219,6 +221,9 @@ async function loadPrevious(options: SyncOptions, env: SyncEnv, stateKey: string
 
 /** A previous record that is not read again, with this run's listing fields (a rename changes its path and key). */
 function carriedOver(current: ListedItem, record: ContextRecord, names: ReadonlyMap<string, string>): ContextRecord {
+  // An older version never changes: only its place does (a rename or move of its document). Its listing fields
+  // are the recorded ones, since a run that does not describe the document rebuilds the version from the manifest.
+  if (current.history === true) return { ...record, path: current.path, key: current.key };
   const fetched = fetchedPartOf(record);
   return recordOf(current, { ...fetched, permissions: namedPermissions(fetched.permissions, names) }, record.complete);
 }
@@ -303,6 +308,7 @@ class ContextWork {
   /** Reads every item of toFetch (bounded), spooling the records to a local file as they come. */
   async fetch(): Promise<Fetched> {
     const { listing, toFetch, previousLineHash, names } = this.previous;
+    if (this.options.workdocsOrganizationId !== '' && toFetch.length > 0) await this.nameUsers(names);
     const spool = new LineFile(path.join(this.dir, 'fetched.jsonl'));
     const result: Fetched = { items: [], failed: new Map(), changed: 0, done: new Set(), requests: 0 };
     let requests = 0;
@@ -313,9 +319,9 @@ class ContextWork {
         const item = listing.item(id)!;
         let read: ContextRead;
         try {
-          read = item.type === 'document'
-            ? await readDocumentContext(this.env.workdocs, item.id, item.versionId!, this.env.signal)
-            : await readFolderContext(this.env.workdocs, item.id, this.env.signal);
+          read = item.type === 'folder' ? await readFolderContext(this.env.workdocs, item.id, this.env.signal)
+            : item.history === true ? await readVersionContext(this.env.workdocs, item.id, item.versionId!, this.env.signal)
+              : await readDocumentContext(this.env.workdocs, item.id, item.versionId!, this.env.signal);
         } catch (error) {
           if (this.env.signal?.aborted) throw error;
           read = { fetched: NOTHING_FETCHED, errors: [describeError(error)], requests: 0 };
@@ -343,6 +349,16 @@ class ContextWork {
     }
     this.env.logger.log('info', `metadata: the context of ${result.done.size} item(s) read (${requests} WorkDocs requests)${result.failed.size > 0 ? `, ${result.failed.size} failed` : ''}`);
     return { ...result, requests };
+  }
+
+  /** A site's usernames (DescribeUsers, one page per 999 users): permissions name their principals by id only. */
+  private async nameUsers(names: Map<string, string>): Promise<void> {
+    try {
+      const { users } = await describeSiteUsers(this.env.workdocs, this.options.workdocsOrganizationId, this.env.signal);
+      for (const user of users) names.set(user.id, user.username);
+    } catch (error) {
+      this.env.logger.log('warning', `metadata: the site's users could not be listed (${describeError(error)}): permissions name users by id only`);
+    }
   }
 
   /**
@@ -386,9 +402,10 @@ class ContextWork {
       for await (const entry of stateRecords(previous.gzip)) {
         if ('header' in entry) continue;
         const { record, line } = entry;
-        if (emitted.has(record.id)) continue;
-        emitted.add(record.id);
-        const current = listing.item(record.id);
+        const identity = identityOf(record);
+        if (emitted.has(identity)) continue;
+        emitted.add(identity);
+        const current = listing.item(identity);
         const sidecarGone = record.type === 'document' && sidecarsWereWritten
           && (removingAll || (record.key !== current?.key && (current !== undefined || this.input.listingComplete) && objectGone(record.key)));
         if (sidecarGone) staleSidecars.push(sidecarKey(prefix, record.key));
@@ -397,10 +414,10 @@ class ContextWork {
           if (!this.input.listingComplete || !objectGone(record.key)) await emit(record, false);
           continue;
         }
-        if (fetched.done.has(current.id)) continue; // written from the spool below
+        if (fetched.done.has(identity)) continue; // written from the spool below
         // Read this run but failed: the previous rows, marked incomplete so that the next run reads it again.
         const carried = carriedOver(current, record, names);
-        const next = fetched.failed.has(current.id) ? { ...carried, complete: false } : carried;
+        const next = fetched.failed.has(identity) ? { ...carried, complete: false } : carried;
         await emit(next, serialize(next) !== line);
       }
     }
@@ -409,9 +426,9 @@ class ContextWork {
       for await (const line of lines) {
         const record = parseRecordLine(line);
         if (record === undefined) continue;
-        emitted.add(record.id);
+        emitted.add(identityOf(record));
         const named = { ...record, permissions: namedPermissions(record.permissions, names) };
-        await emit(named, md5Of(serialize(named)) !== previous.previousLineHash.get(record.id));
+        await emit(named, md5Of(serialize(named)) !== previous.previousLineHash.get(identityOf(record)));
       }
     }
     // Items read for the first time whose context failed: what the listing says, and what was read.

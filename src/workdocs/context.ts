@@ -41,12 +41,9 @@ export async function readDocumentContext(client: WorkDocsClient, documentId: st
   };
   const [comments, permissions, customMetadata, versionCustomMetadata] = await Promise.all([
     part('comments', async () => {
-      const all: ContextComment[] = [];
-      for await (const page of paginateDescribeComments({ client, pageSize: 999 }, { DocumentId: documentId, VersionId: versionId, Limit: 999 })) {
-        requests++;
-        for (const c of page.Comments ?? []) all.push(commentOf(c));
-      }
-      return all;
+      const read = await readComments(client, documentId, versionId);
+      requests += read.pages;
+      return read.comments;
     }, [] as ContextComment[]),
     part('permissions', async () => {
       const read = await readPermissions(client, documentId, signal);
@@ -69,6 +66,45 @@ export async function readDocumentContext(client: WorkDocsClient, documentId: st
     errors,
     requests,
   };
+}
+
+/**
+ * Comments and custom metadata of an older version (`versions: all`): the document's permissions and custom
+ * metadata are its latest version's record's.
+ */
+export async function readVersionContext(client: WorkDocsClient, documentId: string, versionId: string, signal?: AbortSignal): Promise<ContextRead> {
+  let requests = 0;
+  const errors: string[] = [];
+  const [comments, versionCustomMetadata] = await Promise.all([
+    readComments(client, documentId, versionId).then((read) => {
+      requests += read.pages;
+      return read.comments;
+    }, (error: unknown) => {
+      if (signal?.aborted) throw error;
+      errors.push(`comments: ${describeError(error)}`);
+      return [] as ContextComment[];
+    }),
+    (async () => {
+      requests++;
+      const out = await client.send(new GetDocumentVersionCommand({ DocumentId: documentId, VersionId: versionId, IncludeCustomMetadata: true }), { abortSignal: signal });
+      return out.CustomMetadata ?? {};
+    })().catch((error: unknown) => {
+      if (signal?.aborted) throw error;
+      errors.push(`version custom metadata: ${describeError(error)}`);
+      return {} as Record<string, string>;
+    }),
+  ]);
+  return { fetched: { contextVersionId: versionId, ownerId: '', customMetadata: {}, versionCustomMetadata, comments, permissions: [] }, errors, requests };
+}
+
+async function readComments(client: WorkDocsClient, documentId: string, versionId: string): Promise<{ comments: ContextComment[]; pages: number }> {
+  const comments: ContextComment[] = [];
+  let pages = 0;
+  for await (const page of paginateDescribeComments({ client, pageSize: 999 }, { DocumentId: documentId, VersionId: versionId, Limit: 999 })) {
+    pages++;
+    for (const c of page.Comments ?? []) comments.push(commentOf(c));
+  }
+  return { comments, pages };
 }
 
 /** Permissions and custom metadata of a folder. */
