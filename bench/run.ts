@@ -41,7 +41,10 @@ const HELP = `Usage: npm run bench -- [options]
   --cpu-prof              write V8 CPU profiles of every phase, the raw pipe's too, to bench/results/profiles/<phase>/
                           (the engine thread's is the file with thread id 1 in its name)
   --heap-snapshot         write a heap snapshot at the end of each sync phase to bench/results/profiles/
-  --out DIR               results directory (default bench/results)
+  --out DIR               results directory (default bench/results); the site tree also writes
+                          site-progress.json there after each of its runs
+  --build-dir DIR         where src/ and bench/ are compiled, inside the repository (default .bench/build): a long
+                          run in its own directory is not changed under it by another run's compilation
   --keep-bucket           do not delete the benchmark bucket at the end
   -h, --help
 `;
@@ -61,6 +64,7 @@ const { values: flags } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     'heap-snapshot': { type: 'boolean', default: false },
     out: { type: 'string' },
+    'build-dir': { type: 'string', default: path.join('.bench', 'build') },
     'keep-bucket': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -156,9 +160,12 @@ function s3Target(): S3Target {
  */
 function compilePhases(): string {
   const started = performance.now();
-  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(repoRoot, 'tsconfig.bench.json')], { cwd: repoRoot, stdio: 'inherit' });
-  log(`compiled src/ and bench/ with tsc into .bench/build/ in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return path.join(repoRoot, '.bench', 'build', 'bench', 'phase.js');
+  // Inside the repository, so the compiled phases find node_modules.
+  const buildDir = path.resolve(repoRoot, flags['build-dir']!);
+  if (path.relative(repoRoot, buildDir).startsWith('..')) throw new Error(`--build-dir must be inside ${repoRoot}`);
+  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(repoRoot, 'tsconfig.bench.json'), '--outDir', buildDir, '--tsBuildInfoFile', path.join(buildDir, '.tsbuildinfo')], { cwd: repoRoot, stdio: 'inherit' });
+  log(`compiled src/ and bench/ with tsc into ${path.relative(repoRoot, buildDir)}/ in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return path.join(buildDir, 'bench', 'phase.js');
 }
 
 const phaseEntry = compilePhases();
@@ -390,6 +397,16 @@ const results: BenchResults = {
   targets: [],
 };
 
+/** Written before the bucket is emptied: deleting a site's 100,000s of objects on Swift takes minutes. */
+function writeResults(): void {
+  if (results.trees.length === 0 && (results.sites ?? []).length === 0) return;
+  const markdown = renderMarkdown(results);
+  writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(path.join(outDir, 'latest.md'), markdown);
+  process.stdout.write(markdown);
+  log(`results: ${path.join(outDir, 'latest.json')}, ${path.join(outDir, 'latest.md')}`);
+}
+
 let failed = false;
 try {
   await createBucket(admin, bucket);
@@ -398,22 +415,17 @@ try {
     if (!wantedTrees.has(spec.name)) continue;
     results.trees.push(await benchTree(spec));
   }
-  if (wantedTrees.has('site')) results.sites = [await benchSite({ quick, repoRoot, admin, bucket, log, runPhase })];
+  if (wantedTrees.has('site')) results.sites = [await benchSite({ quick, repoRoot, outDir, admin, bucket, log, runPhase })];
   results.targets = [...targetChecks(results.trees), ...(results.sites ?? []).flatMap(siteTargetChecks)];
+  writeResults();
 } catch (error) {
   failed = true;
   log(`benchmark failed: ${(error as Error).stack ?? String(error)}`);
+  writeResults();
 } finally {
   if (!flags['keep-bucket']) await deleteBucket(admin, bucket).catch((e: unknown) => log(`could not delete ${bucket}: ${(e as Error).message}`));
   admin.destroy();
   rmSync(scratch, { recursive: true, force: true });
 }
 
-if (results.trees.length > 0 || (results.sites ?? []).length > 0) {
-  const markdown = renderMarkdown(results);
-  writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(path.join(outDir, 'latest.md'), markdown);
-  process.stdout.write(markdown);
-  log(`results: ${path.join(outDir, 'latest.json')}, ${path.join(outDir, 'latest.md')}`);
-}
 process.exitCode = failed ? 1 : 0;

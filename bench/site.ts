@@ -12,15 +12,18 @@
 // full-listing no-op writes nothing, so it does not invalidate them. Judged in lib/site-targets.ts.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { startEmulatorProcess, type EmulatorProcess } from './lib/emulator.js';
 import type { PhaseRun } from './lib/report.js';
-import { emptyPrefix } from './lib/s3.js';
 import { countChanges, planChanges, type ChangeCandidate, type ChangeCounts, type SiteChange, type SiteResult } from './lib/site-targets.js';
 import type { PhaseConfig, PhaseKind } from './lib/types.js';
 
 export interface SiteBenchContext {
   readonly quick: boolean;
   readonly repoRoot: string;
+  /** Gets `site-progress.json` after every run: the figures so far of a run that may not finish. */
+  readonly outDir: string;
   readonly admin: S3Client;
   readonly bucket: string;
   readonly log: (text: string) => void;
@@ -68,13 +71,20 @@ export async function benchSite(ctx: SiteBenchContext): Promise<SiteResult> {
 
     const prefix = 'site/mirror/';
     const site = { prefix, organizationId: emulator.info.organizationId };
-    const run = (name: string, incremental: 'listing' | 'activities'): Promise<PhaseRun> =>
-      ctx.runPhase('sync', `site ${name}`, emulator, { ...site, syncArgs: ['--versions', 'all', '--metadata', 'index', '--incremental', incremental] });
+    const progress: { description: string; users: number; documents: number; objects?: number; historyObjects?: number; runs: PhaseRun[] } = { description: spec.description, users: users.length, documents: candidates.length, runs: [] };
+    const run = async (name: string, incremental: 'listing' | 'activities'): Promise<PhaseRun> => {
+      const done = await ctx.runPhase('sync', `site ${name}`, emulator, { ...site, syncArgs: ['--versions', 'all', '--metadata', 'index', '--incremental', incremental] });
+      progress.runs.push(done);
+      writeFileSync(path.join(ctx.outDir, 'site-progress.json'), `${JSON.stringify({ updated: new Date().toISOString(), ...progress }, null, 2)}\n`);
+      return done;
+    };
     const noopRepeats = 2;
 
     const first = await run('first export', 'activities');
     const objects = await countObjects(ctx.admin, ctx.bucket, prefix);
     ctx.log(`tree site: ${objects.total} objects under ${prefix} after the first export, ${objects.history} of them older versions under .history/`);
+    progress.objects = objects.total;
+    progress.historyObjects = objects.history;
     const listingNoop: PhaseRun[] = [];
     for (let r = 1; r <= noopRepeats; r++) listingNoop.push(await run(`no-op, full listing #${r}`, 'listing'));
     const incrementalNoop: PhaseRun[] = [];
@@ -88,7 +98,7 @@ export async function benchSite(ctx: SiteBenchContext): Promise<SiteResult> {
     const listingChanges = await applyChanges(emulator, batchB, users, ctx.log);
     const listingAfter = await run(`full listing after ${batchB.length} other changes`, 'listing');
 
-    await emptyPrefix(ctx.admin, ctx.bucket, 'site/');
+    // The prefix is left for the bucket's deletion, after the results are written.
     return {
       name: 'site',
       description: spec.description,
