@@ -296,6 +296,23 @@ describe('when the feed cannot be trusted, the run lists everything and says why
   });
 });
 
+describe('auto', () => {
+  it('in a site, reads the feed like activities', async () => {
+    emulator.control.resetState();
+    expect((await run('auto/', ['--incremental', 'auto'])).code).toBe(0);
+    const next = await run('auto/', ['--incremental', 'auto']);
+    expect(next.log).toMatch(/incremental: 0 new activities/);
+    expect(next.workdocs).toEqual({ DescribeUsers: 1, DescribeActivities: 1 });
+  });
+
+  it('for one folder (no organization id for the feed), lists everything, and says so', async () => {
+    const folder = await run('auto-folder/', ['--workdocs_organization_id', '', '--workdocs_folder_id', user('alice').rootFolderId, '--incremental', 'auto']);
+    expect(folder.code, folder.log).toBe(0);
+    expect(folder.log).toContain('incremental auto: the activity feed needs workdocs_organization_id; this run lists everything');
+    expect(folder.workdocs.DescribeActivities).toBeUndefined();
+  });
+});
+
 describe('bad values: exit 2, nothing touched', () => {
   it.each([
     [['--incremental', 'sometimes'], /incremental.*must be one of listing, activities, auto/],

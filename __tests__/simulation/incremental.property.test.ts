@@ -39,13 +39,13 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-async function sync(prefix: string, incremental: 'activities' | 'listing'): Promise<{ code: number; output: string }> {
+async function sync(prefix: string, incremental: 'activities' | 'listing', extra: readonly string[]): Promise<{ code: number; output: string }> {
   const s3 = inject('s3');
   let output = '';
   const code = await main([
     '--workdocs_organization_id', ORG, '--s3_bucket_name', bucket.bucket, '--region_name', 'us-east-1',
     '--workdocs_endpoint_url', emulator.endpoint, '--s3_endpoint_url', s3.endpoint, '--log_file', '',
-    '--s3_prefix', prefix, '--incremental', incremental, '--max_delete', '100%', '--metadata', 'none', '--log_level', 'info',
+    '--s3_prefix', prefix, '--incremental', incremental, '--max_delete', '100%', '--metadata', 'none', '--log_level', 'info', ...extra,
   ], {
     stdout: (t) => { output += t; },
     stderr: (t) => { output += t; },
@@ -93,12 +93,22 @@ describe('an activities-driven sync ends where a full listing ends, after every 
     const models = [new WorkdocsModel(emulator.control, root('alice'), random), new WorkdocsModel(emulator.control, root('bob'), random)];
     const history: string[] = models.flatMap((m) => m.seed());
     const [feed, full] = [`seed${seed}-feed/`, `seed${seed}-full/`];
+    // Every other seed mirrors the recycle bins too: recycles, restores and owner changes then move objects between bins.
+    const extra = seed % 2 === 0 ? ['--include_recycle_bin', 'true'] : [];
 
     for (let batch = 0; batch <= BATCHES; batch++) {
       if (batch > 0) {
         for (let n = random.int(1, 6); n > 0; n--) {
           const model = random.pick(models);
-          if (random.chance(0.1)) {
+          if (random.chance(0.08)) {
+            // Across users' trees, behind the models' backs: a later change of the model may move it back.
+            const docs = emulator.control.manifest(root('alice'));
+            if (docs.length > 0) {
+              const doc = random.pick(docs);
+              emulator.control.move(doc.documentId, root('bob'));
+              history.push(`move ${doc.path.join('/')} into bob's root`);
+            }
+          } else if (random.chance(0.1)) {
             // An owner change and a comment: the first moves nothing in the mirror, the second is context only.
             const docs = emulator.control.manifest(root('alice'));
             if (docs.length > 0) {
@@ -112,9 +122,9 @@ describe('an activities-driven sync ends where a full listing ends, after every 
           }
         }
       }
-      const fromFeed = await sync(feed, 'activities');
-      const fromListing = await sync(full, 'listing');
-      const context = `seed ${seed}, batch ${batch}, after:\n${history.join('\n')}\n--- feed run:\n${fromFeed.output}`;
+      const fromFeed = await sync(feed, 'activities', extra);
+      const fromListing = await sync(full, 'listing', extra);
+      const context = `seed ${seed}${extra.length > 0 ? ' (recycle bins)' : ''}, batch ${batch}, after:\n${history.join('\n')}\n--- feed run:\n${fromFeed.output}`;
       expect(fromFeed.code, context).toBe(0);
       expect(fromListing.code, `${context}\n--- full run:\n${fromListing.output}`).toBe(0);
       if (batch > 0) {

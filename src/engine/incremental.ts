@@ -75,7 +75,7 @@ export interface IncrementalCarry {
   readonly lastFullListing: number;
   /** Set when this run listed everything. */
   readonly full: boolean;
-  /** The snapshot as read (undefined: none usable), and the hash of its content without readAt. */
+  /** The snapshot as read (undefined: none usable), and the hash of its text (encodeSnapshot wrote it). */
   readonly previous: { readonly snapshot: SourceSnapshot; readonly hash: string } | undefined;
   /** Document and folder ids whose context changed (comments, shares, a new version): for the metadata index. */
   readonly metadataTouched: ReadonlySet<string>;
@@ -330,12 +330,11 @@ async function readSnapshot(env: SyncEnv, bucket: string, key: string): Promise<
     return { state: 'corrupt', problem: 'not gzip' };
   }
   const decoded = decodeSnapshot(text);
-  return decoded.ok ? { state: 'found', snapshot: decoded.snapshot, hash: contentHash(decoded.snapshot) } : { state: 'corrupt', problem: decoded.problem };
+  return decoded.ok ? { state: 'found', snapshot: decoded.snapshot, hash: sha256(text) } : { state: 'corrupt', problem: decoded.problem };
 }
 
-/** The hash of what a snapshot says, readAt aside (a run that changed nothing else does not write it again). */
-function contentHash(snapshot: SourceSnapshot): string {
-  return createHash('sha256').update(encodeSnapshot({ ...snapshot, readAt: 0 })).digest('hex');
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** What a run ended with, for the snapshot it leaves. */
@@ -370,7 +369,8 @@ export async function recordSnapshot(options: SyncOptions, env: SyncEnv, carry: 
     tree: carry.full ? new EditableTree(end.tree.rootId, end.tree).tree() : end.tree,
     others: othersAfterRun(end.inventory, end.entries, end.items),
   };
-  if (carry.previous !== undefined && contentHash(snapshot) === carry.previous.hash) return;
+  // Unchanged but for when it was read: the same text as before (readAt is the previous one here), not written again.
+  if (carry.previous !== undefined && sha256(encodeSnapshot(snapshot)) === carry.previous.hash) return;
   const body = gzipSync(Buffer.from(encodeSnapshot({ ...snapshot, readAt: end.started }), 'utf8'));
   try {
     await env.s3.send(new PutObjectCommand({
