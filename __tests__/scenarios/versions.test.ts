@@ -235,7 +235,7 @@ describe('versions: all over scale-out (plan → shards → finalize)', () => {
     expect(finalized.code, finalized.stderr).toBe(0);
   };
 
-  it('stores every version like one job does, takes a new version, and a sync afterwards has nothing to transfer', async () => {
+  it('stores every version like one job does, takes a new version, and a sync afterwards has nothing to do', async () => {
     await scaled('v1');
     const bVersion = (await readMirror(scn.bucket.client, scn.bucket.bucket, PREFIX)).find((o) => o.key === `${PREFIX}Docs/b.txt`)!.versionId;
     expect(described(await readMirror(scn.bucket.client, scn.bucket.bucket, PREFIX))).toEqual(firstAllRun(bVersion));
@@ -250,5 +250,8 @@ describe('versions: all over scale-out (plan → shards → finalize)', () => {
     const resync = await scn.run(['--s3_prefix', PREFIX, '--versions', 'all']);
     expect(resync.code).toBe(0);
     expect(resync.report.totals).toMatchObject({ uploaded: 0, copied: 0, deleted: 0, skipped: 7 });
+    // finalize recorded the histories the plan described: nothing is asked again.
+    expect(resync.workdocs.DescribeDocumentVersions ?? 0).toBe(0);
+    expect(resync.report.changed).toBe(false);
   });
 });

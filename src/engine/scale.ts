@@ -45,6 +45,8 @@ interface PlanFile {
   shardOf: number[];
   /** The manifest entries still true at plan time. */
   manifest: ManifestRow[];
+  /** versions: all — the histories finalize records in the manifest (Manifest.histories as [documentId, latest, older…]). */
+  histories?: string[][];
 }
 
 interface ShardResult {
@@ -126,6 +128,7 @@ async function planRun(options: SyncOptions, env: SyncEnv, base: Base, scale: Sc
     actions: [...decided.actions],
     shardOf,
     manifest: toRows(carried),
+    ...(decided.histories ? { histories: [...decided.histories].map(([id, versions]) => [id, ...versions]) } : {}),
   };
   const matrix = shardMatrix(options.shardCount);
   if (!options.dryRun) {
@@ -214,7 +217,12 @@ async function finalizeLocked(options: SyncOptions, env: SyncEnv, base: Base, sc
   const execution = await env.logger.group('Finalize: clean up', () => executePlan(stalePlan, merged, [], executeContext(options, env)));
   items.push(...execution.items);
 
-  await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries: execution.manifest, foreign: stalePlan.foreign }, {
+  await writeManifest(env.s3, options.s3BucketName, base.manifestKey, {
+    entries: execution.manifest,
+    foreign: stalePlan.foreign,
+    // A version a shard failed to store has no entry: the next run finds the record incomplete and describes it again.
+    ...(file.histories ? { histories: new Map(file.histories.map(([id, ...versions]) => [id!, versions])) } : {}),
+  }, {
     rootFolderId: file.rootFolderId,
     prefix: options.s3Prefix,
     updatedAt: new Date(env.now()).toISOString(),
