@@ -191,6 +191,23 @@ describe('each change, from the feed and by a full listing, ends in the same mir
     expect(nonZero(after.s3)).toEqual({ GetObject: 2 });
   });
 
+  it('after k changes, requests follow k: 12 renames and 4 new versions are 16 GetDocument, 12 copies, 4 downloads', async () => {
+    const [a, b] = ['k-feed/', 'k-full/'];
+    const added = Array.from({ length: 12 }, (_, i) => emulator.control.addDocument({ parentId: at(['Team']), name: `k${i}.txt`, content: `k ${i}` }).id);
+    expect((await incremental(a)).code).toBe(0);
+    emulator.control.advanceClock(1);
+    added.forEach((id, i) => emulator.control.rename(id, `renamed-${i}.txt`));
+    for (const path of [['welcome.txt'], ['Team', 'plan.md'], ['Team', 'budget.xlsx'], ['Team', 'Public', 'flyer.pdf']]) emulator.control.addVersion(at(path), { content: `new ${path.join('/')}` });
+    const fromFeed = await incremental(a);
+    expect(fromFeed.code, fromFeed.log).toBe(0);
+    expect(fromFeed.log).toContain('incremental: 16 new activities');
+    expect(fromFeed.workdocs).toEqual({ DescribeUsers: 1, DescribeActivities: 1, GetDocument: 16, GetDocumentVersion: 4, Content: 4 });
+    expect(fromFeed.s3).toMatchObject({ CopyObject: 12 });
+    expect(fromFeed.s3.ListObjectsV2 ?? 0).toBe(0);
+    expect((await run(b)).code).toBe(0);
+    await expectSameMirrors(a, b);
+  });
+
   it('a restored document and folder come back', async () => {
     const [a, b] = ['restore-feed/', 'restore-full/'];
     const doc = at(['Team', 'budget.xlsx']);

@@ -431,7 +431,10 @@ export class EditableTree {
     if (ids.size === 0) return;
     const children = new Map<string, string[]>();
     for (const f of this.folders.values()) {
-      if (f.parentId !== null) children.set(f.parentId, [...(children.get(f.parentId) ?? []), f.id]);
+      if (f.parentId === null) continue;
+      const siblings = children.get(f.parentId);
+      if (siblings) siblings.push(f.id);
+      else children.set(f.parentId, [f.id]);
     }
     const below = new Set<string>();
     const stack = [...ids];
@@ -454,7 +457,10 @@ export class EditableTree {
   tree(): SourceTree {
     const children = new Map<string, SourceFolder[]>();
     for (const f of this.folders.values()) {
-      if (f.parentId !== null) children.set(f.parentId, [...(children.get(f.parentId) ?? []), f]);
+      if (f.parentId === null) continue;
+      const siblings = children.get(f.parentId);
+      if (siblings) siblings.push(f);
+      else children.set(f.parentId, [f]);
     }
     const reachable = new Set<string>([this.rootId]);
     const folders: SourceFolder[] = [];
