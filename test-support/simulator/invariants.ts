@@ -336,14 +336,28 @@ export async function checkHistoryComplete(view: BucketView, emulator: Emulator,
 }
 
 /**
- * 9, after a successful run that wrote the metadata (`index` or `sidecars`): the index's documents.csv and
- * index.jsonl parse and list exactly the stored documents (key and id); sidecars exist exactly for them with
- * `sidecars`, and not at all with `index`.
+ * The stored document versions a metadata index must list, key → document id: each document's latest, and with
+ * `history` every object of the history area (after checkHistoryComplete: exactly the older versions).
  */
-export async function checkMetadata(view: BucketView, mode: 'index' | 'sidecars', keys: ReadonlyMap<string, string>): Promise<Violation[]> {
+export async function storedVersions(view: BucketView, latest: ReadonlyMap<string, string>, history: boolean): Promise<Map<string, string>> {
+  const stored = new Map([...latest].map(([id, key]) => [key, id] as const));
+  if (!history) return stored;
+  for (const key of view.reader.keys(historyAreaOf(view.prefix))) {
+    if (key.endsWith('/') || view.foreign.has(key) || underArchive(view, key)) continue;
+    const id = (await view.reader.read(key))?.metadata[DOCUMENT_METADATA];
+    if (id !== undefined) stored.set(key, id);
+  }
+  return stored;
+}
+
+/**
+ * 9, after a successful run that wrote the metadata (`index` or `sidecars`): the index's documents.csv and
+ * index.jsonl parse and list exactly the stored document versions (`stored`: key → document id); sidecars exist
+ * exactly for them with `sidecars`, and not at all with `index`.
+ */
+export async function checkMetadata(view: BucketView, mode: 'index' | 'sidecars', stored: ReadonlyMap<string, string>): Promise<Violation[]> {
   const out: Violation[] = [];
   const v = (message: string): void => { out.push({ invariant: 9, message }); };
-  const stored = new Map([...keys].map(([id, key]) => [key, id] as const));
   const indexArea = `${toolAreaPrefix(view.prefix)}index/`;
   const csv = await readBytes(view.client, view.bucket, `${indexArea}documents.csv`);
   if (csv === undefined) v('the index has no documents.csv');

@@ -23,7 +23,7 @@ import { BucketTamperer, listKeys } from './bucket.js';
 import { BucketReader } from './reader.js';
 import {
   checkArchive, checkDryRun, checkExactMirror, checkExitCode, checkForeign, checkHistoryBytes, checkHistoryComplete, checkManifestTruth, checkMetadata,
-  expectedDocuments, mirroredUsers, readToolManifest, storedDocumentKeys, type BucketView, type SourceScope, type Violation,
+  expectedDocuments, mirroredUsers, readToolManifest, storedDocumentKeys, storedVersions, type BucketView, type SourceScope, type Violation,
 } from './invariants.js';
 import { BAD_INPUTS, drawRunOptions, optionExists, SITE_BAD_INPUTS, toArgs } from './options.js';
 import { Random } from './random.js';
@@ -476,7 +476,7 @@ class History {
       const metadata = options.metadata ?? 'index';
       // Scale-out writes no index (FINDINGS.md, site seed 1): a finalize is not judged by it.
       const writesMetadata = (metadata === 'index' || metadata === 'sidecars') && optionExists('metadata') && run.what !== 'finalize';
-      if (writesMetadata && options.delete_stale !== 'false') await this.fail(relabel(await checkMetadata(this.view, metadata, keys)));
+      if (writesMetadata && options.delete_stale !== 'false') await this.fail(relabel(await checkMetadata(this.view, metadata, await storedVersions(this.view, keys, options.versions === 'all'))));
       this.tampered.clear();
       if (!fedByActivities) this.bucketChangedSinceFullListing = false;
       if (options.delete_stale !== 'false') {
