@@ -287,3 +287,25 @@ describe('metadata with versions: all', () => {
     expect(index.comments.filter((c) => c.version_id === before.version_id)).toHaveLength(4);
   });
 });
+
+describe('metadata in a scaled-out run (plan → shards → finalize)', () => {
+  let scn: Scenario;
+  beforeAll(async () => { scn = await startScenario({ fixture: 'site' }, 'metadata-scale'); });
+  afterAll(async () => scn?.close());
+
+  it('finalize writes the same index as one sync run', async () => {
+    const scaled = (args: string[]) => scn.run(['--s3_prefix', 'scaled/', '--metadata', 'index', '--run_id', 'm1', ...args]);
+    expect((await scaled(['--mode', 'plan', '--shard_count', '2'])).code).toBe(0);
+    for (const shard of ['0', '1']) expect((await scaled(['--mode', 'shard', '--shard_index', shard])).code).toBe(0);
+    const finalized = await scaled(['--mode', 'finalize']);
+    expect(finalized.code, finalized.stderr).toBe(0);
+    const direct = await scn.run(['--s3_prefix', 'direct/', '--metadata', 'index']);
+    expect(direct.code).toBe(0);
+    const [a, b] = [await readIndex(scn, 'scaled/'), await readIndex(scn, 'direct/')];
+    const strip = (rows: Row[]) => rows.map((r) => ({ ...r, key: r.key?.replace(/^(scaled|direct)\//, '') })).sort((x, y) => (x.key! < y.key! ? -1 : 1));
+    expect(strip(a.documents)).toEqual(strip(b.documents));
+    expect(strip(a.folders)).toEqual(strip(b.folders));
+    expect(a.comments).toHaveLength(b.comments.length);
+    expect(a.permissions).toHaveLength(b.permissions.length);
+  });
+});

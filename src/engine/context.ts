@@ -46,7 +46,8 @@ import {
   type ListedItem,
 } from '../core/context-index.js';
 import { assignKeys } from '../core/keys.js';
-import type { InventoryObject, SourceTree } from '../core/types.js';
+import type { PlannedAction } from '../core/plan.js';
+import type { InventoryObject, SourceDocument, SourceFolder, SourceTree } from '../core/types.js';
 import { describeError } from '../errors.js';
 import { BufferedFileWriter } from '../file-writer.js';
 import type { SyncOptions } from '../options.js';
@@ -80,6 +81,28 @@ export function contextInput(prepared: Pick<Prepared, 'listing' | 'rootFolderId'
     inventory: prepared.inventory,
     items,
     ...(lock ? { lock: async () => void await lock() } : {}),
+  };
+}
+
+/**
+ * The input of recordContext in a scaled-out run's finalize: the documents (older versions too) of the plan's
+ * actions, the folders the plan step listed, and the keys the plan found stale as what the bucket held (a record of a
+ * document whose delete was refused stays, like its object).
+ */
+export function plannedContextInput(plan: { readonly rootFolderId: string; readonly folders: readonly SourceFolder[]; readonly actions: readonly PlannedAction[]; readonly listingComplete: boolean }, items: readonly ReportItem[]): ContextInput {
+  const documents: SourceDocument[] = [];
+  const versions: SourceDocument[] = [];
+  const inventory: InventoryObject[] = [];
+  for (const action of plan.actions) {
+    if ('doc' in action) (action.doc.history === true ? versions : documents).push(action.doc);
+    else if (action.kind === 'delete' || action.kind === 'archive') inventory.push({ key: action.key, size: action.size, etag: '', lastModified: 0 });
+  }
+  return {
+    tree: { rootId: plan.rootFolderId, folders: plan.folders, documents, ...(versions.length > 0 ? { versions } : {}) },
+    listingComplete: plan.listingComplete,
+    rootFolderId: plan.rootFolderId,
+    inventory,
+    items,
   };
 }
 
