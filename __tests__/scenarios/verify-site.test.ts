@@ -110,6 +110,23 @@ describe('mode verify over a whole site with versions: all', () => {
     expect(nonZero(r.s3)).toEqual({ ListObjectsV2: 1, GetObject: 1 + documents + versions });
   });
 
+  it('over a matrix: two slices read back every document and every older version once, and their merge is the whole audit', async () => {
+    const whole = await verifyRun(['--verify_content', 'true']);
+    let readBack = 0;
+    for (let index = 0; index < 2; index++) {
+      const slice = await verifyRun(['--verify_content', 'true', '--verify_slice', `${index}/2`, '--report_file', `site-slices/slice-${index}.json`]);
+      expect(slice.code, slice.stdout).toBe(0);
+      // Each job lists everything, every document's versions included: the matrix divides the bytes, not the listing.
+      expect(slice.workdocs.DescribeDocumentVersions).toBe(documents);
+      readBack += (slice.s3.GetObject ?? 0) - 1; // one GET is the manifest
+    }
+    expect(readBack).toBe(documents + versions);
+    const merged = await site(['--mode', 'verify', '--verify_merge', 'site-slices', '--report_file', 'site-merged.json']);
+    expect(merged.code, merged.stdout).toBe(0);
+    expect(nonZero(merged.s3)).toEqual({});
+    expect(verifyOf(merged)).toMatchObject({ merged: 2, exact: true, documents, versions, counts: verifyOf(whole).counts });
+  });
+
   it('a history object deleted behind the tool\'s back fails the audit, and the report and the CSV name it', async () => {
     const [oldest] = await historyOf('alice/Team/plan.md');
     await scn.bucket.client.send(new DeleteObjectCommand({ Bucket: scn.bucket.bucket, Key: oldest! }));
