@@ -60,6 +60,8 @@ export async function startScenario(emulatorOptions: EmulatorOptions, name = 'sc
         ['--s3_endpoint_url', s3.endpoint],
         ['--log_file', logFile],
         ['--report_file', reportFile],
+        // Scenarios are about the mirror; the metadata index (on by default) has its own (scenarios/metadata.test.ts).
+        ['--metadata', 'none'],
       ];
       const code = await main([...defaults.filter(([flag]) => !args.includes(flag)).flat(), ...args], {
         stdout: (t) => { stdout += t; },
@@ -104,7 +106,8 @@ export interface MirrorObject {
 
 /** Reads every document object under the prefix (not markers, not the tool's area) with its metadata and the MD5 of its bytes. */
 export async function readMirror(client: S3Client, bucket: string, prefix = ''): Promise<MirrorObject[]> {
-  const keys = (await listAllKeys(client, bucket, prefix)).filter((k) => !k.endsWith('/') && !k.startsWith(`${prefix}.workdocs-s3-sync/`));
+  // Neither the tool's area nor the metadata sidecars (`.metadata/`) are mirrored documents.
+  const keys = (await listAllKeys(client, bucket, prefix)).filter((k) => !k.endsWith('/') && !k.startsWith(`${prefix}.workdocs-s3-sync/`) && !k.startsWith(`${prefix}.metadata/`));
   const objects: MirrorObject[] = [];
   for (const key of keys) {
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));

@@ -18,6 +18,10 @@ export interface SourceFolder {
    * encoded name. Always a reserved top-level segment, which no WorkDocs name encodes to there.
    */
   readonly fixedSegment?: string;
+  /** Context (metadata index): modification time (epoch ms), creator's user id and labels, where WorkDocs gave them. */
+  readonly modifiedAt?: number;
+  readonly creatorId?: string;
+  readonly labels?: readonly string[];
 }
 
 /** A document's latest ACTIVE version, the unit that is copied. */
@@ -54,6 +58,9 @@ export interface SourceDocument {
    * time (it names the version's object).
    */
   readonly history?: true;
+  /** Context (metadata index): the document's creator (user id) and labels, where WorkDocs gave them. */
+  readonly creatorId?: string;
+  readonly labels?: readonly string[];
 }
 
 /** The whole source side, listed once. */

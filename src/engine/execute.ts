@@ -308,7 +308,7 @@ function toItem(action: PlannedAction, outcome: ReportItem['outcome'], extra: Pa
   };
 }
 
-const ORDER: Record<ReportItem['action'], number> = { upload: 0, copy: 1, marker: 2, delete: 3, archive: 4, skip: 5 };
+const ORDER: Record<ReportItem['action'], number> = { upload: 0, copy: 1, marker: 2, delete: 3, archive: 4, skip: 5, metadata: 6 };
 
 function sortItems(items: ReportItem[]): ReportItem[] {
   return items.sort((a, b) => ORDER[a.action] - ORDER[b.action] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

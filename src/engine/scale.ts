@@ -11,11 +11,12 @@ import { fromRows, manifestKey, toolAreaPrefix, toRows, type ManifestRow } from 
 import type { Plan, PlannedAction } from '../core/plan.js';
 import { exitCodeOf, finalizeRefusal } from '../core/outcome.js';
 import { assignShards, shardMatrix } from '../core/shard.js';
-import type { ManifestEntry } from '../core/types.js';
+import type { ManifestEntry, SourceFolder } from '../core/types.js';
 import { describeError, FatalError, InputError } from '../errors.js';
 import type { SyncOptions } from '../options.js';
 import { writeManifest } from '../s3/manifest-store.js';
 import { executeContext, executePlan, plannedItems } from './execute.js';
+import { plannedContextInput, recordContext } from './context.js';
 import { buildReport, userCountsLine } from './report.js';
 import { getJsonObject, isMissingObject, putJsonObject } from '../s3/client.js';
 import { hasFailedItems, listingFailure, lockPrefix, prepare } from './sync.js';
@@ -47,6 +48,8 @@ interface PlanFile {
   manifest: ManifestRow[];
   /** versions: all — the histories finalize records in the manifest (Manifest.histories as [documentId, latest, older…]). */
   histories?: string[][];
+  /** The metadata index (not with metadata none): the listed folders, for the records finalize writes (engine/context.ts). */
+  folders?: SourceFolder[];
 }
 
 interface ShardResult {
@@ -129,6 +132,7 @@ async function planRun(options: SyncOptions, env: SyncEnv, base: Base, scale: Sc
     shardOf,
     manifest: toRows(carried),
     ...(decided.histories ? { histories: [...decided.histories].map(([id, versions]) => [id, ...versions]) } : {}),
+    ...(options.metadata !== 'none' ? { folders: [...prepared.listing.tree.folders] } : {}),
   };
   const matrix = shardMatrix(options.shardCount);
   if (!options.dryRun) {
@@ -228,6 +232,8 @@ async function finalizeLocked(options: SyncOptions, env: SyncEnv, base: Base, sc
     updatedAt: new Date(env.now()).toISOString(),
   }, env.signal);
   env.logger.log('info', `manifest written: ${JSON.stringify(base.manifestKey)} (${execution.manifest.size} entries)`);
+  // The metadata index of the whole scaled-out run, from the plan's documents and folders and what the jobs did.
+  items.push(...await recordContext(options, env, plannedContextInput({ ...file, folders: file.folders ?? [], listingComplete: file.listingFailure === null }, items)));
 
   const complete = missing.length === 0 && failed.length === 0;
   if (complete && !file.listingFailure) await removeRunFolder(env.s3, options, file.shardCount, env.signal);

@@ -21,6 +21,8 @@ import { listHistories } from '../workdocs/versions.js';
 import { abortOrphanedUploads } from '../s3/cleanup.js';
 import { EarlyUploads, uploadWith, type EarlyLockOutcome, type EarlyResult } from './uploads-while-listing.js';
 import { executeContext, executePlan, plannedItems, unchangedItems, type ExecuteContext } from './execute.js';
+import { contextInput, recordContext } from './context.js';
+import { sidecarAreaPrefix } from '../core/context-index.js';
 import { buildReport, formatBytes, userCountsLine } from './report.js';
 import type { ReportItem, SyncEnv, SyncReport } from './types.js';
 import { finishIncremental, openIncremental, type IncrementalCarry } from './incremental.js';
@@ -223,8 +225,9 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
   const named = { rootFolderId, rootFolderName };
 
   if (options.dryRun) {
-    const items = plannedItems(decided);
-    for (const item of items) if (item.outcome !== 'done') logger.log('info', `dry run: ${dryRunLine(item, listingFailed !== undefined)}`);
+    const planned = plannedItems(decided);
+    for (const item of planned) if (item.outcome !== 'done') logger.log('info', `dry run: ${dryRunLine(item, listingFailed !== undefined)}`);
+    const items = [...planned, ...await recordContext(options, env, contextInput(prepared, planned))];
     const exitCode = exitCodeOf({ fatal: listingFailed !== undefined, itemsFailed: hasFailedItems(items), deletesRefused: decided.deletesBlocked !== undefined });
     return buildReport({ ...base, ...named, items, exitCode, deletesBlocked: decided.deletesBlocked, fatal: listingFailed, foreign: decided.foreign });
   }
@@ -234,7 +237,10 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
     const aborted = signal?.aborted === true;
     // Only unchanged skips: the snapshot's objects stay as they were; it is written if the feed moved on.
     await finishIncremental(options, env, prepared.incremental, prepared.listing, inventory, { items: [], entries: manifest.entries, manifestEtag: prepared.loaded.etag, manifestFailed: false, stopped: aborted }, base.started);
-    return buildReport({ ...base, ...named, items: unchangedItems(decided, logger), exitCode: exitCodeOf({ fatal: listingFailed !== undefined || aborted }), fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined), foreign: decided.foreign });
+    const unchanged = unchangedItems(decided, logger);
+    // The metadata index may still have work (new comments are not in the plan): it takes the lock if it writes.
+    const items = aborted ? unchanged : [...unchanged, ...await recordContext(options, env, contextInput(prepared, unchanged, () => lockRun(options, env, base)))];
+    return buildReport({ ...base, ...named, items, exitCode: exitCodeOf({ fatal: listingFailed !== undefined || aborted, itemsFailed: hasFailedItems(items) }), fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined), foreign: decided.foreign });
   }
 
   // A lock lost while transferring (another run took the prefix over) stops this run before its deletes.
@@ -255,16 +261,18 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
     items: execution.items, entries: execution.manifest, manifestEtag: recorded.etag ?? prepared.loaded.etag,
     manifestFailed: recorded.failed !== undefined, stopped: lockLost !== undefined || signal?.aborted === true,
   }, base.started);
+  // After the manifest: a run stopped while reading comments has recorded its transfers all the same.
+  const items = lockLost !== undefined || signal?.aborted ? execution.items : [...execution.items, ...await recordContext(options, env, contextInput(prepared, execution.items))];
   const exitCode = exitCodeOf({
     fatal: listingFailed !== undefined || lockLost !== undefined || signal?.aborted === true,
-    itemsFailed: hasFailedItems(execution.items),
+    itemsFailed: hasFailedItems(items),
     deletesRefused: decided.deletesBlocked !== undefined,
     outputFailed: recorded.failed !== undefined,
   });
   return buildReport({
     ...base,
     ...named,
-    items: execution.items,
+    items,
     exitCode,
     deletesBlocked: decided.deletesBlocked,
     foreign: decided.foreign,
@@ -414,7 +422,8 @@ async function listDestination(options: SyncOptions, env: SyncEnv, key: string, 
     env.logger.log('info', `S3: ${objects.length} objects under ${JSON.stringify(options.s3Prefix || '(bucket root)')} (${pages} pages)`);
     if (loaded.state === 'corrupt') env.logger.log('warning', `manifest ${JSON.stringify(key)} is unreadable (${loaded.problem}); it will be rebuilt`);
     if (loaded.state === 'missing') env.logger.log('info', 'no manifest yet: existing objects are checked once by their metadata');
-    found = { inventory: objects.filter((o) => !o.key.startsWith(toolAreaPrefix(options.s3Prefix))), loaded };
+    // The tool's own area and the metadata sidecars are not mirrored objects: plan() never sees them.
+    found = { inventory: objects.filter((o) => !o.key.startsWith(toolAreaPrefix(options.s3Prefix)) && !o.key.startsWith(sidecarAreaPrefix(options.s3Prefix))), loaded };
   } catch (error) {
     const name = (error as { name?: string }).name;
     if (name === 'NoSuchBucket') throw new InputError('s3_bucket_name', `bucket ${options.s3BucketName} does not exist`, { cause: error });

@@ -40,7 +40,8 @@ export interface Progress {
   readonly bytes: number;
 }
 
-export type ItemAction = 'upload' | 'copy' | 'delete' | 'archive' | 'marker' | 'skip';
+/** `metadata`: the context of an item read, an index file or a sidecar written or removed (engine/context.ts). */
+export type ItemAction = 'upload' | 'copy' | 'delete' | 'archive' | 'marker' | 'skip' | 'metadata';
 /**
  * done / failed: carried out, or tried and given up. planned: a dry run's decision. blocked: refused (max_delete,
  * the source of a failed copy). cancelled: stopped or never started because the run was stopped (a cancel, a lost

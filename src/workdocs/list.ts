@@ -130,7 +130,7 @@ export async function listFolders(client: WorkDocsClient, starts: readonly Folde
 /** `shown`: the state an item of this listing has (RECYCLED directly in a recycle bin, else ACTIVE). */
 export function toFolder(folder: FolderMetadata, parentId: string, shown: 'ACTIVE' | 'RECYCLED' = 'ACTIVE'): SourceFolder | undefined {
   if (!folder.Id || (folder.ResourceState !== undefined && folder.ResourceState !== shown)) return undefined;
-  return { id: folder.Id, name: folder.Name ?? '', parentId, createdAt: folder.CreatedTimestamp?.getTime() ?? 0 };
+  return { id: folder.Id, name: folder.Name ?? '', parentId, createdAt: folder.CreatedTimestamp?.getTime() ?? 0, ...listedContext(folder, folder.ModifiedTimestamp?.getTime()) };
 }
 
 export function toDocument(document: DocumentMetadata, parentId: string, shown: 'ACTIVE' | 'RECYCLED' = 'ACTIVE'): SourceDocument | undefined {
@@ -151,7 +151,26 @@ export function toDocument(document: DocumentMetadata, parentId: string, shown: 
     md5,
     contentType: version.ContentType ? sharedContentType(version.ContentType) : undefined,
     ...(contentModifiedAt !== undefined && Number.isSafeInteger(contentModifiedAt) ? { contentModifiedAt } : {}),
+    ...listedContext(document),
   };
+}
+
+/** The metadata index's fields the listing already gives (creator, labels): no request of their own. */
+function listedContext(item: FolderMetadata | DocumentMetadata, modifiedAt?: number): { creatorId?: string; labels?: readonly string[]; modifiedAt?: number } {
+  return {
+    ...(item.CreatorId ? { creatorId: sharedCreatorId(item.CreatorId) } : {}),
+    ...(item.Labels && item.Labels.length > 0 ? { labels: item.Labels } : {}),
+    ...(modifiedAt !== undefined ? { modifiedAt } : {}),
+  };
+}
+
+/** A site has few creators: one string per creator id, not one per document (as for content types below). */
+const creatorIds = new Map<string, string>();
+function sharedCreatorId(value: string): string {
+  const known = creatorIds.get(value);
+  if (known !== undefined) return known;
+  if (creatorIds.size < 10_000) creatorIds.set(value, value);
+  return value;
 }
 
 /** One string per distinct content type, not one per document (100,000 copies of a few values otherwise). */
