@@ -54,7 +54,7 @@ function allowed(spec: OptionSpec): string {
     case 'integer':
       return `${spec.min ?? 0}–${spec.max ?? '∞'}`;
     case 'boolean':
-      return 'true / false';
+      return ''; // the default (`true` / `false`) already says it
     case 'enum':
       return (spec.values ?? []).join(' / ');
     default:
