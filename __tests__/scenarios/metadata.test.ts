@@ -309,3 +309,29 @@ describe('metadata in a scaled-out run (plan → shards → finalize)', () => {
     expect(a.permissions).toHaveLength(b.permissions.length);
   });
 });
+
+describe('metadata in a site export driven by activities', () => {
+  let scn: Scenario;
+  const run = (args: string[] = []) => scn.run(['--workdocs_folder_id', '', '--workdocs_organization_id', scn.emulator.organizationId, '--s3_prefix', 'site/',
+    '--metadata', 'index', '--incremental', 'auto', ...args]);
+
+  beforeAll(async () => { scn = await startScenario({ fixture: 'site' }, 'metadata-site'); });
+  afterAll(async () => scn?.close());
+
+  it('names users in permissions, and reads again only what a comment or share activity touched', async () => {
+    const first = await run();
+    expect(first.code, first.stderr).toBe(0);
+    let index = await readIndex(scn, 'site/');
+    expect(index.permissions.find((p) => p.path === 'bob/Designs' && p.role === 'CONTRIBUTOR')).toMatchObject({ principal_name: 'alice', inherited: 'false' });
+
+    // A comment on the stored version of bob's bridge.txt: no new version, only an activity says so.
+    const bridge = scn.emulator.control.lookup(['Designs', 'bridge.txt'], scn.emulator.control.users().find((u) => u.username === 'bob')!.rootFolderId)!;
+    scn.emulator.control.addComment({ documentId: bridge, text: 'Approved, build it.', contributor: 'alice' });
+    const next = await run();
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.log).not.toMatch(/listing everything|full listing/i);
+    expect(nonZero(next.workdocs)).toMatchObject({ DescribeComments: 1, DescribeResourcePermissions: 1 });
+    index = await readIndex(scn, 'site/');
+    expect(index.comments.filter((c) => c.document_id === bridge).map((c) => c.text)).toContain('Approved, build it.');
+  });
+});

@@ -70,11 +70,14 @@ export interface ContextInput {
   readonly items: readonly ReportItem[];
   /** Takes the prefix's lock before the first write, for a run that had nothing else to write (it holds none yet). */
   readonly lock?: () => Promise<void>;
+  /** Ids whose comments, shares or permissions the activity feed says changed (incremental runs): read again. */
+  readonly touched?: ReadonlySet<string>;
 }
 
 /** The input of recordContext from what sync's run prepared and what it did. */
-export function contextInput(prepared: Pick<Prepared, 'listing' | 'rootFolderId' | 'inventory'>, items: readonly ReportItem[], lock?: () => Promise<unknown>): ContextInput {
+export function contextInput(prepared: Pick<Prepared, 'listing' | 'rootFolderId' | 'inventory' | 'incremental'>, items: readonly ReportItem[], lock?: () => Promise<unknown>): ContextInput {
   return {
+    ...(prepared.incremental ? { touched: prepared.incremental.metadataTouched } : {}),
     tree: prepared.listing.tree,
     listingComplete: prepared.listing.errors.length === 0,
     rootFolderId: prepared.rootFolderId,
@@ -212,7 +215,7 @@ async function loadPrevious(options: SyncOptions, env: SyncEnv, stateKey: string
           changed = true;
           return;
         }
-        if (needsFetch(record, current, options.metadataRefresh)) {
+        if (needsFetch(record, current, options.metadataRefresh || (current.history !== true && input.touched?.has(current.id) === true))) {
           toFetch.push(identity);
           previousLineHash.set(identity, md5Of(line));
           return;
