@@ -99,7 +99,7 @@ export function historyNeeds(documents: readonly SourceDocument[], manifest: Man
   const describe: SourceDocument[] = [];
   const known: SourceDocument[] = [];
   const carried = new Map<string, readonly string[]>();
-  // Most documents of a first `all` run have no record: then the history entries are not worth indexing.
+  // A first `all` run (or an older manifest) records no history at all: then the entries are not worth indexing.
   const stored = recorded !== undefined && recorded.size > 0 ? storedVersions(manifest, prefix) : new Map<string, [string, ManifestEntry]>();
   for (const doc of documents) {
     const record = recorded?.get(doc.id);
