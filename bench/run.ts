@@ -26,11 +26,14 @@ import type { PhaseConfig, PhaseKind, PhaseResult, RawDoc } from './lib/types.js
 const HELP = `Usage: npm run bench -- [options]
 
   --quick                 ~10 minutes here: 1,000 small + 4 × 16 MiB + 1 × 256 MiB documents; 3,000 documents in 1,000 folders
+                          (+ ~4 minutes for the site tree)
                           (default: full mode, 5,000 small + 16 × 8–64 MiB + 1 × 1 GiB; 100,000 documents in 10,000 folders)
   --trees LIST            comma-separated subset of: mixed,large,wide,site (default: all)
                           site: a whole WorkDocs site, 20 users / 3,000 documents (quick) or 200 users / 100,000
                           (full), versions: all, metadata: index; first export, no-op full-listing vs incremental
                           runs, and 100 changes found by each (see docs/performance.md, Site)
+  --site-users N          users of the site tree (default 20 quick, 200 full)
+  --site-documents N      documents of the site tree (default 3,000 quick, 100,000 full)
   --repeats N             rounds of raw pipe (+ MD5 baseline) and full sync per tree (default: 2 for mixed and large, 1 for wide)
   --max-workers N         max_workers of both sides (default 14, the tool's default)
   --pool N                max_pool_connections (default 28, the tool's default)
@@ -65,6 +68,8 @@ const { values: flags } = parseArgs({
     'heap-snapshot': { type: 'boolean', default: false },
     out: { type: 'string' },
     'build-dir': { type: 'string', default: path.join('.bench', 'build') },
+    'site-users': { type: 'string' },
+    'site-documents': { type: 'string' },
     'keep-bucket': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -84,6 +89,14 @@ const multipartThresholdBytes = multipartThresholdMb * MiB;
 const outDir = path.resolve(flags.out ?? path.join(repoRoot, 'bench', 'results'));
 const profileDir = path.join(outDir, 'profiles');
 const wantedTrees = new Set((flags.trees ?? 'mixed,large,wide,site').split(',').map((s) => s.trim()).filter(Boolean));
+const siteSize = {
+  ...(flags['site-users'] !== undefined ? { users: Number(flags['site-users']) } : {}),
+  ...(flags['site-documents'] !== undefined ? { documents: Number(flags['site-documents']) } : {}),
+};
+if (Object.values(siteSize).some((n) => !Number.isInteger(n) || n < 1)) {
+  process.stderr.write('--site-users and --site-documents take a whole number ≥ 1\n');
+  process.exit(2);
+}
 const unknownTrees = [...wantedTrees].filter((t) => !['mixed', 'large', 'wide', 'site'].includes(t));
 if (unknownTrees.length > 0) {
   process.stderr.write(`--trees: unknown tree ${unknownTrees.join(', ')} (mixed, large, wide, site)\n`);
@@ -415,7 +428,7 @@ try {
     if (!wantedTrees.has(spec.name)) continue;
     results.trees.push(await benchTree(spec));
   }
-  if (wantedTrees.has('site')) results.sites = [await benchSite({ quick, repoRoot, outDir, admin, bucket, log, runPhase })];
+  if (wantedTrees.has('site')) results.sites = [await benchSite({ quick, repoRoot, outDir, admin, bucket, log, runPhase, ...siteSize })];
   results.targets = [...targetChecks(results.trees), ...(results.sites ?? []).flatMap(siteTargetChecks)];
   writeResults();
 } catch (error) {

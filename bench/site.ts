@@ -27,6 +27,9 @@ export interface SiteBenchContext {
   readonly admin: S3Client;
   readonly bucket: string;
   readonly log: (text: string) => void;
+  /** Size of the site, instead of the mode's (see siteSpec). */
+  readonly users?: number;
+  readonly documents?: number;
   readonly runPhase: (kind: PhaseKind, name: string, emulator: EmulatorProcess, extra: Partial<PhaseConfig> & { prefix: string }) => Promise<PhaseRun>;
 }
 
@@ -41,9 +44,9 @@ interface UserInfo {
 const CHANGES = 100;
 const KiB = 1024;
 
-export function siteSpec(quick: boolean): { users: number; documents: number; description: string } {
-  const users = quick ? 20 : 200;
-  const documents = quick ? 3000 : 100_000;
+export function siteSpec(quick: boolean, size: { users?: number; documents?: number } = {}): { users: number; documents: number; description: string } {
+  const users = size.users ?? (quick ? 20 : 200);
+  const documents = size.documents ?? (quick ? 3000 : 100_000);
   return {
     users,
     documents,
@@ -52,7 +55,7 @@ export function siteSpec(quick: boolean): { users: number; documents: number; de
 }
 
 export async function benchSite(ctx: SiteBenchContext): Promise<SiteResult> {
-  const spec = siteSpec(ctx.quick);
+  const spec = siteSpec(ctx.quick, ctx);
   ctx.log(`tree site: ${spec.description}`);
   const emulator = await startEmulatorProcess({ users: spec.users, documents: spec.documents, folders: 0, seed: 13, minSize: KiB, maxSize: 8 * KiB }, ctx.repoRoot);
   try {
