@@ -229,6 +229,8 @@ export interface ContextStateHeader {
   readonly documents: number;
   readonly folders: number;
   readonly writtenAt: string;
+  /** Usernames by user id that named principals when it was written: a run that reads nothing names them the same. */
+  readonly names?: Readonly<Record<string, string>>;
 }
 
 export function stateHeaderLine(header: Omit<ContextStateHeader, 'format' | 'version'>): string {

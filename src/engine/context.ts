@@ -199,10 +199,12 @@ async function loadPrevious(options: SyncOptions, env: SyncEnv, stateKey: string
 
   if (gzip !== undefined) {
     try {
-      // First pass: the names the records know, so that a carried-over record is compared as it will be written.
-      header = await readRecords(gzip, (record) => namesIn(record, names));
-      // Second pass: what each previous record becomes.
-      await readRecords(gzip, (record, line) => {
+      // The names the records were written with, so that a carried-over record is compared as it will be written;
+      // a state without them (none yet) is read once more for the names its comments give.
+      const first = await readHeader(gzip);
+      if (first.names !== undefined) for (const [id, name] of Object.entries(first.names)) names.set(id, name);
+      else await readRecords(gzip, (record) => namesIn(record, names));
+      header = await readRecords(gzip, (record, line) => {
         const identity = identityOf(record);
         if (seen.has(identity)) {
           changed = true; // a repeated record is dropped
@@ -271,21 +273,34 @@ function goneAfterRun(input: ContextInput): (key: string) => boolean {
 
 /** The lines of a stored state: its header first, then each record with its line. Throws when it is not one. */
 async function* stateRecords(gzip: Buffer): AsyncGenerator<{ readonly header: ContextStateHeader } | { readonly record: ContextRecord; readonly line: string }> {
-  const lines = createInterface({ input: Readable.from([gzip]).pipe(createGunzip()), crlfDelay: Infinity });
+  const gunzip = createGunzip();
+  const lines = createInterface({ input: Readable.from([gzip]).pipe(gunzip), crlfDelay: Infinity });
   let header: ContextStateHeader | undefined;
-  for await (const line of lines) {
-    if (header === undefined) {
-      const parsed = parseStateHeader(line);
-      if (typeof parsed === 'string') throw new Error(parsed);
-      header = parsed;
-      yield { header };
-      continue;
+  try {
+    for await (const line of lines) {
+      if (header === undefined) {
+        const parsed = parseStateHeader(line);
+        if (typeof parsed === 'string') throw new Error(parsed);
+        header = parsed;
+        yield { header };
+        continue;
+      }
+      if (line === '') continue;
+      const record = parseRecordLine(line);
+      if (record !== undefined) yield { record, line };
     }
-    if (line === '') continue;
-    const record = parseRecordLine(line);
-    if (record !== undefined) yield { record, line };
+  } finally {
+    // A reader that stops early (the header only) leaves nothing decompressing behind.
+    lines.close();
+    gunzip.destroy();
   }
   if (header === undefined) throw new Error('it is empty');
+}
+
+/** The header of a stored state (the first line only is decoded). */
+async function readHeader(gzip: Buffer): Promise<ContextStateHeader> {
+  for await (const entry of stateRecords(gzip)) if ('header' in entry) return entry.header;
+  throw new Error('it is empty');
 }
 
 /** Calls `each` for every record of a stored state; returns its header. */
@@ -510,7 +525,10 @@ class ContextWork {
   /** The next run's state: the header line and index.jsonl, gzip. */
   private async stateFile(jsonl: string, documents: number, folders: number): Promise<string> {
     const target = path.join(this.dir, INDEX_FILES.state);
-    const header = stateHeaderLine({ rootFolderId: this.input.rootFolderId, metadata: this.options.metadata as 'index' | 'sidecars', documents, folders, writtenAt: new Date(this.env.now()).toISOString() });
+    const header = stateHeaderLine({
+      rootFolderId: this.input.rootFolderId, metadata: this.options.metadata as 'index' | 'sidecars', documents, folders, writtenAt: new Date(this.env.now()).toISOString(),
+      names: Object.fromEntries([...this.previous.names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    });
     async function* body(): AsyncGenerator<Buffer | string> {
       yield header + '\n';
       for await (const chunk of createReadStream(jsonl)) yield chunk as Buffer;
