@@ -328,7 +328,8 @@ async function prepareUnderLock(options: SyncOptions, env: SyncEnv, base: RunBas
   const current = await readManifest(env.s3, options.s3BucketName, base.manifestKey, env.signal);
   if (!tookOver && current.state === prepared.loaded.state && current.etag === prepared.loaded.etag) return { prepared, idle: false };
   env.logger.log('info', tookOver ? 'listing again: an interrupted run may have changed the bucket' : 'listing again: another run changed the manifest meanwhile');
-  return { prepared: await prepare(options, env, base.started), idle: false };
+  // A run that died may have written objects its manifest does not name: only a listing of the bucket shows them.
+  return { prepared: await prepare(tookOver ? { ...options, incremental: 'listing' } : options, env, base.started), idle: false };
 }
 
 /**
