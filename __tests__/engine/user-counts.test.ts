@@ -16,6 +16,13 @@ describe('userOfKey', () => {
     ['site/.recycle-bin/bob/old.txt', 'bob'],
     ['site/.recycle-bin/bob/', 'bob'],
     ['site/.history/carol/plan.md/2024-03-02T09-00-00Z_v1.md', 'carol'],
+    // Nested areas: a sidecar of a recycled document or of an older version, a recycled document's history.
+    ['site/.metadata/.recycle-bin/alice/draft.txt.json', 'alice'],
+    ['site/.metadata/.history/bob/plan.md/2024-03-02T09-00-00Z_v1.md.json', 'bob'],
+    ['site/.history/.recycle-bin/carol/old.txt/2024-03-02T09-00-00Z_v1.txt', 'carol'],
+    ['site/.metadata/.history/.recycle-bin/dave/old.txt/2024-03-02T09-00-00Z_v1.txt.json', 'dave'],
+    ['site/.metadata/alice/a.txt.json', 'alice'],
+    ['site/.recycle-bin/.recycle-bin/a.txt', '.recycle-bin'], // the bin of a user named .recycle-bin
     ['site/a.txt', undefined], // a file directly under the prefix names no user
     ['site/.recycle-bin/', undefined],
     ['site/%%0123abcd~deep.txt', undefined], // relocated for length

@@ -55,14 +55,19 @@ export function effectiveTotals(report: SyncReport): Totals {
   return totalsOf(report.items.map((item) => (item.outcome === 'planned' ? { ...item, outcome: 'done' } : item)));
 }
 
-/** Areas directly under the prefix whose next segment is a user (`.recycle-bin/<user>/…`). */
-const PER_USER_AREAS: ReadonlySet<string> = new Set([RECYCLE_BIN_SEGMENT, HISTORY_SEGMENT, METADATA_SEGMENT]);
+/**
+ * The per-user areas, in the order they nest in a key: a sidecar holds a document's or a version's key, a version a
+ * document's, and a recycled document's key starts with the bin (`.metadata/.history/.recycle-bin/<user>/…`).
+ */
+const PER_USER_AREAS = [METADATA_SEGMENT, HISTORY_SEGMENT, RECYCLE_BIN_SEGMENT] as const;
 
-/** The user an item of a site run belongs to: its key's top-level segment decoded (the next one in a per-user area). */
+/** The user an item of a site run belongs to: its key's top-level segment decoded (the one after the per-user areas). */
 export function userOfKey(key: string, prefix: string): string | undefined {
   if (!key.startsWith(prefix)) return undefined;
   const segments = key.slice(prefix.length).split('/');
-  const at = PER_USER_AREAS.has(segments[0]!) ? 1 : 0;
+  // Each area at most once and in order: a user named `.recycle-bin` keeps that name inside the bin (`.recycle-bin/.recycle-bin/…`).
+  let at = 0;
+  for (const area of PER_USER_AREAS) if (segments[at] === area) at++;
   // A file directly under the prefix, or an item relocated there for length, names no user.
   if (segments.length < at + 2 || segments[at] === '' || segments[at]!.startsWith(RELOCATED_MARK) || segments[0] === RESERVED_SEGMENT) return undefined;
   return decodeSegment(segments[at]!);
