@@ -6,7 +6,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { simulate } from '../../test-support/simulator/simulate.js';
 
 /**
- * Seed → steps: 360 steps, about 130 runs. Chosen with `npm run simulate -- --coverage` so that together they draw
+ * Seed → steps (folder histories): 360 steps, about 130 runs. Chosen with `npm run simulate -- --coverage` so that together they draw
  * every step kind, WorkDocs and bucket change, option value, fault, both prefixes, a big document, a kill that
  * lands and one that comes too late (seeds 1, 10 and 11 already do at 50 steps). Before the fixes of issues 22
  * and 23 each of them failed: see test-support/simulator/FINDINGS.md.
@@ -20,6 +20,9 @@ const HISTORIES: readonly (readonly [seed: number, steps: number, source: 'folde
   // Regressions: histories that found bugs on the fixed tree (FINDINGS.md), up to the step that broke.
   [13, 50, 'folder'], // a dry-run shard with a refused upload exited 0
   [34, 11, 'folder'], // the manifest PUT refused as damaged was not sent again (the fault's timing decides whether it recurs)
+  // A whole site: users filtered (users, exclude_users) and deactivated, recycle bins, versions: all, metadata
+  // sidecars and refresh, activities-driven runs, scale-out, verify (66 s here with the machine at load 17).
+  [202, 15, 'site'],
 ];
 
 describe('simulated histories: every invariant holds after every run', () => {
