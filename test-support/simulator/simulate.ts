@@ -380,6 +380,9 @@ class History {
     const folderId = this.workdocs.randomFolderId();
     const options = this.drawOptions();
     delete options.dry_run;
+    // A folder as the source into a site's mirror: without the site's own options, which a folder source refuses.
+    for (const name of ['users', 'exclude_users', 'include_recycle_bin', 'full_listing_every']) delete options[name];
+    if (options.incremental === 'activities') delete options.incremental;
     // The refusal rests on the source the manifest records: with the manifest lost or damaged there is no record
     // (FINDINGS.md says what such a run does).
     const skip = folderId === undefined ? 'no folder' : !optionExists('allow_source_change') ? 'no allow_source_change option yet'
