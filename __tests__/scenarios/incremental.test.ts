@@ -282,6 +282,16 @@ describe('when the feed cannot be trusted, the run lists everything and says why
     expect(Object.keys(await mirror('gap/'))).toContain('alice/after-gap.txt');
   });
 
+  it('an activity of a type this tool does not know (a newer service): the run does not guess', async () => {
+    expect((await incremental('unknown/')).code).toBe(0);
+    const doc = at(['welcome.txt']);
+    emulator.store.record({ type: 'DOCUMENT_FROBNICATED', time: emulator.store.now(), resourceType: 'DOCUMENT', resourceId: doc, name: 'welcome.txt', parentId: user('alice').rootFolderId, initiatorId: user('alice').id });
+    const next = await incremental('unknown/');
+    expect(next.code, next.log).toBe(0);
+    expect(next.log).toContain('full listing: activity type DOCUMENT_FROBNICATED is not one this tool interprets');
+    expect(next.workdocs.DescribeFolderContents).toBeGreaterThan(0);
+  });
+
   it('a snapshot that is not one', async () => {
     expect((await incremental('corrupt/')).code).toBe(0);
     await bucket.client.send(new PutObjectCommand({ Bucket: bucket.bucket, Key: snapshotKey('corrupt/'), Body: 'not gzip' }));
