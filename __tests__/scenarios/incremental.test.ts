@@ -14,6 +14,7 @@ import { createSyncEnv } from '../../src/engine/env.js';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import type { EmulatorControl } from '../../src/emulator/types.js';
 import { countRequests } from '../../test-support/counting.js';
+import { startFaultProxy } from '../../test-support/fault-proxy.js';
 import { listAllKeys } from '../../test-support/s3-listing.js';
 import { createTestBucket, getObjectBytes, md5Hex, type TestBucket } from '../helpers/s3.js';
 import { nonZero } from '../helpers/scenario.js';
@@ -290,6 +291,28 @@ describe('when the feed cannot be trusted, the run lists everything and says why
     expect(next.code, next.log).toBe(0);
     expect(next.log).toContain('full listing: activity type DOCUMENT_FROBNICATED is not one this tool interprets');
     expect(next.workdocs.DescribeFolderContents).toBeGreaterThan(0);
+  });
+
+  it('a manifest write that failed: the snapshot goes too (it would describe the old manifest as current), the next run lists everything', async () => {
+    const proxy = await startFaultProxy({ upstream: inject('s3').endpoint });
+    try {
+      const viaProxy = ['--s3_endpoint_url', proxy.endpoint];
+      expect((await incremental('dead/', viaProxy)).code).toBe(0);
+      emulator.control.addDocument({ parentId: at(['Team']), name: 'lost-record.txt', content: 'x' });
+      const dead = proxy.addRule({ kind: 'error', status: 500, operation: 'PutObject', key: 'manifest.json' });
+      const failed = await incremental('dead/', viaProxy);
+      proxy.removeRule(dead.id);
+      expect(failed.code).not.toBe(0);
+      expect(failed.log).toMatch(/the manifest could not be written/);
+      expect(await listAllKeys(bucket.client, bucket.bucket, 'dead/')).not.toContain(snapshotKey('dead/'));
+      const next = await incremental('dead/', viaProxy);
+      expect(next.code, next.log).toBe(0);
+      expect(next.log).toContain('full listing: no source snapshot yet');
+      expect((await run('dead-full/')).code).toBe(0);
+      await expectSameMirrors('dead/', 'dead-full/');
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('a snapshot that is not one', async () => {
