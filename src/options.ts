@@ -138,7 +138,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { name: 'metadata', kind: 'enum', default: 'index', values: ['none', 'index', 'sidecars'], scope: 'both',
     description: 'Comments, permissions, labels: `index` (CSV + JSONL), `sidecars` (also one JSON per file), `none`.' },
   { name: 'metadata_refresh', kind: 'boolean', default: 'false', scope: 'both',
-    description: 'Read comments, permissions and custom metadata again for every item, not only changed ones.' },
+    description: 'Read every item\'s context and version list again, not only changed ones.' },
   // incremental runs (issue 21)
   { name: 'incremental', kind: 'enum', default: 'listing', values: ['listing', 'activities', 'auto'], scope: 'both',
     description: '`activities`: list only what the activity feed touched (site mode); `auto`: when it can.' },

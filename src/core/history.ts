@@ -13,7 +13,10 @@
  * A no-op resync asks WorkDocs nothing per version: the manifest keeps, per document, the version ids its last
  * description listed (Manifest.histories), and the older versions are rebuilt from the manifest's entries at their
  * history keys. A document is described again only when its latest version is not the recorded one, when it was
- * never described, or when one of its recorded versions is no longer intact in the bucket.
+ * never described, when one of its recorded versions is no longer intact in the bucket, or when the run says its
+ * older versions may have changed (`redescribe`): an older version deleted in WorkDocs leaves the latest as it was,
+ * so only an activity (DOCUMENT_VERSION_DELETED, DOCUMENT_REVERTED), metadata_refresh or the scheduled full listing
+ * finds it; its object then becomes stale and follows the delete rules.
  */
 import { encodeSegment, extensionOf, HISTORY_SEGMENT, MAX_KEY_BYTES } from './keys.js';
 import type { Manifest, ManifestEntry, SourceDocument, SourceTree } from './types.js';
@@ -90,11 +93,18 @@ export interface HistoryNeeds {
 }
 
 /**
- * Which documents' versions must be listed this run: those never described, those whose latest version is not
- * the one recorded, and those with a recorded older version that the (trusted) manifest no longer shows intact
- * at a history key. `manifest` must be the trusted view (trustedManifest): an entry there describes its object.
+ * Which documents to describe again whatever the manifest records: `all` (metadata_refresh, the scheduled full
+ * listing) or the ids an activity named (a version deleted, a revert).
  */
-export function historyNeeds(documents: readonly SourceDocument[], manifest: Manifest, prefix: string): HistoryNeeds {
+export type Redescribe = 'all' | ReadonlySet<string>;
+
+/**
+ * Which documents' versions must be listed this run: those never described, those whose latest version is not
+ * the one recorded, those with a recorded older version that the (trusted) manifest no longer shows intact
+ * at a history key, and those `redescribe` names. `manifest` must be the trusted view (trustedManifest): an entry
+ * there describes its object.
+ */
+export function historyNeeds(documents: readonly SourceDocument[], manifest: Manifest, prefix: string, redescribe: Redescribe = new Set()): HistoryNeeds {
   const recorded = manifest.histories;
   const describe: SourceDocument[] = [];
   const known: SourceDocument[] = [];
@@ -102,6 +112,10 @@ export function historyNeeds(documents: readonly SourceDocument[], manifest: Man
   // A first `all` run (or an older manifest) records no history at all: then the entries are not worth indexing.
   const stored = recorded !== undefined && recorded.size > 0 ? storedVersions(manifest, prefix) : new Map<string, [string, ManifestEntry]>();
   for (const doc of documents) {
+    if (redescribe === 'all' || redescribe.has(doc.id)) {
+      describe.push(doc);
+      continue;
+    }
     const record = recorded?.get(doc.id);
     const rebuilt = record !== undefined && record[0] === doc.versionId ? rebuildVersions(doc, record.slice(1), stored) : undefined;
     if (rebuilt === undefined) {

@@ -137,6 +137,14 @@ const EFFECTS: ReadonlyMap<string, ActivityEffect> = new Map([
   ['FOLDER_SHAREABLE_LINK_REMOVED', 'metadata'], ['FOLDER_SHAREABLE_LINK_PERMISSION_CHANGED', 'metadata'],
 ]);
 
+/**
+ * The activity types after which a document's older versions may differ from the ones recorded while its latest
+ * version may not: a version deleted (DeleteDocumentVersion, DeletePriorVersions) and a revert. Of the SDK's
+ * ActivityType values, no other one removes or changes an older version (an upload or check-in changes the latest,
+ * and a changed latest is described again anyway).
+ */
+export const VERSION_CHANGING_TYPES: ReadonlySet<string> = new Set(['DOCUMENT_VERSION_DELETED', 'DOCUMENT_REVERTED']);
+
 /** The effect of one activity; undefined when this tool does not know its type (the run then lists everything). */
 export function effectOf(type: string): ActivityEffect | undefined {
   return EFFECTS.get(type);
@@ -150,6 +158,8 @@ export interface Touched {
   readonly documents: ReadonlySet<string>;
   /** Documents and folders whose comments, shares or permissions changed: for the metadata index. */
   readonly metadata: ReadonlySet<string>;
+  /** Documents whose older versions may have changed (VERSION_CHANGING_TYPES): their versions are described again. */
+  readonly versions: ReadonlySet<string>;
   /** Activities about resources outside the mirrored tree as far as it is known: asked about again once it grows. */
   readonly elsewhere: readonly FeedActivity[];
 }
@@ -165,6 +175,7 @@ export function interpretActivities(activities: readonly FeedActivity[], known: 
   const folders = new Map<string, { relist: boolean }>();
   const documents = new Set<string>();
   const metadata = new Set<string>();
+  const versions = new Set<string>();
   const elsewhere: FeedActivity[] = [];
   for (const a of activities) {
     const effect = effectOf(a.type);
@@ -188,9 +199,10 @@ export function interpretActivities(activities: readonly FeedActivity[], known: 
       documents.add(id);
       // A new version or a changed place is news for the document's context too.
       metadata.add(id);
+      if (VERSION_CHANGING_TYPES.has(a.type)) versions.add(id);
     }
   }
-  return { ok: true, touched: { folders, documents, metadata, elsewhere } };
+  return { ok: true, touched: { folders, documents, metadata, versions, elsewhere } };
 }
 
 // ---------------------------------------------------------------------------------------------- when to list everything
@@ -222,6 +234,15 @@ export function fullListingReason(facts: SnapshotFacts): string | undefined {
   if (facts.now - s.lastFullListing >= facts.fullListingEveryMs) return `the last full listing is older than full_listing_every (${new Date(s.lastFullListing).toISOString()})`;
   if (facts.now - s.readAt > ACTIVITY_FEED_REACH_MS) return `the activity feed was last read ${new Date(s.readAt).toISOString()}, longer ago than it is trusted to reach`;
   return undefined;
+}
+
+/**
+ * Whether a run must list everything because full_listing_every says so (0, or the last full listing is that old):
+ * the scheduled drift-healing run, which also describes every document's versions again.
+ */
+export function fullListingScheduled(facts: Pick<SnapshotFacts, 'snapshot' | 'now' | 'fullListingEveryMs'>): boolean {
+  if (facts.fullListingEveryMs === 0) return true;
+  return facts.snapshot.state === 'found' && facts.now - facts.snapshot.value.lastFullListing >= facts.fullListingEveryMs;
 }
 
 function normalizeTag(etag: string): string {

@@ -161,6 +161,9 @@ export function verify(source: SourceTree, inventory: readonly InventoryObject[]
   return { discrepancies, matched, documents, versions, duplicates: decided.duplicates, unreachable: decided.unreachable };
 }
 
+/** How a version deleted in WorkDocs leaves the mirror: only a run that describes every document's versions again. */
+const HEAL_DELETED_VERSION = '; a sync with metadata_refresh, or the next full listing by full_listing_every, removes it';
+
 /**
  * An extra object of this tool's in the history area, not a rename's old key (that one's version is kept
  * elsewhere): an older version whose document, or that version of it, WorkDocs no longer has.
@@ -176,7 +179,8 @@ function asOrphanedVersion(found: Discrepancy, action: Exclude<PlannedAction, { 
     kind: 'orphaned-version',
     detail: documentGone
       ? `a stored version whose document ${found.documentId ?? '(not named)'} no longer exists in WorkDocs${kept}`
-      : `a stored version ${found.foundVersionId ?? '(not named)'} that document ${found.documentId!} no longer has in WorkDocs (the version was deleted)${kept}`,
+      // The document's latest version is unchanged, so a plain sync does not ask about its older versions again.
+      : `a stored version ${found.foundVersionId ?? '(not named)'} that document ${found.documentId!} no longer has in WorkDocs (the version was deleted)${kept || HEAL_DELETED_VERSION}`,
   };
 }
 

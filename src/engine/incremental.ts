@@ -17,6 +17,7 @@ import {
   encodeSnapshot,
   feedStart,
   fullListingReason,
+  fullListingScheduled,
   interpretActivities,
   inventoryFromManifest,
   othersAfterRun,
@@ -79,6 +80,8 @@ export interface IncrementalCarry {
   readonly previous: { readonly snapshot: SourceSnapshot; readonly hash: string } | undefined;
   /** Document and folder ids whose context changed (comments, shares, a new version): for the metadata index. */
   readonly metadataTouched: ReadonlySet<string>;
+  /** Document ids whose older versions may have changed (a version deleted, a revert): described again (versions: all). */
+  readonly versionsTouched: ReadonlySet<string>;
 }
 
 export type IncrementalStart =
@@ -89,8 +92,11 @@ export type IncrementalStart =
     readonly loaded: LoadedManifest;
     readonly carry: IncrementalCarry;
   }
-  /** `carry` undefined: the feed could not be read either, so this run writes no snapshot. */
-  | { readonly kind: 'full'; readonly reason: string; readonly carry: IncrementalCarry | undefined };
+  /**
+   * `carry` undefined: the feed could not be read either, so this run writes no snapshot. `scheduled`: full_listing_every
+   * asked for it (the drift-healing run, which describes every document's versions again).
+   */
+  | { readonly kind: 'full'; readonly reason: string; readonly carry: IncrementalCarry | undefined; readonly scheduled: boolean };
 
 /**
  * How this run starts when `incremental` is `activities` or `auto` (mode sync): undefined when it lists everything as
@@ -129,15 +135,15 @@ export function incrementalSourceOf(source: Source, options: Pick<SyncOptions, '
  */
 export async function startIncremental(options: SyncOptions, env: SyncEnv, source: IncrementalSource, started: number): Promise<IncrementalStart> {
   const key = snapshotKey(options.s3Prefix);
-  const full = async (reason: string, previous?: IncrementalCarry['previous']): Promise<IncrementalStart> => {
+  const full = async (reason: string, previous?: IncrementalCarry['previous'], scheduled = options.fullListingEveryMs === 0): Promise<IncrementalStart> => {
     env.logger.log('info', `full listing: ${reason}`);
     try {
       const head = await readFeedHead(env.workdocs, source.organizationId, env.signal);
       const watermark = advanceWatermark({ time: 0, seen: [] }, head.activities);
-      return { kind: 'full', reason, carry: { key, watermark, lastFullListing: started, full: true, previous, metadataTouched: new Set() } };
+      return { kind: 'full', reason, scheduled, carry: { key, watermark, lastFullListing: started, full: true, previous, metadataTouched: new Set(), versionsTouched: new Set() } };
     } catch (error) {
       env.logger.log('warning', `the activity feed could not be read (${describeError(error)}): this run writes no source snapshot`);
-      return { kind: 'full', reason, carry: undefined };
+      return { kind: 'full', reason, scheduled, carry: undefined };
     }
   };
 
@@ -161,7 +167,7 @@ export async function startIncremental(options: SyncOptions, env: SyncEnv, sourc
   };
   const previous = read.state === 'found' ? { snapshot: read.snapshot, hash: read.hash } : undefined;
   const reason = fullListingReason(facts);
-  if (reason !== undefined || read.state !== 'found' || loaded.state !== 'found') return full(reason ?? 'no usable snapshot', previous);
+  if (reason !== undefined || read.state !== 'found' || loaded.state !== 'found') return full(reason ?? 'no usable snapshot', previous, fullListingScheduled(facts));
   const snapshot = read.snapshot;
 
   let feed: Awaited<ReturnType<typeof readFeed>>;
@@ -186,7 +192,7 @@ export async function startIncremental(options: SyncOptions, env: SyncEnv, sourc
     listing: { tree: edited, rootName: snapshot.rootName, errors: [], pages: applied.pages },
     inventory: inventoryFromManifest(loaded.manifest, snapshot.others),
     loaded,
-    carry: { key, watermark: advanceWatermark(snapshot.watermark, feed.activities), lastFullListing: snapshot.lastFullListing, full: false, previous, metadataTouched: applied.metadata },
+    carry: { key, watermark: advanceWatermark(snapshot.watermark, feed.activities), lastFullListing: snapshot.lastFullListing, full: false, previous, metadataTouched: applied.metadata, versionsTouched: applied.versions },
   };
 }
 
@@ -199,6 +205,7 @@ interface Applied {
   listed: number;
   pages: number;
   metadata: Set<string>;
+  versions: Set<string>;
 }
 
 /**
@@ -209,7 +216,7 @@ interface Applied {
 async function applyActivities(env: SyncEnv, options: SyncOptions, source: IncrementalSource, tree: EditableTree, activities: readonly FeedActivity[]): Promise<Applied> {
   const client: WorkDocsClient = env.workdocs;
   const limit = pLimit(Math.max(1, options.maxWorkers));
-  const applied: Applied = { folders: 0, documents: 0, listed: 0, pages: 0, metadata: new Set() };
+  const applied: Applied = { folders: 0, documents: 0, listed: 0, pages: 0, metadata: new Set(), versions: new Set() };
   /** Read (or listed) during this run, after the feed: later than every activity read, never read twice. */
   const fresh = new Set<string>();
   const binsToList = new Set<string>();
@@ -262,6 +269,7 @@ async function applyActivities(env: SyncEnv, options: SyncOptions, source: Incre
     if (!interpreted.ok) throw new Uninterpretable(interpreted.reason);
     const { touched } = interpreted;
     for (const id of touched.metadata) applied.metadata.add(id);
+    for (const id of touched.versions) applied.versions.add(id);
     const inTree = pending.filter((a) => !touched.elsewhere.includes(a));
     for (const a of inTree) {
       if (!/_(RECYCLED|RESTORED|DELETED|SHARE_PERMISSION_CHANGED)$/.test(a.type)) continue;

@@ -187,9 +187,14 @@ export async function prepare(options: SyncOptions, env: SyncEnv, started: numbe
   const listedManifest = earlyResult && earlyResult.entries.size > 0
     ? { entries: new Map([...loaded.manifest.entries, ...earlyResult.entries]) }
     : loaded.manifest;
-  // versions: all — the older versions, asked of WorkDocs only for documents the manifest does not know (core/history.ts).
+  // versions: all — the older versions, asked of WorkDocs only for documents the manifest does not know (core/history.ts),
+  // and for every document on metadata_refresh or the scheduled full listing: an older version deleted in WorkDocs
+  // leaves the latest as it was, so nothing else finds it.
+  const redescribe = options.metadataRefresh || (incremental?.kind === 'full' && incremental.scheduled) ? 'all' as const
+    : incremental?.kind === 'activities' ? incremental.carry.versionsTouched : undefined;
   const listing = options.versions !== 'all' ? listed : { ...listed, tree: await listHistories(env.workdocs, listed.tree, trustedManifest(listedManifest, inventory), {
-    prefix: options.s3Prefix, concurrency: options.maxWorkers, ...(env.signal ? { signal: env.signal } : {}), log: (level, message) => logger.log(level, message) }) };
+    prefix: options.s3Prefix, concurrency: options.maxWorkers, ...(env.signal ? { signal: env.signal } : {}), log: (level, message) => logger.log(level, message),
+    ...(redescribe !== undefined ? { redescribe } : {}) }) };
   const view = await probeUnknownObjects(listing, inventory, listedManifest, loaded.state === 'found', options, env);
 
   const decided = plan(listing.tree, inventory, view, {

@@ -5,7 +5,7 @@
  */
 import { paginateDescribeDocumentVersions, type DocumentVersionMetadata, type WorkDocsClient } from '@aws-sdk/client-workdocs';
 import pLimit from 'p-limit';
-import { historyNeeds, withHistories } from '../core/history.js';
+import { historyNeeds, withHistories, type Redescribe } from '../core/history.js';
 import type { Manifest, SourceDocument, SourceTree } from '../core/types.js';
 import { describeError } from '../errors.js';
 
@@ -53,15 +53,16 @@ export async function describeVersions(client: WorkDocsClient, documents: readon
 
 /**
  * The tree with its histories (SourceTree.versions, histories, historyFailures): the versions the manifest knows are
- * rebuilt from it, the others are asked of WorkDocs. `manifest` is the trusted view of the manifest as read.
+ * rebuilt from it, the others (and those `redescribe` names) are asked of WorkDocs. `manifest` is the trusted view of
+ * the manifest as read.
  */
 export async function listHistories(
   client: WorkDocsClient,
   tree: SourceTree,
   manifest: Manifest,
-  options: { readonly prefix: string; readonly concurrency: number; readonly signal?: AbortSignal; readonly log: (level: 'info' | 'error', message: string) => void },
+  options: { readonly prefix: string; readonly concurrency: number; readonly signal?: AbortSignal; readonly log: (level: 'info' | 'error', message: string) => void; readonly redescribe?: Redescribe },
 ): Promise<SourceTree> {
-  const needs = historyNeeds(tree.documents, manifest, options.prefix);
+  const needs = historyNeeds(tree.documents, manifest, options.prefix, options.redescribe);
   const listed = needs.describe.length === 0
     ? { described: new Map<string, SourceDocument[]>(), failures: new Map<string, string>(), pages: 0 }
     : await describeVersions(client, needs.describe, options.concurrency, options.signal);
