@@ -270,7 +270,7 @@ export function verifySummaryLines(report: SyncReport): string[] {
 }
 
 /** `12 documents`, or with older versions `15 objects (12 documents, 3 older versions)`. */
-export function comparedObjects(v: VerifySummary): string {
+function comparedObjects(v: VerifySummary): string {
   const versions = v.versions ?? 0;
   return versions === 0 ? `${v.documents} documents` : `${v.documents + versions} objects (${v.documents} documents, ${versions} older versions)`;
 }
