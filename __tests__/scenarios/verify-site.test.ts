@@ -175,8 +175,7 @@ describe('mode verify over a whole site with versions: all', () => {
     expect(kept.code).toBe(0);
     expect(found(kept)).toEqual([`orphaned-version ${oldest!}`]);
 
-    // Removed from the bucket (docs/verify.md: a sync that lists everything does not ask for versions again until the
-    // document changes), the other older version stays, and the audit passes.
+    // Removed by hand (which syncs remove it is docs/verify.md's matter): the other older version stays, and the audit passes.
     await scn.bucket.client.send(new DeleteObjectCommand({ Bucket: scn.bucket.bucket, Key: oldest! }));
     expect(await historyOf('alice/Team/plan.md')).toEqual([second!]);
     expect((await verifyRun()).code).toBe(0);
