@@ -390,3 +390,49 @@ describe('archive_prefix with the default (empty) prefix: the archive lies insid
     expect(await listAllKeys(scn.bucket.client, scn.bucket.bucket, 'archive/')).toEqual(archived);
   });
 });
+
+describe('sidecars follow their documents through renames, moves and recycling, incremental and not', () => {
+  const P = 'sc/';
+  let scn: Scenario;
+  beforeAll(async () => {
+    scn = await startScenario({ fixture: 'site' }, 'careless-sidecars');
+    await putForeign(scn, P);
+  });
+  afterAll(async () => scn?.close());
+
+  /** One sidecar per mirrored document or stored version, and nothing else of the tool's under .metadata/. */
+  async function expectSidecarsMatch(): Promise<void> {
+    const keys = await listAllKeys(scn.bucket.client, scn.bucket.bucket, P);
+    const documents = keys.filter((k) => !k.endsWith('/') && !k.startsWith(`${P}.workdocs-s3-sync/`) && !k.startsWith(`${P}.metadata/`)
+      && !Object.keys(FOREIGN).some((f) => k === `${P}${f}`));
+    const expected = documents.map((k) => `${P}.metadata/${k.slice(P.length)}.json`).sort();
+    const sidecars = keys.filter((k) => k.startsWith(`${P}.metadata/`) && k !== `${P}.metadata/catalog.json`).sort();
+    expect(sidecars).toEqual(expected);
+  }
+
+  for (const incremental of ['auto', 'listing'] as const) {
+    it(`[${incremental}] rename, cross-user move, recycle`, async () => {
+      const ARGS = ['--versions', 'all', '--metadata', 'sidecars', '--include_recycle_bin', 'true', '--max_delete', '100%', '--incremental', incremental];
+      const users = scn.emulator.control.users();
+      const alice = users.find((u) => u.username === 'alice')!;
+      const bob = users.find((u) => u.username === 'bob')!;
+      await syncThenCheck(scn, P, ARGS);
+      await expectSidecarsMatch();
+      // The first case moved Team-auto to bob.
+      const team = scn.emulator.control.lookup(['Team'], alice.rootFolderId) ?? scn.emulator.control.lookup(['Team-auto'], bob.rootFolderId)!;
+      scn.emulator.control.rename(team, `Team-${incremental}`);
+      await syncThenCheck(scn, P, ARGS);
+      await expectSidecarsMatch();
+      scn.emulator.control.move(team, incremental === 'auto' ? bob.rootFolderId : alice.rootFolderId);
+      await syncThenCheck(scn, P, ARGS);
+      await expectSidecarsMatch();
+      const welcome = scn.emulator.control.lookup(['welcome.txt'], alice.rootFolderId)!;
+      scn.emulator.control.delete(welcome, 'recycle');
+      await syncThenCheck(scn, P, ARGS);
+      await expectSidecarsMatch();
+      scn.emulator.control.restore(welcome);
+      await syncThenCheck(scn, P, ARGS);
+      await expectSidecarsMatch();
+    });
+  }
+});
