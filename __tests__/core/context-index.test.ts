@@ -2,6 +2,7 @@
 // read, how it becomes CSV rows (RFC 4180, formula injection neutralised) and JSON Lines, and where it lives.
 import { describe, expect, it } from 'vitest';
 import {
+  carriesOverUnchanged,
   ContextListing,
   csvCell,
   csvLine,
@@ -121,6 +122,29 @@ describe('records', () => {
     ['no permissions', JSON.stringify({ type: 'folder', id: 'x', key: 'k', complete: true })],
   ])('a line that is not a record is skipped (%s)', (_name, line) => {
     expect(parseRecordLine(line)).toBeUndefined();
+  });
+
+  it.each([
+    ['nothing changed', {}, true],
+    ['a rename (path and key)', { path: 'Team/plan-final.md', key: 'backup/Team/plan-final.md' }, false],
+    ['a new version', { versionId: 'v4', size: 21, md5: 'c'.repeat(32) }, false],
+    ['a changed label', { labels: ['important'] }, false],
+    ['labels in another order', { labels: ['q2', 'important'] }, false],
+    ['a new modification time', { modified: '2024-04-01T00:00:00.000Z' }, false],
+    ['another content type', { contentType: 'text/plain' }, false],
+  ] as const)('carriesOverUnchanged (%s) answers as comparing the serialized records would', (_name, change, expected) => {
+    const current = { ...listed, ...change };
+    const names = new Map<string, string>();
+    expect(carriesOverUnchanged(record, current, names)).toBe(expected);
+    expect(JSON.stringify(recordOf(current, fetchedPartOf(record), record.complete)) === JSON.stringify(record)).toBe(expected);
+  });
+
+  it('carriesOverUnchanged: a principal that gains a name changes the record; an older version changes only with its place', () => {
+    expect(carriesOverUnchanged(record, listed, new Map([['u-bob', 'bob']]))).toBe(false);
+    expect(carriesOverUnchanged(record, listed, new Map([['u-nobody', 'x']]))).toBe(true);
+    const older = recordOf({ ...listed, history: true, versionId: 'v1' }, fetchedPartOf(record), true);
+    expect(carriesOverUnchanged(older, { ...listed, history: true, versionId: 'v1', versionName: 'version.md', modified: '' }, new Map())).toBe(true);
+    expect(carriesOverUnchanged(older, { ...listed, history: true, versionId: 'v1', key: 'backup/.history/x' }, new Map())).toBe(false);
   });
 
   it('name the owner: the direct OWNER, else the inherited one, else nobody', () => {

@@ -19,6 +19,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import {
   COMMENT_COLUMNS,
+  carriesOverUnchanged,
   ContextListing,
   contextStateKey,
   CSV_BOM,
@@ -222,7 +223,7 @@ async function loadPrevious(options: SyncOptions, env: SyncEnv, stateKey: string
           previousLineHash.set(identity, md5Of(line));
           return;
         }
-        if (serialize(carriedOver(current, record, names)) !== line) changed = true;
+        if (!carriesOverUnchanged(record, current, names)) changed = true;
       });
       if (header.rootFolderId !== input.rootFolderId || header.metadata !== options.metadata) changed = true;
     } catch (error) {
