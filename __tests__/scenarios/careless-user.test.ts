@@ -286,8 +286,36 @@ describe('one prefix, one source; bad values; a typo in a filter', () => {
   });
 });
 
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Runs the CLI as a child process (a user's terminal), sends SIGINT once it transfers, and returns its exit code. */
+async function interruptedCli(scn: Scenario, prefix: string, args: readonly string[]): Promise<number | null> {
+  const s3 = inject('s3');
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/node'), [
+    '--import', 'tsx', 'src/cli/index.ts', '--workdocs_organization_id', ORG, '--s3_bucket_name', scn.bucket.bucket,
+    '--region_name', 'us-east-1', '--workdocs_endpoint_url', scn.emulator.endpoint, '--s3_endpoint_url', s3.endpoint,
+    '--s3_prefix', prefix, '--log_file', path.join(scn.dir, 'child.log'), ...args,
+  ], {
+    cwd: ROOT,
+    env: { ...process.env, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stdout.resume();
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no transfer phase within 60 s:\n${err}`)), 60_000);
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (/== Transfer and clean up/.test(err)) { clearTimeout(timer); resolve(); }
+    });
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  child.kill('SIGINT');
+  return exited;
+}
+
 describe('Ctrl-C in the middle of a site export with versions, sidecars and recycle bins, then the rerun', () => {
-  const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   const ARGS = ['--versions', 'all', '--metadata', 'sidecars', '--include_recycle_bin', 'true', '--incremental', 'auto'];
   let scn: Scenario;
   beforeAll(async () => {
@@ -299,29 +327,7 @@ describe('Ctrl-C in the middle of a site export with versions, sidecars and recy
   it('SIGINT while documents download: exit 3, foreign objects intact, no lock left; the rerun converges and verify passes', async () => {
     // Every download waits, so the signal lands while the transfers are under way.
     scn.emulator.control.addFault({ op: 'Content', kind: 'latency', latencyMs: 3_000 });
-    const s3 = inject('s3');
-    const child = spawn(path.join(ROOT, 'node_modules/.bin/node'), [
-      '--import', 'tsx', 'src/cli/index.ts', '--workdocs_organization_id', ORG, '--s3_bucket_name', scn.bucket.bucket,
-      '--region_name', 'us-east-1', '--workdocs_endpoint_url', scn.emulator.endpoint, '--s3_endpoint_url', s3.endpoint,
-      '--s3_prefix', 'x/', '--log_file', path.join(scn.dir, 'child.log'), ...ARGS,
-    ], {
-      cwd: ROOT,
-      env: { ...process.env, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let err = '';
-    child.stdout.resume();
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no transfer phase within 60 s:\n${err}`)), 60_000);
-      child.stderr.on('data', (d: Buffer) => {
-        err += d.toString();
-        if (/== Transfer and clean up/.test(err)) { clearTimeout(timer); resolve(); }
-      });
-    });
-    await new Promise((r) => setTimeout(r, 500));
-    child.kill('SIGINT');
-    expect(await exited, err).toBe(3);
+    expect(await interruptedCli(scn, 'x/', ARGS), 'the interrupted run').toBe(3);
     scn.emulator.control.clearFaults();
     expect(await listAllKeys(scn.bucket.client, scn.bucket.bucket, 'x/.workdocs-s3-sync/lock')).toEqual([]);
     await expectForeignIntact(scn, 'x/');
@@ -435,4 +441,46 @@ describe('sidecars follow their documents through renames, moves and recycling, 
       await expectSidecarsMatch();
     });
   }
+});
+
+describe('more careless moves', () => {
+  let scn: Scenario;
+  beforeAll(async () => { scn = await startScenario({ fixture: 'site' }, 'careless-more'); });
+  afterAll(async () => scn?.close());
+  const user = (name: string) => scn.emulator.control.users().find((u) => u.username === name)!;
+
+  it('Ctrl-C during an incremental run that transfers new versions, then incremental reruns converge', async () => {
+    const ARGS = ['--versions', 'all', '--incremental', 'auto', '--max_delete', '100%'];
+    await putForeign(scn, 'i/');
+    await syncThenCheck(scn, 'i/', ARGS);
+    const plan = scn.emulator.control.lookup(['Team', 'plan.md'], user('alice').rootFolderId)!;
+    scn.emulator.control.addVersion(plan, { content: 'fourth' });
+    for (let i = 0; i < 5; i++) scn.emulator.control.addDocument({ parentId: user('bob').rootFolderId, name: `new-${i}.txt`, content: `new ${i}` });
+    scn.emulator.control.addFault({ op: 'Content', kind: 'latency', latencyMs: 3_000 });
+    expect(await interruptedCli(scn, 'i/', ARGS)).toBe(3);
+    scn.emulator.control.clearFaults();
+    await syncThenCheck(scn, 'i/', ARGS);
+    expect(await listAllKeys(scn.bucket.client, scn.bucket.bucket, 'i/bob/')).toHaveLength(7);
+    expect(await listAllKeys(scn.bucket.client, scn.bucket.bucket, 'i/.history/alice/Team/plan.md/')).toHaveLength(3);
+  });
+
+  it('a folder mirror with versions: all, then the site into the same prefix with allow_source_change: the old history goes', async () => {
+    const folder = await scn.run(['--workdocs_folder_id', user('alice').rootFolderId, '--s3_prefix', 'f/', '--versions', 'all']);
+    expect(folder.code, folder.stdout + folder.stderr).toBe(0);
+    const plan = scn.emulator.control.lookup(['Team', 'plan.md'], user('alice').rootFolderId)!;
+    const older = (await describeVersions(scn, plan)).length - 1;
+    expect(await listAllKeys(scn.bucket.client, scn.bucket.bucket, 'f/.history/Team/plan.md/')).toHaveLength(older);
+    await putForeign(scn, 'f/');
+    await syncThenCheck(scn, 'f/', ['--versions', 'all', '--allow_source_change', 'true', '--max_delete', '100%']);
+    expect(await listAllKeys(scn.bucket.client, scn.bucket.bucket, 'f/.history/Team/')).toEqual([]);
+  });
+
+  it('a hand-made object at a document\'s key: exit 1, it is kept and named; everything else is mirrored', async () => {
+    await scn.bucket.client.send(new PutObjectCommand({ Bucket: scn.bucket.bucket, Key: 'h/alice/welcome.txt', Body: 'mine' }));
+    const run = await site(scn, 'h/', ['--versions', 'all']);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.stdout).toContain('alice/welcome.txt');
+    expect((await getObjectBytes(scn.bucket.client, scn.bucket.bucket, 'h/alice/welcome.txt')).toString()).toBe('mine');
+    expect(await listAllKeys(scn.bucket.client, scn.bucket.bucket, 'h/bob/')).toHaveLength(scn.emulator.control.manifest(user('bob').rootFolderId).length);
+  });
 });
