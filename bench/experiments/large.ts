@@ -18,7 +18,9 @@ import { adminClient, createBucket, deleteBucket } from '../lib/s3.js';
 const MiB = 1024 * 1024;
 const size = Number(process.argv[2] ?? 256) * MiB;
 const variants = (process.argv[3] ?? 'raw,stream,8x2,8x4,16x4,32x2').split(',');
-const s3t = { endpoint: 'http://127.0.0.1:9380', accessKeyId: 'test:tester', secretAccessKey: 'testing' };
+// S3_SERVER_PORT and S3_SERVER_DIR choose another server of scripts/s3-server.sh (its CPU is then this experiment's alone).
+const s3t = { endpoint: `http://127.0.0.1:${process.env.S3_SERVER_PORT ?? 9380}`, accessKeyId: 'test:tester', secretAccessKey: 'testing' };
+const serverDir = (process.env.S3_SERVER_DIR ?? '/tmp/s3-server').replace(/\/$/, '');
 const emu = await startEmulator({ port: 0, generate: { folders: 0, documents: 0, seed: 1 } });
 const { id: docId, versionId } = emu.control.addDocument({ parentId: emu.rootFolderId, name: 'big.bin', generate: { seed: 'big', size } });
 const md5 = emu.control.manifest()[0]!.md5;
@@ -35,10 +37,10 @@ try {
     for (const v of variants) {
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
-      const swift = pidsMatching('/tmp/s3-server/etc/');
+      const swift = pidsMatching(`${serverDir}/etc/`);
       const s0 = totalCpuMs(swift);
       // The proxy is one single-threaded Python process: when it is busy all the time, it sets the pace.
-      const proxy = pidsMatching('/tmp/s3-server/etc/proxy-server');
+      const proxy = pidsMatching(`${serverDir}/etc/proxy-server`);
       const p0 = totalCpuMs(proxy);
       if (v === 'raw' || v === 'rawmd5') {
         const url = await contentUrl({ client: env.workdocs, documentId: docId, versionId });
