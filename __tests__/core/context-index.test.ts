@@ -2,22 +2,26 @@
 // read, how it becomes CSV rows (RFC 4180, formula injection neutralised) and JSON Lines, and where it lives.
 import { describe, expect, it } from 'vitest';
 import {
-  carriesOverUnchanged,
   ContextListing,
   csvCell,
   csvLine,
   csvLinesOf,
   fetchedPartOf,
+  fingerprintOf,
   identityOf,
   namedPermissions,
   needsFetch,
+  needsFetchByState,
   ownerOf,
   parseRecordLine,
   parseStateHeader,
+  parseStateLine,
   recordOf,
+  shortHash,
   sidecarKey,
   contextStateKey,
   stateHeaderLine,
+  stateLineOf,
   type ContextPermission,
   type ContextRecord,
   type ListedItem,
@@ -132,19 +136,30 @@ describe('records', () => {
     ['labels in another order', { labels: ['q2', 'important'] }, false],
     ['a new modification time', { modified: '2024-04-01T00:00:00.000Z' }, false],
     ['another content type', { contentType: 'text/plain' }, false],
-  ] as const)('carriesOverUnchanged (%s) answers as comparing the serialized records would', (_name, change, expected) => {
+  ] as const)('the fingerprint of the listing fields (%s) is equal exactly when the carried-over record would serialize the same', (_name, change, expected) => {
     const current = { ...listed, ...change };
-    const names = new Map<string, string>();
-    expect(carriesOverUnchanged(record, current, names)).toBe(expected);
+    expect(fingerprintOf(current) === fingerprintOf(record)).toBe(expected);
     expect(JSON.stringify(recordOf(current, fetchedPartOf(record), record.complete)) === JSON.stringify(record)).toBe(expected);
   });
 
-  it('carriesOverUnchanged: a principal that gains a name changes the record; an older version changes only with its place', () => {
-    expect(carriesOverUnchanged(record, listed, new Map([['u-bob', 'bob']]))).toBe(false);
-    expect(carriesOverUnchanged(record, listed, new Map([['u-nobody', 'x']]))).toBe(true);
+  it('an older version\'s fingerprint is its place only (a run that does not describe it rebuilds its other fields)', () => {
     const older = recordOf({ ...listed, history: true, versionId: 'v1' }, fetchedPartOf(record), true);
-    expect(carriesOverUnchanged(older, { ...listed, history: true, versionId: 'v1', versionName: 'version.md', modified: '' }, new Map())).toBe(true);
-    expect(carriesOverUnchanged(older, { ...listed, history: true, versionId: 'v1', key: 'backup/.history/x' }, new Map())).toBe(false);
+    expect(fingerprintOf({ ...listed, history: true, versionId: 'v1', versionName: 'version.md', modified: '' })).toBe(fingerprintOf(older));
+    expect(fingerprintOf({ ...listed, history: true, versionId: 'v1', key: 'backup/.history/x' })).not.toBe(fingerprintOf(older));
+  });
+
+  it('a state line is short, read back, and decides like needsFetch', () => {
+    const line = JSON.stringify(record);
+    const state = stateLineOf(record, line);
+    expect(state).toEqual(['d1', 'd', fingerprintOf(record), 1, shortHash('v3'), shortHash(line)]);
+    expect(JSON.stringify(state).length).toBeLessThan(60);
+    expect(parseStateLine(JSON.stringify(state))).toEqual(state);
+    expect(parseStateLine('["x"]')).toBeUndefined();
+    expect(parseStateLine('nope')).toBeUndefined();
+    for (const [current, refresh] of [[doc('v3'), false], [doc('v4'), false], [doc('v3'), true], [folder, false]] as const) {
+      expect(needsFetchByState(state, current, refresh)).toBe(needsFetch(record, current, refresh));
+    }
+    expect(needsFetchByState(stateLineOf({ ...record, complete: false }, line), doc('v3'), false)).toBe(true);
   });
 
   it('name the owner: the direct OWNER, else the inherited one, else nobody', () => {

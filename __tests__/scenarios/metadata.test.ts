@@ -32,7 +32,7 @@ function parseCsv(text: string): Row[] {
   return rows.map((cells) => Object.fromEntries(header!.map((name, i) => [name, cells[i] ?? ''])));
 }
 
-async function readIndex(scn: Scenario, prefix = 'ctx/'): Promise<{ documents: Row[]; folders: Row[]; comments: Row[]; permissions: Row[]; jsonl: Record<string, unknown>[]; state: string[] }> {
+async function readIndex(scn: Scenario, prefix = 'ctx/'): Promise<{ documents: Row[]; folders: Row[]; comments: Row[]; permissions: Row[]; jsonl: Record<string, unknown>[]; records: string[]; state: string[] }> {
   const read = async (name: string): Promise<Buffer> => getObjectBytes(scn.bucket.client, scn.bucket.bucket, `${prefix}.workdocs-s3-sync/index/${name}`);
   const lines = (await read('index.jsonl')).toString('utf8').split('\n').filter(Boolean);
   return {
@@ -41,6 +41,7 @@ async function readIndex(scn: Scenario, prefix = 'ctx/'): Promise<{ documents: R
     comments: parseCsv((await read('comments.csv')).toString('utf8')),
     permissions: parseCsv((await read('permissions.csv')).toString('utf8')),
     jsonl: lines.map((l) => JSON.parse(l) as Record<string, unknown>),
+    records: gunzipSync(await read('records.jsonl.gz')).toString('utf8').split('\n').filter(Boolean),
     state: gunzipSync(await read('state.jsonl.gz')).toString('utf8').split('\n').filter(Boolean),
   };
 }
@@ -61,7 +62,7 @@ describe('metadata: index', () => {
     expect(r.code, r.stderr).toBe(0);
     await expectExactMirror(scn, 'ctx/');
     const keys = await listAllKeys(scn.bucket.client, scn.bucket.bucket, INDEX);
-    expect(keys.sort()).toEqual(['comments.csv', 'documents.csv', 'folders.csv', 'index.jsonl', 'permissions.csv', 'state.jsonl.gz'].map((f) => INDEX + f));
+    expect(keys.sort()).toEqual(['comments.csv', 'documents.csv', 'folders.csv', 'index.jsonl', 'permissions.csv', 'records.jsonl.gz', 'state.jsonl.gz'].map((f) => INDEX + f));
     // Per document: DescribeComments, DescribeResourcePermissions, GetDocument, GetDocumentVersion (and its download's);
     // per folder (Team, Public): DescribeResourcePermissions and GetFolder.
     expect(r.workdocs).toMatchObject({ DescribeComments: 4, DescribeResourcePermissions: 6, GetDocument: 4, GetDocumentVersion: 8, GetFolder: 1 + 2 });
@@ -98,10 +99,13 @@ describe('metadata: index', () => {
     expect(roles('Team/budget.xlsx')).toEqual(expect.arrayContaining(['USER bob OWNER direct']));
     expect(index.folders.find((f) => f.path === 'Team')).toMatchObject({ labels: 'shared', custom_metadata: '{"department":"engineering"}', key: 'ctx/Team/' });
 
-    // The same data for machines, and the state the next run reads: its header, then the very same lines.
+    // The same data for machines; the records a writing run carries over (a header, then the very same lines); and
+    // the short state the next run reads: one line per record, by identity.
     expect(index.jsonl.find((j) => j['path'] === 'Team/plan.md')).toMatchObject({ type: 'document', comments: expect.arrayContaining([expect.objectContaining({ text: 'Ship it.' })]) });
-    expect(JSON.parse(index.state[0]!)).toMatchObject({ format: 'workdocs-s3-sync/context-state', metadata: 'index', documents: 4, folders: 2 });
-    expect(index.state.slice(1)).toEqual(index.jsonl.map((j) => JSON.stringify(j)));
+    expect(JSON.parse(index.records[0]!)).toMatchObject({ format: 'workdocs-s3-sync/context-state', metadata: 'index', documents: 4, folders: 2 });
+    expect(index.records.slice(1)).toEqual(index.jsonl.map((j) => JSON.stringify(j)));
+    expect(index.state[0]).toBe(index.records[0]);
+    expect(index.state.slice(1).map((l) => (JSON.parse(l) as string[])[0])).toEqual(index.jsonl.map((j) => j['id']));
   });
 
   it('a no-op resync asks WorkDocs for listing pages only, and S3 for one LIST and two GETs (manifest, index state)', async () => {

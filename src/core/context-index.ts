@@ -8,6 +8,7 @@
  * permissions, custom metadata, owner) from the requests made for it, or from the previous index when the
  * item did not change.
  */
+import { createHash } from 'node:crypto';
 import { METADATA_SEGMENT, RESERVED_SEGMENT } from './keys.js';
 import { historyKeys } from './history.js';
 import type { SourceDocument, SourceTree } from './types.js';
@@ -111,12 +112,65 @@ export const INDEX_FILES = {
   comments: 'comments.csv',
   permissions: 'permissions.csv',
   jsonl: 'index.jsonl',
-  /** The next run's one GET: a header line, then every record (gzip). */
+  /** Every record (a header line, then the lines of index.jsonl; gzip): read by a run that writes the index. */
+  records: 'records.jsonl.gz',
+  /** The next run's one GET: a header line, then one short line per record (StateLine; gzip). */
   state: 'state.jsonl.gz',
 } as const;
 
 export function contextStateKey(prefix: string): string {
   return indexPrefix(prefix) + INDEX_FILES.state;
+}
+
+export function contextRecordsKey(prefix: string): string {
+  return indexPrefix(prefix) + INDEX_FILES.records;
+}
+
+/** 12 hex digits of an MD5: enough to tell two versions of one record apart. */
+export function shortHash(text: string): string {
+  return createHash('md5').update(text).digest('hex').slice(0, 12);
+}
+
+/**
+ * What a run must know of a record to tell whether it changed, in one short line of the state:
+ * [identity, `d` or `f`, fingerprint of its listing fields (fingerprintOf), complete 1 / 0, shortHash of the version
+ * its context was read for, shortHash of its whole line]. A no-op run of 100,000 records decodes ~12 MB, not the index.
+ */
+export type StateLine = [string, 'd' | 'f', string, 0 | 1, string, string];
+
+/**
+ * The listing fields of a record or an item, hashed: equal exactly when carrying the record over to that item
+ * changes none of them (for an older version: its place only, see carriedOver in engine/context.ts).
+ */
+export function fingerprintOf(item: Pick<ListedItem, 'type' | 'path' | 'key' | 'history' | 'versionId' | 'versionName' | 'size' | 'md5' | 'contentType' | 'created' | 'modified' | 'creatorId' | 'labels'>): string {
+  if (item.history === true) return shortHash(JSON.stringify([item.path, item.key]));
+  return shortHash(JSON.stringify([item.type, item.path, item.key, item.created, item.modified, item.creatorId, item.labels,
+    ...(item.type === 'document' ? [item.versionId ?? '', item.versionName ?? '', item.size ?? 0, item.md5 ?? '', item.contentType ?? ''] : [])]));
+}
+
+export function stateLineOf(record: ContextRecord, line: string): StateLine {
+  return [identityOf(record), record.type === 'document' ? 'd' : 'f', fingerprintOf(record), record.complete ? 1 : 0, shortHash(record.contextVersionId ?? ''), shortHash(line)];
+}
+
+/** A state line, or undefined for one that is not (that item is then read again). */
+export function parseStateLine(line: string): StateLine | undefined {
+  try {
+    const value = JSON.parse(line) as unknown;
+    if (!Array.isArray(value) || value.length !== 6 || typeof value[0] !== 'string' || (value[1] !== 'd' && value[1] !== 'f')) return undefined;
+    return value as StateLine;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * needsFetch for a record known by its state line: the same rule, with the version its context was read for
+ * compared by hash.
+ */
+export function needsFetchByState(previous: StateLine, current: Pick<ListedItem, 'type' | 'versionId'>, refresh: boolean): boolean {
+  const type = previous[1] === 'd' ? 'document' : 'folder';
+  if (refresh || previous[3] !== 1 || type !== current.type) return true;
+  return current.type === 'document' && previous[4] !== shortHash(current.versionId ?? '');
 }
 
 /** `<prefix>.metadata/`: the sidecars, outside the browsable tree and outside what plan() sees. */
@@ -203,22 +257,6 @@ export function fetchedPartOf(record: ContextRecord): FetchedContext {
 
 function sortedObject(values: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-/**
- * Whether carrying `record` over to this run's listing of its item changes nothing: the listing's fields are the
- * recorded ones (an older version: its place only), and no principal of it gains a name. The same answer as
- * comparing the serialized records, without building one: a no-op run of 100,000 records makes little garbage.
- */
-export function carriesOverUnchanged(record: ContextRecord, current: ListedItem, names: ReadonlyMap<string, string>): boolean {
-  if (record.path !== current.path || record.key !== current.key) return false;
-  if (current.history !== true) {
-    if (record.created !== current.created || record.modified !== current.modified || record.creatorId !== current.creatorId) return false;
-    if (record.labels.length !== current.labels.length || record.labels.some((label, i) => label !== current.labels[i])) return false;
-    if (current.type === 'document' && (record.versionId !== current.versionId || record.versionName !== current.versionName || record.size !== current.size
-      || record.md5 !== current.md5 || record.contentType !== current.contentType)) return false;
-  }
-  return !record.permissions.some((p) => p.principalName === '' && names.has(p.principalId));
 }
 
 /** Usernames this record names (comment authors), to name principals in other records. */

@@ -19,8 +19,8 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import {
   COMMENT_COLUMNS,
-  carriesOverUnchanged,
   ContextListing,
+  contextRecordsKey,
   contextStateKey,
   CSV_BOM,
   csvLine,
@@ -28,23 +28,28 @@ import {
   DOCUMENT_COLUMNS,
   FOLDER_COLUMNS,
   fetchedPartOf,
+  fingerprintOf,
   identityOf,
   INDEX_FILES,
   indexPrefix,
   namedPermissions,
   namesIn,
-  needsFetch,
+  needsFetchByState,
   NOTHING_FETCHED,
   parseRecordLine,
   parseStateHeader,
+  parseStateLine,
   PERMISSION_COLUMNS,
   recordOf,
+  shortHash,
   sidecarKey,
   stateHeaderLine,
+  stateLineOf,
   type ContextRecord,
   type ContextStateHeader,
   type FetchedContext,
   type ListedItem,
+  type StateLine,
 } from '../core/context-index.js';
 import { assignKeys } from '../core/keys.js';
 import type { PlannedAction } from '../core/plan.js';
@@ -138,7 +143,7 @@ export async function recordContext(options: SyncOptions, env: SyncEnv, input: C
     const work = new ContextWork(options, env, input, previous);
     try {
       const fetched = await work.fetch();
-      if (!previous.changed && fetched.changed === 0 && fetched.failed.size === 0) {
+      if (!previous.changed && fetched.changed === 0 && fetched.failed.size === 0 && !namesChanged(previous)) {
         env.logger.log('info', `metadata: ${toFetch.length} item(s) read again, nothing changed`);
         return fetched.items;
       }
@@ -195,18 +200,15 @@ async function loadPrevious(options: SyncOptions, env: SyncEnv, stateKey: string
   const previousLineHash = new Map<string, string>();
   const seen = new Set<string>();
   let changed = false;
+  /** Records whose item the listing does not show: whether they stay is decided from their keys, in the records. */
+  let unlisted = 0;
   let header: ContextStateHeader | undefined;
-  let gzip = stored.state === 'found' ? stored.gzip : undefined;
+  let usable = stored.state === 'found';
 
-  if (gzip !== undefined) {
+  if (stored.state === 'found') {
     try {
-      // The names the records were written with, so that a carried-over record is compared as it will be written;
-      // a state without them (none yet) is read once more for the names its comments give.
-      const first = await readHeader(gzip);
-      if (first.names !== undefined) for (const [id, name] of Object.entries(first.names)) names.set(id, name);
-      else await readRecords(gzip, (record) => namesIn(record, names));
-      header = await readRecords(gzip, (record, line) => {
-        const identity = identityOf(record);
+      header = await readStateLines(stored.gzip, (state) => {
+        const identity = state[0];
         if (seen.has(identity)) {
           changed = true; // a repeated record is dropped
           return;
@@ -214,28 +216,48 @@ async function loadPrevious(options: SyncOptions, env: SyncEnv, stateKey: string
         seen.add(identity);
         const current = listing.item(identity);
         if (current === undefined) {
-          if (!input.listingComplete || !objectGone(record.key)) return; // kept as it is
-          changed = true;
+          unlisted++;
           return;
         }
-        if (needsFetch(record, current, options.metadataRefresh || (current.history !== true && input.touched?.has(current.id) === true))) {
+        if (needsFetchByState(state, current, options.metadataRefresh || (current.history !== true && input.touched?.has(current.id) === true))) {
           toFetch.push(identity);
-          previousLineHash.set(identity, md5Of(line));
+          previousLineHash.set(identity, state[5]);
           return;
         }
-        if (!carriesOverUnchanged(record, current, names)) changed = true;
+        if (state[2] !== fingerprintOf(current)) changed = true;
       });
+      for (const [id, name] of Object.entries(header.names ?? {})) names.set(id, name);
       if (header.rootFolderId !== input.rootFolderId || header.metadata !== options.metadata) changed = true;
     } catch (error) {
       env.logger.log('warning', `the previous metadata index is unreadable (${describeError(error)}): every item's context is read again`);
-      gzip = undefined;
-      header = undefined;
-      toFetch.length = 0;
-      previousLineHash.clear();
-      seen.clear();
+      usable = false;
     }
   }
-  if (gzip === undefined) changed = true;
+  let gzip: Buffer | undefined;
+  // The records themselves (a second GET) only when the index is written: a no-op run reads the short state alone.
+  if (usable && !options.dryRun && (changed || toFetch.length > 0 || unlisted > 0 || listing.ids().some((id) => !seen.has(id)))) {
+    try {
+      const records = await readContextState(env.s3, options.s3BucketName, contextRecordsKey(options.s3Prefix), env.signal);
+      if (records.state !== 'found') throw new Error('its records are missing');
+      gzip = records.gzip;
+      await readRecords(gzip, (record) => {
+        if (listing.item(identityOf(record)) === undefined && input.listingComplete && objectGone(record.key)) changed = true;
+      });
+    } catch (error) {
+      env.logger.log('warning', `the previous metadata index is unreadable (${describeError(error)}): every item's context is read again`);
+      usable = false;
+      gzip = undefined;
+    }
+  } else if (usable && unlisted > 0) {
+    changed = true; // a dry run does not read the records: an item gone may leave the index
+  }
+  if (!usable) {
+    header = undefined;
+    toFetch.length = 0;
+    previousLineHash.clear();
+    seen.clear();
+    changed = true;
+  }
   for (const id of listing.ids()) {
     if (!seen.has(id)) {
       toFetch.push(id);
@@ -243,9 +265,34 @@ async function loadPrevious(options: SyncOptions, env: SyncEnv, stateKey: string
     }
   }
   if (toFetch.length > 0 || changed) {
-    env.logger.log('info', `metadata: ${gzip === undefined ? 'no index yet' : 'index read'}; the context of ${toFetch.length} item(s) is read${options.metadataRefresh ? ' (metadata_refresh)' : ''}`);
+    env.logger.log('info', `metadata: ${usable ? 'index read' : 'no index yet'}; the context of ${toFetch.length} item(s) is read${options.metadataRefresh ? ' (metadata_refresh)' : ''}`);
   }
   return { listing, gzip, header, toFetch, previousLineHash, names, changed, objectGone };
+}
+
+/** Calls `each` for every line of a stored state; returns its header. */
+async function readStateLines(gzip: Buffer, each: (state: StateLine) => void): Promise<ContextStateHeader> {
+  const gunzip = createGunzip();
+  const lines = createInterface({ input: Readable.from([gzip]).pipe(gunzip), crlfDelay: Infinity });
+  let header: ContextStateHeader | undefined;
+  for await (const line of lines) {
+    if (header === undefined) {
+      const parsed = parseStateHeader(line);
+      if (typeof parsed === 'string') throw new Error(parsed);
+      header = parsed;
+      continue;
+    }
+    const state = line === '' ? undefined : parseStateLine(line);
+    if (state !== undefined) each(state);
+  }
+  if (header === undefined) throw new Error('it is empty');
+  return header;
+}
+
+/** Whether this run knows other usernames than the index was written with (a new comment author, a new user). */
+function namesChanged(previous: PreviousState): boolean {
+  const written = previous.header?.names ?? {};
+  return previous.names.size !== Object.keys(written).length || [...previous.names].some(([id, name]) => written[id] !== name);
 }
 
 /** A previous record that is not read again, with this run's listing fields (a rename changes its path and key). */
@@ -298,12 +345,6 @@ async function* stateRecords(gzip: Buffer): AsyncGenerator<{ readonly header: Co
   if (header === undefined) throw new Error('it is empty');
 }
 
-/** The header of a stored state (the first line only is decoded). */
-async function readHeader(gzip: Buffer): Promise<ContextStateHeader> {
-  for await (const entry of stateRecords(gzip)) if ('header' in entry) return entry.header;
-  throw new Error('it is empty');
-}
-
 /** Calls `each` for every record of a stored state; returns its header. */
 async function readRecords(gzip: Buffer, each: (record: ContextRecord, line: string) => void): Promise<ContextStateHeader> {
   let header: ContextStateHeader | undefined;
@@ -318,9 +359,6 @@ function serialize(record: ContextRecord): string {
   return JSON.stringify(record);
 }
 
-function md5Of(text: string): string {
-  return createHash('md5').update(text).digest('hex');
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Reading from WorkDocs and writing the files
@@ -379,7 +417,7 @@ class ContextWork {
         namesIn({ comments: read.fetched.comments ?? [], permissions: [] }, names);
         const record = recordOf(item, { ...read.fetched, permissions: namedPermissions(read.fetched.permissions, names) }, true);
         const line = serialize(record);
-        if (previousLineHash.get(id) !== md5Of(line)) result.changed++;
+        if (previousLineHash.get(id) !== shortHash(line)) result.changed++;
         spool.write(line + '\n');
         result.done.add(id);
       }
@@ -418,6 +456,7 @@ class ContextWork {
       permissions: new CsvFile(path.join(this.dir, INDEX_FILES.permissions), PERMISSION_COLUMNS),
       jsonl: new LineFile(path.join(this.dir, INDEX_FILES.jsonl)),
     };
+    const stateLines = new LineFile(path.join(this.dir, 'state-lines.jsonl'));
     const sidecars = options.metadata === 'sidecars' ? new SidecarWriter(options, env) : undefined;
     const sidecarsWereWritten = previous.header?.metadata === 'sidecars';
     const staleSidecars: string[] = [];
@@ -428,6 +467,7 @@ class ContextWork {
     const emit = async (record: ContextRecord, changed: boolean): Promise<void> => {
       const line = serialize(record);
       files.jsonl.write(line + '\n');
+      stateLines.write(JSON.stringify(stateLineOf(record, line)) + '\n');
       const csv = csvLinesOf(record);
       (record.type === 'document' ? files.documents : files.folders).write(csv.item);
       files.comments.write(csv.comments);
@@ -470,7 +510,7 @@ class ContextWork {
         if (record === undefined) continue;
         emitted.add(identityOf(record));
         const named = { ...record, permissions: namedPermissions(record.permissions, names) };
-        await emit(named, md5Of(serialize(named)) !== previous.previousLineHash.get(identityOf(record)));
+        await emit(named, shortHash(serialize(named)) !== previous.previousLineHash.get(identityOf(record)));
       }
     }
     // Items read for the first time whose context failed: what the listing says, and what was read.
@@ -511,31 +551,31 @@ class ContextWork {
       env.logger.log('error', `metadata: the index state was not written (${failures.length > 0 ? `${failures.join(', ')} failed` : 'a sidecar failed'}): the next run writes the index again`);
       return items;
     }
-    const state = await this.stateFile(files.jsonl.path, documents, folders);
-    try {
-      const size = await putFile(env.s3, options.s3BucketName, stateKey, { path: state, md5: await fileMd5(state), contentType: 'application/gzip' }, env.signal);
-      bytes += size;
-      items.push({ action: 'metadata', key: stateKey, outcome: 'done', reason: 'state', bytes: size });
-    } catch (error) {
-      items.push({ action: 'metadata', key: stateKey, outcome: 'failed', reason: 'state', error: describeError(error) });
+    // The records first, the short state last: a state always describes records that are stored.
+    const headerLine = this.headerLine(documents, folders);
+    for (const [key, file, reason] of [
+      [contextRecordsKey(prefix), await gzipWithHeader(headerLine, files.jsonl.path, path.join(this.dir, INDEX_FILES.records)), 'index'],
+      [stateKey, await gzipWithHeader(headerLine, stateLines.close(), path.join(this.dir, INDEX_FILES.state)), 'state'],
+    ] as const) {
+      try {
+        const size = await putFile(env.s3, options.s3BucketName, key, { path: file, md5: await fileMd5(file), contentType: 'application/gzip' }, env.signal);
+        bytes += size;
+        items.push({ action: 'metadata', key, outcome: 'done', reason, bytes: size });
+      } catch (error) {
+        items.push({ action: 'metadata', key, outcome: 'failed', reason, error: describeError(error) });
+        break;
+      }
     }
     env.logger.log('info', `metadata index written: ${documents} documents, ${folders} folders (${formatBytes(bytes)})${sidecars ? `, ${sidecars.written} sidecar(s)` : ''}${staleSidecars.length > 0 ? `, ${staleSidecars.length} sidecar(s) removed` : ''}`);
     return items;
   }
 
-  /** The next run's state: the header line and index.jsonl, gzip. */
-  private async stateFile(jsonl: string, documents: number, folders: number): Promise<string> {
-    const target = path.join(this.dir, INDEX_FILES.state);
-    const header = stateHeaderLine({
+  /** The header line of the records and the state this run writes. */
+  private headerLine(documents: number, folders: number): string {
+    return stateHeaderLine({
       rootFolderId: this.input.rootFolderId, metadata: this.options.metadata as 'index' | 'sidecars', documents, folders, writtenAt: new Date(this.env.now()).toISOString(),
       names: Object.fromEntries([...this.previous.names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     });
-    async function* body(): AsyncGenerator<Buffer | string> {
-      yield header + '\n';
-      for await (const chunk of createReadStream(jsonl)) yield chunk as Buffer;
-    }
-    await pipeline(Readable.from(body()), createGzip(), createWriteStream(target));
-    return target;
   }
 
   dispose(): void {
@@ -600,6 +640,16 @@ class SidecarWriter {
     await Promise.all(this.inFlight);
     return this.items;
   }
+}
+
+/** A header line, then a local file's lines, gzip-compressed into `target`. */
+async function gzipWithHeader(header: string, source: string, target: string): Promise<string> {
+  async function* body(): AsyncGenerator<Buffer | string> {
+    yield header + '\n';
+    for await (const chunk of createReadStream(source)) yield chunk as Buffer;
+  }
+  await pipeline(Readable.from(body()), createGzip(), createWriteStream(target));
+  return target;
 }
 
 async function fileMd5(file: string): Promise<Buffer> {
