@@ -43,7 +43,9 @@ function cliArgs(c: PhaseConfig): string[] {
     '--log_file', path.join(c.workDir, 'script.log'),
     '--report_file', path.join(c.workDir, 'report.json'),
     '--log_level', 'warning',
-    ...(c.syncArgs ?? []),
+    // The folder trees time the copy the raw pipe makes: the metadata index (its own requests per document) is
+    // measured by the site tree, which passes its own arguments.
+    ...(c.syncArgs ?? ['--metadata', 'none']),
   ];
 }
 
