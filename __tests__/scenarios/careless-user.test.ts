@@ -76,7 +76,21 @@ async function syncThenCheck(scn: Scenario, prefix: string, args: readonly strin
   const audit = await site(scn, prefix, [...args, '--mode', 'verify', '--verify_content', 'true']);
   expect.soft(audit.code, `verify after ${args.join(' ')}\n${audit.stdout}${audit.stderr}`).toBe(0);
   await expectForeignIntact(scn, prefix);
+  const metadata = args[args.indexOf('--metadata') + 1];
+  if (args.includes('--metadata') && metadata !== 'none') await expectIndexMatchesMirror(scn, prefix);
   return first;
+}
+
+/** documents.csv has one row per stored version: the mirror's document objects (latest and history), nothing else. */
+async function expectIndexMatchesMirror(scn: Scenario, prefix: string): Promise<void> {
+  const keys = await listAllKeys(scn.bucket.client, scn.bucket.bucket, prefix);
+  const documents = keys.filter((k) => !k.endsWith('/') && !k.startsWith(`${prefix}.workdocs-s3-sync/`) && !k.startsWith(`${prefix}.metadata/`)
+    && !Object.keys(FOREIGN).some((f) => k === `${prefix}${f}`)).sort();
+  const csv = (await getObjectBytes(scn.bucket.client, scn.bucket.bucket, `${prefix}.workdocs-s3-sync/index/documents.csv`)).toString('utf8');
+  const [header, ...rows] = csv.replace(/^\uFEFF/, '').split('\r\n').filter((line) => line !== '');
+  const keyColumn = header!.split(',').indexOf('key');
+  // Keys of the fixture hold no comma, quote or line break: a plain split reads them.
+  expect.soft(rows.map((row) => row.split(',')[keyColumn]!).sort(), 'documents.csv keys vs the bucket').toEqual(documents);
 }
 
 describe('the default (empty) prefix in a bucket that already holds other data', () => {
