@@ -224,8 +224,7 @@ describe('WorkDocs reorganised between runs, incremental on and off, under a pre
     await syncThenCheck(scn, P, [...ARGS, '--incremental', 'auto']);
   });
 
-  // An older version deleted in WorkDocs stays in the history (verify: orphaned version): reported to the lead,
-  // the failing scenario is kept outside the suite until it is fixed.
+  // An older version deleted in WorkDocs: its own scenario at the end of this file.
   it('[auto] a revert to an older version, an ownership transfer', async () => {
     const plan = scn.emulator.control.lookup(['Designs', 'Team', 'plan.md'], scn.emulator.control.users().find((x) => x.username === 'bob')!.rootFolderId)!;
     const versions = await describeVersions(scn, plan);
@@ -496,5 +495,32 @@ describe('more careless moves', () => {
     expect(run.stdout).toContain('alice/welcome.txt');
     expect((await getObjectBytes(scn.bucket.client, scn.bucket.bucket, 'h/alice/welcome.txt')).toString()).toBe('mine');
     expect(await listAllKeys(scn.bucket.client, scn.bucket.bucket, 'h/bob/')).toHaveLength(scn.emulator.control.manifest(user('bob').rootFolderId).length);
+  });
+});
+
+// A plain `incremental: listing` run never describes versions again (docs/design.md, 'An older version deleted'):
+// the remedy there is metadata_refresh (or an incremental mode's scheduled full listing).
+describe.each([
+  ['auto', []],
+  ['listing', ['--metadata_refresh', 'true']],
+] as const)('incremental %s: an older version deleted in WorkDocs', (incremental, healing) => {
+  let scn: Scenario;
+  beforeAll(async () => { scn = await startScenario({ fixture: 'site' }, `careless-vdel-${incremental}`); });
+  afterAll(async () => scn?.close());
+  const run = (extra: readonly string[] = []) => scn.run(['--workdocs_folder_id', '', '--workdocs_organization_id', ORG, '--s3_prefix', 'p/',
+    '--versions', 'all', '--incremental', incremental, ...extra]);
+
+  it(`its stored copy goes from the mirror's history (${healing.join(' ') || 'the next run'}); verify finds the mirror exact`, async () => {
+    expect((await run()).code).toBe(0);
+    const alice = scn.emulator.control.users().find((u) => u.username === 'alice')!;
+    const plan = scn.emulator.control.lookup(['Team', 'plan.md'], alice.rootFolderId)!;
+    const history = () => listAllKeys(scn.bucket.client, scn.bucket.bucket, 'p/.history/alice/Team/plan.md/');
+    const [oldest] = await history();
+    scn.emulator.control.deleteVersion(plan, /_(.+)\.md$/.exec(oldest!)![1]!);
+    const sync = await run(healing);
+    expect(sync.code, sync.stdout + sync.stderr).toBe(0);
+    expect(await history()).not.toContain(oldest);
+    const audit = await run(['--mode', 'verify', '--verify_content', 'true']);
+    expect(audit.code, audit.stdout + audit.stderr).toBe(0);
   });
 });
