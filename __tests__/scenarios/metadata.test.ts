@@ -198,6 +198,26 @@ describe('metadata: index', () => {
   });
 });
 
+describe('metadata: a key that changes hands', () => {
+  let scn: Scenario;
+  const run = () => scn.run(['--s3_prefix', 'hands/', '--metadata', 'sidecars']);
+  beforeAll(async () => { scn = await startScenario({ fixture: 'site' }, 'metadata-hands'); });
+  afterAll(async () => scn?.close());
+
+  it('a document deleted and another created under its name: the key is in the index once, the new one\'s, and so is its sidecar', async () => {
+    expect((await run()).code).toBe(0);
+    const team = scn.emulator.control.lookup(['Team'])!;
+    scn.emulator.control.delete(scn.emulator.control.lookup(['Team', 'budget.xlsx'])!);
+    const { id } = scn.emulator.control.addDocument({ parentId: team, name: 'budget.xlsx', content: 'budget, new' });
+    const r = await run();
+    expect(r.code, r.stderr).toBe(0);
+    const rows = (await readIndex(scn, 'hands/')).documents.filter((d) => d.key === 'hands/Team/budget.xlsx');
+    expect(rows.map((d) => d.document_id)).toEqual([id]);
+    const sidecar = JSON.parse((await getObjectBytes(scn.bucket.client, scn.bucket.bucket, 'hands/.metadata/Team/budget.xlsx.json')).toString('utf8')) as { id: string };
+    expect(sidecar.id).toBe(id);
+  });
+});
+
 describe('metadata: sidecars', () => {
   let scn: Scenario;
   const run = (args: string[] = []) => scn.run(['--s3_prefix', 'side/', '--metadata', 'sidecars', ...args]);

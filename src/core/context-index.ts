@@ -422,6 +422,14 @@ export class ContextListing {
     return [...keyed(folders, this.folderKeys), ...keyed(this.documents.keys(), this.documentKeys), ...versions].map(([id]) => id);
   }
 
+  private keys: Set<string> | undefined;
+
+  /** Whether an item of this listing has `key` (built on first use: most runs never ask). */
+  hasKey(key: string): boolean {
+    this.keys ??= new Set([...this.folderKeys.values(), ...this.documentKeys.values(), ...[...this.versions.values()].map(([, k]) => k)]);
+    return this.keys.has(key);
+  }
+
   /** The item of an identity (identityOf): a folder, a document's latest version, or an older version. */
   item(id: string): ListedItem | undefined {
     const older = this.versions.get(id);

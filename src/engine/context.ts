@@ -241,7 +241,7 @@ async function loadPrevious(options: SyncOptions, env: SyncEnv, stateKey: string
       if (records.state !== 'found') throw new Error('its records are missing');
       gzip = records.gzip;
       await readRecords(gzip, (record) => {
-        if (listing.item(identityOf(record)) === undefined && input.listingComplete && objectGone(record.key)) changed = true;
+        if (listing.item(identityOf(record)) === undefined && recordLeaves(record, listing, input, objectGone)) changed = true;
       });
     } catch (error) {
       env.logger.log('warning', `the previous metadata index is unreadable (${describeError(error)}): every item's context is read again`);
@@ -287,6 +287,14 @@ async function readStateLines(gzip: Buffer, each: (state: StateLine) => void): P
   }
   if (header === undefined) throw new Error('it is empty');
   return header;
+}
+
+/**
+ * Whether the record of an item the listing no longer shows leaves the index: when another item of this run holds its
+ * key now, or (the listing complete) its object is gone. It stays while its object stays (a refused delete).
+ */
+function recordLeaves(record: ContextRecord, listing: ContextListing, input: ContextInput, objectGone: (key: string) => boolean): boolean {
+  return listing.hasKey(record.key) || (input.listingComplete && objectGone(record.key));
 }
 
 /** Whether this run knows other usernames than the index was written with (a new comment author, a new user). */
@@ -488,12 +496,14 @@ class ContextWork {
         if (emitted.has(identity)) continue;
         emitted.add(identity);
         const current = listing.item(identity);
+        const leaves = current === undefined && recordLeaves(record, listing, this.input, objectGone);
+        // A sidecar goes with its record, or when its document moved away from the key; never while another item of this
+        // run holds that key (its own sidecar is written there).
         const sidecarGone = record.type === 'document' && sidecarsWereWritten
-          && (removingAll || (record.key !== current?.key && (current !== undefined || this.input.listingComplete) && objectGone(record.key)));
+          && (removingAll || (!listing.hasKey(record.key) && (leaves || (current !== undefined && record.key !== current.key && objectGone(record.key)))));
         if (sidecarGone) staleSidecars.push(sidecarKey(prefix, record.key));
         if (current === undefined) {
-          // Gone from WorkDocs: the record goes with its object; it stays while the object stays (a refused delete).
-          if (!this.input.listingComplete || !objectGone(record.key)) await emit(record, false);
+          if (!leaves) await emit(record, false);
           continue;
         }
         if (fetched.done.has(identity)) continue; // written from the spool below
