@@ -184,6 +184,15 @@ describe('plan: archive prefix overlapping the mirror', () => {
     const decided = plan(tree([doc('a', 'x.txt', 'v1', 10, 'f1')], [{ id: 'f1', name: 'archive', parentId: ROOT, createdAt: 1 }]), [obj('gone.txt')], manifest([['gone.txt', 'g', 'g-v1']]), { ...OPTIONS, archivePrefix: 'archive/' });
     expect(decided.deletesBlocked).toMatch(/maps under archive_prefix/);
   });
+
+  it.each([
+    ['nothing stale: still refused, or a later delete there would go unseen', true, /maps under archive_prefix/],
+    ['delete_stale off: no archive in use, nothing to refuse', false, undefined],
+  ] as const)('%s', (_title, deleteStale, refusal) => {
+    const decided = plan(tree([doc('a', 'x.txt', 'v1', 10, 'f1')], [{ id: 'f1', name: 'archive', parentId: ROOT, createdAt: 1 }]), [], manifest([]), { ...OPTIONS, archivePrefix: 'archive/', deleteStale });
+    if (refusal === undefined) expect(decided.deletesBlocked).toBeUndefined();
+    else expect(decided.deletesBlocked).toMatch(refusal);
+  });
 });
 
 describe('plan: it is a pure function', () => {

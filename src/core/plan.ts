@@ -220,9 +220,12 @@ export function plan(source: SourceTree, inventory: readonly InventoryObject[], 
         ? { kind: 'archive', toKey: archiveKey(object.key, options), ...base }
         : { kind: 'delete', ...base });
     }
-    deletesBlocked = deleteRefusal(removals, content.length, options) ?? archiveOverlap(wanted, options.archivePrefix);
+    deletesBlocked = deleteRefusal(removals, content.length, options);
     actions.push(...staleActions);
   }
+  // Checked on every run, not only when something is stale: an item mirrored into the archive area is never found
+  // stale there (archived objects are not the mirror's), so a deleted one would stay in the mirror without a word.
+  if (options.deleteStale) deletesBlocked ??= archiveOverlap(wanted, options.archivePrefix);
   return { actions, deletesBlocked, duplicates, unreachable, managedCount: content.length, foreign, removals, ...(source.histories !== undefined ? { histories: source.histories } : {}) };
 }
 
