@@ -455,18 +455,20 @@ class History {
     this.mirrorState = 'unknown';
     if (options.archive_prefix !== undefined) await this.recordArchive(options.archive_prefix);
     const wroteManifest = outcome.requests.some((r) => r.operation === 'PutObject' && r.key === manifestKey(this.prefix));
+    // An activities-driven run must give what a full listing gives, except where the bucket changed behind its back:
+    // it lists neither side, so its manifest still claims what it cannot see (docs/incremental.md).
+    const fedByActivities = (run.what === 'run' || run.what.startsWith('rerun')) && this.fedByActivities(outcome, options);
+    if (fedByActivities) this.count(`run driven by activities${this.bucketChangedSinceFullListing ? ', bucket changed since the full listing' : ''}`);
+    const blind = fedByActivities && this.bucketChangedSinceFullListing;
     const whole = run.what === 'run' || run.what === 'finalize' || run.what.startsWith('rerun');
-    if (whole && (outcome.code === 0 || outcome.code === 1) && (wroteManifest || !this.manifestMayBeStale)) {
+    if (whole && !blind && (outcome.code === 0 || outcome.code === 1) && (wroteManifest || !this.manifestMayBeStale)) {
       await this.fail(relabel(await checkManifestTruth(this.view)));
       if (wroteManifest) this.manifestMayBeStale = false;
     }
     if (wroteManifest) this.mirrorWritten = true;
     if (!run.full) return;
     const expected = expectedDocuments(this.emulator, this.scope(options));
-    // An activities-driven run must give what a full listing gives, except where the bucket changed behind its back.
-    const fedByActivities = this.fedByActivities(outcome, options);
-    if (fedByActivities) this.count(`run driven by activities${this.bucketChangedSinceFullListing ? ', bucket changed since the full listing' : ''}`);
-    if (fedByActivities && this.bucketChangedSinceFullListing) {
+    if (blind) {
       this.mirrorState = 'unknown';
       return;
     }
@@ -474,7 +476,11 @@ class History {
       // Exit 0 means the bucket equals the plan, faults or not: the exact mirror.
       await this.fail(relabel(await checkExactMirror(this.view, expected, options.delete_stale === 'false', new Set(), options.versions === 'all')));
       const keys = await storedDocumentKeys(this.view, expected);
-      if (options.versions === 'all') await this.fail(relabel(await checkHistoryComplete(this.view, this.emulator, expected, keys)));
+      // Versions deleted in WorkDocs: every document's versions are described again only with metadata_refresh.
+      const describesAll = options.metadata_refresh === 'true';
+      const orphansAllowed = describesAll ? new Set<string>() : this.workdocs.deletedOlderVersions;
+      if (options.versions === 'all') await this.fail(relabel(await checkHistoryComplete(this.view, this.emulator, expected, keys, orphansAllowed)));
+      if ((describesAll || options.versions !== 'all') && options.delete_stale !== 'false') this.workdocs.deletedOlderVersions.clear();
       // The index and sidecars list exactly the mirror only when nothing stale stayed.
       const metadata = options.metadata ?? 'index';
       // Scale-out writes no index (FINDINGS.md, site seed 1): a finalize is not judged by it.
@@ -483,7 +489,8 @@ class History {
       this.tampered.clear();
       if (!fedByActivities) this.bucketChangedSinceFullListing = false;
       if (options.delete_stale !== 'false') {
-        this.mirrorState = 'exact';
+        // Verify reports an orphaned older version, which this run may have left.
+        this.mirrorState = this.workdocs.deletedOlderVersions.size > 0 && options.versions === 'all' ? 'unknown' : 'exact';
         this.mirrorOptions = Object.fromEntries(Object.entries(options).filter(([name]) => MIRROR_SHAPING_OPTIONS.has(name)));
       }
     } else if (!run.faulty) {
@@ -498,7 +505,7 @@ class History {
     }
   }
 
-  /** A site sync in an incremental mode that did not fall back to a full listing (its log names the reason when it does). */
+  /** A site sync (mode sync: the caller knows) in an incremental mode that did not fall back to a full listing (its log names the reason when it does). */
   private fedByActivities(outcome: RunOutcome, options: Readonly<Record<string, string>>): boolean {
     if (!this.site || (options.incremental !== 'activities' && options.incremental !== 'auto') || !existsSync(outcome.logFile)) return false;
     const log = readFileSync(outcome.logFile, 'utf8');

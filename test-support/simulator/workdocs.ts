@@ -16,6 +16,8 @@ interface Item {
   state: 'active' | 'recycled' | 'removed';
   /** Documents: size of the latest version. */
   size: number;
+  /** Documents: their ACTIVE versions, oldest first. */
+  versions: { readonly id: string; readonly size: number }[];
 }
 
 /** One user of a site history: the first one (`admin`) owns the emulator's root and is never removed. */
@@ -42,22 +44,24 @@ export const BIG_SIZE = 5 * 1024 * 1024 + 123_457;
 
 export type WorkdocsChange =
   | 'newDocument' | 'newVersion' | 'renameDocument' | 'swapNames' | 'rotateFolders' | 'moveDocument'
-  | 'moveFolder' | 'recycle' | 'restore' | 'remove' | 'newFolder' | 'addUser' | 'userStatus' | 'removeUser';
+  | 'moveFolder' | 'recycle' | 'restore' | 'remove' | 'newFolder' | 'addUser' | 'userStatus' | 'removeUser' | 'deleteVersion' | 'revert';
 
-// User changes last and weightless in a folder history: weighted() then draws exactly what it drew before they existed.
+// Site-only changes last and weightless in a folder history: weighted() then draws exactly what it drew before they existed.
 export const WORKDOCS_WEIGHTS: Readonly<Record<WorkdocsChange, number>> = {
   newDocument: 6, newVersion: 6, renameDocument: 4, swapNames: 3, rotateFolders: 2, moveDocument: 3,
-  moveFolder: 1, recycle: 2, restore: 2, remove: 1, newFolder: 1, addUser: 0, userStatus: 0, removeUser: 0,
+  moveFolder: 1, recycle: 2, restore: 2, remove: 1, newFolder: 1, addUser: 0, userStatus: 0, removeUser: 0, deleteVersion: 0, revert: 0,
 };
 
-/** A site history also adds, deactivates and removes users. */
-export const SITE_WORKDOCS_WEIGHTS: Readonly<Record<WorkdocsChange, number>> = { ...WORKDOCS_WEIGHTS, addUser: 1.5, userStatus: 1, removeUser: 0.7 };
+/** A site history also adds, deactivates and removes users, deletes versions and reverts to older ones. */
+export const SITE_WORKDOCS_WEIGHTS: Readonly<Record<WorkdocsChange, number>> = { ...WORKDOCS_WEIGHTS, addUser: 1.5, userStatus: 1, removeUser: 0.7, deleteVersion: 1, revert: 1 };
 
 export class WorkdocsModel {
   private readonly items: Item[] = [];
   private contentSeq = 0;
   /** Site histories only: every user the history had, in the order they came. */
   private readonly users: User[] = [];
+  /** Versions deleted in WorkDocs while they were older versions: their history objects may stay (docs/design.md). */
+  readonly deletedOlderVersions = new Set<string>();
 
   /** `site`: a whole-site history, whose first user (the emulator's) owns `rootId`. */
   constructor(private readonly control: EmulatorControl, private readonly rootId: string, private readonly random: Random, readonly site = false) {
@@ -121,9 +125,32 @@ export class WorkdocsModel {
         const doc = r.pick(docs);
         // Mostly the same size as before: only the bytes tell the versions apart.
         const size = r.chance(0.7) ? doc.size : r.pick(SIZES);
-        this.control.addVersion(doc.id, this.content(size));
+        const { versionId } = this.control.addVersion(doc.id, this.content(size));
         doc.size = size;
+        doc.versions.push({ id: versionId, size });
         return `new version of ${this.path(doc.id)} (${size} bytes)`;
+      }
+      case 'deleteVersion': {
+        const withHistory = docs.filter((d) => d.versions.length > 1);
+        if (withHistory.length === 0) return undefined;
+        const doc = r.pick(withHistory);
+        // Mostly an older one (the latest stays, so only a run that describes versions again sees it); now and then the latest.
+        const index = r.chance(0.8) ? r.int(0, doc.versions.length - 2) : doc.versions.length - 1;
+        const [gone] = doc.versions.splice(index, 1);
+        this.control.deleteVersion(doc.id, gone!.id);
+        if (index < doc.versions.length) this.deletedOlderVersions.add(gone!.id);
+        doc.size = doc.versions[doc.versions.length - 1]!.size;
+        return `delete ${index === doc.versions.length ? 'the latest' : 'an older'} version of ${this.path(doc.id)}`;
+      }
+      case 'revert': {
+        const withHistory = docs.filter((d) => d.versions.length > 1);
+        if (withHistory.length === 0) return undefined;
+        const doc = r.pick(withHistory);
+        const to = doc.versions[r.int(0, doc.versions.length - 2)]!;
+        const { versionId } = this.control.revert(doc.id, to.id);
+        doc.versions.push({ id: versionId, size: to.size });
+        doc.size = to.size;
+        return `revert ${this.path(doc.id)} to an older version (${to.size} bytes)`;
       }
       case 'renameDocument': {
         if (docs.length === 0) return undefined;
@@ -276,13 +303,13 @@ export class WorkdocsModel {
 
   private addFolder(parentId: string, name: string): string {
     const { id } = this.control.addFolder({ parentId, name });
-    this.items.push({ id, kind: 'folder', name, parentId, state: 'active', size: 0 });
+    this.items.push({ id, kind: 'folder', name, parentId, state: 'active', size: 0, versions: [] });
     return id;
   }
 
   private addDocument(parentId: string, name: string, size: number): string {
-    const { id } = this.control.addDocument({ parentId, name, ...this.content(size) });
-    this.items.push({ id, kind: 'document', name, parentId, state: 'active', size });
+    const { id, versionId } = this.control.addDocument({ parentId, name, ...this.content(size) });
+    this.items.push({ id, kind: 'document', name, parentId, state: 'active', size, versions: [{ id: versionId, size }] });
     return id;
   }
 
