@@ -10,7 +10,7 @@
  * temporary directory and uploaded from there, so no file is ever whole in memory.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, openSync, closeSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -78,11 +78,14 @@ export interface ContextInput {
   readonly lock?: () => Promise<void>;
   /** Ids whose comments, shares or permissions the activity feed says changed (incremental runs): read again. */
   readonly touched?: ReadonlySet<string>;
+  /** Keys whose object this tool did not write (plan's foreign objects): no document's record stays at one. */
+  readonly foreign?: ReadonlyMap<string, string>;
 }
 
 /** The input of recordContext from what sync's run prepared and what it did. */
-export function contextInput(prepared: Pick<Prepared, 'listing' | 'rootFolderId' | 'inventory' | 'incremental'>, items: readonly ReportItem[], lock?: () => Promise<unknown>): ContextInput {
+export function contextInput(prepared: Pick<Prepared, 'listing' | 'rootFolderId' | 'inventory' | 'incremental' | 'plan'>, items: readonly ReportItem[], lock?: () => Promise<unknown>): ContextInput {
   return {
+    foreign: prepared.plan.foreign,
     ...(prepared.incremental ? { touched: prepared.incremental.metadataTouched } : {}),
     tree: prepared.listing.tree,
     listingComplete: prepared.listing.errors.length === 0,
@@ -314,7 +317,7 @@ function carriedOver(current: ListedItem, record: ContextRecord, names: Readonly
 
 /**
  * The keys whose object is gone once this run is over: its delete or archive move was done (or, in a dry run,
- * is planned), or nothing was there and nothing was written there. A record whose object stays (a refused
+ * is planned), nothing was there and nothing was written there, or what is there is not this tool's (foreign). A record whose object stays (a refused
  * delete, a listing that failed) stays in the index.
  */
 function goneAfterRun(input: ContextInput): (key: string) => boolean {
@@ -323,7 +326,7 @@ function goneAfterRun(input: ContextInput): (key: string) => boolean {
   return (key) => {
     removed ??= new Set(input.items.filter((i) => (i.action === 'delete' || i.action === 'archive') && (i.outcome === 'done' || i.outcome === 'planned')).map((i) => i.key));
     present ??= new Set([...input.inventory.map((o) => o.key), ...input.items.filter((i) => (i.action === 'upload' || i.action === 'copy') && i.outcome === 'done').map((i) => i.key)]);
-    return removed.has(key) || !present.has(key);
+    return removed.has(key) || !present.has(key) || input.foreign?.has(key) === true;
   };
 }
 
@@ -483,7 +486,7 @@ class ContextWork {
       if (record.type === 'document') documents++;
       else folders++;
       if (sidecars && record.type === 'document' && (!sidecarsWereWritten || changed)) {
-        await sidecars.put(sidecarKey(prefix, record.key), line);
+        await sidecars.put(sidecarKey(prefix, record.key), line, identityOf(record));
       }
     };
 
@@ -557,10 +560,13 @@ class ContextWork {
       }
     }));
     const stateKey = contextStateKey(prefix);
-    if (failures.length > 0 || items.some((i) => i.outcome === 'failed')) {
-      env.logger.log('error', `metadata: the index state was not written (${failures.length > 0 ? `${failures.join(', ')} failed` : 'a sidecar failed'}): the next run writes the index again`);
+    // A failed sidecar does not hold the state back (it records which sidecars exist, so that a switch to `index`
+    // removes them): its record is marked incomplete there, and the next run reads it and writes its sidecar again.
+    if (failures.length > 0 || items.some((i) => i.outcome === 'failed' && i.reason !== 'sidecar')) {
+      env.logger.log('error', `metadata: the index state was not written (${failures.length > 0 ? `${failures.join(', ')} failed` : 'a sidecar could not be removed'}): the next run writes the index again`);
       return items;
     }
+    if (sidecars && sidecars.failed.size > 0) await markIncomplete(stateLines.close(), sidecars.failed);
     // The records first, the short state last: a state always describes records that are stored.
     const headerLine = this.headerLine(documents, folders);
     for (const [key, file, reason] of [
@@ -634,13 +640,17 @@ class SidecarWriter {
 
   constructor(private readonly options: SyncOptions, private readonly env: SyncEnv) {}
 
-  async put(key: string, body: string): Promise<void> {
+  /** Identities whose sidecar could not be written: the state marks them incomplete, so the next run writes it. */
+  readonly failed = new Set<string>();
+
+  async put(key: string, body: string, identity: string): Promise<void> {
     while (this.inFlight.size >= Math.max(1, this.options.maxWorkers)) await Promise.race(this.inFlight);
     const { storageClass, tags } = this.options.objectSettings;
     const sending: Promise<void> = putSidecar(this.env.s3, this.options.s3BucketName, key, body, { storageClass, tags }, this.env.signal).then(() => {
       this.written++;
       this.items.push({ action: 'metadata', key, outcome: 'done', reason: 'sidecar' });
     }, (error: unknown) => {
+      this.failed.add(identity);
       this.items.push({ action: 'metadata', key, outcome: 'failed', reason: 'sidecar', error: describeError(error) });
     }).finally(() => this.inFlight.delete(sending));
     this.inFlight.add(sending);
@@ -650,6 +660,18 @@ class SidecarWriter {
     await Promise.all(this.inFlight);
     return this.items;
   }
+}
+
+/** Rewrites a file of state lines with the given identities marked incomplete. */
+async function markIncomplete(file: string, identities: ReadonlySet<string>): Promise<void> {
+  const marked = new LineFile(`${file}.marked`);
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    const state = parseStateLine(line);
+    // No line hash either: what the next run reads for it counts as changed, and its sidecar is written.
+    marked.write(state !== undefined && identities.has(state[0]) ? JSON.stringify([state[0], state[1], state[2], 0, state[4], '']) + '\n' : `${line}\n`);
+  }
+  marked.close();
+  renameSync(`${file}.marked`, file);
 }
 
 /** A header line, then a local file's lines, gzip-compressed into `target`. */
