@@ -20,9 +20,11 @@ const HISTORIES: readonly (readonly [seed: number, steps: number, source: 'folde
   // Regressions: histories that found bugs on the fixed tree (FINDINGS.md), up to the step that broke.
   [13, 50, 'folder'], // a dry-run shard with a refused upload exited 0
   [34, 11, 'folder'], // the manifest PUT refused as damaged was not sent again (the fault's timing decides whether it recurs)
-  // A whole site: users filtered (users, exclude_users) and deactivated, recycle bins, versions: all, metadata
-  // sidecars and refresh, activities-driven runs, scale-out, verify (66 s here with the machine at load 17).
-  [202, 15, 'site'],
+  // Whole sites: users added, removed, deactivated and filtered (users, exclude_users), recycle bins, versions: all
+  // with versions deleted, metadata sidecars and refresh, activities-driven runs, kill -9, scale-out, a damaged
+  // manifest, verify (22 s and 17 s here, load 6).
+  [201, 30, 'site'],
+  [202, 30, 'site'],
 ];
 
 describe('simulated histories: every invariant holds after every run', () => {
