@@ -1,8 +1,8 @@
-export const id = 277;
-export const ids = [277];
+export const id = 732;
+export const ids = [732];
 export const modules = {
 
-/***/ 277:
+/***/ 6732:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -73,10 +73,13 @@ var client_s3_dist_cjs = __webpack_require__(3711);
 ;// CONCATENATED MODULE: ./lib/s3/client.js
 // The S3 client factory: one place that decides how the SDK talks to AWS S3 or an S3-compatible server
 // (checksum mode, path-style addressing, DeleteObjects Content-MD5, connection pool, retries), plus a
-// middleware that puts Content-MD5 on every in-memory PutObject body so S3 verifies each byte. UploadPart bodies
-// are in memory too, so SigV4 signs their SHA-256 and S3 rejects bytes that differ (BadDigest /
-// XAmzContentSHA256Mismatch): a Content-MD5 there would be a second check of the same bytes, and an MD5 pass costs
-// this process 2.5 times a SHA-256 pass (measured: 421 vs 167 ms per 256 MiB).
+// middleware that puts Content-MD5 on every in-memory PutObject body so S3 verifies each byte. A PutObject that
+// carries Content-MD5 is sent with `x-amz-content-sha256: UNSIGNED-PAYLOAD`: S3 refuses bytes that differ from
+// the (signed) Content-MD5 already, and the SHA-256 the signature would add costs this process and the server a
+// pass over every byte each. UploadPart bodies are in memory too and have no Content-MD5, so SigV4 signs their
+// SHA-256 and S3 rejects bytes that differ (BadDigest / XAmzContentSHA256Mismatch): a Content-MD5 there would be a
+// second check of the same bytes, and an MD5 pass costs this process 2.5 times a SHA-256 pass (measured: 421 vs
+// 167 ms per 256 MiB).
 
 
 
@@ -141,6 +144,8 @@ function createS3Client(options) {
         client.middlewareStack.use(deleteObjectsContentMd5Plugin);
     if (options.uploadContentMd5 ?? true)
         client.middlewareStack.use(uploadContentMd5Plugin);
+    if (!(options.signMd5CheckedPayloads ?? false))
+        client.middlewareStack.use(unsignedMd5CheckedPayloadPlugin);
     if (options.expectedBucketOwner || options.encryption)
         client.middlewareStack.use(destinationPlugin(options.expectedBucketOwner, options.encryption));
     return client;
@@ -228,6 +233,25 @@ const uploadContentMd5 = (next, context) => async (args) => {
 };
 const uploadContentMd5Plugin = {
     applyToStack: (stack) => stack.add(uploadContentMd5, { step: 'build', priority: 'low', name: 'uploadContentMd5', override: true }),
+};
+/** The SigV4 payload hash of a body the signature does not cover (S3's "unsigned payload option"). */
+const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+const PAYLOAD_HASH_HEADER = 'x-amz-content-sha256';
+/**
+ * A PutObject body in memory that carries Content-MD5 (the caller's or uploadContentMd5's) goes as UNSIGNED-PAYLOAD:
+ * the signer takes a payload hash already in the headers instead of hashing the body (@smithy/signature-v4
+ * getPayloadHash; the SDK's flexible checksums set this header the same way). S3 still refuses bytes whose MD5
+ * differs (BadDigest), and Content-MD5 is a signed header. Streamed bodies are UNSIGNED-PAYLOAD already.
+ */
+const unsignedMd5CheckedPayload = (next, context) => async (args) => {
+    if (context.commandName === 'PutObjectCommand' && isRequest(args.request) && bytesOf(args.request.body) !== undefined
+        && hasHeader(args.request.headers, 'content-md5') && !hasHeader(args.request.headers, PAYLOAD_HASH_HEADER)) {
+        args.request.headers[PAYLOAD_HASH_HEADER] = UNSIGNED_PAYLOAD;
+    }
+    return next(args);
+};
+const unsignedMd5CheckedPayloadPlugin = {
+    applyToStack: (stack) => stack.addRelativeTo(unsignedMd5CheckedPayload, { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'unsignedMd5CheckedPayload', override: true }),
 };
 /** The writes that create an object, and so choose its encryption. */
 const objectWriteCommands = new Set(['PutObjectCommand', 'CreateMultipartUploadCommand', 'CopyObjectCommand']);
@@ -561,7 +585,10 @@ function forwardAbort(source, target) {
  * - the whole segments `.` and `..` become `%2E` and `%2E%2E`;
  * - the empty name (never produced by WorkDocs) becomes the lone `%`, which no other name encodes to
  *   (everywhere else a `%` is followed by two hex digits).
- * - At the top level only, the name `.workdocs-s3-sync` (RESERVED_SEGMENT) becomes `%2Eworkdocs-s3-sync`.
+ * - At the top level only, the reserved names (RESERVED_TOP_LEVEL_SEGMENTS: the tool's area, the history of older
+ *   versions, the site's recycle bins, the sidecars) get their leading dot escaped: `.history` → `%2Ehistory`.
+ *   A virtual folder the tool itself adds (a site's recycle-bin area) takes its reserved segment as it is
+ *   (SourceFolder.fixedSegment), so it can never collide with a WorkDocs name.
  *
  * Same-named siblings (same kind, same parent, byte-equal encoded segment) are ordered by (createdAt, id):
  * the first keeps the plain segment, the others get `~<first 8 chars of the id>` inserted before the
@@ -576,8 +603,16 @@ function forwardAbort(source, target) {
  * and their own children nest below them as usual.
  */
 
-/** The tool's own area directly under the prefix: manifest, plans, locks. */
+/** The tool's own area directly under the prefix: manifest, plans, locks, index files. */
 const RESERVED_SEGMENT = '.workdocs-s3-sync';
+/** Older versions of documents (`versions: all`), directly under the prefix. */
+const HISTORY_SEGMENT = '.history';
+/** Each user's recycle bin (site export with `include_recycle_bin`), directly under the prefix. */
+const RECYCLE_BIN_SEGMENT = '.recycle-bin';
+/** One JSON file per document (`metadata: sidecars`), outside the browsable tree. */
+const METADATA_SEGMENT = '.metadata';
+/** Top-level segments no WorkDocs name may take: a name equal to one is escaped (`%2E…`) at the top level. */
+const RESERVED_TOP_LEVEL_SEGMENTS = new Set([RESERVED_SEGMENT, HISTORY_SEGMENT, RECYCLE_BIN_SEGMENT, METADATA_SEGMENT]);
 /** The segment that stands for the empty name (never produced for any other name). */
 const EMPTY_NAME_SEGMENT = '%';
 /** S3's limit on the UTF-8 length of a key. */
@@ -659,9 +694,9 @@ function encodeSegment(name) {
     }
     return out;
 }
-/** Top-level variant: as encodeSegment, but RESERVED_SEGMENT becomes `%2Eworkdocs-s3-sync`. */
+/** Top-level variant: as encodeSegment, but a reserved name (RESERVED_TOP_LEVEL_SEGMENTS) gets `%2E` for its dot. */
 function encodeTopLevelSegment(name) {
-    return name === RESERVED_SEGMENT ? '%2E' + RESERVED_SEGMENT.slice(1) : encodeSegment(name);
+    return RESERVED_TOP_LEVEL_SEGMENTS.has(name) ? '%2E' + name.slice(1) : encodeSegment(name);
 }
 function hexValue(c) {
     if (c >= 0x30 && c <= 0x39)
@@ -938,7 +973,7 @@ function sameNamed(bases) {
  */
 function assignSiblings(children, budget, topLevel) {
     const n = children.length;
-    const bases = children.map((c) => (topLevel ? encodeTopLevelSegment(c.name) : encodeSegment(c.name)));
+    const bases = children.map((c) => c.fixedSegment ?? (topLevel ? encodeTopLevelSegment(c.name) : encodeSegment(c.name)));
     const groups = sameNamed(bases);
     const younger = new Set();
     for (const { members } of groups)
@@ -1258,6 +1293,9 @@ function encodeManifestBytes(manifest, meta) {
         updatedAt: meta.updatedAt,
         checksum: hash.update(']').digest('hex'),
         ...(manifest.foreign !== undefined && manifest.foreign.size > 0 ? { foreign: [...manifest.foreign].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) } : {}),
+        ...(manifest.histories !== undefined && manifest.histories.size > 0
+            ? { histories: [...manifest.histories].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([id, versions]) => [id, ...versions]) }
+            : {}),
     };
     const head = `${JSON.stringify(file).slice(0, -1)},${ROWS_OPEN}\n`;
     const out = Buffer.allocUnsafe(Buffer.byteLength(head) + rowBytes + ROWS_CLOSE.length);
@@ -1304,7 +1342,7 @@ function decodeWhole(text) {
             return { ok: false, problem: 'malformed row' };
         entries.set(row[0], entryOf(row));
     }
-    return { ok: true, manifest: withForeign(entries, file.foreign), rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
+    return { ok: true, manifest: withHistories(withForeign(entries, file.foreign), file.histories), rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
 }
 /**
  * decodeWhole for the layout encodeManifestBytes writes (a header line ending in `"rows":[`, one row per line,
@@ -1397,7 +1435,7 @@ function decodeLines(input) {
         return undefined;
     if (malformed)
         return { ok: false, problem: 'malformed row' };
-    return { ok: true, manifest: withForeign(entries, file.foreign), rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
+    return { ok: true, manifest: withHistories(withForeign(entries, file.foreign), file.histories), rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
 }
 /** The manifest with its remembered foreign objects; a malformed list is dropped (they are asked about again). */
 function withForeign(entries, foreign) {
@@ -1405,6 +1443,22 @@ function withForeign(entries, foreign) {
         return { entries };
     const pairs = foreign.filter((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string');
     return pairs.length === foreign.length ? { entries, foreign: new Map(pairs) } : { entries };
+}
+/**
+ * The manifest with its recorded histories; a malformed list is dropped whole (every history is then described
+ * again, which costs requests but never a wrong object).
+ */
+function withHistories(manifest, histories) {
+    if (!Array.isArray(histories) || histories.length === 0)
+        return manifest;
+    const records = new Map();
+    for (const record of histories) {
+        if (!Array.isArray(record) || record.length < 2 || !record.every((id) => typeof id === 'string'))
+            return manifest;
+        const [documentId, ...versionIds] = record;
+        records.set(documentId, versionIds);
+    }
+    return { ...manifest, histories: records };
 }
 const PARSE_FAILED = Symbol('not JSON');
 const ROWS_OPEN = '"rows":[';
@@ -1431,6 +1485,7 @@ function sharingListedStrings(manifest, inventory) {
         return manifest;
     const objects = new Map(inventory.map((o) => [o.key, o]));
     const foreign = manifest.foreign !== undefined ? { foreign: manifest.foreign } : {};
+    const histories = manifest.histories !== undefined ? { histories: manifest.histories } : {};
     const entries = new Map();
     for (const [key, entry] of manifest.entries) {
         const object = objects.get(key);
@@ -1443,7 +1498,7 @@ function sharingListedStrings(manifest, inventory) {
         else
             entries.set(object.key, entry);
     }
-    return { entries, ...foreign };
+    return { entries, ...foreign, ...histories };
 }
 
 ;// CONCATENATED MODULE: ./lib/core/outcome.js
@@ -1587,13 +1642,16 @@ async function readManifest(client, bucket, key, signal) {
         : { state: 'corrupt', manifest: EMPTY_MANIFEST, problem: decoded.problem, ...tag };
 }
 async function writeManifest(client, bucket, key, manifest, meta, signal) {
+    return (await writeManifestTagged(client, bucket, key, manifest, meta, signal)).bytes;
+}
+/** writeManifest, answering the new object's ETag too (an incremental run's snapshot names the manifest it goes with). */
+async function writeManifestTagged(client, bucket, key, manifest, meta, signal) {
     const body = encodeManifestBytes(manifest, meta);
     // The SDK retries what it can; a body S3 refused as damaged on the way (BadDigest, a 400 it does not retry) is
     // sent again here, like a document's: a run's record must not be lost to one damaged request.
     for (let attempt = 1;; attempt++) {
         try {
-            const { bytes } = await putJsonObject(client, bucket, key, body, signal ? { signal } : {});
-            return bytes;
+            return await putJsonObject(client, bucket, key, body, signal ? { signal } : {});
         }
         catch (error) {
             if (attempt >= MANIFEST_PUT_ATTEMPTS || signal?.aborted || !isTransientError(error))
@@ -1605,11 +1663,198 @@ async function writeManifest(client, bucket, key, manifest, meta, signal) {
 /** Sends of the manifest before its write counts as failed (each one already retried by the SDK where it can). */
 const MANIFEST_PUT_ATTEMPTS = 3;
 
+;// CONCATENATED MODULE: ./lib/core/history.js
+/**
+ * The history layout (`versions: all`): where each older version of a document is stored, and which documents'
+ * version lists a run must ask WorkDocs for. Pure: no I/O, no clock.
+ *
+ * The latest version stays at the document's key. Every older ACTIVE version is one more object:
+ *   `<prefix>.history/<the document's key below the prefix>/<YYYY-MM-DDTHH-MM-SSZ>_<versionId><.ext>`
+ * named by the version's creation time (UTC, no colons: Windows file names) and id, with the extension of that
+ * version's own name. Where that key would exceed MAX_KEY_BYTES, the document's path gives way to its id:
+ *   `<prefix>.history/%%<documentId>/<same file name>`
+ * (ids hold no `~`, so this never equals a relocated segment `%%<tag>~<name>`). A version's key moves only when
+ * its document's key moves.
+ *
+ * A no-op resync asks WorkDocs nothing per version: the manifest keeps, per document, the version ids its last
+ * description listed (Manifest.histories), and the older versions are rebuilt from the manifest's entries at their
+ * history keys. A document is described again only when its latest version is not the recorded one, when it was
+ * never described, when one of its recorded versions is no longer intact in the bucket, or when the run says its
+ * older versions may have changed (`redescribe`): an older version deleted in WorkDocs leaves the latest as it was,
+ * so only an activity (DOCUMENT_VERSION_DELETED, DOCUMENT_REVERTED), metadata_refresh or the scheduled full listing
+ * finds it; its object then becomes stale and follows the delete rules.
+ */
+
+/** `<prefix>.history/`: the area of older versions, directly under the prefix. */
+function historyAreaOf(prefix) {
+    return `${prefix}${HISTORY_SEGMENT}/`;
+}
+/** `2024-03-01T12-30-05Z`: an epoch-milliseconds time as it starts a version's file name (whole seconds, UTC). */
+function historyTime(epochMs) {
+    // A time WorkDocs did not give (NaN, out of Date's range) names the version as of the epoch: still deterministic.
+    const valid = Number.isFinite(epochMs) && Math.abs(epochMs) <= 8.64e15 ? epochMs : 0;
+    return `${new Date(valid).toISOString().slice(0, 19).replace(/:/g, '-')}Z`;
+}
+/** The file name of one older version: `<creation time>_<encoded version id><.ext of its name>`. */
+function versionFileName(version) {
+    return `${historyTime(version.createdAt)}_${encodeSegment(version.versionId)}${extensionOf(encodeSegment(version.name))}`;
+}
+const FILE_TIME = /^(\d{4})-(\d\d)-(\d\d)T(\d\d)-(\d\d)-(\d\d)Z_/;
+/**
+ * The creation time (whole seconds) and extension a version file name of `versionId` holds, or undefined when it
+ * is not one: versionFileName's inverse, enough to compute the same name again.
+ */
+function parseVersionFileName(fileName, versionId) {
+    const time = FILE_TIME.exec(fileName);
+    if (time === null)
+        return undefined;
+    const id = encodeSegment(versionId);
+    const rest = fileName.slice(time[0].length);
+    if (!rest.startsWith(id))
+        return undefined;
+    const extension = rest.slice(id.length);
+    if (extension !== '' && extensionOf(`x${extension}`) !== extension)
+        return undefined;
+    const [, y, mo, d, h, mi, s] = time.map(Number);
+    return { createdAt: Date.UTC(y, mo - 1, d, h, mi, s), extension };
+}
+/**
+ * The key of one older version, given its document's key. `documentKey` lies under `prefix` (assignKeys' keys do).
+ * Falls back to the document id for the folder part where the path would not fit in MAX_KEY_BYTES.
+ */
+function historyKey(prefix, documentKey, documentId, fileName) {
+    const area = historyAreaOf(prefix);
+    const byPath = `${area}${documentKey.slice(prefix.length)}/${fileName}`;
+    if (Buffer.byteLength(byPath, 'utf8') <= MAX_KEY_BYTES)
+        return byPath;
+    return `${area}%%${encodeSegment(documentId)}/${fileName}`;
+}
+/**
+ * Every older version with its key, sorted by key. Versions of documents without a key (unreachable, not listed)
+ * have none and are left out.
+ */
+function historyKeys(versions, documentKeys, prefix) {
+    const keyed = [];
+    for (const version of versions) {
+        const documentKey = documentKeys.get(version.id);
+        if (documentKey !== undefined)
+            keyed.push([version, historyKey(prefix, documentKey, version.id, versionFileName(version))]);
+    }
+    return keyed.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+}
+/**
+ * Which documents' versions must be listed this run: those never described, those whose latest version is not
+ * the one recorded, those with a recorded older version that the (trusted) manifest no longer shows intact
+ * at a history key, and those `redescribe` names. `manifest` must be the trusted view (trustedManifest): an entry
+ * there describes its object.
+ */
+function historyNeeds(documents, manifest, prefix, redescribe = new Set()) {
+    const recorded = manifest.histories;
+    const describe = [];
+    const known = [];
+    const carried = new Map();
+    // A first `all` run (or an older manifest) records no history at all: then the entries are not worth indexing.
+    const stored = recorded !== undefined && recorded.size > 0 ? storedVersions(manifest, prefix) : new Map();
+    for (const doc of documents) {
+        if (redescribe === 'all' || redescribe.has(doc.id)) {
+            describe.push(doc);
+            continue;
+        }
+        const record = recorded?.get(doc.id);
+        const rebuilt = record !== undefined && record[0] === doc.versionId ? rebuildVersions(doc, record.slice(1), stored) : undefined;
+        if (rebuilt === undefined) {
+            describe.push(doc);
+            continue;
+        }
+        known.push(...rebuilt);
+        carried.set(doc.id, record);
+    }
+    describe.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return { describe, known, carried };
+}
+/** `documentId/versionId` → the history key and entry that hold it (the smallest key if several do). */
+function storedVersions(manifest, prefix) {
+    const area = historyAreaOf(prefix);
+    const stored = new Map();
+    for (const [key, entry] of manifest.entries) {
+        if (!key.startsWith(area))
+            continue;
+        const id = `${entry.documentId}/${entry.versionId}`;
+        const current = stored.get(id);
+        if (current === undefined || key < current[0])
+            stored.set(id, [key, entry]);
+    }
+    return stored;
+}
+/** The recorded older versions of `doc` as source records, or undefined when one of them is not stored intact. */
+function rebuildVersions(doc, versionIds, stored) {
+    const versions = [];
+    for (const versionId of versionIds) {
+        const found = stored.get(`${doc.id}/${versionId}`);
+        if (found === undefined)
+            return undefined;
+        const [key, entry] = found;
+        const parsed = parseVersionFileName(key.slice(key.lastIndexOf('/') + 1), versionId);
+        if (parsed === undefined)
+            return undefined;
+        versions.push({
+            id: doc.id,
+            parentId: doc.parentId,
+            // The version's name is not recorded: only its extension names the object, and the bytes are already stored.
+            name: `version${parsed.extension}`,
+            createdAt: parsed.createdAt,
+            modifiedAt: parsed.createdAt,
+            versionId,
+            size: entry.size,
+            md5: entry.md5 === '' ? undefined : entry.md5,
+            contentType: undefined,
+            history: true,
+        });
+    }
+    return versions;
+}
+/**
+ * The source tree with its histories: the versions rebuilt from the manifest, the ones WorkDocs just listed
+ * (`described`: documentId → every ACTIVE version it listed, the latest among them), and the documents whose
+ * listing failed. The latest version is never history; a version listed twice counts once.
+ */
+function history_withHistories(tree, needs, described, failures) {
+    const latest = new Map(tree.documents.map((d) => [d.id, d.versionId]));
+    const versions = [...needs.known];
+    const histories = new Map(needs.carried);
+    for (const [documentId, listed] of described) {
+        const latestId = latest.get(documentId);
+        if (latestId === undefined || failures.has(documentId))
+            continue;
+        const older = new Map();
+        for (const version of listed) {
+            if (version.versionId !== latestId && !older.has(version.versionId))
+                older.set(version.versionId, { ...version, id: documentId, history: true });
+        }
+        const ids = [...older.keys()].sort();
+        versions.push(...ids.map((id) => older.get(id)));
+        histories.set(documentId, [latestId, ...ids]);
+    }
+    return { ...tree, versions, histories, historyFailures: failures };
+}
+/** Whether two recorded histories say the same (else the manifest is written again). */
+function sameHistories(a, b) {
+    if ((a?.size ?? 0) !== (b?.size ?? 0))
+        return false;
+    for (const [documentId, ids] of b ?? []) {
+        const other = a?.get(documentId);
+        if (other === undefined || other.length !== ids.length || other.some((id, i) => id !== ids[i]))
+            return false;
+    }
+    return true;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/plan.js
 /**
  * plan(): every decision of a sync run, as one pure function of the source tree, the destination inventory
  * and the manifest. No I/O, no clock, no randomness: the executor only carries the plan out.
  */
+
 
 
 const VERSION_METADATA = 'workdocs-version-id';
@@ -1666,6 +1911,8 @@ function keysToProbe(source, inventory, view, options) {
         if (key !== undefined)
             sizeWanted.set(key, doc.size);
     }
+    for (const [version, key] of historyKeys(source.versions ?? [], documentKeys, options.prefix))
+        sizeWanted.set(key, version.size);
     const archives = archiveAreas(inventory, options.archivePrefix);
     const probes = [];
     for (const object of inventory) {
@@ -1683,8 +1930,9 @@ function keysToProbe(source, inventory, view, options) {
 function plan(source, inventory, manifest, options) {
     const { trusted, recorded } = 'trusted' in manifest ? manifest : viewOf(manifest, inventory);
     const { documentKeys, folderKeys, duplicates, unreachable } = assignKeys(source, options.prefix);
+    const history = historyKeys(source.versions ?? [], documentKeys, options.prefix);
     const byKey = indexInventory(inventory);
-    const wanted = new Set([...documentKeys.values(), ...folderKeys.values()]);
+    const wanted = new Set([...documentKeys.values(), ...folderKeys.values(), ...history.map(([, key]) => key)]);
     const archives = archiveAreas(inventory, options.archivePrefix);
     const owner = ownerOf(trusted, recorded, options.deleteForeign === true, source.rootId);
     // The prefix's own marker object (`backup/`) is not a mirrored item, and archive areas are never stale.
@@ -1697,24 +1945,35 @@ function plan(source, inventory, manifest, options) {
         else
             owned.push(object);
     }
-    const stale = owned.filter((o) => !wanted.has(o.key));
+    // A document whose versions could not be listed keeps every object of its own: which of them are stale is unknown.
+    const held = source.historyFailures;
+    const stale = owned.filter((o) => !wanted.has(o.key) && (held === undefined || held.size === 0 || !held.has(documentOf(o, recorded.entries.get(o.key)) ?? '')));
     const staleKeys = new Set(stale.map((o) => o.key));
     // Only a document that is not skipped needs it: a no-op run of 100,000 documents never builds it.
     let copySources;
     const copySourcesOnce = () => (copySources ??= indexCopySources(trusted, byKey, staleKeys, owned));
     const transfers = [];
-    for (const doc of [...source.documents].sort(byId)) {
-        const computed = documentKeys.get(doc.id);
-        if (computed === undefined)
-            continue;
+    const decide = (doc, computed) => {
         const object = byKey.get(computed);
         // The listed object's equal key string: a run of 100,000 documents then holds each key once, not twice.
         const key = object?.key ?? computed;
         const action = decideDocument(doc, key, object, trusted.entries.get(key), recorded.entries.get(key), copySourcesOnce);
-        transfers.push(object !== undefined && foreign.has(key) && action.kind !== 'skip'
-            ? { ...asUpload(action), refused: 'kept: an object this tool did not write holds this key (delete_foreign replaces it)' }
-            : action);
+        const heldBecause = held?.get(doc.id);
+        if (heldBecause !== undefined)
+            transfers.push({ ...asUpload(action), refused: `kept as the bucket has it: its versions could not be listed (${heldBecause})` });
+        else if (object !== undefined && foreign.has(key) && action.kind !== 'skip')
+            transfers.push({ ...asUpload(action), refused: 'kept: an object this tool did not write holds this key (delete_foreign replaces it)' });
+        else
+            transfers.push(action);
+    };
+    for (const doc of [...source.documents].sort(byId)) {
+        const computed = documentKeys.get(doc.id);
+        if (computed !== undefined)
+            decide(doc, computed);
     }
+    // Older versions are desired objects like the documents: skipped, copied (the old latest, or a rename) or uploaded.
+    for (const [version, key] of history)
+        decide(version, key);
     const actions = orderCopies(transfers, options.orderedCopies !== false);
     if (options.folderMarkers !== 'none') {
         const occupied = options.folderMarkers === 'empty' ? occupiedFolders(documentKeys, folderKeys) : undefined;
@@ -1738,10 +1997,14 @@ function plan(source, inventory, manifest, options) {
                 ? { kind: 'archive', toKey: archiveKey(object.key, options), ...base }
                 : { kind: 'delete', ...base });
         }
-        deletesBlocked = deleteRefusal(removals, content.length, options) ?? archiveOverlap(wanted, options.archivePrefix);
+        deletesBlocked = deleteRefusal(removals, content.length, options);
         actions.push(...staleActions);
     }
-    return { actions, deletesBlocked, duplicates, unreachable, managedCount: content.length, foreign, removals };
+    // Checked on every run, not only when something is stale: an item mirrored into the archive area is never found
+    // stale there (archived objects are not the mirror's), so a deleted one would stay in the mirror without a word.
+    if (options.deleteStale)
+        deletesBlocked ??= archiveOverlap(wanted, options.archivePrefix);
+    return { actions, deletesBlocked, duplicates, unreachable, managedCount: content.length, foreign, removals, ...(source.histories !== undefined ? { histories: source.histories } : {}) };
 }
 /** Whose an object under the prefix is: this tool's (the manifest lists it, or its metadata names a WorkDocs item), or foreign. */
 function ownerOf(trusted, recorded, deleteForeign, rootId) {
@@ -1769,6 +2032,10 @@ function archiveAreas(inventory, archivePrefix) {
 }
 function inArchiveArea(key, areas) {
     return areas.some((area) => key.startsWith(area));
+}
+/** The document a listed object holds, from its manifest entry or its metadata. */
+function documentOf(object, entry) {
+    return entry?.documentId ?? object.metadata?.[DOCUMENT_METADATA];
 }
 /** `documentId/versionId` of what a stale object holds, from its manifest entry or its metadata. */
 function versionOf(object, entry) {
@@ -1938,8 +2205,8 @@ function keysToReadBack(source, inventory, prefix, recorded = { entries: new Map
     const { documentKeys } = assignKeys(source, prefix);
     const byKey = indexInventory(inventory);
     const keys = [];
-    for (const doc of source.documents) {
-        const key = documentKeys.get(doc.id);
+    const desired = [...source.documents.map((d) => [d, documentKeys.get(d.id)]), ...historyKeys(source.versions ?? [], documentKeys, prefix)];
+    for (const [doc, key] of desired) {
         const object = key === undefined ? undefined : byKey.get(key);
         if (object?.metadata === undefined || referenceMd5(doc, recorded.entries.get(object.key)) === undefined || listedMd5(object) !== undefined || object.contentMd5 !== undefined)
             continue;
@@ -2405,13 +2672,15 @@ function partRanges(size, partSize) {
 }
 /**
  * A multipart upload of `create.Key`, `size` bytes in parts of `partSize`, `partsInFlight` at a time, each sent by
- * `sendPart`, which answers the part's ETag and stops when the signal it is given aborts. The first part that fails
- * stops the others and aborts the upload (its error is the one thrown); so does `beforeComplete` throwing once all
- * parts are in. Aborted, it leaves no object and no parts. The ETag S3 answered for the object.
+ * `sendPart`, which answers the part's ETag and stops when the signal it is given aborts. The upload is created when
+ * a part first asks for its id (`uploadId()`), so a part may read its bytes before the upload exists: a write gate
+ * (transfer.ts) holds the creation back, not the downloads. The first part that fails stops the others and aborts
+ * the upload (its error is the one thrown); so does `beforeComplete` throwing once all parts are in. Aborted, it
+ * leaves no object and no parts. The ETag S3 answered for the object.
  */
 async function multipartUpload(ctx, create, shape, sendPart, beforeComplete = () => undefined) {
-    const created = await ctx.s3.send(new client_s3_dist_cjs.CreateMultipartUploadCommand(create), { abortSignal: ctx.signal });
-    const uploadId = created.UploadId;
+    let created;
+    const uploadId = () => (created ??= ctx.s3.send(new client_s3_dist_cjs.CreateMultipartUploadCommand(create), { abortSignal: ctx.signal }).then((out) => out.UploadId));
     const stop = runAbortController();
     const signal = anySignal(stop.signal, ctx.signal);
     const window = (0,p_limit/* default */.A)(shape.partsInFlight);
@@ -2428,15 +2697,19 @@ async function multipartUpload(ctx, create, shape, sendPart, beforeComplete = ()
             throw firstFailure.error;
         beforeComplete();
         const completed = await ctx.s3.send(new client_s3_dist_cjs.CompleteMultipartUploadCommand({
-            Bucket: create.Bucket, Key: create.Key, UploadId: uploadId,
+            Bucket: create.Bucket, Key: create.Key, UploadId: await uploadId(),
             MultipartUpload: { Parts: settled.map((r) => r.value) },
         }), { abortSignal: ctx.signal });
         return answered(completed.ETag);
     }
     catch (error) {
+        // Every part has settled, so no creation can start any more; one that was asked for is aborted once it answers.
+        const id = await created?.catch(() => undefined);
         // No abort signal: an interrupted run still removes its parts (the next run would abort them anyway).
-        await ctx.s3.send(new client_s3_dist_cjs.AbortMultipartUploadCommand({ Bucket: create.Bucket, Key: create.Key, UploadId: uploadId }), { abortSignal: AbortSignal.timeout(15_000) })
-            .catch(() => undefined);
+        if (id !== undefined) {
+            await ctx.s3.send(new client_s3_dist_cjs.AbortMultipartUploadCommand({ Bucket: create.Bucket, Key: create.Key, UploadId: id }), { abortSignal: AbortSignal.timeout(15_000) })
+                .catch(() => undefined);
+        }
         throw error;
     }
 }
@@ -2509,7 +2782,7 @@ async function copyInRanges(from, toKey, ctx) {
     return multipartUpload(ctx, create, { size, partSize, partsInFlight: ctx.partsInFlight }, async (part, uploadId, signal) => {
         signal.throwIfAborted();
         const out = await ctx.s3.send(new client_s3_dist_cjs.UploadPartCopyCommand({
-            Bucket: ctx.bucket, Key: toKey, UploadId: uploadId, PartNumber: part.number,
+            Bucket: ctx.bucket, Key: toKey, UploadId: await uploadId(), PartNumber: part.number,
             CopySource: copySource(ctx.bucket, from.key), CopySourceRange: `bytes=${part.start}-${part.end - 1}`, CopySourceIfMatch: head.ETag,
         }), { abortSignal: signal });
         return out.CopyPartResult.ETag;
@@ -2824,13 +3097,13 @@ async function uploadDocument(doc, key, ctx) {
             await ctx.gate.mayCommit();
         return streamingPut(contentChunks(source), { ...doc, md5: doc.md5 }, common, ctx);
     }
-    await ctx.gate?.mayCommit();
     try {
         return await rangedMultipart(source, doc, common, ctx);
     }
     catch (error) {
         if (!(error instanceof RangeNotHonoredError))
             throw error;
+        await ctx.gate?.mayCommit();
         return streamedMultipart(contentChunks(source), doc, common, ctx);
     }
 }
@@ -2870,6 +3143,8 @@ function multipartShape(size, ctx) {
  * Each part is checked for length and signed with its SHA-256; the whole file's MD5 is computed over the parts
  * in order (a part waits, holding its buffer, until the ones before it are hashed) and must equal the
  * version's Signature before the upload is completed. Any failure aborts the upload: no object, no parts left.
+ * The first parts download while the write gate is still closed; the upload is created once it opens (the lock's
+ * clean-up of incomplete uploads must not find it), so the settle wait is not on the largest file's path.
  */
 async function rangedMultipart(source, doc, common, ctx) {
     const whole = (0,external_node_crypto_.createHash)('md5');
@@ -2884,12 +3159,15 @@ async function rangedMultipart(source, doc, common, ctx) {
             signal.throwIfAborted();
             url ??= new ContentUrl({ ...source, signal });
             const body = await readInto(contentChunks({ ...source, signal, url, range: part }), buffer, ctx.onBytes);
-            const sent = uploadPart({
-                Bucket: common.Bucket, Key: common.Key, UploadId: uploadId, PartNumber: part.number,
-                // An in-memory body is signed with its SHA-256, which S3 checks (BadDigest otherwise): no Content-MD5,
-                // which would cost a second MD5 pass over every byte for the same check.
-                Body: body, ContentLength: body.length,
-            }, { ...ctx, signal });
+            const sent = (async () => {
+                await ctx.gate?.mayCommit(); // meanwhile the part is hashed
+                return uploadPart({
+                    Bucket: common.Bucket, Key: common.Key, UploadId: await uploadId(), PartNumber: part.number,
+                    // An in-memory body is signed with its SHA-256, which S3 checks (BadDigest otherwise): no Content-MD5,
+                    // which would cost a second MD5 pass over every byte for the same check.
+                    Body: body, ContentLength: body.length,
+                }, { ...ctx, signal });
+            })();
             sent.catch(() => undefined); // awaited below; a failure of the hash turn must not leave it unobserved
             if (part.number > 1)
                 await turns[part.number - 2].promise;
@@ -3067,11 +3345,952 @@ function abortControllerFor(signal) {
     return controller;
 }
 
+;// CONCATENATED MODULE: ./lib/core/incremental.js
+/**
+ * Incremental runs, the pure part: which activities of the WorkDocs feed a run still has to apply, what each one
+ * touches, when a run must list everything instead (and why), the source snapshot kept beside the manifest, and
+ * the inventory plan() gets from the manifest when the bucket is not listed. The adapter (engine/incremental.ts)
+ * reads the feed and re-reads what is touched; nothing here does I/O or reads a clock.
+ */
+
+
+const INCREMENTAL_MODES = (/* unused pure expression or super */ null && (['listing', 'activities', 'auto']));
+/**
+ * How far back a run reads before its watermark: activities that the service shows late (clock skew between its
+ * hosts, eventual consistency of the feed) are still read. Those already applied are recognised by their identity.
+ */
+const ACTIVITY_OVERLAP_MS = 10 * 60_000;
+/**
+ * The longest a snapshot's feed may go unread. The service does not document how long DescribeActivities keeps an
+ * activity; a run whose last read is older assumes some are gone and lists everything. full_listing_every is capped
+ * at it too, so a prefix synced on schedule never gets here.
+ */
+const ACTIVITY_FEED_REACH_MS = 30 * 24 * 3600_000;
+const SNAPSHOT_FORMAT = 'workdocs-s3-sync/source-snapshot';
+const SNAPSHOT_VERSION = 1;
+function snapshotKey(prefix) {
+    return `${prefix}${RESERVED_SEGMENT}/source.json.gz`;
+}
+// ---------------------------------------------------------------------------------------------- durations
+/** `7d`, `12h`, `30m`, `45s` or `0` (every run lists in full) → milliseconds; a string says what is wrong. */
+function parseDuration(text) {
+    const match = /^(\d{1,6})\s*([smhd]?)$/i.exec(text.trim());
+    if (match === null)
+        return `must be a duration such as 7d, 12h or 30m (or 0), got ${JSON.stringify(text.slice(0, 40))}`;
+    const amount = Number(match[1]);
+    const unit = (match[2] ?? '').toLowerCase();
+    if (unit === '' && amount !== 0)
+        return `needs a unit (d, h, m or s), e.g. ${amount}d; got ${JSON.stringify(text)}`;
+    const ms = amount * (unit === 'd' ? 86_400_000 : unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : 1000);
+    if (ms > ACTIVITY_FEED_REACH_MS)
+        return `must be at most ${ACTIVITY_FEED_REACH_MS / 86_400_000}d (how far back the activity feed is trusted), got ${JSON.stringify(text)}`;
+    return ms;
+}
+/**
+ * An activity has no id on the wire: its fields are its identity. Two activities that agree on every one of them,
+ * to the millisecond, are taken for one (their effect is the same re-read anyway).
+ */
+function activityIdentity(a) {
+    const fields = [a.type, a.time, a.resourceId ?? '', a.versionId ?? '', a.commentId ?? '', a.initiatorId ?? '', a.parentId ?? '', a.originalParentId ?? '', a.name ?? '', a.originalName ?? '', a.participants.join(',')];
+    // Hashed: a busy site's overlap holds thousands of them, and the snapshot keeps each.
+    return (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify(fields)).digest('base64url').slice(0, 22);
+}
+/** Where the next read starts (StartTime, inclusive). */
+function feedStart(watermark) {
+    return Math.max(0, watermark.time - ACTIVITY_OVERLAP_MS);
+}
+/** The activities of a read that the last run did not apply. */
+function unseenActivities(read, watermark) {
+    const seen = new Set(watermark.seen);
+    return read.filter((a) => !seen.has(activityIdentity(a)));
+}
+/** The watermark after a read from feedStart(previous): the newest time, and every identity inside the overlap. */
+function advanceWatermark(previous, read) {
+    const time = read.reduce((newest, a) => Math.max(newest, a.time), previous.time);
+    const from = time - ACTIVITY_OVERLAP_MS;
+    const seen = new Set(time === previous.time ? previous.seen : []);
+    for (const a of read)
+        if (a.time >= from)
+            seen.add(activityIdentity(a));
+    return { time, seen: [...seen].sort() };
+}
+function sameWatermark(a, b) {
+    return a.time === b.time && a.seen.length === b.seen.length && a.seen.every((id, i) => id === b.seen[i]);
+}
+const EFFECTS = new Map([
+    ['DOCUMENT_VERSION_UPLOADED', 'document'], ['DOCUMENT_CHECKED_IN', 'document'], ['DOCUMENT_REVERTED', 'document'],
+    ['DOCUMENT_VERSION_DELETED', 'document'], ['DOCUMENT_RENAMED', 'document'], ['DOCUMENT_MOVED', 'document'],
+    ['DOCUMENT_RECYCLED', 'document'], ['DOCUMENT_RESTORED', 'document'], ['DOCUMENT_SHARE_PERMISSION_CHANGED', 'document'],
+    ['DOCUMENT_SHARED', 'metadata'], ['DOCUMENT_UNSHARED', 'metadata'], ['DOCUMENT_SHAREABLE_LINK_CREATED', 'metadata'],
+    ['DOCUMENT_SHAREABLE_LINK_REMOVED', 'metadata'], ['DOCUMENT_SHAREABLE_LINK_PERMISSION_CHANGED', 'metadata'],
+    ['DOCUMENT_COMMENT_ADDED', 'metadata'], ['DOCUMENT_COMMENT_DELETED', 'metadata'], ['DOCUMENT_ANNOTATION_ADDED', 'metadata'],
+    ['DOCUMENT_ANNOTATION_DELETED', 'metadata'],
+    ['DOCUMENT_CHECKED_OUT', 'none'], ['DOCUMENT_VERSION_VIEWED', 'none'], ['DOCUMENT_VERSION_DOWNLOADED', 'none'],
+    ['FOLDER_CREATED', 'folder'], ['FOLDER_DELETED', 'folder'], ['FOLDER_RENAMED', 'folder'], ['FOLDER_MOVED', 'folder'],
+    ['FOLDER_RECYCLED', 'folder'], ['FOLDER_RESTORED', 'folder'], ['FOLDER_SHARE_PERMISSION_CHANGED', 'folder'],
+    ['FOLDER_SHARED', 'metadata'], ['FOLDER_UNSHARED', 'metadata'], ['FOLDER_SHAREABLE_LINK_CREATED', 'metadata'],
+    ['FOLDER_SHAREABLE_LINK_REMOVED', 'metadata'], ['FOLDER_SHAREABLE_LINK_PERMISSION_CHANGED', 'metadata'],
+]);
+/**
+ * The activity types after which a document's older versions may differ from the ones recorded while its latest
+ * version may not: a version deleted (DeleteDocumentVersion, DeletePriorVersions) and a revert. Of the SDK's
+ * ActivityType values, no other one removes or changes an older version (an upload or check-in changes the latest,
+ * and a changed latest is described again anyway).
+ */
+const VERSION_CHANGING_TYPES = new Set(['DOCUMENT_VERSION_DELETED', 'DOCUMENT_REVERTED']);
+/** The effect of one activity; undefined when this tool does not know its type (the run then lists everything). */
+function effectOf(type) {
+    return EFFECTS.get(type);
+}
+/**
+ * What `activities` touch, given the folders and documents the tree holds (`known`). An activity is about the
+ * mirror when its resource, the parent it names, or the parent it left is in the tree; the others are kept aside
+ * (`elsewhere`), because a folder that enters the tree later in the same batch brings them in (the adapter asks again).
+ */
+function interpretActivities(activities, known) {
+    const folders = new Map();
+    const documents = new Set();
+    const metadata = new Set();
+    const versions = new Set();
+    const elsewhere = [];
+    for (const a of activities) {
+        const effect = effectOf(a.type);
+        if (effect === undefined)
+            return { ok: false, reason: `activity type ${a.type} is not one this tool interprets` };
+        if (effect === 'none')
+            continue;
+        const id = a.resourceId;
+        if (id === undefined || id === '')
+            return { ok: false, reason: `a ${a.type} activity names no resource` };
+        const isFolder = a.type.startsWith('FOLDER_');
+        const inTree = (isFolder ? known.hasFolder(id) : known.hasDocument(id))
+            || (a.parentId !== undefined && known.hasFolder(a.parentId))
+            || (a.originalParentId !== undefined && known.hasFolder(a.originalParentId));
+        if (!inTree) {
+            elsewhere.push(a);
+            continue;
+        }
+        if (effect === 'metadata')
+            metadata.add(id);
+        else if (effect === 'folder') {
+            const relist = a.type === 'FOLDER_RESTORED' || a.type === 'FOLDER_CREATED' || (folders.get(id)?.relist ?? false);
+            folders.set(id, { relist });
+        }
+        else {
+            documents.add(id);
+            // A new version or a changed place is news for the document's context too.
+            metadata.add(id);
+            if (VERSION_CHANGING_TYPES.has(a.type))
+                versions.add(id);
+        }
+    }
+    return { ok: true, touched: { folders, documents, metadata, versions, elsewhere } };
+}
+/**
+ * Why this run must list everything instead of reading the feed, or undefined when the snapshot may be used. Each
+ * reason is one short sentence for the log.
+ */
+function fullListingReason(facts) {
+    const { snapshot, manifest } = facts;
+    if (facts.fullListingEveryMs === 0)
+        return 'full_listing_every is 0';
+    if (snapshot.state === 'missing')
+        return 'no source snapshot yet';
+    if (snapshot.state === 'corrupt')
+        return `the source snapshot is unreadable (${snapshot.problem})`;
+    const s = snapshot.value;
+    if (manifest.state !== 'found')
+        return `the manifest is ${manifest.state}`;
+    if (s.rootId !== facts.rootId)
+        return `the snapshot is of another source (${s.rootId})`;
+    if (manifest.etag === undefined || normalizeTag(manifest.etag) !== normalizeTag(s.manifestEtag))
+        return 'the manifest changed since the snapshot was written (another run, or a run without incremental)';
+    if (facts.now - s.lastFullListing >= facts.fullListingEveryMs)
+        return `the last full listing is older than full_listing_every (${new Date(s.lastFullListing).toISOString()})`;
+    if (facts.now - s.readAt > ACTIVITY_FEED_REACH_MS)
+        return `the activity feed was last read ${new Date(s.readAt).toISOString()}, longer ago than it is trusted to reach`;
+    return undefined;
+}
+/**
+ * Whether a run must list everything because full_listing_every says so (0, or the last full listing is that old):
+ * the scheduled drift-healing run, which also describes every document's versions again.
+ */
+function fullListingScheduled(facts) {
+    if (facts.fullListingEveryMs === 0)
+        return true;
+    return facts.snapshot.state === 'found' && facts.now - facts.snapshot.value.lastFullListing >= facts.fullListingEveryMs;
+}
+function normalizeTag(etag) {
+    return etag.replace(/^W\//, '').replace(/"/g, '').toLowerCase();
+}
+const FOLDER_FIELDS = new Set(['id', 'name', 'parentId', 'createdAt']);
+const DOCUMENT_FIELDS = new Set(['id', 'parentId', 'name', 'createdAt', 'modifiedAt', 'contentModifiedAt', 'versionId', 'size', 'md5', 'contentType']);
+/** The fields of `item` that its row does not hold, or undefined when there are none. */
+function extraOf(item, rowFields) {
+    const extra = {};
+    let any = false;
+    for (const [name, value] of Object.entries(item)) {
+        if (rowFields.has(name) || value === undefined)
+            continue;
+        extra[name] = value;
+        any = true;
+    }
+    return any ? extra : undefined;
+}
+/** The snapshot as JSON (rows, not objects: 100,000 documents stay a few MB before gzip). */
+function encodeSnapshot(s) {
+    const folderRow = (f) => {
+        const extra = extraOf(f, FOLDER_FIELDS);
+        return extra ? [f.id, f.name, f.parentId, f.createdAt, extra] : [f.id, f.name, f.parentId, f.createdAt];
+    };
+    const documentRow = (d) => {
+        const row = [d.id, d.parentId, d.name, d.createdAt, d.modifiedAt, d.contentModifiedAt ?? null, d.versionId, d.size, d.md5 ?? null, d.contentType ?? null];
+        const extra = extraOf(d, DOCUMENT_FIELDS);
+        if (extra)
+            row.push(extra);
+        return row;
+    };
+    const file = {
+        format: SNAPSHOT_FORMAT,
+        version: SNAPSHOT_VERSION,
+        manifestEtag: s.manifestEtag,
+        rootId: s.rootId,
+        rootName: s.rootName,
+        watermark: { time: s.watermark.time, seen: [...s.watermark.seen] },
+        lastFullListing: s.lastFullListing,
+        readAt: s.readAt,
+        folders: s.tree.folders.map(folderRow),
+        documents: s.tree.documents.map(documentRow),
+        others: s.others.map((o) => [o.key, o.size, o.etag]),
+    };
+    return JSON.stringify(file);
+}
+function decodeSnapshot(text) {
+    let file;
+    try {
+        file = JSON.parse(text);
+    }
+    catch {
+        return { ok: false, problem: 'not valid JSON' };
+    }
+    if (file === null || typeof file !== 'object' || file.format !== SNAPSHOT_FORMAT)
+        return { ok: false, problem: 'not a source snapshot' };
+    if (file.version !== SNAPSHOT_VERSION)
+        return { ok: false, problem: `unsupported snapshot version ${String(file.version)}` };
+    const { watermark } = file;
+    if (typeof file.manifestEtag !== 'string' || typeof file.rootId !== 'string' || typeof file.rootName !== 'string'
+        || !isFiniteNumber(file.lastFullListing) || !isFiniteNumber(file.readAt)
+        || watermark === undefined || watermark === null || !isFiniteNumber(watermark.time) || !Array.isArray(watermark.seen) || !watermark.seen.every((x) => typeof x === 'string')
+        || !Array.isArray(file.folders) || !Array.isArray(file.documents) || !Array.isArray(file.others)) {
+        return { ok: false, problem: 'a field is missing or malformed' };
+    }
+    const folders = [];
+    for (const row of file.folders) {
+        if (!isFolderRow(row))
+            return { ok: false, problem: 'a malformed folder row' };
+        const [id, name, parentId, createdAt, extra] = row;
+        folders.push({ ...extra, id, name, parentId, createdAt });
+    }
+    const documents = [];
+    for (const row of file.documents) {
+        if (!isDocumentRow(row))
+            return { ok: false, problem: 'a malformed document row' };
+        const [id, parentId, name, createdAt, modifiedAt, contentModifiedAt, versionId, size, md5, contentType, extra] = row;
+        documents.push({ ...extra, id, parentId, name, createdAt, modifiedAt, versionId, size, md5: md5 ?? undefined, contentType: contentType ?? undefined, ...(contentModifiedAt !== null ? { contentModifiedAt } : {}) });
+    }
+    const others = [];
+    for (const row of file.others) {
+        if (!Array.isArray(row) || row.length !== 3 || typeof row[0] !== 'string' || !Number.isSafeInteger(row[1]) || typeof row[2] !== 'string')
+            return { ok: false, problem: 'a malformed object row' };
+        others.push({ key: row[0], size: row[1], etag: row[2], lastModified: 0 });
+    }
+    return {
+        ok: true,
+        snapshot: {
+            manifestEtag: file.manifestEtag,
+            rootId: file.rootId,
+            rootName: file.rootName,
+            watermark: { time: watermark.time, seen: watermark.seen },
+            lastFullListing: file.lastFullListing,
+            readAt: file.readAt,
+            tree: { rootId: file.rootId, folders, documents },
+            others,
+        },
+    };
+}
+function isFiniteNumber(x) {
+    return typeof x === 'number' && Number.isFinite(x);
+}
+function isExtra(x) {
+    return x === undefined || (typeof x === 'object' && x !== null && !Array.isArray(x));
+}
+function isFolderRow(row) {
+    if (!Array.isArray(row) || (row.length !== 4 && row.length !== 5))
+        return false;
+    const [id, name, parentId, createdAt, extra] = row;
+    return typeof id === 'string' && typeof name === 'string' && (parentId === null || typeof parentId === 'string') && isFiniteNumber(createdAt) && isExtra(extra);
+}
+function isDocumentRow(row) {
+    if (!Array.isArray(row) || (row.length !== 10 && row.length !== 11))
+        return false;
+    const [id, parentId, name, createdAt, modifiedAt, contentModifiedAt, versionId, size, md5, contentType, extra] = row;
+    return typeof id === 'string' && typeof parentId === 'string' && typeof name === 'string' && isFiniteNumber(createdAt) && isFiniteNumber(modifiedAt)
+        && (contentModifiedAt === null || isFiniteNumber(contentModifiedAt)) && typeof versionId === 'string' && Number.isSafeInteger(size)
+        && (md5 === null || typeof md5 === 'string') && (contentType === null || typeof contentType === 'string') && isExtra(extra);
+}
+// ---------------------------------------------------------------------------------------------- the tree, edited
+/**
+ * The snapshot's tree, edited by what a run re-read: folders and documents by id. Nothing here checks that an
+ * item is reachable from the root; `tree()` keeps only those that are, so an item whose folder left the tree
+ * leaves with it.
+ */
+class EditableTree {
+    rootId;
+    folders = new Map();
+    documents = new Map();
+    constructor(rootId, from) {
+        this.rootId = rootId;
+        for (const f of from.folders)
+            this.folders.set(f.id, f);
+        for (const d of from.documents)
+            this.documents.set(d.id, d);
+    }
+    hasFolder(id) {
+        return id === this.rootId || this.folders.has(id);
+    }
+    hasDocument(id) {
+        return this.documents.has(id);
+    }
+    folder(id) {
+        return this.folders.get(id);
+    }
+    document(id) {
+        return this.documents.get(id);
+    }
+    putFolder(folder) {
+        this.folders.set(folder.id, folder);
+    }
+    putDocument(document) {
+        this.documents.set(document.id, document);
+    }
+    removeDocument(id) {
+        this.documents.delete(id);
+    }
+    /** Removes folders (with everything the tree holds below them): gone, or listed again from scratch. */
+    removeBelow(ids, includingThemselves) {
+        if (ids.size === 0)
+            return;
+        const children = new Map();
+        for (const f of this.folders.values()) {
+            if (f.parentId === null)
+                continue;
+            const siblings = children.get(f.parentId);
+            if (siblings)
+                siblings.push(f.id);
+            else
+                children.set(f.parentId, [f.id]);
+        }
+        const below = new Set();
+        const stack = [...ids];
+        while (stack.length > 0) {
+            const id = stack.pop();
+            for (const child of children.get(id) ?? []) {
+                if (!below.has(child)) {
+                    below.add(child);
+                    stack.push(child);
+                }
+            }
+        }
+        const emptied = new Set([...below, ...ids]);
+        for (const id of below)
+            this.folders.delete(id);
+        if (includingThemselves)
+            for (const id of ids)
+                this.folders.delete(id);
+        for (const [id, d] of this.documents)
+            if (emptied.has(d.parentId))
+                this.documents.delete(id);
+    }
+    /** The items reachable from the root, in a stable order (ids): what plan() gets. */
+    tree() {
+        const children = new Map();
+        for (const f of this.folders.values()) {
+            if (f.parentId === null)
+                continue;
+            const siblings = children.get(f.parentId);
+            if (siblings)
+                siblings.push(f);
+            else
+                children.set(f.parentId, [f]);
+        }
+        const reachable = new Set([this.rootId]);
+        const folders = [];
+        const stack = [this.rootId];
+        while (stack.length > 0) {
+            for (const child of children.get(stack.pop()) ?? []) {
+                if (reachable.has(child.id))
+                    continue;
+                reachable.add(child.id);
+                folders.push(child);
+                stack.push(child.id);
+            }
+        }
+        const documents = [...this.documents.values()].filter((d) => reachable.has(d.parentId));
+        return { rootId: this.rootId, folders: folders.sort(incremental_byId), documents: documents.sort(incremental_byId) };
+    }
+}
+function incremental_byId(a, b) {
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+// ---------------------------------------------------------------------------------------------- the bucket, from the manifest
+/**
+ * The inventory plan() gets when the bucket is not listed: every manifest entry as its object (the size and ETag
+ * the run that wrote it recorded), and the other objects the last run knew of. A change behind the tool's back is
+ * not seen until the next full listing.
+ */
+function inventoryFromManifest(manifest, others) {
+    const inventory = [];
+    for (const [key, entry] of manifest.entries)
+        inventory.push({ key, size: entry.size, etag: entry.etag ?? entry.md5, lastModified: 0 });
+    for (const other of others)
+        if (!manifest.entries.has(other.key))
+            inventory.push(other);
+    return inventory;
+}
+/** The MD5 (and so the ETag) of an empty body: a folder marker's. */
+const incremental_EMPTY_MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
+/**
+ * The objects under the prefix that the manifest does not list once the run is over: those listed (or remembered)
+ * before it, less the ones it deleted or archived and those the manifest now lists, plus the markers it wrote.
+ */
+function othersAfterRun(before, entries, items) {
+    const removed = new Set(items.filter((i) => (i.action === 'delete' || i.action === 'archive') && i.outcome === 'done').map((i) => i.key));
+    const byKey = new Map();
+    for (const object of before)
+        if (!removed.has(object.key) && !entries.has(object.key))
+            byKey.set(object.key, { key: object.key, size: object.size, etag: object.etag, lastModified: 0 });
+    for (const item of items) {
+        if (item.action === 'marker' && item.outcome === 'done' && !entries.has(item.key))
+            byKey.set(item.key, { key: item.key, size: 0, etag: incremental_EMPTY_MD5, lastModified: 0 });
+    }
+    return [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+;// CONCATENATED MODULE: ./lib/core/user-filter.js
+/**
+ * Which users of a site a run mirrors: the `users` and `exclude_users` options, comma-separated username globs.
+ * `*` stands for any run of characters, `?` for one; matching is case-insensitive, as WorkDocs usernames are.
+ * Ten lines of our own rather than a glob library: usernames hold no `/`, so no path semantics are wanted.
+ */
+/** What WorkDocs allows in a username, plus the two wildcards. */
+const GLOB = /^[\w+.@*?-]{1,256}$/;
+/** `a*, b?` → ['a*', 'b?'], or the first problem. An empty text is an empty list. */
+function parseUserGlobs(text) {
+    if (text.trim() === '')
+        return [];
+    const globs = text.split(',').map((g) => g.trim());
+    const bad = globs.find((g) => !GLOB.test(g));
+    if (bad !== undefined) {
+        return bad === ''
+            ? `has an empty entry: give comma-separated username globs such as alice,team-*`
+            : `${JSON.stringify(bad.slice(0, 60))} is not a username glob (letters, digits, + . @ - _ and the wildcards * and ?)`;
+    }
+    return globs;
+}
+function globRegExp(glob) {
+    const body = [...glob].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+]/g, '\\$&'))).join('');
+    return new RegExp(`^${body}$`, 'iu');
+}
+/** A predicate over usernames: included by one of `include` (every user when it is empty) and by none of `exclude`. */
+function userFilter(include, exclude) {
+    const wanted = include.map(globRegExp);
+    const unwanted = exclude.map(globRegExp);
+    return (username) => (wanted.length === 0 || wanted.some((r) => r.test(username))) && !unwanted.some((r) => r.test(username));
+}
+
+;// CONCATENATED MODULE: ./lib/options.js
+
+
+
+/**
+ * S3's storage classes for general purpose buckets: the SDK's StorageClass without OUTPOSTS, SNOW and FSX_* (their own
+ * hardware or service) and EXPRESS_ONEZONE (directory buckets only, whose `--x-s3` names s3_bucket_name refuses).
+ */
+const STORAGE_CLASSES = ['STANDARD', 'REDUCED_REDUNDANCY', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER', 'DEEP_ARCHIVE', 'GLACIER_IR'];
+/** `none`: no encryption header, the bucket's default applies. */
+const SSE_MODES = ['none', 'AES256', 'aws:kms', 'aws:kms:dsse'];
+const OPTION_SPECS = [
+    { name: 'workdocs_folder_id', kind: 'string', scope: 'both',
+        description: 'ID of the WorkDocs folder to mirror (its whole tree); or use workdocs_organization_id.' },
+    { name: 's3_bucket_name', kind: 'string', required: true, scope: 'both',
+        description: 'Name of the S3 bucket to mirror into. It must exist.' },
+    { name: 'region_name', kind: 'string', required: true, scope: 'both',
+        description: 'AWS region of WorkDocs and the bucket, e.g. us-west-2.' },
+    { name: 'max_pool_connections', kind: 'integer', default: '28', min: 1, max: 1024, scope: 'both',
+        description: 'HTTP sockets per AWS client (WorkDocs, S3, content downloads).' },
+    { name: 'max_workers', kind: 'integer', default: '14', min: 1, max: 512, scope: 'both',
+        description: 'Concurrent transfers (and concurrent folder listings).' },
+    { name: 's3_prefix', kind: 'string', default: '', scope: 'both',
+        description: 'Key prefix of the mirror in the bucket; empty: the bucket root, like the original script.' },
+    { name: 'dry_run', kind: 'boolean', default: 'false', scope: 'both',
+        description: 'Plan and report every action without writing or deleting anything.' },
+    { name: 'delete_stale', kind: 'boolean', default: 'true', scope: 'both',
+        description: 'Delete objects under the prefix that no longer exist in WorkDocs.' },
+    { name: 'max_delete', kind: 'string', default: '50%', scope: 'both',
+        description: 'Most deletes per run that lose content (moves do not count): a count (100), a percentage (10%), or both (100,10%); above it nothing is deleted and the run fails.' },
+    { name: 'archive_prefix', kind: 'string', default: '', scope: 'both',
+        description: 'Move stale objects under this prefix instead of deleting them (outside a non-empty s3_prefix).' },
+    { name: 'delete_foreign', kind: 'boolean', default: 'false', scope: 'both',
+        description: 'Also delete or overwrite objects under the prefix this tool did not write (like rclone sync).' },
+    { name: 'allow_source_change', kind: 'boolean', default: 'false', scope: 'both',
+        description: 'Accept another source than the one the prefix mirrors (its manifest says which).' },
+    { name: 'folder_markers', kind: 'enum', default: 'empty', values: ['empty', 'all', 'none', 'true', 'false'], scope: 'both',
+        description: 'Zero-byte `folder/` objects: for `empty` folders, `all` (like the original; `true`) or `none` (`false`).' },
+    { name: 'log_file', kind: 'string', default: 'script.log', scope: 'both', emptyDisables: true,
+        description: 'Detailed log file, one line per action; empty to disable.' },
+    { name: 'report_file', kind: 'string', default: '', scope: 'both',
+        description: 'Write a JSON report of every item and its outcome to this path.' },
+    { name: 'log_level', kind: 'enum', default: 'info', values: ['debug', 'info', 'warning', 'error'], scope: 'both',
+        description: 'Console verbosity (the log file records every level).' },
+    { name: 's3_endpoint_url', kind: 'string', default: '', scope: 'both',
+        description: 'Custom S3 endpoint (S3-compatible servers); AWS_ENDPOINT_URL_S3 works too.' },
+    { name: 'workdocs_endpoint_url', kind: 'string', default: '', scope: 'both',
+        description: 'Custom WorkDocs endpoint (e.g. the bundled emulator); AWS_ENDPOINT_URL_WORKDOCS works too.' },
+    { name: 's3_force_path_style', kind: 'enum', default: 'auto', values: ['auto', 'true', 'false'], scope: 'both',
+        description: 'Path-style bucket addressing; auto means on for custom endpoints.' },
+    { name: 's3_checksum_mode', kind: 'enum', default: 'auto', values: ['auto', 'when_required', 'when_supported'], scope: 'both',
+        description: 'SDK flexible checksums; auto: when_required for custom endpoints.' },
+    { name: 's3_delete_content_md5', kind: 'enum', default: 'auto', values: ['auto', 'true', 'false'], scope: 'both',
+        description: 'Content-MD5 on DeleteObjects (older S3-compatible servers need it); auto: on for custom endpoints.' },
+    { name: 'part_size_mb', kind: 'integer', default: '8', min: 5, max: 5120, scope: 'both',
+        description: 'Multipart part size in MiB (large files may use multiples of it).' },
+    { name: 'multipart_threshold_mb', kind: 'integer', default: '512', min: 5, max: 5120, scope: 'both',
+        description: 'Files up to this size (MiB) go in one PUT that S3 checks against the WorkDocs MD5; larger ones multipart.' },
+    { name: 'storage_class', kind: 'enum', default: 'STANDARD', values: STORAGE_CLASSES, scope: 'both',
+        description: 'Storage class of the mirrored objects (the tool\'s own files stay STANDARD).' },
+    { name: 'sse', kind: 'enum', default: 'none', values: SSE_MODES, scope: 'both',
+        description: 'Server-side encryption of every write; `none`: the bucket\'s default.' },
+    { name: 'sse_kms_key_id', kind: 'string', default: '', scope: 'both',
+        description: 'With sse aws:kms(:dsse): the KMS key id, ARN or alias; empty: aws/s3.' },
+    { name: 'expected_bucket_owner', kind: 'string', default: '', scope: 'both',
+        description: 'Account id (12 digits) that must own the bucket (S3 answers 403 otherwise).' },
+    { name: 'object_tags', kind: 'string', default: '', scope: 'both',
+        description: 'Tags of the mirrored objects, e.g. `team=docs,retention=7y` (at most 10).' },
+    { name: 'mode', kind: 'enum', default: 'sync', values: ['sync', 'plan', 'shard', 'finalize', 'verify'], scope: 'both',
+        description: 'sync: one run. plan / shard / finalize: over a matrix. verify: a read-only audit, exit 0 only when exact.' },
+    { name: 'verify_content', kind: 'boolean', default: 'false', scope: 'both',
+        description: 'mode verify: also read every object back and check its MD5 against WorkDocs.' },
+    { name: 'verify_slice', kind: 'string', default: '', scope: 'both',
+        description: 'mode verify over a matrix: audit only slice `i/n` of the keys; empty: every key.' },
+    { name: 'verify_merge', kind: 'string', default: '', scope: 'both',
+        description: 'mode verify: merge the JSON reports of a verify_slice matrix in this directory into one verdict.' },
+    { name: 'shard_count', kind: 'integer', default: '4', min: 1, max: 256, scope: 'both',
+        description: 'mode plan: how many shards to split the transfers into (balanced by bytes and count).' },
+    { name: 'shard_index', kind: 'integer', default: '0', min: 0, max: 255, scope: 'both',
+        description: 'mode shard: which shard this job runs (0-based; from the plan step\'s matrix).' },
+    { name: 'run_id', kind: 'string', default: '', scope: 'both',
+        description: 'modes plan / shard / finalize: names the scaled-out run; default GITHUB_RUN_ID.' },
+    { name: 'role_to_assume', kind: 'string', default: '', scope: 'action',
+        description: 'IAM role to assume with the job\'s OIDC token (`id-token: write`); empty: ambient credentials.' },
+    { name: 'role_session_name', kind: 'string', default: 'workdocs-s3-sync', scope: 'action',
+        description: 'Session name for the assumed role.' },
+    { name: 'role_duration_seconds', kind: 'integer', default: '3600', min: 900, max: 43200, scope: 'action',
+        description: 'Duration of the assumed role session.' },
+    { name: 'audience', kind: 'string', default: 'sts.amazonaws.com', scope: 'action',
+        description: 'Audience of the OIDC token.' },
+    { name: 'workdocs_role_to_assume', kind: 'string', default: '', scope: 'action',
+        description: 'A second role for WorkDocs in another account (same OIDC token).' },
+    { name: 'tolerate_failures', kind: 'boolean', default: 'false', scope: 'action',
+        description: 'Do not fail the step when only items failed (still reported); anything else still fails it.' },
+    // site source (issue 20): every user's folders instead of one folder
+    { name: 'workdocs_organization_id', kind: 'string', default: '', scope: 'both',
+        description: 'The site\'s directory id (d-…): mirror every user\'s folders, not one folder.' },
+    { name: 'users', kind: 'string', default: '*', scope: 'both',
+        description: 'Site: usernames to mirror, comma-separated globs (`*`, `?`), case-insensitive.' },
+    { name: 'exclude_users', kind: 'string', default: '', scope: 'both',
+        description: 'Site: usernames to leave out, comma-separated globs; wins over users.' },
+    { name: 'include_recycle_bin', kind: 'boolean', default: 'false', scope: 'both',
+        description: 'Site: also mirror each user\'s recycle bin, under `.recycle-bin/<user>/`.' },
+    // versions (issue 20): every version
+    { name: 'versions', kind: 'enum', default: 'latest', values: ['latest', 'all'], scope: 'both',
+        description: '`all` also keeps every older version, under `.history/` in the prefix.' },
+    // metadata index (issue 20): comments, permissions, labels, custom metadata
+    { name: 'metadata', kind: 'enum', default: 'index', values: ['none', 'index', 'sidecars'], scope: 'both',
+        description: 'Comments, permissions, labels: `index` (CSV + JSONL), `sidecars` (also one JSON per file), `none`.' },
+    { name: 'metadata_refresh', kind: 'boolean', default: 'false', scope: 'both',
+        description: 'Read every item\'s context and version list again, not only changed ones.' },
+    // incremental runs (issue 21)
+    { name: 'incremental', kind: 'enum', default: 'listing', values: ['listing', 'activities', 'auto'], scope: 'both',
+        description: '`activities`: list only what the activity feed touched (site mode); `auto`: when it can.' },
+    { name: 'full_listing_every', kind: 'string', default: '7d', scope: 'both',
+        description: 'Incremental: list everything when the last full listing is older (30m, 12h, 7d; 0: always).' },
+];
+/** `true`/`false` were the option's first values (a boolean): they keep meaning every folder / none. */
+function folderMarkersOf(value) {
+    return value === 'true' ? 'all' : value === 'false' ? 'none' : value;
+}
+/** S3's limits on object tags (the allowed characters are the AWS tagging API's pattern). */
+const MAX_TAGS = 10;
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+/**
+ * `team=docs,retention=7y` → tags, or the first rule broken. A tag's value may hold `=` (the key ends at the first
+ * one); commas separate tags, and S3 allows none inside one.
+ */
+function parseObjectTags(text) {
+    if (text.trim() === '')
+        return [];
+    const tags = [];
+    for (const item of text.split(',').map((t) => t.trim())) {
+        const equals = item.indexOf('=');
+        if (equals <= 0)
+            return `each tag must be key=value, e.g. team=docs,retention=7y; got ${JSON.stringify(item)}`;
+        const key = item.slice(0, equals);
+        const value = item.slice(equals + 1);
+        // S3 counts Unicode characters, not UTF-16 units.
+        if ([...key].length > 128)
+            return `tag key ${JSON.stringify(key.slice(0, 20))}… is longer than 128 characters`;
+        if ([...value].length > 256)
+            return `the value of tag ${JSON.stringify(key)} is longer than 256 characters`;
+        if (!TAG_TEXT.test(key) || !TAG_TEXT.test(value))
+            return `tag ${JSON.stringify(item)} may hold only letters, digits, spaces and + - = . _ : / @`;
+        if (key.toLowerCase().startsWith('aws:'))
+            return `tag key ${JSON.stringify(key)} uses the prefix aws:, which AWS reserves`;
+        if (tags.some((t) => t.key === key))
+            return `tag key ${JSON.stringify(key)} is given twice`;
+        tags.push({ key, value });
+    }
+    if (tags.length > MAX_TAGS)
+        return `S3 allows at most ${MAX_TAGS} tags per object, got ${tags.length}`;
+    return tags;
+}
+const KMS_KEY = new RegExp([
+    '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$', // key id
+    '^mrk-[0-9a-f]{32}$', // multi-Region key id
+    '^alias/[\\w/-]{1,250}$',
+    '^arn:aws[\\w-]*:kms:[a-z0-9-]+:\\d{12}:(key/(mrk-)?[0-9a-f-]{32,36}|alias/[\\w/-]{1,250})$',
+].join('|'));
+/** `i/n` → a slice; undefined for '' and for anything malformed (the caller says which). */
+function parseSlice(text) {
+    const match = /^(\d{1,3})\/(\d{1,3})$/.exec(text);
+    if (match === null)
+        return undefined;
+    const index = Number(match[1]);
+    const count = Number(match[2]);
+    return count >= 1 && count <= 256 && index < count ? { index, count } : undefined;
+}
+const FOLDER_ID = /^[\w+\-.@]{1,128}$/; // the WorkDocs model's pattern for resource ids
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const TRUE = new Set(['true', 'yes', '1', 'on']);
+const FALSE = new Set(['false', 'no', '0', 'off']);
+function specOf(name) {
+    const spec = OPTION_SPECS.find((s) => s.name === name);
+    if (!spec)
+        throw new Error(`unknown option ${name}`);
+    return spec;
+}
+/** Rejects bucket names S3 would refuse, so a typo fails before any request. */
+function bucketNameProblem(name) {
+    if (name.length < 3 || name.length > 63)
+        return 'must be 3 to 63 characters long';
+    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name))
+        return 'may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit';
+    if (name.includes('..'))
+        return 'must not contain two dots in a row';
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
+        return 'must not look like an IP address';
+    if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name) || /(-s3alias|--ol-s3|--x-s3|--table-s3)$/.test(name))
+        return 'uses a prefix or suffix that S3 reserves';
+    return undefined;
+}
+/** Validates a key prefix with the key mapper's own rules, so every accepted prefix can hold keys. */
+function prefixProblem(prefix) {
+    // Easy to type by mistake, and never what was meant: a key prefix " a" is not "a", and "\\" is not a folder separator.
+    if (prefix !== prefix.trim())
+        return `has leading or trailing spaces: ${JSON.stringify(prefix)}`;
+    if (prefix.includes('\\'))
+        return `contains a backslash (S3 folders are separated by "/"): ${JSON.stringify(prefix)}`;
+    const result = parsePrefix(prefix);
+    return result.ok ? undefined : result.reason.replace(/^the prefix /, '');
+}
+function withTrailingSlash(prefix) {
+    return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+}
+function parseMaxDelete(text) {
+    let count;
+    let percent;
+    const parts = text.split(',').map((p) => p.trim());
+    if (parts.length > 2 || parts.some((p) => p === ''))
+        return 'must be a count, a percentage or both, e.g. 100, 10% or 100,10%';
+    for (const part of parts) {
+        if (part.endsWith('%')) {
+            if (percent !== undefined || !/^\d+(\.\d+)?%$/.test(part))
+                return 'must be a count, a percentage or both, e.g. 100, 10% or 100,10%';
+            percent = Number(part.slice(0, -1));
+            if (percent > 100)
+                return 'percentage must be between 0% and 100%';
+        }
+        else {
+            if (count !== undefined || !/^\d+$/.test(part))
+                return 'must be a count, a percentage or both, e.g. 100, 10% or 100,10%';
+            count = Number(part);
+            if (!Number.isSafeInteger(count))
+                return 'count is too large';
+        }
+    }
+    return { count, percent };
+}
+function urlProblem(text) {
+    if (text === '')
+        return undefined;
+    try {
+        const url = new URL(text);
+        if (url.protocol !== 'http:' && url.protocol !== 'https:')
+            return 'must be an http or https URL';
+        if (url.username || url.password)
+            return 'must not contain credentials';
+        return undefined;
+    }
+    catch {
+        return 'must be a URL such as https://s3.example.com';
+    }
+}
+/** Reads and validates raw values for the given scopes; collects every problem, not just the first. */
+class Reader {
+    raw;
+    errors = [];
+    constructor(raw) {
+        this.raw = raw;
+    }
+    text(name) {
+        const spec = specOf(name);
+        const given = this.raw[name];
+        const value = given === undefined || (given === '' && !spec.emptyDisables) ? (spec.default ?? '') : given;
+        if (spec.required && value.trim() === '')
+            this.fail(name, 'is required');
+        return value;
+    }
+    integer(name) {
+        const spec = specOf(name);
+        const text = this.text(name).trim();
+        if (!/^\d+$/.test(text) || Number(text) < (spec.min ?? 0) || Number(text) > (spec.max ?? Number.MAX_SAFE_INTEGER)) {
+            this.fail(name, `must be a whole number from ${spec.min} to ${spec.max}, got ${JSON.stringify(text)}`);
+            return Number(spec.default ?? spec.min ?? 0);
+        }
+        return Number(text);
+    }
+    boolean(name) {
+        const text = this.text(name).trim().toLowerCase();
+        if (TRUE.has(text))
+            return true;
+        if (FALSE.has(text))
+            return false;
+        this.fail(name, `must be true or false, got ${JSON.stringify(text)}`);
+        return specOf(name).default === 'true';
+    }
+    choice(name) {
+        const spec = specOf(name);
+        const text = this.text(name).trim().toLowerCase();
+        // Case-insensitive, answered in the table's spelling (`glacier` → GLACIER, as S3 wants it).
+        const value = spec.values?.find((v) => v.toLowerCase() === text);
+        if (value === undefined) {
+            this.fail(name, `must be one of ${spec.values?.join(', ')}, got ${JSON.stringify(text)}`);
+            return spec.default;
+        }
+        return value;
+    }
+    check(name, problem) {
+        if (problem !== undefined)
+            this.fail(name, problem);
+    }
+    fail(option, problem) {
+        if (!this.errors.some((e) => e.option === option))
+            this.errors.push({ option, problem });
+    }
+}
+/** Directory ids as AWS Directory Service gives them: `d-` and 10 hex digits. */
+const ORGANIZATION_ID = /^d-[0-9a-f]{10}$/;
+/**
+ * The source options of site mode; exactly one of workdocs_folder_id and workdocs_organization_id is required
+ * (the folder id's `is required` names the other too), and the user filters mean something only for a site.
+ */
+function readSiteSource(r, folderId) {
+    const organizationId = r.text('workdocs_organization_id').trim();
+    if (folderId === '' && organizationId === '')
+        r.fail('workdocs_folder_id', 'is required, or workdocs_organization_id to mirror the whole site: give exactly one of the two');
+    if (folderId !== '' && organizationId !== '')
+        r.fail('workdocs_organization_id', 'goes without workdocs_folder_id: give exactly one of the two (a folder, or the whole site)');
+    if (organizationId !== '' && !ORGANIZATION_ID.test(organizationId))
+        r.fail('workdocs_organization_id', `is not a WorkDocs directory id such as d-926726012c: ${JSON.stringify(organizationId.slice(0, 40))}`);
+    const usersText = r.text('users').trim();
+    const users = parseUserGlobs(usersText === '*' ? '' : usersText);
+    if (typeof users === 'string')
+        r.fail('users', users);
+    const excludeUsers = parseUserGlobs(r.text('exclude_users'));
+    if (typeof excludeUsers === 'string')
+        r.fail('exclude_users', excludeUsers);
+    const includeRecycleBin = r.boolean('include_recycle_bin');
+    if (organizationId === '') {
+        // Without a site they would filter nothing: say so rather than pass silently.
+        if (usersText !== '*')
+            r.fail('users', 'applies with workdocs_organization_id only (a whole-site export)');
+        if (r.text('exclude_users').trim() !== '')
+            r.fail('exclude_users', 'applies with workdocs_organization_id only (a whole-site export)');
+        if (includeRecycleBin)
+            r.fail('include_recycle_bin', 'applies with workdocs_organization_id only (a whole-site export)');
+    }
+    return {
+        workdocsOrganizationId: organizationId,
+        users: typeof users === 'string' ? [] : users,
+        excludeUsers: typeof excludeUsers === 'string' ? [] : excludeUsers,
+        includeRecycleBin,
+    };
+}
+/** The id a mirror records as its source (manifest, object metadata): the folder's, or the organization's for a site. */
+function sourceIdOf(options) {
+    return options.workdocsOrganizationId !== '' ? options.workdocsOrganizationId : options.workdocsFolderId;
+}
+function parseSyncOptions(raw) {
+    const r = new Reader(raw);
+    const folderId = r.text('workdocs_folder_id').trim();
+    if (folderId !== '')
+        r.check('workdocs_folder_id', FOLDER_ID.test(folderId) ? undefined : `is not a WorkDocs folder id: ${JSON.stringify(folderId.slice(0, 140))}`);
+    const site = readSiteSource(r, folderId);
+    const bucket = r.text('s3_bucket_name').trim();
+    if (bucket !== '')
+        r.check('s3_bucket_name', bucketNameProblem(bucket));
+    const region = r.text('region_name').trim();
+    if (region !== '')
+        r.check('region_name', REGION.test(region) ? undefined : `is not an AWS region name such as us-west-2: ${JSON.stringify(region)}`);
+    const prefix = r.text('s3_prefix');
+    r.check('s3_prefix', prefixProblem(prefix));
+    const archive = r.text('archive_prefix');
+    r.check('archive_prefix', prefixProblem(archive));
+    const maxDeleteText = r.text('max_delete').trim();
+    const maxDelete = parseMaxDelete(maxDeleteText);
+    if (typeof maxDelete === 'string')
+        r.fail('max_delete', `${maxDelete}, got ${JSON.stringify(maxDeleteText)}`);
+    const s3Endpoint = r.text('s3_endpoint_url').trim();
+    r.check('s3_endpoint_url', urlProblem(s3Endpoint));
+    const workdocsEndpoint = r.text('workdocs_endpoint_url').trim();
+    r.check('workdocs_endpoint_url', urlProblem(workdocsEndpoint));
+    const objectTags = parseObjectTags(r.text('object_tags'));
+    if (typeof objectTags === 'string')
+        r.fail('object_tags', objectTags);
+    const fullListingEveryText = r.text('full_listing_every').trim();
+    const fullListingEvery = parseDuration(fullListingEveryText);
+    if (typeof fullListingEvery === 'string')
+        r.fail('full_listing_every', fullListingEvery);
+    const options = {
+        workdocsFolderId: folderId,
+        ...site,
+        s3BucketName: bucket,
+        regionName: region,
+        maxPoolConnections: r.integer('max_pool_connections'),
+        maxWorkers: r.integer('max_workers'),
+        s3Prefix: withTrailingSlash(prefix),
+        dryRun: r.boolean('dry_run'),
+        incremental: r.choice('incremental'),
+        fullListingEveryMs: typeof fullListingEvery === 'number' ? fullListingEvery : 0,
+        deleteStale: r.boolean('delete_stale'),
+        maxDelete: typeof maxDelete === 'string' ? { count: 0, percent: undefined } : maxDelete,
+        archivePrefix: withTrailingSlash(archive),
+        deleteForeign: r.boolean('delete_foreign'),
+        allowSourceChange: r.boolean('allow_source_change'),
+        folderMarkers: folderMarkersOf(r.choice('folder_markers')),
+        logFile: r.text('log_file'),
+        reportFile: r.text('report_file'),
+        logLevel: r.choice('log_level'),
+        s3EndpointUrl: s3Endpoint,
+        workdocsEndpointUrl: workdocsEndpoint,
+        s3ForcePathStyle: r.choice('s3_force_path_style'),
+        s3ChecksumMode: r.choice('s3_checksum_mode'),
+        s3DeleteContentMd5: r.choice('s3_delete_content_md5'),
+        partSizeBytes: r.integer('part_size_mb') * 1024 * 1024,
+        multipartThresholdBytes: r.integer('multipart_threshold_mb') * 1024 * 1024,
+        mode: r.choice('mode'),
+        verifyContent: r.boolean('verify_content'),
+        verifySlice: parseSlice(r.text('verify_slice').trim()),
+        verifyMerge: r.text('verify_merge').trim(),
+        shardCount: r.integer('shard_count'),
+        shardIndex: r.integer('shard_index'),
+        runId: r.text('run_id').trim(),
+        objectSettings: {
+            storageClass: r.choice('storage_class'),
+            sse: r.choice('sse'),
+            sseKmsKeyId: r.text('sse_kms_key_id').trim(),
+            tags: typeof objectTags === 'string' ? [] : objectTags,
+        },
+        expectedBucketOwner: r.text('expected_bucket_owner').trim(),
+        metadata: r.choice('metadata'),
+        metadataRefresh: r.boolean('metadata_refresh'),
+        versions: r.choice('versions'),
+    };
+    const { sse, sseKmsKeyId } = options.objectSettings;
+    if (sseKmsKeyId !== '' && !sse.startsWith('aws:kms'))
+        r.fail('sse_kms_key_id', `applies to sse aws:kms or aws:kms:dsse only (sse is ${sse})`);
+    else if (sseKmsKeyId !== '' && !KMS_KEY.test(sseKmsKeyId))
+        r.fail('sse_kms_key_id', `must be a KMS key id, key ARN, alias/name or alias ARN, got ${JSON.stringify(sseKmsKeyId.slice(0, 140))}`);
+    if (options.expectedBucketOwner !== '' && !/^\d{12}$/.test(options.expectedBucketOwner))
+        r.fail('expected_bucket_owner', `must be a 12-digit AWS account id, got ${JSON.stringify(options.expectedBucketOwner.slice(0, 40))}`);
+    // A sync that was asked to check content would check nothing: say so rather than pass silently.
+    if (options.verifyContent && options.mode !== 'verify')
+        r.fail('verify_content', `applies to mode verify only (mode is ${options.mode})`);
+    const sliceText = r.text('verify_slice').trim();
+    if (sliceText !== '' && options.verifySlice === undefined)
+        r.fail('verify_slice', `must be i/n with 0 <= i < n <= 256, got ${JSON.stringify(sliceText)}`);
+    if (sliceText !== '' && options.mode !== 'verify')
+        r.fail('verify_slice', `applies to mode verify only (mode is ${options.mode})`);
+    if (options.verifyMerge !== '' && options.mode !== 'verify')
+        r.fail('verify_merge', `applies to mode verify only (mode is ${options.mode})`);
+    if (options.verifyMerge !== '' && sliceText !== '')
+        r.fail('verify_merge', 'merges the slices\' reports: it does not go with verify_slice');
+    // DescribeActivities with AWS credentials needs the site's organization id; scale-out and verify list everything.
+    if (options.incremental === 'activities' && options.workdocsOrganizationId === '')
+        r.fail('incremental', 'activities needs workdocs_organization_id (the activity feed is read per site); use listing or auto');
+    else if (options.incremental === 'activities' && options.mode !== 'sync')
+        r.fail('incremental', `activities applies to mode sync only (mode is ${options.mode})`);
+    if (options.mode !== 'sync' && options.mode !== 'verify' && options.runId === '')
+        r.fail('run_id', `is required in mode ${options.mode} (or set GITHUB_RUN_ID)`);
+    if (options.runId !== '' && !/^[\w.-]{1,64}$/.test(options.runId))
+        r.fail('run_id', 'must be 1 to 64 letters, digits, dots, hyphens or underscores');
+    if (options.archivePrefix !== '' && options.archivePrefix === options.s3Prefix) {
+        r.fail('archive_prefix', 'must differ from s3_prefix');
+    }
+    if (options.archivePrefix !== '' && options.s3Prefix !== '' && options.s3Prefix.startsWith(options.archivePrefix)) {
+        r.fail('archive_prefix', 'must not contain s3_prefix (the mirror would be archived into itself)');
+    }
+    // Inside the mirror, archived objects would look like mirrored ones to a run without archive_prefix.
+    if (options.archivePrefix !== '' && options.s3Prefix !== '' && options.archivePrefix.startsWith(options.s3Prefix) && options.archivePrefix !== options.s3Prefix) {
+        r.fail('archive_prefix', `must lie outside s3_prefix ${JSON.stringify(options.s3Prefix)}: choose a prefix beside it, e.g. ${JSON.stringify(`archive/${options.s3Prefix}`)}`);
+    }
+    return r.errors.length > 0 ? { ok: false, errors: r.errors } : { ok: true, value: options };
+}
+function parseActionOptions(raw) {
+    const r = new Reader(raw);
+    const options = {
+        roleToAssume: r.text('role_to_assume').trim(),
+        roleSessionName: r.text('role_session_name').trim(),
+        roleDurationSeconds: r.integer('role_duration_seconds'),
+        audience: r.text('audience').trim(),
+        workdocsRoleToAssume: r.text('workdocs_role_to_assume').trim(),
+        tolerateFailures: r.boolean('tolerate_failures'),
+    };
+    const arn = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+    if (options.roleToAssume !== '' && !arn.test(options.roleToAssume))
+        r.fail('role_to_assume', 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/name');
+    if (options.workdocsRoleToAssume !== '' && !arn.test(options.workdocsRoleToAssume))
+        r.fail('workdocs_role_to_assume', 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/name');
+    if (!/^[\w+=,.@-]{2,64}$/.test(options.roleSessionName))
+        r.fail('role_session_name', 'must be 2 to 64 characters of letters, digits and +=,.@_-');
+    return r.errors.length > 0 ? { ok: false, errors: r.errors } : { ok: true, value: options };
+}
+
 ;// CONCATENATED MODULE: ./lib/engine/execute.js
 /**
  * Carries out a plan: transfers with bounded concurrency, then deletes, and works out the manifest that
  * describes the bucket afterwards. Every failure becomes a report item; none is thrown away.
  */
+
 
 
 
@@ -3105,7 +4324,7 @@ function executeContext(options, env, extra = {}) {
         maxWorkers: options.maxWorkers,
         archivePrefix: options.archivePrefix,
         objectSettings: options.objectSettings,
-        sourceId: options.workdocsFolderId,
+        sourceId: sourceIdOf(options),
         logger: env.logger,
         now: env.now,
         onRetry: (n, reason) => env.logger.log('warning', `download retry ${n}: ${reason}`),
@@ -3348,15 +4567,381 @@ function toItem(action, outcome, extra = {}) {
         ...extra,
     };
 }
-const ORDER = { upload: 0, copy: 1, marker: 2, delete: 3, archive: 4, skip: 5 };
+const ORDER = { upload: 0, copy: 1, marker: 2, delete: 3, archive: 4, skip: 5, metadata: 6 };
 function sortItems(items) {
     return items.sort((a, b) => ORDER[a.action] - ORDER[b.action] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: external "node:readline"
+var external_node_readline_ = __webpack_require__(481);
+// EXTERNAL MODULE: external "node:stream/promises"
+var promises_ = __webpack_require__(6466);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __webpack_require__(8522);
+;// CONCATENATED MODULE: ./lib/core/context-index.js
+/**
+ * The context of a mirror (issue 20): what WorkDocs knew about each document and folder besides its bytes —
+ * comments, permissions, labels, custom metadata, creator, owner, times — as records, CSV rows and JSON Lines,
+ * and the rule that decides which items must be asked about again. Pure: no I/O, no clock.
+ *
+ * One record per folder and per stored document version (the latest version; see docs/metadata.md). A record's
+ * listing fields (path, key, size, times, labels…) come from this run's listing; its fetched fields (comments,
+ * permissions, custom metadata, owner) from the requests made for it, or from the previous index when the
+ * item did not change.
+ */
+
+
+
+const CONTEXT_STATE_FORMAT = 'workdocs-s3-sync/context-state';
+const CONTEXT_STATE_VERSION = 1;
+/** An empty fetched part: an item nobody has asked about yet. */
+const NOTHING_FETCHED = { ownerId: '', customMetadata: {}, permissions: [] };
+// ---------------------------------------------------------------------------------------------------
+// Where it lives
+/** `<prefix>.workdocs-s3-sync/index/`: the index files. */
+function indexPrefix(prefix) {
+    return `${prefix}${RESERVED_SEGMENT}/index/`;
+}
+const INDEX_FILES = {
+    documents: 'documents.csv',
+    folders: 'folders.csv',
+    comments: 'comments.csv',
+    permissions: 'permissions.csv',
+    jsonl: 'index.jsonl',
+    /** Every record (a header line, then the lines of index.jsonl; gzip): read by a run that writes the index. */
+    records: 'records.jsonl.gz',
+    /** The next run's one GET: a header line, then one short line per record (StateLine; gzip). */
+    state: 'state.jsonl.gz',
+};
+function contextStateKey(prefix) {
+    return indexPrefix(prefix) + INDEX_FILES.state;
+}
+function contextRecordsKey(prefix) {
+    return indexPrefix(prefix) + INDEX_FILES.records;
+}
+/** 12 hex digits of an MD5: enough to tell two versions of one record apart. */
+function shortHash(text) {
+    return (0,external_node_crypto_.createHash)('md5').update(text).digest('hex').slice(0, 12);
+}
+/**
+ * The listing fields of a record or an item, hashed: equal exactly when carrying the record over to that item
+ * changes none of them (for an older version: its place only, see carriedOver in engine/context.ts).
+ */
+function fingerprintOf(item) {
+    if (item.history === true)
+        return shortHash(JSON.stringify([item.path, item.key]));
+    return shortHash(JSON.stringify([item.type, item.path, item.key, item.created, item.modified, item.creatorId, item.labels,
+        ...(item.type === 'document' ? [item.versionId ?? '', item.versionName ?? '', item.size ?? 0, item.md5 ?? '', item.contentType ?? ''] : [])]));
+}
+function stateLineOf(record, line) {
+    return [identityOf(record), record.type === 'document' ? 'd' : 'f', fingerprintOf(record), record.complete ? 1 : 0, shortHash(record.contextVersionId ?? ''), shortHash(line)];
+}
+/** A state line, or undefined for one that is not (that item is then read again). */
+function parseStateLine(line) {
+    try {
+        const value = JSON.parse(line);
+        if (!Array.isArray(value) || value.length !== 6 || typeof value[0] !== 'string' || (value[1] !== 'd' && value[1] !== 'f'))
+            return undefined;
+        return value;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * needsFetch for a record known by its state line: the same rule, with the version its context was read for
+ * compared by hash.
+ */
+function needsFetchByState(previous, current, refresh) {
+    const type = previous[1] === 'd' ? 'document' : 'folder';
+    if (refresh || previous[3] !== 1 || type !== current.type)
+        return true;
+    return current.type === 'document' && previous[4] !== shortHash(current.versionId ?? '');
+}
+/** `<prefix>.metadata/`: the sidecars, outside the browsable tree and outside what plan() sees. */
+function sidecarAreaPrefix(prefix) {
+    return `${prefix}${METADATA_SEGMENT}/`;
+}
+/** The sidecar of the document stored at `documentKey`: `<prefix>.metadata/<key relative to the prefix>.json`. */
+function sidecarKey(prefix, documentKey) {
+    return `${sidecarAreaPrefix(prefix)}${documentKey.slice(prefix.length)}.json`;
+}
+// ---------------------------------------------------------------------------------------------------
+// Which items must be asked about
+/**
+ * Whether the comments, permissions and custom metadata of an item must be read this run: always with
+ * `refresh`; else when no earlier record has them complete, or (documents) the stored version changed since
+ * they were read — a new version has its own comments. A folder has no version: once read, it is read again
+ * only on refresh (docs/metadata.md says so).
+ */
+function needsFetch(previous, current, refresh) {
+    if (refresh || previous === undefined || !previous.complete || previous.type !== current.type)
+        return true;
+    return current.type === 'document' && previous.contextVersionId !== current.versionId;
+}
+/** The owner is the principal with the OWNER role (direct on a root or after a transfer, inherited below). */
+function context_index_ownerOf(permissions) {
+    return permissions.find((p) => p.role === 'OWNER' && !p.inherited)?.principalId ?? permissions.find((p) => p.role === 'OWNER')?.principalId ?? '';
+}
+/** A record from this run's listing and what was fetched for it (or carried over from the previous record). */
+function recordOf(listed, fetched, complete) {
+    // One fixed field order: a record that did not change serializes to the same line, run after run.
+    const record = {
+        type: listed.type,
+        id: listed.id,
+        path: listed.path,
+        key: listed.key,
+    };
+    if (listed.history === true)
+        record['history'] = true;
+    if (listed.type === 'document') {
+        record['versionId'] = listed.versionId ?? '';
+        record['versionName'] = listed.versionName ?? '';
+        record['size'] = listed.size ?? 0;
+        record['md5'] = listed.md5 ?? '';
+        record['contentType'] = listed.contentType ?? '';
+    }
+    record['created'] = listed.created;
+    record['modified'] = listed.modified;
+    record['creatorId'] = listed.creatorId;
+    record['ownerId'] = fetched.ownerId;
+    record['labels'] = [...listed.labels];
+    record['customMetadata'] = sortedObject(fetched.customMetadata);
+    if (listed.type === 'document') {
+        record['contextVersionId'] = fetched.contextVersionId ?? '';
+        record['versionCustomMetadata'] = sortedObject(fetched.versionCustomMetadata ?? {});
+        record['comments'] = [...(fetched.comments ?? [])];
+    }
+    record['permissions'] = [...fetched.permissions];
+    record['complete'] = complete;
+    return record;
+}
+/**
+ * What identifies a record from run to run: the folder's or document's id, and for an older version
+ * (`versions: all`) the document id and that version's id.
+ */
+function identityOf(item) {
+    return item.history === true ? `${item.id}@${item.versionId ?? ''}` : item.id;
+}
+/** The fetched part of a record, to carry it into this run's record of the same item. */
+function fetchedPartOf(record) {
+    return {
+        ...(record.contextVersionId !== undefined ? { contextVersionId: record.contextVersionId } : {}),
+        ownerId: record.ownerId ?? '',
+        customMetadata: record.customMetadata ?? {},
+        ...(record.versionCustomMetadata !== undefined ? { versionCustomMetadata: record.versionCustomMetadata } : {}),
+        ...(record.comments !== undefined ? { comments: record.comments } : {}),
+        permissions: record.permissions ?? [],
+    };
+}
+function sortedObject(values) {
+    return Object.fromEntries(Object.entries(values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+/** Usernames this record names (comment authors), to name principals in other records. */
+function namesIn(record, into) {
+    for (const c of record.comments ?? [])
+        if (c.authorId !== '' && c.authorName !== '')
+            into.set(c.authorId, c.authorName);
+    for (const p of record.permissions)
+        if (p.principalId !== '' && p.principalName !== '')
+            into.set(p.principalId, p.principalName);
+}
+/** Permissions with the names this run knows filled in where WorkDocs gave none. */
+function namedPermissions(permissions, names) {
+    return permissions.map((p) => (p.principalName === '' && names.has(p.principalId) ? { ...p, principalName: names.get(p.principalId) } : p));
+}
+function stateHeaderLine(header) {
+    return JSON.stringify({ format: CONTEXT_STATE_FORMAT, version: CONTEXT_STATE_VERSION, ...header });
+}
+/** The header, or why the state cannot be used (then every item is read again, and the index written afresh). */
+function parseStateHeader(line) {
+    let value;
+    try {
+        value = JSON.parse(line);
+    }
+    catch {
+        return 'its first line is not JSON';
+    }
+    const header = value;
+    if (header === null || typeof header !== 'object' || header.format !== CONTEXT_STATE_FORMAT)
+        return 'it is not a context state';
+    if (header.version !== CONTEXT_STATE_VERSION)
+        return `its version ${String(header.version)} is not ${CONTEXT_STATE_VERSION}`;
+    if (typeof header.rootFolderId !== 'string' || (header.metadata !== 'index' && header.metadata !== 'sidecars'))
+        return 'its header is incomplete';
+    return header;
+}
+/** One record line, or undefined for a line that is not one (skipped: that item is read again). */
+function parseRecordLine(line) {
+    try {
+        const value = JSON.parse(line);
+        if (value === null || typeof value !== 'object' || (value.type !== 'document' && value.type !== 'folder') || typeof value.id !== 'string' || typeof value.key !== 'string')
+            return undefined;
+        if (!Array.isArray(value.permissions) || typeof value.complete !== 'boolean')
+            return undefined;
+        return value;
+    }
+    catch {
+        return undefined;
+    }
+}
+// ---------------------------------------------------------------------------------------------------
+// CSV (RFC 4180, UTF-8)
+/** Excel reads a UTF-8 CSV as UTF-8 only with a byte order mark; other readers skip it. */
+const CSV_BOM = '\uFEFF';
+/**
+ * One CSV cell. Text that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
+ * carriage return: OWASP's list) gets a leading apostrophe, which spreadsheets show as text. Numbers and booleans are
+ * written as they are. A cell with a comma, a double quote, a line break or an edge space is quoted, its quotes doubled.
+ */
+function csvCell(value) {
+    if (value === undefined)
+        return '';
+    if (typeof value !== 'string')
+        return String(value);
+    const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+    return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+/** One CSV line, CRLF-terminated as RFC 4180 says. */
+function csvLine(cells) {
+    return cells.map(csvCell).join(',') + '\r\n';
+}
+const DOCUMENT_COLUMNS = ['path', 'key', 'document_id', 'version_id', 'version_name', 'size', 'md5', 'content_type', 'created', 'modified',
+    'creator_id', 'owner_id', 'labels', 'custom_metadata', 'version_custom_metadata', 'comments', 'complete', 'latest'];
+const FOLDER_COLUMNS = ['path', 'key', 'folder_id', 'created', 'modified', 'creator_id', 'owner_id', 'labels', 'custom_metadata', 'complete'];
+const COMMENT_COLUMNS = ['path', 'key', 'document_id', 'version_id', 'thread_id', 'comment_id', 'parent_id', 'author_id', 'author_name', 'created',
+    'visibility', 'status', 'recipient_id', 'text'];
+const PERMISSION_COLUMNS = ['resource_type', 'path', 'key', 'resource_id', 'principal_id', 'principal_type', 'principal_name', 'role', 'inherited'];
+/** Labels in one cell: `;`-separated (WorkDocs labels hold no `;`). */
+function labelsCell(labels) {
+    return labels.join(';');
+}
+function metadataCell(values) {
+    return values === undefined || Object.keys(values).length === 0 ? '' : JSON.stringify(values);
+}
+/** The CSV lines one record contributes to each file (documents.csv or folders.csv, comments.csv, permissions.csv). */
+function csvLinesOf(record) {
+    const item = record.type === 'document'
+        ? csvLine([record.path, record.key, record.id, record.versionId, record.versionName, record.size, record.md5, record.contentType, record.created, record.modified,
+            record.creatorId, record.ownerId, labelsCell(record.labels), metadataCell(record.customMetadata), metadataCell(record.versionCustomMetadata),
+            record.comments?.length ?? 0, record.complete, record.history !== true])
+        : csvLine([record.path, record.key, record.id, record.created, record.modified, record.creatorId, record.ownerId, labelsCell(record.labels),
+            metadataCell(record.customMetadata), record.complete]);
+    let comments = '';
+    for (const c of record.comments ?? []) {
+        comments += csvLine([record.path, record.key, record.id, record.contextVersionId, c.threadId, c.commentId, c.parentId, c.authorId, c.authorName, c.created,
+            c.visibility, c.status, c.recipientId, c.text]);
+    }
+    let permissions = '';
+    for (const p of record.permissions) {
+        permissions += csvLine([record.type, record.path, record.key, record.id, p.principalId, p.principalType, p.principalName, p.role, p.inherited]);
+    }
+    return { item, comments, permissions };
+}
+/** ISO 8601 UTC of epoch milliseconds; '' for none. */
+function isoTime(ms) {
+    return ms === undefined || !Number.isFinite(ms) || ms <= 0 ? '' : new Date(ms).toISOString();
+}
+/**
+ * The listing's side of every record, by item id: each ListedItem is built when asked for (100,000 of them at
+ * once would cost tens of MB). Items without a key (unreachable) and the tool's virtual folders have none.
+ */
+class ContextListing {
+    tree;
+    folderKeys;
+    documentKeys;
+    folders;
+    documents;
+    paths;
+    /** Older versions (`versions: all`) by identity, with their history keys. */
+    versions;
+    constructor(tree, folderKeys, documentKeys, prefix) {
+        this.tree = tree;
+        this.folderKeys = folderKeys;
+        this.documentKeys = documentKeys;
+        this.folders = new Map(tree.folders.map((f) => [f.id, f]));
+        this.documents = new Map(tree.documents.map((d) => [d.id, d]));
+        this.paths = new Map([[tree.rootId, '']]);
+        this.versions = new Map(historyKeys(tree.versions ?? [], documentKeys, prefix).map(([v, key]) => [identityOf({ id: v.id, history: true, versionId: v.versionId }), [v, key]]));
+    }
+    /** Every id with a record, folders first, each group in key order. */
+    ids() {
+        const keyed = (ids, keys) => {
+            const out = [];
+            for (const id of ids) {
+                const key = keys.get(id);
+                if (key !== undefined)
+                    out.push([id, key]);
+            }
+            return out.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+        };
+        const folders = [...this.folders.values()].filter((f) => f.fixedSegment === undefined).map((f) => f.id);
+        const versions = [...this.versions].map(([id, [, key]]) => [id, key]);
+        return [...keyed(folders, this.folderKeys), ...keyed(this.documents.keys(), this.documentKeys), ...versions].map(([id]) => id);
+    }
+    keys;
+    /** Whether an item of this listing has `key` (built on first use: most runs never ask). */
+    hasKey(key) {
+        this.keys ??= new Set([...this.folderKeys.values(), ...this.documentKeys.values(), ...[...this.versions.values()].map(([, k]) => k)]);
+        return this.keys.has(key);
+    }
+    /** The item of an identity (identityOf): a folder, a document's latest version, or an older version. */
+    item(id) {
+        const older = this.versions.get(id);
+        if (older !== undefined) {
+            const [v, key] = older;
+            const folder = this.pathOf(v.parentId);
+            const latest = this.documents.get(v.id);
+            const name = latest?.name ?? v.name;
+            return {
+                type: 'document', id: v.id, path: folder === '' ? name : `${folder}/${name}`, key, history: true, versionId: v.versionId, versionName: v.name, size: v.size,
+                md5: v.md5 ?? '', contentType: v.contentType ?? '', created: isoTime(v.createdAt), modified: isoTime(v.modifiedAt), creatorId: latest?.creatorId ?? '', labels: latest?.labels ?? [],
+            };
+        }
+        const d = this.documents.get(id);
+        if (d !== undefined) {
+            const key = this.documentKeys.get(id);
+            if (key === undefined)
+                return undefined;
+            const folder = this.pathOf(d.parentId);
+            return {
+                type: 'document', id: d.id, path: folder === '' ? d.name : `${folder}/${d.name}`, key, versionId: d.versionId, versionName: d.name, size: d.size,
+                md5: d.md5 ?? '', contentType: d.contentType ?? '', created: isoTime(d.createdAt), modified: isoTime(d.modifiedAt), creatorId: d.creatorId ?? '', labels: d.labels ?? [],
+            };
+        }
+        const f = this.folders.get(id);
+        const key = this.folderKeys.get(id);
+        if (f === undefined || key === undefined || f.fixedSegment !== undefined)
+            return undefined;
+        return { type: 'folder', id: f.id, path: this.pathOf(f.id), key, created: isoTime(f.createdAt), modified: isoTime(f.modifiedAt), creatorId: f.creatorId ?? '', labels: f.labels ?? [] };
+    }
+    pathOf(folderId) {
+        const known = this.paths.get(folderId);
+        if (known !== undefined)
+            return known;
+        // Iterative: a deep tree must not exhaust the stack.
+        const chain = [];
+        let id = folderId;
+        while (id !== null && !this.paths.has(id)) {
+            chain.push(id);
+            id = this.folders.get(id)?.parentId ?? null;
+        }
+        let path = id === null ? '' : this.paths.get(id);
+        for (const f of chain.reverse()) {
+            const name = this.folders.get(f)?.name ?? '';
+            path = path === '' ? name : `${path}/${name}`;
+            this.paths.set(f, path);
+        }
+        return path;
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/file-writer.js
 /**
  * Appends text to an open file through one fixed 64 KiB buffer, with synchronous writes. Writing many small
@@ -3401,8 +4986,481 @@ function writeAll(fd, bytes) {
         offset += (0,external_node_fs_.writeSync)(fd, bytes, offset);
 }
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var external_node_fs_promises_ = __webpack_require__(1455);
+;// CONCATENATED MODULE: ./lib/s3/context-store.js
+/**
+ * The metadata index's S3 calls: the one GET of the previous run's context state, the PUT of each index file
+ * (from a local file, with Content-MD5: it lands whole or not at all), and the PUT of one sidecar.
+ */
+
+
+
+
+
+
+
+
+
+async function readContextState(s3, bucket, key, signal) {
+    try {
+        const out = await s3.send(new client_s3_dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+        const bytes = out.Body ? await collectBody(out.Body) : new Uint8Array();
+        return { state: 'found', gzip: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+    }
+    catch (error) {
+        if (isMissingObject(error))
+            return { state: 'missing' };
+        throw error;
+    }
+}
+/** Sends of one file before it counts as failed (each already retried by the SDK where it can). */
+const PUT_ATTEMPTS = 3;
+/** PUTs a local file (its MD5 known from writing it) as one object; a body refused as damaged is sent again. */
+async function putFile(s3, bucket, key, file, signal) {
+    const { size } = await (0,external_node_fs_promises_.stat)(file.path);
+    for (let attempt = 1;; attempt++) {
+        try {
+            await s3.send(new client_s3_dist_cjs.PutObjectCommand({
+                Bucket: bucket,
+                Key: key,
+                Body: (0,external_node_fs_.createReadStream)(file.path),
+                ContentLength: size,
+                ContentMD5: file.md5.toString('base64'),
+                ContentType: file.contentType,
+            }), { abortSignal: signal });
+            return size;
+        }
+        catch (error) {
+            if (attempt >= PUT_ATTEMPTS || signal?.aborted || !isTransientError(error))
+                throw error;
+            await sleep(backoffDelay(attempt), signal);
+        }
+    }
+}
+/** One sidecar: a small JSON object beside the mirror, stored like the mirrored objects (class, tags). */
+async function putSidecar(s3, bucket, key, body, settings, signal) {
+    const bytes = Buffer.from(body, 'utf8');
+    await s3.send(new client_s3_dist_cjs.PutObjectCommand({
+        ...writeParameters(settings),
+        Bucket: bucket,
+        Key: key,
+        Body: bytes,
+        ContentLength: bytes.length,
+        ContentMD5: contentMd5(bytes),
+        ContentType: 'application/json',
+    }), { abortSignal: signal });
+}
+/** MD5 of bytes, for callers that hash while writing. */
+function md5Hasher() {
+    const hash = createHash('md5');
+    return { update: (chunk) => void hash.update(chunk), digest: () => hash.digest() };
+}
+
+;// CONCATENATED MODULE: ./lib/workdocs/context.js
+/**
+ * Reads the context of one document or folder from WorkDocs (metadata index, issue 20): its comments
+ * (DescribeComments of the stored version, every page), its permissions (DescribeResourcePermissions, every page)
+ * and its custom metadata (GetDocument / GetFolder, and GetDocumentVersion for the version's own, with
+ * IncludeCustomMetadata). Each request is retried by the client's strategy; a part that still fails is named in
+ * `errors` and the parts that were read are returned all the same.
+ */
+
+
+
+/** Comments, permissions and custom metadata of a document's stored version. */
+async function readDocumentContext(client, documentId, versionId, signal) {
+    let requests = 0;
+    const errors = [];
+    const part = async (name, read, none) => {
+        try {
+            return await read();
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw error;
+            errors.push(`${name}: ${describeError(error)}`);
+            return none;
+        }
+    };
+    const [comments, permissions, customMetadata, versionCustomMetadata] = await Promise.all([
+        part('comments', async () => {
+            const read = await readComments(client, documentId, versionId);
+            requests += read.pages;
+            return read.comments;
+        }, []),
+        part('permissions', async () => {
+            const read = await readPermissions(client, documentId, signal);
+            requests += read.pages;
+            return read.permissions;
+        }, []),
+        part('custom metadata', async () => {
+            requests++;
+            const out = await client.send(new dist_cjs.GetDocumentCommand({ DocumentId: documentId, IncludeCustomMetadata: true }), { abortSignal: signal });
+            return out.CustomMetadata ?? {};
+        }, {}),
+        part('version custom metadata', async () => {
+            requests++;
+            const out = await client.send(new dist_cjs.GetDocumentVersionCommand({ DocumentId: documentId, VersionId: versionId, IncludeCustomMetadata: true }), { abortSignal: signal });
+            return out.CustomMetadata ?? {};
+        }, {}),
+    ]);
+    return {
+        fetched: { contextVersionId: versionId, ownerId: context_index_ownerOf(permissions), customMetadata, versionCustomMetadata, comments, permissions },
+        errors,
+        requests,
+    };
+}
+/**
+ * Comments and custom metadata of an older version (`versions: all`): the document's permissions and custom
+ * metadata are its latest version's record's.
+ */
+async function readVersionContext(client, documentId, versionId, signal) {
+    let requests = 0;
+    const errors = [];
+    const [comments, versionCustomMetadata] = await Promise.all([
+        readComments(client, documentId, versionId).then((read) => {
+            requests += read.pages;
+            return read.comments;
+        }, (error) => {
+            if (signal?.aborted)
+                throw error;
+            errors.push(`comments: ${describeError(error)}`);
+            return [];
+        }),
+        (async () => {
+            requests++;
+            const out = await client.send(new dist_cjs.GetDocumentVersionCommand({ DocumentId: documentId, VersionId: versionId, IncludeCustomMetadata: true }), { abortSignal: signal });
+            return out.CustomMetadata ?? {};
+        })().catch((error) => {
+            if (signal?.aborted)
+                throw error;
+            errors.push(`version custom metadata: ${describeError(error)}`);
+            return {};
+        }),
+    ]);
+    return { fetched: { contextVersionId: versionId, ownerId: '', customMetadata: {}, versionCustomMetadata, comments, permissions: [] }, errors, requests };
+}
+async function readComments(client, documentId, versionId) {
+    const comments = [];
+    let pages = 0;
+    for await (const page of (0,dist_cjs.paginateDescribeComments)({ client, pageSize: 999 }, { DocumentId: documentId, VersionId: versionId, Limit: 999 })) {
+        pages++;
+        for (const c of page.Comments ?? [])
+            comments.push(commentOf(c));
+    }
+    return { comments, pages };
+}
+/** Permissions and custom metadata of a folder. */
+async function readFolderContext(client, folderId, signal) {
+    let requests = 0;
+    const errors = [];
+    const [permissions, customMetadata] = await Promise.all([
+        readPermissions(client, folderId, signal).then((read) => {
+            requests += read.pages;
+            return read.permissions;
+        }, (error) => {
+            if (signal?.aborted)
+                throw error;
+            errors.push(`permissions: ${describeError(error)}`);
+            return [];
+        }),
+        (async () => {
+            requests++;
+            const out = await client.send(new dist_cjs.GetFolderCommand({ FolderId: folderId, IncludeCustomMetadata: true }), { abortSignal: signal });
+            return out.CustomMetadata ?? {};
+        })().catch((error) => {
+            if (signal?.aborted)
+                throw error;
+            errors.push(`custom metadata: ${describeError(error)}`);
+            return {};
+        }),
+    ]);
+    return { fetched: { ownerId: context_index_ownerOf(permissions), customMetadata, permissions }, errors, requests };
+}
+async function readPermissions(client, resourceId, signal) {
+    const permissions = [];
+    let pages = 0;
+    for await (const page of (0,dist_cjs.paginateDescribeResourcePermissions)({ client, pageSize: 999 }, { ResourceId: resourceId, Limit: 999 })) {
+        if (signal?.aborted)
+            throw signal.reason ?? new Error('aborted');
+        pages++;
+        for (const p of page.Principals ?? [])
+            permissions.push(...permissionsOf(p));
+    }
+    return { permissions, pages };
+}
+/** One row per role: a principal that is both CONTRIBUTOR (inherited) and COOWNER (direct) gives two. */
+function permissionsOf(p) {
+    return (p.Roles ?? []).map((r) => ({
+        principalId: p.Id ?? '',
+        principalType: p.Type ?? '',
+        principalName: '',
+        role: r.Role ?? '',
+        inherited: r.Type === 'INHERITED',
+    }));
+}
+function commentOf(c) {
+    const id = c.CommentId ?? '';
+    return {
+        commentId: id,
+        threadId: c.ThreadId ?? id,
+        parentId: c.ParentId ?? '',
+        authorId: c.Contributor?.Id ?? '',
+        authorName: c.Contributor?.Username ?? '',
+        created: isoTime(c.CreatedTimestamp?.getTime()),
+        text: c.Text ?? '',
+        visibility: c.Visibility ?? '',
+        status: c.Status ?? '',
+        recipientId: c.RecipientId ?? '',
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/workdocs/list.js
+/**
+ * Lists a WorkDocs folder tree: breadth-first, many folders at once (bounded), every page of every folder.
+ * Only ACTIVE folders and documents whose latest version is ACTIVE are kept, as the service shows them (in a
+ * recycle bin, its RECYCLED items and what is below them).
+ */
+
+
+
+/** Reads the root folder; a missing or inaccessible id is bad input (exit 2), checked before anything else. */
+async function getRootFolder(client, folderId, signal) {
+    try {
+        const out = await client.send(new dist_cjs.GetFolderCommand({ FolderId: folderId }), { abortSignal: signal });
+        if (!out.Metadata?.Id)
+            throw new InputError('workdocs_folder_id', `WorkDocs returned no folder for ${folderId}`);
+        if (out.Metadata.ResourceState !== undefined && out.Metadata.ResourceState !== 'ACTIVE') {
+            throw new InputError('workdocs_folder_id', `folder ${folderId} is ${out.Metadata.ResourceState}, not ACTIVE`);
+        }
+        return out.Metadata;
+    }
+    catch (error) {
+        const name = errorName(error);
+        if (name === 'EntityNotExistsException' || name === 'UnauthorizedResourceAccessException' || name === 'InvalidArgumentException') {
+            throw new InputError('workdocs_folder_id', `folder ${folderId} does not exist or is not accessible (${describeError(error)})`, { cause: error });
+        }
+        throw error;
+    }
+}
+async function listTree(client, root, options) {
+    const rootId = root.Id;
+    const { folders, documents, errors, pages } = await listFolders(client, [{ id: rootId }], options);
+    return { tree: { rootId, folders, documents }, rootName: root.Name ?? '', errors, pages };
+}
+/** Lists the trees below `starts` breadth-first, with at most `options.concurrency` requests in flight in all. */
+async function listFolders(client, starts, options) {
+    const folders = [];
+    const documents = [];
+    const errors = [];
+    const limit = (0,p_limit/* default */.A)(Math.max(1, options.concurrency));
+    let pages = 0;
+    let listed = 0;
+    /** Reads every page of one folder; returns its sub-folders (none when the folder failed). */
+    const readFolder = async (folderId, shown) => {
+        const childFolders = [];
+        const childDocuments = [];
+        try {
+            // Each page request is retried by the client's strategy (throttling, 5xx, 424).
+            const pager = (0,dist_cjs.paginateDescribeFolderContents)({ client, pageSize: 999 }, { FolderId: folderId, Limit: 999 });
+            for await (const page of pager) {
+                if (options.signal?.aborted)
+                    throw options.signal.reason ?? new Error('aborted');
+                pages++;
+                for (const folder of page.Folders ?? []) {
+                    const item = toFolder(folder, folderId, shown);
+                    if (item) {
+                        folders.push(item);
+                        childFolders.push(item);
+                    }
+                }
+                for (const document of page.Documents ?? []) {
+                    const item = toDocument(document, folderId, shown);
+                    if (item) {
+                        documents.push(item);
+                        childDocuments.push(item);
+                    }
+                }
+            }
+        }
+        catch (error) {
+            errors.push({ folderId, message: describeError(error) });
+            return [];
+        }
+        listed++;
+        options.onFolder?.(listed, documents.length);
+        options.onFolderListed?.(folderId, childFolders, childDocuments);
+        return childFolders.map((f) => f.id);
+    };
+    // A folder holds a slot only while its own pages are read, never while its children wait for slots: a parent
+    // that waited inside the limiter for children queued behind it would deadlock any tree with more branch
+    // folders than slots. Children are queued as soon as their parent is read, so the tree is listed
+    // breadth-first with at most `concurrency` requests in flight.
+    const listFolder = async (folderId, shown = 'ACTIVE') => {
+        const children = await limit(() => readFolder(folderId, shown));
+        await Promise.all(children.map((id) => listFolder(id)));
+    };
+    await Promise.all(starts.map((start) => listFolder(start.id, start.childrenState)));
+    return { folders, documents, errors, pages };
+}
+/** `shown`: the state an item of this listing has (RECYCLED directly in a recycle bin, else ACTIVE). */
+function toFolder(folder, parentId, shown = 'ACTIVE') {
+    if (!folder.Id || (folder.ResourceState !== undefined && folder.ResourceState !== shown))
+        return undefined;
+    return { id: folder.Id, name: folder.Name ?? '', parentId, createdAt: folder.CreatedTimestamp?.getTime() ?? 0, ...listedContext(folder, folder.ModifiedTimestamp?.getTime()) };
+}
+function toDocument(document, parentId, shown = 'ACTIVE') {
+    const version = document.LatestVersionMetadata;
+    if (!document.Id || !version?.Id)
+        return undefined;
+    if (document.ResourceState !== undefined && document.ResourceState !== shown)
+        return undefined;
+    if (version.Status !== undefined && version.Status !== 'ACTIVE')
+        return undefined;
+    const md5 = version.Signature && /^[0-9a-fA-F]{32}$/.test(version.Signature) ? version.Signature.toLowerCase() : undefined;
+    const contentModifiedAt = (version.ContentModifiedTimestamp ?? version.CreatedTimestamp)?.getTime();
+    return {
+        id: document.Id,
+        parentId,
+        name: version.Name ?? '',
+        createdAt: document.CreatedTimestamp?.getTime() ?? 0,
+        modifiedAt: document.ModifiedTimestamp?.getTime() ?? version.ModifiedTimestamp?.getTime() ?? 0,
+        versionId: version.Id,
+        size: version.Size ?? 0,
+        md5,
+        contentType: version.ContentType ? sharedContentType(version.ContentType) : undefined,
+        ...(contentModifiedAt !== undefined && Number.isSafeInteger(contentModifiedAt) ? { contentModifiedAt } : {}),
+        ...listedContext(document),
+    };
+}
+/** The metadata index's fields the listing already gives (creator, labels): no request of their own. */
+function listedContext(item, modifiedAt) {
+    return {
+        ...(item.CreatorId ? { creatorId: sharedCreatorId(item.CreatorId) } : {}),
+        ...(item.Labels && item.Labels.length > 0 ? { labels: item.Labels } : {}),
+        ...(modifiedAt !== undefined ? { modifiedAt } : {}),
+    };
+}
+/** A site has few creators: one string per creator id, not one per document (as for content types below). */
+const creatorIds = new Map();
+function sharedCreatorId(value) {
+    const known = creatorIds.get(value);
+    if (known !== undefined)
+        return known;
+    if (creatorIds.size < 10_000)
+        creatorIds.set(value, value);
+    return value;
+}
+/** One string per distinct content type, not one per document (100,000 copies of a few values otherwise). */
+const contentTypes = new Map();
+function sharedContentType(value) {
+    const known = contentTypes.get(value);
+    if (known !== undefined)
+        return known;
+    if (contentTypes.size < 1000)
+        contentTypes.set(value, value);
+    return value;
+}
+
+;// CONCATENATED MODULE: ./lib/workdocs/site.js
+/**
+ * A whole WorkDocs site as one tree: a virtual root whose id is the organization id, each user's root folder as
+ * a child folder named by the username, and with the recycle bins a virtual `.recycle-bin` folder holding each
+ * user's bin, again named by the username. plan() and the key rules see an ordinary tree: keys are
+ * `<prefix><username>/…` and `<prefix>.recycle-bin/<username>/…`, with the usual encoding.
+ */
+
+
+
+
+/** The fixed id of the virtual folder that holds the users' recycle bins (no WorkDocs id contains `#`). */
+function recycleBinAreaId(organizationId) {
+    return `${organizationId}#recycle-bin`;
+}
+/**
+ * Every user of the organization, of every status, that has a root folder (DescribeUsers with Include=ALL, every
+ * page). An organization WorkDocs does not know, or does not let us read, is bad input (exit 2).
+ */
+async function describeSiteUsers(client, organizationId, signal) {
+    const users = [];
+    let pages = 0;
+    try {
+        const pager = (0,dist_cjs.paginateDescribeUsers)({ client, pageSize: 999 }, { OrganizationId: organizationId, Include: 'ALL', Limit: 999 });
+        for await (const page of pager) {
+            if (signal?.aborted)
+                throw signal.reason ?? new Error('aborted');
+            pages++;
+            for (const user of page.Users ?? []) {
+                const found = toSiteUser(user);
+                if (found)
+                    users.push(found);
+            }
+        }
+    }
+    catch (error) {
+        const name = errorName(error);
+        if (name === 'EntityNotExistsException' || name === 'UnauthorizedResourceAccessException' || name === 'UnauthorizedOperationException' || name === 'InvalidArgumentException') {
+            throw new InputError('workdocs_organization_id', `organization ${organizationId} does not exist or its users cannot be listed (${describeError(error)})`, { cause: error });
+        }
+        throw error;
+    }
+    return { users, pages };
+}
+/** A user without a root folder has no content to mirror. */
+function toSiteUser(user) {
+    if (!user.Id || !user.Username || !user.RootFolderId)
+        return undefined;
+    return {
+        id: user.Id,
+        username: user.Username,
+        status: user.Status ?? 'ACTIVE',
+        rootFolderId: user.RootFolderId,
+        recycleBinFolderId: user.RecycleBinFolderId || undefined,
+        createdAt: user.CreatedTimestamp?.getTime() ?? 0,
+    };
+}
+/** The virtual levels of the site's tree (the users' roots, the bin area, the users' bins) and the folders to list below them. */
+function siteFolders(site) {
+    const { organizationId } = site;
+    const top = site.users.map((u) => ({ id: u.rootFolderId, name: u.username, parentId: organizationId, createdAt: u.createdAt }));
+    const starts = site.users.map((u) => ({ id: u.rootFolderId }));
+    const bins = [];
+    if (site.includeRecycleBin) {
+        const area = recycleBinAreaId(organizationId);
+        // The area's key segment is the reserved one itself: a user named `.recycle-bin` is escaped at the top level.
+        top.push({ id: area, name: RECYCLE_BIN_SEGMENT, fixedSegment: RECYCLE_BIN_SEGMENT, parentId: organizationId, createdAt: 0 });
+        for (const u of site.users) {
+            if (u.recycleBinFolderId === undefined)
+                continue;
+            bins.push({ id: u.recycleBinFolderId, name: u.username, parentId: area, createdAt: u.createdAt });
+            starts.push({ id: u.recycleBinFolderId, childrenState: 'RECYCLED' });
+        }
+    }
+    return { top, bins, starts };
+}
+/**
+ * Lists every user's tree (and bin), all under one concurrency limit. A root or bin that cannot be listed is a
+ * listing error like any folder's: the run goes on and deletes nothing.
+ */
+async function listSite(client, site, options) {
+    const { top, bins, starts } = siteFolders(site);
+    // The virtual levels are "read" first, so uploads that start while listing know their keys.
+    options.onFolderListed?.(site.organizationId, top, []);
+    if (site.includeRecycleBin)
+        options.onFolderListed?.(recycleBinAreaId(site.organizationId), bins, []);
+    const listed = await listFolders(client, starts, options);
+    return {
+        tree: { rootId: site.organizationId, folders: [...top, ...bins, ...listed.folders], documents: listed.documents },
+        rootName: '',
+        errors: listed.errors,
+        pages: listed.pages,
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/engine/report.js
 /** Builds the run's report from its items, and the few lines of text a person reads at the end. */
+
 
 
 
@@ -3453,6 +5511,75 @@ function effectiveTotals(report) {
         return report.totals;
     return totalsOf(report.items.map((item) => (item.outcome === 'planned' ? { ...item, outcome: 'done' } : item)));
 }
+/**
+ * The per-user areas, in the order they nest in a key: a sidecar holds a document's or a version's key, a version a
+ * document's, and a recycled document's key starts with the bin (`.metadata/.history/.recycle-bin/<user>/…`).
+ */
+const PER_USER_AREAS = [METADATA_SEGMENT, HISTORY_SEGMENT, RECYCLE_BIN_SEGMENT];
+/** The user an item of a site run belongs to: its key's top-level segment decoded (the one after the per-user areas). */
+function userOfKey(key, prefix) {
+    if (!key.startsWith(prefix))
+        return undefined;
+    const segments = key.slice(prefix.length).split('/');
+    // Each area at most once and in order: a user named `.recycle-bin` keeps that name inside the bin (`.recycle-bin/.recycle-bin/…`).
+    let at = 0;
+    for (const area of PER_USER_AREAS)
+        if (segments[at] === area)
+            at++;
+    // A file directly under the prefix, or an item relocated there for length, names no user.
+    if (segments.length < at + 2 || segments[at] === '' || segments[at].startsWith(RELOCATED_MARK) || segments[0] === RESERVED_SEGMENT)
+        return undefined;
+    return decodeSegment(segments[at]);
+}
+/** Per-user counts of a site run's items, sorted by username; a dry run counts what it would do. */
+function userCountsOf(items, prefix, dryRun) {
+    const byUser = new Map();
+    for (const item of items) {
+        const user = userOfKey(item.key, prefix);
+        if (user === undefined)
+            continue;
+        let counts = byUser.get(user);
+        if (counts === undefined) {
+            counts = { user, uploaded: 0, copied: 0, skipped: 0, deleted: 0, failed: 0, bytes: 0 };
+            byUser.set(user, counts);
+        }
+        if (item.outcome === 'failed')
+            counts.failed++;
+        if (item.outcome !== 'done' && !(dryRun && item.outcome === 'planned'))
+            continue;
+        switch (item.action) {
+            case 'upload':
+                counts.uploaded++;
+                counts.bytes += item.bytes ?? 0;
+                break;
+            case 'copy':
+                counts.copied++;
+                break;
+            case 'skip':
+                counts.skipped++;
+                break;
+            case 'delete':
+            case 'archive':
+                counts.deleted++;
+                break;
+            case 'marker': break;
+        }
+    }
+    return [...byUser.values()].sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0));
+}
+/** How many users the log line and the job summary name; the JSON report has them all. */
+const USERS_SHOWN = 20;
+/** The one log line of a site run's per-user counts (the first USERS_SHOWN users); undefined outside site mode. */
+function userCountsLine(report) {
+    if (report.users === undefined || report.users.length === 0)
+        return undefined;
+    const shown = report.users.slice(0, USERS_SHOWN).map((u) => {
+        const parts = [`${u.uploaded} uploaded`, u.copied > 0 ? `${u.copied} copied` : '', `${u.skipped} unchanged`, u.deleted > 0 ? `${u.deleted} deleted` : '', u.failed > 0 ? `${u.failed} FAILED` : ''].filter((p) => p !== '');
+        return `${JSON.stringify(u.user)} ${parts.join(', ')} (${formatBytes(u.bytes)})`;
+    });
+    const more = report.users.length - shown.length;
+    return `per user${report.dryRun ? ' (dry run: what would be done)' : ''}: ${shown.join('; ')}${more > 0 ? `; … and ${more} more users in the JSON report` : ''}`;
+}
 /** How many foreign keys the report names; the count covers all of them. */
 const FOREIGN_KEYS_SHOWN = 20;
 function buildReport(input) {
@@ -3476,6 +5603,8 @@ function buildReport(input) {
         ...(input.deletesBlocked !== undefined ? { deletesBlocked: input.deletesBlocked } : {}),
         ...(input.foreign !== undefined && input.foreign.size > 0 ? { foreign: { count: input.foreign.size, keys: [...input.foreign.keys()].sort().slice(0, FOREIGN_KEYS_SHOWN) } } : {}),
         ...(input.fatal !== undefined ? { fatal: input.fatal } : {}),
+        // Truthy rather than !== '': hand-made options in tests may not have the field at all.
+        ...(input.options.workdocsOrganizationId ? { users: userCountsOf(input.items, input.options.s3Prefix, input.options.dryRun) } : {}),
     };
 }
 /** The report of a run that stopped before the engine ran (bad input, no credentials): the inputs as given, nothing done. */
@@ -3609,8 +5738,632 @@ function writeReportFile(file, report) {
     }
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
+;// CONCATENATED MODULE: ./lib/engine/context.js
+/**
+ * The metadata index of a run (option `metadata`, docs/metadata.md): after the transfers, the comments,
+ * permissions and custom metadata of the items that are new or changed since the last run are read from
+ * WorkDocs, and the index (CSV, JSON Lines, and the state the next run reads) is written again when anything in
+ * it changed; with `sidecars`, each changed document's JSON object too.
+ *
+ * Request cost: one GET of the previous state (index/state.jsonl.gz) per run. It tells which items are
+ * unchanged: their context is carried over from it, never asked about again (unless `metadata_refresh`). Memory:
+ * the previous state stays gzip-compressed in memory and is decoded line by line; the new files are written to a
+ * temporary directory and uploaded from there, so no file is ever whole in memory.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The input of recordContext from what sync's run prepared and what it did. */
+function contextInput(prepared, items, lock) {
+    return {
+        foreign: prepared.plan.foreign,
+        ...(prepared.incremental ? { touched: prepared.incremental.metadataTouched } : {}),
+        tree: prepared.listing.tree,
+        listingComplete: prepared.listing.errors.length === 0,
+        rootFolderId: prepared.rootFolderId,
+        inventory: prepared.inventory,
+        items,
+        ...(lock ? { lock: async () => void await lock() } : {}),
+    };
+}
+/**
+ * The input of recordContext in a scaled-out run's finalize: the documents (older versions too) of the plan's
+ * actions, the folders the plan step listed, and the keys the plan found stale as what the bucket held (a record of a
+ * document whose delete was refused stays, like its object).
+ */
+function plannedContextInput(plan, items) {
+    const documents = [];
+    const versions = [];
+    const inventory = [];
+    for (const action of plan.actions) {
+        if ('doc' in action)
+            (action.doc.history === true ? versions : documents).push(action.doc);
+        else if (action.kind === 'delete' || action.kind === 'archive')
+            inventory.push({ key: action.key, size: action.size, etag: '', lastModified: 0 });
+    }
+    return {
+        tree: { rootId: plan.rootFolderId, folders: plan.folders, documents, ...(versions.length > 0 ? { versions } : {}) },
+        listingComplete: plan.listingComplete,
+        rootFolderId: plan.rootFolderId,
+        inventory,
+        items,
+    };
+}
+/**
+ * Reads what changed and writes the index (and sidecars); returns the report items of what it did or failed to
+ * do. Never throws for WorkDocs or S3 failures: a context that could not be read is an item failure, and the index
+ * still holds what was read plus the previous records of the items that failed (the next run reads them again).
+ */
+async function recordContext(options, env, input) {
+    if (options.metadata === 'none' || env.signal?.aborted)
+        return [];
+    const stateKey = contextStateKey(options.s3Prefix);
+    let previous;
+    try {
+        previous = await loadPrevious(options, env, stateKey, input);
+    }
+    catch (error) {
+        // Without the previous state every item would be read again and its records rebuilt: not on a failed GET.
+        const message = `the previous metadata index could not be read (${describeError(error)}); it is left as it is and read again next run`;
+        env.logger.log('error', message);
+        return [{ action: 'metadata', key: stateKey, outcome: 'failed', reason: 'state', error: message }];
+    }
+    const { toFetch } = previous;
+    if (options.dryRun)
+        return dryRunItems(options, env, previous);
+    if (toFetch.length === 0 && !previous.changed)
+        return [];
+    return env.logger.group('Metadata index', async () => {
+        const work = new ContextWork(options, env, input, previous);
+        try {
+            const fetched = await work.fetch();
+            if (!previous.changed && fetched.changed === 0 && fetched.failed.size === 0 && !namesChanged(previous)) {
+                env.logger.log('info', `metadata: ${toFetch.length} item(s) read again, nothing changed`);
+                return fetched.items;
+            }
+            if (input.lock)
+                await input.lock();
+            return [...fetched.items, ...await work.write(fetched)];
+        }
+        catch (error) {
+            const message = `the metadata index was not written: ${describeError(error)}`;
+            env.logger.log('error', message);
+            return [{ action: 'metadata', key: indexPrefix(options.s3Prefix), outcome: env.signal?.aborted ? 'cancelled' : 'failed', reason: 'index', error: message }];
+        }
+        finally {
+            work.dispose();
+        }
+    });
+}
+/** What a dry run says it would do: it reads the previous state only, and asks WorkDocs nothing. */
+function dryRunItems(o, e, p) {
+    const fetchCount = p.toFetch.length;
+    const writes = p.changed || fetchCount > 0;
+    if (fetchCount > 0)
+        e.logger.log('info', `dry run: would read the context of ${fetchCount} item(s) (${p.toFetch.filter((id) => p.listing.item(id)?.type === 'folder').length} folders)`);
+    if (!writes)
+        return [];
+    e.logger.log('info', `dry run: would write the metadata index under ${JSON.stringify(indexPrefix(o.s3Prefix))}${o.metadata === 'sidecars' ? ' and the sidecars of new or changed documents' : ''}`);
+    return Object.values(INDEX_FILES).map((file) => ({ action: 'metadata', key: indexPrefix(o.s3Prefix) + file, outcome: 'planned', reason: 'index' }));
+}
+async function loadPrevious(options, env, stateKey, input) {
+    const { folderKeys, documentKeys } = assignKeys(input.tree, options.s3Prefix);
+    const listing = new ContextListing(input.tree, folderKeys, documentKeys, options.s3Prefix);
+    const stored = await readContextState(env.s3, options.s3BucketName, stateKey, env.signal);
+    const objectGone = goneAfterRun(input);
+    const names = new Map();
+    const toFetch = [];
+    const previousLineHash = new Map();
+    const seen = new Set();
+    let changed = false;
+    /** Records whose item the listing does not show: whether they stay is decided from their keys, in the records. */
+    let unlisted = 0;
+    let header;
+    let usable = stored.state === 'found';
+    if (stored.state === 'found') {
+        try {
+            header = await readStateLines(stored.gzip, (state) => {
+                const identity = state[0];
+                if (seen.has(identity)) {
+                    changed = true; // a repeated record is dropped
+                    return;
+                }
+                seen.add(identity);
+                const current = listing.item(identity);
+                if (current === undefined) {
+                    unlisted++;
+                    return;
+                }
+                if (needsFetchByState(state, current, options.metadataRefresh || (current.history !== true && input.touched?.has(current.id) === true))) {
+                    toFetch.push(identity);
+                    previousLineHash.set(identity, state[5]);
+                    return;
+                }
+                if (state[2] !== fingerprintOf(current))
+                    changed = true;
+            });
+            for (const [id, name] of Object.entries(header.names ?? {}))
+                names.set(id, name);
+            if (header.rootFolderId !== input.rootFolderId || header.metadata !== options.metadata)
+                changed = true;
+        }
+        catch (error) {
+            env.logger.log('warning', `the previous metadata index is unreadable (${describeError(error)}): every item's context is read again`);
+            usable = false;
+        }
+    }
+    let gzip;
+    // The records themselves (a second GET) only when the index is written: a no-op run reads the short state alone.
+    if (usable && !options.dryRun && (changed || toFetch.length > 0 || unlisted > 0 || listing.ids().some((id) => !seen.has(id)))) {
+        try {
+            const records = await readContextState(env.s3, options.s3BucketName, contextRecordsKey(options.s3Prefix), env.signal);
+            if (records.state !== 'found')
+                throw new Error('its records are missing');
+            gzip = records.gzip;
+            await readRecords(gzip, (record) => {
+                if (listing.item(identityOf(record)) === undefined && recordLeaves(record, listing, input, objectGone))
+                    changed = true;
+            });
+        }
+        catch (error) {
+            env.logger.log('warning', `the previous metadata index is unreadable (${describeError(error)}): every item's context is read again`);
+            usable = false;
+            gzip = undefined;
+        }
+    }
+    else if (usable && unlisted > 0) {
+        changed = true; // a dry run does not read the records: an item gone may leave the index
+    }
+    if (!usable) {
+        header = undefined;
+        toFetch.length = 0;
+        previousLineHash.clear();
+        seen.clear();
+        changed = true;
+    }
+    for (const id of listing.ids()) {
+        if (!seen.has(id)) {
+            toFetch.push(id);
+            changed = true;
+        }
+    }
+    if (toFetch.length > 0 || changed) {
+        env.logger.log('info', `metadata: ${usable ? 'index read' : 'no index yet'}; the context of ${toFetch.length} item(s) is read${options.metadataRefresh ? ' (metadata_refresh)' : ''}`);
+    }
+    return { listing, gzip, header, toFetch, previousLineHash, names, changed, objectGone };
+}
+/** Calls `each` for every line of a stored state; returns its header. */
+async function readStateLines(gzip, each) {
+    const gunzip = (0,external_node_zlib_.createGunzip)();
+    const lines = (0,external_node_readline_.createInterface)({ input: external_node_stream_.Readable.from([gzip]).pipe(gunzip), crlfDelay: Infinity });
+    let header;
+    for await (const line of lines) {
+        if (header === undefined) {
+            const parsed = parseStateHeader(line);
+            if (typeof parsed === 'string')
+                throw new Error(parsed);
+            header = parsed;
+            continue;
+        }
+        const state = line === '' ? undefined : parseStateLine(line);
+        if (state !== undefined)
+            each(state);
+    }
+    if (header === undefined)
+        throw new Error('it is empty');
+    return header;
+}
+/**
+ * Whether the record of an item the listing no longer shows leaves the index: when another item of this run holds its
+ * key now, or (the listing complete) its object is gone. It stays while its object stays (a refused delete).
+ */
+function recordLeaves(record, listing, input, objectGone) {
+    return listing.hasKey(record.key) || (input.listingComplete && objectGone(record.key));
+}
+/** Whether this run knows other usernames than the index was written with (a new comment author, a new user). */
+function namesChanged(previous) {
+    const written = previous.header?.names ?? {};
+    return previous.names.size !== Object.keys(written).length || [...previous.names].some(([id, name]) => written[id] !== name);
+}
+/** A previous record that is not read again, with this run's listing fields (a rename changes its path and key). */
+function carriedOver(current, record, names) {
+    // An older version never changes: only its place does (a rename or move of its document). Its listing fields
+    // are the recorded ones, since a run that does not describe the document rebuilds the version from the manifest.
+    if (current.history === true)
+        return { ...record, path: current.path, key: current.key };
+    const fetched = fetchedPartOf(record);
+    return recordOf(current, { ...fetched, permissions: namedPermissions(fetched.permissions, names) }, record.complete);
+}
+/**
+ * The keys whose object is gone once this run is over: its delete or archive move was done (or, in a dry run,
+ * is planned), nothing was there and nothing was written there, or what is there is not this tool's (foreign). A record whose object stays (a refused
+ * delete, a listing that failed) stays in the index.
+ */
+function goneAfterRun(input) {
+    let removed;
+    let present;
+    return (key) => {
+        removed ??= new Set(input.items.filter((i) => (i.action === 'delete' || i.action === 'archive') && (i.outcome === 'done' || i.outcome === 'planned')).map((i) => i.key));
+        present ??= new Set([...input.inventory.map((o) => o.key), ...input.items.filter((i) => (i.action === 'upload' || i.action === 'copy') && i.outcome === 'done').map((i) => i.key)]);
+        return removed.has(key) || !present.has(key) || input.foreign?.has(key) === true;
+    };
+}
+/** The lines of a stored state: its header first, then each record with its line. Throws when it is not one. */
+async function* stateRecords(gzip) {
+    const gunzip = (0,external_node_zlib_.createGunzip)();
+    const lines = (0,external_node_readline_.createInterface)({ input: external_node_stream_.Readable.from([gzip]).pipe(gunzip), crlfDelay: Infinity });
+    let header;
+    try {
+        for await (const line of lines) {
+            if (header === undefined) {
+                const parsed = parseStateHeader(line);
+                if (typeof parsed === 'string')
+                    throw new Error(parsed);
+                header = parsed;
+                yield { header };
+                continue;
+            }
+            if (line === '')
+                continue;
+            const record = parseRecordLine(line);
+            if (record !== undefined)
+                yield { record, line };
+        }
+    }
+    finally {
+        // A reader that stops early (the header only) leaves nothing decompressing behind.
+        lines.close();
+        gunzip.destroy();
+    }
+    if (header === undefined)
+        throw new Error('it is empty');
+}
+/** Calls `each` for every record of a stored state; returns its header. */
+async function readRecords(gzip, each) {
+    let header;
+    for await (const entry of stateRecords(gzip)) {
+        if ('header' in entry)
+            header = entry.header;
+        else
+            each(entry.record, entry.line);
+    }
+    return header;
+}
+function serialize(record) {
+    return JSON.stringify(record);
+}
+class ContextWork {
+    options;
+    env;
+    input;
+    previous;
+    dir = (0,external_node_fs_.mkdtempSync)(external_node_path_.join((0,external_node_os_.tmpdir)(), 'workdocs-s3-sync-index-'));
+    constructor(options, env, input, previous) {
+        this.options = options;
+        this.env = env;
+        this.input = input;
+        this.previous = previous;
+    }
+    /** Reads every item of toFetch (bounded), spooling the records to a local file as they come. */
+    async fetch() {
+        const { listing, toFetch, previousLineHash, names } = this.previous;
+        if (this.options.workdocsOrganizationId !== '' && toFetch.length > 0)
+            await this.nameUsers(names);
+        const spool = new LineFile(external_node_path_.join(this.dir, 'fetched.jsonl'));
+        const result = { items: [], failed: new Map(), changed: 0, done: new Set(), requests: 0 };
+        let requests = 0;
+        let next = 0;
+        const worker = async () => {
+            while (next < toFetch.length) {
+                const id = toFetch[next++];
+                const item = listing.item(id);
+                let read;
+                try {
+                    read = item.type === 'folder' ? await readFolderContext(this.env.workdocs, item.id, this.env.signal)
+                        : item.history === true ? await readVersionContext(this.env.workdocs, item.id, item.versionId, this.env.signal)
+                            : await readDocumentContext(this.env.workdocs, item.id, item.versionId, this.env.signal);
+                }
+                catch (error) {
+                    if (this.env.signal?.aborted)
+                        throw error;
+                    read = { fetched: NOTHING_FETCHED, errors: [describeError(error)], requests: 0 };
+                }
+                requests += read.requests;
+                if (read.errors.length > 0) {
+                    result.failed.set(id, read.fetched);
+                    const error = `its ${item.type === 'document' ? 'comments, permissions or custom metadata' : 'permissions or custom metadata'} could not be read (${read.errors.join('; ')}); the index keeps what it had, and the next run reads it again`;
+                    this.env.logger.log('error', `metadata of ${JSON.stringify(item.key)}: ${error}`);
+                    result.items.push({ action: 'metadata', key: item.key, outcome: 'failed', reason: 'context', ...(item.type === 'document' ? { documentId: item.id, versionId: item.versionId } : {}), error });
+                    continue;
+                }
+                namesIn({ comments: read.fetched.comments ?? [], permissions: [] }, names);
+                const record = recordOf(item, { ...read.fetched, permissions: namedPermissions(read.fetched.permissions, names) }, true);
+                const line = serialize(record);
+                if (previousLineHash.get(id) !== shortHash(line))
+                    result.changed++;
+                spool.write(line + '\n');
+                result.done.add(id);
+            }
+        };
+        try {
+            await Promise.all(Array.from({ length: Math.max(1, Math.min(this.options.maxWorkers, toFetch.length)) }, worker));
+        }
+        finally {
+            spool.close();
+        }
+        this.env.logger.log('info', `metadata: the context of ${result.done.size} item(s) read (${requests} WorkDocs requests)${result.failed.size > 0 ? `, ${result.failed.size} failed` : ''}`);
+        return { ...result, requests };
+    }
+    /** A site's usernames (DescribeUsers, one page per 999 users): permissions name their principals by id only. */
+    async nameUsers(names) {
+        try {
+            const { users } = await describeSiteUsers(this.env.workdocs, this.options.workdocsOrganizationId, this.env.signal);
+            for (const user of users)
+                names.set(user.id, user.username);
+        }
+        catch (error) {
+            this.env.logger.log('warning', `metadata: the site's users could not be listed (${describeError(error)}): permissions name users by id only`);
+        }
+    }
+    /**
+     * Writes the index files (and sidecars) from the previous records, the ones just read and the items read for
+     * the first time that failed, in that order: the previous order is kept, new items come last.
+     */
+    async write(fetched) {
+        const { options, env, previous } = this;
+        const { listing, names, objectGone } = previous;
+        const prefix = options.s3Prefix;
+        const files = {
+            documents: new CsvFile(external_node_path_.join(this.dir, INDEX_FILES.documents), DOCUMENT_COLUMNS),
+            folders: new CsvFile(external_node_path_.join(this.dir, INDEX_FILES.folders), FOLDER_COLUMNS),
+            comments: new CsvFile(external_node_path_.join(this.dir, INDEX_FILES.comments), COMMENT_COLUMNS),
+            permissions: new CsvFile(external_node_path_.join(this.dir, INDEX_FILES.permissions), PERMISSION_COLUMNS),
+            jsonl: new LineFile(external_node_path_.join(this.dir, INDEX_FILES.jsonl)),
+        };
+        const stateLines = new LineFile(external_node_path_.join(this.dir, 'state-lines.jsonl'));
+        const sidecars = options.metadata === 'sidecars' ? new SidecarWriter(options, env) : undefined;
+        const sidecarsWereWritten = previous.header?.metadata === 'sidecars';
+        const staleSidecars = [];
+        const emitted = new Set();
+        let documents = 0;
+        let folders = 0;
+        /** `changed`: the record differs from the previous index's (its sidecar is written again). */
+        const emit = async (record, changed) => {
+            const line = serialize(record);
+            files.jsonl.write(line + '\n');
+            stateLines.write(JSON.stringify(stateLineOf(record, line)) + '\n');
+            const csv = csvLinesOf(record);
+            (record.type === 'document' ? files.documents : files.folders).write(csv.item);
+            files.comments.write(csv.comments);
+            files.permissions.write(csv.permissions);
+            if (record.type === 'document')
+                documents++;
+            else
+                folders++;
+            if (sidecars && record.type === 'document' && (!sidecarsWereWritten || changed)) {
+                await sidecars.put(sidecarKey(prefix, record.key), line, identityOf(record));
+            }
+        };
+        if (previous.gzip !== undefined) {
+            const removingAll = sidecarsWereWritten && options.metadata !== 'sidecars';
+            for await (const entry of stateRecords(previous.gzip)) {
+                if ('header' in entry)
+                    continue;
+                const { record, line } = entry;
+                const identity = identityOf(record);
+                if (emitted.has(identity))
+                    continue;
+                emitted.add(identity);
+                const current = listing.item(identity);
+                const leaves = current === undefined && recordLeaves(record, listing, this.input, objectGone);
+                // A sidecar goes with its record, or when its document moved away from the key; never while another item of this
+                // run holds that key (its own sidecar is written there).
+                const sidecarGone = record.type === 'document' && sidecarsWereWritten
+                    && (removingAll || (!listing.hasKey(record.key) && (leaves || (current !== undefined && record.key !== current.key && objectGone(record.key)))));
+                if (sidecarGone)
+                    staleSidecars.push(sidecarKey(prefix, record.key));
+                if (current === undefined) {
+                    if (!leaves)
+                        await emit(record, false);
+                    continue;
+                }
+                if (fetched.done.has(identity))
+                    continue; // written from the spool below
+                // Read this run but failed: the previous rows, marked incomplete so that the next run reads it again.
+                const carried = carriedOver(current, record, names);
+                const next = fetched.failed.has(identity) ? { ...carried, complete: false } : carried;
+                await emit(next, serialize(next) !== line);
+            }
+        }
+        if (fetched.done.size > 0) {
+            const lines = (0,external_node_readline_.createInterface)({ input: (0,external_node_fs_.createReadStream)(external_node_path_.join(this.dir, 'fetched.jsonl')), crlfDelay: Infinity });
+            for await (const line of lines) {
+                const record = parseRecordLine(line);
+                if (record === undefined)
+                    continue;
+                emitted.add(identityOf(record));
+                const named = { ...record, permissions: namedPermissions(record.permissions, names) };
+                await emit(named, shortHash(serialize(named)) !== previous.previousLineHash.get(identityOf(record)));
+            }
+        }
+        // Items read for the first time whose context failed: what the listing says, and what was read.
+        for (const id of listing.ids()) {
+            if (emitted.has(id))
+                continue;
+            const item = listing.item(id);
+            await emit(recordOf(item, fetched.failed.get(id) ?? NOTHING_FETCHED, false), true);
+        }
+        const items = [];
+        if (sidecars)
+            items.push(...await sidecars.finish());
+        if (staleSidecars.length > 0) {
+            for (const outcome of await deleteKeys(env.s3, options.s3BucketName, staleSidecars, env.signal)) {
+                items.push(outcome.error === undefined
+                    ? { action: 'metadata', key: outcome.key, outcome: 'done', reason: 'sidecar-removed' }
+                    : { action: 'metadata', key: outcome.key, outcome: 'failed', reason: 'sidecar-removed', error: outcome.error });
+            }
+        }
+        // The index files, then the state: a state is written only after every file and sidecar it describes.
+        const written = [];
+        for (const [name, file] of Object.entries(files))
+            written.push([file.close(), INDEX_FILES[name], name === 'jsonl' ? 'application/x-ndjson; charset=utf-8' : 'text/csv; charset=utf-8']);
+        let bytes = 0;
+        const failures = [];
+        await Promise.all(written.map(async ([file, name, contentType]) => {
+            const key = indexPrefix(prefix) + name;
+            try {
+                const size = await putFile(env.s3, options.s3BucketName, key, { path: file, md5: await fileMd5(file), contentType }, env.signal);
+                bytes += size;
+                items.push({ action: 'metadata', key, outcome: 'done', reason: 'index', bytes: size });
+            }
+            catch (error) {
+                failures.push(name);
+                items.push({ action: 'metadata', key, outcome: 'failed', reason: 'index', error: describeError(error) });
+            }
+        }));
+        const stateKey = contextStateKey(prefix);
+        // A failed sidecar does not hold the state back (it records which sidecars exist, so that a switch to `index`
+        // removes them): its record is marked incomplete there, and the next run reads it and writes its sidecar again.
+        if (failures.length > 0 || items.some((i) => i.outcome === 'failed' && i.reason !== 'sidecar')) {
+            env.logger.log('error', `metadata: the index state was not written (${failures.length > 0 ? `${failures.join(', ')} failed` : 'a sidecar could not be removed'}): the next run writes the index again`);
+            return items;
+        }
+        if (sidecars && sidecars.failed.size > 0)
+            await markIncomplete(stateLines.close(), sidecars.failed);
+        // The records first, the short state last: a state always describes records that are stored.
+        const headerLine = this.headerLine(documents, folders);
+        for (const [key, file, reason] of [
+            [contextRecordsKey(prefix), await gzipWithHeader(headerLine, files.jsonl.path, external_node_path_.join(this.dir, INDEX_FILES.records)), 'index'],
+            [stateKey, await gzipWithHeader(headerLine, stateLines.close(), external_node_path_.join(this.dir, INDEX_FILES.state)), 'state'],
+        ]) {
+            try {
+                const size = await putFile(env.s3, options.s3BucketName, key, { path: file, md5: await fileMd5(file), contentType: 'application/gzip' }, env.signal);
+                bytes += size;
+                items.push({ action: 'metadata', key, outcome: 'done', reason, bytes: size });
+            }
+            catch (error) {
+                items.push({ action: 'metadata', key, outcome: 'failed', reason, error: describeError(error) });
+                break;
+            }
+        }
+        env.logger.log('info', `metadata index written: ${documents} documents, ${folders} folders (${formatBytes(bytes)})${sidecars ? `, ${sidecars.written} sidecar(s)` : ''}${staleSidecars.length > 0 ? `, ${staleSidecars.length} sidecar(s) removed` : ''}`);
+        return items;
+    }
+    /** The header line of the records and the state this run writes. */
+    headerLine(documents, folders) {
+        return stateHeaderLine({
+            rootFolderId: this.input.rootFolderId, metadata: this.options.metadata, documents, folders, writtenAt: new Date(this.env.now()).toISOString(),
+            names: Object.fromEntries([...this.previous.names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+        });
+    }
+    dispose() {
+        (0,external_node_fs_.rmSync)(this.dir, { recursive: true, force: true });
+    }
+}
+/** A local file written through one buffer (BufferedFileWriter); close() returns its path. */
+class LineFile {
+    path;
+    fd;
+    writer;
+    closed = false;
+    constructor(path) {
+        this.path = path;
+        this.fd = (0,external_node_fs_.openSync)(path, 'w');
+        this.writer = new BufferedFileWriter(this.fd);
+    }
+    write(text) {
+        if (text !== '')
+            this.writer.write(text);
+    }
+    close() {
+        if (!this.closed) {
+            this.writer.flush();
+            (0,external_node_fs_.closeSync)(this.fd);
+            this.closed = true;
+        }
+        return this.path;
+    }
+}
+/** A CSV file: the byte order mark and the header line, then rows. */
+class CsvFile extends LineFile {
+    constructor(file, columns) {
+        super(file);
+        this.write(CSV_BOM + csvLine(columns));
+    }
+}
+/** Sidecar PUTs, at most max_workers at once; the writer waits for a slot, so pending bodies stay few. */
+class SidecarWriter {
+    options;
+    env;
+    inFlight = new Set();
+    items = [];
+    written = 0;
+    constructor(options, env) {
+        this.options = options;
+        this.env = env;
+    }
+    /** Identities whose sidecar could not be written: the state marks them incomplete, so the next run writes it. */
+    failed = new Set();
+    async put(key, body, identity) {
+        while (this.inFlight.size >= Math.max(1, this.options.maxWorkers))
+            await Promise.race(this.inFlight);
+        const { storageClass, tags } = this.options.objectSettings;
+        const sending = putSidecar(this.env.s3, this.options.s3BucketName, key, body, { storageClass, tags }, this.env.signal).then(() => {
+            this.written++;
+            this.items.push({ action: 'metadata', key, outcome: 'done', reason: 'sidecar' });
+        }, (error) => {
+            this.failed.add(identity);
+            this.items.push({ action: 'metadata', key, outcome: 'failed', reason: 'sidecar', error: describeError(error) });
+        }).finally(() => this.inFlight.delete(sending));
+        this.inFlight.add(sending);
+    }
+    async finish() {
+        await Promise.all(this.inFlight);
+        return this.items;
+    }
+}
+/** Rewrites a file of state lines with the given identities marked incomplete. */
+async function markIncomplete(file, identities) {
+    const marked = new LineFile(`${file}.marked`);
+    for await (const line of (0,external_node_readline_.createInterface)({ input: (0,external_node_fs_.createReadStream)(file), crlfDelay: Infinity })) {
+        const state = parseStateLine(line);
+        // No line hash either: what the next run reads for it counts as changed, and its sidecar is written.
+        marked.write(state !== undefined && identities.has(state[0]) ? JSON.stringify([state[0], state[1], state[2], 0, state[4], '']) + '\n' : `${line}\n`);
+    }
+    marked.close();
+    (0,external_node_fs_.renameSync)(`${file}.marked`, file);
+}
+/** A header line, then a local file's lines, gzip-compressed into `target`. */
+async function gzipWithHeader(header, source, target) {
+    async function* body() {
+        yield header + '\n';
+        for await (const chunk of (0,external_node_fs_.createReadStream)(source))
+            yield chunk;
+    }
+    await (0,promises_.pipeline)(external_node_stream_.Readable.from(body()), (0,external_node_zlib_.createGzip)(), (0,external_node_fs_.createWriteStream)(target));
+    return target;
+}
+async function fileMd5(file) {
+    const hash = (0,external_node_crypto_.createHash)('md5');
+    for await (const chunk of (0,external_node_fs_.createReadStream)(file))
+        hash.update(chunk);
+    return hash.digest();
+}
+
 ;// CONCATENATED MODULE: ./lib/s3/lock.js
 /**
  * One run per prefix at a time: a lock object at `<prefix>.workdocs-s3-sync/lock.json` holding the owner's id,
@@ -3858,125 +6611,117 @@ function isNotImplemented(error) {
     return httpStatusOf(error) === 501 || name === 'NotImplemented';
 }
 
-;// CONCATENATED MODULE: ./lib/workdocs/list.js
+;// CONCATENATED MODULE: ./lib/workdocs/source.js
+
+
+
+
+async function openSource(options, env) {
+    if (options.workdocsOrganizationId === '') {
+        const root = await getRootFolder(env.workdocs, options.workdocsFolderId, env.signal);
+        return { kind: 'folder', rootId: root.Id, rootName: root.Name, list: (listOptions) => listTree(env.workdocs, root, listOptions) };
+    }
+    const site = await openSite(options, env);
+    return { kind: 'site', rootId: site.organizationId, rootName: `${site.users.length} user${site.users.length === 1 ? '' : 's'}`, site, list: (listOptions) => listSite(env.workdocs, site, listOptions) };
+}
+/** The site's users, filtered; a filter that leaves nobody is bad input (a typo would otherwise empty the mirror). */
+async function openSite(options, env) {
+    const organizationId = options.workdocsOrganizationId;
+    const { users, pages } = await describeSiteUsers(env.workdocs, organizationId, env.signal);
+    const wanted = userFilter(options.users, options.excludeUsers);
+    const chosen = users.filter((u) => wanted(u.username));
+    if (chosen.length === 0) {
+        if (users.length === 0)
+            throw new InputError('workdocs_organization_id', `organization ${organizationId} has no user with a root folder`);
+        const option = options.users.length > 0 && !users.some((u) => userFilter(options.users, [])(u.username)) ? 'users' : 'exclude_users';
+        throw new InputError(option, `leaves none of the ${users.length} users of organization ${organizationId} (users ${JSON.stringify(options.users.join(',') || '*')}, exclude_users ${JSON.stringify(options.excludeUsers.join(','))})`);
+    }
+    const left = users.length - chosen.length;
+    env.logger.log('info', `WorkDocs site ${organizationId}: ${chosen.length} of ${users.length} users${left > 0 ? ` (${left} left out by users / exclude_users)` : ''}${options.includeRecycleBin ? ', with their recycle bins' : ''} (${pages} DescribeUsers pages)`);
+    return { organizationId, users: chosen, includeRecycleBin: options.includeRecycleBin };
+}
+
+;// CONCATENATED MODULE: ./lib/workdocs/versions.js
 /**
- * Lists a WorkDocs folder tree: breadth-first, many folders at once (bounded), every page of every folder.
- * Only ACTIVE folders and documents whose latest version is ACTIVE are kept, as the service shows them.
+ * Lists documents' versions (`versions: all`): DescribeDocumentVersions, every page, for the documents whose
+ * history the manifest does not already know (core/history.ts decides which), many documents at once (bounded).
+ * Only ACTIVE versions are kept: an INITIALIZED one is an upload that never finished, and has no content to read.
  */
 
 
 
-/** Reads the root folder; a missing or inaccessible id is bad input (exit 2), checked before anything else. */
-async function getRootFolder(client, folderId, signal) {
-    try {
-        const out = await client.send(new dist_cjs.GetFolderCommand({ FolderId: folderId }), { abortSignal: signal });
-        if (!out.Metadata?.Id)
-            throw new InputError('workdocs_folder_id', `WorkDocs returned no folder for ${folderId}`);
-        if (out.Metadata.ResourceState !== undefined && out.Metadata.ResourceState !== 'ACTIVE') {
-            throw new InputError('workdocs_folder_id', `folder ${folderId} is ${out.Metadata.ResourceState}, not ACTIVE`);
-        }
-        return out.Metadata;
-    }
-    catch (error) {
-        const name = errorName(error);
-        if (name === 'EntityNotExistsException' || name === 'UnauthorizedResourceAccessException' || name === 'InvalidArgumentException') {
-            throw new InputError('workdocs_folder_id', `folder ${folderId} does not exist or is not accessible (${describeError(error)})`, { cause: error });
-        }
-        throw error;
-    }
-}
-async function listTree(client, root, options) {
-    const rootId = root.Id;
-    const folders = [];
-    const documents = [];
-    const errors = [];
-    const limit = (0,p_limit/* default */.A)(Math.max(1, options.concurrency));
+
+/** The most versions one DescribeDocumentVersions page may hold (the service's limit). */
+const VERSIONS_PAGE_SIZE = 999;
+/**
+ * Reads every page of each document's versions, `concurrency` documents at once; a failure is that document's,
+ * never the run's. `pageSize`: versions per page (tests page through with a small one).
+ */
+async function describeVersions(client, documents, concurrency, signal, pageSize = VERSIONS_PAGE_SIZE) {
+    const limit = (0,p_limit/* default */.A)(Math.max(1, concurrency));
+    const described = new Map();
+    const failures = new Map();
     let pages = 0;
-    let listed = 0;
-    /** Reads every page of one folder; returns its sub-folders (none when the folder failed). */
-    const readFolder = async (folderId) => {
-        const childFolders = [];
-        const childDocuments = [];
+    await Promise.all(documents.map((doc) => limit(async () => {
+        const versions = [];
         try {
-            // Each page request is retried by the client's strategy (throttling, 5xx, 424).
-            const pager = (0,dist_cjs.paginateDescribeFolderContents)({ client, pageSize: 999 }, { FolderId: folderId, Limit: 999 });
-            for await (const page of pager) {
-                if (options.signal?.aborted)
-                    throw options.signal.reason ?? new Error('aborted');
+            // The SDK's paginator follows Marker; each page request is retried by the client's strategy.
+            for await (const page of (0,dist_cjs.paginateDescribeDocumentVersions)({ client, pageSize }, { DocumentId: doc.id, Limit: pageSize })) {
+                if (signal?.aborted)
+                    throw signal.reason ?? new Error('aborted');
                 pages++;
-                for (const folder of page.Folders ?? []) {
-                    const item = toFolder(folder, folderId);
-                    if (item) {
-                        folders.push(item);
-                        childFolders.push(item);
-                    }
-                }
-                for (const document of page.Documents ?? []) {
-                    const item = toDocument(document, folderId);
-                    if (item) {
-                        documents.push(item);
-                        childDocuments.push(item);
-                    }
+                for (const version of page.DocumentVersions ?? []) {
+                    const item = toVersion(version, doc);
+                    if (item)
+                        versions.push(item);
                 }
             }
+            described.set(doc.id, versions);
         }
         catch (error) {
-            errors.push({ folderId, message: describeError(error) });
-            return [];
+            if (signal?.aborted)
+                throw error;
+            failures.set(doc.id, describeError(error));
         }
-        listed++;
-        options.onFolder?.(listed, documents.length);
-        options.onFolderListed?.(folderId, childFolders, childDocuments);
-        return childFolders.map((f) => f.id);
-    };
-    // A folder holds a slot only while its own pages are read, never while its children wait for slots: a parent
-    // that waited inside the limiter for children queued behind it would deadlock any tree with more branch
-    // folders than slots. Children are queued as soon as their parent is read, so the tree is listed
-    // breadth-first with at most `concurrency` requests in flight.
-    const listFolder = async (folderId) => {
-        const children = await limit(() => readFolder(folderId));
-        await Promise.all(children.map(listFolder));
-    };
-    await listFolder(rootId);
-    return { tree: { rootId, folders, documents }, rootName: root.Name ?? '', errors, pages };
+    })));
+    return { described, failures, pages };
 }
-function toFolder(folder, parentId) {
-    if (!folder.Id || (folder.ResourceState !== undefined && folder.ResourceState !== 'ACTIVE'))
-        return undefined;
-    return { id: folder.Id, name: folder.Name ?? '', parentId, createdAt: folder.CreatedTimestamp?.getTime() ?? 0 };
+/**
+ * The tree with its histories (SourceTree.versions, histories, historyFailures): the versions the manifest knows are
+ * rebuilt from it, the others (and those `redescribe` names) are asked of WorkDocs. `manifest` is the trusted view of
+ * the manifest as read.
+ */
+async function listHistories(client, tree, manifest, options) {
+    const needs = historyNeeds(tree.documents, manifest, options.prefix, options.redescribe);
+    const listed = needs.describe.length === 0
+        ? { described: new Map(), failures: new Map(), pages: 0 }
+        : await describeVersions(client, needs.describe, options.concurrency, options.signal);
+    for (const [documentId, message] of listed.failures)
+        options.log('error', `listing the versions of document ${documentId} failed: ${message}`);
+    const withVersions = history_withHistories(tree, needs, listed.described, listed.failures);
+    options.log('info', `WorkDocs versions: ${needs.describe.length} document(s) described (${listed.pages} pages), ${tree.documents.length - needs.describe.length} known from the manifest; ${withVersions.versions?.length ?? 0} older version(s)`);
+    return withVersions;
 }
-function toDocument(document, parentId) {
-    const version = document.LatestVersionMetadata;
-    if (!document.Id || !version?.Id)
-        return undefined;
-    if (document.ResourceState !== undefined && document.ResourceState !== 'ACTIVE')
-        return undefined;
-    if (version.Status !== undefined && version.Status !== 'ACTIVE')
+function toVersion(version, doc) {
+    if (!version.Id || (version.Status !== undefined && version.Status !== 'ACTIVE'))
         return undefined;
     const md5 = version.Signature && /^[0-9a-fA-F]{32}$/.test(version.Signature) ? version.Signature.toLowerCase() : undefined;
+    const createdAt = version.CreatedTimestamp?.getTime() ?? 0;
     const contentModifiedAt = (version.ContentModifiedTimestamp ?? version.CreatedTimestamp)?.getTime();
     return {
-        id: document.Id,
-        parentId,
-        name: version.Name ?? '',
-        createdAt: document.CreatedTimestamp?.getTime() ?? 0,
-        modifiedAt: document.ModifiedTimestamp?.getTime() ?? version.ModifiedTimestamp?.getTime() ?? 0,
+        id: doc.id,
+        parentId: doc.parentId,
+        name: version.Name ?? doc.name,
+        // The version's own creation time: it names the version's object in the history area.
+        createdAt,
+        modifiedAt: version.ModifiedTimestamp?.getTime() ?? createdAt,
         versionId: version.Id,
         size: version.Size ?? 0,
         md5,
-        contentType: version.ContentType ? sharedContentType(version.ContentType) : undefined,
+        contentType: version.ContentType,
         ...(contentModifiedAt !== undefined && Number.isSafeInteger(contentModifiedAt) ? { contentModifiedAt } : {}),
+        history: true,
     };
-}
-/** One string per distinct content type, not one per document (100,000 copies of a few values otherwise). */
-const contentTypes = new Map();
-function sharedContentType(value) {
-    const known = contentTypes.get(value);
-    if (known !== undefined)
-        return known;
-    if (contentTypes.size < 1000)
-        contentTypes.set(value, value);
-    return value;
 }
 
 ;// CONCATENATED MODULE: ./lib/s3/cleanup.js
@@ -4201,6 +6946,447 @@ class EarlyUploads {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/workdocs/activities.js
+/**
+ * The WorkDocs side of incremental runs: the activity feed (DescribeActivities, newest first, paged by Marker) and
+ * the re-reads of what it touched (GetFolder, GetDocument). A resource that is gone, or no longer ACTIVE, is said
+ * so; any other failure is thrown (the run then lists everything).
+ */
+
+
+
+
+/** The largest page DescribeActivities serves. */
+const PAGE_LIMIT = 999;
+/** Every direct activity of the organization from `start` (epoch ms, inclusive) on, every page. */
+async function readFeed(client, organizationId, start, signal) {
+    const activities = [];
+    let pages = 0;
+    let marker;
+    do {
+        const out = await client.send(new dist_cjs.DescribeActivitiesCommand({ OrganizationId: organizationId, StartTime: new Date(start), Limit: PAGE_LIMIT, ...(marker ? { Marker: marker } : {}) }), { abortSignal: signal });
+        pages++;
+        for (const a of out.UserActivities ?? [])
+            activities.push(toFeedActivity(a));
+        marker = out.Marker || undefined;
+    } while (marker !== undefined);
+    return { activities, pages };
+}
+/**
+ * The newest activities, as far back as the overlap from the newest one: where a full listing that starts now leaves
+ * the feed (what they did, the listing shows). Usually one page.
+ */
+async function readFeedHead(client, organizationId, signal) {
+    const activities = [];
+    let pages = 0;
+    let marker;
+    let newest;
+    do {
+        const out = await client.send(new dist_cjs.DescribeActivitiesCommand({ OrganizationId: organizationId, Limit: PAGE_LIMIT, ...(marker ? { Marker: marker } : {}) }), { abortSignal: signal });
+        pages++;
+        let past = false;
+        for (const wire of out.UserActivities ?? []) {
+            const a = toFeedActivity(wire);
+            newest ??= a.time;
+            if (a.time < newest - ACTIVITY_OVERLAP_MS) {
+                past = true;
+                break;
+            }
+            activities.push(a);
+        }
+        marker = past ? undefined : out.Marker || undefined;
+    } while (marker !== undefined);
+    return { activities, pages };
+}
+function toFeedActivity(a) {
+    const participants = [...(a.Participants?.Users ?? []).map((u) => u.Id ?? ''), ...(a.Participants?.Groups ?? []).map((g) => g.Id ?? '')];
+    return {
+        type: a.Type ?? '',
+        time: a.TimeStamp?.getTime() ?? 0,
+        resourceType: a.ResourceMetadata?.Type,
+        resourceId: a.ResourceMetadata?.Id || undefined,
+        parentId: a.ResourceMetadata?.ParentId || undefined,
+        originalParentId: a.OriginalParent?.Id || undefined,
+        versionId: a.ResourceMetadata?.VersionId || undefined,
+        name: a.ResourceMetadata?.Name,
+        originalName: a.ResourceMetadata?.OriginalName,
+        initiatorId: a.Initiator?.Id,
+        ownerId: a.ResourceMetadata?.Owner?.Id,
+        commentId: a.CommentMetadata?.CommentId,
+        participants,
+    };
+}
+function isGone(error) {
+    const name = errorName(error);
+    return name === 'EntityNotExistsException' || name === 'ProhibitedStateException';
+}
+async function reReadFolder(client, id, signal) {
+    try {
+        const out = await client.send(new dist_cjs.GetFolderCommand({ FolderId: id }), { abortSignal: signal });
+        const parentId = out.Metadata?.ParentFolderId || undefined;
+        const folder = out.Metadata ? toFolder(out.Metadata, parentId ?? '') : undefined;
+        return folder === undefined ? { state: 'gone' } : { state: 'active', item: folder, parentId };
+    }
+    catch (error) {
+        if (isGone(error))
+            return { state: 'gone' };
+        throw error;
+    }
+}
+async function reReadDocument(client, id, signal) {
+    try {
+        const out = await client.send(new dist_cjs.GetDocumentCommand({ DocumentId: id }), { abortSignal: signal });
+        const parentId = out.Metadata?.ParentFolderId || undefined;
+        const document = out.Metadata && parentId ? toDocument(out.Metadata, parentId) : undefined;
+        return document === undefined ? { state: 'gone' } : { state: 'active', item: document, parentId };
+    }
+    catch (error) {
+        if (isGone(error))
+            return { state: 'gone' };
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/engine/incremental.js
+/**
+ * Incremental runs (option `incremental`): instead of listing the whole source and the whole bucket, a run reads
+ * the manifest and the source snapshot kept beside it, reads the activity feed since the snapshot's watermark,
+ * re-reads only what the activities touched, and hands plan() the edited tree with the inventory the manifest
+ * describes. Whenever it cannot be sure (no snapshot, another manifest, an activity it does not know, a failed
+ * read, full_listing_every reached) the run lists everything instead, and says why in one line.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * How this run starts when `incremental` is `activities` or `auto` (mode sync): undefined when it lists everything as
+ * always (`listing`, another mode, or `auto` without a site's organization id, which the feed needs).
+ */
+async function openIncremental(options, env, source, started) {
+    if (options.incremental === 'listing' || options.mode !== 'sync')
+        return undefined;
+    if (options.workdocsOrganizationId === '') {
+        env.logger.log('info', 'incremental auto: the activity feed needs workdocs_organization_id; this run lists everything');
+        return undefined;
+    }
+    return startIncremental(options, env, incrementalSourceOf(source, options), started);
+}
+/** The source as an incremental run reads it: a site's virtual levels come from the users openSource just read. */
+function incrementalSourceOf(source, options) {
+    const site = source.site;
+    return {
+        rootId: source.rootId,
+        rootName: source.rootName ?? '',
+        organizationId: options.workdocsOrganizationId,
+        ...(site ? {
+            site: () => {
+                const { top, bins, starts } = siteFolders(site);
+                const binOf = new Map();
+                if (site.includeRecycleBin)
+                    for (const u of site.users)
+                        if (u.recycleBinFolderId !== undefined)
+                            binOf.set(u.id, u.recycleBinFolderId);
+                return Promise.resolve({ virtual: [...top, ...bins], starts, binOf, binAreaId: recycleBinAreaId(site.organizationId), requests: 0 });
+            },
+        } : {}),
+    };
+}
+/**
+ * Starts a run in mode `activities` or `auto`: from the snapshot and the feed when it can, else says why the run
+ * lists everything (and where the feed stands before that listing, for the snapshot it will write).
+ */
+async function startIncremental(options, env, source, started) {
+    const key = snapshotKey(options.s3Prefix);
+    const full = async (reason, previous, scheduled = options.fullListingEveryMs === 0) => {
+        env.logger.log('info', `full listing: ${reason}`);
+        try {
+            const head = await readFeedHead(env.workdocs, source.organizationId, env.signal);
+            const watermark = advanceWatermark({ time: 0, seen: [] }, head.activities);
+            return { kind: 'full', reason, scheduled, carry: { key, watermark, lastFullListing: started, full: true, previous, metadataTouched: new Set(), versionsTouched: new Set() } };
+        }
+        catch (error) {
+            env.logger.log('warning', `the activity feed could not be read (${describeError(error)}): this run writes no source snapshot`);
+            return { kind: 'full', reason, scheduled, carry: undefined };
+        }
+    };
+    let loaded;
+    let read;
+    try {
+        [loaded, read] = await Promise.all([
+            readManifest(env.s3, options.s3BucketName, manifestKey(options.s3Prefix), env.signal),
+            readSnapshot(env, options.s3BucketName, key),
+        ]);
+    }
+    catch (error) {
+        // The full listing meets the same bucket and says what is wrong with it.
+        return full(`the manifest or the source snapshot could not be read (${describeError(error)})`);
+    }
+    const facts = {
+        snapshot: read.state === 'found' ? { state: 'found', value: read.snapshot } : read,
+        manifest: { state: loaded.state, etag: loaded.etag },
+        rootId: source.rootId,
+        now: started,
+        fullListingEveryMs: options.fullListingEveryMs,
+    };
+    const previous = read.state === 'found' ? { snapshot: read.snapshot, hash: read.hash } : undefined;
+    const reason = fullListingReason(facts);
+    if (reason !== undefined || read.state !== 'found' || loaded.state !== 'found')
+        return full(reason ?? 'no usable snapshot', previous, fullListingScheduled(facts));
+    const snapshot = read.snapshot;
+    let feed;
+    try {
+        feed = await readFeed(env.workdocs, source.organizationId, feedStart(snapshot.watermark), env.signal);
+    }
+    catch (error) {
+        return full(`a page of the activity feed failed (${describeError(error)})`, previous);
+    }
+    const unseen = unseenActivities(feed.activities, snapshot.watermark);
+    const tree = new EditableTree(source.rootId, snapshot.tree);
+    let applied;
+    try {
+        applied = await applyActivities(env, options, source, tree, unseen);
+    }
+    catch (error) {
+        return full(error instanceof Uninterpretable ? error.message : `re-reading what the activities touched failed (${describeError(error)})`, previous);
+    }
+    const edited = tree.tree();
+    env.logger.log('info', `incremental: ${unseen.length} new activities since ${new Date(feedStart(snapshot.watermark)).toISOString()} (${feed.pages} feed pages); `
+        + `re-read ${applied.folders} folders and ${applied.documents} documents, listed ${applied.listed} folders (${applied.pages} pages); the bucket is not listed`);
+    return {
+        kind: 'activities',
+        listing: { tree: edited, rootName: snapshot.rootName, errors: [], pages: applied.pages },
+        inventory: inventoryFromManifest(loaded.manifest, snapshot.others),
+        loaded,
+        carry: { key, watermark: advanceWatermark(snapshot.watermark, feed.activities), lastFullListing: snapshot.lastFullListing, full: false, previous, metadataTouched: applied.metadata, versionsTouched: applied.versions },
+    };
+}
+/** An activity this tool cannot apply: the run lists everything. */
+class Uninterpretable extends Error {
+}
+/**
+ * Edits `tree` with what the activities touched, re-reading each touched item once: folders first (a folder that
+ * enters the tree is listed whole, bringing in what was created in it meanwhile), then documents, then the
+ * recycle bins that changed. Activities about items outside the tree are asked about again once it has grown.
+ */
+async function applyActivities(env, options, source, tree, activities) {
+    const client = env.workdocs;
+    const limit = (0,p_limit/* default */.A)(Math.max(1, options.maxWorkers));
+    const applied = { folders: 0, documents: 0, listed: 0, pages: 0, metadata: new Set(), versions: new Set() };
+    /** Read (or listed) during this run, after the feed: later than every activity read, never read twice. */
+    const fresh = new Set();
+    const binsToList = new Set();
+    /** Folders whose whole tree was listed this run. */
+    const listedWhole = new Set();
+    let binOf = new Map();
+    const listBelow = async (starts) => {
+        if (starts.length === 0)
+            return;
+        tree.removeBelow(new Set(starts.map((s) => s.id)), false);
+        const listed = await listFolders(client, starts, { concurrency: options.maxWorkers, ...(env.signal ? { signal: env.signal } : {}) });
+        if (listed.errors.length > 0)
+            throw new Error(`listing folder ${listed.errors[0].folderId} failed: ${listed.errors[0].message}`);
+        for (const start of starts)
+            listedWhole.add(start.id);
+        applied.listed += starts.length + listed.folders.length;
+        applied.pages += listed.pages;
+        for (const f of listed.folders) {
+            tree.putFolder(f);
+            fresh.add(f.id);
+        }
+        for (const d of listed.documents) {
+            tree.putDocument(d);
+            fresh.add(d.id);
+        }
+    };
+    if (source.site) {
+        // Users come and go without an activity: the top of the tree is read every run (one DescribeUsers page per 999 users).
+        const levels = await source.site();
+        binOf = levels.binOf;
+        const now = new Map(levels.virtual.map((f) => [f.id, f]));
+        const gone = new Set();
+        for (const f of tree.tree().folders) {
+            if ((f.parentId === source.rootId || f.parentId === levels.binAreaId) && !now.has(f.id))
+                gone.add(f.id);
+        }
+        tree.removeBelow(gone, true);
+        const added = [];
+        for (const f of levels.virtual) {
+            if (!tree.hasFolder(f.id)) {
+                const start = levels.starts.find((s) => s.id === f.id);
+                if (start)
+                    added.push(start);
+            }
+            tree.putFolder(f);
+        }
+        await listBelow(added);
+    }
+    let pending = activities;
+    for (let round = 0; pending.length > 0; round++) {
+        const interpreted = interpretActivities(pending, tree);
+        if (!interpreted.ok)
+            throw new Uninterpretable(interpreted.reason);
+        const { touched } = interpreted;
+        for (const id of touched.metadata)
+            applied.metadata.add(id);
+        for (const id of touched.versions)
+            applied.versions.add(id);
+        const inTree = pending.filter((a) => !touched.elsewhere.includes(a));
+        for (const a of inTree) {
+            if (!/_(RECYCLED|RESTORED|DELETED|SHARE_PERMISSION_CHANGED)$/.test(a.type))
+                continue;
+            // A recycle, restore or owner change moves the item into, out of or between recycle bins.
+            for (const user of [a.ownerId, a.initiatorId, ...a.participants]) {
+                const bin = user === undefined ? undefined : binOf.get(user);
+                if (bin !== undefined)
+                    binsToList.add(bin);
+            }
+        }
+        // Folders: re-read each; one that enters the tree (or is restored, or created) is listed whole.
+        const relist = [];
+        await Promise.all([...touched.folders].filter(([id]) => !fresh.has(id)).map(([id, how]) => limit(async () => {
+            const known = tree.folder(id);
+            const found = await reReadFolder(client, id, env.signal);
+            applied.folders++;
+            fresh.add(id);
+            if (known?.parentId === source.rootId && source.site)
+                return; // a user's root: the users decide its place and name
+            if (found.state === 'gone' || found.parentId === undefined) {
+                tree.removeBelow(new Set([id]), true);
+                return;
+            }
+            tree.putFolder(found.item);
+            if (known === undefined || how.relist)
+                relist.push({ id });
+        })));
+        await listBelow(relist);
+        // Documents: re-read each that no listing above already brought.
+        await Promise.all([...touched.documents].filter((id) => !fresh.has(id)).map((id) => limit(async () => {
+            const found = await reReadDocument(client, id, env.signal);
+            applied.documents++;
+            fresh.add(id);
+            if (found.state === 'gone')
+                tree.removeDocument(id);
+            else
+                tree.putDocument(found.item);
+        })));
+        // Activities about items outside the tree may be about the mirror now that it has grown; the others never are.
+        const next = touched.elsewhere.filter((a) => a.parentId !== undefined && tree.hasFolder(a.parentId)
+            || (a.originalParentId !== undefined && tree.hasFolder(a.originalParentId))
+            || (a.resourceId !== undefined && (tree.hasFolder(a.resourceId) || tree.hasDocument(a.resourceId))));
+        pending = next;
+        if (round > 10_000)
+            throw new Uninterpretable('the activities do not settle');
+    }
+    await listBelow([...binsToList].filter((id) => !listedWhole.has(id)).map((id) => ({ id, childrenState: 'RECYCLED' })));
+    return applied;
+}
+async function readSnapshot(env, bucket, key) {
+    let bytes;
+    try {
+        const out = await env.s3.send(new client_s3_dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: env.signal });
+        bytes = out.Body ? await collectBody(out.Body) : new Uint8Array();
+    }
+    catch (error) {
+        if (isMissingObject(error))
+            return { state: 'missing' };
+        throw error;
+    }
+    let text;
+    try {
+        text = (0,external_node_zlib_.gunzipSync)(bytes).toString('utf8');
+    }
+    catch {
+        return { state: 'corrupt', problem: 'not gzip' };
+    }
+    const decoded = decodeSnapshot(text);
+    return decoded.ok ? { state: 'found', snapshot: decoded.snapshot, hash: incremental_sha256(text) } : { state: 'corrupt', problem: decoded.problem };
+}
+function incremental_sha256(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
+}
+/**
+ * Writes the source snapshot a run leaves for the next one, when it says something new. Not written when the
+ * listing was incomplete (the previous snapshot, if it still matches the manifest, is still right: its activities
+ * are read again), nor when the manifest's ETag is unknown.
+ */
+async function recordSnapshot(options, env, carry, end) {
+    if (end.manifestEtag === undefined)
+        return;
+    const previous = carry.previous?.snapshot;
+    const snapshot = {
+        manifestEtag: end.manifestEtag.replace(/"/g, ''),
+        rootId: end.tree.rootId,
+        rootName: end.rootName,
+        watermark: carry.watermark,
+        lastFullListing: carry.lastFullListing,
+        readAt: previous?.readAt ?? end.started,
+        tree: carry.full ? new EditableTree(end.tree.rootId, end.tree).tree() : end.tree,
+        others: othersAfterRun(end.inventory, end.entries, end.items),
+    };
+    // Unchanged but for when it was read: the same text as before (readAt is the previous one here), not written again.
+    if (carry.previous !== undefined && incremental_sha256(encodeSnapshot(snapshot)) === carry.previous.hash)
+        return;
+    const body = (0,external_node_zlib_.gzipSync)(Buffer.from(encodeSnapshot({ ...snapshot, readAt: end.started }), 'utf8'));
+    try {
+        await env.s3.send(new client_s3_dist_cjs.PutObjectCommand({
+            Bucket: options.s3BucketName,
+            Key: carry.key,
+            Body: body,
+            ContentLength: body.length,
+            ContentMD5: contentMd5(body),
+            ContentType: 'application/gzip',
+        }), { abortSignal: AbortSignal.timeout(60_000) });
+        env.logger.log('info', `source snapshot written: ${JSON.stringify(carry.key)} (${snapshot.tree.documents.length} documents, ${body.length} bytes)`);
+    }
+    catch (error) {
+        // The next run finds the older snapshot, tied to another manifest, and lists everything: nothing is lost.
+        env.logger.log('warning', `the source snapshot could not be written (${describeError(error)}); the next run lists everything`);
+    }
+}
+/**
+ * A manifest write failed after this run changed the bucket: the snapshot must not describe the old manifest as
+ * current (its ETag would still match), so it is removed and the next run lists everything.
+ */
+async function dropSnapshot(options, env, carry) {
+    try {
+        await env.s3.send(new client_s3_dist_cjs.DeleteObjectCommand({ Bucket: options.s3BucketName, Key: carry.key }), { abortSignal: AbortSignal.timeout(30_000) });
+    }
+    catch (error) {
+        env.logger.log('warning', `the source snapshot could not be removed (${describeError(error)})`);
+    }
+}
+/** Ends a run in an incremental mode: leaves the snapshot the next run starts from (see recordSnapshot). */
+async function finishIncremental(options, env, carry, listing, inventory, outcome, started) {
+    if (carry === undefined || options.dryRun || outcome.stopped)
+        return;
+    if (outcome.manifestFailed) {
+        await dropSnapshot(options, env, carry);
+        return;
+    }
+    // An incomplete listing describes no tree: the previous snapshot stays (its activities are read again).
+    if (listing.errors.length > 0)
+        return;
+    await recordSnapshot(options, env, carry, {
+        tree: listing.tree,
+        rootName: listing.rootName,
+        inventory,
+        entries: outcome.entries,
+        manifestEtag: outcome.manifestEtag,
+        items: outcome.items,
+        started,
+    });
+}
+
 ;// CONCATENATED MODULE: ./lib/engine/sync.js
 /**
  * sync(): one run, start to end, shared by the CLI and the Action. It lists both sides, asks plan() what to
@@ -4221,13 +7407,23 @@ class EarlyUploads {
 
 
 
+
+
+
+
+
+
 /** How often progress lines are logged during long phases. */
 const PROGRESS_INTERVAL_MS = 10_000;
 async function sync(options, env, extras = {}) {
     const started = env.now();
     const base = { options, started, env, extras, manifestKey: manifestKey(options.s3Prefix), lock: undefined };
     try {
-        return await run(options, env, base);
+        const report = await run(options, env, base);
+        const perUser = userCountsLine(report);
+        if (perUser !== undefined)
+            env.logger.log('info', perUser);
+        return report;
     }
     catch (error) {
         const exitCode = exitCodeOf({ badInput: error instanceof InputError, fatal: true });
@@ -4235,7 +7431,7 @@ async function sync(options, env, extras = {}) {
         const message = error instanceof InputError ? `${error.option}: ${error.message}` : error instanceof FatalError ? error.message : describeError(error);
         env.logger.log('error', exitCode === 2 ? `bad input: ${message}` : `fatal: ${message}; nothing was deleted`);
         // Nothing was planned: the folder is shown as given, and no manifest is named (none was read or written).
-        return buildReport({ ...base, rootFolderId: options.workdocsFolderId, manifestKey: '', items: [], exitCode, fatal: message });
+        return buildReport({ ...base, rootFolderId: sourceIdOf(options), manifestKey: '', items: [], exitCode, fatal: message });
     }
     finally {
         await base.lock?.release();
@@ -4295,7 +7491,7 @@ async function lockRun(options, env, base, onWriting) {
  */
 function hasWork(prepared) {
     const { plan: decided, loaded, manifest } = prepared;
-    if (loaded.state !== 'found' || manifest !== loaded.manifest || !sameForeign(loaded.manifest.foreign, decided.foreign))
+    if (loaded.state !== 'found' || manifest !== loaded.manifest || !sameForeign(loaded.manifest.foreign, decided.foreign) || !sameHistories(loaded.manifest.histories, decided.histories))
         return true;
     return decided.actions.some((a) => a.kind !== 'skip' || a.reason !== 'unchanged');
 }
@@ -4313,17 +7509,21 @@ function sameForeign(remembered, found) {
  * runs (uploads-while-listing.ts); what landed is part of the inventory and the manifest that plan() sees.
  */
 async function prepare(options, env, started, earlyFor) {
-    const { logger, signal } = env;
-    // WorkDocs first: a wrong folder id is bad input and must fail before any request to S3.
-    const root = await getRootFolder(env.workdocs, options.workdocsFolderId, signal);
-    const rootFolderId = root.Id;
-    const early = earlyFor?.(rootFolderId);
-    const { listing, inventory, loaded, earlyResult } = await logger.group('List WorkDocs and S3', async () => {
+    const { logger } = env;
+    // WorkDocs first: a wrong folder or organization id is bad input and must fail before any request to S3.
+    const source = await openSource(options, env);
+    const rootFolderId = source.rootId;
+    // incremental: from the snapshot and the activity feed, without listing either side, when it can.
+    const incremental = await openIncremental(options, env, source, started);
+    const early = incremental?.kind === 'activities' ? undefined : earlyFor?.(rootFolderId);
+    const { listing: listed, inventory, loaded, earlyResult } = await logger.group('List WorkDocs and S3', async () => {
+        if (incremental?.kind === 'activities')
+            return { ...incremental, earlyResult: undefined };
         // A bucket that cannot be listed ends the run: the WorkDocs listing stops too instead of running on.
         const stop = runAbortController();
         try {
             const [listing, destination] = await Promise.all([
-                listSource(options, env, root, early, anySignal(stop.signal, env.signal)),
+                listSource(options, env, source, early, anySignal(stop.signal, env.signal)),
                 listDestination(options, env, manifestKey(options.s3Prefix), rootFolderId).then((found) => {
                     early?.destinationReady(found.inventory, found.loaded);
                     return found;
@@ -4348,6 +7548,15 @@ async function prepare(options, env, started, earlyFor) {
     const listedManifest = earlyResult && earlyResult.entries.size > 0
         ? { entries: new Map([...loaded.manifest.entries, ...earlyResult.entries]) }
         : loaded.manifest;
+    // versions: all — the older versions, asked of WorkDocs only for documents the manifest does not know (core/history.ts),
+    // and for every document on metadata_refresh or the scheduled full listing: an older version deleted in WorkDocs
+    // leaves the latest as it was, so nothing else finds it.
+    const redescribe = options.metadataRefresh || (incremental?.kind === 'full' && incremental.scheduled) ? 'all'
+        : incremental?.kind === 'activities' ? incremental.carry.versionsTouched : undefined;
+    const listing = options.versions !== 'all' ? listed : { ...listed, tree: await listHistories(env.workdocs, listed.tree, trustedManifest(listedManifest, inventory), {
+            prefix: options.s3Prefix, concurrency: options.maxWorkers, ...(env.signal ? { signal: env.signal } : {}), log: (level, message) => logger.log(level, message),
+            ...(redescribe !== undefined ? { redescribe } : {})
+        }) };
     const view = await probeUnknownObjects(listing, inventory, listedManifest, loaded.state === 'found', options, env);
     const decided = plan(listing.tree, inventory, view, {
         prefix: options.s3Prefix,
@@ -4363,7 +7572,7 @@ async function prepare(options, env, started, earlyFor) {
         orderedCopies: options.mode === 'sync',
     });
     logPlan(decided, env, earlyResult?.items.size ?? 0);
-    return { rootFolderId, rootFolderName: root.Name, listing, inventory, loaded, manifest: view.trusted, recorded: view.recorded, plan: decided, ...(earlyResult ? { early: earlyResult } : {}) };
+    return { rootFolderId, rootFolderName: source.rootName, listing, inventory, loaded, manifest: view.trusted, recorded: view.recorded, plan: decided, ...(earlyResult ? { early: earlyResult } : {}), ...(incremental?.carry ? { incremental: incremental.carry } : {}) };
 }
 /** Why the run must end with exit 3 although it went on: a WorkDocs folder could not be listed. */
 function listingFailure(listing) {
@@ -4379,17 +7588,23 @@ async function run(options, env, base) {
     const listingFailed = listingFailure(listing);
     const named = { rootFolderId, rootFolderName };
     if (options.dryRun) {
-        const items = plannedItems(decided);
-        for (const item of items)
+        const planned = plannedItems(decided);
+        for (const item of planned)
             if (item.outcome !== 'done')
                 logger.log('info', `dry run: ${dryRunLine(item, listingFailed !== undefined)}`);
+        const items = [...planned, ...await recordContext(options, env, contextInput(prepared, planned))];
         const exitCode = exitCodeOf({ fatal: listingFailed !== undefined, itemsFailed: hasFailedItems(items), deletesRefused: decided.deletesBlocked !== undefined });
         return buildReport({ ...base, ...named, items, exitCode, deletesBlocked: decided.deletesBlocked, fatal: listingFailed, foreign: decided.foreign });
     }
     if (idle) {
         // Nothing to write (a no-op resync): every action is an unchanged skip, reported without the executor.
         const aborted = signal?.aborted === true;
-        return buildReport({ ...base, ...named, items: unchangedItems(decided, logger), exitCode: exitCodeOf({ fatal: listingFailed !== undefined || aborted }), fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined), foreign: decided.foreign });
+        // Only unchanged skips: the snapshot's objects stay as they were; it is written if the feed moved on.
+        await finishIncremental(options, env, prepared.incremental, prepared.listing, inventory, { items: [], entries: manifest.entries, manifestEtag: prepared.loaded.etag, manifestFailed: false, stopped: aborted }, base.started);
+        const unchanged = unchangedItems(decided, logger);
+        // The metadata index may still have work (new comments are not in the plan): it takes the lock if it writes.
+        const items = aborted ? unchanged : [...unchanged, ...await recordContext(options, env, contextInput(prepared, unchanged, () => lockRun(options, env, base)))];
+        return buildReport({ ...base, ...named, items, exitCode: exitCodeOf({ fatal: listingFailed !== undefined || aborted, itemsFailed: hasFailedItems(items) }), fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined), foreign: decided.foreign });
     }
     // A lock lost while transferring (another run took the prefix over) stops this run before its deletes.
     const transferSignal = base.lock ? anySignal(base.lock.lostSignal, signal) : signal;
@@ -4402,16 +7617,22 @@ async function run(options, env, base) {
     }), prepared.early?.items));
     const recorded = await recordManifest(options, env, base, prepared, execution.manifest);
     const lockLost = recorded.lockLost ?? base.lock?.lost;
+    await finishIncremental(options, env, prepared.incremental, prepared.listing, inventory, {
+        items: execution.items, entries: execution.manifest, manifestEtag: recorded.etag ?? prepared.loaded.etag,
+        manifestFailed: recorded.failed !== undefined, stopped: lockLost !== undefined || signal?.aborted === true,
+    }, base.started);
+    // After the manifest: a run stopped while reading comments has recorded its transfers all the same.
+    const items = lockLost !== undefined || signal?.aborted ? execution.items : [...execution.items, ...await recordContext(options, env, contextInput(prepared, execution.items))];
     const exitCode = exitCodeOf({
         fatal: listingFailed !== undefined || lockLost !== undefined || signal?.aborted === true,
-        itemsFailed: hasFailedItems(execution.items),
+        itemsFailed: hasFailedItems(items),
         deletesRefused: decided.deletesBlocked !== undefined,
         outputFailed: recorded.failed !== undefined,
     });
     return buildReport({
         ...base,
         ...named,
-        items: execution.items,
+        items,
         exitCode,
         deletesBlocked: decided.deletesBlocked,
         foreign: decided.foreign,
@@ -4469,7 +7690,8 @@ async function prepareUnderLock(options, env, base, prepared) {
     if (!tookOver && current.state === prepared.loaded.state && current.etag === prepared.loaded.etag)
         return { prepared, idle: false };
     env.logger.log('info', tookOver ? 'listing again: an interrupted run may have changed the bucket' : 'listing again: another run changed the manifest meanwhile');
-    return { prepared: await prepare(options, env, base.started), idle: false };
+    // A run that died may have written objects its manifest does not name: only a listing of the bucket shows them.
+    return { prepared: await prepare(tookOver ? { ...options, incremental: 'listing' } : options, env, base.started), idle: false };
 }
 /**
  * Writes the manifest when the bucket's content or what it remembers changed. Written even when the run was
@@ -4478,7 +7700,8 @@ async function prepareUnderLock(options, env, base, prepared) {
  */
 async function recordManifest(options, env, base, prepared, entries) {
     const { loaded, manifest, plan: decided, rootFolderId } = prepared;
-    const unchanged = loaded.state === 'found' && sameEntries(manifest.entries, entries) && manifest === loaded.manifest && sameForeign(loaded.manifest.foreign, decided.foreign);
+    const unchanged = loaded.state === 'found' && sameEntries(manifest.entries, entries) && manifest === loaded.manifest && sameForeign(loaded.manifest.foreign, decided.foreign)
+        && sameHistories(loaded.manifest.histories, decided.histories);
     if (unchanged)
         return {};
     return env.logger.group('Write manifest', async () => {
@@ -4488,13 +7711,13 @@ async function recordManifest(options, env, base, prepared, entries) {
             return { lockLost };
         }
         try {
-            const bytes = await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries, foreign: decided.foreign }, {
+            const { bytes, etag } = await writeManifestTagged(env.s3, options.s3BucketName, base.manifestKey, { entries, foreign: decided.foreign, ...(decided.histories ? { histories: decided.histories } : {}) }, {
                 rootFolderId,
                 prefix: options.s3Prefix,
                 updatedAt: new Date(env.now()).toISOString(),
             }, AbortSignal.timeout(60_000));
             env.logger.log('info', `manifest written: ${JSON.stringify(base.manifestKey)} (${entries.size} entries, ${formatBytes(bytes)})`);
-            return {};
+            return etag !== undefined ? { etag } : {};
         }
         catch (error) {
             // The transfers and deletes above did happen: report them as they are. The next run finds the
@@ -4530,9 +7753,9 @@ function byteMeter(env) {
         env.logger.log('info', `progress: ${formatBytes(bytes)} transferred while listing`);
     };
 }
-async function listSource(options, env, root, early, signal = env.signal) {
+async function listSource(options, env, source, early, signal = env.signal) {
     let last = env.now();
-    const listing = await listTree(env.workdocs, root, {
+    const listing = await source.list({
         concurrency: options.maxWorkers,
         signal,
         ...(early ? { onFolderListed: (folderId, folders, documents) => early.folderListed(folderId, folders, documents) } : {}),
@@ -4565,7 +7788,8 @@ async function listDestination(options, env, key, rootFolderId) {
             env.logger.log('warning', `manifest ${JSON.stringify(key)} is unreadable (${loaded.problem}); it will be rebuilt`);
         if (loaded.state === 'missing')
             env.logger.log('info', 'no manifest yet: existing objects are checked once by their metadata');
-        found = { inventory: objects.filter((o) => !o.key.startsWith(toolAreaPrefix(options.s3Prefix))), loaded };
+        // The tool's own area and the metadata sidecars are not mirrored objects: plan() never sees them.
+        found = { inventory: objects.filter((o) => !o.key.startsWith(toolAreaPrefix(options.s3Prefix)) && !o.key.startsWith(sidecarAreaPrefix(options.s3Prefix))), loaded };
     }
     catch (error) {
         const name = error.name;
@@ -4575,7 +7799,7 @@ async function listDestination(options, env, key, rootFolderId) {
     }
     const refusal = sourceChangeRefusal(found.loaded, rootFolderId, options);
     if (refusal !== undefined)
-        throw new InputError('workdocs_folder_id', refusal);
+        throw new InputError(sourceOption(options), refusal);
     return found;
 }
 /**
@@ -4586,8 +7810,16 @@ async function listDestination(options, env, key, rootFolderId) {
 function sourceChangeRefusal(loaded, rootFolderId, options) {
     if (loaded.state !== 'found' || loaded.rootFolderId === '' || loaded.rootFolderId === rootFolderId || options.allowSourceChange)
         return undefined;
-    return `s3://${options.s3BucketName}/${options.s3Prefix} already mirrors WorkDocs folder ${loaded.rootFolderId}, not ${rootFolderId}: `
-        + 'choose another s3_prefix, or set allow_source_change to make this folder the prefix\'s source (objects of the other folder then count as stale)';
+    return `s3://${options.s3BucketName}/${options.s3Prefix} already mirrors WorkDocs ${sourceNamed(loaded.rootFolderId)}, not ${sourceNamed(rootFolderId)}: `
+        + 'choose another s3_prefix, or set allow_source_change to make this source the prefix\'s source (objects of the other one then count as stale)';
+}
+/** `folder <id>`, or `site <id>` for an organization (directory) id. */
+function sourceNamed(id) {
+    return /^d-[0-9a-f]{10}$/.test(id) ? `site ${id}` : `folder ${id}`;
+}
+/** The option that names the run's source, for a refusal that concerns it. */
+function sourceOption(options) {
+    return options.workdocsOrganizationId !== '' ? 'workdocs_organization_id' : 'workdocs_folder_id';
 }
 /**
  * Objects with no trusted manifest entry are checked once by their metadata (HeadObject): those that may already
@@ -4613,8 +7845,8 @@ async function probeUnknownObjects(listing, inventory, recorded, manifestFound, 
     // With the manifest lost, the objects still say which folder they mirror: one prefix, one source all the same.
     const other = manifestFound ? undefined : otherSourceIn(inventory, listing.tree.rootId);
     if (other !== undefined && !options.allowSourceChange) {
-        throw new InputError('workdocs_folder_id', `s3://${options.s3BucketName}/${options.s3Prefix} holds objects mirrored from WorkDocs folder ${other}, not ${listing.tree.rootId} (its manifest is gone, their metadata says so): `
-            + 'choose another s3_prefix, or set allow_source_change to make this folder the prefix\'s source');
+        throw new InputError(sourceOption(options), `s3://${options.s3BucketName}/${options.s3Prefix} holds objects mirrored from WorkDocs ${sourceNamed(other)}, not ${sourceNamed(listing.tree.rootId)} (its manifest is gone, their metadata says so): `
+            + 'choose another s3_prefix, or set allow_source_change to make this source the prefix\'s source');
     }
     // Metadata that names the wanted version is not proof of the bytes where the ETag shows no MD5: they are read back.
     const readBack = keysToReadBack(listing.tree, inventory, options.s3Prefix, recorded);
@@ -4718,6 +7950,7 @@ function sameEntries(a, b) {
 
 
 
+
 const PLAN_FORMAT = 'workdocs-s3-sync/plan';
 const RESULT_FORMAT = 'workdocs-s3-sync/shard-result';
 function runFolder(prefix, runId) {
@@ -4733,18 +7966,25 @@ async function runScaled(options, env) {
     const scale = { mode: options.mode, runId: options.runId, shardCount: options.shardCount };
     const base = { options, env, started, manifestKey: manifestKey(options.s3Prefix) };
     try {
-        switch (options.mode) {
-            case 'plan': return await planRun(options, env, base, scale);
-            case 'shard': return await shardRun(options, env, base, scale);
-            case 'finalize': return await finalizeRun(options, env, base, scale);
-            default: throw new InputError('mode', `runScaled does not run mode ${options.mode}`);
-        }
+        const report = await runMode(options, env, base, scale);
+        const perUser = userCountsLine(report);
+        if (perUser !== undefined)
+            env.logger.log('info', perUser);
+        return report;
     }
     catch (error) {
         const exitCode = exitCodeOf({ badInput: error instanceof InputError, fatal: true });
         const message = error instanceof InputError ? `${error.option}: ${error.message}` : describeError(error);
         env.logger.log('error', `${exitCode === 2 ? 'bad input' : 'fatal'}: ${message}; nothing was deleted`);
         return { ...buildReport({ ...base, rootFolderId: '', items: [], exitCode, fatal: message }), scale };
+    }
+}
+async function runMode(options, env, base, scale) {
+    switch (options.mode) {
+        case 'plan': return planRun(options, env, base, scale);
+        case 'shard': return shardRun(options, env, base, scale);
+        case 'finalize': return finalizeRun(options, env, base, scale);
+        default: throw new InputError('mode', `runScaled does not run mode ${options.mode}`);
     }
 }
 async function planRun(options, env, base, scale) {
@@ -4771,6 +8011,8 @@ async function planRun(options, env, base, scale) {
         actions: [...decided.actions],
         shardOf,
         manifest: toRows(carried),
+        ...(decided.histories ? { histories: [...decided.histories].map(([id, versions]) => [id, ...versions]) } : {}),
+        ...(options.metadata !== 'none' ? { folders: [...prepared.listing.tree.folders] } : {}),
     };
     const matrix = shardMatrix(options.shardCount);
     if (!options.dryRun) {
@@ -4857,12 +8099,19 @@ async function finalizeLocked(options, env, base, scale, file) {
     const stalePlan = { actions: stale, deletesBlocked: refusal, duplicates: [], unreachable: [], managedCount: file.managedCount, foreign: new Map(file.foreign ?? []), removals: file.removals ?? 0 };
     const execution = await env.logger.group('Finalize: clean up', () => executePlan(stalePlan, merged, [], executeContext(options, env)));
     items.push(...execution.items);
-    await writeManifest(env.s3, options.s3BucketName, base.manifestKey, { entries: execution.manifest, foreign: stalePlan.foreign }, {
+    await writeManifest(env.s3, options.s3BucketName, base.manifestKey, {
+        entries: execution.manifest,
+        foreign: stalePlan.foreign,
+        // A version a shard failed to store has no entry: the next run finds the record incomplete and describes it again.
+        ...(file.histories ? { histories: new Map(file.histories.map(([id, ...versions]) => [id, versions])) } : {}),
+    }, {
         rootFolderId: file.rootFolderId,
         prefix: options.s3Prefix,
         updatedAt: new Date(env.now()).toISOString(),
     }, env.signal);
     env.logger.log('info', `manifest written: ${JSON.stringify(base.manifestKey)} (${execution.manifest.size} entries)`);
+    // The metadata index of the whole scaled-out run, from the plan's documents and folders and what the jobs did.
+    items.push(...await recordContext(options, env, plannedContextInput({ ...file, folders: file.folders ?? [], listingComplete: file.listingFailure === null }, items)));
     const complete = missing.length === 0 && failed.length === 0;
     if (complete && !file.listingFailure)
         await removeRunFolder(env.s3, options, file.shardCount, env.signal);
@@ -4934,6 +8183,10 @@ async function readShardResults(options, env, file) {
  */
 
 
+
+
+/** The kinds that the `extra` count sums: an object that no WorkDocs item (document or version) maps to. */
+const EXTRA_KINDS = ['extra', 'orphaned-version'];
 /** The kinds that the `mismatched` count sums: an object is at the key, but not the version's bytes. */
 const MISMATCH_KINDS = ['stale', 'wrong-size', 'modified', 'content-mismatch'];
 /** The slice a key belongs to: a stable hash, so that jobs agree without sharing a plan (which would be a write). */
@@ -4957,26 +8210,39 @@ function verify(source, inventory, manifest, options) {
     const byKey = new Map(inventory.map((o) => [o.key, o]));
     const { slice } = options;
     const inSlice = (key) => slice === undefined || sliceOfKey(key, slice.count) === slice.index;
+    // Set only with `versions: all`: then an own object in the history area that nothing wants is an orphaned version.
+    const history = source.versions !== undefined ? { area: historyAreaOf(options.prefix), documents: new Set(source.documents.map((d) => d.id)) } : undefined;
     const discrepancies = [];
     const matched = [];
     let documents = 0;
+    let versions = 0;
     for (const action of decided.actions) {
         if (!inSlice(action.key))
             continue;
-        if (action.kind === 'upload' || action.kind === 'copy' || action.kind === 'skip')
-            documents++;
+        if (action.kind === 'upload' || action.kind === 'copy' || action.kind === 'skip') {
+            if (action.doc.history === true)
+                versions++;
+            else
+                documents++;
+        }
         if (action.kind === 'skip') {
             const recorded = view.recorded.entries.get(action.key);
-            matched.push({ key: action.key, documentId: action.doc.id, versionId: action.doc.versionId, size: action.doc.size, referenceMd5: verify_referenceMd5(action.doc, recorded) });
+            matched.push({
+                key: action.key, documentId: action.doc.id, versionId: action.doc.versionId, size: action.doc.size, referenceMd5: verify_referenceMd5(action.doc, recorded),
+                ...(action.doc.history === true ? { history: true } : {}),
+            });
             const wrongRecord = recordedMd5Mismatch(action.doc, view.trusted.entries.get(action.key));
             if (wrongRecord !== undefined)
                 discrepancies.push(wrongRecord(action.key));
             continue;
         }
-        discrepancies.push(discrepancyOf(action, byKey.get(action.key), view, options.deleteStale !== false));
+        const found = discrepancyOf(action, byKey.get(action.key), view, options.deleteStale !== false);
+        discrepancies.push(history !== undefined ? asOrphanedVersion(found, action, history) : found);
     }
+    // The sidecars of `metadata: sidecars` are the tool's context files, described by its index: not mirrored objects.
+    const sidecars = `${options.prefix}${METADATA_SEGMENT}/`;
     for (const [key] of decided.foreign) {
-        if (!inSlice(key))
+        if (!inSlice(key) || key.startsWith(sidecars))
             continue;
         const object = byKey.get(key);
         discrepancies.push({
@@ -4988,7 +8254,30 @@ function verify(source, inventory, manifest, options) {
     }
     discrepancies.sort((a, b) => verify_compare(a.key, b.key) || verify_compare(a.kind, b.kind));
     matched.sort((a, b) => verify_compare(a.key, b.key));
-    return { discrepancies, matched, documents, duplicates: decided.duplicates, unreachable: decided.unreachable };
+    return { discrepancies, matched, documents, versions, duplicates: decided.duplicates, unreachable: decided.unreachable };
+}
+/** How a version deleted in WorkDocs leaves the mirror: only a run that describes every document's versions again. */
+const HEAL_DELETED_VERSION = '; a sync with metadata_refresh, or the next full listing by full_listing_every, removes it';
+/**
+ * An extra object of this tool's in the history area, not a rename's old key (that one's version is kept
+ * elsewhere): an older version whose document, or that version of it, WorkDocs no longer has.
+ */
+function asOrphanedVersion(found, action, history) {
+    if (found.kind !== 'extra' || found.owner !== 'own' || !found.key.startsWith(history.area))
+        return found;
+    if ((action.kind === 'delete' || action.kind === 'archive') && action.keptAt !== undefined)
+        return found;
+    const { owner: _owner, ...rest } = found;
+    const documentGone = found.documentId === undefined || !history.documents.has(found.documentId);
+    const kept = found.fails ? '' : '; kept, as delete_stale is off';
+    return {
+        ...rest,
+        kind: 'orphaned-version',
+        detail: documentGone
+            ? `a stored version whose document ${found.documentId ?? '(not named)'} no longer exists in WorkDocs${kept}`
+            // The document's latest version is unchanged, so a plain sync does not ask about its older versions again.
+            : `a stored version ${found.foundVersionId ?? '(not named)'} that document ${found.documentId} no longer has in WorkDocs (the version was deleted)${kept || HEAL_DELETED_VERSION}`,
+    };
 }
 /** What one planned action says is wrong with the mirror. */
 function discrepancyOf(action, object, view, deleteStale) {
@@ -5071,7 +8360,7 @@ function checkContent(matched, readBack) {
             unverifiable.push(doc.key);
         }
         else if (md5 !== doc.referenceMd5) {
-            discrepancies.push({ ...base, kind: 'content-mismatch', expectedMd5: doc.referenceMd5, foundMd5: md5, detail: 'its bytes, read back, do not hash to the version\'s Signature' });
+            discrepancies.push({ ...base, kind: 'content-mismatch', expectedMd5: doc.referenceMd5, foundMd5: md5, detail: `its bytes, read back, do not hash to ${doc.history === true ? 'that older version\'s own' : 'the version\'s'} Signature` });
         }
         else {
             verified++;
@@ -5085,8 +8374,9 @@ function countDiscrepancies(discrepancies, verified, unverifiable) {
         verified,
         missing: count((d) => d.kind === 'missing'),
         mismatched: count((d) => MISMATCH_KINDS.includes(d.kind)),
-        extra: count((d) => d.kind === 'extra'),
+        extra: count((d) => EXTRA_KINDS.includes(d.kind)),
         extraForeign: count((d) => d.kind === 'extra' && d.owner === 'foreign'),
+        orphanedVersions: count((d) => d.kind === 'orphaned-version'),
         unverifiable,
     };
 }
@@ -5172,9 +8462,11 @@ function mergeSlices(reports) {
             exact: noVerdict === undefined && summaries.every((v) => v.exact),
             contentChecked: summaries.every((v) => v.contentChecked),
             documents: summaries.reduce((total, v) => total + v.documents, 0),
+            versions: summaries.reduce((total, v) => total + (v.versions ?? 0), 0),
             counts: {
                 verified: sum((c) => c.verified), missing: sum((c) => c.missing), mismatched: sum((c) => c.mismatched),
-                extra: sum((c) => c.extra), extraForeign: sum((c) => c.extraForeign), unverifiable: sum((c) => c.unverifiable),
+                extra: sum((c) => c.extra), extraForeign: sum((c) => c.extraForeign), orphanedVersions: sum((c) => c.orphanedVersions ?? 0),
+                unverifiable: sum((c) => c.unverifiable),
             },
             discrepancies,
             unverifiable: summaries.flatMap((v) => v.unverifiable).sort(verify_compare),
@@ -5190,6 +8482,9 @@ function mergeSlices(reports) {
  * and with verify_content reads every object in place back (GetObject, streamed) to hash it. It writes nothing to
  * S3 and takes no lock: prepare() without early uploads only lists, reads the manifest, and reads metadata or bytes.
  */
+
+
+
 
 
 
@@ -5218,21 +8513,30 @@ async function verifyMirror(options, env) {
         const exitCode = error instanceof InputError ? 2 : 3;
         const message = error instanceof InputError ? `${error.option}: ${error.message}` : describeError(error);
         env.logger.log('error', exitCode === 2 ? `bad input: ${message}` : `fatal: ${message}; no verdict`);
-        return buildReport({ ...base, rootFolderId: options.workdocsFolderId, manifestKey: '', items: [], exitCode, fatal: message });
+        return buildReport({ ...base, rootFolderId: sourceIdOf(options), manifestKey: '', items: [], exitCode, fatal: message });
     }
 }
 async function auditRoot(options, env, started) {
     const { logger } = env;
     // prepare()'s own plan is not used: deletes off keeps it from logging refusals that concern a sync, and every
     // object of unknown owner is probed, so that foreign and own extras are told apart whatever delete_foreign says.
-    const prepared = await prepare({ ...options, deleteStale: false, deleteForeign: false }, env, started);
-    const { listing, inventory, rootFolderId } = prepared;
-    const listingFailed = listingFailure(listing);
+    // Its versions are not used either: a sync trusts the manifest's record of each document's versions, an audit
+    // asks WorkDocs for every one (listEveryVersion).
+    const prepared = await prepare({ ...options, deleteStale: false, deleteForeign: false, versions: 'latest' }, env, started);
+    const { inventory, rootFolderId } = prepared;
+    const listingFailed = listingFailure(prepared.listing);
     if (listingFailed !== undefined) {
         // Folders not listed would show their documents' objects as extra: no verdict from half a tree.
-        return { rootFolderId, discrepancies: [], verified: 0, documents: 0, unverifiable: [], failure: `${listingFailed}; no verdict` };
+        return { rootFolderId, discrepancies: [], verified: 0, documents: 0, versions: 0, unverifiable: [], failure: `${listingFailed}; no verdict` };
     }
     const view = { trusted: prepared.manifest, recorded: prepared.recorded };
+    const listing = options.versions === 'all' ? { ...prepared.listing, tree: await listEveryVersion(prepared.listing.tree, inventory, view, options, env) } : prepared.listing;
+    const unlistedVersions = listing.tree.historyFailures?.size ?? 0;
+    if (unlistedVersions > 0) {
+        // Which stored versions are orphaned is unknown for such a document: no verdict rather than a guess.
+        const [documentId, message] = [...listing.tree.historyFailures][0];
+        return { rootFolderId, discrepancies: [], verified: 0, documents: 0, versions: 0, unverifiable: [], failure: `the versions of ${unlistedVersions} document(s) could not be listed, first: ${documentId}: ${message}; no verdict` };
+    }
     // prepare() read the metadata of every object that needed it; one still without is one whose HeadObject failed
     // (logged there): whose it is, and what it holds, is unknown, so the audit cannot give a verdict on it.
     const slice = options.verifySlice;
@@ -5253,15 +8557,44 @@ async function auditRoot(options, env, started) {
         logger.log('info', `slice ${options.verifySlice.index}/${options.verifySlice.count}: only its keys are reported and read back`);
     logger.log('info', `compared ${compared.documents} documents: ${compared.matched.length} in place by the listing, ${compared.discrepancies.length} discrepanc${compared.discrepancies.length === 1 ? 'y' : 'ies'}`);
     const unchecked = unprobed.length > 0 ? `${unprobed.length} object(s) could not be checked by their metadata, first: ${JSON.stringify(unprobed[0])}; no verdict on them` : undefined;
+    const counted = { documents: compared.documents, versions: compared.versions };
     if (!options.verifyContent) {
-        return { rootFolderId, discrepancies: compared.discrepancies, verified: compared.matched.length, documents: compared.documents, unverifiable: [], failure: unchecked };
+        return { rootFolderId, discrepancies: compared.discrepancies, verified: compared.matched.length, ...counted, unverifiable: [], failure: unchecked };
     }
     const read = await logger.group('Read back and hash', () => readBack(compared.matched, options, env));
     const content = checkContent(compared.matched.filter((m) => read.md5s.has(m.key)), read.md5s);
     const discrepancies = [...compared.discrepancies, ...content.discrepancies].sort((a, b) => engine_verify_compare(a.key, b.key) || engine_verify_compare(a.kind, b.kind));
     if (content.unverifiable.length > 0)
         logger.log('warning', `${content.unverifiable.length} document(s) have no Signature and no recorded MD5: their bytes could not be checked`);
-    return { rootFolderId, discrepancies, verified: content.verified, documents: compared.documents, unverifiable: content.unverifiable, failure: unchecked ?? read.failure };
+    return { rootFolderId, discrepancies, verified: content.verified, ...counted, unverifiable: content.unverifiable, failure: unchecked ?? read.failure };
+}
+/**
+ * `versions: all`: every document's ACTIVE versions, asked of WorkDocs (DescribeDocumentVersions, every page, for
+ * every document), whatever the manifest records: a version deleted in WorkDocs is found only this way. Then the
+ * history objects the tree now wants, if their owner or version is unknown, are probed (HeadObject) as prepare()
+ * probes the documents' objects.
+ */
+async function listEveryVersion(tree, inventory, view, options, env) {
+    const listed = await describeVersions(env.workdocs, tree.documents, options.maxWorkers, env.signal);
+    for (const [documentId, message] of listed.failures)
+        env.logger.log('error', `listing the versions of document ${documentId} failed: ${message}`);
+    const withVersions = history_withHistories(tree, { describe: tree.documents, known: [], carried: new Map() }, listed.described, listed.failures);
+    env.logger.log('info', `WorkDocs versions: ${tree.documents.length} document(s) described (${listed.pages} pages); ${withVersions.versions?.length ?? 0} older version(s) to compare`);
+    const probes = keysToProbe(withVersions, inventory, view, { prefix: options.s3Prefix, archivePrefix: options.archivePrefix, deleteForeign: false });
+    if (probes.length > 0)
+        env.logger.log('info', `reading metadata of ${probes.length} object(s) of the history area not in the manifest`);
+    const byKey = new Map(inventory.map((o, i) => [o.key, i]));
+    await forEachConcurrently(probes, options.maxWorkers, async (key) => {
+        // A failed probe leaves the object unprobed: auditRoot then gives no verdict on it.
+        const head = await readMetadata(env.s3, options.s3BucketName, key, env.signal).catch((error) => {
+            env.logger.log('warning', `could not read metadata of ${JSON.stringify(key)}: ${describeError(error)}`);
+            return undefined;
+        });
+        const index = byKey.get(key);
+        if (index !== undefined && head !== undefined)
+            inventory[index] = { ...inventory[index], ...head };
+    });
+    return withVersions;
 }
 /** Reads every object in place back and hashes it; counts the failed reads and keeps the first (no verdict then). */
 async function readBack(matched, options, env) {
@@ -5298,6 +8631,7 @@ function reportOf(options, env, started, audit, merge) {
         exact,
         contentChecked: merge?.contentChecked ?? options.verifyContent,
         documents: audit.documents,
+        ...(audit.versions > 0 ? { versions: audit.versions } : {}),
         counts,
         discrepancies: audit.discrepancies,
         unverifiable: audit.unverifiable,
@@ -5335,8 +8669,8 @@ function mergeReports(options, env, started) {
     if ('problem' in merged)
         throw new InputError('verify_merge', `${merged.problem} (in ${dir}, ${files.length} JSON file(s))`);
     const first = reports.find((r) => r.verify?.slice !== undefined);
-    if (first.bucket !== options.s3BucketName || first.prefix !== options.s3Prefix || first.rootFolderId !== options.workdocsFolderId) {
-        throw new InputError('verify_merge', `the reports audit folder ${first.rootFolderId} in s3://${first.bucket}/${first.prefix}, not folder ${options.workdocsFolderId} in s3://${options.s3BucketName}/${options.s3Prefix}`);
+    if (first.bucket !== options.s3BucketName || first.prefix !== options.s3Prefix || first.rootFolderId !== sourceIdOf(options)) {
+        throw new InputError('verify_merge', `the reports audit source ${first.rootFolderId} in s3://${first.bucket}/${first.prefix}, not ${sourceIdOf(options)} in s3://${options.s3BucketName}/${options.s3Prefix}`);
     }
     env.logger.log('info', `merged ${merged.summary.merged ?? 0} slice report(s) from ${dir}`);
     return reportOf(options, env, started, {
@@ -5344,6 +8678,7 @@ function mergeReports(options, env, started) {
         discrepancies: merged.summary.discrepancies,
         verified: merged.summary.counts.verified,
         documents: merged.summary.documents,
+        versions: merged.summary.versions ?? 0,
         unverifiable: merged.summary.unverifiable,
         failure: merged.noVerdict,
     }, { merged: merged.summary.merged ?? 0, contentChecked: merged.summary.contentChecked });
@@ -5396,7 +8731,7 @@ function verifySummaryLines(report) {
     const headline = `${report.exitCode === 3 ? `No verdict on ${where}` : v.exact ? `Exact mirror: ${where}` : `Not an exact mirror: ${where}`}${part}`;
     const lines = [
         headline,
-        `  ${c.verified} of ${v.documents} documents verified${v.contentChecked ? ' by their bytes' : ' by the listing (size, version, recorded ETag)'}; missing ${c.missing}, mismatched ${c.mismatched}, extra ${c.extra}${c.extraForeign > 0 ? ` (${c.extraForeign} not written by this tool)` : ''}${v.contentChecked ? `, unverifiable ${c.unverifiable}` : ''}`,
+        `  ${c.verified} of ${comparedObjects(v)} verified${v.contentChecked ? ' by their bytes' : ' by the listing (size, version, recorded ETag)'}; missing ${c.missing}, mismatched ${c.mismatched}, extra ${c.extra}${extraParts(c)}${v.contentChecked ? `, unverifiable ${c.unverifiable}` : ''}`,
         v.merged !== undefined ? '  merged from the slices\' reports: no request was made' : `  read-only: nothing was written, no lock was taken; ${formatDuration(report.durationMs)}`,
     ];
     for (const d of v.discrepancies.slice(0, SHOWN))
@@ -5407,6 +8742,19 @@ function verifySummaryLines(report) {
         lines.push(`  fatal: ${report.fatal}`);
     lines.push(`  exit code ${report.exitCode}`);
     return lines;
+}
+/** `12 documents`, or with older versions `15 objects (12 documents, 3 older versions)`. */
+function comparedObjects(v) {
+    const versions = v.versions ?? 0;
+    return versions === 0 ? `${v.documents} documents` : `${v.documents + versions} objects (${v.documents} documents, ${versions} older versions)`;
+}
+/** What the extra count holds besides the tool's own stale objects: ` (1 not written by this tool, 2 orphaned versions)`. */
+function extraParts(c) {
+    const parts = [
+        ...(c.extraForeign > 0 ? [`${c.extraForeign} not written by this tool`] : []),
+        ...((c.orphanedVersions ?? 0) > 0 ? [`${c.orphanedVersions} orphaned version${c.orphanedVersions === 1 ? '' : 's'}`] : []),
+    ];
+    return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 function engine_verify_compare(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
@@ -5511,401 +8859,6 @@ function editDistance(a, b) {
         }
     }
     return row[b.length];
-}
-
-;// CONCATENATED MODULE: ./lib/options.js
-
-/**
- * S3's storage classes for general purpose buckets: the SDK's StorageClass without OUTPOSTS, SNOW and FSX_* (their own
- * hardware or service) and EXPRESS_ONEZONE (directory buckets only, whose `--x-s3` names s3_bucket_name refuses).
- */
-const STORAGE_CLASSES = ['STANDARD', 'REDUCED_REDUNDANCY', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER', 'DEEP_ARCHIVE', 'GLACIER_IR'];
-/** `none`: no encryption header, the bucket's default applies. */
-const SSE_MODES = ['none', 'AES256', 'aws:kms', 'aws:kms:dsse'];
-const OPTION_SPECS = [
-    { name: 'workdocs_folder_id', kind: 'string', required: true, scope: 'both',
-        description: 'ID of the WorkDocs folder to mirror (the whole tree below it is copied).' },
-    { name: 's3_bucket_name', kind: 'string', required: true, scope: 'both',
-        description: 'Name of the S3 bucket to mirror into. It must exist.' },
-    { name: 'region_name', kind: 'string', required: true, scope: 'both',
-        description: 'AWS region of WorkDocs and the bucket, e.g. us-west-2.' },
-    { name: 'max_pool_connections', kind: 'integer', default: '28', min: 1, max: 1024, scope: 'both',
-        description: 'HTTP sockets per AWS client (WorkDocs, S3, content downloads).' },
-    { name: 'max_workers', kind: 'integer', default: '14', min: 1, max: 512, scope: 'both',
-        description: 'Concurrent transfers (and concurrent folder listings).' },
-    { name: 's3_prefix', kind: 'string', default: '', scope: 'both',
-        description: 'Key prefix in the bucket under which the tree is mirrored; empty means the bucket root, like the original script.' },
-    { name: 'dry_run', kind: 'boolean', default: 'false', scope: 'both',
-        description: 'Plan and report every action without writing or deleting anything.' },
-    { name: 'delete_stale', kind: 'boolean', default: 'true', scope: 'both',
-        description: 'Delete objects under the prefix that no longer exist in WorkDocs.' },
-    { name: 'max_delete', kind: 'string', default: '50%', scope: 'both',
-        description: 'Most deletes per run that lose content (moves to another key do not count): a count (100), a percentage of mirrored objects (10%), or both (100,10%). Above it nothing is deleted and the run fails.' },
-    { name: 'archive_prefix', kind: 'string', default: '', scope: 'both',
-        description: 'Move stale objects under this prefix instead of deleting them; it must lie outside a non-empty s3_prefix, and is never stale itself.' },
-    { name: 'delete_foreign', kind: 'boolean', default: 'false', scope: 'both',
-        description: 'Also delete or overwrite objects under the prefix that this tool did not write, like rclone sync; by default they are left alone and counted.' },
-    { name: 'allow_source_change', kind: 'boolean', default: 'false', scope: 'both',
-        description: 'Accept a WorkDocs folder other than the one the prefix mirrors (its manifest says which); without it such a run is refused.' },
-    { name: 'folder_markers', kind: 'enum', default: 'empty', values: ['empty', 'all', 'none', 'true', 'false'], scope: 'both',
-        description: 'Zero-byte `folder/` objects where missing: `empty` folders only, `all` folders (like the original), or `none`; `true`/`false` mean `all`/`none`.' },
-    { name: 'log_file', kind: 'string', default: 'script.log', scope: 'both', emptyDisables: true,
-        description: 'Detailed log file, one line per action; empty to disable.' },
-    { name: 'report_file', kind: 'string', default: '', scope: 'both',
-        description: 'Write a JSON report of every item and its outcome to this path.' },
-    { name: 'log_level', kind: 'enum', default: 'info', values: ['debug', 'info', 'warning', 'error'], scope: 'both',
-        description: 'Console verbosity (the log file records every level, debug included).' },
-    { name: 's3_endpoint_url', kind: 'string', default: '', scope: 'both',
-        description: 'Custom S3 endpoint (S3-compatible servers); AWS_ENDPOINT_URL_S3 works too.' },
-    { name: 'workdocs_endpoint_url', kind: 'string', default: '', scope: 'both',
-        description: 'Custom WorkDocs endpoint (e.g. the bundled emulator); AWS_ENDPOINT_URL_WORKDOCS works too.' },
-    { name: 's3_force_path_style', kind: 'enum', default: 'auto', values: ['auto', 'true', 'false'], scope: 'both',
-        description: 'Path-style bucket addressing; auto means on for custom endpoints.' },
-    { name: 's3_checksum_mode', kind: 'enum', default: 'auto', values: ['auto', 'when_required', 'when_supported'], scope: 'both',
-        description: 'SDK flexible checksums; auto means when_required for custom endpoints (many S3-compatible servers reject aws-chunked bodies).' },
-    { name: 's3_delete_content_md5', kind: 'enum', default: 'auto', values: ['auto', 'true', 'false'], scope: 'both',
-        description: 'Send Content-MD5 on DeleteObjects (older S3-compatible servers require it); auto means on for custom endpoints.' },
-    { name: 'part_size_mb', kind: 'integer', default: '8', min: 5, max: 5120, scope: 'both',
-        description: 'Multipart part size in MiB (large files may use whole multiples of it); files up to this size go in one PUT with Content-MD5.' },
-    { name: 'multipart_threshold_mb', kind: 'integer', default: '512', min: 5, max: 5120, scope: 'both',
-        description: 'Files up to this size (MiB) with an MD5 from WorkDocs stream into one PUT that S3 checks; larger ones go multipart, parts retried alone.' },
-    { name: 'storage_class', kind: 'enum', default: 'STANDARD', values: STORAGE_CLASSES, scope: 'both',
-        description: 'S3 storage class of the mirrored objects written (the manifest and lock stay STANDARD); a renamed GLACIER or DEEP_ARCHIVE object is uploaded again.' },
-    { name: 'sse', kind: 'enum', default: 'none', values: SSE_MODES, scope: 'both',
-        description: 'Server-side encryption asked for on every write; `none` leaves it to the bucket\'s default encryption.' },
-    { name: 'sse_kms_key_id', kind: 'string', default: '', scope: 'both',
-        description: 'With sse aws:kms or aws:kms:dsse: the KMS key id, ARN or alias; empty means the AWS managed key aws/s3.' },
-    { name: 'expected_bucket_owner', kind: 'string', default: '', scope: 'both',
-        description: 'Account id (12 digits) that must own the bucket: every request says so, and S3 answers 403 otherwise.' },
-    { name: 'object_tags', kind: 'string', default: '', scope: 'both',
-        description: 'Tags for the mirrored objects, e.g. `team=docs,retention=7y` (S3\'s rules: at most 10, no `aws:` keys).' },
-    { name: 'mode', kind: 'enum', default: 'sync', values: ['sync', 'plan', 'shard', 'finalize', 'verify'], scope: 'both',
-        description: 'sync: the whole job in one run. plan / shard / finalize: scale out over a GitHub Actions matrix (finalize deletes only if every shard succeeded). verify: a read-only audit, exit 0 only when the mirror is exact.' },
-    { name: 'verify_content', kind: 'boolean', default: 'false', scope: 'both',
-        description: 'mode verify: also read every object back and check its MD5 against WorkDocs (otherwise the listing alone decides).' },
-    { name: 'verify_slice', kind: 'string', default: '', scope: 'both',
-        description: 'mode verify over a matrix: audit only slice `i/n` of the keys, e.g. `${{ matrix.slice }}/4`; empty: every key.' },
-    { name: 'verify_merge', kind: 'string', default: '', scope: 'both',
-        description: 'mode verify: make no request, merge the JSON reports of a verify_slice matrix found in this directory into one verdict.' },
-    { name: 'shard_count', kind: 'integer', default: '4', min: 1, max: 256, scope: 'both',
-        description: 'mode plan: how many shards to split the transfers into (balanced by bytes and count).' },
-    { name: 'shard_index', kind: 'integer', default: '0', min: 0, max: 255, scope: 'both',
-        description: 'mode shard: which shard this job runs (0-based; from the plan step\'s matrix).' },
-    { name: 'run_id', kind: 'string', default: '', scope: 'both',
-        description: 'modes plan / shard / finalize: names the scaled-out run, so its jobs (and a re-run shard) agree; default GITHUB_RUN_ID.' },
-    { name: 'role_to_assume', kind: 'string', default: '', scope: 'action',
-        description: 'ARN of the IAM role to assume with the job\'s OIDC token (needs `id-token: write`). Empty: use the ambient credentials.' },
-    { name: 'role_session_name', kind: 'string', default: 'workdocs-s3-sync', scope: 'action',
-        description: 'Session name for the assumed role.' },
-    { name: 'role_duration_seconds', kind: 'integer', default: '3600', min: 900, max: 43200, scope: 'action',
-        description: 'Duration of the assumed role session.' },
-    { name: 'audience', kind: 'string', default: 'sts.amazonaws.com', scope: 'action',
-        description: 'Audience of the OIDC token.' },
-    { name: 'workdocs_role_to_assume', kind: 'string', default: '', scope: 'action',
-        description: 'A second role for WorkDocs when it lives in another account (assumed with the same OIDC token).' },
-    { name: 'tolerate_failures', kind: 'boolean', default: 'false', scope: 'action',
-        description: 'Do not fail the step when only items failed (still reported and annotated); refused deletes, an unwritten manifest and fatal errors still fail it.' },
-];
-/** `true`/`false` were the option's first values (a boolean): they keep meaning every folder / none. */
-function folderMarkersOf(value) {
-    return value === 'true' ? 'all' : value === 'false' ? 'none' : value;
-}
-/** S3's limits on object tags (the allowed characters are the AWS tagging API's pattern). */
-const MAX_TAGS = 10;
-const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-/**
- * `team=docs,retention=7y` → tags, or the first rule broken. A tag's value may hold `=` (the key ends at the first
- * one); commas separate tags, and S3 allows none inside one.
- */
-function parseObjectTags(text) {
-    if (text.trim() === '')
-        return [];
-    const tags = [];
-    for (const item of text.split(',').map((t) => t.trim())) {
-        const equals = item.indexOf('=');
-        if (equals <= 0)
-            return `each tag must be key=value, e.g. team=docs,retention=7y; got ${JSON.stringify(item)}`;
-        const key = item.slice(0, equals);
-        const value = item.slice(equals + 1);
-        // S3 counts Unicode characters, not UTF-16 units.
-        if ([...key].length > 128)
-            return `tag key ${JSON.stringify(key.slice(0, 20))}… is longer than 128 characters`;
-        if ([...value].length > 256)
-            return `the value of tag ${JSON.stringify(key)} is longer than 256 characters`;
-        if (!TAG_TEXT.test(key) || !TAG_TEXT.test(value))
-            return `tag ${JSON.stringify(item)} may hold only letters, digits, spaces and + - = . _ : / @`;
-        if (key.toLowerCase().startsWith('aws:'))
-            return `tag key ${JSON.stringify(key)} uses the prefix aws:, which AWS reserves`;
-        if (tags.some((t) => t.key === key))
-            return `tag key ${JSON.stringify(key)} is given twice`;
-        tags.push({ key, value });
-    }
-    if (tags.length > MAX_TAGS)
-        return `S3 allows at most ${MAX_TAGS} tags per object, got ${tags.length}`;
-    return tags;
-}
-const KMS_KEY = new RegExp([
-    '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$', // key id
-    '^mrk-[0-9a-f]{32}$', // multi-Region key id
-    '^alias/[\\w/-]{1,250}$',
-    '^arn:aws[\\w-]*:kms:[a-z0-9-]+:\\d{12}:(key/(mrk-)?[0-9a-f-]{32,36}|alias/[\\w/-]{1,250})$',
-].join('|'));
-/** `i/n` → a slice; undefined for '' and for anything malformed (the caller says which). */
-function parseSlice(text) {
-    const match = /^(\d{1,3})\/(\d{1,3})$/.exec(text);
-    if (match === null)
-        return undefined;
-    const index = Number(match[1]);
-    const count = Number(match[2]);
-    return count >= 1 && count <= 256 && index < count ? { index, count } : undefined;
-}
-const FOLDER_ID = /^[\w+\-.@]{1,128}$/; // the WorkDocs model's pattern for resource ids
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-const TRUE = new Set(['true', 'yes', '1', 'on']);
-const FALSE = new Set(['false', 'no', '0', 'off']);
-function specOf(name) {
-    const spec = OPTION_SPECS.find((s) => s.name === name);
-    if (!spec)
-        throw new Error(`unknown option ${name}`);
-    return spec;
-}
-/** Rejects bucket names S3 would refuse, so a typo fails before any request. */
-function bucketNameProblem(name) {
-    if (name.length < 3 || name.length > 63)
-        return 'must be 3 to 63 characters long';
-    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name))
-        return 'may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit';
-    if (name.includes('..'))
-        return 'must not contain two dots in a row';
-    if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
-        return 'must not look like an IP address';
-    if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name) || /(-s3alias|--ol-s3|--x-s3|--table-s3)$/.test(name))
-        return 'uses a prefix or suffix that S3 reserves';
-    return undefined;
-}
-/** Validates a key prefix with the key mapper's own rules, so every accepted prefix can hold keys. */
-function prefixProblem(prefix) {
-    // Easy to type by mistake, and never what was meant: a key prefix " a" is not "a", and "\\" is not a folder separator.
-    if (prefix !== prefix.trim())
-        return `has leading or trailing spaces: ${JSON.stringify(prefix)}`;
-    if (prefix.includes('\\'))
-        return `contains a backslash (S3 folders are separated by "/"): ${JSON.stringify(prefix)}`;
-    const result = parsePrefix(prefix);
-    return result.ok ? undefined : result.reason.replace(/^the prefix /, '');
-}
-function withTrailingSlash(prefix) {
-    return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
-}
-function parseMaxDelete(text) {
-    let count;
-    let percent;
-    const parts = text.split(',').map((p) => p.trim());
-    if (parts.length > 2 || parts.some((p) => p === ''))
-        return 'must be a count, a percentage or both, e.g. 100, 10% or 100,10%';
-    for (const part of parts) {
-        if (part.endsWith('%')) {
-            if (percent !== undefined || !/^\d+(\.\d+)?%$/.test(part))
-                return 'must be a count, a percentage or both, e.g. 100, 10% or 100,10%';
-            percent = Number(part.slice(0, -1));
-            if (percent > 100)
-                return 'percentage must be between 0% and 100%';
-        }
-        else {
-            if (count !== undefined || !/^\d+$/.test(part))
-                return 'must be a count, a percentage or both, e.g. 100, 10% or 100,10%';
-            count = Number(part);
-            if (!Number.isSafeInteger(count))
-                return 'count is too large';
-        }
-    }
-    return { count, percent };
-}
-function urlProblem(text) {
-    if (text === '')
-        return undefined;
-    try {
-        const url = new URL(text);
-        if (url.protocol !== 'http:' && url.protocol !== 'https:')
-            return 'must be an http or https URL';
-        if (url.username || url.password)
-            return 'must not contain credentials';
-        return undefined;
-    }
-    catch {
-        return 'must be a URL such as https://s3.example.com';
-    }
-}
-/** Reads and validates raw values for the given scopes; collects every problem, not just the first. */
-class Reader {
-    raw;
-    errors = [];
-    constructor(raw) {
-        this.raw = raw;
-    }
-    text(name) {
-        const spec = specOf(name);
-        const given = this.raw[name];
-        const value = given === undefined || (given === '' && !spec.emptyDisables) ? (spec.default ?? '') : given;
-        if (spec.required && value.trim() === '')
-            this.fail(name, 'is required');
-        return value;
-    }
-    integer(name) {
-        const spec = specOf(name);
-        const text = this.text(name).trim();
-        if (!/^\d+$/.test(text) || Number(text) < (spec.min ?? 0) || Number(text) > (spec.max ?? Number.MAX_SAFE_INTEGER)) {
-            this.fail(name, `must be a whole number from ${spec.min} to ${spec.max}, got ${JSON.stringify(text)}`);
-            return Number(spec.default ?? spec.min ?? 0);
-        }
-        return Number(text);
-    }
-    boolean(name) {
-        const text = this.text(name).trim().toLowerCase();
-        if (TRUE.has(text))
-            return true;
-        if (FALSE.has(text))
-            return false;
-        this.fail(name, `must be true or false, got ${JSON.stringify(text)}`);
-        return specOf(name).default === 'true';
-    }
-    choice(name) {
-        const spec = specOf(name);
-        const text = this.text(name).trim().toLowerCase();
-        // Case-insensitive, answered in the table's spelling (`glacier` → GLACIER, as S3 wants it).
-        const value = spec.values?.find((v) => v.toLowerCase() === text);
-        if (value === undefined) {
-            this.fail(name, `must be one of ${spec.values?.join(', ')}, got ${JSON.stringify(text)}`);
-            return spec.default;
-        }
-        return value;
-    }
-    check(name, problem) {
-        if (problem !== undefined)
-            this.fail(name, problem);
-    }
-    fail(option, problem) {
-        if (!this.errors.some((e) => e.option === option))
-            this.errors.push({ option, problem });
-    }
-}
-function parseSyncOptions(raw) {
-    const r = new Reader(raw);
-    const folderId = r.text('workdocs_folder_id').trim();
-    if (folderId !== '')
-        r.check('workdocs_folder_id', FOLDER_ID.test(folderId) ? undefined : `is not a WorkDocs folder id: ${JSON.stringify(folderId.slice(0, 140))}`);
-    const bucket = r.text('s3_bucket_name').trim();
-    if (bucket !== '')
-        r.check('s3_bucket_name', bucketNameProblem(bucket));
-    const region = r.text('region_name').trim();
-    if (region !== '')
-        r.check('region_name', REGION.test(region) ? undefined : `is not an AWS region name such as us-west-2: ${JSON.stringify(region)}`);
-    const prefix = r.text('s3_prefix');
-    r.check('s3_prefix', prefixProblem(prefix));
-    const archive = r.text('archive_prefix');
-    r.check('archive_prefix', prefixProblem(archive));
-    const maxDeleteText = r.text('max_delete').trim();
-    const maxDelete = parseMaxDelete(maxDeleteText);
-    if (typeof maxDelete === 'string')
-        r.fail('max_delete', `${maxDelete}, got ${JSON.stringify(maxDeleteText)}`);
-    const s3Endpoint = r.text('s3_endpoint_url').trim();
-    r.check('s3_endpoint_url', urlProblem(s3Endpoint));
-    const workdocsEndpoint = r.text('workdocs_endpoint_url').trim();
-    r.check('workdocs_endpoint_url', urlProblem(workdocsEndpoint));
-    const objectTags = parseObjectTags(r.text('object_tags'));
-    if (typeof objectTags === 'string')
-        r.fail('object_tags', objectTags);
-    const options = {
-        workdocsFolderId: folderId,
-        s3BucketName: bucket,
-        regionName: region,
-        maxPoolConnections: r.integer('max_pool_connections'),
-        maxWorkers: r.integer('max_workers'),
-        s3Prefix: withTrailingSlash(prefix),
-        dryRun: r.boolean('dry_run'),
-        deleteStale: r.boolean('delete_stale'),
-        maxDelete: typeof maxDelete === 'string' ? { count: 0, percent: undefined } : maxDelete,
-        archivePrefix: withTrailingSlash(archive),
-        deleteForeign: r.boolean('delete_foreign'),
-        allowSourceChange: r.boolean('allow_source_change'),
-        folderMarkers: folderMarkersOf(r.choice('folder_markers')),
-        logFile: r.text('log_file'),
-        reportFile: r.text('report_file'),
-        logLevel: r.choice('log_level'),
-        s3EndpointUrl: s3Endpoint,
-        workdocsEndpointUrl: workdocsEndpoint,
-        s3ForcePathStyle: r.choice('s3_force_path_style'),
-        s3ChecksumMode: r.choice('s3_checksum_mode'),
-        s3DeleteContentMd5: r.choice('s3_delete_content_md5'),
-        partSizeBytes: r.integer('part_size_mb') * 1024 * 1024,
-        multipartThresholdBytes: r.integer('multipart_threshold_mb') * 1024 * 1024,
-        mode: r.choice('mode'),
-        verifyContent: r.boolean('verify_content'),
-        verifySlice: parseSlice(r.text('verify_slice').trim()),
-        verifyMerge: r.text('verify_merge').trim(),
-        shardCount: r.integer('shard_count'),
-        shardIndex: r.integer('shard_index'),
-        runId: r.text('run_id').trim(),
-        objectSettings: {
-            storageClass: r.choice('storage_class'),
-            sse: r.choice('sse'),
-            sseKmsKeyId: r.text('sse_kms_key_id').trim(),
-            tags: typeof objectTags === 'string' ? [] : objectTags,
-        },
-        expectedBucketOwner: r.text('expected_bucket_owner').trim(),
-    };
-    const { sse, sseKmsKeyId } = options.objectSettings;
-    if (sseKmsKeyId !== '' && !sse.startsWith('aws:kms'))
-        r.fail('sse_kms_key_id', `applies to sse aws:kms or aws:kms:dsse only (sse is ${sse})`);
-    else if (sseKmsKeyId !== '' && !KMS_KEY.test(sseKmsKeyId))
-        r.fail('sse_kms_key_id', `must be a KMS key id, key ARN, alias/name or alias ARN, got ${JSON.stringify(sseKmsKeyId.slice(0, 140))}`);
-    if (options.expectedBucketOwner !== '' && !/^\d{12}$/.test(options.expectedBucketOwner))
-        r.fail('expected_bucket_owner', `must be a 12-digit AWS account id, got ${JSON.stringify(options.expectedBucketOwner.slice(0, 40))}`);
-    // A sync that was asked to check content would check nothing: say so rather than pass silently.
-    if (options.verifyContent && options.mode !== 'verify')
-        r.fail('verify_content', `applies to mode verify only (mode is ${options.mode})`);
-    const sliceText = r.text('verify_slice').trim();
-    if (sliceText !== '' && options.verifySlice === undefined)
-        r.fail('verify_slice', `must be i/n with 0 <= i < n <= 256, got ${JSON.stringify(sliceText)}`);
-    if (sliceText !== '' && options.mode !== 'verify')
-        r.fail('verify_slice', `applies to mode verify only (mode is ${options.mode})`);
-    if (options.verifyMerge !== '' && options.mode !== 'verify')
-        r.fail('verify_merge', `applies to mode verify only (mode is ${options.mode})`);
-    if (options.verifyMerge !== '' && sliceText !== '')
-        r.fail('verify_merge', 'merges the slices\' reports: it does not go with verify_slice');
-    if (options.mode !== 'sync' && options.mode !== 'verify' && options.runId === '')
-        r.fail('run_id', `is required in mode ${options.mode} (or set GITHUB_RUN_ID)`);
-    if (options.runId !== '' && !/^[\w.-]{1,64}$/.test(options.runId))
-        r.fail('run_id', 'must be 1 to 64 letters, digits, dots, hyphens or underscores');
-    if (options.archivePrefix !== '' && options.archivePrefix === options.s3Prefix) {
-        r.fail('archive_prefix', 'must differ from s3_prefix');
-    }
-    if (options.archivePrefix !== '' && options.s3Prefix !== '' && options.s3Prefix.startsWith(options.archivePrefix)) {
-        r.fail('archive_prefix', 'must not contain s3_prefix (the mirror would be archived into itself)');
-    }
-    // Inside the mirror, archived objects would look like mirrored ones to a run without archive_prefix.
-    if (options.archivePrefix !== '' && options.s3Prefix !== '' && options.archivePrefix.startsWith(options.s3Prefix) && options.archivePrefix !== options.s3Prefix) {
-        r.fail('archive_prefix', `must lie outside s3_prefix ${JSON.stringify(options.s3Prefix)}: choose a prefix beside it, e.g. ${JSON.stringify(`archive/${options.s3Prefix}`)}`);
-    }
-    return r.errors.length > 0 ? { ok: false, errors: r.errors } : { ok: true, value: options };
-}
-function parseActionOptions(raw) {
-    const r = new Reader(raw);
-    const options = {
-        roleToAssume: r.text('role_to_assume').trim(),
-        roleSessionName: r.text('role_session_name').trim(),
-        roleDurationSeconds: r.integer('role_duration_seconds'),
-        audience: r.text('audience').trim(),
-        workdocsRoleToAssume: r.text('workdocs_role_to_assume').trim(),
-        tolerateFailures: r.boolean('tolerate_failures'),
-    };
-    const arn = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-    if (options.roleToAssume !== '' && !arn.test(options.roleToAssume))
-        r.fail('role_to_assume', 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/name');
-    if (options.workdocsRoleToAssume !== '' && !arn.test(options.workdocsRoleToAssume))
-        r.fail('workdocs_role_to_assume', 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/name');
-    if (!/^[\w+=,.@-]{2,64}$/.test(options.roleSessionName))
-        r.fail('role_session_name', 'must be 2 to 64 characters of letters, digits and +=,.@_-');
-    return r.errors.length > 0 ? { ok: false, errors: r.errors } : { ok: true, value: options };
 }
 
 ;// CONCATENATED MODULE: ./lib/action/inputs.js
@@ -6270,6 +9223,32 @@ function scaleLine(report) {
     const matrix = scale.matrix ? ` · matrix <code>${escapeText(JSON.stringify(scale.matrix))}</code>` : '';
     return `Scale-out mode <b>${escapeText(scale.mode)}</b> of run <code>${escapeText(scale.runId)}</code>, ${which}${matrix}`;
 }
+/** A site run (workdocs_organization_id): its report has per-user counts, its source id is a directory id. */
+function isSite(report) {
+    return report.users !== undefined || /^d-[0-9a-f]{10}$/.test(report.rootFolderId);
+}
+/** Per-user counts of a site run: the first USERS_SHOWN users (by name), then how many more the JSON report has. */
+function usersTable(report, budget) {
+    const users = report.users ?? [];
+    if (users.length === 0)
+        return '';
+    const cells = ['User', 'Uploaded', 'Copied', 'Unchanged', 'Deleted', 'Failed', 'Bytes'];
+    const rows = users.slice(0, USERS_SHOWN).map((u) => {
+        const numbers = [u.uploaded, u.copied, u.skipped, u.deleted, u.failed].map((n) => `<td align="right">${count(n)}</td>`).join('');
+        return `<tr><td><code>${escapeText(clip(u.user, 100))}</code></td>${numbers}<td align="right">${formatBytes(u.bytes)}</td></tr>\n`;
+    });
+    const more = users.length - rows.length;
+    const text = [
+        `### Per user (${count(users.length)})${report.dryRun ? ' — what would be done' : ''}\n\n`,
+        `<table>\n<thead><tr>${cells.map((c, i) => `<th${i > 0 ? ' align="right"' : ''}>${c}</th>`).join('')}</tr></thead>\n<tbody>\n`,
+        ...rows,
+        '</tbody>\n</table>\n',
+        more > 0 ? `\n… and ${count(more)} more users in the JSON report.\n` : '',
+        '\n',
+    ].join('');
+    // Bounded (USERS_SHOWN rows of clipped names), but never at the cost of the failures' table below it.
+    return budget.fits(text, 5 * TABLE_TAIL_RESERVE) ? budget.take(text) : '';
+}
 /** A running byte budget shared by all sections. */
 class Budget {
     max;
@@ -6337,7 +9316,7 @@ function renderSummary(report, options = {}) {
     const lines = [
         `## WorkDocs → S3 sync: ${statusLine(report, options)}`,
         '',
-        `WorkDocs folder <code>${escapeText(report.rootFolderId)}</code>${folderName} → ${where}${report.dryRun ? ' — **dry run: nothing was written or deleted; the counts are what would be done**' : ''}`,
+        `WorkDocs ${isSite(report) ? 'site' : 'folder'} <code>${escapeText(report.rootFolderId)}</code>${folderName} → ${where}${report.dryRun ? ' — **dry run: nothing was written or deleted; the counts are what would be done**' : ''}`,
         '',
         ...(run ? [`Workflow run <a href="${escapeHtml(run.url)}">${escapeText(run.repository)} #${escapeText(run.runId)}</a>${run.runAttempt !== undefined && run.runAttempt > 1 ? `, attempt ${run.runAttempt}` : ''}`, ''] : []),
         ...(report.scale ? [scaleLine(report), ''] : []),
@@ -6355,7 +9334,7 @@ function renderSummary(report, options = {}) {
         const more = report.foreign.count > FOREIGN_KEYS_LISTED ? ', …' : '';
         lines.push(`Left alone: ${count(report.foreign.count)} objects this tool did not write (${first}${more}); \`delete_foreign\` removes them.`, '');
     }
-    const header = budget.take(`${lines.join('\n')}\n`);
+    const header = budget.take(`${lines.join('\n')}\n`) + usersTable(report, budget);
     const footer = options.reportPath
         ? `Every item and its outcome: <code>${escapeText(clip(options.reportPath, 300))}</code>${report.manifestKey ? ` · manifest <code>${escapeText(clip(report.manifestKey, 300))}</code>` : ''}\n`
         : '';
@@ -6455,12 +9434,12 @@ function renderVerifySummary(report, reportPath = '', csvPath = '') {
     const status = v === undefined
         ? `❌ ${report.exitCode === 2 ? 'Bad input' : 'No verdict'}`
         : report.exitCode === 3 ? '❌ No verdict' : v.exact ? '✅ Exact mirror' : '❌ Not an exact mirror';
-    const lines = [`## WorkDocs → S3 verify: ${status}`, '', `Bucket ${where}, WorkDocs folder <code>${escapeText(report.rootFolderId)}</code>. Read-only: nothing was written, no lock was taken.`, ''];
+    const lines = [`## WorkDocs → S3 verify: ${status}`, '', `Bucket ${where}, WorkDocs ${isSite(report) ? 'site' : 'folder'} <code>${escapeText(report.rootFolderId)}</code>. Read-only: nothing was written, no lock was taken.`, ''];
     if (report.fatal !== undefined)
         lines.push(`> [!CAUTION]`, `> ${escapeText(report.fatal)}`, '');
     if (v !== undefined) {
         const c = v.counts;
-        lines.push('| Documents | Verified | Missing | Mismatched | Extra | Unverifiable |', '|---:|---:|---:|---:|---:|---:|', `| ${v.documents} | ${c.verified} | ${c.missing} | ${c.mismatched} | ${c.extra}${c.extraForeign > 0 ? ` (${c.extraForeign} foreign)` : ''} | ${v.contentChecked ? c.unverifiable : 'not checked'} |`, '', v.contentChecked ? 'Every object in place was read back and its MD5 compared with the WorkDocs Signature.' : 'Checked from the listing (size, version, recorded ETag); set `verify_content: true` to read every object back.', '');
+        lines.push('| Documents | Verified | Missing | Mismatched | Extra | Unverifiable |', '|---:|---:|---:|---:|---:|---:|', `| ${v.documents}${(v.versions ?? 0) > 0 ? ` + ${v.versions} older versions` : ''} | ${c.verified} | ${c.missing} | ${c.mismatched} | ${c.extra}${extraNote(c)} | ${v.contentChecked ? c.unverifiable : 'not checked'} |`, '', v.contentChecked ? 'Every object in place was read back and its MD5 compared with the WorkDocs Signature.' : 'Checked from the listing (size, version, recorded ETag); set `verify_content: true` to read every object back.', '');
         if (v.discrepancies.length > 0) {
             lines.push('<table>', '<thead><tr><th>Kind</th><th>Key</th><th>Detail</th></tr></thead>', '<tbody>');
             let shown = 0;
@@ -6482,6 +9461,10 @@ function renderVerifySummary(report, reportPath = '', csvPath = '') {
     if (reportPath !== '')
         lines.push(`JSON report: <code>${escapeText(reportPath)}</code>${csvPath !== '' ? `; CSV of discrepancies: <code>${escapeText(csvPath)}</code>` : ''}`, '');
     return lines.join('\n');
+}
+function extraNote(c) {
+    const parts = [...(c.extraForeign > 0 ? [`${c.extraForeign} foreign`] : []), ...((c.orphanedVersions ?? 0) > 0 ? [`${c.orphanedVersions} orphaned version${c.orphanedVersions === 1 ? '' : 's'}`] : [])];
+    return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 function row(d) {
     const kind = `${d.kind}${d.owner !== undefined ? ` (${d.owner})` : ''}${d.fails ? '' : ', not failing'}`;
@@ -6577,6 +9560,7 @@ function failedItemAnnotations(items, max = ITEM_ANNOTATIONS) {
 
 
 
+
 const DEFAULT_REPORT_NAME = 'workdocs-s3-sync-report.json';
 /** The S3 console page of an object, only for AWS itself (not for custom endpoints). */
 function s3ConsoleUrl(options, env) {
@@ -6632,7 +9616,8 @@ async function runAction(deps) {
     const given = {
         bucket: deps.env.INPUT_S3_BUCKET_NAME ?? '',
         prefix: deps.env.INPUT_S3_PREFIX ?? '',
-        folderId: deps.env.INPUT_WORKDOCS_FOLDER_ID ?? '',
+        // The source as given: a folder, or a whole site (the summary says which by the id's form).
+        folderId: deps.env.INPUT_WORKDOCS_FOLDER_ID || deps.env.INPUT_WORKDOCS_ORGANIZATION_ID || '',
         dryRun: false,
     };
     try {
@@ -6654,7 +9639,7 @@ async function runUnchecked(deps, started, given) {
     if (!raw.run_id && runId)
         raw.run_id = runId;
     const parsed = parseInputs(raw);
-    const asGiven = { bucket: raw.s3_bucket_name ?? '', prefix: raw.s3_prefix ?? '', folderId: raw.workdocs_folder_id ?? '', dryRun: given.dryRun };
+    const asGiven = { bucket: raw.s3_bucket_name ?? '', prefix: raw.s3_prefix ?? '', folderId: raw.workdocs_folder_id || raw.workdocs_organization_id || '', dryRun: given.dryRun };
     if (!parsed.ok || read.errors.length > 0) {
         const errors = [...read.errors, ...(parsed.ok ? [] : parsed.errors)];
         return stopEarly(deps, started, 2, formatInputErrors(errors), asGiven);
@@ -6687,7 +9672,7 @@ async function runWithLogger(deps, started, options, action, logger) {
     catch (error) {
         if (!(error instanceof CredentialError))
             throw error;
-        const given = { bucket: options.s3BucketName, prefix: options.s3Prefix, folderId: options.workdocsFolderId, dryRun: options.dryRun };
+        const given = { bucket: options.s3BucketName, prefix: options.s3Prefix, folderId: sourceIdOf(options), dryRun: options.dryRun };
         return stopEarly(deps, started, 3, error.message, given, reportPath);
     }
     const env = deps.createSyncEnv(options, {
