@@ -69,8 +69,12 @@ describe('the workdocs-emulator and workdocs-s3-sync binaries', () => {
     const r = runCli(['--workdocs_folder_id', info.rootFolderId, '--s3_bucket_name', bucket.bucket, '--region_name', 'us-east-1', '--log_file', '']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/uploaded 0, copied 0, skipped 25/);
-    // 25 documents, the one empty folder's marker, the manifest.
-    expect((await listAllKeys(bucket.client, bucket.bucket)).length).toBe(25 + 1 + 1);
+    const keys = await listAllKeys(bucket.client, bucket.bucket);
+    // 25 documents, the one empty folder's marker, the manifest; and the metadata index (`metadata: index`, the default).
+    expect(keys.filter((k) => !k.startsWith('.workdocs-s3-sync/index/')).length).toBe(25 + 1 + 1);
+    expect(keys.filter((k) => k.startsWith('.workdocs-s3-sync/index/')).sort()).toEqual([
+      'comments.csv', 'documents.csv', 'folders.csv', 'index.jsonl', 'permissions.csv', 'records.jsonl.gz', 'state.jsonl.gz',
+    ].map((name) => `.workdocs-s3-sync/index/${name}`));
   });
 
   it('bad usage exits 2, --help and --version exit 0', () => {
