@@ -14,10 +14,10 @@ import type { InventoryObject, SourceTree } from '../core/types.js';
 import { checkContent, countDiscrepancies, discrepancyCsv, isExact, mergeSlices, sliceOfKey, verify, type Discrepancy, type MatchedDocument, type SliceReport, type VerifySummary } from '../core/verify.js';
 import { describeError, InputError } from '../errors.js';
 import { sourceIdOf, type SyncOptions } from '../options.js';
-import { readContentMd5, readMetadata } from '../s3/inventory.js';
+import { readContentMd5 } from '../s3/inventory.js';
 import { describeVersions } from '../workdocs/versions.js';
 import { buildReport, formatBytes, formatDuration } from './report.js';
-import { listingFailure, prepare } from './sync.js';
+import { listingFailure, prepare, probeObjects } from './sync.js';
 import type { ExitCode, SyncEnv, SyncReport } from './types.js';
 
 const PROGRESS_INTERVAL_MS = 10_000;
@@ -116,16 +116,8 @@ async function listEveryVersion(tree: SourceTree, inventory: InventoryObject[], 
   env.logger.log('info', `WorkDocs versions: ${tree.documents.length} document(s) described (${listed.pages} pages); ${withVersions.versions?.length ?? 0} older version(s) to compare`);
   const probes = keysToProbe(withVersions, inventory, view, { prefix: options.s3Prefix, archivePrefix: options.archivePrefix, deleteForeign: false });
   if (probes.length > 0) env.logger.log('info', `reading metadata of ${probes.length} object(s) of the history area not in the manifest`);
-  const byKey = new Map(inventory.map((o, i) => [o.key, i]));
-  await forEachConcurrently(probes, options.maxWorkers, async (key) => {
-    // A failed probe leaves the object unprobed: auditRoot then gives no verdict on it.
-    const head = await readMetadata(env.s3, options.s3BucketName, key, env.signal).catch((error: unknown) => {
-      env.logger.log('warning', `could not read metadata of ${JSON.stringify(key)}: ${describeError(error)}`);
-      return undefined;
-    });
-    const index = byKey.get(key);
-    if (index !== undefined && head !== undefined) inventory[index] = { ...inventory[index]!, ...head };
-  });
+  // A failed probe leaves the object unprobed: auditRoot then gives no verdict on it.
+  await probeObjects(probes, inventory, options, env);
   return withVersions;
 }
 
