@@ -7822,6 +7822,22 @@ function sourceOption(options) {
     return options.workdocsOrganizationId !== '' ? 'workdocs_organization_id' : 'workdocs_folder_id';
 }
 /**
+ * Reads the metadata of `keys` (HeadObject, bounded) into their inventory entries. A failed probe is logged and
+ * leaves its object unprobed: the planner then does not take it for this tool's, nor verify for anything.
+ */
+async function probeObjects(keys, inventory, options, env) {
+    const byKey = new Map(inventory.map((o, i) => [o.key, i]));
+    await forEachConcurrently(keys, options.maxWorkers, async (key) => {
+        const head = await readMetadata(env.s3, options.s3BucketName, key, env.signal).catch((error) => {
+            env.logger.log('warning', `could not read metadata of ${JSON.stringify(key)}: ${describeError(error)}`);
+            return undefined;
+        });
+        const index = byKey.get(key);
+        if (index !== undefined && head !== undefined)
+            inventory[index] = { ...inventory[index], ...head };
+    });
+}
+/**
  * Objects with no trusted manifest entry are checked once by their metadata (HeadObject): those that may already
  * hold the wanted version (a bucket the original script wrote, a lost manifest, a run killed before its manifest
  * write), and those nobody has said whose they are (a foreign object is remembered, and not asked about again).
@@ -7832,16 +7848,7 @@ async function probeUnknownObjects(listing, inventory, recorded, manifestFound, 
     if (probes.length === 0)
         return view;
     env.logger.log('info', `reading metadata of ${probes.length} object(s) not in the manifest`);
-    const byKey = new Map(inventory.map((o, i) => [o.key, i]));
-    await forEachConcurrently(probes, options.maxWorkers, async (key) => {
-        const head = await readMetadata(env.s3, options.s3BucketName, key, env.signal).catch((error) => {
-            env.logger.log('warning', `could not read metadata of ${JSON.stringify(key)}: ${describeError(error)}`);
-            return undefined;
-        });
-        const index = byKey.get(key);
-        if (index !== undefined && head !== undefined)
-            inventory[index] = { ...inventory[index], ...head };
-    });
+    await probeObjects(probes, inventory, options, env);
     // With the manifest lost, the objects still say which folder they mirror: one prefix, one source all the same.
     const other = manifestFound ? undefined : otherSourceIn(inventory, listing.tree.rootId);
     if (other !== undefined && !options.allowSourceChange) {
@@ -7852,6 +7859,7 @@ async function probeUnknownObjects(listing, inventory, recorded, manifestFound, 
     const readBack = keysToReadBack(listing.tree, inventory, options.s3Prefix, recorded);
     if (readBack.length > 0)
         env.logger.log('info', `reading back ${readBack.length} object(s) whose ETag shows no MD5, to check them before adopting them`);
+    const byKey = new Map(inventory.map((o, i) => [o.key, i]));
     await forEachConcurrently(readBack, options.maxWorkers, async (key) => {
         const contentMd5 = await readContentMd5(env.s3, options.s3BucketName, key, env.signal).catch((error) => {
             env.logger.log('warning', `could not read back ${JSON.stringify(key)}: ${describeError(error)}`);
@@ -8583,17 +8591,8 @@ async function listEveryVersion(tree, inventory, view, options, env) {
     const probes = keysToProbe(withVersions, inventory, view, { prefix: options.s3Prefix, archivePrefix: options.archivePrefix, deleteForeign: false });
     if (probes.length > 0)
         env.logger.log('info', `reading metadata of ${probes.length} object(s) of the history area not in the manifest`);
-    const byKey = new Map(inventory.map((o, i) => [o.key, i]));
-    await forEachConcurrently(probes, options.maxWorkers, async (key) => {
-        // A failed probe leaves the object unprobed: auditRoot then gives no verdict on it.
-        const head = await readMetadata(env.s3, options.s3BucketName, key, env.signal).catch((error) => {
-            env.logger.log('warning', `could not read metadata of ${JSON.stringify(key)}: ${describeError(error)}`);
-            return undefined;
-        });
-        const index = byKey.get(key);
-        if (index !== undefined && head !== undefined)
-            inventory[index] = { ...inventory[index], ...head };
-    });
+    // A failed probe leaves the object unprobed: auditRoot then gives no verdict on it.
+    await probeObjects(probes, inventory, options, env);
     return withVersions;
 }
 /** Reads every object in place back and hashes it; counts the failed reads and keeps the first (no verdict then). */
