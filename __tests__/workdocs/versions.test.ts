@@ -47,6 +47,11 @@ describe('describeVersions', () => {
     expect(versions.find((v) => v.versionId === 'v6')!.md5).toBeUndefined();
   });
 
+  it('leaves out the version the tree already holds as the latest (only older versions are kept until the plan)', async () => {
+    const listed = await describeVersions(client(emu.endpoint), [{ ...documentAt('five.txt'), versionId: 'v6' }], 2);
+    expect([...listed.described.values()][0]!.map((v) => v.versionId).sort()).toEqual(['v1', 'v2', 'v3', 'v4']);
+  });
+
   it('a document whose versions cannot be read is a failure of its own; the others are listed', async () => {
     const denied = documentAt('other.txt');
     emu.control.addFault({ op: 'DescribeDocumentVersions', documentId: denied.id, kind: 'error', status: 403, errorType: 'UnauthorizedResourceAccessException' });

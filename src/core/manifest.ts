@@ -70,7 +70,8 @@ export function toRows(entries: ReadonlyMap<string, ManifestEntry>): ManifestRow
 }
 
 export function fromRows(rows: readonly ManifestRow[]): [string, ManifestEntry][] {
-  return rows.map((row) => [row[0], entryOf(row)]);
+  const ids = new Map<string, string>();
+  return rows.map((row) => [row[0], entryOf(row, ids)]);
 }
 
 interface ManifestFile {
@@ -162,9 +163,10 @@ function decodeWhole(text: string): DecodedManifest {
   if (!Array.isArray(file.rows)) return { ok: false, problem: 'no rows' };
   if (file.checksum !== sha256(JSON.stringify(file.rows))) return { ok: false, problem: 'checksum mismatch' };
   const entries = new Map<string, ManifestEntry>();
+  const ids = idsOf(file.histories);
   for (const row of file.rows) {
     if (!isRow(row)) return { ok: false, problem: 'malformed row' };
-    entries.set(row[0], entryOf(row));
+    entries.set(row[0], entryOf(row, ids));
   }
   return { ok: true, manifest: withHistories(withForeign(entries, file.foreign), file.histories), rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
 }
@@ -216,6 +218,7 @@ function decodeLines(input: string | Uint8Array): DecodedManifest | undefined {
 
   const hash = createHash('sha256').update('[');
   const entries = new Map<string, ManifestEntry>();
+  const ids = idsOf(file.histories);
   let malformed = false;
   let count = 0;
   let line = nextLine();
@@ -232,7 +235,7 @@ function decodeLines(input: string | Uint8Array): DecodedManifest | undefined {
       hash.update(lineBytes(!last));
       count++;
       if (isRow(row)) {
-        entries.set(row[0], entryOf(row));
+        entries.set(row[0], entryOf(row, ids));
       } else malformed = true;
       line = nextLine();
       if (last) break;
@@ -280,8 +283,33 @@ function isRow(row: unknown): row is ManifestRow {
     && Number.isSafeInteger(row[3]) && typeof row[4] === 'string';
 }
 
-function entryOf(row: ManifestRow): ManifestEntry {
-  const [, documentId, versionId, size, md5, etag] = row;
+/**
+ * One copy of each document and version id while a manifest is decoded, seeded with the recorded histories' (read
+ * first, from the header): otherwise every row and every history record holds its own copy. With `versions: all`
+ * on 100,000 documents that is some 375,000 id strings instead of 750,000 (about 25 MB of the live heap). Dropped
+ * once the manifest is decoded.
+ */
+function idsOf(histories: unknown): Map<string, string> {
+  const ids = new Map<string, string>();
+  if (!Array.isArray(histories)) return ids;
+  for (const record of histories) {
+    if (!Array.isArray(record)) continue;
+    for (const id of record) if (typeof id === 'string' && !ids.has(id)) ids.set(id, id);
+  }
+  return ids;
+}
+
+function sharedId(ids: Map<string, string>, id: string): string {
+  const known = ids.get(id);
+  if (known !== undefined) return known;
+  ids.set(id, id);
+  return id;
+}
+
+function entryOf(row: ManifestRow, ids: Map<string, string>): ManifestEntry {
+  const [, listedDocumentId, listedVersionId, size, md5, etag] = row;
+  const documentId = sharedId(ids, listedDocumentId);
+  const versionId = sharedId(ids, listedVersionId);
   return etag === undefined ? { documentId, versionId, size, md5 } : { documentId, versionId, size, md5, etag };
 }
 

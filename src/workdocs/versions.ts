@@ -10,7 +10,10 @@ import type { Manifest, SourceDocument, SourceTree } from '../core/types.js';
 import { describeError } from '../errors.js';
 
 export interface VersionListing {
-  /** documentId → every ACTIVE version WorkDocs listed (the latest among them). */
+  /**
+   * documentId → every ACTIVE version WorkDocs listed except the document's latest (`SourceDocument.versionId`), which
+   * the tree already holds: on a first export of 100,000 documents, 100,000 records fewer held until the plan.
+   */
   readonly described: ReadonlyMap<string, readonly SourceDocument[]>;
   /** documentId → why its versions could not be listed. */
   readonly failures: ReadonlyMap<string, string>;
@@ -27,9 +30,11 @@ export const VERSIONS_PAGE_SIZE = 999;
  */
 export async function describeVersions(client: WorkDocsClient, documents: readonly SourceDocument[], concurrency: number, signal?: AbortSignal, pageSize = VERSIONS_PAGE_SIZE): Promise<VersionListing> {
   const limit = pLimit(Math.max(1, concurrency));
-  const described = new Map<string, SourceDocument[]>();
+  const described = new Map<string, readonly SourceDocument[]>();
   const failures = new Map<string, string>();
   let pages = 0;
+  /** One copy of each content type: a site's 40,000 older versions share a handful. */
+  const contentTypes = new Map<string, string>();
   await Promise.all(documents.map((doc) => limit(async () => {
     const versions: SourceDocument[] = [];
     try {
@@ -38,11 +43,13 @@ export async function describeVersions(client: WorkDocsClient, documents: readon
         if (signal?.aborted) throw signal.reason ?? new Error('aborted');
         pages++;
         for (const version of page.DocumentVersions ?? []) {
-          const item = toVersion(version, doc);
+          if (version.Id === doc.versionId) continue;
+          const item = toVersion(version, doc, contentTypes);
           if (item) versions.push(item);
         }
       }
-      described.set(doc.id, versions);
+      // Most documents have no older version: they share one empty list.
+      described.set(doc.id, versions.length > 0 ? versions : NO_VERSIONS);
     } catch (error) {
       if (signal?.aborted) throw error;
       failures.set(doc.id, describeError(error));
@@ -72,7 +79,9 @@ export async function listHistories(
   return withVersions;
 }
 
-function toVersion(version: DocumentVersionMetadata, doc: SourceDocument): SourceDocument | undefined {
+const NO_VERSIONS: readonly SourceDocument[] = Object.freeze([]);
+
+function toVersion(version: DocumentVersionMetadata, doc: SourceDocument, contentTypes: Map<string, string>): SourceDocument | undefined {
   if (!version.Id || (version.Status !== undefined && version.Status !== 'ACTIVE')) return undefined;
   const md5 = version.Signature && /^[0-9a-fA-F]{32}$/.test(version.Signature) ? version.Signature.toLowerCase() : undefined;
   const createdAt = version.CreatedTimestamp?.getTime() ?? 0;
@@ -80,15 +89,23 @@ function toVersion(version: DocumentVersionMetadata, doc: SourceDocument): Sourc
   return {
     id: doc.id,
     parentId: doc.parentId,
-    name: version.Name ?? doc.name,
+    // The document's own string where the version has its name: one copy instead of two.
+    name: version.Name === undefined || version.Name === doc.name ? doc.name : version.Name,
     // The version's own creation time: it names the version's object in the history area.
     createdAt,
     modifiedAt: version.ModifiedTimestamp?.getTime() ?? createdAt,
     versionId: version.Id,
     size: version.Size ?? 0,
     md5,
-    contentType: version.ContentType,
+    contentType: version.ContentType === undefined ? undefined : shared(contentTypes, version.ContentType),
     ...(contentModifiedAt !== undefined && Number.isSafeInteger(contentModifiedAt) ? { contentModifiedAt } : {}),
     history: true,
   };
+}
+
+function shared(pool: Map<string, string>, value: string): string {
+  const known = pool.get(value);
+  if (known !== undefined) return known;
+  pool.set(value, value);
+  return value;
 }
