@@ -106,7 +106,7 @@ describe('the scheduling examples: nightly incremental, weekly full listing, fin
     const quiet = await runExample('nightly-incremental.yml');
     expect(quiet.steps[0]!.status, quiet.steps[0]!.stdout).toBe(0);
     expect(quiet.steps[0]!.outputs).toMatchObject({ uploaded: '0', changed: 'false', exit_code: '0' });
-    expect(scriptLog(quiet.workspace)).toMatch(/incremental: 0 new activities since /);
+    expect(scriptLog(quiet.workspace)).toMatch(/up to date: no new activity since /);
     expect(quiet.workdocs.DescribeFolderContents ?? 0).toBe(0);
     expect(quiet.workdocs.DescribeActivities).toBeGreaterThan(0);
 

@@ -7,6 +7,16 @@ import { del, failed, makeReport, skip, upload } from './fixtures.js';
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
 const tables = (s: string): string[] => [...s.matchAll(/<table>[\s\S]*?<\/table>/g)].map((m) => m[0]);
 
+describe('renderSummary of an incremental no-op that ended at the source head', () => {
+  it('says why nothing was listed and counts the unchanged objects', () => {
+    const base = makeReport([]);
+    const md = renderSummary({ ...base, upToDate: true, changed: false, exitCode: 0, totals: { ...base.totals, failed: 0, skipped: 138208 } });
+    expect(md).toContain('Up to date: WorkDocs\' activity feed shows nothing new since the last run');
+    expect(md).toContain('the 138,208 objects it lists are unchanged');
+    expect(md).not.toContain('<table>');
+  });
+});
+
 describe('renderSummary', () => {
   const report = makeReport([
     upload('mirror/a.txt', 2048),

@@ -127,6 +127,7 @@ describe('siteTargetChecks: the targets of issues 20 and 21', () => {
 describe('ranIncrementally and perChange', () => {
   it.each([
     ['the feed read', [incrementalNote], true],
+    ['the feed read, nothing new: the run ended at the source head', ['up to date: no new activity since 2026-12-07T20:00:00.000Z (1 feed page), and the manifest is the one the last run left (4148 objects); nothing else was read'], true],
     ['a full listing, with its reason', ['full listing: no source snapshot'], false],
     ['no line at all', [], false],
   ])('%s', (_, notes, ok) => {

@@ -68,7 +68,7 @@ async function syncThenCheck(scn: Scenario, prefix: string, args: readonly strin
   expect.soft(actionCounts(dry), `dry run vs run ${args.join(' ')}\n${dry.log}\n----\n${first.log}`).toEqual(actionCounts(first));
   const again = await site(scn, prefix, args);
   // An incremental rerun reads the feed, not the listing.
-  if (args.join(' ').includes('--incremental auto')) expect.soft(again.log, `rerun ${args.join(' ')}`).toMatch(/incremental: 0 new activities/);
+  if (args.join(' ').includes('--incremental auto')) expect.soft(again.log, `rerun ${args.join(' ')}`).toMatch(/up to date: no new activity since /);
   expect.soft(again.code, `rerun ${args.join(' ')}\n${again.stdout}${again.stderr}`).toBe(0);
   expect.soft(s3Writes(again.s3), `rerun writes ${args.join(' ')}\n${again.log}`).toEqual({});
   expect.soft(again.report.changed, `rerun changed ${args.join(' ')}`).toBe(false);

@@ -2,12 +2,13 @@
 // over HTTP with the unmodified SDK, the real S3 server, and the CLI's main() in-process. Each change the control API
 // makes is synced twice: from the activity feed into one prefix, and by a full listing into another; both must hold
 // the same keys, bytes and manifest entries, and the activities-driven run must ask only for what changed.
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { snapshotKey } from '../../src/core/incremental.js';
+import { sourceHeadKey } from '../../src/core/up-to-date.js';
 import { decodeManifest, manifestKey } from '../../src/core/manifest.js';
 import { main } from '../../src/cli/main.js';
 import { createSyncEnv } from '../../src/engine/env.js';
@@ -122,11 +123,11 @@ describe('the first run, then a no-op run', () => {
     expect((await listAllKeys(bucket.client, bucket.bucket, 'noop/')).includes(snapshotKey('noop/'))).toBe(true);
   });
 
-  it('a no-op run makes (activity pages + 1) WorkDocs requests and 2 S3 requests, lists neither side, writes nothing', () => {
+  it('a no-op run makes (activity pages + 1) WorkDocs requests and 2 S3 requests (the source head, the manifest\'s ETag), reads neither the manifest nor the snapshot, writes nothing', () => {
     expect(noop.code, noop.log).toBe(0);
-    expect(noop.log).toMatch(/incremental: 0 new activities since .* \(1 feed pages\)/);
+    expect(noop.log).toMatch(/up to date: no new activity since .* \(1 feed page\), and the manifest is the one the last run left \(\d+ objects\)/);
     expect(noop.workdocs).toEqual({ DescribeUsers: 1, DescribeActivities: 1 });
-    expect(nonZero(noop.s3)).toEqual({ GetObject: 2 });
+    expect(nonZero(noop.s3)).toEqual({ GetObject: 1, HeadObject: 1 });
   });
 
   it('with the metadata index on (the default), a no-op run stays within 3 S3 requests', async () => {
@@ -189,7 +190,7 @@ describe('each change, from the feed and by a full listing, ends in the same mir
     // And the next run, with nothing new, is a no-op again.
     const after = await incremental(a);
     expect(after.workdocs).toEqual({ DescribeUsers: 1, DescribeActivities: 1 });
-    expect(nonZero(after.s3)).toEqual({ GetObject: 2 });
+    expect(nonZero(after.s3)).toEqual({ GetObject: 1, HeadObject: 1 });
   });
 
   it('after k changes, requests follow k: 12 renames and 4 new versions are 16 GetDocument, 12 copies, 4 downloads', async () => {
@@ -275,7 +276,8 @@ describe('when the feed cannot be trusted, the run lists everything and says why
   it('a failed page of the feed', async () => {
     expect((await incremental('gap/')).code).toBe(0);
     emulator.control.rename(at(['welcome.txt']), 'after-gap.txt');
-    emulator.control.addFault({ op: 'DescribeActivities', kind: 'error', status: 400, errorType: 'InvalidArgumentException', count: 1 });
+    // Twice: the source head's check reads the feed first (and leaves the run to the usual path when it fails).
+    emulator.control.addFault({ op: 'DescribeActivities', kind: 'error', status: 400, errorType: 'InvalidArgumentException', count: 2 });
     const gap = await incremental('gap/');
     expect(gap.code, gap.log).toBe(0);
     expect(gap.log).toMatch(/full listing: a page of the activity feed failed \(.*InvalidArgument/);
@@ -315,9 +317,11 @@ describe('when the feed cannot be trusted, the run lists everything and says why
     }
   });
 
-  it('a snapshot that is not one', async () => {
+  it('a snapshot that is not one (found by the next run with something to do)', async () => {
     expect((await incremental('corrupt/')).code).toBe(0);
     await bucket.client.send(new PutObjectCommand({ Bucket: bucket.bucket, Key: snapshotKey('corrupt/'), Body: 'not gzip' }));
+    emulator.control.advanceClock(1);
+    emulator.control.rename(at(['welcome.txt']), 'after-corruption.txt');
     const next = await incremental('corrupt/');
     expect(next.code, next.log).toBe(0);
     expect(next.log).toContain('full listing: the source snapshot is unreadable (not gzip)');
@@ -346,12 +350,92 @@ describe('when the feed cannot be trusted, the run lists everything and says why
   });
 });
 
+describe('the source head: a no-op decided from a few hundred bytes', () => {
+  beforeEach(() => emulator.control.resetState());
+  const headKey = (prefix: string) => sourceHeadKey(prefix);
+  const hasHead = async (prefix: string) => (await listAllKeys(bucket.client, bucket.bucket, prefix)).includes(headKey(prefix));
+  const totalsLine = (r: Run) => /uploaded \d+, copied \d+, skipped \d+, .*failed \d+/.exec(r.log)?.[0];
+  const perUserLine = (r: Run) => /per user: .*/.exec(r.log)?.[0];
+
+  it('reports what the usual no-op reports: the same totals and per-user counts, without reading the manifest', async () => {
+    expect((await incremental('head-same/', ['--versions', 'all'])).code).toBe(0);
+    expect(await hasHead('head-same/')).toBe(true);
+    // Without the head, the usual path: it reads manifest and snapshot, plans, and leaves the head again.
+    await bucket.client.send(new DeleteObjectCommand({ Bucket: bucket.bucket, Key: headKey('head-same/') }));
+    const usual = await incremental('head-same/', ['--versions', 'all']);
+    expect(usual.code, usual.log).toBe(0);
+    expect(usual.log).toMatch(/incremental: 0 new activities/);
+    expect(nonZero(usual.s3)).toMatchObject({ GetObject: 3, PutObject: 1 });
+    const fast = await incremental('head-same/', ['--versions', 'all']);
+    expect(fast.code, fast.log).toBe(0);
+    expect(fast.log).toMatch(/up to date: no new activity/);
+    expect(nonZero(fast.s3)).toEqual({ GetObject: 1, HeadObject: 1 });
+    expect(totalsLine(fast)).toBeDefined();
+    expect(totalsLine(fast)).toBe(totalsLine(usual));
+    expect(perUserLine(fast)).toBe(perUserLine(usual));
+  });
+
+  it('a run that is not clean removes the head: the next run takes the usual path and finishes the work', async () => {
+    expect((await incremental('head-failed/')).code).toBe(0);
+    emulator.control.advanceClock(1);
+    const plan = at(['Team', 'plan.md']);
+    emulator.control.addVersion(plan, { content: 'plan, v-next' });
+    emulator.control.addFault({ op: 'Content', documentId: plan, kind: 'corrupt' });
+    const failed = await incremental('head-failed/');
+    expect(failed.code, failed.log).toBe(1);
+    expect(await hasHead('head-failed/')).toBe(false);
+    emulator.control.clearFaults();
+    const healed = await incremental('head-failed/');
+    expect(healed.code, healed.log).toBe(0);
+    expect(healed.log).not.toMatch(/up to date/);
+    expect(healed.workdocs).toMatchObject({ Content: 1 });
+    expect(md5Hex(await getObjectBytes(bucket.client, bucket.bucket, 'head-failed/alice/Team/plan.md'))).toBe(md5Hex(new TextEncoder().encode('plan, v-next')));
+    expect(await hasHead('head-failed/')).toBe(true);
+    expect((await incremental('head-failed/')).log).toMatch(/up to date/);
+  });
+
+  it('other options (every version wanted now) take the usual path, which does what they ask', async () => {
+    expect((await incremental('head-options/')).code).toBe(0);
+    expect((await incremental('head-options/')).log).toMatch(/up to date/);
+    const all = await incremental('head-options/', ['--versions', 'all']);
+    expect(all.code, all.log).toBe(0);
+    expect(all.log).not.toMatch(/up to date/);
+    expect((await listAllKeys(bucket.client, bucket.bucket, 'head-options/.history/')).length).toBeGreaterThan(0);
+    expect((await incremental('head-options/', ['--versions', 'all'])).log).toMatch(/up to date/);
+  });
+
+  it('metadata_refresh never ends at the head', async () => {
+    expect((await incremental('head-refresh/', ['--metadata', 'index'])).code).toBe(0);
+    const refresh = await incremental('head-refresh/', ['--metadata', 'index', '--metadata_refresh', 'true']);
+    expect(refresh.code, refresh.log).toBe(0);
+    expect(refresh.log).not.toMatch(/up to date/);
+    expect(refresh.workdocs.DescribeComments ?? 0).toBeGreaterThan(0);
+  });
+
+  it('a head that is not one is ignored and written again', async () => {
+    expect((await incremental('head-corrupt/')).code).toBe(0);
+    await bucket.client.send(new PutObjectCommand({ Bucket: bucket.bucket, Key: headKey('head-corrupt/'), Body: '{"format":"something else"}' }));
+    const next = await incremental('head-corrupt/');
+    expect(next.code, next.log).toBe(0);
+    expect(next.log).toMatch(/incremental: 0 new activities/);
+    expect((await incremental('head-corrupt/')).log).toMatch(/up to date/);
+  });
+
+  it('a dry run may end at the head too, and writes nothing either way', async () => {
+    expect((await incremental('head-dry/')).code).toBe(0);
+    const dry = await incremental('head-dry/', ['--dry_run', 'true']);
+    expect(dry.code, dry.log).toBe(0);
+    expect(dry.log).toMatch(/up to date/);
+    expect(nonZero(dry.s3)).toEqual({ GetObject: 1, HeadObject: 1 });
+  });
+});
+
 describe('auto', () => {
   it('in a site, reads the feed like activities', async () => {
     emulator.control.resetState();
     expect((await run('auto/', ['--incremental', 'auto'])).code).toBe(0);
     const next = await run('auto/', ['--incremental', 'auto']);
-    expect(next.log).toMatch(/incremental: 0 new activities/);
+    expect(next.log).toMatch(/up to date: no new activity/);
     expect(next.workdocs).toEqual({ DescribeUsers: 1, DescribeActivities: 1 });
   });
 

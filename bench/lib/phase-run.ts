@@ -50,7 +50,7 @@ function cliArgs(c: PhaseConfig): string[] {
 }
 
 /** The lines that say how a run listed: whether an incremental run read the feed or listed everything, and why. */
-const LISTING_NOTE = /^(full listing|incremental|(the )?source snapshot|the activity feed)\b/;
+const LISTING_NOTE = /^(full listing|incremental|up to date|(the )?source snapshot|the activity feed)\b/;
 
 
 const credentials = {

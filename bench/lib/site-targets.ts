@@ -99,7 +99,8 @@ export function ranIncrementally(run: PhaseRun): { ok: boolean; why: string } {
   const notes = run.notes ?? [];
   const full = notes.find((n) => n.startsWith('full listing'));
   if (full !== undefined) return { ok: false, why: full };
-  const read = notes.find((n) => n.startsWith('incremental:'));
+  // `up to date:` is the no-op that ended at the source head: it read the feed and nothing else.
+  const read = notes.find((n) => n.startsWith('incremental:') || n.startsWith('up to date:'));
   return read !== undefined ? { ok: true, why: read } : { ok: false, why: 'the run said nothing about the activity feed' };
 }
 

@@ -223,6 +223,7 @@ export function renderSummary(report: SyncReport, options: SummaryOptions = {}):
       '',
     );
   }
+  if (report.upToDate) lines.push(`Up to date: WorkDocs' activity feed shows nothing new since the last run, and the manifest is the one it left; the ${count(totals.skipped)} objects it lists are unchanged (counted, not listed one by one).`, '');
   if (report.fatal) lines.push(...notice('CAUTION', report.fatal));
   if (report.deletesBlocked) lines.push(...notice('WARNING', `Deletes were not run: ${report.deletesBlocked}`));
   if (report.foreign) {

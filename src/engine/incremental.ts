@@ -36,7 +36,7 @@ import { describeError } from '../errors.js';
 import type { SyncOptions } from '../options.js';
 import { contentMd5, isMissingObject } from '../s3/client.js';
 import { readManifest, type LoadedManifest } from '../s3/manifest-store.js';
-import { readFeed, readFeedHead, reReadDocument, reReadFolder } from '../workdocs/activities.js';
+import { readFeed, readFeedHead, reReadDocument, reReadFolder, type FeedRead } from '../workdocs/activities.js';
 import { listFolders, type FolderToList, type ListingResult } from '../workdocs/list.js';
 import { recycleBinAreaId, siteFolders } from '../workdocs/site.js';
 import type { Source } from '../workdocs/source.js';
@@ -102,13 +102,19 @@ export type IncrementalStart =
  * How this run starts when `incremental` is `activities` or `auto` (mode sync): undefined when it lists everything as
  * always (`listing`, another mode, or `auto` without a site's organization id, which the feed needs).
  */
-export async function openIncremental(options: SyncOptions, env: SyncEnv, source: Source, started: number): Promise<IncrementalStart | undefined> {
+export async function openIncremental(options: SyncOptions, env: SyncEnv, source: Source, started: number, feedRead?: PrereadFeed): Promise<IncrementalStart | undefined> {
   if (options.incremental === 'listing' || options.mode !== 'sync') return undefined;
   if (options.workdocsOrganizationId === '') {
     env.logger.log('info', 'incremental auto: the activity feed needs workdocs_organization_id; this run lists everything');
     return undefined;
   }
-  return startIncremental(options, env, incrementalSourceOf(source, options), started);
+  return startIncremental(options, env, incrementalSourceOf(source, options), started, feedRead);
+}
+
+/** The feed as read from `start` earlier in this run (the source head's check): not asked for again from there. */
+export interface PrereadFeed {
+  readonly start: number;
+  readonly read: FeedRead;
 }
 
 /** The source as an incremental run reads it: a site's virtual levels come from the users openSource just read. */
@@ -133,7 +139,7 @@ export function incrementalSourceOf(source: Source, options: Pick<SyncOptions, '
  * Starts a run in mode `activities` or `auto`: from the snapshot and the feed when it can, else says why the run
  * lists everything (and where the feed stands before that listing, for the snapshot it will write).
  */
-export async function startIncremental(options: SyncOptions, env: SyncEnv, source: IncrementalSource, started: number): Promise<IncrementalStart> {
+export async function startIncremental(options: SyncOptions, env: SyncEnv, source: IncrementalSource, started: number, feedRead?: PrereadFeed): Promise<IncrementalStart> {
   const key = snapshotKey(options.s3Prefix);
   const full = async (reason: string, previous?: IncrementalCarry['previous'], scheduled = options.fullListingEveryMs === 0): Promise<IncrementalStart> => {
     env.logger.log('info', `full listing: ${reason}`);
@@ -170,9 +176,10 @@ export async function startIncremental(options: SyncOptions, env: SyncEnv, sourc
   if (reason !== undefined || read.state !== 'found' || loaded.state !== 'found') return full(reason ?? 'no usable snapshot', previous, fullListingScheduled(facts));
   const snapshot = read.snapshot;
 
-  let feed: Awaited<ReturnType<typeof readFeed>>;
+  let feed: FeedRead;
   try {
-    feed = await readFeed(env.workdocs, source.organizationId, feedStart(snapshot.watermark), env.signal);
+    const start = feedStart(snapshot.watermark);
+    feed = feedRead?.start === start ? feedRead.read : await readFeed(env.workdocs, source.organizationId, start, env.signal);
   } catch (error) {
     return full(`a page of the activity feed failed (${describeError(error)})`, previous);
   }

@@ -5,6 +5,7 @@ import { BufferedFileWriter } from '../file-writer.js';
 import type { SyncOptions } from '../options.js';
 import type { ExitCode, ReportItem, SyncEnv, SyncReport, Totals, UserCounts } from './types.js';
 import { runOutcome, type RunOutcome } from '../core/outcome.js';
+import type { HeldByUser } from '../core/up-to-date.js';
 import { decodeSegment, HISTORY_SEGMENT, METADATA_SEGMENT, RECYCLE_BIN_SEGMENT, RELOCATED_MARK, RESERVED_SEGMENT } from '../core/keys.js';
 
 export interface ReportInput {
@@ -20,6 +21,8 @@ export interface ReportInput {
   readonly fatal?: string | undefined;
   /** Objects under the prefix this tool did not write (key → ETag), left alone. */
   readonly foreign?: ReadonlyMap<string, string>;
+  /** A run that ended at the source head: what the manifest lists, unchanged, counted without an item each. */
+  readonly unchanged?: { readonly objects: number; readonly users: readonly HeldByUser[] };
 }
 
 export function totalsOf(items: readonly ReportItem[]): Totals {
@@ -97,6 +100,18 @@ export function userCountsOf(items: readonly ReportItem[], prefix: string, dryRu
   return [...byUser.values()].sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0));
 }
 
+/** Per-user counts with each user's unchanged objects added to what they skipped, sorted by username. */
+function withUnchanged(counts: UserCounts[], unchanged: readonly HeldByUser[]): UserCounts[] {
+  if (unchanged.length === 0) return counts;
+  const byUser = new Map(counts.map((c) => [c.user, c]));
+  for (const { user, objects } of unchanged) {
+    const c = byUser.get(user);
+    if (c) c.skipped += objects;
+    else byUser.set(user, { user, uploaded: 0, copied: 0, skipped: objects, deleted: 0, failed: 0, bytes: 0 });
+  }
+  return [...byUser.values()].sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0));
+}
+
 /** How many users the log line and the job summary name; the JSON report has them all. */
 export const USERS_SHOWN = 20;
 
@@ -117,6 +132,7 @@ export const FOREIGN_KEYS_SHOWN = 20;
 export function buildReport(input: ReportInput): SyncReport {
   const durationMs = Math.max(0, input.env.now() - input.started);
   const totals = totalsOf(input.items);
+  if (input.unchanged) totals.skipped += input.unchanged.objects;
   const changed = input.items.some((i) => i.action !== 'skip' && (i.outcome === 'done' || i.outcome === 'planned'));
   return {
     exitCode: input.exitCode,
@@ -136,7 +152,8 @@ export function buildReport(input: ReportInput): SyncReport {
     ...(input.foreign !== undefined && input.foreign.size > 0 ? { foreign: { count: input.foreign.size, keys: [...input.foreign.keys()].sort().slice(0, FOREIGN_KEYS_SHOWN) } } : {}),
     ...(input.fatal !== undefined ? { fatal: input.fatal } : {}),
     // Truthy rather than !== '': hand-made options in tests may not have the field at all.
-    ...(input.options.workdocsOrganizationId ? { users: userCountsOf(input.items, input.options.s3Prefix, input.options.dryRun) } : {}),
+    ...(input.options.workdocsOrganizationId ? { users: withUnchanged(userCountsOf(input.items, input.options.s3Prefix, input.options.dryRun), input.unchanged?.users ?? []) } : {}),
+    ...(input.unchanged ? { upToDate: true } : {}),
   };
 }
 

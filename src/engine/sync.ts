@@ -25,7 +25,9 @@ import { contextInput, recordContext } from './context.js';
 import { sidecarAreaPrefix } from '../core/context-index.js';
 import { buildReport, formatBytes, userCountsLine } from './report.js';
 import type { ReportItem, SyncEnv, SyncReport } from './types.js';
-import { finishIncremental, openIncremental, type IncrementalCarry } from './incremental.js';
+import { finishIncremental, openIncremental, type IncrementalCarry, type PrereadFeed } from './incremental.js';
+import { checkSourceHead, leaveSourceHead, type HeadCheck } from './up-to-date.js';
+import type { SourceHead } from '../core/up-to-date.js';
 
 /** How often progress lines are logged during long phases. */
 const PROGRESS_INTERVAL_MS = 10_000;
@@ -149,13 +151,13 @@ export interface Prepared {
  * Lists both sides and plans. With `earlyFor`, uploads that cannot be anything else start while the listing
  * runs (uploads-while-listing.ts); what landed is part of the inventory and the manifest that plan() sees.
  */
-export async function prepare(options: SyncOptions, env: SyncEnv, started: number, earlyFor?: (rootId: string) => EarlyUploads): Promise<Prepared> {
+export async function prepare(options: SyncOptions, env: SyncEnv, started: number, earlyFor?: (rootId: string) => EarlyUploads, opened?: { source: Source; feed?: PrereadFeed | undefined }): Promise<Prepared> {
   const { logger } = env;
   // WorkDocs first: a wrong folder or organization id is bad input and must fail before any request to S3.
-  const source = await openSource(options, env);
+  const source = opened?.source ?? await openSource(options, env);
   const rootFolderId = source.rootId;
   // incremental: from the snapshot and the activity feed, without listing either side, when it can.
-  const incremental = await openIncremental(options, env, source, started);
+  const incremental = await openIncremental(options, env, source, started, opened?.feed);
   const early = incremental?.kind === 'activities' ? undefined : earlyFor?.(rootFolderId);
 
   const { listing: listed, inventory, loaded, earlyResult } = await logger.group('List WorkDocs and S3', async () => {
@@ -223,8 +225,13 @@ export function listingFailure(listing: ListingResult): string | undefined {
 
 async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<SyncReport> {
   const { logger, signal } = env;
+  // WorkDocs first: a wrong folder or organization id is bad input and must fail before any request to S3.
+  const source = await openSource(options, env);
+  // An incremental no-op ends here when the source head says nothing changed (engine/up-to-date.ts).
+  const head = await checkSourceHead(options, env, source, base.started);
+  if (head?.upToDate) return upToDateReport(base, source, head.upToDate.head);
   const early = options.dryRun ? undefined : earlyUploadsFor(options, env, base);
-  const { prepared, idle } = await prepareUnderLock(options, env, base, await prepare(options, env, base.started, early?.start));
+  const { prepared, idle } = await prepareUnderLock(options, env, base, await prepare(options, env, base.started, early?.start, { source, feed: head?.feed }));
   const { rootFolderId, rootFolderName, listing, inventory, manifest, plan: decided } = prepared;
   const listingFailed = listingFailure(listing);
   const named = { rootFolderId, rootFolderName };
@@ -245,7 +252,9 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
     const unchanged = unchangedItems(decided, logger);
     // The metadata index may still have work (new comments are not in the plan): it takes the lock if it writes.
     const items = aborted ? unchanged : [...unchanged, ...await recordContext(options, env, contextInput(prepared, unchanged, () => lockRun(options, env, base)))];
-    return buildReport({ ...base, ...named, items, exitCode: exitCodeOf({ fatal: listingFailed !== undefined || aborted, itemsFailed: hasFailedItems(items) }), fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined), foreign: decided.foreign });
+    const exitCode = exitCodeOf({ fatal: listingFailed !== undefined || aborted, itemsFailed: hasFailedItems(items) });
+    await leaveHead(options, env, head, prepared, source, { clean: exitCode === 0 && !aborted, manifestEtag: prepared.loaded.etag, entries: manifest.entries, started: base.started });
+    return buildReport({ ...base, ...named, items, exitCode, fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined), foreign: decided.foreign });
   }
 
   // A lock lost while transferring (another run took the prefix over) stops this run before its deletes.
@@ -274,6 +283,9 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
     deletesRefused: decided.deletesBlocked !== undefined,
     outputFailed: recorded.failed !== undefined,
   });
+  await leaveHead(options, env, head, prepared, source, {
+    clean: exitCode === 0 && lockLost === undefined && signal?.aborted !== true, manifestEtag: recorded.etag ?? prepared.loaded.etag, entries: execution.manifest, started: base.started,
+  });
   return buildReport({
     ...base,
     ...named,
@@ -283,6 +295,17 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
     foreign: decided.foreign,
     fatal: listingFailed ?? (lockLost !== undefined ? `${lockLost}; the manifest was not written` : signal?.aborted ? 'the run was interrupted' : recorded.failed),
   });
+}
+
+/** The report of a run that ended at the source head: every object the manifest lists is unchanged. */
+function upToDateReport(base: RunBase, source: Source, head: SourceHead): SyncReport {
+  return buildReport({ ...base, rootFolderId: source.rootId, rootFolderName: source.rootName, items: [], exitCode: 0, unchanged: { objects: head.objects, users: head.users } });
+}
+
+/** Leaves (or removes) the source head at the end of a run in an incremental mode (engine/up-to-date.ts). */
+async function leaveHead(options: SyncOptions, env: SyncEnv, head: HeadCheck | undefined, prepared: Prepared, source: Source,
+  end: { clean: boolean; manifestEtag: string | undefined; entries: ReadonlyMap<string, ManifestEntry>; started: number }): Promise<void> {
+  await leaveSourceHead(options, env, head, { ...end, carry: prepared.incremental, rootId: prepared.rootFolderId, rootName: prepared.listing.rootName, source });
 }
 
 /**

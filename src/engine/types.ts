@@ -114,6 +114,11 @@ export interface SyncReport {
   readonly verify?: VerifySummary;
   /** The GitHub Actions workflow run this run was part of (set by the Action). */
   readonly workflowRun?: WorkflowRun;
+  /**
+   * Set when an incremental run found nothing new and ended at the source head: the unchanged objects are counted
+   * in totals.skipped (and per user) without an item each.
+   */
+  readonly upToDate?: true;
   /** Site mode only: the counts per user (every user with an item), by username. */
   readonly users?: readonly UserCounts[];
 }
