@@ -400,11 +400,15 @@ export class ContextListing {
   /** Older versions (`versions: all`) by identity, with their history keys. */
   private readonly versions: Map<string, [SourceDocument, string]>;
 
-  constructor(private readonly tree: ListedTree, private readonly folderKeys: ReadonlyMap<string, string>, private readonly documentKeys: ReadonlyMap<string, string>, prefix: string) {
+  /**
+   * `sameKey`: the equal key string the run already holds (its listing's, its plan's), so that the history keys
+   * computed here are not a second copy of each.
+   */
+  constructor(private readonly tree: ListedTree, private readonly folderKeys: ReadonlyMap<string, string>, private readonly documentKeys: ReadonlyMap<string, string>, prefix: string, sameKey: (key: string) => string = (key) => key) {
     this.folders = new Map(tree.folders.map((f) => [f.id, f]));
     this.documents = new Map(tree.documents.map((d) => [d.id, d]));
     this.paths = new Map([[tree.rootId, '']]);
-    this.versions = new Map(historyKeys(tree.versions ?? [], documentKeys, prefix).map(([v, key]) => [identityOf({ id: v.id, history: true, versionId: v.versionId }), [v, key]]));
+    this.versions = new Map(historyKeys(tree.versions ?? [], documentKeys, prefix).map(([v, key]) => [identityOf({ id: v.id, history: true, versionId: v.versionId }), [v, sameKey(key)]]));
   }
 
   /** Every id with a record, folders first, each group in key order. */
