@@ -100,8 +100,10 @@ export async function executePlan(
   early: ReadonlyMap<string, ReportItem> = new Map(),
 ): Promise<Execution> {
   const items: ReportItem[] = [];
-  const listed = new Map(inventory.map((o) => [o.key, o]));
   const transfers = plan.actions.filter((a) => !isStaleAction(a));
+  // Only an adopted object's listing is read (its ETag): not a map of every listed object, held while everything runs.
+  const adopted = new Set(transfers.filter((a) => a.kind === 'skip' && a.reason === 'adopted').map((a) => a.key));
+  const listed = new Map(adopted.size === 0 ? [] : inventory.filter((o) => adopted.has(o.key)).map((o) => [o.key, o]));
   const failedKeys = new Set<string>();
   let done = 0;
 
