@@ -122,6 +122,7 @@ describe('which documents a run must describe', () => {
     ['a document with a recorded older version no longer at a history key', manifest([['a.txt', 'a', 'v2']], [['a', ['v2', 'v1']]]), ['a'], []],
     ['not a document whose history is intact: its versions are rebuilt from the manifest', manifest([['a.txt', 'a', 'v2'], [V1, 'a', 'v1']], [['a', ['v2', 'v1']]]), [], [V1]],
     ['not a document with one version, described before', manifest([['a.txt', 'a', 'v2']], [['a', ['v2']]]), [], []],
+    ['a document whose recorded older version id is stored for another document only', manifest([['a.txt', 'a', 'v2'], [V1, 'b', 'v1']], [['a', ['v2', 'v1']]]), ['a'], []],
   ])('%s', (_, recorded, describeIds, knownKeys) => {
     const needs = historyNeeds([a], recorded, '');
     expect(needs.describe.map((d) => d.id)).toEqual(describeIds);

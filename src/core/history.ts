@@ -110,7 +110,7 @@ export function historyNeeds(documents: readonly SourceDocument[], manifest: Man
   const known: SourceDocument[] = [];
   const carried = new Map<string, readonly string[]>();
   // A first `all` run (or an older manifest) records no history at all: then the entries are not worth indexing.
-  const stored = recorded !== undefined && recorded.size > 0 ? storedVersions(manifest, prefix) : new Map<string, [string, ManifestEntry]>();
+  const stored = recorded !== undefined && recorded.size > 0 ? storedVersions(manifest, prefix) : new Map<string, [string, ManifestEntry][]>();
   for (const doc of documents) {
     if (redescribe === 'all' || redescribe.has(doc.id)) {
       describe.push(doc);
@@ -129,24 +129,36 @@ export function historyNeeds(documents: readonly SourceDocument[], manifest: Man
   return { describe, known, carried };
 }
 
-/** `documentId/versionId` → the history key and entry that hold it (the smallest key if several do). */
-function storedVersions(manifest: Manifest, prefix: string): Map<string, [string, ManifestEntry]> {
+/**
+ * versionId → the history keys and entries that hold it. By version id alone, the document checked on lookup
+ * (storedAt): no `documentId/versionId` string is built for each of 40,000 older versions on every run.
+ */
+function storedVersions(manifest: Manifest, prefix: string): Map<string, [string, ManifestEntry][]> {
   const area = historyAreaOf(prefix);
-  const stored = new Map<string, [string, ManifestEntry]>();
+  const stored = new Map<string, [string, ManifestEntry][]>();
   for (const [key, entry] of manifest.entries) {
     if (!key.startsWith(area)) continue;
-    const id = `${entry.documentId}/${entry.versionId}`;
-    const current = stored.get(id);
-    if (current === undefined || key < current[0]) stored.set(id, [key, entry]);
+    const holders = stored.get(entry.versionId);
+    if (holders === undefined) stored.set(entry.versionId, [[key, entry]]);
+    else holders.push([key, entry]);
   }
   return stored;
 }
 
+/** The history key and entry that hold a document's version (the smallest key if several do). */
+function storedAt(stored: ReadonlyMap<string, readonly [string, ManifestEntry][]>, documentId: string, versionId: string): [string, ManifestEntry] | undefined {
+  let found: [string, ManifestEntry] | undefined;
+  for (const holder of stored.get(versionId) ?? []) {
+    if (holder[1].documentId === documentId && (found === undefined || holder[0] < found[0])) found = holder;
+  }
+  return found;
+}
+
 /** The recorded older versions of `doc` as source records, or undefined when one of them is not stored intact. */
-function rebuildVersions(doc: SourceDocument, versionIds: readonly string[], stored: ReadonlyMap<string, [string, ManifestEntry]>): SourceDocument[] | undefined {
+function rebuildVersions(doc: SourceDocument, versionIds: readonly string[], stored: ReadonlyMap<string, readonly [string, ManifestEntry][]>): SourceDocument[] | undefined {
   const versions: SourceDocument[] = [];
   for (const versionId of versionIds) {
-    const found = stored.get(`${doc.id}/${versionId}`);
+    const found = storedAt(stored, doc.id, versionId);
     if (found === undefined) return undefined;
     const [key, entry] = found;
     const parsed = parseVersionFileName(key.slice(key.lastIndexOf('/') + 1), versionId);
