@@ -265,4 +265,12 @@ describe('ContextListing: the listing side of each record', () => {
     const row = csvLinesOf(recordOf(item, { ownerId: '', customMetadata: {}, permissions: [] }, true)).item;
     expect(row.endsWith(',0,true,false\r\n')).toBe(true);
   });
+
+  it('gives its own string equal to an identity a state line names (a folder, a document, an older version), and nothing for an unknown one', () => {
+    const older = { ...tree.documents[1]!, versionId: 'v-old', history: true as const };
+    const withHistory = new ContextListing({ ...tree, versions: [older] }, folderKeys, documentKeys, 'p/');
+    for (const identity of ['f-team', 'd1', 'd0@v-old']) expect(withHistory.heldIdentity(identity)).toBe(identity);
+    expect(withHistory.heldIdentity('d0@v-gone')).toBeUndefined();
+    expect(withHistory.heldIdentity('nope')).toBeUndefined();
+  });
 });

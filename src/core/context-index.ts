@@ -426,6 +426,17 @@ export class ContextListing {
     return [...keyed(folders, this.folderKeys), ...keyed(this.documents.keys(), this.documentKeys), ...versions].map(([id]) => id);
   }
 
+  /**
+   * The listing's own string equal to an identity (identityOf), or undefined when no item has it: a caller that keeps
+   * the identities it read (a state of 150,000 lines) then holds no copy of its own.
+   */
+  heldIdentity(id: string): string | undefined {
+    this.versionIdentities ??= new Map([...this.versions.keys()].map((identity) => [identity, identity]));
+    return this.versionIdentities.get(id) ?? this.documents.get(id)?.id ?? this.folders.get(id)?.id;
+  }
+
+  private versionIdentities: Map<string, string> | undefined;
+
   private keys: Set<string> | undefined;
 
   /** Whether an item of this listing has `key` (built on first use: most runs never ask). */

@@ -213,7 +213,8 @@ async function loadPrevious(options: SyncOptions, env: SyncEnv, stateKey: string
   if (stored.state === 'found') {
     try {
       header = await readStateLines(stored.gzip, (state) => {
-        const identity = state[0];
+        // The listing's equal string where it has one: `seen` then keeps no copy of 150,000 identities read.
+        const identity = listing.heldIdentity(state[0]) ?? state[0];
         if (seen.has(identity)) {
           changed = true; // a repeated record is dropped
           return;
