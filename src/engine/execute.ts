@@ -121,8 +121,10 @@ export async function executePlan(
   }
 
   // An early upload the plan keyed differently (a listing that repeated an id) still happened: report it.
-  const reported = new Set(items);
-  for (const item of early.values()) if (!reported.has(item)) items.push(item);
+  if (early.size > 0) {
+    const reported = new Set(items);
+    for (const item of early.values()) if (!reported.has(item)) items.push(item);
+  }
   const stale = plan.actions.filter(isStaleAction);
   if (stale.length > 0) items.push(...await runStale(stale, plan.deletesBlocked, failedKeys, manifest, ctx));
   return { items: sortItems(items), manifest };
