@@ -9,6 +9,7 @@
 // and activity-driven runs side by side) is in site.ts.
 import { specOf } from '../src/options.js';
 import { startS3Server } from '../test-support/s3-server.js';
+import { selfSignedCertificate, startFaultProxy } from '../test-support/fault-proxy.js';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -48,6 +49,10 @@ const HELP = `Usage: npm run bench -- [options]
                           site-progress.json there after each of its runs
   --build-dir DIR         where src/ and bench/ are compiled, inside the repository (default .bench/build): a long
                           run in its own directory is not changed under it by another run's compilation
+  --tls                   every phase talks HTTPS to the S3 server, through a TLS proxy in front of it (as to AWS S3;
+                          self-signed, trusted through NODE_EXTRA_CA_CERTS): over HTTPS multipart parts go unsigned
+  --unsigned-parts        the phases send multipart parts as UNSIGNED-PAYLOAD over plain HTTP too: what the engine
+                          does over HTTPS (as to AWS S3), without the cost of TLS; the product signs parts over HTTP
   --keep-bucket           do not delete the benchmark bucket at the end
   -h, --help
 `;
@@ -68,6 +73,8 @@ const { values: flags } = parseArgs({
     'heap-snapshot': { type: 'boolean', default: false },
     out: { type: 'string' },
     'build-dir': { type: 'string', default: path.join('.bench', 'build') },
+    tls: { type: 'boolean', default: false },
+    'unsigned-parts': { type: 'boolean', default: false },
     'site-users': { type: 'string' },
     'site-documents': { type: 'string' },
     'keep-bucket': { type: 'boolean', default: false },
@@ -158,6 +165,14 @@ function log(text: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
 }
 
+/** A TLS-terminating proxy in front of the S3 server (test-support/fault-proxy.ts, no rules), with its certificate's file. */
+async function startTlsFront(upstream: string): Promise<{ endpoint: string; certFile: string; close: () => Promise<void> }> {
+  const certificate = selfSignedCertificate(mkdtempSync(path.join(os.tmpdir(), 'wds-bench-tls-')));
+  const proxy = await startFaultProxy({ upstream, tls: certificate });
+  log(`S3 over HTTPS: TLS proxy ${proxy.endpoint} in front of ${upstream} (in the bench's own process)`);
+  return { endpoint: proxy.endpoint, certFile: certificate.certFile, close: () => proxy.close() };
+}
+
 function s3Target(): S3Target {
   if (process.env.BENCH_S3_ENDPOINT) {
     return { endpoint: process.env.BENCH_S3_ENDPOINT, accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'test:tester', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'testing' };
@@ -182,9 +197,12 @@ function compilePhases(): string {
 }
 
 const phaseEntry = compilePhases();
-const s3 = s3Target();
+const s3Server = s3Target();
+/** --tls: the phases' endpoint is a TLS proxy in front of the server; the bench's own admin client goes direct. */
+const tls = flags.tls ? await startTlsFront(s3Server.endpoint) : undefined;
+const s3 = tls ? { ...s3Server, endpoint: tls.endpoint } : s3Server;
 const s3ServerNeedle = `${(process.env.S3_SERVER_DIR ?? '/tmp/s3-server').replace(/\/$/, '')}/etc/`;
-const admin = adminClient(s3);
+const admin = adminClient(s3Server);
 const bucket = `bench-${Date.now()}`;
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'wds-bench-'));
 mkdirSync(outDir, { recursive: true });
@@ -206,6 +224,7 @@ async function runPhase(kind: PhaseKind, name: string, emulator: EmulatorProcess
     multipartThresholdMb,
     workDir,
     ...(kind === 'sync' && flags['heap-snapshot'] ? { heapSnapshotDir: profileDir } : {}),
+    ...(flags['unsigned-parts'] ? { unsignedParts: true } : {}),
     ...extra,
   };
   const configFile = path.join(workDir, 'config.json');
@@ -222,7 +241,7 @@ async function runPhase(kind: PhaseKind, name: string, emulator: EmulatorProcess
   const busy0 = machineBusyMs();
   const started = performance.now();
   const result = await new Promise<PhaseResult>((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, phaseEntry, configFile], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, phaseEntry, configFile], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], ...(tls ? { env: { ...process.env, NODE_EXTRA_CA_CERTS: tls.certFile } } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -403,7 +422,7 @@ const results: BenchResults = {
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
-    s3Server: 'OpenStack Swift (s3api), scripts/s3-server.sh, one worker per service',
+    s3Server: `OpenStack Swift (s3api), scripts/s3-server.sh, one worker per service${tls ? '; over HTTPS through a TLS proxy in the bench process' : ''}${flags['unsigned-parts'] ? '; multipart parts sent UNSIGNED-PAYLOAD over HTTP (--unsigned-parts: the engine\'s HTTPS path)' : ''}`,
   },
   settings: { maxWorkers, maxPoolConnections: pool, partSizeMb, multipartThresholdMb },
   trees: [],
@@ -438,6 +457,7 @@ try {
 } finally {
   if (!flags['keep-bucket']) await deleteBucket(admin, bucket).catch((e: unknown) => log(`could not delete ${bucket}: ${(e as Error).message}`));
   admin.destroy();
+  await tls?.close();
   rmSync(scratch, { recursive: true, force: true });
 }
 

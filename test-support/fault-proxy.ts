@@ -9,7 +9,11 @@
 import { prng } from '../src/emulator/util.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 import { Transform } from 'node:stream';
 
@@ -94,7 +98,7 @@ export interface ProxyRuleState extends ProxyRule {
 }
 
 export interface FaultProxy {
-  /** http://127.0.0.1:port */
+  /** http://127.0.0.1:port (https:// with `tls`) */
   readonly endpoint: string;
   readonly port: number;
   addRule(rule: ProxyRule): ProxyRuleState;
@@ -117,6 +121,20 @@ export interface FaultProxyOptions {
   /** Upstream base URL, e.g. http://127.0.0.1:9380 */
   readonly upstream: string;
   readonly seed?: number;
+  /** Listen with TLS (PEM key and certificate, e.g. selfSignedCertificate()): the client talks HTTPS, as to AWS. */
+  readonly tls?: { readonly key: string; readonly cert: string };
+}
+
+/**
+ * A self-signed certificate for 127.0.0.1 and localhost, made with the openssl command line (Debian's, on every
+ * machine here). A client trusts it through NODE_EXTRA_CA_CERTS (the file `certFile`) or an agent's `ca`.
+ */
+export function selfSignedCertificate(dir: string): { key: string; cert: string; certFile: string } {
+  const keyFile = path.join(dir, 'proxy-key.pem');
+  const certFile = path.join(dir, 'proxy-cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+  return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile };
 }
 
 /** Classifies a path-style S3 request. */
@@ -412,11 +430,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     });
   };
 
-  const server = http.createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch(() => req.socket.destroy());
-  });
+  };
+  const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener) : http.createServer(listener);
   server.keepAliveTimeout = 5000;
-  server.on('connection', (socket) => {
+  server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -430,7 +449,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   };
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     addRule(rule) {
       const state: ProxyRuleState = { ...rule, id: rule.id ?? `rule-${nextRule++}`, matched: 0, applied: 0 };

@@ -44,6 +44,8 @@ export interface PhaseConfig {
   readonly workDir: string;
   /** Write a heap snapshot at the end of the phase into this directory. */
   readonly heapSnapshotDir?: string;
+  /** --unsigned-parts: UploadPart bodies go as UNSIGNED-PAYLOAD over HTTP too, as the engine sends them over HTTPS. */
+  readonly unsignedParts?: boolean;
 }
 
 export interface PhaseResult {
