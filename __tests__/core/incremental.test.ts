@@ -199,16 +199,46 @@ describe('the snapshot file', () => {
     expect(decodeSnapshot(encodeSnapshot(snapshot))).toEqual({ ok: true, snapshot });
   });
 
+  const lines = () => encodeSnapshot(snapshot).trimEnd().split('\n');
+  const header = () => JSON.parse(lines()[0]!) as Record<string, unknown>;
+  const withHeader = (change: Record<string, unknown>) => [JSON.stringify({ ...header(), ...change }), ...lines().slice(1)].join('\n');
+  const withLine = (index: number, text: string) => lines().map((l, i) => (i === index ? text : l)).join('\n');
+
+  it('is JSON Lines: a header, one row per folder, document and object, and when the feed was read last', () => {
+    expect(lines()).toHaveLength(1 + 3 + 2 + 1 + 1);
+    expect(header()).toMatchObject({ format: 'workdocs-s3-sync/source-snapshot', version: 2, folders: 3, documents: 2, others: 1 });
+    expect(lines().at(-1)).toBe('{"readAt":60}');
+  });
+
   it.each([
     ['not JSON', '{', 'not valid JSON'],
     ['another format', JSON.stringify({ format: 'x' }), 'not a source snapshot'],
-    ['a newer version', JSON.stringify({ ...JSON.parse(encodeSnapshot(snapshot)) as object, version: 2 }), 'unsupported snapshot version 2'],
-    ['no watermark', JSON.stringify({ ...JSON.parse(encodeSnapshot(snapshot)) as object, watermark: null }), 'a field is missing or malformed'],
-    ['a bad folder row', JSON.stringify({ ...JSON.parse(encodeSnapshot(snapshot)) as object, folders: [['a', 1]] }), 'a malformed folder row'],
-    ['a bad document row', JSON.stringify({ ...JSON.parse(encodeSnapshot(snapshot)) as object, documents: [['a']] }), 'a malformed document row'],
-    ['a bad object row', JSON.stringify({ ...JSON.parse(encodeSnapshot(snapshot)) as object, others: [['k', 'x', 'e']] }), 'a malformed object row'],
+    ['a newer version', withHeader({ version: 3 }), 'unsupported snapshot version 3'],
+    ['no watermark', withHeader({ watermark: null }), 'a field is missing or malformed'],
+    ['a bad folder row', withLine(1, '["a",1]'), 'a malformed folder row'],
+    ['a bad document row', withLine(4, '["a"]'), 'a malformed document row'],
+    ['a bad object row', withLine(6, '["k","x","e"]'), 'a malformed object row'],
+    ['cut short (no last line)', lines().slice(0, -1).join('\n'), 'cut short'],
+    ['cut short (rows missing)', lines().slice(0, 3).join('\n'), 'cut short'],
+    ['a line after the last', [...lines(), '{}'].join('\n'), 'more after the last line'],
+    ['empty', '', 'empty'],
   ])('%s is refused', (_name, text, problem) => {
     expect(decodeSnapshot(text)).toEqual({ ok: false, problem });
+  });
+
+  it('a version 1 snapshot (one JSON object, written before the rows went one per line) is still read', () => {
+    const v1 = {
+      format: 'workdocs-s3-sync/source-snapshot', version: 1, manifestEtag: 'e1', rootId: 'org', rootName: 'site', watermark: { time: 99, seen: ['id1'] },
+      lastFullListing: 50, readAt: 60, folders: [['u1', 'alice', 'org', 1]], documents: [['d1', 'u1', 'a.txt', 1, 2, null, 'v1', 3, 'abc', 'text/plain']], others: [['p/k/', 0, 'e']],
+    };
+    expect(decodeSnapshot(JSON.stringify(v1))).toEqual({
+      ok: true,
+      snapshot: {
+        manifestEtag: 'e1', rootId: 'org', rootName: 'site', watermark: { time: 99, seen: ['id1'] }, lastFullListing: 50, readAt: 60,
+        tree: { rootId: 'org', folders: [{ id: 'u1', name: 'alice', parentId: 'org', createdAt: 1 }], documents: [{ id: 'd1', parentId: 'u1', name: 'a.txt', createdAt: 1, modifiedAt: 2, versionId: 'v1', size: 3, md5: 'abc', contentType: 'text/plain' }] },
+        others: [{ key: 'p/k/', size: 0, etag: 'e', lastModified: 0 }],
+      },
+    });
   });
 });
 

@@ -26,7 +26,7 @@ export const ACTIVITY_OVERLAP_MS = 10 * 60_000;
 export const ACTIVITY_FEED_REACH_MS = 30 * 24 * 3600_000;
 
 export const SNAPSHOT_FORMAT = 'workdocs-s3-sync/source-snapshot';
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 
 export function snapshotKey(prefix: string): string {
   return `${prefix}${RESERVED_SEGMENT}/source.json.gz`;
@@ -289,7 +289,8 @@ function extraOf(item: object, rowFields: ReadonlySet<string>): Extra | undefine
   return any ? extra : undefined;
 }
 
-interface SnapshotFile {
+/** Version 1: one JSON object (still read: a snapshot written before version 2 is used once, then replaced). */
+interface SnapshotFileV1 {
   format: string;
   version: number;
   manifestEtag: string;
@@ -303,19 +304,27 @@ interface SnapshotFile {
   others: OtherRow[];
 }
 
-/** The snapshot as JSON (rows, not objects: 100,000 documents stay a few MB before gzip). */
-export function encodeSnapshot(s: SourceSnapshot): string {
-  const folderRow = (f: SourceFolder): FolderRow => {
-    const extra = extraOf(f, FOLDER_FIELDS);
-    return extra ? [f.id, f.name, f.parentId, f.createdAt, extra] : [f.id, f.name, f.parentId, f.createdAt];
-  };
-  const documentRow = (d: SourceDocument): DocumentRow => {
-    const row: DocumentRow = [d.id, d.parentId, d.name, d.createdAt, d.modifiedAt, d.contentModifiedAt ?? null, d.versionId, d.size, d.md5 ?? null, d.contentType ?? null];
-    const extra = extraOf(d, DOCUMENT_FIELDS);
-    if (extra) row.push(extra);
-    return row;
-  };
-  const file: SnapshotFile = {
+/** Version 2's first line: what the rows are about, and how many of each follow. */
+interface SnapshotHeader {
+  format: string;
+  version: number;
+  manifestEtag: string;
+  rootId: string;
+  rootName: string;
+  watermark: { time: number; seen: string[] };
+  lastFullListing: number;
+  folders: number;
+  documents: number;
+  others: number;
+}
+
+/**
+ * The snapshot as JSON Lines (version 2), written and read one line at a time, so 100,000 documents never exist as
+ * one string: a header, one row per folder, document and object (rows, not objects), and last `{"readAt":…}`. A
+ * run that changed nothing but when it read the feed writes nothing: the lines before the last are compared.
+ */
+export function* snapshotLines(s: SourceSnapshot): Generator<string> {
+  const header: SnapshotHeader = {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
     manifestEtag: s.manifestEtag,
@@ -323,25 +332,147 @@ export function encodeSnapshot(s: SourceSnapshot): string {
     rootName: s.rootName,
     watermark: { time: s.watermark.time, seen: [...s.watermark.seen] },
     lastFullListing: s.lastFullListing,
-    readAt: s.readAt,
-    folders: s.tree.folders.map(folderRow),
-    documents: s.tree.documents.map(documentRow),
-    others: s.others.map((o) => [o.key, o.size, o.etag]),
+    folders: s.tree.folders.length,
+    documents: s.tree.documents.length,
+    others: s.others.length,
   };
-  return JSON.stringify(file);
+  yield JSON.stringify(header);
+  for (const f of s.tree.folders) {
+    const extra = extraOf(f, FOLDER_FIELDS);
+    yield JSON.stringify(extra ? [f.id, f.name, f.parentId, f.createdAt, extra] : [f.id, f.name, f.parentId, f.createdAt]);
+  }
+  for (const d of s.tree.documents) {
+    const row: DocumentRow = [d.id, d.parentId, d.name, d.createdAt, d.modifiedAt, d.contentModifiedAt ?? null, d.versionId, d.size, d.md5 ?? null, d.contentType ?? null];
+    const extra = extraOf(d, DOCUMENT_FIELDS);
+    if (extra) row.push(extra);
+    yield JSON.stringify(row);
+  }
+  for (const o of s.others) yield JSON.stringify([o.key, o.size, o.etag]);
+  yield JSON.stringify({ readAt: s.readAt });
+}
+
+/** The whole snapshot as one text (tests, and small snapshots). */
+export function encodeSnapshot(s: SourceSnapshot): string {
+  return [...snapshotLines(s)].join('\n') + '\n';
 }
 
 export type DecodedSnapshot = { readonly ok: true; readonly snapshot: SourceSnapshot } | { readonly ok: false; readonly problem: string };
 
+/** The whole snapshot from one text (tests, and small snapshots). */
 export function decodeSnapshot(text: string): DecodedSnapshot {
-  let file: Partial<SnapshotFile>;
-  try {
-    file = JSON.parse(text) as Partial<SnapshotFile>;
-  } catch {
-    return { ok: false, problem: 'not valid JSON' };
+  const reader = new SnapshotReader();
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const problem = reader.line(line);
+    if (problem !== undefined) return { ok: false, problem };
   }
-  if (file === null || typeof file !== 'object' || file.format !== SNAPSHOT_FORMAT) return { ok: false, problem: 'not a source snapshot' };
-  if (file.version !== SNAPSHOT_VERSION) return { ok: false, problem: `unsupported snapshot version ${String(file.version)}` };
+  return reader.finish();
+}
+
+/**
+ * Reads a snapshot line by line (the adapter feeds it from a gunzip stream): each line is parsed and turned into its
+ * item at once, so only the items are held. Version 1 (one JSON object on one line) is read too.
+ */
+export class SnapshotReader {
+  private header: SnapshotHeader | undefined;
+  private readonly folders: SourceFolder[] = [];
+  private readonly documents: SourceDocument[] = [];
+  private readonly others: InventoryObject[] = [];
+  private readAt: number | undefined;
+  private v1: DecodedSnapshot | undefined;
+  private problem: string | undefined;
+
+  /** Takes the next line; returns the problem once the file is known to be unusable (later lines are ignored). */
+  line(text: string): string | undefined {
+    if (this.problem !== undefined) return this.problem;
+    this.problem = this.take(text);
+    return this.problem;
+  }
+
+  finish(): DecodedSnapshot {
+    if (this.problem !== undefined) return { ok: false, problem: this.problem };
+    if (this.v1 !== undefined) return this.v1;
+    const h = this.header;
+    if (h === undefined) return { ok: false, problem: 'empty' };
+    if (this.readAt === undefined) return { ok: false, problem: 'cut short' };
+    return {
+      ok: true,
+      snapshot: {
+        manifestEtag: h.manifestEtag,
+        rootId: h.rootId,
+        rootName: h.rootName,
+        watermark: { time: h.watermark.time, seen: h.watermark.seen },
+        lastFullListing: h.lastFullListing,
+        readAt: this.readAt,
+        tree: { rootId: h.rootId, folders: this.folders, documents: this.documents },
+        others: this.others,
+      },
+    };
+  }
+
+  private take(text: string): string | undefined {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return 'not valid JSON';
+    }
+    const h = this.header;
+    if (h === undefined) {
+      if (this.v1 !== undefined) return 'more after a version 1 snapshot';
+      return this.start(value);
+    }
+    if (this.readAt !== undefined) return 'more after the last line';
+    if (this.folders.length < h.folders) {
+      if (!isFolderRow(value)) return 'a malformed folder row';
+      const [id, name, parentId, createdAt, extra] = value;
+      this.folders.push({ ...extra, id, name, parentId, createdAt });
+    } else if (this.documents.length < h.documents) {
+      if (!isDocumentRow(value)) return 'a malformed document row';
+      this.documents.push(documentOfRow(value));
+    } else if (this.others.length < h.others) {
+      if (!isOtherRow(value)) return 'a malformed object row';
+      this.others.push({ key: value[0], size: value[1], etag: value[2], lastModified: 0 });
+    } else {
+      const readAt = (value as { readAt?: unknown } | null)?.readAt;
+      if (!isFiniteNumber(readAt)) return 'a field is missing or malformed';
+      this.readAt = readAt;
+    }
+    return undefined;
+  }
+
+  private start(value: unknown): string | undefined {
+    const file = value as Partial<SnapshotHeader & SnapshotFileV1> | null;
+    if (file === null || typeof file !== 'object' || file.format !== SNAPSHOT_FORMAT) return 'not a source snapshot';
+    if (file.version === 1) {
+      const v1 = decodeV1(file);
+      if (!v1.ok) return v1.problem;
+      this.v1 = v1;
+      return undefined;
+    }
+    if (file.version !== SNAPSHOT_VERSION) return `unsupported snapshot version ${String(file.version)}`;
+    const { watermark } = file;
+    if (typeof file.manifestEtag !== 'string' || typeof file.rootId !== 'string' || typeof file.rootName !== 'string' || !isFiniteNumber(file.lastFullListing)
+      || watermark === undefined || watermark === null || !isFiniteNumber(watermark.time) || !Array.isArray(watermark.seen) || !watermark.seen.every((x) => typeof x === 'string')
+      || ![file.folders, file.documents, file.others].every((n) => Number.isSafeInteger(n) && (n as number) >= 0)) {
+      return 'a field is missing or malformed';
+    }
+    this.header = file as SnapshotHeader;
+    return undefined;
+  }
+}
+
+function documentOfRow(row: DocumentRow): SourceDocument {
+  const [id, parentId, name, createdAt, modifiedAt, contentModifiedAt, versionId, size, md5, contentType, extra] = row;
+  return { ...extra, id, parentId, name, createdAt, modifiedAt, versionId, size, md5: md5 ?? undefined, contentType: contentType ?? undefined, ...(contentModifiedAt !== null ? { contentModifiedAt } : {}) };
+}
+
+function isOtherRow(row: unknown): row is OtherRow {
+  return Array.isArray(row) && row.length === 3 && typeof row[0] === 'string' && Number.isSafeInteger(row[1]) && typeof row[2] === 'string';
+}
+
+/** A version 1 snapshot (one object), as written before the rows went one per line. */
+function decodeV1(file: Partial<SnapshotFileV1>): DecodedSnapshot {
   const { watermark } = file;
   if (typeof file.manifestEtag !== 'string' || typeof file.rootId !== 'string' || typeof file.rootName !== 'string'
     || !isFiniteNumber(file.lastFullListing) || !isFiniteNumber(file.readAt)
@@ -358,25 +489,18 @@ export function decodeSnapshot(text: string): DecodedSnapshot {
   const documents: SourceDocument[] = [];
   for (const row of file.documents) {
     if (!isDocumentRow(row)) return { ok: false, problem: 'a malformed document row' };
-    const [id, parentId, name, createdAt, modifiedAt, contentModifiedAt, versionId, size, md5, contentType, extra] = row;
-    documents.push({ ...extra, id, parentId, name, createdAt, modifiedAt, versionId, size, md5: md5 ?? undefined, contentType: contentType ?? undefined, ...(contentModifiedAt !== null ? { contentModifiedAt } : {}) });
+    documents.push(documentOfRow(row));
   }
   const others: InventoryObject[] = [];
   for (const row of file.others) {
-    if (!Array.isArray(row) || row.length !== 3 || typeof row[0] !== 'string' || !Number.isSafeInteger(row[1]) || typeof row[2] !== 'string') return { ok: false, problem: 'a malformed object row' };
+    if (!isOtherRow(row)) return { ok: false, problem: 'a malformed object row' };
     others.push({ key: row[0], size: row[1], etag: row[2], lastModified: 0 });
   }
   return {
     ok: true,
     snapshot: {
-      manifestEtag: file.manifestEtag,
-      rootId: file.rootId,
-      rootName: file.rootName,
-      watermark: { time: watermark.time, seen: watermark.seen },
-      lastFullListing: file.lastFullListing,
-      readAt: file.readAt,
-      tree: { rootId: file.rootId, folders, documents },
-      others,
+      manifestEtag: file.manifestEtag, rootId: file.rootId, rootName: file.rootName, watermark: { time: watermark.time, seen: watermark.seen },
+      lastFullListing: file.lastFullListing, readAt: file.readAt, tree: { rootId: file.rootId, folders, documents }, others,
     },
   };
 }

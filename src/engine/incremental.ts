@@ -8,13 +8,18 @@
 import { GetObjectCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { WorkDocsClient } from '@aws-sdk/client-workdocs';
 import { createHash } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { once } from 'node:events';
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { pipeline } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip, createGzip } from 'node:zlib';
 import pLimit from 'p-limit';
 import {
   advanceWatermark,
-  decodeSnapshot,
   EditableTree,
-  encodeSnapshot,
+  snapshotLines,
+  SnapshotReader,
   feedStart,
   fullListingReason,
   fullListingScheduled,
@@ -31,7 +36,6 @@ import {
 } from '../core/incremental.js';
 import { manifestKey } from '../core/manifest.js';
 import type { InventoryObject, ManifestEntry, SourceFolder, SourceTree } from '../core/types.js';
-import { collectBody } from '../collect-body.js';
 import { describeError } from '../errors.js';
 import type { SyncOptions } from '../options.js';
 import { contentMd5, isMissingObject } from '../s3/client.js';
@@ -76,8 +80,8 @@ export interface IncrementalCarry {
   readonly lastFullListing: number;
   /** Set when this run listed everything. */
   readonly full: boolean;
-  /** The snapshot as read (undefined: none usable), and the hash of its text (encodeSnapshot wrote it). */
-  readonly previous: { readonly snapshot: SourceSnapshot; readonly hash: string } | undefined;
+  /** The snapshot as read (undefined: none usable): the hash of its lines but the last (they decide whether it is written again). */
+  readonly previous: { readonly hash: string } | undefined;
   /** Document and folder ids whose context changed (comments, shares, a new version): for the metadata index. */
   readonly metadataTouched: ReadonlySet<string>;
   /** Document ids whose older versions may have changed (a version deleted, a revert): described again (versions: all). */
@@ -171,7 +175,8 @@ export async function startIncremental(options: SyncOptions, env: SyncEnv, sourc
     now: started,
     fullListingEveryMs: options.fullListingEveryMs,
   };
-  const previous = read.state === 'found' ? { snapshot: read.snapshot, hash: read.hash } : undefined;
+  // Only its hash is kept for the run's end: the snapshot itself is garbage once the tree is edited.
+  const previous = read.state === 'found' ? { hash: read.hash } : undefined;
   const reason = fullListingReason(facts);
   if (reason !== undefined || read.state !== 'found' || loaded.state !== 'found') return full(reason ?? 'no usable snapshot', previous, fullListingScheduled(facts));
   const snapshot = read.snapshot;
@@ -330,26 +335,89 @@ type SnapshotRead =
   | { readonly state: 'corrupt'; readonly problem: string };
 
 async function readSnapshot(env: SyncEnv, bucket: string, key: string): Promise<SnapshotRead> {
-  let bytes: Uint8Array;
+  let body: Readable;
   try {
     const out = await env.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: env.signal });
-    bytes = out.Body ? await collectBody(out.Body) : new Uint8Array();
+    body = out.Body instanceof Readable ? out.Body : Readable.from([]);
   } catch (error) {
     if (isMissingObject(error)) return { state: 'missing' };
     throw error;
   }
-  let text: string;
+  // Line by line from the gunzip stream: the snapshot's items are held, never its text (100,000 documents: tens of MB).
+  const reader = new SnapshotReader();
+  const hash = new LinesHash();
   try {
-    text = gunzipSync(bytes).toString('utf8');
-  } catch {
-    return { state: 'corrupt', problem: 'not gzip' };
+    for await (const line of gunzipLines(body)) {
+      hash.line(line);
+      if (reader.line(line) !== undefined) break;
+    }
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('Z_')) return { state: 'corrupt', problem: 'not gzip' };
+    throw error;
+  } finally {
+    body.destroy();
   }
-  const decoded = decodeSnapshot(text);
-  return decoded.ok ? { state: 'found', snapshot: decoded.snapshot, hash: sha256(text) } : { state: 'corrupt', problem: decoded.problem };
+  const decoded = reader.finish();
+  return decoded.ok ? { state: 'found', snapshot: decoded.snapshot, hash: hash.digest() } : { state: 'corrupt', problem: decoded.problem };
 }
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+/** The lines of a gzipped body, as they come (UTF-8, split at \n). */
+async function* gunzipLines(body: Readable): AsyncGenerator<string> {
+  const gunzip = createGunzip();
+  pipeline(body, gunzip, () => undefined); // an error of either side ends the loop below with it
+  const text = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+    rest += text.write(chunk);
+    let at = rest.indexOf('\n');
+    let from = 0;
+    while (at >= 0) {
+      yield rest.slice(from, at);
+      from = at + 1;
+      at = rest.indexOf('\n', from);
+    }
+    rest = rest.slice(from);
+  }
+  rest += text.end();
+  if (rest !== '') yield rest;
+}
+
+/**
+ * SHA-256 of a snapshot's lines but the last (`{"readAt":…}`): the same for two snapshots that differ only in when
+ * the feed was read, which are not written again for that.
+ */
+class LinesHash {
+  private readonly hash = createHash('sha256');
+  private pending: string | undefined;
+
+  line(text: string): void {
+    if (this.pending !== undefined) this.hash.update(`${this.pending}\n`);
+    this.pending = text;
+  }
+
+  digest(): string {
+    return this.hash.digest('hex');
+  }
+}
+
+/** The snapshot gzipped line by line (its text never exists whole), and the hash of its lines but the last. */
+async function gzipSnapshot(snapshot: SourceSnapshot): Promise<Buffer> {
+  const gzip = createGzip();
+  const chunks: Buffer[] = [];
+  gzip.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = finished(gzip);
+  for (const line of snapshotLines(snapshot)) {
+    if (!gzip.write(`${line}\n`)) await once(gzip, 'drain');
+  }
+  gzip.end();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+function hashOfLines(snapshot: SourceSnapshot): string {
+  const hash = new LinesHash();
+  for (const line of snapshotLines(snapshot)) hash.line(line);
+  return hash.digest();
 }
 
 /** What a run ended with, for the snapshot it leaves. */
@@ -373,20 +441,19 @@ export interface RunEnd {
  */
 export async function recordSnapshot(options: SyncOptions, env: SyncEnv, carry: IncrementalCarry, end: RunEnd): Promise<void> {
   if (end.manifestEtag === undefined) return;
-  const previous = carry.previous?.snapshot;
   const snapshot: SourceSnapshot = {
     manifestEtag: end.manifestEtag.replace(/"/g, ''),
     rootId: end.tree.rootId,
     rootName: end.rootName,
     watermark: carry.watermark,
     lastFullListing: carry.lastFullListing,
-    readAt: previous?.readAt ?? end.started,
+    readAt: end.started,
     tree: carry.full ? new EditableTree(end.tree.rootId, end.tree).tree() : end.tree,
     others: othersAfterRun(end.inventory, end.entries, end.items),
   };
-  // Unchanged but for when it was read: the same text as before (readAt is the previous one here), not written again.
-  if (carry.previous !== undefined && sha256(encodeSnapshot(snapshot)) === carry.previous.hash) return;
-  const body = gzipSync(Buffer.from(encodeSnapshot({ ...snapshot, readAt: end.started }), 'utf8'));
+  // Unchanged but for when it was read (the last line): not written again.
+  if (carry.previous !== undefined && hashOfLines(snapshot) === carry.previous.hash) return;
+  const body = await gzipSnapshot(snapshot);
   try {
     await env.s3.send(new PutObjectCommand({
       Bucket: options.s3BucketName,
