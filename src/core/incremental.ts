@@ -251,9 +251,9 @@ function normalizeTag(etag: string): string {
 
 // ---------------------------------------------------------------------------------------------- the snapshot
 
-/** What a run remembers of the source and of the bucket beside the manifest, to run from the feed next time. */
-export interface SourceSnapshot {
-  /** The ETag of the manifest this snapshot was written with: any other manifest means a full listing. */
+/** Where the feed stood for a run, and which manifest that run left (the snapshot's, and the source head's). */
+export interface FeedState {
+  /** The ETag of the manifest the run ended with (quotes removed): any other manifest means this state is not used. */
   readonly manifestEtag: string;
   readonly rootId: string;
   readonly rootName: string;
@@ -262,6 +262,10 @@ export interface SourceSnapshot {
   readonly lastFullListing: number;
   /** When the feed was last read (the run's clock). */
   readonly readAt: number;
+}
+
+/** What a run remembers of the source and of the bucket beside the manifest, to run from the feed next time. */
+export interface SourceSnapshot extends FeedState {
   /** The source tree as plan() saw it at the end of the last run. */
   readonly tree: SourceTree;
   /** Objects under the prefix that the manifest does not list (folder markers, foreign objects), as last known. */
@@ -289,8 +293,8 @@ function extraOf(item: object, rowFields: ReadonlySet<string>): Extra | undefine
   return any ? extra : undefined;
 }
 
-/** Version 1: one JSON object (still read: a snapshot written before version 2 is used once, then replaced). */
-interface SnapshotFileV1 {
+/** What the snapshot's files (and the source head, core/up-to-date.ts) say of themselves and of the feed. */
+export interface FeedStateFile {
   format: string;
   version: number;
   manifestEtag: string;
@@ -298,6 +302,10 @@ interface SnapshotFileV1 {
   rootName: string;
   watermark: { time: number; seen: string[] };
   lastFullListing: number;
+}
+
+/** Version 1: one JSON object (still read: a snapshot written before version 2 is used once, then replaced). */
+interface SnapshotFileV1 extends FeedStateFile {
   readAt: number;
   folders: FolderRow[];
   documents: DocumentRow[];
@@ -305,14 +313,7 @@ interface SnapshotFileV1 {
 }
 
 /** Version 2's first line: what the rows are about, and how many of each follow. */
-interface SnapshotHeader {
-  format: string;
-  version: number;
-  manifestEtag: string;
-  rootId: string;
-  rootName: string;
-  watermark: { time: number; seen: string[] };
-  lastFullListing: number;
+interface SnapshotHeader extends FeedStateFile {
   folders: number;
   documents: number;
   others: number;

@@ -7,7 +7,7 @@
  * incremental path. Nothing here does I/O or reads a clock.
  */
 import { createHash } from 'node:crypto';
-import { ACTIVITY_FEED_REACH_MS, type Watermark } from './incremental.js';
+import { ACTIVITY_FEED_REACH_MS, type FeedState, type FeedStateFile } from './incremental.js';
 import { RESERVED_SEGMENT } from './keys.js';
 import type { SyncOptions } from '../options.js';
 
@@ -24,15 +24,7 @@ export interface HeldByUser {
   readonly objects: number;
 }
 
-export interface SourceHead {
-  /** The ETag of the manifest the run ended with (quotes removed). */
-  readonly manifestEtag: string;
-  readonly rootId: string;
-  readonly rootName: string;
-  readonly watermark: Watermark;
-  readonly lastFullListing: number;
-  /** When the feed was last read by a run that read the snapshot (the snapshot's readAt). */
-  readonly readAt: number;
+export interface SourceHead extends FeedState {
   /** optionsFingerprint() of the run that wrote it. */
   readonly options: string;
   /** sourceTopFingerprint() of the site's users as that run read them ('' for one folder). */
@@ -97,14 +89,7 @@ export function headMismatch(facts: HeadFacts): string | undefined {
   return undefined;
 }
 
-interface HeadFile {
-  format: string;
-  version: number;
-  manifestEtag: string;
-  rootId: string;
-  rootName: string;
-  watermark: { time: number; seen: string[] };
-  lastFullListing: number;
+interface HeadFile extends FeedStateFile {
   readAt: number;
   options: string;
   top: string;
