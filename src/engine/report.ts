@@ -216,7 +216,8 @@ export function firstClause(text: string): string {
   return cut > 0 ? text.slice(0, cut) : text;
 }
 
-function plural(n: number, word: string): string {
+/** `1 object`, `2 objects`. */
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
@@ -265,7 +266,7 @@ export function summaryLines(report: SyncReport, interrupted = false): string[] 
     );
   }
   if (report.deletesBlocked) lines.push(`  deletes refused: ${report.deletesBlocked}`);
-  if (report.foreign) lines.push(`  left alone: ${report.foreign.count} objects this tool did not write (first: ${report.foreign.keys.slice(0, 3).map((k) => JSON.stringify(k)).join(', ')})`);
+  if (report.foreign) lines.push(`  left alone: ${plural(report.foreign.count, 'object')} this tool did not write (first: ${report.foreign.keys.slice(0, 3).map((k) => JSON.stringify(k)).join(', ')})`);
   const failures = report.items.filter((i) => i.outcome === 'failed');
   for (const item of failures.slice(0, 20)) lines.push(`  FAILED ${item.action} ${JSON.stringify(item.key)}: ${item.error ?? ''}`);
   if (failures.length > 20) lines.push(`  … and ${failures.length - 20} more failures in the log and the JSON report`);

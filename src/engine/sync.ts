@@ -23,7 +23,7 @@ import { EarlyUploads, uploadWith, type EarlyLockOutcome, type EarlyResult } fro
 import { executeContext, executePlan, plannedItems, unchangedItems, type ExecuteContext } from './execute.js';
 import { contextInput, recordContext } from './context.js';
 import { sidecarAreaPrefix } from '../core/context-index.js';
-import { buildReport, formatBytes, userCountsLine } from './report.js';
+import { buildReport, formatBytes, plural, userCountsLine } from './report.js';
 import type { ReportItem, SyncEnv, SyncReport } from './types.js';
 import { finishIncremental, openIncremental, type IncrementalCarry, type PrereadFeed } from './incremental.js';
 import { checkSourceHead, leaveSourceHead, type HeadCheck } from './up-to-date.js';
@@ -448,7 +448,7 @@ async function listDestination(options: SyncOptions, env: SyncEnv, key: string, 
       readManifest(env.s3, options.s3BucketName, key, env.signal),
     ]);
     const loaded = read.state === 'found' ? { ...read, manifest: sharingListedStrings(read.manifest, objects) } : read;
-    env.logger.log('info', `S3: ${objects.length} objects under ${JSON.stringify(options.s3Prefix || '(bucket root)')} (${pages} pages)`);
+    env.logger.log('info', `S3: ${plural(objects.length, 'object')} under ${JSON.stringify(options.s3Prefix || '(bucket root)')} (${pages} pages)`);
     if (loaded.state === 'corrupt') env.logger.log('warning', `manifest ${JSON.stringify(key)} is unreadable (${loaded.problem}); it will be rebuilt`);
     if (loaded.state === 'missing') env.logger.log('info', 'no manifest yet: existing objects are checked once by their metadata');
     // The tool's own area and the metadata sidecars are not mirrored objects: plan() never sees them.
@@ -559,7 +559,7 @@ function logPlan(decided: Plan, env: SyncEnv, uploadedEarly: number): void {
   env.logger.log('info', `plan: ${text}${uploadedEarly > 0 ? ` (the skips include ${uploadedEarly} uploaded while listing)` : ''}`);
   if (decided.foreign.size > 0) {
     const first = [...decided.foreign.keys()].sort().slice(0, 5).map((k) => JSON.stringify(k)).join(', ');
-    env.logger.log('info', `left alone: ${decided.foreign.size} objects this tool did not write (${first}${decided.foreign.size > 5 ? ', …' : ''}); delete_foreign removes them`);
+    env.logger.log('info', `left alone: ${plural(decided.foreign.size, 'object')} this tool did not write (${first}${decided.foreign.size > 5 ? ', …' : ''}); delete_foreign removes them`);
   }
   const stale = decided.actions.filter((a) => a.kind === 'delete' || a.kind === 'archive');
   if (stale.length > 0) {

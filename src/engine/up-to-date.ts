@@ -16,7 +16,7 @@ import { readFeed, type FeedRead } from '../workdocs/activities.js';
 import { siteFolders } from '../workdocs/site.js';
 import type { Source } from '../workdocs/source.js';
 import type { IncrementalCarry } from './incremental.js';
-import { userOfKey } from './report.js';
+import { plural, userOfKey } from './report.js';
 import type { SyncEnv } from './types.js';
 
 /** What the check found: the head as read (to replace or remove at the end), and the verdict. */
@@ -82,7 +82,7 @@ export async function checkSourceHead(options: SyncOptions, env: SyncEnv, source
   if (etag === undefined || etag.replace(/"/g, '') !== head.manifestEtag) return { read, feed: { start, read: feed } };
   if (unseenActivities(feed.activities, head.watermark).length > 0) return { read, feed: { start, read: feed } };
   env.logger.log('info', `up to date: no new activity since ${new Date(start).toISOString()} (${feed.pages} feed page${feed.pages === 1 ? '' : 's'}), `
-    + `and the manifest is the one the last run left (${head.objects} objects); nothing else was read`);
+    + `and the manifest is the one the last run left (${plural(head.objects, 'object')}); nothing else was read`);
   return { read, upToDate: { head, feedPages: feed.pages } };
 }
 
