@@ -35,6 +35,7 @@ describe('parseArgs: the original flags work verbatim', () => {
     ['a typo of a real flag', ['--max_worker', '3'], '--max_worker is not a known option (did you mean --max_workers?)'],
     ['a positional argument', ['folder'], "unexpected argument 'folder': this command takes no positional arguments"],
     ['a second value after a flag', ['--max_workers', '3', '3'], "unexpected argument '3': this command takes no positional arguments"],
+    ['a value with spaces that lost its quotes', ['--s3_prefix', 'my', 'docs/'], 'unexpected argument \'docs/\': this command takes no positional arguments (if it belongs to --s3_prefix\'s value, quote the whole value: --s3_prefix "my docs/")'],
     ['a word after a boolean that is no boolean value', ['--dry_run', 'maybe'], "unexpected argument 'maybe': this command takes no positional arguments"],
     ['anything after --', ['--', '--dry_run'], "unexpected argument '--dry_run': this command takes no positional arguments"],
     ['a short flag other than -h and -V', ['-x'], "unexpected argument '-x': options are long (--name); the only short ones are -h and -V"],

@@ -44,7 +44,13 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     const token = tokens[at]!;
     if (token.kind === 'option-terminator') continue;
     if (token.kind === 'positional') {
-      errors.push({ argument: token.value, problem: 'this command takes no positional arguments' });
+      // Right after a string option's value: most likely the rest of a value with spaces that lost its quotes.
+      const previous = tokens[at - 1];
+      const afterValue = previous?.kind === 'option' && previous.value !== undefined && !previous.inlineValue && previous.index + 2 === token.index
+        && findSpec(previous.rawName.replace(/^--/, ''))?.kind === 'string';
+      errors.push({ argument: token.value, problem: afterValue
+        ? `this command takes no positional arguments (if it belongs to ${previous.rawName}'s value, quote the whole value: ${previous.rawName} "${previous.value} ${token.value}")`
+        : 'this command takes no positional arguments' });
       continue;
     }
     if (token.name === 'help') return { kind: 'help' };
