@@ -225,6 +225,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/
 
 /***/ }),
 
+/***/ 6193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+
+/***/ }),
+
 /***/ 1692:
 /***/ ((module) => {
 
@@ -486,7 +493,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
  * engine thread (engine-thread.ts says why) and takes its exit code; the engine thread runs the Action.
  */
 
-await (0,_engine_thread_js__WEBPACK_IMPORTED_MODULE_0__/* .asEngineEntry */ .to)(import.meta.url, async () => (await Promise.all(/* import() */[__nccwpck_require__.e(899), __nccwpck_require__.e(732)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6732))).run());
+await (0,_engine_thread_js__WEBPACK_IMPORTED_MODULE_0__/* .asEngineEntry */ .to)(import.meta.url, async () => (await Promise.all(/* import() */[__nccwpck_require__.e(899), __nccwpck_require__.e(804)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3804))).run());
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);

@@ -45,7 +45,7 @@ function forwardAbort(source, target) {
 
 /***/ }),
 
-/***/ 341:
+/***/ 9004:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -113,10 +113,13 @@ var client_s3_dist_cjs = __webpack_require__(3711);
 // middleware that puts Content-MD5 on every in-memory PutObject body so S3 verifies each byte. A PutObject that
 // carries Content-MD5 is sent with `x-amz-content-sha256: UNSIGNED-PAYLOAD`: S3 refuses bytes that differ from
 // the (signed) Content-MD5 already, and the SHA-256 the signature would add costs this process and the server a
-// pass over every byte each. UploadPart bodies are in memory too and have no Content-MD5, so SigV4 signs their
-// SHA-256 and S3 rejects bytes that differ (BadDigest / XAmzContentSHA256Mismatch): a Content-MD5 there would be a
+// pass over every byte each. UploadPart bodies are in memory too and have no Content-MD5. Over plain HTTP SigV4
+// signs their SHA-256 and S3 rejects bytes that differ (XAmzContentSHA256Mismatch): a Content-MD5 there would be a
 // second check of the same bytes, and an MD5 pass costs this process 2.5 times a SHA-256 pass (measured: 421 vs
-// 167 ms per 256 MiB).
+// 167 ms per 256 MiB). Over HTTPS (AWS S3) TLS already refuses bytes altered on the way, so parts go as
+// UNSIGNED-PAYLOAD: the SHA-256 pass cost this process ~0.6 s and the S3 server ~4 s of CPU per GiB (Swift, measured),
+// for no check TLS does not make. The whole file's MD5 is still computed over the bytes sent and compared with
+// the version's Signature before the upload is completed.
 
 
 
@@ -281,12 +284,21 @@ const PAYLOAD_HASH_HEADER = 'x-amz-content-sha256';
  * differs (BadDigest), and Content-MD5 is a signed header. Streamed bodies are UNSIGNED-PAYLOAD already.
  */
 const unsignedMd5CheckedPayload = (next, context) => async (args) => {
-    if (context.commandName === 'PutObjectCommand' && isRequest(args.request) && bytesOf(args.request.body) !== undefined
-        && hasHeader(args.request.headers, 'content-md5') && !hasHeader(args.request.headers, PAYLOAD_HASH_HEADER)) {
+    if (isRequest(args.request) && payloadGoesUnsigned(context.commandName, args.request))
         args.request.headers[PAYLOAD_HASH_HEADER] = UNSIGNED_PAYLOAD;
-    }
     return next(args);
 };
+/**
+ * Whether a request's body goes without its SHA-256 in the signature: an in-memory PutObject body that S3 checks by
+ * its Content-MD5, and an UploadPart body over HTTPS (TLS checks it on the way; see the top of this file).
+ */
+function payloadGoesUnsigned(command, request) {
+    if (hasHeader(request.headers, PAYLOAD_HASH_HEADER) || bytesOf(request.body) === undefined)
+        return false;
+    if (command === 'PutObjectCommand')
+        return hasHeader(request.headers, 'content-md5');
+    return command === 'UploadPartCommand' && request.protocol === 'https:';
+}
 const unsignedMd5CheckedPayloadPlugin = {
     applyToStack: (stack) => stack.addRelativeTo(unsignedMd5CheckedPayload, { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'unsignedMd5CheckedPayload', override: true }),
 };
@@ -1400,6 +1412,20 @@ function userCountsOf(items, prefix, dryRun) {
     }
     return [...byUser.values()].sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0));
 }
+/** Per-user counts with each user's unchanged objects added to what they skipped, sorted by username. */
+function withUnchanged(counts, unchanged) {
+    if (unchanged.length === 0)
+        return counts;
+    const byUser = new Map(counts.map((c) => [c.user, c]));
+    for (const { user, objects } of unchanged) {
+        const c = byUser.get(user);
+        if (c)
+            c.skipped += objects;
+        else
+            byUser.set(user, { user, uploaded: 0, copied: 0, skipped: objects, deleted: 0, failed: 0, bytes: 0 });
+    }
+    return [...byUser.values()].sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0));
+}
 /** How many users the log line and the job summary name; the JSON report has them all. */
 const USERS_SHOWN = 20;
 /** The one log line of a site run's per-user counts (the first USERS_SHOWN users); undefined outside site mode. */
@@ -1418,6 +1444,8 @@ const FOREIGN_KEYS_SHOWN = 20;
 function buildReport(input) {
     const durationMs = Math.max(0, input.env.now() - input.started);
     const totals = totalsOf(input.items);
+    if (input.unchanged)
+        totals.skipped += input.unchanged.objects;
     const changed = input.items.some((i) => i.action !== 'skip' && (i.outcome === 'done' || i.outcome === 'planned'));
     return {
         exitCode: input.exitCode,
@@ -1437,7 +1465,8 @@ function buildReport(input) {
         ...(input.foreign !== undefined && input.foreign.size > 0 ? { foreign: { count: input.foreign.size, keys: [...input.foreign.keys()].sort().slice(0, FOREIGN_KEYS_SHOWN) } } : {}),
         ...(input.fatal !== undefined ? { fatal: input.fatal } : {}),
         // Truthy rather than !== '': hand-made options in tests may not have the field at all.
-        ...(input.options.workdocsOrganizationId ? { users: userCountsOf(input.items, input.options.s3Prefix, input.options.dryRun) } : {}),
+        ...(input.options.workdocsOrganizationId ? { users: withUnchanged(userCountsOf(input.items, input.options.s3Prefix, input.options.dryRun), input.unchanged?.users ?? []) } : {}),
+        ...(input.unchanged ? { upToDate: true } : {}),
     };
 }
 /** The report of a run that stopped before the engine ran (bad input, no credentials): the inputs as given, nothing done. */
@@ -1486,6 +1515,7 @@ function firstClause(text) {
     const cut = text.search(/ \(|; |: /);
     return cut > 0 ? text.slice(0, cut) : text;
 }
+/** `1 object`, `2 objects`. */
 function plural(n, word) {
     return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -1532,7 +1562,7 @@ function summaryLines(report, interrupted = false) {
     if (report.deletesBlocked)
         lines.push(`  deletes refused: ${report.deletesBlocked}`);
     if (report.foreign)
-        lines.push(`  left alone: ${report.foreign.count} objects this tool did not write (first: ${report.foreign.keys.slice(0, 3).map((k) => JSON.stringify(k)).join(', ')})`);
+        lines.push(`  left alone: ${plural(report.foreign.count, 'object')} this tool did not write (first: ${report.foreign.keys.slice(0, 3).map((k) => JSON.stringify(k)).join(', ')})`);
     const failures = report.items.filter((i) => i.outcome === 'failed');
     for (const item of failures.slice(0, 20))
         lines.push(`  FAILED ${item.action} ${JSON.stringify(item.key)}: ${item.error ?? ''}`);
@@ -1632,7 +1662,8 @@ function toRows(entries) {
     return [...entries].map(([key, e]) => toRow(key, e));
 }
 function fromRows(rows) {
-    return rows.map((row) => [row[0], entryOf(row)]);
+    const ids = new Map();
+    return rows.map((row) => [row[0], entryOf(row, ids)]);
 }
 /**
  * The manifest file, as bytes: rows last and one per line (readable in a console, and diffs well). A 100,000-row
@@ -1704,10 +1735,11 @@ function decodeWhole(text) {
     if (file.checksum !== sha256(JSON.stringify(file.rows)))
         return { ok: false, problem: 'checksum mismatch' };
     const entries = new Map();
+    const ids = idsOf(file.histories);
     for (const row of file.rows) {
         if (!isRow(row))
             return { ok: false, problem: 'malformed row' };
-        entries.set(row[0], entryOf(row));
+        entries.set(row[0], entryOf(row, ids));
     }
     return { ok: true, manifest: withHistories(withForeign(entries, file.foreign), file.histories), rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
 }
@@ -1760,6 +1792,7 @@ function decodeLines(input) {
     const file = header;
     const hash = (0,external_node_crypto_.createHash)('sha256').update('[');
     const entries = new Map();
+    const ids = idsOf(file.histories);
     let malformed = false;
     let count = 0;
     let line = nextLine();
@@ -1780,7 +1813,7 @@ function decodeLines(input) {
             hash.update(lineBytes(!last));
             count++;
             if (isRow(row)) {
-                entries.set(row[0], entryOf(row));
+                entries.set(row[0], entryOf(row, ids));
             }
             else
                 malformed = true;
@@ -1835,8 +1868,36 @@ function isRow(row) {
         && typeof row[0] === 'string' && typeof row[1] === 'string' && typeof row[2] === 'string'
         && Number.isSafeInteger(row[3]) && typeof row[4] === 'string';
 }
-function entryOf(row) {
-    const [, documentId, versionId, size, md5, etag] = row;
+/**
+ * One copy of each document and version id while a manifest is decoded, seeded with the recorded histories' (read
+ * first, from the header): otherwise every row and every history record holds its own copy. With `versions: all`
+ * on 100,000 documents that is some 375,000 id strings instead of 750,000 (about 25 MB of the live heap). Dropped
+ * once the manifest is decoded.
+ */
+function idsOf(histories) {
+    const ids = new Map();
+    if (!Array.isArray(histories))
+        return ids;
+    for (const record of histories) {
+        if (!Array.isArray(record))
+            continue;
+        for (const id of record)
+            if (typeof id === 'string' && !ids.has(id))
+                ids.set(id, id);
+    }
+    return ids;
+}
+function sharedId(ids, id) {
+    const known = ids.get(id);
+    if (known !== undefined)
+        return known;
+    ids.set(id, id);
+    return id;
+}
+function entryOf(row, ids) {
+    const [, listedDocumentId, listedVersionId, size, md5, etag] = row;
+    const documentId = sharedId(ids, listedDocumentId);
+    const versionId = sharedId(ids, listedVersionId);
     return etag === undefined ? { documentId, versionId, size, md5 } : { documentId, versionId, size, md5, etag };
 }
 function sha256(text) {
@@ -2099,25 +2160,38 @@ function historyNeeds(documents, manifest, prefix, redescribe = new Set()) {
     describe.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return { describe, known, carried };
 }
-/** `documentId/versionId` → the history key and entry that hold it (the smallest key if several do). */
+/**
+ * versionId → the history keys and entries that hold it. By version id alone, the document checked on lookup
+ * (storedAt): no `documentId/versionId` string is built for each of 40,000 older versions on every run.
+ */
 function storedVersions(manifest, prefix) {
     const area = historyAreaOf(prefix);
     const stored = new Map();
     for (const [key, entry] of manifest.entries) {
         if (!key.startsWith(area))
             continue;
-        const id = `${entry.documentId}/${entry.versionId}`;
-        const current = stored.get(id);
-        if (current === undefined || key < current[0])
-            stored.set(id, [key, entry]);
+        const holders = stored.get(entry.versionId);
+        if (holders === undefined)
+            stored.set(entry.versionId, [[key, entry]]);
+        else
+            holders.push([key, entry]);
     }
     return stored;
+}
+/** The history key and entry that hold a document's version (the smallest key if several do). */
+function storedAt(stored, documentId, versionId) {
+    let found;
+    for (const holder of stored.get(versionId) ?? []) {
+        if (holder[1].documentId === documentId && (found === undefined || holder[0] < found[0]))
+            found = holder;
+    }
+    return found;
 }
 /** The recorded older versions of `doc` as source records, or undefined when one of them is not stored intact. */
 function rebuildVersions(doc, versionIds, stored) {
     const versions = [];
     for (const versionId of versionIds) {
-        const found = stored.get(`${doc.id}/${versionId}`);
+        const found = storedAt(stored, doc.id, versionId);
         if (found === undefined)
             return undefined;
         const [key, entry] = found;
@@ -3696,7 +3770,7 @@ const ACTIVITY_OVERLAP_MS = 10 * 60_000;
  */
 const ACTIVITY_FEED_REACH_MS = 30 * 24 * 3600_000;
 const SNAPSHOT_FORMAT = 'workdocs-s3-sync/source-snapshot';
-const SNAPSHOT_VERSION = 1;
+const SNAPSHOT_VERSION = 2;
 function snapshotKey(prefix) {
     return `${prefix}${RESERVED_SEGMENT}/source.json.gz`;
 }
@@ -3866,20 +3940,13 @@ function extraOf(item, rowFields) {
     }
     return any ? extra : undefined;
 }
-/** The snapshot as JSON (rows, not objects: 100,000 documents stay a few MB before gzip). */
-function encodeSnapshot(s) {
-    const folderRow = (f) => {
-        const extra = extraOf(f, FOLDER_FIELDS);
-        return extra ? [f.id, f.name, f.parentId, f.createdAt, extra] : [f.id, f.name, f.parentId, f.createdAt];
-    };
-    const documentRow = (d) => {
-        const row = [d.id, d.parentId, d.name, d.createdAt, d.modifiedAt, d.contentModifiedAt ?? null, d.versionId, d.size, d.md5 ?? null, d.contentType ?? null];
-        const extra = extraOf(d, DOCUMENT_FIELDS);
-        if (extra)
-            row.push(extra);
-        return row;
-    };
-    const file = {
+/**
+ * The snapshot as JSON Lines (version 2), written and read one line at a time, so 100,000 documents never exist as
+ * one string: a header, one row per folder, document and object (rows, not objects), and last `{"readAt":…}`. A
+ * run that changed nothing but when it read the feed writes nothing: the lines before the last are compared.
+ */
+function* snapshotLines(s) {
+    const header = {
         format: SNAPSHOT_FORMAT,
         version: SNAPSHOT_VERSION,
         manifestEtag: s.manifestEtag,
@@ -3887,25 +3954,157 @@ function encodeSnapshot(s) {
         rootName: s.rootName,
         watermark: { time: s.watermark.time, seen: [...s.watermark.seen] },
         lastFullListing: s.lastFullListing,
-        readAt: s.readAt,
-        folders: s.tree.folders.map(folderRow),
-        documents: s.tree.documents.map(documentRow),
-        others: s.others.map((o) => [o.key, o.size, o.etag]),
+        folders: s.tree.folders.length,
+        documents: s.tree.documents.length,
+        others: s.others.length,
     };
-    return JSON.stringify(file);
+    yield JSON.stringify(header);
+    for (const f of s.tree.folders) {
+        const extra = extraOf(f, FOLDER_FIELDS);
+        yield JSON.stringify(extra ? [f.id, f.name, f.parentId, f.createdAt, extra] : [f.id, f.name, f.parentId, f.createdAt]);
+    }
+    for (const d of s.tree.documents) {
+        const row = [d.id, d.parentId, d.name, d.createdAt, d.modifiedAt, d.contentModifiedAt ?? null, d.versionId, d.size, d.md5 ?? null, d.contentType ?? null];
+        const extra = extraOf(d, DOCUMENT_FIELDS);
+        if (extra)
+            row.push(extra);
+        yield JSON.stringify(row);
+    }
+    for (const o of s.others)
+        yield JSON.stringify([o.key, o.size, o.etag]);
+    yield JSON.stringify({ readAt: s.readAt });
 }
+/** The whole snapshot as one text (tests, and small snapshots). */
+function encodeSnapshot(s) {
+    return [...snapshotLines(s)].join('\n') + '\n';
+}
+/** The whole snapshot from one text (tests, and small snapshots). */
 function decodeSnapshot(text) {
-    let file;
-    try {
-        file = JSON.parse(text);
+    const reader = new SnapshotReader();
+    for (const line of text.split('\n')) {
+        if (line === '')
+            continue;
+        const problem = reader.line(line);
+        if (problem !== undefined)
+            return { ok: false, problem };
     }
-    catch {
-        return { ok: false, problem: 'not valid JSON' };
+    return reader.finish();
+}
+/**
+ * Reads a snapshot line by line (the adapter feeds it from a gunzip stream): each line is parsed and turned into its
+ * item at once, so only the items are held. Version 1 (one JSON object on one line) is read too.
+ */
+class SnapshotReader {
+    header;
+    folders = [];
+    documents = [];
+    others = [];
+    readAt;
+    v1;
+    problem;
+    /** Takes the next line; returns the problem once the file is known to be unusable (later lines are ignored). */
+    line(text) {
+        if (this.problem !== undefined)
+            return this.problem;
+        this.problem = this.take(text);
+        return this.problem;
     }
-    if (file === null || typeof file !== 'object' || file.format !== SNAPSHOT_FORMAT)
-        return { ok: false, problem: 'not a source snapshot' };
-    if (file.version !== SNAPSHOT_VERSION)
-        return { ok: false, problem: `unsupported snapshot version ${String(file.version)}` };
+    finish() {
+        if (this.problem !== undefined)
+            return { ok: false, problem: this.problem };
+        if (this.v1 !== undefined)
+            return this.v1;
+        const h = this.header;
+        if (h === undefined)
+            return { ok: false, problem: 'empty' };
+        if (this.readAt === undefined)
+            return { ok: false, problem: 'cut short' };
+        return {
+            ok: true,
+            snapshot: {
+                manifestEtag: h.manifestEtag,
+                rootId: h.rootId,
+                rootName: h.rootName,
+                watermark: { time: h.watermark.time, seen: h.watermark.seen },
+                lastFullListing: h.lastFullListing,
+                readAt: this.readAt,
+                tree: { rootId: h.rootId, folders: this.folders, documents: this.documents },
+                others: this.others,
+            },
+        };
+    }
+    take(text) {
+        let value;
+        try {
+            value = JSON.parse(text);
+        }
+        catch {
+            return 'not valid JSON';
+        }
+        const h = this.header;
+        if (h === undefined) {
+            if (this.v1 !== undefined)
+                return 'more after a version 1 snapshot';
+            return this.start(value);
+        }
+        if (this.readAt !== undefined)
+            return 'more after the last line';
+        if (this.folders.length < h.folders) {
+            if (!isFolderRow(value))
+                return 'a malformed folder row';
+            const [id, name, parentId, createdAt, extra] = value;
+            this.folders.push({ ...extra, id, name, parentId, createdAt });
+        }
+        else if (this.documents.length < h.documents) {
+            if (!isDocumentRow(value))
+                return 'a malformed document row';
+            this.documents.push(documentOfRow(value));
+        }
+        else if (this.others.length < h.others) {
+            if (!isOtherRow(value))
+                return 'a malformed object row';
+            this.others.push({ key: value[0], size: value[1], etag: value[2], lastModified: 0 });
+        }
+        else {
+            const readAt = value?.readAt;
+            if (!isFiniteNumber(readAt))
+                return 'a field is missing or malformed';
+            this.readAt = readAt;
+        }
+        return undefined;
+    }
+    start(value) {
+        const file = value;
+        if (file === null || typeof file !== 'object' || file.format !== SNAPSHOT_FORMAT)
+            return 'not a source snapshot';
+        if (file.version === 1) {
+            const v1 = decodeV1(file);
+            if (!v1.ok)
+                return v1.problem;
+            this.v1 = v1;
+            return undefined;
+        }
+        if (file.version !== SNAPSHOT_VERSION)
+            return `unsupported snapshot version ${String(file.version)}`;
+        const { watermark } = file;
+        if (typeof file.manifestEtag !== 'string' || typeof file.rootId !== 'string' || typeof file.rootName !== 'string' || !isFiniteNumber(file.lastFullListing)
+            || watermark === undefined || watermark === null || !isFiniteNumber(watermark.time) || !Array.isArray(watermark.seen) || !watermark.seen.every((x) => typeof x === 'string')
+            || ![file.folders, file.documents, file.others].every((n) => Number.isSafeInteger(n) && n >= 0)) {
+            return 'a field is missing or malformed';
+        }
+        this.header = file;
+        return undefined;
+    }
+}
+function documentOfRow(row) {
+    const [id, parentId, name, createdAt, modifiedAt, contentModifiedAt, versionId, size, md5, contentType, extra] = row;
+    return { ...extra, id, parentId, name, createdAt, modifiedAt, versionId, size, md5: md5 ?? undefined, contentType: contentType ?? undefined, ...(contentModifiedAt !== null ? { contentModifiedAt } : {}) };
+}
+function isOtherRow(row) {
+    return Array.isArray(row) && row.length === 3 && typeof row[0] === 'string' && Number.isSafeInteger(row[1]) && typeof row[2] === 'string';
+}
+/** A version 1 snapshot (one object), as written before the rows went one per line. */
+function decodeV1(file) {
     const { watermark } = file;
     if (typeof file.manifestEtag !== 'string' || typeof file.rootId !== 'string' || typeof file.rootName !== 'string'
         || !isFiniteNumber(file.lastFullListing) || !isFiniteNumber(file.readAt)
@@ -3924,26 +4123,19 @@ function decodeSnapshot(text) {
     for (const row of file.documents) {
         if (!isDocumentRow(row))
             return { ok: false, problem: 'a malformed document row' };
-        const [id, parentId, name, createdAt, modifiedAt, contentModifiedAt, versionId, size, md5, contentType, extra] = row;
-        documents.push({ ...extra, id, parentId, name, createdAt, modifiedAt, versionId, size, md5: md5 ?? undefined, contentType: contentType ?? undefined, ...(contentModifiedAt !== null ? { contentModifiedAt } : {}) });
+        documents.push(documentOfRow(row));
     }
     const others = [];
     for (const row of file.others) {
-        if (!Array.isArray(row) || row.length !== 3 || typeof row[0] !== 'string' || !Number.isSafeInteger(row[1]) || typeof row[2] !== 'string')
+        if (!isOtherRow(row))
             return { ok: false, problem: 'a malformed object row' };
         others.push({ key: row[0], size: row[1], etag: row[2], lastModified: 0 });
     }
     return {
         ok: true,
         snapshot: {
-            manifestEtag: file.manifestEtag,
-            rootId: file.rootId,
-            rootName: file.rootName,
-            watermark: { time: watermark.time, seen: watermark.seen },
-            lastFullListing: file.lastFullListing,
-            readAt: file.readAt,
-            tree: { rootId: file.rootId, folders, documents },
-            others,
+            manifestEtag: file.manifestEtag, rootId: file.rootId, rootName: file.rootName, watermark: { time: watermark.time, seen: watermark.seen },
+            lastFullListing: file.lastFullListing, readAt: file.readAt, tree: { rootId: file.rootId, folders, documents }, others,
         },
     };
 }
@@ -4691,8 +4883,10 @@ function unchangedItems(plan, logger) {
  */
 async function executePlan(plan, manifest, inventory, ctx, early = new Map()) {
     const items = [];
-    const listed = new Map(inventory.map((o) => [o.key, o]));
     const transfers = plan.actions.filter((a) => !isStaleAction(a));
+    // Only an adopted object's listing is read (its ETag): not a map of every listed object, held while everything runs.
+    const adopted = new Set(transfers.filter((a) => a.kind === 'skip' && a.reason === 'adopted').map((a) => a.key));
+    const listed = new Map(adopted.size === 0 ? [] : inventory.filter((o) => adopted.has(o.key)).map((o) => [o.key, o]));
     const failedKeys = new Set();
     let done = 0;
     // Stage by stage: a write to a key waits for the copies that read it (plan() ordered them; most plans are one stage).
@@ -4709,10 +4903,12 @@ async function executePlan(plan, manifest, inventory, ctx, early = new Map()) {
         });
     }
     // An early upload the plan keyed differently (a listing that repeated an id) still happened: report it.
-    const reported = new Set(items);
-    for (const item of early.values())
-        if (!reported.has(item))
-            items.push(item);
+    if (early.size > 0) {
+        const reported = new Set(items);
+        for (const item of early.values())
+            if (!reported.has(item))
+                items.push(item);
+    }
     const stale = plan.actions.filter(isStaleAction);
     if (stale.length > 0)
         items.push(...await runStale(stale, plan.deletesBlocked, failedKeys, manifest, ctx));
@@ -5186,14 +5382,18 @@ class ContextListing {
     paths;
     /** Older versions (`versions: all`) by identity, with their history keys. */
     versions;
-    constructor(tree, folderKeys, documentKeys, prefix) {
+    /**
+     * `sameKey`: the equal key string the run already holds (its listing's, its plan's), so that the history keys
+     * computed here are not a second copy of each.
+     */
+    constructor(tree, folderKeys, documentKeys, prefix, sameKey = (key) => key) {
         this.tree = tree;
         this.folderKeys = folderKeys;
         this.documentKeys = documentKeys;
         this.folders = new Map(tree.folders.map((f) => [f.id, f]));
         this.documents = new Map(tree.documents.map((d) => [d.id, d]));
         this.paths = new Map([[tree.rootId, '']]);
-        this.versions = new Map(historyKeys(tree.versions ?? [], documentKeys, prefix).map(([v, key]) => [identityOf({ id: v.id, history: true, versionId: v.versionId }), [v, key]]));
+        this.versions = new Map(historyKeys(tree.versions ?? [], documentKeys, prefix).map(([v, key]) => [identityOf({ id: v.id, history: true, versionId: v.versionId }), [v, sameKey(key)]]));
     }
     /** Every id with a record, folders first, each group in key order. */
     ids() {
@@ -5210,6 +5410,15 @@ class ContextListing {
         const versions = [...this.versions].map(([id, [, key]]) => [id, key]);
         return [...keyed(folders, this.folderKeys), ...keyed(this.documents.keys(), this.documentKeys), ...versions].map(([id]) => id);
     }
+    /**
+     * The listing's own string equal to an identity (identityOf), or undefined when no item has it: a caller that keeps
+     * the identities it read (a state of 150,000 lines) then holds no copy of its own.
+     */
+    heldIdentity(id) {
+        this.versionIdentities ??= new Map([...this.versions.keys()].map((identity) => [identity, identity]));
+        return this.versionIdentities.get(id) ?? this.documents.get(id)?.id ?? this.folders.get(id)?.id;
+    }
+    versionIdentities;
     keys;
     /** Whether an item of this listing has `key` (built on first use: most runs never ask). */
     hasKey(key) {
@@ -5863,7 +6072,11 @@ function dryRunItems(o, e, p) {
 }
 async function loadPrevious(options, env, stateKey, input) {
     const { folderKeys, documentKeys } = assignKeys(input.tree, options.s3Prefix);
-    const listing = new ContextListing(input.tree, folderKeys, documentKeys, options.s3Prefix);
+    const sameKey = keyHeldBy(input);
+    for (const keys of [folderKeys, documentKeys])
+        for (const [id, key] of keys)
+            keys.set(id, sameKey(key));
+    const listing = new ContextListing(input.tree, folderKeys, documentKeys, options.s3Prefix, sameKey);
     const stored = await readContextState(env.s3, options.s3BucketName, stateKey, env.signal);
     const objectGone = goneAfterRun(input);
     const names = new Map();
@@ -5878,7 +6091,8 @@ async function loadPrevious(options, env, stateKey, input) {
     if (stored.state === 'found') {
         try {
             header = await readStateLines(stored.gzip, (state) => {
-                const identity = state[0];
+                // The listing's equal string where it has one: `seen` then keeps no copy of 150,000 identities read.
+                const identity = listing.heldIdentity(state[0]) ?? state[0];
                 if (seen.has(identity)) {
                     changed = true; // a repeated record is dropped
                     return;
@@ -5946,6 +6160,20 @@ async function loadPrevious(options, env, stateKey, input) {
         env.logger.log('info', `metadata: ${usable ? 'index read' : 'no index yet'}; the context of ${toFetch.length} item(s) is read${options.metadataRefresh ? ' (metadata_refresh)' : ''}`);
     }
     return { listing, gzip, header, toFetch, previousLineHash, names, changed, objectGone };
+}
+/**
+ * The equal key string the run already holds (the bucket listing's, a report item's), else the key itself: the keys
+ * computed again here would otherwise be a second copy of each (on a site of 100,000 documents some 15 MB held
+ * while the context is read).
+ */
+function keyHeldBy(input) {
+    const held = new Map();
+    for (const object of input.inventory)
+        held.set(object.key, object.key);
+    for (const item of input.items)
+        if (!held.has(item.key))
+            held.set(item.key, item.key);
+    return (key) => held.get(key) ?? key;
 }
 /** Calls `each` for every line of a stored state; returns its header. */
 async function readStateLines(gzip, each) {
@@ -6663,6 +6891,8 @@ async function describeVersions(client, documents, concurrency, signal, pageSize
     const described = new Map();
     const failures = new Map();
     let pages = 0;
+    /** One copy of each content type: a site's 40,000 older versions share a handful. */
+    const contentTypes = new Map();
     await Promise.all(documents.map((doc) => limit(async () => {
         const versions = [];
         try {
@@ -6672,12 +6902,15 @@ async function describeVersions(client, documents, concurrency, signal, pageSize
                     throw signal.reason ?? new Error('aborted');
                 pages++;
                 for (const version of page.DocumentVersions ?? []) {
-                    const item = toVersion(version, doc);
+                    if (version.Id === doc.versionId)
+                        continue;
+                    const item = toVersion(version, doc, contentTypes);
                     if (item)
                         versions.push(item);
                 }
             }
-            described.set(doc.id, versions);
+            // Most documents have no older version: they share one empty list.
+            described.set(doc.id, versions.length > 0 ? versions : NO_VERSIONS);
         }
         catch (error) {
             if (signal?.aborted)
@@ -6703,7 +6936,8 @@ async function listHistories(client, tree, manifest, options) {
     options.log('info', `WorkDocs versions: ${needs.describe.length} document(s) described (${listed.pages} pages), ${tree.documents.length - needs.describe.length} known from the manifest; ${withVersions.versions?.length ?? 0} older version(s)`);
     return withVersions;
 }
-function toVersion(version, doc) {
+const NO_VERSIONS = Object.freeze([]);
+function toVersion(version, doc, contentTypes) {
     if (!version.Id || (version.Status !== undefined && version.Status !== 'ACTIVE'))
         return undefined;
     const md5 = version.Signature && /^[0-9a-fA-F]{32}$/.test(version.Signature) ? version.Signature.toLowerCase() : undefined;
@@ -6712,17 +6946,25 @@ function toVersion(version, doc) {
     return {
         id: doc.id,
         parentId: doc.parentId,
-        name: version.Name ?? doc.name,
+        // The document's own string where the version has its name: one copy instead of two.
+        name: version.Name === undefined || version.Name === doc.name ? doc.name : version.Name,
         // The version's own creation time: it names the version's object in the history area.
         createdAt,
         modifiedAt: version.ModifiedTimestamp?.getTime() ?? createdAt,
         versionId: version.Id,
         size: version.Size ?? 0,
         md5,
-        contentType: version.ContentType,
+        contentType: version.ContentType === undefined ? undefined : shared(contentTypes, version.ContentType),
         ...(contentModifiedAt !== undefined && Number.isSafeInteger(contentModifiedAt) ? { contentModifiedAt } : {}),
         history: true,
     };
+}
+function shared(pool, value) {
+    const known = pool.get(value);
+    if (known !== undefined)
+        return known;
+    pool.set(value, value);
+    return value;
 }
 
 ;// CONCATENATED MODULE: ./lib/s3/cleanup.js
@@ -6947,6 +7189,10 @@ class EarlyUploads {
     }
 }
 
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __webpack_require__(8474);
+// EXTERNAL MODULE: external "node:string_decoder"
+var external_node_string_decoder_ = __webpack_require__(6193);
 ;// CONCATENATED MODULE: ./lib/workdocs/activities.js
 /**
  * The WorkDocs side of incremental runs: the activity feed (DescribeActivities, newest first, paged by Marker) and
@@ -7069,18 +7315,22 @@ async function reReadDocument(client, id, signal) {
 
 
 
+
+
+
+
 /**
  * How this run starts when `incremental` is `activities` or `auto` (mode sync): undefined when it lists everything as
  * always (`listing`, another mode, or `auto` without a site's organization id, which the feed needs).
  */
-async function openIncremental(options, env, source, started) {
+async function openIncremental(options, env, source, started, feedRead) {
     if (options.incremental === 'listing' || options.mode !== 'sync')
         return undefined;
     if (options.workdocsOrganizationId === '') {
         env.logger.log('info', 'incremental auto: the activity feed needs workdocs_organization_id; this run lists everything');
         return undefined;
     }
-    return startIncremental(options, env, incrementalSourceOf(source, options), started);
+    return startIncremental(options, env, incrementalSourceOf(source, options), started, feedRead);
 }
 /** The source as an incremental run reads it: a site's virtual levels come from the users openSource just read. */
 function incrementalSourceOf(source, options) {
@@ -7106,7 +7356,7 @@ function incrementalSourceOf(source, options) {
  * Starts a run in mode `activities` or `auto`: from the snapshot and the feed when it can, else says why the run
  * lists everything (and where the feed stands before that listing, for the snapshot it will write).
  */
-async function startIncremental(options, env, source, started) {
+async function startIncremental(options, env, source, started, feedRead) {
     const key = snapshotKey(options.s3Prefix);
     const full = async (reason, previous, scheduled = options.fullListingEveryMs === 0) => {
         env.logger.log('info', `full listing: ${reason}`);
@@ -7139,14 +7389,16 @@ async function startIncremental(options, env, source, started) {
         now: started,
         fullListingEveryMs: options.fullListingEveryMs,
     };
-    const previous = read.state === 'found' ? { snapshot: read.snapshot, hash: read.hash } : undefined;
+    // Only its hash is kept for the run's end: the snapshot itself is garbage once the tree is edited.
+    const previous = read.state === 'found' ? { hash: read.hash } : undefined;
     const reason = fullListingReason(facts);
     if (reason !== undefined || read.state !== 'found' || loaded.state !== 'found')
         return full(reason ?? 'no usable snapshot', previous, fullListingScheduled(facts));
     const snapshot = read.snapshot;
     let feed;
     try {
-        feed = await readFeed(env.workdocs, source.organizationId, feedStart(snapshot.watermark), env.signal);
+        const start = feedStart(snapshot.watermark);
+        feed = feedRead?.start === start ? feedRead.read : await readFeed(env.workdocs, source.organizationId, start, env.signal);
     }
     catch (error) {
         return full(`a page of the activity feed failed (${describeError(error)})`, previous);
@@ -7292,28 +7544,93 @@ async function applyActivities(env, options, source, tree, activities) {
     return applied;
 }
 async function readSnapshot(env, bucket, key) {
-    let bytes;
+    let body;
     try {
         const out = await env.s3.send(new client_s3_dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: env.signal });
-        bytes = out.Body ? await collectBody(out.Body) : new Uint8Array();
+        body = out.Body instanceof external_node_stream_.Readable ? out.Body : external_node_stream_.Readable.from([]);
     }
     catch (error) {
         if (isMissingObject(error))
             return { state: 'missing' };
         throw error;
     }
-    let text;
+    // Line by line from the gunzip stream: the snapshot's items are held, never its text (100,000 documents: tens of MB).
+    const reader = new SnapshotReader();
+    const hash = new LinesHash();
     try {
-        text = (0,external_node_zlib_.gunzipSync)(bytes).toString('utf8');
+        for await (const line of gunzipLines(body)) {
+            hash.line(line);
+            if (reader.line(line) !== undefined)
+                break;
+        }
     }
-    catch {
-        return { state: 'corrupt', problem: 'not gzip' };
+    catch (error) {
+        if (error.code?.startsWith('Z_'))
+            return { state: 'corrupt', problem: 'not gzip' };
+        throw error;
     }
-    const decoded = decodeSnapshot(text);
-    return decoded.ok ? { state: 'found', snapshot: decoded.snapshot, hash: incremental_sha256(text) } : { state: 'corrupt', problem: decoded.problem };
+    finally {
+        body.destroy();
+    }
+    const decoded = reader.finish();
+    return decoded.ok ? { state: 'found', snapshot: decoded.snapshot, hash: hash.digest() } : { state: 'corrupt', problem: decoded.problem };
 }
-function incremental_sha256(text) {
-    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
+/** The lines of a gzipped body, as they come (UTF-8, split at \n). */
+async function* gunzipLines(body) {
+    const gunzip = (0,external_node_zlib_.createGunzip)();
+    (0,external_node_stream_.pipeline)(body, gunzip, () => undefined); // an error of either side ends the loop below with it
+    const text = new external_node_string_decoder_.StringDecoder('utf8');
+    let rest = '';
+    for await (const chunk of gunzip) {
+        rest += text.write(chunk);
+        let at = rest.indexOf('\n');
+        let from = 0;
+        while (at >= 0) {
+            yield rest.slice(from, at);
+            from = at + 1;
+            at = rest.indexOf('\n', from);
+        }
+        rest = rest.slice(from);
+    }
+    rest += text.end();
+    if (rest !== '')
+        yield rest;
+}
+/**
+ * SHA-256 of a snapshot's lines but the last (`{"readAt":…}`): the same for two snapshots that differ only in when
+ * the feed was read, which are not written again for that.
+ */
+class LinesHash {
+    hash = (0,external_node_crypto_.createHash)('sha256');
+    pending;
+    line(text) {
+        if (this.pending !== undefined)
+            this.hash.update(`${this.pending}\n`);
+        this.pending = text;
+    }
+    digest() {
+        return this.hash.digest('hex');
+    }
+}
+/** The snapshot gzipped line by line (its text never exists whole), and the hash of its lines but the last. */
+async function gzipSnapshot(snapshot) {
+    const gzip = (0,external_node_zlib_.createGzip)();
+    const chunks = [];
+    gzip.on('data', (chunk) => chunks.push(chunk));
+    const done = (0,promises_.finished)(gzip);
+    for (const line of snapshotLines(snapshot)) {
+        if (!gzip.write(`${line}\n`))
+            await (0,external_node_events_.once)(gzip, 'drain');
+    }
+    gzip.end();
+    await done;
+    return Buffer.concat(chunks);
+}
+function hashOfLines(snapshot) {
+    const hash = new LinesHash();
+    for (const line of snapshotLines(snapshot))
+        hash.line(line);
+    return hash.digest();
 }
 /**
  * Writes the source snapshot a run leaves for the next one, when it says something new. Not written when the
@@ -7323,21 +7640,20 @@ function incremental_sha256(text) {
 async function recordSnapshot(options, env, carry, end) {
     if (end.manifestEtag === undefined)
         return;
-    const previous = carry.previous?.snapshot;
     const snapshot = {
         manifestEtag: end.manifestEtag.replace(/"/g, ''),
         rootId: end.tree.rootId,
         rootName: end.rootName,
         watermark: carry.watermark,
         lastFullListing: carry.lastFullListing,
-        readAt: previous?.readAt ?? end.started,
+        readAt: end.started,
         tree: carry.full ? new EditableTree(end.tree.rootId, end.tree).tree() : end.tree,
         others: othersAfterRun(end.inventory, end.entries, end.items),
     };
-    // Unchanged but for when it was read: the same text as before (readAt is the previous one here), not written again.
-    if (carry.previous !== undefined && incremental_sha256(encodeSnapshot(snapshot)) === carry.previous.hash)
+    // Unchanged but for when it was read (the last line): not written again.
+    if (carry.previous !== undefined && hashOfLines(snapshot) === carry.previous.hash)
         return;
-    const body = (0,external_node_zlib_.gzipSync)(Buffer.from(encodeSnapshot({ ...snapshot, readAt: end.started }), 'utf8'));
+    const body = await gzipSnapshot(snapshot);
     try {
         await env.s3.send(new client_s3_dist_cjs.PutObjectCommand({
             Bucket: options.s3BucketName,
@@ -7388,12 +7704,264 @@ async function finishIncremental(options, env, carry, listing, inventory, outcom
     });
 }
 
+;// CONCATENATED MODULE: ./lib/core/up-to-date.js
+/**
+ * The incremental no-op, decided from a few hundred bytes: a clean run in an incremental mode leaves a small record
+ * (the "source head") beside the source snapshot, saying which manifest it ended with, where the activity feed stood,
+ * which users and options it ran with, and what the mirror holds. The next run reads it first; when the feed shows
+ * nothing new, the manifest is still that one, and the users and options are the same, the mirror is up to date and
+ * the run ends without reading the manifest or the snapshot (which grow with the site). Anything else: the usual
+ * incremental path. Nothing here does I/O or reads a clock.
+ */
+
+
+
+const HEAD_FORMAT = 'workdocs-s3-sync/source-head';
+const HEAD_VERSION = 1;
+function sourceHeadKey(prefix) {
+    return `${prefix}${RESERVED_SEGMENT}/source-head.json`;
+}
+/**
+ * The options that decide what the mirror holds. A run whose fingerprint differs may have work the feed does not
+ * show (another prefix or filter, deletes switched on, every version wanted, ...), so it takes the usual path. Left
+ * out: how the run goes (concurrency, part sizes, endpoints, logs, dry run) and the incremental settings themselves
+ * (full_listing_every is checked apart). Any option added later is in, until someone says it may be left out.
+ */
+const NOT_ABOUT_THE_MIRROR = new Set([
+    'regionName', 'maxPoolConnections', 'maxWorkers', 'dryRun', 'incremental', 'fullListingEveryMs', 'logFile', 'reportFile',
+    'logLevel', 's3EndpointUrl', 'workdocsEndpointUrl', 's3ForcePathStyle', 's3ChecksumMode', 's3DeleteContentMd5',
+    'partSizeBytes', 'multipartThresholdBytes', 'mode', 'verifyContent', 'verifySlice', 'verifyMerge', 'shardCount',
+    'shardIndex', 'runId', 'metadataRefresh',
+]);
+/** A hash of the options that decide the mirror, and of the tool's version (another version may map keys otherwise). */
+function optionsFingerprint(options, toolVersion) {
+    const kept = Object.entries(options)
+        .filter(([name]) => !NOT_ABOUT_THE_MIRROR.has(name))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return hash(JSON.stringify([toolVersion, kept]));
+}
+/** A hash of a site's top levels (each user's root and bin, with the names their folders get), order aside. */
+function sourceTopFingerprint(folders) {
+    if (folders.length === 0)
+        return '';
+    return hash(folders.map((f) => JSON.stringify(Object.entries(f).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))).sort().join('\n'));
+}
+function hash(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('base64url');
+}
+/**
+ * Why the head cannot say the mirror is up to date without the feed and the manifest, or undefined when it may.
+ * Each reason is one short phrase for the debug log: the usual path then decides (and says in its own words).
+ */
+function headMismatch(facts) {
+    const { head } = facts;
+    if (head.rootId !== facts.rootId)
+        return 'another source';
+    if (head.options !== facts.options)
+        return 'other options or another version of this tool';
+    if (head.top !== facts.top)
+        return 'the site\'s users changed';
+    if (facts.fullListingEveryMs === 0 || facts.now - head.lastFullListing >= facts.fullListingEveryMs)
+        return 'a full listing is due';
+    if (facts.now - head.readAt > ACTIVITY_FEED_REACH_MS)
+        return 'the feed was read too long ago';
+    return undefined;
+}
+function encodeHead(head) {
+    const file = {
+        format: HEAD_FORMAT,
+        version: HEAD_VERSION,
+        manifestEtag: head.manifestEtag,
+        rootId: head.rootId,
+        rootName: head.rootName,
+        watermark: { time: head.watermark.time, seen: [...head.watermark.seen] },
+        lastFullListing: head.lastFullListing,
+        readAt: head.readAt,
+        options: head.options,
+        top: head.top,
+        objects: head.objects,
+        users: head.users.map((u) => [u.user, u.objects]),
+    };
+    return JSON.stringify(file);
+}
+/** The head as parsed JSON, or undefined when it is not one this version writes (the usual path runs: nothing is lost). */
+function decodeHead(value) {
+    const file = value;
+    if (file === null || typeof file !== 'object' || file.format !== HEAD_FORMAT || file.version !== HEAD_VERSION)
+        return undefined;
+    const { watermark, users } = file;
+    const strings = [file.manifestEtag, file.rootId, file.rootName, file.options, file.top];
+    const numbers = [file.lastFullListing, file.readAt, watermark?.time];
+    if (!strings.every((s) => typeof s === 'string') || !numbers.every((n) => typeof n === 'number' && Number.isFinite(n))
+        || !Number.isSafeInteger(file.objects) || (file.objects ?? -1) < 0
+        || !Array.isArray(watermark?.seen) || !watermark.seen.every((s) => typeof s === 'string')
+        || !Array.isArray(users) || !users.every((u) => Array.isArray(u) && u.length === 2 && typeof u[0] === 'string' && Number.isSafeInteger(u[1]))) {
+        return undefined;
+    }
+    return {
+        manifestEtag: file.manifestEtag,
+        rootId: file.rootId,
+        rootName: file.rootName,
+        watermark: { time: watermark.time, seen: watermark.seen },
+        lastFullListing: file.lastFullListing,
+        readAt: file.readAt,
+        options: file.options,
+        top: file.top,
+        objects: file.objects,
+        users: users.map(([user, objects]) => ({ user, objects })),
+    };
+}
+/** Per-user object counts of the manifest's keys (userOf: report.ts's userOfKey), sorted by username. */
+function heldByUser(keys, userOf) {
+    const counts = new Map();
+    for (const key of keys) {
+        const user = userOf(key);
+        if (user !== undefined)
+            counts.set(user, (counts.get(user) ?? 0) + 1);
+    }
+    return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([user, objects]) => ({ user, objects }));
+}
+
+;// CONCATENATED MODULE: ./lib/version.js
+/** The package version, kept in step with package.json by a test. */
+const VERSION = '0.1.0';
+
+;// CONCATENATED MODULE: ./lib/engine/up-to-date.js
+/**
+ * The incremental no-op's fast path (core/up-to-date.ts decides): read the source head, then the feed and the
+ * manifest's ETag, and end the run when nothing is new. A clean run in an incremental mode leaves the head; a run
+ * that is not clean removes it, so the next run takes the usual path and finds what is left to do.
+ */
+
+
+
+
+
+
+
+
+
+
+/** Whether this run keeps a head: an incremental mode of a site's sync (the feed needs the organization id). */
+function keepsHead(options) {
+    return options.incremental !== 'listing' && options.mode === 'sync' && options.workdocsOrganizationId !== '';
+}
+/** The fingerprint of the site's top levels as openSource read them ('' for one folder). */
+function topOf(source) {
+    if (source.site === undefined)
+        return '';
+    const { top, bins, starts } = siteFolders(source.site);
+    return sourceTopFingerprint([...top, ...bins, ...starts]);
+}
+/**
+ * Reads the head, and when it still describes this source and these options, the feed since its watermark and the
+ * manifest's ETag (HeadObject). Undefined when the fast path does not apply; any failure is left to the usual path,
+ * which reads the same things again and says what is wrong.
+ */
+async function checkSourceHead(options, env, source, now) {
+    if (!keepsHead(options))
+        return undefined;
+    // metadata_refresh re-reads every item's context: never a no-op, but it leaves (or removes) the head all the same.
+    if (options.metadataRefresh)
+        return { read: 'unread' };
+    const bucket = options.s3BucketName;
+    let value;
+    try {
+        value = await getJsonObject(env.s3, bucket, sourceHeadKey(options.s3Prefix), env.signal);
+    }
+    catch {
+        // The usual path meets the same bucket and says what is wrong; the head is treated as present.
+        return { read: 'unread' };
+    }
+    if (value === undefined)
+        return { read: undefined };
+    const read = JSON.stringify(value);
+    const head = decodeHead(value);
+    if (head === undefined)
+        return { read };
+    const mismatch = headMismatch({ head, rootId: source.rootId, options: optionsFingerprint(options, VERSION), top: topOf(source), now, fullListingEveryMs: options.fullListingEveryMs });
+    if (mismatch !== undefined) {
+        env.logger.log('debug', `source head not used: ${mismatch}`);
+        return { read };
+    }
+    const start = feedStart(head.watermark);
+    let feed;
+    let etag;
+    try {
+        [feed, etag] = await Promise.all([
+            readFeed(env.workdocs, options.workdocsOrganizationId, start, env.signal),
+            env.s3.send(new client_s3_dist_cjs.HeadObjectCommand({ Bucket: bucket, Key: manifestKey(options.s3Prefix) }), { abortSignal: env.signal }).then((out) => out.ETag),
+        ]);
+    }
+    catch (error) {
+        env.logger.log('debug', `source head not used: ${describeError(error)}`);
+        return { read };
+    }
+    if (etag === undefined || etag.replace(/"/g, '') !== head.manifestEtag)
+        return { read, feed: { start, read: feed } };
+    if (unseenActivities(feed.activities, head.watermark).length > 0)
+        return { read, feed: { start, read: feed } };
+    env.logger.log('info', `up to date: no new activity since ${new Date(start).toISOString()} (${feed.pages} feed page${feed.pages === 1 ? '' : 's'}), `
+        + `and the manifest is the one the last run left (${plural(head.objects, 'object')}); nothing else was read`);
+    return { read, upToDate: { head, feedPages: feed.pages } };
+}
+/**
+ * Leaves the head for the next run: written after a clean run (unless it would say the same), removed after one that
+ * is not (the next run takes the usual path). A failure to write or remove it is a warning: the next run compares
+ * the manifest's ETag and the feed anyway, and a head it cannot trust is not used.
+ */
+async function leaveSourceHead(options, env, check, end) {
+    if (check === undefined || options.dryRun)
+        return;
+    const key = sourceHeadKey(options.s3Prefix);
+    const bucket = options.s3BucketName;
+    if (!end.clean || end.carry === undefined || end.manifestEtag === undefined) {
+        if (check.read === undefined)
+            return; // none to remove
+        try {
+            await env.s3.send(new client_s3_dist_cjs.DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: AbortSignal.timeout(30_000) });
+        }
+        catch (error) {
+            env.logger.log('warning', `the source head could not be removed (${describeError(error)})`);
+        }
+        return;
+    }
+    const prefix = options.s3Prefix;
+    const head = {
+        manifestEtag: end.manifestEtag.replace(/"/g, ''),
+        rootId: end.rootId,
+        rootName: end.rootName,
+        watermark: end.carry.watermark,
+        lastFullListing: end.carry.lastFullListing,
+        readAt: end.started,
+        options: optionsFingerprint(options, VERSION),
+        top: topOf(end.source),
+        objects: end.entries.size,
+        users: heldByUser(end.entries.keys(), (k) => userOfKey(k, prefix)),
+    };
+    const text = encodeHead(head);
+    if (check.read !== undefined && check.read !== 'unread' && sameHead(check.read, head))
+        return;
+    try {
+        await putJsonObject(env.s3, bucket, key, text, { signal: AbortSignal.timeout(30_000) });
+    }
+    catch (error) {
+        env.logger.log('warning', `the source head could not be written (${describeError(error)}); the next run reads the manifest and the snapshot`);
+    }
+}
+/** The head as read says what this one says, but for when the feed was read (no write only for that). */
+function sameHead(read, head) {
+    const previous = decodeHead(JSON.parse(read));
+    return previous !== undefined && encodeHead({ ...previous, readAt: head.readAt }) === encodeHead(head);
+}
+
 ;// CONCATENATED MODULE: ./lib/engine/sync.js
 /**
  * sync(): one run, start to end, shared by the CLI and the Action. It lists both sides, asks plan() what to
  * do, carries it out, and writes the manifest. It never throws for a failed item: the report says what
  * happened, with an exit code. Bad input comes back as exit 2 and a fatal listing problem as exit 3.
  */
+
 
 
 
@@ -7509,13 +8077,13 @@ function sameForeign(remembered, found) {
  * Lists both sides and plans. With `earlyFor`, uploads that cannot be anything else start while the listing
  * runs (uploads-while-listing.ts); what landed is part of the inventory and the manifest that plan() sees.
  */
-async function prepare(options, env, started, earlyFor) {
+async function prepare(options, env, started, earlyFor, opened) {
     const { logger } = env;
     // WorkDocs first: a wrong folder or organization id is bad input and must fail before any request to S3.
-    const source = await openSource(options, env);
+    const source = opened?.source ?? await openSource(options, env);
     const rootFolderId = source.rootId;
     // incremental: from the snapshot and the activity feed, without listing either side, when it can.
-    const incremental = await openIncremental(options, env, source, started);
+    const incremental = await openIncremental(options, env, source, started, opened?.feed);
     const early = incremental?.kind === 'activities' ? undefined : earlyFor?.(rootFolderId);
     const { listing: listed, inventory, loaded, earlyResult } = await logger.group('List WorkDocs and S3', async () => {
         if (incremental?.kind === 'activities')
@@ -7583,8 +8151,14 @@ function listingFailure(listing) {
 }
 async function run(options, env, base) {
     const { logger, signal } = env;
+    // WorkDocs first: a wrong folder or organization id is bad input and must fail before any request to S3.
+    const source = await openSource(options, env);
+    // An incremental no-op ends here when the source head says nothing changed (engine/up-to-date.ts).
+    const head = await checkSourceHead(options, env, source, base.started);
+    if (head?.upToDate)
+        return upToDateReport(base, source, head.upToDate.head);
     const early = options.dryRun ? undefined : earlyUploadsFor(options, env, base);
-    const { prepared, idle } = await prepareUnderLock(options, env, base, await prepare(options, env, base.started, early?.start));
+    const { prepared, idle } = await prepareUnderLock(options, env, base, await prepare(options, env, base.started, early?.start, { source, feed: head?.feed }));
     const { rootFolderId, rootFolderName, listing, inventory, manifest, plan: decided } = prepared;
     const listingFailed = listingFailure(listing);
     const named = { rootFolderId, rootFolderName };
@@ -7605,7 +8179,9 @@ async function run(options, env, base) {
         const unchanged = unchangedItems(decided, logger);
         // The metadata index may still have work (new comments are not in the plan): it takes the lock if it writes.
         const items = aborted ? unchanged : [...unchanged, ...await recordContext(options, env, contextInput(prepared, unchanged, () => lockRun(options, env, base)))];
-        return buildReport({ ...base, ...named, items, exitCode: exitCodeOf({ fatal: listingFailed !== undefined || aborted, itemsFailed: hasFailedItems(items) }), fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined), foreign: decided.foreign });
+        const exitCode = exitCodeOf({ fatal: listingFailed !== undefined || aborted, itemsFailed: hasFailedItems(items) });
+        await leaveHead(options, env, head, prepared, source, { clean: exitCode === 0 && !aborted, manifestEtag: prepared.loaded.etag, entries: manifest.entries, started: base.started });
+        return buildReport({ ...base, ...named, items, exitCode, fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined), foreign: decided.foreign });
     }
     // A lock lost while transferring (another run took the prefix over) stops this run before its deletes.
     const transferSignal = base.lock ? (0,abort_signals/* anySignal */.JG)(base.lock.lostSignal, signal) : signal;
@@ -7630,6 +8206,9 @@ async function run(options, env, base) {
         deletesRefused: decided.deletesBlocked !== undefined,
         outputFailed: recorded.failed !== undefined,
     });
+    await leaveHead(options, env, head, prepared, source, {
+        clean: exitCode === 0 && lockLost === undefined && signal?.aborted !== true, manifestEtag: recorded.etag ?? prepared.loaded.etag, entries: execution.manifest, started: base.started,
+    });
     return buildReport({
         ...base,
         ...named,
@@ -7639,6 +8218,14 @@ async function run(options, env, base) {
         foreign: decided.foreign,
         fatal: listingFailed ?? (lockLost !== undefined ? `${lockLost}; the manifest was not written` : signal?.aborted ? 'the run was interrupted' : recorded.failed),
     });
+}
+/** The report of a run that ended at the source head: every object the manifest lists is unchanged. */
+function upToDateReport(base, source, head) {
+    return buildReport({ ...base, rootFolderId: source.rootId, rootFolderName: source.rootName, items: [], exitCode: 0, unchanged: { objects: head.objects, users: head.users } });
+}
+/** Leaves (or removes) the source head at the end of a run in an incremental mode (engine/up-to-date.ts). */
+async function leaveHead(options, env, head, prepared, source, end) {
+    await leaveSourceHead(options, env, head, { ...end, carry: prepared.incremental, rootId: prepared.rootFolderId, rootName: prepared.listing.rootName, source });
 }
 /**
  * The uploads that start while the listing runs (uploads-while-listing.ts): `start` hands prepare() their scheduler. They begin before
@@ -7784,7 +8371,7 @@ async function listDestination(options, env, key, rootFolderId) {
             readManifest(env.s3, options.s3BucketName, key, env.signal),
         ]);
         const loaded = read.state === 'found' ? { ...read, manifest: sharingListedStrings(read.manifest, objects) } : read;
-        env.logger.log('info', `S3: ${objects.length} objects under ${JSON.stringify(options.s3Prefix || '(bucket root)')} (${pages} pages)`);
+        env.logger.log('info', `S3: ${plural(objects.length, 'object')} under ${JSON.stringify(options.s3Prefix || '(bucket root)')} (${pages} pages)`);
         if (loaded.state === 'corrupt')
             env.logger.log('warning', `manifest ${JSON.stringify(key)} is unreadable (${loaded.problem}); it will be rebuilt`);
         if (loaded.state === 'missing')
@@ -7899,7 +8486,7 @@ function logPlan(decided, env, uploadedEarly) {
     env.logger.log('info', `plan: ${text}${uploadedEarly > 0 ? ` (the skips include ${uploadedEarly} uploaded while listing)` : ''}`);
     if (decided.foreign.size > 0) {
         const first = [...decided.foreign.keys()].sort().slice(0, 5).map((k) => JSON.stringify(k)).join(', ');
-        env.logger.log('info', `left alone: ${decided.foreign.size} objects this tool did not write (${first}${decided.foreign.size > 5 ? ', …' : ''}); delete_foreign removes them`);
+        env.logger.log('info', `left alone: ${plural(decided.foreign.size, 'object')} this tool did not write (${first}${decided.foreign.size > 5 ? ', …' : ''}); delete_foreign removes them`);
     }
     const stale = decided.actions.filter((a) => a.kind === 'delete' || a.kind === 'archive');
     if (stale.length > 0) {
@@ -8760,10 +9347,6 @@ function engine_verify_compare(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
-;// CONCATENATED MODULE: ./lib/version.js
-/** The package version, kept in step with package.json by a test. */
-const VERSION = '0.1.0';
-
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __webpack_require__(7975);
 ;// CONCATENATED MODULE: ./lib/edit-distance.js
@@ -8816,7 +9399,13 @@ function parseArgs(argv) {
         if (token.kind === 'option-terminator')
             continue;
         if (token.kind === 'positional') {
-            errors.push({ argument: token.value, problem: 'this command takes no positional arguments' });
+            // Right after a string option's value: most likely the rest of a value with spaces that lost its quotes.
+            const previous = tokens[at - 1];
+            const afterValue = previous?.kind === 'option' && previous.value !== undefined && !previous.inlineValue && previous.index + 2 === token.index
+                && findSpec(previous.rawName.replace(/^--/, ''))?.kind === 'string';
+            errors.push({ argument: token.value, problem: afterValue
+                    ? `this command takes no positional arguments (if it belongs to ${previous.rawName}'s value, quote the whole value: ${previous.rawName} "${previous.value} ${token.value}")`
+                    : 'this command takes no positional arguments' });
             continue;
         }
         if (token.name === 'help')
@@ -9087,7 +9676,7 @@ __webpack_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _engine_thread_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4674);
 /* harmony import */ var _abort_signals_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8561);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(341);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9004);
 // The CLI on the engine thread: wires the process to main(); SIGINT/SIGTERM abort the run cleanly.
 
 
