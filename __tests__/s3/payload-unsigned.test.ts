@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { UploadPartCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { createS3Client, payloadGoesUnsigned, UNSIGNED_PAYLOAD } from '../../src/s3/client.js';
+import { createS3Client, payloadGoesUnsigned, UNSIGNED_PAYLOAD, unsignedPayloadPlugin } from '../../src/s3/client.js';
 
 const body = Buffer.from('bytes');
 const md5 = { 'Content-MD5': 'Xr4ilOzQ4PCOq3aQ0qbuaQ==' };
@@ -20,11 +20,18 @@ describe('payloadGoesUnsigned', () => {
   ])('%s', (_, command, request, unsigned) => {
     expect(payloadGoesUnsigned(command, request)).toBe(unsigned);
   });
+
+  it('partsOverHttp (the bench\'s --unsigned-parts) treats a part over plain HTTP as one over HTTPS, and nothing else', () => {
+    expect(payloadGoesUnsigned('UploadPartCommand', { headers: {}, body, protocol: 'http:' }, true)).toBe(true);
+    expect(payloadGoesUnsigned('PutObjectCommand', { headers: {}, body, protocol: 'http:' }, true)).toBe(false);
+    expect(payloadGoesUnsigned('UploadPartCommand', { headers: {}, body: { pipe() {} }, protocol: 'http:' }, true)).toBe(false);
+  });
 });
 
 describe('what the engine\'s S3 client puts on an UploadPart, captured after signing (no request leaves)', () => {
-  async function partHeaders(options: Parameters<typeof createS3Client>[0]): Promise<Record<string, string>> {
+  async function partHeaders(options: Parameters<typeof createS3Client>[0], partsOverHttp = false): Promise<Record<string, string>> {
     const client = createS3Client({ credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, ...options });
+    if (partsOverHttp) client.middlewareStack.use(unsignedPayloadPlugin({ partsOverHttp: true }));
     let captured: Record<string, string> = {};
     client.middlewareStack.addRelativeTo((() => async (args: { request: unknown }) => {
       captured = { ...(args.request as { headers: Record<string, string> }).headers };
@@ -50,5 +57,10 @@ describe('what the engine\'s S3 client puts on an UploadPart, captured after sig
   it('over plain HTTP: the part\'s SHA-256, signed', async () => {
     const headers = await partHeaders({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9380' });
     expect(headers['x-amz-content-sha256']).toBe(createHash('sha256').update('part bytes').digest('hex'));
+  });
+
+  it('over plain HTTP with the bench\'s plugin in place of the client\'s own: UNSIGNED-PAYLOAD, as over HTTPS', async () => {
+    const headers = await partHeaders({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9380' }, true);
+    expect(headers['x-amz-content-sha256']).toBe(UNSIGNED_PAYLOAD);
   });
 });

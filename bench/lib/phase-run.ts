@@ -18,8 +18,7 @@ import v8 from 'node:v8';
 import pLimit from 'p-limit';
 import { main } from '../../src/cli/main.js';
 import { createSyncEnv } from '../../src/engine/env.js';
-import { UNSIGNED_PAYLOAD } from '../../src/s3/client.js';
-import type { FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, MetadataBearer, Pluggable } from '@smithy/types';
+import { unsignedPayloadPlugin } from '../../src/s3/client.js';
 import type { SyncReport } from '../../src/engine/types.js';
 import { parseSyncOptions } from '../../src/options.js';
 import { countRequests, type RequestCounter } from '../../test-support/counting.js';
@@ -60,21 +59,6 @@ const credentials = {
   workdocsCredentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
 };
 
-/**
- * --unsigned-parts: UploadPart goes as UNSIGNED-PAYLOAD, as src/s3/client.ts sends it over HTTPS, so the engine's HTTPS
- * path is measured against a plain-HTTP server (a TLS front here would be the bottleneck of every phase).
- */
-const unsignedPartsPlugin: Pluggable<object, MetadataBearer> = {
-  applyToStack: (stack) => stack.addRelativeTo(
-    (next: FinalizeHandler<object, MetadataBearer>, context: HandlerExecutionContext) => async (args: FinalizeHandlerArguments<object>) => {
-      const request = args.request as { headers?: Record<string, string> };
-      if (context.commandName === 'UploadPartCommand' && request.headers) request.headers['x-amz-content-sha256'] = UNSIGNED_PAYLOAD;
-      return next(args);
-    },
-    { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'benchUnsignedParts', override: true },
-  ),
-};
-
 async function runSync(): Promise<Omit<PhaseResult, 'wallMs' | 'cpuUserMs' | 'cpuSystemMs' | 'maxRssMb' | 'baselineRssMb' | 'kind'>> {
   let counter: RequestCounter | undefined;
   let report: SyncReport | undefined;
@@ -94,7 +78,8 @@ async function runSync(): Promise<Omit<PhaseResult, 'wallMs' | 'cpuUserMs' | 'cp
         group: deps.logger.group.bind(deps.logger),
       };
       const env = createSyncEnv(options, { ...deps, logger, ...credentials });
-      if (config.unsignedParts) env.s3.middlewareStack.use(unsignedPartsPlugin);
+      // --unsigned-parts: UploadPart as UNSIGNED-PAYLOAD, as the engine sends it over HTTPS (a TLS front here would be the bottleneck).
+      if (config.unsignedParts) env.s3.middlewareStack.use(unsignedPayloadPlugin({ partsOverHttp: true }));
       counter = countRequests(env.s3);
       return env;
     },

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { RESERVED_SEGMENT } from './keys.js';
+import { normalizeEtag } from './manifest.js';
 import type { InventoryObject, Manifest, SourceDocument, SourceFolder, SourceTree } from './types.js';
 
 /** `listing`: every run lists everything (the default); `activities`: the feed decides; `auto`: activities when it can. */
@@ -230,7 +231,7 @@ export function fullListingReason(facts: SnapshotFacts): string | undefined {
   const s = snapshot.value;
   if (manifest.state !== 'found') return `the manifest is ${manifest.state}`;
   if (s.rootId !== facts.rootId) return `the snapshot is of another source (${s.rootId})`;
-  if (manifest.etag === undefined || normalizeTag(manifest.etag) !== normalizeTag(s.manifestEtag)) return 'the manifest changed since the snapshot was written (another run, or a run without incremental)';
+  if (manifest.etag === undefined || normalizeEtag(manifest.etag) !== normalizeEtag(s.manifestEtag)) return 'the manifest changed since the snapshot was written (another run, or a run without incremental)';
   if (facts.now - s.lastFullListing >= facts.fullListingEveryMs) return `the last full listing is older than full_listing_every (${new Date(s.lastFullListing).toISOString()})`;
   if (facts.now - s.readAt > ACTIVITY_FEED_REACH_MS) return `the activity feed was last read ${new Date(s.readAt).toISOString()}, longer ago than it is trusted to reach`;
   return undefined;
@@ -245,9 +246,6 @@ export function fullListingScheduled(facts: Pick<SnapshotFacts, 'snapshot' | 'no
   return facts.snapshot.state === 'found' && facts.now - facts.snapshot.value.lastFullListing >= facts.fullListingEveryMs;
 }
 
-function normalizeTag(etag: string): string {
-  return etag.replace(/^W\//, '').replace(/"/g, '').toLowerCase();
-}
 
 // ---------------------------------------------------------------------------------------------- the snapshot
 

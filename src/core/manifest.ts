@@ -19,6 +19,11 @@ export function toolAreaPrefix(prefix: string): string {
 
 export const EMPTY_MANIFEST: Manifest = { entries: new Map() };
 
+/** An ETag as this tool compares them: no weak marker, no quotes, lower case ('' for none). */
+export function normalizeEtag(etag: string | undefined): string {
+  return (etag ?? '').replace(/^W\//, '').replace(/"/g, '').toLowerCase();
+}
+
 export function isPlainMd5(etag: string): boolean {
   return /^[0-9a-f]{32}$/.test(etag);
 }

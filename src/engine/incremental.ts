@@ -9,9 +9,8 @@ import { GetObjectCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sd
 import type { WorkDocsClient } from '@aws-sdk/client-workdocs';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { pipeline } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, createGzip } from 'node:zlib';
 import pLimit from 'p-limit';
@@ -34,7 +33,7 @@ import {
   type SnapshotFacts,
   type Watermark,
 } from '../core/incremental.js';
-import { manifestKey } from '../core/manifest.js';
+import { manifestKey, normalizeEtag } from '../core/manifest.js';
 import type { InventoryObject, ManifestEntry, SourceFolder, SourceTree } from '../core/types.js';
 import { describeError } from '../errors.js';
 import type { SyncOptions } from '../options.js';
@@ -442,7 +441,7 @@ export interface RunEnd {
 export async function recordSnapshot(options: SyncOptions, env: SyncEnv, carry: IncrementalCarry, end: RunEnd): Promise<void> {
   if (end.manifestEtag === undefined) return;
   const snapshot: SourceSnapshot = {
-    manifestEtag: end.manifestEtag.replace(/"/g, ''),
+    manifestEtag: normalizeEtag(end.manifestEtag),
     rootId: end.tree.rootId,
     rootName: end.rootName,
     watermark: carry.watermark,

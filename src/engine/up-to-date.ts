@@ -5,7 +5,7 @@
  */
 import { DeleteObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { feedStart, unseenActivities } from '../core/incremental.js';
-import { manifestKey } from '../core/manifest.js';
+import { manifestKey, normalizeEtag } from '../core/manifest.js';
 import type { ManifestEntry } from '../core/types.js';
 import { decodeHead, encodeHead, headMismatch, heldByUser, optionsFingerprint, sourceHeadKey, sourceTopFingerprint, type SourceHead } from '../core/up-to-date.js';
 import { describeError } from '../errors.js';
@@ -21,8 +21,10 @@ import type { SyncEnv } from './types.js';
 
 /** What the check found: the head as read (to replace or remove at the end), and the verdict. */
 export interface HeadCheck {
-  /** The head's text as read; undefined when there was none; 'unread' when this run did not ask (metadata_refresh). */
-  readonly read: string | undefined | 'unread';
+  /** Whether there was a head: 'none', 'present', or 'unread' when this run did not ask (metadata_refresh). */
+  readonly found: 'none' | 'present' | 'unread';
+  /** The head as read, where it decoded: the end of the run writes no new one that would say the same. */
+  readonly previous?: SourceHead;
   /** Set when the mirror is up to date: the run ends here. */
   readonly upToDate?: { readonly head: SourceHead; readonly feedPages: number };
   /** The feed as this check read it (from `start`): the usual path uses it instead of asking again. */
@@ -49,23 +51,23 @@ function topOf(source: Source): string {
 export async function checkSourceHead(options: SyncOptions, env: SyncEnv, source: Source, now: number): Promise<HeadCheck | undefined> {
   if (!keepsHead(options)) return undefined;
   // metadata_refresh re-reads every item's context: never a no-op, but it leaves (or removes) the head all the same.
-  if (options.metadataRefresh) return { read: 'unread' };
+  if (options.metadataRefresh) return { found: 'unread' };
   const bucket = options.s3BucketName;
   let value: unknown;
   try {
     value = await getJsonObject<unknown>(env.s3, bucket, sourceHeadKey(options.s3Prefix), env.signal);
   } catch {
     // The usual path meets the same bucket and says what is wrong; the head is treated as present.
-    return { read: 'unread' };
+    return { found: 'unread' };
   }
-  if (value === undefined) return { read: undefined };
-  const read = JSON.stringify(value);
+  if (value === undefined) return { found: 'none' };
   const head = decodeHead(value);
-  if (head === undefined) return { read };
+  if (head === undefined) return { found: 'present' };
+  const present = { found: 'present', previous: head } as const;
   const mismatch = headMismatch({ head, rootId: source.rootId, options: optionsFingerprint(options, VERSION), top: topOf(source), now, fullListingEveryMs: options.fullListingEveryMs });
   if (mismatch !== undefined) {
     env.logger.log('debug', `source head not used: ${mismatch}`);
-    return { read };
+    return present;
   }
   const start = feedStart(head.watermark);
   let feed: FeedRead;
@@ -77,13 +79,13 @@ export async function checkSourceHead(options: SyncOptions, env: SyncEnv, source
     ]);
   } catch (error) {
     env.logger.log('debug', `source head not used: ${describeError(error)}`);
-    return { read };
+    return present;
   }
-  if (etag === undefined || etag.replace(/"/g, '') !== head.manifestEtag) return { read, feed: { start, read: feed } };
-  if (unseenActivities(feed.activities, head.watermark).length > 0) return { read, feed: { start, read: feed } };
+  if (etag === undefined || normalizeEtag(etag) !== head.manifestEtag) return { ...present, feed: { start, read: feed } };
+  if (unseenActivities(feed.activities, head.watermark).length > 0) return { ...present, feed: { start, read: feed } };
   env.logger.log('info', `up to date: no new activity since ${new Date(start).toISOString()} (${feed.pages} feed page${feed.pages === 1 ? '' : 's'}), `
     + `and the manifest is the one the last run left (${plural(head.objects, 'object')}); nothing else was read`);
-  return { read, upToDate: { head, feedPages: feed.pages } };
+  return { ...present, upToDate: { head, feedPages: feed.pages } };
 }
 
 /** How a run in an incremental mode ended, for the head it leaves. */
@@ -109,7 +111,7 @@ export async function leaveSourceHead(options: SyncOptions, env: SyncEnv, check:
   const key = sourceHeadKey(options.s3Prefix);
   const bucket = options.s3BucketName;
   if (!end.clean || end.carry === undefined || end.manifestEtag === undefined) {
-    if (check.read === undefined) return; // none to remove
+    if (check.found === 'none') return; // none to remove
     try {
       await env.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: AbortSignal.timeout(30_000) });
     } catch (error) {
@@ -119,7 +121,7 @@ export async function leaveSourceHead(options: SyncOptions, env: SyncEnv, check:
   }
   const prefix = options.s3Prefix;
   const head: SourceHead = {
-    manifestEtag: end.manifestEtag.replace(/"/g, ''),
+    manifestEtag: normalizeEtag(end.manifestEtag),
     rootId: end.rootId,
     rootName: end.rootName,
     watermark: end.carry.watermark,
@@ -131,7 +133,7 @@ export async function leaveSourceHead(options: SyncOptions, env: SyncEnv, check:
     users: heldByUser(end.entries.keys(), (k) => userOfKey(k, prefix)),
   };
   const text = encodeHead(head);
-  if (check.read !== undefined && check.read !== 'unread' && sameHead(check.read, head)) return;
+  if (check.previous !== undefined && encodeHead({ ...check.previous, readAt: head.readAt }) === text) return; // says the same but for when the feed was read
   try {
     await putJsonObject(env.s3, bucket, key, text, { signal: AbortSignal.timeout(30_000) });
   } catch (error) {
@@ -139,8 +141,3 @@ export async function leaveSourceHead(options: SyncOptions, env: SyncEnv, check:
   }
 }
 
-/** The head as read says what this one says, but for when the feed was read (no write only for that). */
-function sameHead(read: string, head: SourceHead): boolean {
-  const previous = decodeHead(JSON.parse(read) as unknown);
-  return previous !== undefined && encodeHead({ ...previous, readAt: head.readAt }) === encodeHead(head);
-}

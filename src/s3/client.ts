@@ -138,7 +138,7 @@ export function createS3Client(options: CreateS3ClientOptions): S3Client {
   const client = new S3Client(config);
   if (deleteMode === 'on' || (deleteMode === 'auto' && custom)) client.middlewareStack.use(deleteObjectsContentMd5Plugin);
   if (options.uploadContentMd5 ?? true) client.middlewareStack.use(uploadContentMd5Plugin);
-  if (!(options.signMd5CheckedPayloads ?? false)) client.middlewareStack.use(unsignedMd5CheckedPayloadPlugin);
+  if (!(options.signMd5CheckedPayloads ?? false)) client.middlewareStack.use(unsignedPayloadPlugin());
   if (options.expectedBucketOwner || options.encryption) client.middlewareStack.use(destinationPlugin(options.expectedBucketOwner, options.encryption));
   return client;
 }
@@ -265,26 +265,30 @@ const PAYLOAD_HASH_HEADER = 'x-amz-content-sha256';
  * getPayloadHash; the SDK's flexible checksums set this header the same way). S3 still refuses bytes whose MD5
  * differs (BadDigest), and Content-MD5 is a signed header. Streamed bodies are UNSIGNED-PAYLOAD already.
  */
-const unsignedMd5CheckedPayload: FinalizeRequestMiddleware<object, MetadataBearer> =
-  (next, context: HandlerExecutionContext) => async (args: FinalizeHandlerArguments<object>) => {
-    if (isRequest(args.request) && payloadGoesUnsigned(context.commandName, args.request)) args.request.headers[PAYLOAD_HASH_HEADER] = UNSIGNED_PAYLOAD;
-    return next(args);
-  };
-
 /**
  * Whether a request's body goes without its SHA-256 in the signature: an in-memory PutObject body that S3 checks by
  * its Content-MD5, and an UploadPart body over HTTPS (TLS checks it on the way; see the top of this file).
  */
-export function payloadGoesUnsigned(command: string | undefined, request: { headers: Record<string, string>; body?: unknown; protocol?: string }): boolean {
+export function payloadGoesUnsigned(command: string | undefined, request: { headers: Record<string, string>; body?: unknown; protocol?: string }, partsOverHttp = false): boolean {
   if (hasHeader(request.headers, PAYLOAD_HASH_HEADER) || bytesOf(request.body) === undefined) return false;
   if (command === 'PutObjectCommand') return hasHeader(request.headers, 'content-md5');
-  return command === 'UploadPartCommand' && request.protocol === 'https:';
+  return command === 'UploadPartCommand' && (partsOverHttp || request.protocol === 'https:');
 }
 
-const unsignedMd5CheckedPayloadPlugin: Pluggable<object, MetadataBearer> = {
-  applyToStack: (stack) =>
-    stack.addRelativeTo(unsignedMd5CheckedPayload, { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'unsignedMd5CheckedPayload', override: true }),
-};
+/**
+ * The plugin that sends those bodies unsigned. `partsOverHttp` (benchmarks only) treats plain HTTP like HTTPS for
+ * UploadPart, so the engine's HTTPS path is measured against a local HTTP server; used on a client, it replaces the
+ * plugin createS3Client added (same name).
+ */
+export function unsignedPayloadPlugin(settings: { readonly partsOverHttp: boolean } = { partsOverHttp: false }): Pluggable<object, MetadataBearer> {
+  const middleware: FinalizeRequestMiddleware<object, MetadataBearer> = (next, context: HandlerExecutionContext) => async (args: FinalizeHandlerArguments<object>) => {
+    if (isRequest(args.request) && payloadGoesUnsigned(context.commandName, args.request, settings.partsOverHttp)) args.request.headers[PAYLOAD_HASH_HEADER] = UNSIGNED_PAYLOAD;
+    return next(args);
+  };
+  return {
+    applyToStack: (stack) => stack.addRelativeTo(middleware, { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'unsignedMd5CheckedPayload', override: true }),
+  };
+}
 
 /** The writes that create an object, and so choose its encryption. */
 const objectWriteCommands = new Set(['PutObjectCommand', 'CreateMultipartUploadCommand', 'CopyObjectCommand']);

@@ -2,6 +2,7 @@
 import { GetObjectCommand, HeadObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { normalizeEtag } from '../core/manifest.js';
 import type { InventoryObject } from '../core/types.js';
 import { isMissingObject } from './client.js';
 
@@ -66,6 +67,4 @@ export function isEncryptedWithKey(answer: { readonly ServerSideEncryption?: str
   return answer.SSECustomerAlgorithm !== undefined || (answer.ServerSideEncryption !== undefined && answer.ServerSideEncryption !== 'AES256');
 }
 
-export function normalizeEtag(etag: string | undefined): string {
-  return (etag ?? '').replace(/^W\//, '').replace(/"/g, '').toLowerCase();
-}
+export { normalizeEtag };
