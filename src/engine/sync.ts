@@ -6,6 +6,7 @@
 import { forEachConcurrently } from '../concurrency.js';
 import { manifestKey, sharingListedStrings, toolAreaPrefix } from '../core/manifest.js';
 import { sameHistories } from '../core/history.js';
+import { shareTreeIds } from '../core/shared-ids.js';
 import { exitCodeOf } from '../core/outcome.js';
 import { keysToProbe, keysToReadBack, otherSourceIn, plan, trustedManifest, type ManifestView, type Plan } from '../core/plan.js';
 import type { InventoryObject, Manifest, ManifestEntry, SourceDocument, SourceFolder } from '../core/types.js';
@@ -21,13 +22,13 @@ import { listHistories } from '../workdocs/versions.js';
 import { abortOrphanedUploads } from '../s3/cleanup.js';
 import { EarlyUploads, uploadWith, type EarlyLockOutcome, type EarlyResult } from './uploads-while-listing.js';
 import { executeContext, executePlan, plannedItems, unchangedItems, type ExecuteContext } from './execute.js';
-import { contextInput, recordContext } from './context.js';
+import { contextInput, recordContext, type ContextInput } from './context.js';
 import { sidecarAreaPrefix } from '../core/context-index.js';
-import { buildReport, formatBytes, plural, userCountsLine } from './report.js';
+import { buildReport, formatBytes, plural, userCountsLine, userOfKey } from './report.js';
 import type { ReportItem, SyncEnv, SyncReport } from './types.js';
 import { finishIncremental, openIncremental, type IncrementalCarry, type PrereadFeed } from './incremental.js';
-import { checkSourceHead, leaveSourceHead, type HeadCheck } from './up-to-date.js';
-import type { SourceHead } from '../core/up-to-date.js';
+import { checkSourceHead, leaveSourceHead, type HeadEnd } from './up-to-date.js';
+import { heldByUser, type SourceHead } from '../core/up-to-date.js';
 
 /** How often progress lines are logged during long phases. */
 const PROGRESS_INTERVAL_MS = 10_000;
@@ -186,6 +187,8 @@ export async function prepare(options: SyncOptions, env: SyncEnv, started: numbe
     }
   });
   if (earlyResult) inventory.push(...earlyResult.objects);
+  // Read while WorkDocs was listed, the manifest has its own copy of every id the listing holds: one is kept.
+  if (incremental?.kind !== 'activities') shareTreeIds(loaded.manifest, listed.tree);
   const listedManifest = earlyResult && earlyResult.entries.size > 0
     ? { entries: new Map([...loaded.manifest.entries, ...earlyResult.entries]) }
     : loaded.manifest;
@@ -224,24 +227,53 @@ export function listingFailure(listing: ListingResult): string | undefined {
 }
 
 async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<SyncReport> {
-  const { logger, signal } = env;
   // WorkDocs first: a wrong folder or organization id is bad input and must fail before any request to S3.
   const source = await openSource(options, env);
   // An incremental no-op ends here when the source head says nothing changed (engine/up-to-date.ts).
   const head = await checkSourceHead(options, env, source, base.started);
   if (head?.upToDate) return upToDateReport(base, source, head.upToDate.head);
   const early = options.dryRun ? undefined : earlyUploadsFor(options, env, base);
-  const { prepared, idle } = await prepareUnderLock(options, env, base, await prepare(options, env, base.started, early?.start, { source, feed: head?.feed }));
+  // What was prepared is never a local here: once act() returns, the manifests and the plan's actions can go before the
+  // metadata index reads (on a site of 100,000 documents some 45 MB of the live heap).
+  const acted = await act(options, env, base, await prepareUnderLock(options, env, base, await prepare(options, env, base.started, early?.start, { source, feed: head?.feed })), early);
+  // After the manifest: a run stopped while reading comments has recorded its transfers all the same.
+  const items = acted.context === undefined ? acted.items : [...acted.items, ...await recordContext(options, env, acted.context)];
+  const exitCode = exitCodeOf({ ...acted.exit, itemsFailed: hasFailedItems(items) });
+  if (acted.head !== undefined) {
+    await leaveSourceHead(options, env, head, { ...acted.head, clean: exitCode === 0 && acted.head.clean, source, started: base.started });
+  }
+  return buildReport({ ...base, ...acted.named, items, exitCode, deletesBlocked: acted.deletesBlocked, foreign: acted.foreign, fatal: acted.fatal });
+}
+
+/** What a run did before its metadata index: its items, the index's input, and the little its report and source head need. */
+interface Acted {
+  readonly named: { readonly rootFolderId: string; readonly rootFolderName: string | undefined };
+  readonly items: ReportItem[];
+  /** The metadata index's input; undefined when the run stopped before it (interrupted, the lock lost). */
+  readonly context: ContextInput | undefined;
+  /** The exit code's facts but the items' failures (the metadata index adds items). */
+  readonly exit: Omit<Parameters<typeof exitCodeOf>[0], 'itemsFailed'>;
+  readonly fatal: string | undefined;
+  readonly deletesBlocked?: string | undefined;
+  readonly foreign: ReadonlyMap<string, string>;
+  /** How the source head is left; `clean` is anded with exit 0. Undefined for a dry run. */
+  readonly head?: Omit<HeadEnd, 'source' | 'started'>;
+}
+
+/** Acts on the plan: a dry run's report, a no-op's unchanged items, or the transfers, deletes and the manifest. */
+async function act(options: SyncOptions, env: SyncEnv, base: RunBase, { prepared, idle }: { prepared: Prepared; idle: boolean }, early: ReturnType<typeof earlyUploadsFor> | undefined): Promise<Acted> {
+  const { logger, signal } = env;
   const { rootFolderId, rootFolderName, listing, inventory, manifest, plan: decided } = prepared;
   const listingFailed = listingFailure(listing);
   const named = { rootFolderId, rootFolderName };
+  const held = (entries: ReadonlyMap<string, ManifestEntry>): Pick<HeadEnd, 'objects' | 'users'> => ({ objects: entries.size, users: heldByUser(entries.keys(), (k) => userOfKey(k, options.s3Prefix)) });
+  const headEnd = (clean: boolean, manifestEtag: string | undefined, entries: ReadonlyMap<string, ManifestEntry>): Omit<HeadEnd, 'source' | 'started'> =>
+    ({ clean, manifestEtag, ...held(entries), carry: prepared.incremental, rootId: rootFolderId, rootName: listing.rootName });
 
   if (options.dryRun) {
     const planned = plannedItems(decided);
     for (const item of planned) if (item.outcome !== 'done') logger.log('info', `dry run: ${dryRunLine(item, listingFailed !== undefined)}`);
-    const items = [...planned, ...await recordContext(options, env, contextInput(prepared, planned))];
-    const exitCode = exitCodeOf({ fatal: listingFailed !== undefined, itemsFailed: hasFailedItems(items), deletesRefused: decided.deletesBlocked !== undefined });
-    return buildReport({ ...base, ...named, items, exitCode, deletesBlocked: decided.deletesBlocked, fatal: listingFailed, foreign: decided.foreign });
+    return { named, items: planned, context: contextInput(prepared, planned), exit: { fatal: listingFailed !== undefined, deletesRefused: decided.deletesBlocked !== undefined }, fatal: listingFailed, deletesBlocked: decided.deletesBlocked, foreign: decided.foreign };
   }
 
   if (idle) {
@@ -251,10 +283,11 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
     await finishIncremental(options, env, prepared.incremental, prepared.listing, inventory, { items: [], entries: manifest.entries, manifestEtag: prepared.loaded.etag, manifestFailed: false, stopped: aborted }, base.started);
     const unchanged = unchangedItems(decided, logger);
     // The metadata index may still have work (new comments are not in the plan): it takes the lock if it writes.
-    const items = aborted ? unchanged : [...unchanged, ...await recordContext(options, env, contextInput(prepared, unchanged, () => lockRun(options, env, base)))];
-    const exitCode = exitCodeOf({ fatal: listingFailed !== undefined || aborted, itemsFailed: hasFailedItems(items) });
-    await leaveHead(options, env, head, prepared, source, { clean: exitCode === 0 && !aborted, manifestEtag: prepared.loaded.etag, entries: manifest.entries, started: base.started });
-    return buildReport({ ...base, ...named, items, exitCode, fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined), foreign: decided.foreign });
+    return {
+      named, items: unchanged, context: aborted ? undefined : contextInput(prepared, unchanged, () => lockRun(options, env, base)),
+      exit: { fatal: listingFailed !== undefined || aborted }, fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined), foreign: decided.foreign,
+      head: headEnd(!aborted, prepared.loaded.etag, manifest.entries),
+    };
   }
 
   // A lock lost while transferring (another run took the prefix over) stops this run before its deletes.
@@ -271,41 +304,26 @@ async function run(options: SyncOptions, env: SyncEnv, base: RunBase): Promise<S
 
   const recorded = await recordManifest(options, env, base, prepared, execution.manifest);
   const lockLost = recorded.lockLost ?? base.lock?.lost;
+  const stopped = lockLost !== undefined || signal?.aborted === true;
   await finishIncremental(options, env, prepared.incremental, prepared.listing, inventory, {
     items: execution.items, entries: execution.manifest, manifestEtag: recorded.etag ?? prepared.loaded.etag,
-    manifestFailed: recorded.failed !== undefined, stopped: lockLost !== undefined || signal?.aborted === true,
+    manifestFailed: recorded.failed !== undefined, stopped,
   }, base.started);
-  // After the manifest: a run stopped while reading comments has recorded its transfers all the same.
-  const items = lockLost !== undefined || signal?.aborted ? execution.items : [...execution.items, ...await recordContext(options, env, contextInput(prepared, execution.items))];
-  const exitCode = exitCodeOf({
-    fatal: listingFailed !== undefined || lockLost !== undefined || signal?.aborted === true,
-    itemsFailed: hasFailedItems(items),
-    deletesRefused: decided.deletesBlocked !== undefined,
-    outputFailed: recorded.failed !== undefined,
-  });
-  await leaveHead(options, env, head, prepared, source, {
-    clean: exitCode === 0 && lockLost === undefined && signal?.aborted !== true, manifestEtag: recorded.etag ?? prepared.loaded.etag, entries: execution.manifest, started: base.started,
-  });
-  return buildReport({
-    ...base,
-    ...named,
-    items,
-    exitCode,
+  return {
+    named,
+    items: execution.items,
+    context: stopped ? undefined : contextInput(prepared, execution.items),
+    exit: { fatal: listingFailed !== undefined || stopped, deletesRefused: decided.deletesBlocked !== undefined, outputFailed: recorded.failed !== undefined },
+    fatal: listingFailed ?? (lockLost !== undefined ? `${lockLost}; the manifest was not written` : signal?.aborted ? 'the run was interrupted' : recorded.failed),
     deletesBlocked: decided.deletesBlocked,
     foreign: decided.foreign,
-    fatal: listingFailed ?? (lockLost !== undefined ? `${lockLost}; the manifest was not written` : signal?.aborted ? 'the run was interrupted' : recorded.failed),
-  });
+    head: headEnd(!stopped, recorded.etag ?? prepared.loaded.etag, execution.manifest),
+  };
 }
 
 /** The report of a run that ended at the source head: every object the manifest lists is unchanged. */
 function upToDateReport(base: RunBase, source: Source, head: SourceHead): SyncReport {
   return buildReport({ ...base, rootFolderId: source.rootId, rootFolderName: source.rootName, items: [], exitCode: 0, unchanged: { objects: head.objects, users: head.users } });
-}
-
-/** Leaves (or removes) the source head at the end of a run in an incremental mode (engine/up-to-date.ts). */
-async function leaveHead(options: SyncOptions, env: SyncEnv, head: HeadCheck | undefined, prepared: Prepared, source: Source,
-  end: { clean: boolean; manifestEtag: string | undefined; entries: ReadonlyMap<string, ManifestEntry>; started: number }): Promise<void> {
-  await leaveSourceHead(options, env, head, { ...end, carry: prepared.incremental, rootId: prepared.rootFolderId, rootName: prepared.listing.rootName, source });
 }
 
 /**

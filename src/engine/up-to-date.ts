@@ -6,8 +6,7 @@
 import { DeleteObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { feedStart, unseenActivities } from '../core/incremental.js';
 import { manifestKey, normalizeEtag } from '../core/manifest.js';
-import type { ManifestEntry } from '../core/types.js';
-import { decodeHead, encodeHead, headMismatch, heldByUser, optionsFingerprint, sourceHeadKey, sourceTopFingerprint, type SourceHead } from '../core/up-to-date.js';
+import { decodeHead, encodeHead, headMismatch, optionsFingerprint, sourceHeadKey, sourceTopFingerprint, type HeldByUser, type SourceHead } from '../core/up-to-date.js';
 import { describeError } from '../errors.js';
 import type { SyncOptions } from '../options.js';
 import { getJsonObject, putJsonObject } from '../s3/client.js';
@@ -16,7 +15,7 @@ import { readFeed, type FeedRead } from '../workdocs/activities.js';
 import { siteFolders } from '../workdocs/site.js';
 import type { Source } from '../workdocs/source.js';
 import type { IncrementalCarry } from './incremental.js';
-import { plural, userOfKey } from './report.js';
+import { plural } from './report.js';
 import type { SyncEnv } from './types.js';
 
 /** What the check found: the head as read (to replace or remove at the end), and the verdict. */
@@ -97,7 +96,9 @@ export interface HeadEnd {
   /** Exit 0, not stopped, not a dry run: everything the plan asked for is in the bucket and the manifest. */
   readonly clean: boolean;
   readonly manifestEtag: string | undefined;
-  readonly entries: ReadonlyMap<string, ManifestEntry>;
+  /** The objects the manifest lists after the run, in all and per user (heldByUser): counted before the metadata index. */
+  readonly objects: number;
+  readonly users: readonly HeldByUser[];
   readonly started: number;
 }
 
@@ -119,7 +120,6 @@ export async function leaveSourceHead(options: SyncOptions, env: SyncEnv, check:
     }
     return;
   }
-  const prefix = options.s3Prefix;
   const head: SourceHead = {
     manifestEtag: normalizeEtag(end.manifestEtag),
     rootId: end.rootId,
@@ -129,8 +129,8 @@ export async function leaveSourceHead(options: SyncOptions, env: SyncEnv, check:
     readAt: end.started,
     options: optionsFingerprint(options, VERSION),
     top: topOf(end.source),
-    objects: end.entries.size,
-    users: heldByUser(end.entries.keys(), (k) => userOfKey(k, prefix)),
+    objects: end.objects,
+    users: end.users,
   };
   const text = encodeHead(head);
   if (check.previous !== undefined && encodeHead({ ...check.previous, readAt: head.readAt }) === text) return; // says the same but for when the feed was read

@@ -162,6 +162,14 @@ export class EarlyUploads {
     this.uploads.stop();
   }
 
+  /** Drops what judging folders needed: on 100,000 documents sets and maps of some 13 MB, else held to the run's end. */
+  private release(): void {
+    this.destination = undefined;
+    this.folderKeys.clear();
+    this.seenDocuments.clear();
+    this.waiting.length = 0;
+  }
+
   private refused(): WriteRefusedError {
     return new WriteRefusedError(this.refusal ?? 'the run is ending');
   }
@@ -170,11 +178,15 @@ export class EarlyUploads {
   async settle(): Promise<void> {
     this.stop('the run is ending');
     await this.uploads.drained().catch(() => undefined); // the run is failing already: its own error is the one to show
+    this.release();
   }
 
   /** Waits for every early upload; throws what taking the lock threw (another run holds it, say). */
   async finish(): Promise<EarlyResult & { readonly lock: EarlyLockOutcome | undefined }> {
     await this.uploads.drained();
+    // The listing is over: no folder comes any more (the run keeps this object for its buffers till its end).
+    this.stopped = true;
+    this.release();
     if (this.failure !== undefined) throw this.failure;
     const lock = this.lock ? await this.lock : undefined;
     // What landed, as a listing would show it: the ETag S3 answered (plan() compares it with the entry's).
