@@ -6,8 +6,10 @@
  *
  * Request cost: one GET of the previous state (index/state.jsonl.gz) per run. It tells which items are
  * unchanged: their context is carried over from it, never asked about again (unless `metadata_refresh`). Memory:
- * the previous state stays gzip-compressed in memory and is decoded line by line; the new files are written to a
- * temporary directory and uploaded from there, so no file is ever whole in memory.
+ * no stored object is ever held in memory, whole or compressed: the previous state (and, in a run that writes the
+ * index, the records) is streamed from its GET into a file of the run's temporary directory and decoded from there
+ * line by line, each time it is needed; the new files are written to that directory and uploaded from there. The
+ * directory is removed when the run's metadata step ends, whatever happened (success, failure, abort).
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, openSync, closeSync, renameSync, rmSync } from 'node:fs';
@@ -129,9 +131,31 @@ export type ContextItemReason = 'context' | 'index' | 'sidecar' | 'sidecar-remov
 export async function recordContext(options: SyncOptions, env: SyncEnv, input: ContextInput): Promise<ReportItem[]> {
   if (options.metadata === 'none' || env.signal?.aborted) return [];
   const stateKey = contextStateKey(options.s3Prefix);
+  let dir: string;
+  try {
+    dir = mkdtempSync(path.join(tmpdir(), 'workdocs-s3-sync-index-'));
+  } catch (error) {
+    const message = `the previous metadata index could not be read: no temporary directory (${describeError(error)}); it is left as it is and read again next run`;
+    env.logger.log('error', message);
+    return [{ action: 'metadata', key: stateKey, outcome: 'failed', reason: 'state', error: message }];
+  }
+  try {
+    return await recordContextIn(dir, options, env, input, stateKey);
+  } finally {
+    // Every file of the step (the previous state and records as read, the new index files) goes, whatever happened.
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch (error) {
+      env.logger.log('warning', `metadata: the temporary directory ${dir} could not be removed (${describeError(error)})`);
+    }
+  }
+}
+
+/** recordContext with its temporary directory, `dir`. */
+async function recordContextIn(dir: string, options: SyncOptions, env: SyncEnv, input: ContextInput, stateKey: string): Promise<ReportItem[]> {
   let previous: PreviousState;
   try {
-    previous = await loadPrevious(options, env, stateKey, input);
+    previous = await loadPrevious(options, env, stateKey, input, dir);
   } catch (error) {
     // Without the previous state every item would be read again and its records rebuilt: not on a failed GET.
     const message = `the previous metadata index could not be read (${describeError(error)}); it is left as it is and read again next run`;
@@ -143,7 +167,7 @@ export async function recordContext(options: SyncOptions, env: SyncEnv, input: C
   if (toFetch.length === 0 && !previous.changed) return [];
 
   return env.logger.group('Metadata index', async () => {
-    const work = new ContextWork(options, env, input, previous);
+    const work = new ContextWork(options, env, input, previous, dir);
     try {
       const fetched = await work.fetch();
       if (!previous.changed && fetched.changed === 0 && fetched.failed.size === 0 && !namesChanged(previous)) {
@@ -156,11 +180,8 @@ export async function recordContext(options: SyncOptions, env: SyncEnv, input: C
       const message = `the metadata index was not written: ${describeError(error)}`;
       env.logger.log('error', message);
       return [{ action: 'metadata', key: indexPrefix(options.s3Prefix), outcome: env.signal?.aborted ? 'cancelled' : 'failed', reason: 'index', error: message }];
-    } finally {
-      work.dispose();
     }
   });
-
 }
 
 /** What a dry run says it would do: it reads the previous state only, and asks WorkDocs nothing. */
@@ -178,8 +199,8 @@ function dryRunItems(o: SyncOptions, e: SyncEnv, p: PreviousState): ReportItem[]
 
 interface PreviousState {
   readonly listing: ContextListing;
-  /** The stored state (gzip), decoded again when the index is written; undefined when there was none usable. */
-  readonly gzip: Buffer | undefined;
+  /** The local file of the stored records (gzip), decoded again when the index is written; undefined when there were none usable. */
+  readonly records: string | undefined;
   readonly header: ContextStateHeader | undefined;
   /** Ids whose context is read this run, in key order. */
   readonly toFetch: string[];
@@ -193,12 +214,16 @@ interface PreviousState {
   readonly objectGone: (key: string) => boolean;
 }
 
-async function loadPrevious(options: SyncOptions, env: SyncEnv, stateKey: string, input: ContextInput): Promise<PreviousState> {
+/** Files of the temporary directory the previous state and records are read into (the new ones have INDEX_FILES' names). */
+const PREVIOUS_STATE_FILE = 'previous-state.jsonl.gz';
+const PREVIOUS_RECORDS_FILE = 'previous-records.jsonl.gz';
+
+async function loadPrevious(options: SyncOptions, env: SyncEnv, stateKey: string, input: ContextInput, dir: string): Promise<PreviousState> {
   const { folderKeys, documentKeys } = assignKeys(input.tree, options.s3Prefix);
   const sameKey = keyHeldBy(input);
   for (const keys of [folderKeys, documentKeys]) for (const [id, key] of keys) keys.set(id, sameKey(key));
   const listing = new ContextListing(input.tree, folderKeys, documentKeys, options.s3Prefix, sameKey);
-  const stored = await readContextState(env.s3, options.s3BucketName, stateKey, env.signal);
+  const stored = await readContextState(env.s3, options.s3BucketName, stateKey, path.join(dir, PREVIOUS_STATE_FILE), env.signal);
   const objectGone = goneAfterRun(input);
   const names = new Map<string, string>();
   const toFetch: string[] = [];
@@ -212,7 +237,7 @@ async function loadPrevious(options: SyncOptions, env: SyncEnv, stateKey: string
 
   if (stored.state === 'found') {
     try {
-      header = await readStateLines(stored.gzip, (state) => {
+      header = await readStateLines(stored.file, (state) => {
         // The listing's equal string where it has one: `seen` then keeps no copy of 150,000 identities read.
         const identity = listing.heldIdentity(state[0]) ?? state[0];
         if (seen.has(identity)) {
@@ -238,21 +263,23 @@ async function loadPrevious(options: SyncOptions, env: SyncEnv, stateKey: string
       env.logger.log('warning', `the previous metadata index is unreadable (${describeError(error)}): every item's context is read again`);
       usable = false;
     }
+    rmSync(stored.file, { force: true }); // read once: its disk space is not held while the context is read
   }
-  let gzip: Buffer | undefined;
+  let records: string | undefined;
   // The records themselves (a second GET) only when the index is written: a no-op run reads the short state alone.
   if (usable && !options.dryRun && (changed || toFetch.length > 0 || unlisted > 0 || listing.ids().some((id) => !seen.has(id)))) {
     try {
-      const records = await readContextState(env.s3, options.s3BucketName, contextRecordsKey(options.s3Prefix), env.signal);
-      if (records.state !== 'found') throw new Error('its records are missing');
-      gzip = records.gzip;
-      await readRecords(gzip, (record) => {
+      const storedRecords = await readContextState(env.s3, options.s3BucketName, contextRecordsKey(options.s3Prefix), path.join(dir, PREVIOUS_RECORDS_FILE), env.signal);
+      if (storedRecords.state !== 'found') throw new Error('its records are missing');
+      records = storedRecords.file;
+      await readRecords(records, (record) => {
         if (listing.item(identityOf(record)) === undefined && recordLeaves(record, listing, input, objectGone)) changed = true;
       });
     } catch (error) {
       env.logger.log('warning', `the previous metadata index is unreadable (${describeError(error)}): every item's context is read again`);
       usable = false;
-      gzip = undefined;
+      if (records !== undefined) rmSync(records, { force: true });
+      records = undefined;
     }
   } else if (usable && unlisted > 0) {
     changed = true; // a dry run does not read the records: an item gone may leave the index
@@ -273,7 +300,7 @@ async function loadPrevious(options: SyncOptions, env: SyncEnv, stateKey: string
   if (toFetch.length > 0 || changed) {
     env.logger.log('info', `metadata: ${usable ? 'index read' : 'no index yet'}; the context of ${toFetch.length} item(s) is read${options.metadataRefresh ? ' (metadata_refresh)' : ''}`);
   }
-  return { listing, gzip, header, toFetch, previousLineHash, names, changed, objectGone };
+  return { listing, records, header, toFetch, previousLineHash, names, changed, objectGone };
 }
 
 /**
@@ -288,12 +315,28 @@ function keyHeldBy(input: ContextInput): (key: string) => string {
   return (key) => held.get(key) ?? key;
 }
 
-/** Calls `each` for every line of a stored state; returns its header. */
-async function readStateLines(gzip: Buffer, each: (state: StateLine) => void): Promise<ContextStateHeader> {
+/**
+ * The lines of a local gzip file (a stored state or records object as read), decoded as they are read: a damaged
+ * file (not gzip, cut short) throws. A reader that stops early leaves nothing open or decompressing behind.
+ */
+async function* gzipLines(file: string): AsyncGenerator<string> {
+  const source = createReadStream(file);
   const gunzip = createGunzip();
-  const lines = createInterface({ input: Readable.from([gzip]).pipe(gunzip), crlfDelay: Infinity });
+  source.on('error', (error) => gunzip.destroy(error));
+  const lines = createInterface({ input: source.pipe(gunzip), crlfDelay: Infinity });
+  try {
+    yield* lines;
+  } finally {
+    lines.close();
+    gunzip.destroy();
+    source.destroy();
+  }
+}
+
+/** Calls `each` for every line of a stored state (its local file); returns its header. */
+async function readStateLines(file: string, each: (state: StateLine) => void): Promise<ContextStateHeader> {
   let header: ContextStateHeader | undefined;
-  for await (const line of lines) {
+  for await (const line of gzipLines(file)) {
     if (header === undefined) {
       const parsed = parseStateHeader(line);
       if (typeof parsed === 'string') throw new Error(parsed);
@@ -345,36 +388,28 @@ function goneAfterRun(input: ContextInput): (key: string) => boolean {
   };
 }
 
-/** The lines of a stored state: its header first, then each record with its line. Throws when it is not one. */
-async function* stateRecords(gzip: Buffer): AsyncGenerator<{ readonly header: ContextStateHeader } | { readonly record: ContextRecord; readonly line: string }> {
-  const gunzip = createGunzip();
-  const lines = createInterface({ input: Readable.from([gzip]).pipe(gunzip), crlfDelay: Infinity });
+/** The lines of stored records (their local file): the header first, then each record with its line. Throws when it is not one. */
+async function* stateRecords(file: string): AsyncGenerator<{ readonly header: ContextStateHeader } | { readonly record: ContextRecord; readonly line: string }> {
   let header: ContextStateHeader | undefined;
-  try {
-    for await (const line of lines) {
-      if (header === undefined) {
-        const parsed = parseStateHeader(line);
-        if (typeof parsed === 'string') throw new Error(parsed);
-        header = parsed;
-        yield { header };
-        continue;
-      }
-      if (line === '') continue;
-      const record = parseRecordLine(line);
-      if (record !== undefined) yield { record, line };
+  for await (const line of gzipLines(file)) {
+    if (header === undefined) {
+      const parsed = parseStateHeader(line);
+      if (typeof parsed === 'string') throw new Error(parsed);
+      header = parsed;
+      yield { header };
+      continue;
     }
-  } finally {
-    // A reader that stops early (the header only) leaves nothing decompressing behind.
-    lines.close();
-    gunzip.destroy();
+    if (line === '') continue;
+    const record = parseRecordLine(line);
+    if (record !== undefined) yield { record, line };
   }
   if (header === undefined) throw new Error('it is empty');
 }
 
-/** Calls `each` for every record of a stored state; returns its header. */
-async function readRecords(gzip: Buffer, each: (record: ContextRecord, line: string) => void): Promise<ContextStateHeader> {
+/** Calls `each` for every record of stored records (their local file); returns its header. */
+async function readRecords(file: string, each: (record: ContextRecord, line: string) => void): Promise<ContextStateHeader> {
   let header: ContextStateHeader | undefined;
-  for await (const entry of stateRecords(gzip)) {
+  for await (const entry of stateRecords(file)) {
     if ('header' in entry) header = entry.header;
     else each(entry.record, entry.line);
   }
@@ -401,14 +436,14 @@ interface Fetched {
   readonly requests: number;
 }
 
+/** The reads and writes of a run that may write the index, in `dir` (recordContext's temporary directory, removed by it). */
 class ContextWork {
-  private readonly dir = mkdtempSync(path.join(tmpdir(), 'workdocs-s3-sync-index-'));
-
   constructor(
     private readonly options: SyncOptions,
     private readonly env: SyncEnv,
     private readonly input: ContextInput,
     private readonly previous: PreviousState,
+    private readonly dir: string,
   ) {}
 
   /** Reads every item of toFetch (bounded), spooling the records to a local file as they come. */
@@ -505,9 +540,9 @@ class ContextWork {
       }
     };
 
-    if (previous.gzip !== undefined) {
+    if (previous.records !== undefined) {
       const removingAll = sidecarsWereWritten && options.metadata !== 'sidecars';
-      for await (const entry of stateRecords(previous.gzip)) {
+      for await (const entry of stateRecords(previous.records)) {
         if ('header' in entry) continue;
         const { record, line } = entry;
         const identity = identityOf(record);
@@ -607,10 +642,6 @@ class ContextWork {
       rootFolderId: this.input.rootFolderId, metadata: this.options.metadata as 'index' | 'sidecars', documents, folders, writtenAt: new Date(this.env.now()).toISOString(),
       names: Object.fromEntries([...this.previous.names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     });
-  }
-
-  dispose(): void {
-    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 

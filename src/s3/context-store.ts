@@ -1,30 +1,52 @@
 /**
- * The metadata index's S3 calls: the one GET of the previous run's context state, the PUT of each index file
- * (from a local file, with Content-MD5: it lands whole or not at all), and the PUT of one sidecar.
+ * The metadata index's S3 calls: the GET of a stored state or records object (streamed to a local file, never
+ * whole in memory), the PUT of each index file (from a local file, with Content-MD5: it lands whole or not at
+ * all), and the PUT of one sidecar.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, rm, stat, type FileHandle } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { collectBody } from '../collect-body.js';
 import { backoffDelay, sleep } from '../backoff.js';
 import { isTransientError } from '../errors.js';
 import { contentMd5, isMissingObject } from './client.js';
 import { writeParameters, type MirroredObjectSettings } from './object-settings.js';
 
-/** The previous state object as stored (gzip bytes, decoded by the engine line by line), or why there is none. */
+/** A stored object of the index as read: the local file its gzip bytes were written to, or why there is none. */
 export type StoredContextState =
-  | { readonly state: 'found'; readonly gzip: Buffer }
+  | { readonly state: 'found'; readonly file: string; readonly bytes: number }
   | { readonly state: 'missing' };
 
-export async function readContextState(s3: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<StoredContextState> {
+/**
+ * GETs one object of the index into the local file `file` (created, or truncated), as its body arrives: the body
+ * is never collected in memory, the engine decodes the file line by line. A missing object creates no file; a GET
+ * or a body that fails (or an abort) removes what was written of it, and throws.
+ */
+export async function readContextState(s3: S3Client, bucket: string, key: string, file: string, signal?: AbortSignal): Promise<StoredContextState> {
+  let body: Readable;
   try {
     const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-    const bytes = out.Body ? await collectBody(out.Body) : new Uint8Array();
-    return { state: 'found', gzip: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+    body = out.Body === undefined ? Readable.from([]) : out.Body instanceof Readable ? out.Body : Readable.fromWeb(out.Body.transformToWebStream() as Parameters<typeof Readable.fromWeb>[0]);
   } catch (error) {
     if (isMissingObject(error)) return { state: 'missing' };
     throw error;
+  }
+  let target: FileHandle | undefined;
+  try {
+    target = await open(file, 'w');
+    // pipeline destroys the body on any failure (or abort): no connection is left half read.
+    const writing = target.createWriteStream();
+    await (signal ? pipeline(body, writing, { signal }) : pipeline(body, writing));
+    return { state: 'found', file, bytes: (await stat(file)).size };
+  } catch (error) {
+    body.destroy();
+    await target?.close();
+    await rm(file, { force: true });
+    throw error;
+  } finally {
+    await target?.close(); // closed by its stream already, but not on every path
   }
 }
 
