@@ -98,11 +98,11 @@ interface ManifestFile {
 }
 
 /**
- * The manifest file, as bytes: rows last and one per line (readable in a console, and diffs well). A 100,000-row
- * manifest (~24 MB) is built straight into one Buffer outside the V8 heap: no array of rows, no JSON of all
- * rows for the checksum and no giant string. The rows are stringified twice (checksum and size, then the bytes).
+ * The manifest file's layout: its header line (which ends in `"rows":[`), the JSON of each row (stringified on
+ * demand, never held all at once) and the byte length of the whole file. The rows are stringified once here, for
+ * the checksum and the size, and once more by whoever writes them out.
  */
-export function encodeManifestBytes(manifest: Manifest, meta: { rootFolderId: string; prefix: string; updatedAt: string }): Buffer {
+function layoutOf(manifest: Manifest, meta: { rootFolderId: string; prefix: string; updatedAt: string }): { head: string; keys: string[]; rowJson: (key: string) => string; length: number } {
   const keys = [...manifest.entries.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const rowJson = (key: string): string => {
     return JSON.stringify(toRow(key, manifest.entries.get(key)!));
@@ -128,14 +128,60 @@ export function encodeManifestBytes(manifest: Manifest, meta: { rootFolderId: st
       : {}),
   };
   const head = `${JSON.stringify(file).slice(0, -1)},${ROWS_OPEN}\n`;
-  const out = Buffer.allocUnsafe(Buffer.byteLength(head) + rowBytes + ROWS_CLOSE.length);
-  let offset = out.write(head);
-  keys.forEach((key, i) => {
-    offset += out.write(i === 0 ? rowJson(key) : `,\n${rowJson(key)}`, offset);
-  });
-  offset += out.write(ROWS_CLOSE, offset);
+  return { head, keys, rowJson, length: Buffer.byteLength(head) + rowBytes + ROWS_CLOSE.length };
+}
+
+/** The file's text in order, one row at a time (with the `,\n` before it): the header, the rows, the close. */
+function* piecesOf(layout: ReturnType<typeof layoutOf>): Generator<string> {
+  yield layout.head;
+  for (let i = 0; i < layout.keys.length; i++) {
+    const json = layout.rowJson(layout.keys[i]!);
+    yield i === 0 ? json : `,\n${json}`;
+  }
+  yield ROWS_CLOSE;
+}
+
+/**
+ * The manifest file, as bytes: rows last and one per line (readable in a console, and diffs well). A 100,000-row
+ * manifest (~24 MB) is built straight into one Buffer outside the V8 heap: no array of rows, no JSON of all
+ * rows for the checksum and no giant string. The rows are stringified twice (checksum and size, then the bytes).
+ * The S3 adapter sends encodeManifestChunks instead, never holding the file whole.
+ */
+export function encodeManifestBytes(manifest: Manifest, meta: { rootFolderId: string; prefix: string; updatedAt: string }): Buffer {
+  const layout = layoutOf(manifest, meta);
+  const out = Buffer.allocUnsafe(layout.length);
+  let offset = 0;
+  for (const piece of piecesOf(layout)) offset += out.write(piece, offset);
   if (offset !== out.length) throw new Error(`manifest encoding wrote ${offset} of ${out.length} bytes`);
   return out;
+}
+
+/**
+ * The bytes of encodeManifestBytes in chunks of at least `chunkBytes` (but the last; each ends at the end of a row or
+ * of the header), made as they are consumed: `length` (the file's size) is known before the first. Each call of
+ * `chunks` starts over and yields the same bytes.
+ */
+export function encodeManifestChunks(
+  manifest: Manifest,
+  meta: { rootFolderId: string; prefix: string; updatedAt: string },
+  chunkBytes = 1 << 16,
+): { readonly length: number; chunks(): Generator<Buffer> } {
+  const layout = layoutOf(manifest, meta);
+  return {
+    length: layout.length,
+    *chunks() {
+      let text = '';
+      for (const piece of piecesOf(layout)) {
+        text += piece;
+        // UTF-16 code units: each one to three bytes.
+        if (text.length >= chunkBytes) {
+          yield Buffer.from(text, 'utf8');
+          text = '';
+        }
+      }
+      if (text !== '') yield Buffer.from(text, 'utf8');
+    },
+  };
 }
 
 /** The manifest file as text (see encodeManifestBytes). */
@@ -148,15 +194,18 @@ export type DecodedManifest =
   | { readonly ok: false; readonly problem: string };
 
 /**
- * Reads a manifest file. The layout encodeManifestBytes writes is read line by line (no tree of the whole file
- * and no second JSON of all rows for the checksum); any other valid JSON (a manifest someone reformatted) is
- * read whole, with the same result.
+ * Reads a manifest file. The layout encodeManifestBytes writes is read line by line (ManifestDecoder: no tree of
+ * the whole file and no second JSON of all rows for the checksum); any other valid JSON (a manifest someone
+ * reformatted) is read whole, with the same result.
  */
 export function decodeManifest(input: string | Uint8Array): DecodedManifest {
-  return decodeLines(input) ?? decodeWhole(typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8'));
+  const decoder = new ManifestDecoder();
+  const lines = decoder.write(typeof input === 'string' ? Buffer.from(input, 'utf8') : input) ? decoder.end() : undefined;
+  return lines ?? decodeWhole(typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8'));
 }
 
-function decodeWhole(text: string): DecodedManifest {
+/** A manifest file read whole, whatever its layout (one JSON tree of it, and its rows stringified again). */
+export function decodeWhole(text: string): DecodedManifest {
   let file: Partial<ManifestFile>;
   try {
     file = JSON.parse(text) as Partial<ManifestFile>;
@@ -178,82 +227,129 @@ function decodeWhole(text: string): DecodedManifest {
 
 /**
  * decodeWhole for the layout encodeManifestBytes writes (a header line ending in `"rows":[`, one row per line,
- * `]}` on the last line), one line at a time; undefined for anything else, which decodeWhole then reads.
+ * `]}` on the last line), fed the file's bytes in chunks as they arrive, split anywhere (inside a line or a UTF-8
+ * character too): each line is decoded once its newline (the byte 0x0a) has arrived, so only the entries and one
+ * unfinished line are held. `write` answers false as soon as the bytes cannot be that layout (the caller stops
+ * feeding it), `end` the decoded manifest, or undefined for anything that is not that layout or whose rows were
+ * written otherwise than JSON.stringify writes them (their checksum does not match): decodeWhole then reads it.
  */
-function decodeLines(input: string | Uint8Array): DecodedManifest | undefined {
-  const bytes = typeof input === 'string' ? undefined : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  const text = typeof input === 'string' ? input : undefined;
-  const length = bytes ? bytes.length : text!.length;
-  const NEWLINE = 0x0a;
-  let start = 0;
-  /** Where the line nextLine() returned last lies in the input. */
-  let lineStart = 0;
-  let lineEnd = 0;
-  /** The next line (without its newline), or undefined after the last. */
-  const nextLine = (): string | undefined => {
-    if (start > length) return undefined;
-    let end = bytes ? bytes.indexOf(NEWLINE, start) : text!.indexOf('\n', start);
-    if (end < 0) end = length;
-    const line = bytes ? bytes.toString('utf8', start, end) : text!.slice(start, end);
-    lineStart = start;
-    lineEnd = end;
-    start = end + 1;
-    return line;
-  };
-  const parse = (json: string): unknown => {
-    try {
-      return JSON.parse(json) as unknown;
-    } catch {
-      return PARSE_FAILED;
+export class ManifestDecoder {
+  #stage: 'header' | 'first row' | 'rows' | 'close' | 'trailer' | 'other' | 'ended' = 'header';
+  /** The unfinished line's bytes, as they arrived. */
+  #pending: Buffer[] = [];
+  #file: Partial<ManifestFile> = {};
+  readonly #hash = createHash('sha256').update('[');
+  readonly #entries = new Map<string, ManifestEntry>();
+  #ids = new Map<string, string>();
+  #rows = 0;
+  #malformed = false;
+
+  /** Feeds the next bytes; false once they cannot be the line layout (later bytes are then ignored). */
+  write(chunk: Uint8Array): boolean {
+    if (this.#stage === 'ended') throw new Error('ManifestDecoder: write after end');
+    if (this.#stage === 'other') return false;
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let start = 0;
+    for (let end = bytes.indexOf(NEWLINE); end >= 0; end = bytes.indexOf(NEWLINE, start)) {
+      let line = bytes.subarray(start, end);
+      start = end + 1;
+      if (this.#pending.length > 0) {
+        this.#pending.push(line);
+        line = Buffer.concat(this.#pending);
+        this.#pending = [];
+      }
+      if (!this.#line(line)) return this.#giveUp();
     }
-  };
+    if (start < bytes.length) this.#pending.push(bytes.subarray(start));
+    return true;
+  }
 
-  /** The bytes of the line nextLine() returned last, without a trailing comma (rows are hashed as written). */
-  const lineBytes = (withoutComma: boolean): Buffer | string => {
-    const end = withoutComma ? lineEnd - 1 : lineEnd;
-    return bytes ? bytes.subarray(lineStart, end) : text!.slice(lineStart, end);
-  };
+  /** The manifest, once every byte was written; undefined when it is not the line layout (see the class). */
+  end(): DecodedManifest | undefined {
+    if (this.#stage === 'ended') throw new Error('ManifestDecoder: end called twice');
+    // What follows the last newline is one more line, empty when the file ends with one.
+    const last = this.#stage === 'other' || !this.#line(Buffer.concat(this.#pending)) || this.#stage !== 'trailer' ? undefined : this.#result();
+    this.#stage = 'ended';
+    this.#pending = [];
+    return last;
+  }
 
-  const first = nextLine();
-  if (first === undefined || !first.startsWith('{') || !first.endsWith(`,${ROWS_OPEN}`)) return undefined;
-  const header = parse(`${first.slice(0, -(ROWS_OPEN.length + 1))}}`);
-  // At least one member: `{` alone before `,"rows":[` would not be JSON.
-  if (header === PARSE_FAILED || header === null || typeof header !== 'object' || Array.isArray(header) || Object.keys(header).length === 0) return undefined;
-  const file = header as Partial<ManifestFile>;
+  #giveUp(): false {
+    this.#stage = 'other';
+    this.#pending = [];
+    this.#entries.clear();
+    return false;
+  }
 
-  const hash = createHash('sha256').update('[');
-  const entries = new Map<string, ManifestEntry>();
-  const ids = idsOf(file.histories);
-  let malformed = false;
-  let count = 0;
-  let line = nextLine();
-  if (line === '') line = nextLine(); // no rows: `[` and `]}` with an empty line between
-  else {
-    for (;;) {
-      if (line === undefined) return undefined;
-      const last = !line.endsWith(',');
-      const row = parse(last ? line : line.slice(0, -1));
-      if (row === PARSE_FAILED) return undefined;
-      // The checksum covers JSON.stringify(rows), which is what each line holds unless someone reformatted it;
-      // such a file fails here and is read whole by decodeWhole, which stringifies the rows again.
-      if (count > 0) hash.update(',');
-      hash.update(lineBytes(!last));
-      count++;
-      if (isRow(row)) {
-        entries.set(row[0], entryOf(row, ids));
-      } else malformed = true;
-      line = nextLine();
-      if (last) break;
+  /** One complete line, without its newline: whether the layout still holds. */
+  #line(line: Buffer): boolean {
+    switch (this.#stage) {
+      case 'header':
+        return this.#header(line.toString('utf8'));
+      case 'first row':
+        if (line.length === 0) {
+          // No rows: `[` and `]}` with an empty line between.
+          this.#stage = 'close';
+          return true;
+        }
+        return this.#row(line);
+      case 'rows':
+        return this.#row(line);
+      case 'close':
+        this.#stage = 'trailer';
+        return line.equals(ROWS_CLOSE_LINE);
+      case 'trailer':
+        // Only blanks after `]}`.
+        return line.every((byte) => byte === 0x20 || byte === 0x09 || byte === 0x0d);
+      default:
+        return false;
     }
   }
-  if (line !== ROWS_CLOSE.trim()) return undefined;
-  for (let rest = nextLine(); rest !== undefined; rest = nextLine()) if (!/^[ \t\r]*$/.test(rest)) return undefined;
 
-  if (file.format !== MANIFEST_FORMAT) return { ok: false, problem: 'not a workdocs-s3-sync manifest' };
-  if (file.version !== MANIFEST_VERSION) return { ok: false, problem: `unsupported manifest version ${String(file.version)}` };
-  if (file.checksum !== hash.update(']').digest('hex')) return undefined;
-  if (malformed) return { ok: false, problem: 'malformed row' };
-  return { ok: true, manifest: withHistories(withForeign(entries, file.foreign), file.histories), rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
+  #header(line: string): boolean {
+    if (!line.startsWith('{') || !line.endsWith(`,${ROWS_OPEN}`)) return false;
+    const header = parse(`${line.slice(0, -(ROWS_OPEN.length + 1))}}`);
+    // At least one member: `{` alone before `,"rows":[` would not be JSON.
+    if (header === PARSE_FAILED || header === null || typeof header !== 'object' || Array.isArray(header) || Object.keys(header).length === 0) return false;
+    this.#file = header as Partial<ManifestFile>;
+    this.#ids = idsOf(this.#file.histories);
+    this.#stage = 'first row';
+    return true;
+  }
+
+  #row(line: Buffer): boolean {
+    // The last row has no comma after it (and an empty line is no row: it fails to parse).
+    const last = line.length === 0 || line[line.length - 1] !== COMMA;
+    const json = last ? line : line.subarray(0, -1);
+    const row = parse(json.toString('utf8'));
+    if (row === PARSE_FAILED) return false;
+    // The checksum covers JSON.stringify(rows), which is what each line holds unless someone reformatted it;
+    // such a file fails the checksum here and is read whole by decodeWhole, which stringifies the rows again.
+    if (this.#rows > 0) this.#hash.update(',');
+    this.#hash.update(json);
+    this.#rows++;
+    if (isRow(row)) this.#entries.set(row[0], entryOf(row, this.#ids));
+    else this.#malformed = true;
+    if (last) this.#stage = 'close';
+    return true;
+  }
+
+  #result(): DecodedManifest | undefined {
+    const file = this.#file;
+    if (file.format !== MANIFEST_FORMAT) return { ok: false, problem: 'not a workdocs-s3-sync manifest' };
+    if (file.version !== MANIFEST_VERSION) return { ok: false, problem: `unsupported manifest version ${String(file.version)}` };
+    if (file.checksum !== this.#hash.update(']').digest('hex')) return undefined;
+    if (this.#malformed) return { ok: false, problem: 'malformed row' };
+    return { ok: true, manifest: withHistories(withForeign(this.#entries, file.foreign), file.histories), rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
+  }
+}
+
+function parse(json: string): unknown {
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return PARSE_FAILED;
+  }
 }
 
 /** The manifest with its remembered foreign objects; a malformed list is dropped (they are asked about again). */
@@ -281,6 +377,9 @@ function withHistories(manifest: Manifest, histories: unknown): Manifest {
 const PARSE_FAILED = Symbol('not JSON');
 const ROWS_OPEN = '"rows":[';
 const ROWS_CLOSE = '\n]}\n';
+const ROWS_CLOSE_LINE = Buffer.from(']}');
+const NEWLINE = 0x0a;
+const COMMA = 0x2c;
 
 function isRow(row: unknown): row is ManifestRow {
   return Array.isArray(row) && (row.length === 5 || (row.length === 6 && typeof row[5] === 'string'))
