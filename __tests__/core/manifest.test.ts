@@ -2,7 +2,7 @@
 // anything truncated or edited is refused. The line-by-line reader must agree with reading the JSON whole.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeManifest, encodeManifest, encodeManifestBytes, sharingListedStrings } from '../../src/core/manifest.js';
+import { decodeManifest, encodeManifest, encodeManifestBytes, ManifestDecoder, sharingListedStrings } from '../../src/core/manifest.js';
 import type { ManifestEntry } from '../../src/core/types.js';
 
 const meta = { rootFolderId: 'root-id', prefix: 'backup/', updatedAt: '2026-11-25T00:00:00.000Z' };
@@ -117,5 +117,29 @@ describe('sharingListedStrings', () => {
     // The listed strings themselves are kept: the MD5 equal to the ETag, and a recorded ETag.
     expect(shared.entries.get(keys[0]!)!.md5).toBe(inventory[0]!.etag);
     expect(shared.entries.get(keys[2]!)!.etag).toBe(inventory[2]!.etag);
+  });
+});
+
+describe('ManifestDecoder against the bucket listing', () => {
+  it('decodes the same entries, values and order as without it, whatever the listing holds', () => {
+    const map = entries(6);
+    const keys = [...map.keys()];
+    map.set(keys[2]!, { ...map.get(keys[2]!)!, etag: `${'a'.repeat(32)}-3` });
+    const bytes = encodeManifestBytes({ entries: map }, { rootFolderId: 'root', prefix: 'backup/', updatedAt: '2026-12-08T00:00:00.000Z' });
+    const listed = new Map([
+      // The entry's MD5 as the ETag, another ETag, the recorded multipart ETag; keys[3] and keys[5] not listed.
+      [keys[0]!, { key: keys[0]!, size: 0, etag: map.get(keys[0]!)!.md5, lastModified: 0 }],
+      [keys[1]!, { key: keys[1]!, size: 1000, etag: 'f'.repeat(32), lastModified: 0 }],
+      [keys[2]!, { key: keys[2]!, size: 2000, etag: `${'a'.repeat(32)}-3`, lastModified: 0 }],
+      [keys[4]!, { key: keys[4]!, size: 4000, etag: map.get(keys[4]!)!.md5, lastModified: 0 }],
+      ['backup/not-in-the-manifest', { key: 'backup/not-in-the-manifest', size: 1, etag: 'b'.repeat(32), lastModified: 0 }],
+    ]);
+    const decoder = new ManifestDecoder(listed);
+    // Fed in small pieces, as a body arrives.
+    for (let i = 0; i < bytes.length; i += 7) expect(decoder.write(bytes.subarray(i, i + 7))).toBe(true);
+    const decoded = decoder.end();
+    const plain = decodeManifest(bytes);
+    expect(decoded).toEqual(plain);
+    expect(decoded?.ok && Object.fromEntries(decoded.manifest.entries)).toEqual(Object.fromEntries(map));
   });
 });

@@ -244,6 +244,12 @@ export class ManifestDecoder {
   #rows = 0;
   #malformed = false;
 
+  /**
+   * `listed`: the bucket's listing by key, when it is known before the manifest is read: each entry then holds the
+   * listed object's key, MD5 and ETag strings instead of copies of its own (see sharingListedStrings).
+   */
+  constructor(private readonly listed?: ReadonlyMap<string, InventoryObject>) {}
+
   /** Feeds the next bytes; false once they cannot be the line layout (later bytes are then ignored). */
   write(chunk: Uint8Array): boolean {
     if (this.#stage === 'ended') throw new Error('ManifestDecoder: write after end');
@@ -328,8 +334,10 @@ export class ManifestDecoder {
     if (this.#rows > 0) this.#hash.update(',');
     this.#hash.update(json);
     this.#rows++;
-    if (isRow(row)) this.#entries.set(row[0], entryOf(row, this.#ids));
-    else this.#malformed = true;
+    if (isRow(row)) {
+      const object = this.listed?.get(row[0]);
+      this.#entries.set(object?.key ?? row[0], entryOf(row, this.#ids, object));
+    } else this.#malformed = true;
     if (last) this.#stage = 'close';
     return true;
   }
@@ -410,11 +418,14 @@ function sharedId(ids: Map<string, string>, id: string): string {
   return id;
 }
 
-function entryOf(row: ManifestRow, ids: Map<string, string>): ManifestEntry {
-  const [, listedDocumentId, listedVersionId, size, md5, etag] = row;
+/** The entry of a row; `listed` (the object at its key, when known) lends its equal MD5 or ETag string. */
+function entryOf(row: ManifestRow, ids: Map<string, string>, listed?: InventoryObject): ManifestEntry {
+  const [, listedDocumentId, listedVersionId, size, rowMd5, rowEtag] = row;
   const documentId = sharedId(ids, listedDocumentId);
   const versionId = sharedId(ids, listedVersionId);
-  return etag === undefined ? { documentId, versionId, size, md5 } : { documentId, versionId, size, md5, etag };
+  const md5 = listed?.etag === rowMd5 ? listed.etag : rowMd5;
+  if (rowEtag === undefined) return { documentId, versionId, size, md5 };
+  return { documentId, versionId, size, md5, etag: listed?.etag === rowEtag ? listed.etag : rowEtag };
 }
 
 function sha256(text: string): string {

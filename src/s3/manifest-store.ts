@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { collectBody } from '../collect-body.js';
-import { decodeWhole, encodeManifestChunks, EMPTY_MANIFEST, ManifestDecoder, type DecodedManifest } from '../core/manifest.js';
-import type { Manifest } from '../core/types.js';
+import { decodeWhole, encodeManifestChunks, EMPTY_MANIFEST, ManifestDecoder, sharingListedStrings, type DecodedManifest } from '../core/manifest.js';
+import type { InventoryObject, Manifest } from '../core/types.js';
 import { backoffDelay, sleep } from '../backoff.js';
 import { isTransientError } from '../errors.js';
 import { isMissingObject } from './client.js';
@@ -29,14 +29,14 @@ const MISSING: LoadedManifest = { state: 'missing', manifest: EMPTY_MANIFEST };
  * anew as it is now, and the last of MANIFEST_READS takes whatever the second GET finds. The answered ETag is
  * always that of the bytes decoded.
  */
-export async function readManifest(client: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<LoadedManifest> {
+export async function readManifest(client: S3Client, bucket: string, key: string, signal?: AbortSignal, listed?: ReadonlyMap<string, InventoryObject>): Promise<LoadedManifest> {
   for (let read = 1; ; read++) {
     let decoded: DecodedManifest | undefined;
     let etag: string | undefined;
     try {
       const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
       etag = out.ETag;
-      decoded = await decodeStreaming(out.Body);
+      decoded = await decodeStreaming(out.Body, listed);
     } catch (error) {
       if (isMissingObject(error)) return MISSING;
       throw error;
@@ -48,6 +48,7 @@ export async function readManifest(client: S3Client, bucket: string, key: string
         const bytes = out.Body ? await collectBody(out.Body) : new Uint8Array();
         etag = out.ETag ?? etag;
         decoded = decodeWhole(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+        if (decoded.ok && listed !== undefined) decoded = { ...decoded, manifest: sharingListedStrings(decoded.manifest, [...listed.values()]) };
       } catch (error) {
         if (isMissingObject(error)) return MISSING;
         // Replaced since the first GET (another run wrote it): read the new one, most likely streamed.
@@ -66,8 +67,8 @@ export async function readManifest(client: S3Client, bucket: string, key: string
 export const MANIFEST_READS = 3;
 
 /** A GetObject body through ManifestDecoder, chunk by chunk; undefined (the body dropped unread) when not its layout. */
-async function decodeStreaming(body: GetObjectCommandOutput['Body']): Promise<DecodedManifest | undefined> {
-  const decoder = new ManifestDecoder();
+async function decodeStreaming(body: GetObjectCommandOutput['Body'], listed?: ReadonlyMap<string, InventoryObject>): Promise<DecodedManifest | undefined> {
+  const decoder = new ManifestDecoder(listed);
   if (body instanceof Readable) {
     // Leaving the loop early destroys the stream (the rest of the body is never downloaded).
     for await (const chunk of body as AsyncIterable<Uint8Array | string>) {
