@@ -40,7 +40,7 @@ describe('payload signing of the engine\'s uploads', () => {
       expect(header(part, 'x-amz-content-sha256')).toMatch(/^[0-9a-f]{64}$/);
       expect(header(part, 'content-md5')).toBeUndefined();
     }
-    // The manifest and the lock are in-memory PUTs with Content-MD5 too.
+    // The lock is an in-memory PUT with Content-MD5 too (the manifest streams, with Content-MD5 as well).
     const tool = requests.filter((q) => q.operation === 'PutObject' && q.key.includes('.workdocs-s3-sync/'));
     expect(tool.length).toBeGreaterThan(0);
     for (const put of tool) expect([put.key, header(put, 'x-amz-content-sha256')]).toEqual([put.key, UNSIGNED_PAYLOAD]);

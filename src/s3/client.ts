@@ -168,7 +168,7 @@ export function isMissingObject(error: unknown): boolean {
 }
 
 /**
- * One PUT of a small JSON document (manifest, lock, plan, shard result; text or UTF-8 bytes) with Content-MD5:
+ * One PUT of a small JSON document (lock, source head, plan, shard result; text or UTF-8 bytes) with Content-MD5:
  * it lands whole or not at all. `condition` carries IfNoneMatch / IfMatch. Returns the new ETag and the body's size.
  */
 export async function putJsonObject(
