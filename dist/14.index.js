@@ -1,8 +1,8 @@
-export const id = 804;
-export const ids = [804];
+export const id = 14;
+export const ids = [14];
 export const modules = {
 
-/***/ 3804:
+/***/ 5014:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -148,7 +148,7 @@ function createS3Client(options) {
     if (options.uploadContentMd5 ?? true)
         client.middlewareStack.use(uploadContentMd5Plugin);
     if (!(options.signMd5CheckedPayloads ?? false))
-        client.middlewareStack.use(unsignedMd5CheckedPayloadPlugin);
+        client.middlewareStack.use(unsignedPayloadPlugin());
     if (options.expectedBucketOwner || options.encryption)
         client.middlewareStack.use(destinationPlugin(options.expectedBucketOwner, options.encryption));
     return client;
@@ -174,7 +174,7 @@ function isMissingObject(error) {
     return name === 'NoSuchKey' || name === 'NotFound';
 }
 /**
- * One PUT of a small JSON document (manifest, lock, plan, shard result; text or UTF-8 bytes) with Content-MD5:
+ * One PUT of a small JSON document (lock, source head, plan, shard result; text or UTF-8 bytes) with Content-MD5:
  * it lands whole or not at all. `condition` carries IfNoneMatch / IfMatch. Returns the new ETag and the body's size.
  */
 async function putJsonObject(client, bucket, key, text, options = {}) {
@@ -246,25 +246,32 @@ const PAYLOAD_HASH_HEADER = 'x-amz-content-sha256';
  * getPayloadHash; the SDK's flexible checksums set this header the same way). S3 still refuses bytes whose MD5
  * differs (BadDigest), and Content-MD5 is a signed header. Streamed bodies are UNSIGNED-PAYLOAD already.
  */
-const unsignedMd5CheckedPayload = (next, context) => async (args) => {
-    if (isRequest(args.request) && payloadGoesUnsigned(context.commandName, args.request))
-        args.request.headers[PAYLOAD_HASH_HEADER] = UNSIGNED_PAYLOAD;
-    return next(args);
-};
 /**
  * Whether a request's body goes without its SHA-256 in the signature: an in-memory PutObject body that S3 checks by
  * its Content-MD5, and an UploadPart body over HTTPS (TLS checks it on the way; see the top of this file).
  */
-function payloadGoesUnsigned(command, request) {
+function payloadGoesUnsigned(command, request, partsOverHttp = false) {
     if (hasHeader(request.headers, PAYLOAD_HASH_HEADER) || bytesOf(request.body) === undefined)
         return false;
     if (command === 'PutObjectCommand')
         return hasHeader(request.headers, 'content-md5');
-    return command === 'UploadPartCommand' && request.protocol === 'https:';
+    return command === 'UploadPartCommand' && (partsOverHttp || request.protocol === 'https:');
 }
-const unsignedMd5CheckedPayloadPlugin = {
-    applyToStack: (stack) => stack.addRelativeTo(unsignedMd5CheckedPayload, { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'unsignedMd5CheckedPayload', override: true }),
-};
+/**
+ * The plugin that sends those bodies unsigned. `partsOverHttp` (benchmarks only) treats plain HTTP like HTTPS for
+ * UploadPart, so the engine's HTTPS path is measured against a local HTTP server; used on a client, it replaces the
+ * plugin createS3Client added (same name).
+ */
+function unsignedPayloadPlugin(settings = { partsOverHttp: false }) {
+    const middleware = (next, context) => async (args) => {
+        if (isRequest(args.request) && payloadGoesUnsigned(context.commandName, args.request, settings.partsOverHttp))
+            args.request.headers[PAYLOAD_HASH_HEADER] = UNSIGNED_PAYLOAD;
+        return next(args);
+    };
+    return {
+        applyToStack: (stack) => stack.addRelativeTo(middleware, { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'unsignedMd5CheckedPayload', override: true }),
+    };
+}
 /** The writes that create an object, and so choose its encryption. */
 const objectWriteCommands = new Set(['PutObjectCommand', 'CreateMultipartUploadCommand', 'CopyObjectCommand']);
 /** The commands that read a source object of the same bucket. */
@@ -1232,6 +1239,10 @@ function toolAreaPrefix(prefix) {
     return `${prefix}${RESERVED_SEGMENT}/`;
 }
 const EMPTY_MANIFEST = { entries: new Map() };
+/** An ETag as this tool compares them: no weak marker, no quotes, lower case ('' for none). */
+function normalizeEtag(etag) {
+    return (etag ?? '').replace(/^W\//, '').replace(/"/g, '').toLowerCase();
+}
 function isPlainMd5(etag) {
     return /^[0-9a-f]{32}$/.test(etag);
 }
@@ -1281,11 +1292,11 @@ function fromRows(rows) {
     return rows.map((row) => [row[0], entryOf(row, ids)]);
 }
 /**
- * The manifest file, as bytes: rows last and one per line (readable in a console, and diffs well). A 100,000-row
- * manifest (~24 MB) is built straight into one Buffer outside the V8 heap: no array of rows, no JSON of all
- * rows for the checksum and no giant string. The rows are stringified twice (checksum and size, then the bytes).
+ * The manifest file's layout: its header line (which ends in `"rows":[`), the JSON of each row (stringified on
+ * demand, never held all at once) and the byte length of the whole file. The rows are stringified once here, for
+ * the checksum and the size, and once more by whoever writes them out.
  */
-function encodeManifestBytes(manifest, meta) {
+function layoutOf(manifest, meta) {
     const keys = [...manifest.entries.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const rowJson = (key) => {
         return JSON.stringify(toRow(key, manifest.entries.get(key)));
@@ -1311,28 +1322,72 @@ function encodeManifestBytes(manifest, meta) {
             : {}),
     };
     const head = `${JSON.stringify(file).slice(0, -1)},${ROWS_OPEN}\n`;
-    const out = Buffer.allocUnsafe(Buffer.byteLength(head) + rowBytes + ROWS_CLOSE.length);
-    let offset = out.write(head);
-    keys.forEach((key, i) => {
-        offset += out.write(i === 0 ? rowJson(key) : `,\n${rowJson(key)}`, offset);
-    });
-    offset += out.write(ROWS_CLOSE, offset);
+    return { head, keys, rowJson, length: Buffer.byteLength(head) + rowBytes + ROWS_CLOSE.length };
+}
+/** The file's text in order, one row at a time (with the `,\n` before it): the header, the rows, the close. */
+function* piecesOf(layout) {
+    yield layout.head;
+    for (let i = 0; i < layout.keys.length; i++) {
+        const json = layout.rowJson(layout.keys[i]);
+        yield i === 0 ? json : `,\n${json}`;
+    }
+    yield ROWS_CLOSE;
+}
+/**
+ * The manifest file, as bytes: rows last and one per line (readable in a console, and diffs well). A 100,000-row
+ * manifest (~24 MB) is built straight into one Buffer outside the V8 heap: no array of rows, no JSON of all
+ * rows for the checksum and no giant string. The rows are stringified twice (checksum and size, then the bytes).
+ * The S3 adapter sends encodeManifestChunks instead, never holding the file whole.
+ */
+function encodeManifestBytes(manifest, meta) {
+    const layout = layoutOf(manifest, meta);
+    const out = Buffer.allocUnsafe(layout.length);
+    let offset = 0;
+    for (const piece of piecesOf(layout))
+        offset += out.write(piece, offset);
     if (offset !== out.length)
         throw new Error(`manifest encoding wrote ${offset} of ${out.length} bytes`);
     return out;
+}
+/**
+ * The bytes of encodeManifestBytes in chunks of at least `chunkBytes` (but the last; each ends at the end of a row or
+ * of the header), made as they are consumed: `length` (the file's size) is known before the first. Each call of
+ * `chunks` starts over and yields the same bytes.
+ */
+function encodeManifestChunks(manifest, meta, chunkBytes = 1 << 16) {
+    const layout = layoutOf(manifest, meta);
+    return {
+        length: layout.length,
+        *chunks() {
+            let text = '';
+            for (const piece of piecesOf(layout)) {
+                text += piece;
+                // UTF-16 code units: each one to three bytes.
+                if (text.length >= chunkBytes) {
+                    yield Buffer.from(text, 'utf8');
+                    text = '';
+                }
+            }
+            if (text !== '')
+                yield Buffer.from(text, 'utf8');
+        },
+    };
 }
 /** The manifest file as text (see encodeManifestBytes). */
 function encodeManifest(manifest, meta) {
     return encodeManifestBytes(manifest, meta).toString('utf8');
 }
 /**
- * Reads a manifest file. The layout encodeManifestBytes writes is read line by line (no tree of the whole file
- * and no second JSON of all rows for the checksum); any other valid JSON (a manifest someone reformatted) is
- * read whole, with the same result.
+ * Reads a manifest file. The layout encodeManifestBytes writes is read line by line (ManifestDecoder: no tree of
+ * the whole file and no second JSON of all rows for the checksum); any other valid JSON (a manifest someone
+ * reformatted) is read whole, with the same result.
  */
 function decodeManifest(input) {
-    return decodeLines(input) ?? decodeWhole(typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8'));
+    const decoder = new ManifestDecoder();
+    const lines = decoder.write(typeof input === 'string' ? Buffer.from(input, 'utf8') : input) ? decoder.end() : undefined;
+    return lines ?? decodeWhole(typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8'));
 }
+/** A manifest file read whole, whatever its layout (one JSON tree of it, and its rows stringified again). */
 function decodeWhole(text) {
     let file;
     try {
@@ -1360,97 +1415,148 @@ function decodeWhole(text) {
 }
 /**
  * decodeWhole for the layout encodeManifestBytes writes (a header line ending in `"rows":[`, one row per line,
- * `]}` on the last line), one line at a time; undefined for anything else, which decodeWhole then reads.
+ * `]}` on the last line), fed the file's bytes in chunks as they arrive, split anywhere (inside a line or a UTF-8
+ * character too): each line is decoded once its newline (the byte 0x0a) has arrived, so only the entries and one
+ * unfinished line are held. `write` answers false as soon as the bytes cannot be that layout (the caller stops
+ * feeding it), `end` the decoded manifest, or undefined for anything that is not that layout or whose rows were
+ * written otherwise than JSON.stringify writes them (their checksum does not match): decodeWhole then reads it.
  */
-function decodeLines(input) {
-    const bytes = typeof input === 'string' ? undefined : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-    const text = typeof input === 'string' ? input : undefined;
-    const length = bytes ? bytes.length : text.length;
-    const NEWLINE = 0x0a;
-    let start = 0;
-    /** Where the line nextLine() returned last lies in the input. */
-    let lineStart = 0;
-    let lineEnd = 0;
-    /** The next line (without its newline), or undefined after the last. */
-    const nextLine = () => {
-        if (start > length)
-            return undefined;
-        let end = bytes ? bytes.indexOf(NEWLINE, start) : text.indexOf('\n', start);
-        if (end < 0)
-            end = length;
-        const line = bytes ? bytes.toString('utf8', start, end) : text.slice(start, end);
-        lineStart = start;
-        lineEnd = end;
-        start = end + 1;
-        return line;
-    };
-    const parse = (json) => {
-        try {
-            return JSON.parse(json);
-        }
-        catch {
-            return PARSE_FAILED;
-        }
-    };
-    /** The bytes of the line nextLine() returned last, without a trailing comma (rows are hashed as written). */
-    const lineBytes = (withoutComma) => {
-        const end = withoutComma ? lineEnd - 1 : lineEnd;
-        return bytes ? bytes.subarray(lineStart, end) : text.slice(lineStart, end);
-    };
-    const first = nextLine();
-    if (first === undefined || !first.startsWith('{') || !first.endsWith(`,${ROWS_OPEN}`))
-        return undefined;
-    const header = parse(`${first.slice(0, -(ROWS_OPEN.length + 1))}}`);
-    // At least one member: `{` alone before `,"rows":[` would not be JSON.
-    if (header === PARSE_FAILED || header === null || typeof header !== 'object' || Array.isArray(header) || Object.keys(header).length === 0)
-        return undefined;
-    const file = header;
-    const hash = (0,external_node_crypto_.createHash)('sha256').update('[');
-    const entries = new Map();
-    const ids = idsOf(file.histories);
-    let malformed = false;
-    let count = 0;
-    let line = nextLine();
-    if (line === '')
-        line = nextLine(); // no rows: `[` and `]}` with an empty line between
-    else {
-        for (;;) {
-            if (line === undefined)
-                return undefined;
-            const last = !line.endsWith(',');
-            const row = parse(last ? line : line.slice(0, -1));
-            if (row === PARSE_FAILED)
-                return undefined;
-            // The checksum covers JSON.stringify(rows), which is what each line holds unless someone reformatted it;
-            // such a file fails here and is read whole by decodeWhole, which stringifies the rows again.
-            if (count > 0)
-                hash.update(',');
-            hash.update(lineBytes(!last));
-            count++;
-            if (isRow(row)) {
-                entries.set(row[0], entryOf(row, ids));
+class ManifestDecoder {
+    listed;
+    #stage = 'header';
+    /** The unfinished line's bytes, as they arrived. */
+    #pending = [];
+    #file = {};
+    #hash = (0,external_node_crypto_.createHash)('sha256').update('[');
+    #entries = new Map();
+    #ids = new Map();
+    #rows = 0;
+    #malformed = false;
+    /**
+     * `listed`: the bucket's listing by key, when it is known before the manifest is read: each entry then holds the
+     * listed object's key, MD5 and ETag strings instead of copies of its own (see sharingListedStrings).
+     */
+    constructor(listed) {
+        this.listed = listed;
+    }
+    /** Feeds the next bytes; false once they cannot be the line layout (later bytes are then ignored). */
+    write(chunk) {
+        if (this.#stage === 'ended')
+            throw new Error('ManifestDecoder: write after end');
+        if (this.#stage === 'other')
+            return false;
+        const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        let start = 0;
+        for (let end = bytes.indexOf(NEWLINE); end >= 0; end = bytes.indexOf(NEWLINE, start)) {
+            let line = bytes.subarray(start, end);
+            start = end + 1;
+            if (this.#pending.length > 0) {
+                this.#pending.push(line);
+                line = Buffer.concat(this.#pending);
+                this.#pending = [];
             }
-            else
-                malformed = true;
-            line = nextLine();
-            if (last)
-                break;
+            if (!this.#line(line))
+                return this.#giveUp();
+        }
+        if (start < bytes.length)
+            this.#pending.push(bytes.subarray(start));
+        return true;
+    }
+    /** The manifest, once every byte was written; undefined when it is not the line layout (see the class). */
+    end() {
+        if (this.#stage === 'ended')
+            throw new Error('ManifestDecoder: end called twice');
+        // What follows the last newline is one more line, empty when the file ends with one.
+        const last = this.#stage === 'other' || !this.#line(Buffer.concat(this.#pending)) || this.#stage !== 'trailer' ? undefined : this.#result();
+        this.#stage = 'ended';
+        this.#pending = [];
+        return last;
+    }
+    #giveUp() {
+        this.#stage = 'other';
+        this.#pending = [];
+        this.#entries.clear();
+        return false;
+    }
+    /** One complete line, without its newline: whether the layout still holds. */
+    #line(line) {
+        switch (this.#stage) {
+            case 'header':
+                return this.#header(line.toString('utf8'));
+            case 'first row':
+                if (line.length === 0) {
+                    // No rows: `[` and `]}` with an empty line between.
+                    this.#stage = 'close';
+                    return true;
+                }
+                return this.#row(line);
+            case 'rows':
+                return this.#row(line);
+            case 'close':
+                this.#stage = 'trailer';
+                return line.equals(ROWS_CLOSE_LINE);
+            case 'trailer':
+                // Only blanks after `]}`.
+                return line.every((byte) => byte === 0x20 || byte === 0x09 || byte === 0x0d);
+            default:
+                return false;
         }
     }
-    if (line !== ROWS_CLOSE.trim())
-        return undefined;
-    for (let rest = nextLine(); rest !== undefined; rest = nextLine())
-        if (!/^[ \t\r]*$/.test(rest))
+    #header(line) {
+        if (!line.startsWith('{') || !line.endsWith(`,${ROWS_OPEN}`))
+            return false;
+        const header = parse(`${line.slice(0, -(ROWS_OPEN.length + 1))}}`);
+        // At least one member: `{` alone before `,"rows":[` would not be JSON.
+        if (header === PARSE_FAILED || header === null || typeof header !== 'object' || Array.isArray(header) || Object.keys(header).length === 0)
+            return false;
+        this.#file = header;
+        this.#ids = idsOf(this.#file.histories);
+        this.#stage = 'first row';
+        return true;
+    }
+    #row(line) {
+        // The last row has no comma after it (and an empty line is no row: it fails to parse).
+        const last = line.length === 0 || line[line.length - 1] !== COMMA;
+        const json = last ? line : line.subarray(0, -1);
+        const row = parse(json.toString('utf8'));
+        if (row === PARSE_FAILED)
+            return false;
+        // The checksum covers JSON.stringify(rows), which is what each line holds unless someone reformatted it;
+        // such a file fails the checksum here and is read whole by decodeWhole, which stringifies the rows again.
+        if (this.#rows > 0)
+            this.#hash.update(',');
+        this.#hash.update(json);
+        this.#rows++;
+        if (isRow(row)) {
+            const object = this.listed?.get(row[0]);
+            this.#entries.set(object?.key ?? row[0], entryOf(row, this.#ids, object));
+        }
+        else
+            this.#malformed = true;
+        if (last)
+            this.#stage = 'close';
+        return true;
+    }
+    #result() {
+        const file = this.#file;
+        if (file.format !== MANIFEST_FORMAT)
+            return { ok: false, problem: 'not a workdocs-s3-sync manifest' };
+        if (file.version !== MANIFEST_VERSION)
+            return { ok: false, problem: `unsupported manifest version ${String(file.version)}` };
+        if (file.checksum !== this.#hash.update(']').digest('hex'))
             return undefined;
-    if (file.format !== MANIFEST_FORMAT)
-        return { ok: false, problem: 'not a workdocs-s3-sync manifest' };
-    if (file.version !== MANIFEST_VERSION)
-        return { ok: false, problem: `unsupported manifest version ${String(file.version)}` };
-    if (file.checksum !== hash.update(']').digest('hex'))
-        return undefined;
-    if (malformed)
-        return { ok: false, problem: 'malformed row' };
-    return { ok: true, manifest: withHistories(withForeign(entries, file.foreign), file.histories), rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
+        if (this.#malformed)
+            return { ok: false, problem: 'malformed row' };
+        return { ok: true, manifest: withHistories(withForeign(this.#entries, file.foreign), file.histories), rootFolderId: String(file.rootFolderId ?? ''), updatedAt: String(file.updatedAt ?? '') };
+    }
+}
+function parse(json) {
+    try {
+        return JSON.parse(json);
+    }
+    catch {
+        return PARSE_FAILED;
+    }
 }
 /** The manifest with its remembered foreign objects; a malformed list is dropped (they are asked about again). */
 function withForeign(entries, foreign) {
@@ -1478,6 +1584,9 @@ function withHistories(manifest, histories) {
 const PARSE_FAILED = Symbol('not JSON');
 const ROWS_OPEN = '"rows":[';
 const ROWS_CLOSE = '\n]}\n';
+const ROWS_CLOSE_LINE = Buffer.from(']}');
+const NEWLINE = 0x0a;
+const COMMA = 0x2c;
 function isRow(row) {
     return Array.isArray(row) && (row.length === 5 || (row.length === 6 && typeof row[5] === 'string'))
         && typeof row[0] === 'string' && typeof row[1] === 'string' && typeof row[2] === 'string'
@@ -1509,11 +1618,15 @@ function sharedId(ids, id) {
     ids.set(id, id);
     return id;
 }
-function entryOf(row, ids) {
-    const [, listedDocumentId, listedVersionId, size, md5, etag] = row;
+/** The entry of a row; `listed` (the object at its key, when known) lends its equal MD5 or ETag string. */
+function entryOf(row, ids, listed) {
+    const [, listedDocumentId, listedVersionId, size, rowMd5, rowEtag] = row;
     const documentId = sharedId(ids, listedDocumentId);
     const versionId = sharedId(ids, listedVersionId);
-    return etag === undefined ? { documentId, versionId, size, md5 } : { documentId, versionId, size, md5, etag };
+    const md5 = listed?.etag === rowMd5 ? listed.etag : rowMd5;
+    if (rowEtag === undefined)
+        return { documentId, versionId, size, md5 };
+    return { documentId, versionId, size, md5, etag: listed?.etag === rowEtag ? listed.etag : rowEtag };
 }
 function sha256(text) {
     return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
@@ -1656,56 +1769,80 @@ function sleep(ms, signal) {
     });
 }
 
-;// CONCATENATED MODULE: ./lib/s3/manifest-store.js
-/** Reads and writes the manifest object. A write is one PUT with Content-MD5: it lands whole or not at all. */
+;// CONCATENATED MODULE: ./lib/s3/inventory.js
+/** Lists every object under the prefix once (ListObjectsV2, 1,000 keys a page) and reads metadata where asked. */
 
 
 
 
-
-
-async function readManifest(client, bucket, key, signal) {
-    let bytes;
-    let etag;
+async function listInventory(client, bucket, prefix, signal) {
+    const objects = [];
+    let pages = 0;
+    const pager = (0,client_s3_dist_cjs.paginateListObjectsV2)({ client, pageSize: 1000 }, { Bucket: bucket, Prefix: prefix || undefined, MaxKeys: 1000 });
+    for await (const page of pager) {
+        if (signal?.aborted)
+            throw signal.reason ?? new Error('aborted');
+        pages++;
+        for (const item of page.Contents ?? []) {
+            if (item.Key === undefined)
+                continue;
+            objects.push({
+                key: item.Key,
+                size: item.Size ?? 0,
+                etag: normalizeEtag(item.ETag),
+                lastModified: item.LastModified?.getTime() ?? 0,
+                // Only the exception is kept: 100,000 STANDARD objects then hold no string each.
+                ...(item.StorageClass !== undefined && item.StorageClass !== 'STANDARD' ? { storageClass: item.StorageClass } : {}),
+            });
+        }
+    }
+    return { objects, pages };
+}
+/**
+ * User metadata of one object (adoption of buckets the original script wrote; a lost manifest), and whether its
+ * ETag is known not to be its MD5 (SSE-KMS, SSE-C); undefined when the object is gone.
+ */
+async function readMetadata(client, bucket, key, signal) {
     try {
-        const out = await client.send(new client_s3_dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-        // Bytes, decoded line by line: a 100,000-row manifest is never one ~24 MB string.
-        bytes = out.Body ? await collectBody(out.Body) : new Uint8Array();
-        etag = out.ETag;
+        const head = await client.send(new client_s3_dist_cjs.HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+        const etagIsOpaque = isEncryptedWithKey(head);
+        return { metadata: head.Metadata ?? {}, ...(etagIsOpaque ? { etagIsOpaque } : {}) };
     }
     catch (error) {
         if (isMissingObject(error))
-            return { state: 'missing', manifest: EMPTY_MANIFEST };
+            return undefined;
         throw error;
     }
-    const decoded = decodeManifest(bytes);
-    const tag = etag !== undefined ? { etag } : {};
-    return decoded.ok
-        ? { state: 'found', manifest: decoded.manifest, rootFolderId: decoded.rootFolderId, ...tag }
-        : { state: 'corrupt', manifest: EMPTY_MANIFEST, problem: decoded.problem, ...tag };
 }
-async function writeManifest(client, bucket, key, manifest, meta, signal) {
-    return (await writeManifestTagged(client, bucket, key, manifest, meta, signal)).bytes;
-}
-/** writeManifest, answering the new object's ETag too (an incremental run's snapshot names the manifest it goes with). */
-async function writeManifestTagged(client, bucket, key, manifest, meta, signal) {
-    const body = encodeManifestBytes(manifest, meta);
-    // The SDK retries what it can; a body S3 refused as damaged on the way (BadDigest, a 400 it does not retry) is
-    // sent again here, like a document's: a run's record must not be lost to one damaged request.
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await putJsonObject(client, bucket, key, body, signal ? { signal } : {});
-        }
-        catch (error) {
-            if (attempt >= MANIFEST_PUT_ATTEMPTS || signal?.aborted || !isTransientError(error))
-                throw error;
-            await sleep(backoffDelay(attempt), signal);
-        }
+/**
+ * The MD5 of an object's bytes, read back (GetObject, streamed: memory stays a chunk), for an object whose ETag does
+ * not show it (multipart, SSE-KMS) and that would be adopted on its metadata's word. Undefined when it is gone.
+ */
+async function readContentMd5(client, bucket, key, signal) {
+    try {
+        const out = await client.send(new client_s3_dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+        const hash = (0,external_node_crypto_.createHash)('md5');
+        for await (const chunk of out.Body)
+            hash.update(chunk);
+        return hash.digest('hex');
+    }
+    catch (error) {
+        if (isMissingObject(error))
+            return undefined;
+        throw error;
     }
 }
-/** Sends of the manifest before its write counts as failed (each one already retried by the SDK where it can). */
-const MANIFEST_PUT_ATTEMPTS = 3;
+/**
+ * Whether S3 says an object is stored under SSE-KMS (or DSSE-KMS) or SSE-C, from the headers of any answer about it:
+ * then its ETag is not the MD5 of its bytes. SSE-S3 (AES256) keeps the MD5.
+ */
+function isEncryptedWithKey(answer) {
+    return answer.SSECustomerAlgorithm !== undefined || (answer.ServerSideEncryption !== undefined && answer.ServerSideEncryption !== 'AES256');
+}
 
+
+// EXTERNAL MODULE: ./node_modules/p-limit/index.js + 1 modules
+var p_limit = __webpack_require__(370);
 ;// CONCATENATED MODULE: ./lib/core/history.js
 /**
  * The history layout (`versions: all`): where each older version of a document is stored, and which documents'
@@ -2362,257 +2499,6 @@ function compare(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
-;// CONCATENATED MODULE: ./lib/concurrency.js
-/**
- * Bounded concurrency without a promise per item: at most `concurrency` loops, each taking the next item.
- * Queueing one limited promise per item up front (p-limit) makes memory grow with the number of items: 110,000
- * queued promises cost ~170 MB of peak RSS in a no-op resync of 100,000 documents.
- */
-/**
- * Items that arrive over time (from a listing still running), worked on by at most `concurrency` loops. A loop
- * starts when an item arrives and fewer are running, and ends when the queue is empty or stopped. The first
- * failure of the work stops the queue and is thrown by drained(): none disappears.
- */
-class ConcurrentQueue {
-    concurrency;
-    work;
-    waiting = [];
-    head = 0;
-    loops = new Set();
-    stopped = false;
-    failure;
-    constructor(concurrency, work) {
-        this.concurrency = concurrency;
-        this.work = work;
-    }
-    /** Queues an item; ignored once the queue is stopped. */
-    push(item) {
-        if (this.stopped)
-            return;
-        this.waiting.push(item);
-        if (this.loops.size < Math.max(1, this.concurrency)) {
-            const loop = this.loop().finally(() => this.loops.delete(loop));
-            this.loops.add(loop);
-        }
-    }
-    /** No item is taken any more; those being worked on finish. */
-    stop() {
-        this.stopped = true;
-    }
-    /** Resolves once every loop has ended; throws the first failure of the work. */
-    async drained() {
-        while (this.loops.size > 0)
-            await Promise.allSettled([...this.loops]);
-        if (this.failure !== undefined)
-            throw this.failure.error;
-    }
-    async loop() {
-        while (!this.stopped && this.head < this.waiting.length) {
-            const item = this.waiting[this.head];
-            this.waiting[this.head++] = undefined; // let the item go once taken
-            if (this.head === this.waiting.length) {
-                this.waiting.length = 0;
-                this.head = 0;
-            }
-            try {
-                await this.work(item);
-            }
-            catch (error) {
-                this.failure ??= { error };
-                this.stop();
-            }
-        }
-    }
-}
-/** Runs `work` over `items` with at most `concurrency` at a time; throws the first failure, once none is running. */
-async function forEachConcurrently(items, concurrency, work) {
-    const queue = new ConcurrentQueue(concurrency, work);
-    for (const item of items)
-        queue.push(item);
-    await queue.drained();
-}
-
-;// CONCATENATED MODULE: ./lib/engine/buffer-pool.js
-/**
- * The run's body buffers: `slots` × `bufferSize` bytes of them at most, each allocated once and reused for the
- * next body read into memory (a file of one part or less, above transfer.ts's OWN_BUFFER_MAX_BYTES) or multipart
- * part. Memory for bodies is therefore slots × part_size however files mix, and the bytes land in pages that are
- * already mapped (a fresh multi-MiB Buffer per file costs a page fault per 4 KiB, which here was slower than the
- * MD5 of the same bytes).
- *
- * A body takes as many slots as it needs bufferSize-sized pieces (one, except the larger parts of big files,
- * see multipartShape in transfer.ts), granted first come, first served: a part waiting for three slots is not
- * overtaken by one-slot bodies forever. Its buffer is contiguous, one of that many slots' capacity; when none is
- * free, buffers of other capacities that are free are dropped first, so the buffers that exist never hold more
- * than the slots.
- *
- * A buffer only becomes resident as far as it has been written. So each request gets the free buffer that is
- * already written far enough with the least to spare, or failing that the one written furthest: a 100 KiB file
- * does not take the buffer that an 8 MiB part filled while a fresh one would do, and when small files and parts
- * mix only about as many buffers as parts in flight are ever resident in full.
- */
-class BufferPool {
-    slots;
-    bufferSize;
-    /** Slots not granted to a work. */
-    available;
-    /** Slots' worth of capacity in the buffers that exist, free or in use. */
-    allocated = 0;
-    waiting = [];
-    free = [];
-    constructor(slots, bufferSize) {
-        this.slots = slots;
-        this.bufferSize = bufferSize;
-        this.available = slots;
-    }
-    /** The largest body a buffer of the pool holds: all its slots. */
-    get capacityBytes() {
-        return this.slots * this.bufferSize;
-    }
-    /** Slots a body of `size` bytes takes. */
-    slotsFor(size) {
-        return Math.max(1, Math.ceil(size / this.bufferSize));
-    }
-    /**
-     * Runs `work` with a buffer to itself of at least `size` bytes (at most capacityBytes), of which it uses `size`;
-     * the buffer goes back afterwards.
-     */
-    async use(size, work) {
-        const slots = this.slotsFor(size);
-        if (slots > this.slots)
-            throw new RangeError(`a body of ${size} bytes does not fit a pool of ${this.slots} × ${this.bufferSize} bytes`);
-        await this.acquire(slots);
-        const pooled = this.take(slots, size);
-        pooled.written = Math.max(pooled.written, Math.min(size, pooled.buffer.length));
-        try {
-            return await work(pooled.buffer);
-        }
-        finally {
-            this.free.push(pooled);
-            this.release(slots);
-        }
-    }
-    /** Bytes written so far in the buffers not in use (all of them when the pool is idle): what they hold resident at most. */
-    get residentBytes() {
-        return this.free.reduce((sum, p) => sum + p.written, 0);
-    }
-    acquire(slots) {
-        if (this.waiting.length === 0 && this.available >= slots) {
-            this.available -= slots;
-            return Promise.resolve();
-        }
-        return new Promise((grant) => this.waiting.push({ slots, grant }));
-    }
-    release(slots) {
-        this.available += slots;
-        while (this.waiting.length > 0 && this.waiting[0].slots <= this.available) {
-            const next = this.waiting.shift();
-            this.available -= next.slots;
-            next.grant();
-        }
-    }
-    /** A free buffer of `slots` slots that fits `size` best, else a new one (dropping free buffers of other capacities to make room). */
-    take(slots, size) {
-        let best = -1;
-        for (let i = 0; i < this.free.length; i++) {
-            const candidate = this.free[i];
-            if (candidate.slots === slots && (best < 0 || isBetterFit(candidate.written, this.free[best].written, size)))
-                best = i;
-        }
-        if (best >= 0)
-            return this.free.splice(best, 1)[0];
-        // The slots granted are free of work, so dropping free buffers (least written first) always makes room.
-        this.free.sort((a, b) => b.written - a.written);
-        while (this.allocated + slots > this.slots)
-            this.allocated -= this.free.pop().slots;
-        this.allocated += slots;
-        return { buffer: Buffer.allocUnsafe(slots * this.bufferSize), slots, written: 0 };
-    }
-}
-/** Is a buffer written `a` bytes far a better choice than one written `b` far, for `size` bytes? */
-function isBetterFit(a, b, size) {
-    const aFits = a >= size;
-    const bFits = b >= size;
-    if (aFits !== bFits)
-        return aFits;
-    return aFits ? a < b : a > b;
-}
-
-;// CONCATENATED MODULE: ./lib/s3/inventory.js
-/** Lists every object under the prefix once (ListObjectsV2, 1,000 keys a page) and reads metadata where asked. */
-
-
-
-async function listInventory(client, bucket, prefix, signal) {
-    const objects = [];
-    let pages = 0;
-    const pager = (0,client_s3_dist_cjs.paginateListObjectsV2)({ client, pageSize: 1000 }, { Bucket: bucket, Prefix: prefix || undefined, MaxKeys: 1000 });
-    for await (const page of pager) {
-        if (signal?.aborted)
-            throw signal.reason ?? new Error('aborted');
-        pages++;
-        for (const item of page.Contents ?? []) {
-            if (item.Key === undefined)
-                continue;
-            objects.push({
-                key: item.Key,
-                size: item.Size ?? 0,
-                etag: normalizeEtag(item.ETag),
-                lastModified: item.LastModified?.getTime() ?? 0,
-                // Only the exception is kept: 100,000 STANDARD objects then hold no string each.
-                ...(item.StorageClass !== undefined && item.StorageClass !== 'STANDARD' ? { storageClass: item.StorageClass } : {}),
-            });
-        }
-    }
-    return { objects, pages };
-}
-/**
- * User metadata of one object (adoption of buckets the original script wrote; a lost manifest), and whether its
- * ETag is known not to be its MD5 (SSE-KMS, SSE-C); undefined when the object is gone.
- */
-async function readMetadata(client, bucket, key, signal) {
-    try {
-        const head = await client.send(new client_s3_dist_cjs.HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-        const etagIsOpaque = isEncryptedWithKey(head);
-        return { metadata: head.Metadata ?? {}, ...(etagIsOpaque ? { etagIsOpaque } : {}) };
-    }
-    catch (error) {
-        if (isMissingObject(error))
-            return undefined;
-        throw error;
-    }
-}
-/**
- * The MD5 of an object's bytes, read back (GetObject, streamed: memory stays a chunk), for an object whose ETag does
- * not show it (multipart, SSE-KMS) and that would be adopted on its metadata's word. Undefined when it is gone.
- */
-async function readContentMd5(client, bucket, key, signal) {
-    try {
-        const out = await client.send(new client_s3_dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-        const hash = (0,external_node_crypto_.createHash)('md5');
-        for await (const chunk of out.Body)
-            hash.update(chunk);
-        return hash.digest('hex');
-    }
-    catch (error) {
-        if (isMissingObject(error))
-            return undefined;
-        throw error;
-    }
-}
-/**
- * Whether S3 says an object is stored under SSE-KMS (or DSSE-KMS) or SSE-C, from the headers of any answer about it:
- * then its ETag is not the MD5 of its bytes. SSE-S3 (AES256) keeps the MD5.
- */
-function isEncryptedWithKey(answer) {
-    return answer.SSECustomerAlgorithm !== undefined || (answer.ServerSideEncryption !== undefined && answer.ServerSideEncryption !== 'AES256');
-}
-function normalizeEtag(etag) {
-    return (etag ?? '').replace(/^W\//, '').replace(/"/g, '').toLowerCase();
-}
-
-// EXTERNAL MODULE: ./node_modules/p-limit/index.js + 1 modules
-var p_limit = __webpack_require__(370);
 ;// CONCATENATED MODULE: ./lib/s3/object-settings.js
 /** `x-amz-tagging`: the tags as a URL query string (`team=docs&retention=7y`), each part percent-encoded. */
 function taggingHeader(tags) {
@@ -2886,6 +2772,323 @@ function isPreconditionFailed(error) {
 }
 function quoted(etag) {
     return etag.startsWith('"') ? etag : `"${etag}"`;
+}
+
+;// CONCATENATED MODULE: ./lib/s3/manifest-store.js
+/**
+ * Reads and writes the manifest object, never holding its bytes whole in the usual case (a 100,000-document
+ * manifest is some 55 MB): decoded as the body streams in, encoded as the PUT streams out. A write is one PUT with
+ * Content-MD5: it lands whole or not at all.
+ */
+
+
+
+
+
+
+
+
+
+const MISSING = { state: 'missing', manifest: EMPTY_MANIFEST };
+/**
+ * The manifest object, decoded line by line as its body arrives (ManifestDecoder). A body that is not the layout
+ * this tool writes (someone reformatted the JSON), or whose checksum does not match as written, is read again
+ * whole by a second GET that must find the same object (If-Match its ETag); one replaced in between is read
+ * anew as it is now, and the last of MANIFEST_READS takes whatever the second GET finds. The answered ETag is
+ * always that of the bytes decoded.
+ */
+async function readManifest(client, bucket, key, signal, listed) {
+    for (let read = 1;; read++) {
+        let decoded;
+        let etag;
+        try {
+            const out = await client.send(new client_s3_dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+            etag = out.ETag;
+            decoded = await decodeStreaming(out.Body, listed);
+        }
+        catch (error) {
+            if (isMissingObject(error))
+                return MISSING;
+            throw error;
+        }
+        if (decoded === undefined) {
+            const condition = etag !== undefined && read < MANIFEST_READS ? { IfMatch: etag } : {};
+            try {
+                const out = await client.send(new client_s3_dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key, ...condition }), { abortSignal: signal });
+                const bytes = out.Body ? await collectBody(out.Body) : new Uint8Array();
+                etag = out.ETag ?? etag;
+                decoded = decodeWhole(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+                if (decoded.ok && listed !== undefined)
+                    decoded = { ...decoded, manifest: sharingListedStrings(decoded.manifest, [...listed.values()]) };
+            }
+            catch (error) {
+                if (isMissingObject(error))
+                    return MISSING;
+                // Replaced since the first GET (another run wrote it): read the new one, most likely streamed.
+                if (isPreconditionFailed(error) && 'IfMatch' in condition)
+                    continue;
+                throw error;
+            }
+        }
+        const tag = etag !== undefined ? { etag } : {};
+        return decoded.ok
+            ? { state: 'found', manifest: decoded.manifest, rootFolderId: decoded.rootFolderId, ...tag }
+            : { state: 'corrupt', manifest: EMPTY_MANIFEST, problem: decoded.problem, ...tag };
+    }
+}
+/** GETs of the manifest before a reformatted one that keeps being replaced is taken as the last GET finds it. */
+const MANIFEST_READS = 3;
+/** A GetObject body through ManifestDecoder, chunk by chunk; undefined (the body dropped unread) when not its layout. */
+async function decodeStreaming(body, listed) {
+    const decoder = new ManifestDecoder(listed);
+    if (body instanceof external_node_stream_.Readable) {
+        // Leaving the loop early destroys the stream (the rest of the body is never downloaded).
+        for await (const chunk of body) {
+            if (!decoder.write(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk))
+                return undefined;
+        }
+    }
+    else if (body !== undefined) {
+        // Not a Node stream (never the case with the Node HTTP handler): its bytes at once.
+        if (!decoder.write(await body.transformToByteArray()))
+            return undefined;
+    }
+    return decoder.end();
+}
+async function writeManifest(client, bucket, key, manifest, meta, signal) {
+    return (await writeManifestTagged(client, bucket, key, manifest, meta, signal)).bytes;
+}
+/**
+ * writeManifest, answering the new object's ETag too (an incremental run's snapshot names the manifest it goes with).
+ * The bytes of encodeManifestBytes, never held whole: encoded once for their MD5, then again as each send streams them.
+ */
+async function writeManifestTagged(client, bucket, key, manifest, meta, signal) {
+    const encoded = encodeManifestChunks(manifest, meta);
+    const md5 = (0,external_node_crypto_.createHash)('md5');
+    for (const chunk of encoded.chunks())
+        md5.update(chunk);
+    const contentMd5 = md5.digest('base64');
+    // The SDK retries what it can; a body S3 refused as damaged on the way (BadDigest, a 400 it does not retry) is
+    // sent again here, like a document's: a run's record must not be lost to one damaged request.
+    for (let attempt = 1;; attempt++) {
+        // Re-encoded per send, not spooled to a temporary file: the encoding's own allocations keep GCs freeing the sent chunks (a file's piled up to its size, measured).
+        const body = external_node_stream_.Readable.from(exactly(encoded), { objectMode: false });
+        try {
+            const out = await client.send(new client_s3_dist_cjs.PutObjectCommand({
+                Bucket: bucket,
+                Key: key,
+                Body: body,
+                ContentLength: encoded.length,
+                ContentMD5: contentMd5,
+                ContentType: 'application/json',
+            }), { abortSignal: signal });
+            return { etag: out.ETag, bytes: encoded.length };
+        }
+        catch (error) {
+            if (attempt >= MANIFEST_PUT_ATTEMPTS || signal?.aborted || !isTransientError(error))
+                throw error;
+            await sleep(backoffDelay(attempt), signal);
+        }
+        finally {
+            // A send that failed early leaves the rest unencoded.
+            body.destroy();
+        }
+    }
+}
+/**
+ * The chunks of one send, exactly `encoded.length` bytes whatever happens: should the entries change during the
+ * write, S3 refuses the other bytes for their Content-MD5 (an error the body stream raised would leave the request
+ * waiting for bytes: the SDK pipes it without passing errors on).
+ */
+function* exactly(encoded) {
+    let left = encoded.length;
+    for (const chunk of encoded.chunks()) {
+        if (chunk.length >= left) {
+            yield chunk.subarray(0, left);
+            return;
+        }
+        left -= chunk.length;
+        yield chunk;
+    }
+    yield Buffer.alloc(left, 0x20);
+}
+/** Sends of the manifest before its write counts as failed (each one already retried by the SDK where it can). */
+const MANIFEST_PUT_ATTEMPTS = 3;
+
+;// CONCATENATED MODULE: ./lib/concurrency.js
+/**
+ * Bounded concurrency without a promise per item: at most `concurrency` loops, each taking the next item.
+ * Queueing one limited promise per item up front (p-limit) makes memory grow with the number of items: 110,000
+ * queued promises cost ~170 MB of peak RSS in a no-op resync of 100,000 documents.
+ */
+/**
+ * Items that arrive over time (from a listing still running), worked on by at most `concurrency` loops. A loop
+ * starts when an item arrives and fewer are running, and ends when the queue is empty or stopped. The first
+ * failure of the work stops the queue and is thrown by drained(): none disappears.
+ */
+class ConcurrentQueue {
+    concurrency;
+    work;
+    waiting = [];
+    head = 0;
+    loops = new Set();
+    stopped = false;
+    failure;
+    constructor(concurrency, work) {
+        this.concurrency = concurrency;
+        this.work = work;
+    }
+    /** Queues an item; ignored once the queue is stopped. */
+    push(item) {
+        if (this.stopped)
+            return;
+        this.waiting.push(item);
+        if (this.loops.size < Math.max(1, this.concurrency)) {
+            const loop = this.loop().finally(() => this.loops.delete(loop));
+            this.loops.add(loop);
+        }
+    }
+    /** No item is taken any more; those being worked on finish. */
+    stop() {
+        this.stopped = true;
+    }
+    /** Resolves once every loop has ended; throws the first failure of the work. */
+    async drained() {
+        while (this.loops.size > 0)
+            await Promise.allSettled([...this.loops]);
+        if (this.failure !== undefined)
+            throw this.failure.error;
+    }
+    async loop() {
+        while (!this.stopped && this.head < this.waiting.length) {
+            const item = this.waiting[this.head];
+            this.waiting[this.head++] = undefined; // let the item go once taken
+            if (this.head === this.waiting.length) {
+                this.waiting.length = 0;
+                this.head = 0;
+            }
+            try {
+                await this.work(item);
+            }
+            catch (error) {
+                this.failure ??= { error };
+                this.stop();
+            }
+        }
+    }
+}
+/** Runs `work` over `items` with at most `concurrency` at a time; throws the first failure, once none is running. */
+async function forEachConcurrently(items, concurrency, work) {
+    const queue = new ConcurrentQueue(concurrency, work);
+    for (const item of items)
+        queue.push(item);
+    await queue.drained();
+}
+
+;// CONCATENATED MODULE: ./lib/engine/buffer-pool.js
+/**
+ * The run's body buffers: `slots` × `bufferSize` bytes of them at most, each allocated once and reused for the
+ * next body read into memory (a file of one part or less, above transfer.ts's OWN_BUFFER_MAX_BYTES) or multipart
+ * part. Memory for bodies is therefore slots × part_size however files mix, and the bytes land in pages that are
+ * already mapped (a fresh multi-MiB Buffer per file costs a page fault per 4 KiB, which here was slower than the
+ * MD5 of the same bytes).
+ *
+ * A body takes as many slots as it needs bufferSize-sized pieces (one, except the larger parts of big files,
+ * see multipartShape in transfer.ts), granted first come, first served: a part waiting for three slots is not
+ * overtaken by one-slot bodies forever. Its buffer is contiguous, one of that many slots' capacity; when none is
+ * free, buffers of other capacities that are free are dropped first, so the buffers that exist never hold more
+ * than the slots.
+ *
+ * A buffer only becomes resident as far as it has been written. So each request gets the free buffer that is
+ * already written far enough with the least to spare, or failing that the one written furthest: a 100 KiB file
+ * does not take the buffer that an 8 MiB part filled while a fresh one would do, and when small files and parts
+ * mix only about as many buffers as parts in flight are ever resident in full.
+ */
+class BufferPool {
+    slots;
+    bufferSize;
+    /** Slots not granted to a work. */
+    available;
+    /** Slots' worth of capacity in the buffers that exist, free or in use. */
+    allocated = 0;
+    waiting = [];
+    free = [];
+    constructor(slots, bufferSize) {
+        this.slots = slots;
+        this.bufferSize = bufferSize;
+        this.available = slots;
+    }
+    /** The largest body a buffer of the pool holds: all its slots. */
+    get capacityBytes() {
+        return this.slots * this.bufferSize;
+    }
+    /** Slots a body of `size` bytes takes. */
+    slotsFor(size) {
+        return Math.max(1, Math.ceil(size / this.bufferSize));
+    }
+    /**
+     * Runs `work` with a buffer to itself of at least `size` bytes (at most capacityBytes), of which it uses `size`;
+     * the buffer goes back afterwards.
+     */
+    async use(size, work) {
+        const slots = this.slotsFor(size);
+        if (slots > this.slots)
+            throw new RangeError(`a body of ${size} bytes does not fit a pool of ${this.slots} × ${this.bufferSize} bytes`);
+        await this.acquire(slots);
+        const pooled = this.take(slots, size);
+        pooled.written = Math.max(pooled.written, Math.min(size, pooled.buffer.length));
+        try {
+            return await work(pooled.buffer);
+        }
+        finally {
+            this.free.push(pooled);
+            this.release(slots);
+        }
+    }
+    /** Bytes written so far in the buffers not in use (all of them when the pool is idle): what they hold resident at most. */
+    get residentBytes() {
+        return this.free.reduce((sum, p) => sum + p.written, 0);
+    }
+    acquire(slots) {
+        if (this.waiting.length === 0 && this.available >= slots) {
+            this.available -= slots;
+            return Promise.resolve();
+        }
+        return new Promise((grant) => this.waiting.push({ slots, grant }));
+    }
+    release(slots) {
+        this.available += slots;
+        while (this.waiting.length > 0 && this.waiting[0].slots <= this.available) {
+            const next = this.waiting.shift();
+            this.available -= next.slots;
+            next.grant();
+        }
+    }
+    /** A free buffer of `slots` slots that fits `size` best, else a new one (dropping free buffers of other capacities to make room). */
+    take(slots, size) {
+        let best = -1;
+        for (let i = 0; i < this.free.length; i++) {
+            const candidate = this.free[i];
+            if (candidate.slots === slots && (best < 0 || isBetterFit(candidate.written, this.free[best].written, size)))
+                best = i;
+        }
+        if (best >= 0)
+            return this.free.splice(best, 1)[0];
+        // The slots granted are free of work, so dropping free buffers (least written first) always makes room.
+        this.free.sort((a, b) => b.written - a.written);
+        while (this.allocated + slots > this.slots)
+            this.allocated -= this.free.pop().slots;
+        this.allocated += slots;
+        return { buffer: Buffer.allocUnsafe(slots * this.bufferSize), slots, written: 0 };
+    }
+}
+/** Is a buffer written `a` bytes far a better choice than one written `b` far, for `size` bytes? */
+function isBetterFit(a, b, size) {
+    const aFits = a >= size;
+    const bFits = b >= size;
+    if (aFits !== bFits)
+        return aFits;
+    return aFits ? a < b : a > b;
 }
 
 ;// CONCATENATED MODULE: ./lib/s3/delete.js
@@ -3410,6 +3613,7 @@ function abortControllerFor(signal) {
  */
 
 
+
 const INCREMENTAL_MODES = (/* unused pure expression or super */ null && (['listing', 'activities', 'auto']));
 /**
  * How far back a run reads before its watermark: activities that the service shows late (clock skew between its
@@ -3559,7 +3763,7 @@ function fullListingReason(facts) {
         return `the manifest is ${manifest.state}`;
     if (s.rootId !== facts.rootId)
         return `the snapshot is of another source (${s.rootId})`;
-    if (manifest.etag === undefined || normalizeTag(manifest.etag) !== normalizeTag(s.manifestEtag))
+    if (manifest.etag === undefined || normalizeEtag(manifest.etag) !== normalizeEtag(s.manifestEtag))
         return 'the manifest changed since the snapshot was written (another run, or a run without incremental)';
     if (facts.now - s.lastFullListing >= facts.fullListingEveryMs)
         return `the last full listing is older than full_listing_every (${new Date(s.lastFullListing).toISOString()})`;
@@ -3575,9 +3779,6 @@ function fullListingScheduled(facts) {
     if (facts.fullListingEveryMs === 0)
         return true;
     return facts.snapshot.state === 'found' && facts.now - facts.snapshot.value.lastFullListing >= facts.fullListingEveryMs;
-}
-function normalizeTag(etag) {
-    return etag.replace(/^W\//, '').replace(/"/g, '').toLowerCase();
 }
 const FOLDER_FIELDS = new Set(['id', 'name', 'parentId', 'createdAt']);
 const DOCUMENT_FIELDS = new Set(['id', 'parentId', 'name', 'createdAt', 'modifiedAt', 'contentModifiedAt', 'versionId', 'size', 'md5', 'contentType']);
@@ -5216,8 +5417,9 @@ function writeAll(fd, bytes) {
 var external_node_fs_promises_ = __webpack_require__(1455);
 ;// CONCATENATED MODULE: ./lib/s3/context-store.js
 /**
- * The metadata index's S3 calls: the one GET of the previous run's context state, the PUT of each index file
- * (from a local file, with Content-MD5: it lands whole or not at all), and the PUT of one sidecar.
+ * The metadata index's S3 calls: the GET of a stored state or records object (streamed to a local file, never
+ * whole in memory), the PUT of each index file (from a local file, with Content-MD5: it lands whole or not at
+ * all), and the PUT of one sidecar.
  */
 
 
@@ -5228,16 +5430,39 @@ var external_node_fs_promises_ = __webpack_require__(1455);
 
 
 
-async function readContextState(s3, bucket, key, signal) {
+
+/**
+ * GETs one object of the index into the local file `file` (created, or truncated), as its body arrives: the body
+ * is never collected in memory, the engine decodes the file line by line. A missing object creates no file; a GET
+ * or a body that fails (or an abort) removes what was written of it, and throws.
+ */
+async function readContextState(s3, bucket, key, file, signal) {
+    let body;
     try {
         const out = await s3.send(new client_s3_dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-        const bytes = out.Body ? await collectBody(out.Body) : new Uint8Array();
-        return { state: 'found', gzip: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+        body = out.Body === undefined ? external_node_stream_.Readable.from([]) : out.Body instanceof external_node_stream_.Readable ? out.Body : external_node_stream_.Readable.fromWeb(out.Body.transformToWebStream());
     }
     catch (error) {
         if (isMissingObject(error))
             return { state: 'missing' };
         throw error;
+    }
+    let target;
+    try {
+        target = await (0,external_node_fs_promises_.open)(file, 'w');
+        // pipeline destroys the body on any failure (or abort): no connection is left half read.
+        const writing = target.createWriteStream();
+        await (signal ? (0,promises_.pipeline)(body, writing, { signal }) : (0,promises_.pipeline)(body, writing));
+        return { state: 'found', file, bytes: (await (0,external_node_fs_promises_.stat)(file)).size };
+    }
+    catch (error) {
+        body.destroy();
+        await target?.close();
+        await (0,external_node_fs_promises_.rm)(file, { force: true });
+        throw error;
+    }
+    finally {
+        await target?.close(); // closed by its stream already, but not on every path
     }
 }
 /** Sends of one file before it counts as failed (each already retried by the SDK where it can). */
@@ -5991,8 +6216,10 @@ function writeReportFile(file, report) {
  *
  * Request cost: one GET of the previous state (index/state.jsonl.gz) per run. It tells which items are
  * unchanged: their context is carried over from it, never asked about again (unless `metadata_refresh`). Memory:
- * the previous state stays gzip-compressed in memory and is decoded line by line; the new files are written to a
- * temporary directory and uploaded from there, so no file is ever whole in memory.
+ * no stored object is ever held in memory, whole or compressed: the previous state (and, in a run that writes the
+ * index, the records) is streamed from its GET into a file of the run's temporary directory and decoded from there
+ * line by line, each time it is needed; the new files are written to that directory and uploaded from there. The
+ * directory is removed when the run's metadata step ends, whatever happened (success, failure, abort).
  */
 
 
@@ -6056,9 +6283,33 @@ async function recordContext(options, env, input) {
     if (options.metadata === 'none' || env.signal?.aborted)
         return [];
     const stateKey = contextStateKey(options.s3Prefix);
+    let dir;
+    try {
+        dir = (0,external_node_fs_.mkdtempSync)(external_node_path_.join((0,external_node_os_.tmpdir)(), 'workdocs-s3-sync-index-'));
+    }
+    catch (error) {
+        const message = `the previous metadata index could not be read: no temporary directory (${describeError(error)}); it is left as it is and read again next run`;
+        env.logger.log('error', message);
+        return [{ action: 'metadata', key: stateKey, outcome: 'failed', reason: 'state', error: message }];
+    }
+    try {
+        return await recordContextIn(dir, options, env, input, stateKey);
+    }
+    finally {
+        // Every file of the step (the previous state and records as read, the new index files) goes, whatever happened.
+        try {
+            (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+        }
+        catch (error) {
+            env.logger.log('warning', `metadata: the temporary directory ${dir} could not be removed (${describeError(error)})`);
+        }
+    }
+}
+/** recordContext with its temporary directory, `dir`. */
+async function recordContextIn(dir, options, env, input, stateKey) {
     let previous;
     try {
-        previous = await loadPrevious(options, env, stateKey, input);
+        previous = await loadPrevious(options, env, stateKey, input, dir);
     }
     catch (error) {
         // Without the previous state every item would be read again and its records rebuilt: not on a failed GET.
@@ -6072,7 +6323,7 @@ async function recordContext(options, env, input) {
     if (toFetch.length === 0 && !previous.changed)
         return [];
     return env.logger.group('Metadata index', async () => {
-        const work = new ContextWork(options, env, input, previous);
+        const work = new ContextWork(options, env, input, previous, dir);
         try {
             const fetched = await work.fetch();
             if (!previous.changed && fetched.changed === 0 && fetched.failed.size === 0 && !namesChanged(previous)) {
@@ -6088,9 +6339,6 @@ async function recordContext(options, env, input) {
             env.logger.log('error', message);
             return [{ action: 'metadata', key: indexPrefix(options.s3Prefix), outcome: env.signal?.aborted ? 'cancelled' : 'failed', reason: 'index', error: message }];
         }
-        finally {
-            work.dispose();
-        }
     });
 }
 /** What a dry run says it would do: it reads the previous state only, and asks WorkDocs nothing. */
@@ -6104,14 +6352,17 @@ function dryRunItems(o, e, p) {
     e.logger.log('info', `dry run: would write the metadata index under ${JSON.stringify(indexPrefix(o.s3Prefix))}${o.metadata === 'sidecars' ? ' and the sidecars of new or changed documents' : ''}`);
     return Object.values(INDEX_FILES).map((file) => ({ action: 'metadata', key: indexPrefix(o.s3Prefix) + file, outcome: 'planned', reason: 'index' }));
 }
-async function loadPrevious(options, env, stateKey, input) {
+/** Files of the temporary directory the previous state and records are read into (the new ones have INDEX_FILES' names). */
+const PREVIOUS_STATE_FILE = 'previous-state.jsonl.gz';
+const PREVIOUS_RECORDS_FILE = 'previous-records.jsonl.gz';
+async function loadPrevious(options, env, stateKey, input, dir) {
     const { folderKeys, documentKeys } = assignKeys(input.tree, options.s3Prefix);
     const sameKey = keyHeldBy(input);
     for (const keys of [folderKeys, documentKeys])
         for (const [id, key] of keys)
             keys.set(id, sameKey(key));
     const listing = new ContextListing(input.tree, folderKeys, documentKeys, options.s3Prefix, sameKey);
-    const stored = await readContextState(env.s3, options.s3BucketName, stateKey, env.signal);
+    const stored = await readContextState(env.s3, options.s3BucketName, stateKey, external_node_path_.join(dir, PREVIOUS_STATE_FILE), env.signal);
     const objectGone = goneAfterRun(input);
     const names = new Map();
     const toFetch = [];
@@ -6124,7 +6375,7 @@ async function loadPrevious(options, env, stateKey, input) {
     let usable = stored.state === 'found';
     if (stored.state === 'found') {
         try {
-            header = await readStateLines(stored.gzip, (state) => {
+            header = await readStateLines(stored.file, (state) => {
                 // The listing's equal string where it has one: `seen` then keeps no copy of 150,000 identities read.
                 const identity = listing.heldIdentity(state[0]) ?? state[0];
                 if (seen.has(identity)) {
@@ -6154,16 +6405,17 @@ async function loadPrevious(options, env, stateKey, input) {
             env.logger.log('warning', `the previous metadata index is unreadable (${describeError(error)}): every item's context is read again`);
             usable = false;
         }
+        (0,external_node_fs_.rmSync)(stored.file, { force: true }); // read once: its disk space is not held while the context is read
     }
-    let gzip;
+    let records;
     // The records themselves (a second GET) only when the index is written: a no-op run reads the short state alone.
     if (usable && !options.dryRun && (changed || toFetch.length > 0 || unlisted > 0 || listing.ids().some((id) => !seen.has(id)))) {
         try {
-            const records = await readContextState(env.s3, options.s3BucketName, contextRecordsKey(options.s3Prefix), env.signal);
-            if (records.state !== 'found')
+            const storedRecords = await readContextState(env.s3, options.s3BucketName, contextRecordsKey(options.s3Prefix), external_node_path_.join(dir, PREVIOUS_RECORDS_FILE), env.signal);
+            if (storedRecords.state !== 'found')
                 throw new Error('its records are missing');
-            gzip = records.gzip;
-            await readRecords(gzip, (record) => {
+            records = storedRecords.file;
+            await readRecords(records, (record) => {
                 if (listing.item(identityOf(record)) === undefined && recordLeaves(record, listing, input, objectGone))
                     changed = true;
             });
@@ -6171,7 +6423,9 @@ async function loadPrevious(options, env, stateKey, input) {
         catch (error) {
             env.logger.log('warning', `the previous metadata index is unreadable (${describeError(error)}): every item's context is read again`);
             usable = false;
-            gzip = undefined;
+            if (records !== undefined)
+                (0,external_node_fs_.rmSync)(records, { force: true });
+            records = undefined;
         }
     }
     else if (usable && unlisted > 0) {
@@ -6193,7 +6447,7 @@ async function loadPrevious(options, env, stateKey, input) {
     if (toFetch.length > 0 || changed) {
         env.logger.log('info', `metadata: ${usable ? 'index read' : 'no index yet'}; the context of ${toFetch.length} item(s) is read${options.metadataRefresh ? ' (metadata_refresh)' : ''}`);
     }
-    return { listing, gzip, header, toFetch, previousLineHash, names, changed, objectGone };
+    return { listing, records, header, toFetch, previousLineHash, names, changed, objectGone };
 }
 /**
  * The equal key string the run already holds (the bucket listing's, a report item's), else the key itself: the keys
@@ -6209,12 +6463,28 @@ function keyHeldBy(input) {
             held.set(item.key, item.key);
     return (key) => held.get(key) ?? key;
 }
-/** Calls `each` for every line of a stored state; returns its header. */
-async function readStateLines(gzip, each) {
+/**
+ * The lines of a local gzip file (a stored state or records object as read), decoded as they are read: a damaged
+ * file (not gzip, cut short) throws. A reader that stops early leaves nothing open or decompressing behind.
+ */
+async function* gzipLines(file) {
+    const source = (0,external_node_fs_.createReadStream)(file);
     const gunzip = (0,external_node_zlib_.createGunzip)();
-    const lines = (0,external_node_readline_.createInterface)({ input: external_node_stream_.Readable.from([gzip]).pipe(gunzip), crlfDelay: Infinity });
+    source.on('error', (error) => gunzip.destroy(error));
+    const lines = (0,external_node_readline_.createInterface)({ input: source.pipe(gunzip), crlfDelay: Infinity });
+    try {
+        yield* lines;
+    }
+    finally {
+        lines.close();
+        gunzip.destroy();
+        source.destroy();
+    }
+}
+/** Calls `each` for every line of a stored state (its local file); returns its header. */
+async function readStateLines(file, each) {
     let header;
-    for await (const line of lines) {
+    for await (const line of gzipLines(file)) {
         if (header === undefined) {
             const parsed = parseStateHeader(line);
             if (typeof parsed === 'string')
@@ -6265,40 +6535,31 @@ function goneAfterRun(input) {
         return removed.has(key) || !present.has(key) || input.foreign?.has(key) === true;
     };
 }
-/** The lines of a stored state: its header first, then each record with its line. Throws when it is not one. */
-async function* stateRecords(gzip) {
-    const gunzip = (0,external_node_zlib_.createGunzip)();
-    const lines = (0,external_node_readline_.createInterface)({ input: external_node_stream_.Readable.from([gzip]).pipe(gunzip), crlfDelay: Infinity });
+/** The lines of stored records (their local file): the header first, then each record with its line. Throws when it is not one. */
+async function* stateRecords(file) {
     let header;
-    try {
-        for await (const line of lines) {
-            if (header === undefined) {
-                const parsed = parseStateHeader(line);
-                if (typeof parsed === 'string')
-                    throw new Error(parsed);
-                header = parsed;
-                yield { header };
-                continue;
-            }
-            if (line === '')
-                continue;
-            const record = parseRecordLine(line);
-            if (record !== undefined)
-                yield { record, line };
+    for await (const line of gzipLines(file)) {
+        if (header === undefined) {
+            const parsed = parseStateHeader(line);
+            if (typeof parsed === 'string')
+                throw new Error(parsed);
+            header = parsed;
+            yield { header };
+            continue;
         }
-    }
-    finally {
-        // A reader that stops early (the header only) leaves nothing decompressing behind.
-        lines.close();
-        gunzip.destroy();
+        if (line === '')
+            continue;
+        const record = parseRecordLine(line);
+        if (record !== undefined)
+            yield { record, line };
     }
     if (header === undefined)
         throw new Error('it is empty');
 }
-/** Calls `each` for every record of a stored state; returns its header. */
-async function readRecords(gzip, each) {
+/** Calls `each` for every record of stored records (their local file); returns its header. */
+async function readRecords(file, each) {
     let header;
-    for await (const entry of stateRecords(gzip)) {
+    for await (const entry of stateRecords(file)) {
         if ('header' in entry)
             header = entry.header;
         else
@@ -6309,17 +6570,19 @@ async function readRecords(gzip, each) {
 function serialize(record) {
     return JSON.stringify(record);
 }
+/** The reads and writes of a run that may write the index, in `dir` (recordContext's temporary directory, removed by it). */
 class ContextWork {
     options;
     env;
     input;
     previous;
-    dir = (0,external_node_fs_.mkdtempSync)(external_node_path_.join((0,external_node_os_.tmpdir)(), 'workdocs-s3-sync-index-'));
-    constructor(options, env, input, previous) {
+    dir;
+    constructor(options, env, input, previous, dir) {
         this.options = options;
         this.env = env;
         this.input = input;
         this.previous = previous;
+        this.dir = dir;
     }
     /** Reads every item of toFetch (bounded), spooling the records to a local file as they come. */
     async fetch() {
@@ -6421,9 +6684,9 @@ class ContextWork {
                 await sidecars.put(sidecarKey(prefix, record.key), line, identityOf(record));
             }
         };
-        if (previous.gzip !== undefined) {
+        if (previous.records !== undefined) {
             const removingAll = sidecarsWereWritten && options.metadata !== 'sidecars';
-            for await (const entry of stateRecords(previous.gzip)) {
+            for await (const entry of stateRecords(previous.records)) {
                 if ('header' in entry)
                     continue;
                 const { record, line } = entry;
@@ -6533,9 +6796,6 @@ class ContextWork {
             names: Object.fromEntries([...this.previous.names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
         });
     }
-    dispose() {
-        (0,external_node_fs_.rmSync)(this.dir, { recursive: true, force: true });
-    }
 }
 /** A local file written through one buffer (BufferedFileWriter); close() returns its path. */
 class LineFile {
@@ -6625,6 +6885,36 @@ async function fileMd5(file) {
     for await (const chunk of (0,external_node_fs_.createReadStream)(file))
         hash.update(chunk);
     return hash.digest();
+}
+
+;// CONCATENATED MODULE: ./lib/core/shared-ids.js
+/** Points `manifest`'s document and latest version ids at the listing's equal strings (only equal strings are swapped). */
+function shareTreeIds(manifest, tree) {
+    if (manifest.entries.size === 0 || tree.documents.length === 0)
+        return;
+    const byId = new Map(tree.documents.map((doc) => [doc.id, doc]));
+    for (const entry of manifest.entries.values()) {
+        const doc = byId.get(entry.documentId);
+        if (doc === undefined)
+            continue;
+        // An equal string in place of another: every holder of the entry reads the same value as before.
+        const shared = entry;
+        shared.documentId = doc.id;
+        if (entry.versionId === doc.versionId)
+            shared.versionId = doc.versionId;
+    }
+    if (manifest.histories === undefined)
+        return;
+    // Set again in the same order under the listing's key strings: the same map, as it was.
+    const histories = manifest.histories;
+    const records = [...histories];
+    histories.clear();
+    for (const [documentId, versionIds] of records) {
+        const doc = byId.get(documentId);
+        if (doc !== undefined && versionIds[0] === doc.versionId)
+            versionIds[0] = doc.versionId;
+        histories.set(doc?.id ?? documentId, versionIds);
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/s3/lock.js
@@ -7203,6 +7493,13 @@ class EarlyUploads {
         this.refusal ??= why;
         this.uploads.stop();
     }
+    /** Drops what judging folders needed: on 100,000 documents sets and maps of some 13 MB, else held to the run's end. */
+    release() {
+        this.destination = undefined;
+        this.folderKeys.clear();
+        this.seenDocuments.clear();
+        this.waiting.length = 0;
+    }
     refused() {
         return new WriteRefusedError(this.refusal ?? 'the run is ending');
     }
@@ -7210,10 +7507,14 @@ class EarlyUploads {
     async settle() {
         this.stop('the run is ending');
         await this.uploads.drained().catch(() => undefined); // the run is failing already: its own error is the one to show
+        this.release();
     }
     /** Waits for every early upload; throws what taking the lock threw (another run holds it, say). */
     async finish() {
         await this.uploads.drained();
+        // The listing is over: no folder comes any more (the run keeps this object for its buffers till its end).
+        this.stopped = true;
+        this.release();
         if (this.failure !== undefined)
             throw this.failure;
         const lock = this.lock ? await this.lock : undefined;
@@ -7334,7 +7635,6 @@ async function reReadDocument(client, id, signal) {
  * describes. Whenever it cannot be sure (no snapshot, another manifest, an activity it does not know, a failed
  * read, full_listing_every reached) the run lists everything instead, and says why in one line.
  */
-
 
 
 
@@ -7673,7 +7973,7 @@ async function recordSnapshot(options, env, carry, end) {
     if (end.manifestEtag === undefined)
         return;
     const snapshot = {
-        manifestEtag: end.manifestEtag.replace(/"/g, ''),
+        manifestEtag: normalizeEtag(end.manifestEtag),
         rootId: end.tree.rootId,
         rootName: end.rootName,
         watermark: carry.watermark,
@@ -7895,7 +8195,7 @@ async function checkSourceHead(options, env, source, now) {
         return undefined;
     // metadata_refresh re-reads every item's context: never a no-op, but it leaves (or removes) the head all the same.
     if (options.metadataRefresh)
-        return { read: 'unread' };
+        return { found: 'unread' };
     const bucket = options.s3BucketName;
     let value;
     try {
@@ -7903,18 +8203,18 @@ async function checkSourceHead(options, env, source, now) {
     }
     catch {
         // The usual path meets the same bucket and says what is wrong; the head is treated as present.
-        return { read: 'unread' };
+        return { found: 'unread' };
     }
     if (value === undefined)
-        return { read: undefined };
-    const read = JSON.stringify(value);
+        return { found: 'none' };
     const head = decodeHead(value);
     if (head === undefined)
-        return { read };
+        return { found: 'present' };
+    const present = { found: 'present', previous: head };
     const mismatch = headMismatch({ head, rootId: source.rootId, options: optionsFingerprint(options, VERSION), top: topOf(source), now, fullListingEveryMs: options.fullListingEveryMs });
     if (mismatch !== undefined) {
         env.logger.log('debug', `source head not used: ${mismatch}`);
-        return { read };
+        return present;
     }
     const start = feedStart(head.watermark);
     let feed;
@@ -7927,15 +8227,15 @@ async function checkSourceHead(options, env, source, now) {
     }
     catch (error) {
         env.logger.log('debug', `source head not used: ${describeError(error)}`);
-        return { read };
+        return present;
     }
-    if (etag === undefined || etag.replace(/"/g, '') !== head.manifestEtag)
-        return { read, feed: { start, read: feed } };
+    if (etag === undefined || normalizeEtag(etag) !== head.manifestEtag)
+        return { ...present, feed: { start, read: feed } };
     if (unseenActivities(feed.activities, head.watermark).length > 0)
-        return { read, feed: { start, read: feed } };
+        return { ...present, feed: { start, read: feed } };
     env.logger.log('info', `up to date: no new activity since ${new Date(start).toISOString()} (${feed.pages} feed page${feed.pages === 1 ? '' : 's'}), `
         + `and the manifest is the one the last run left (${plural(head.objects, 'object')}); nothing else was read`);
-    return { read, upToDate: { head, feedPages: feed.pages } };
+    return { ...present, upToDate: { head, feedPages: feed.pages } };
 }
 /**
  * Leaves the head for the next run: written after a clean run (unless it would say the same), removed after one that
@@ -7948,7 +8248,7 @@ async function leaveSourceHead(options, env, check, end) {
     const key = sourceHeadKey(options.s3Prefix);
     const bucket = options.s3BucketName;
     if (!end.clean || end.carry === undefined || end.manifestEtag === undefined) {
-        if (check.read === undefined)
+        if (check.found === 'none')
             return; // none to remove
         try {
             await env.s3.send(new client_s3_dist_cjs.DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: AbortSignal.timeout(30_000) });
@@ -7958,9 +8258,8 @@ async function leaveSourceHead(options, env, check, end) {
         }
         return;
     }
-    const prefix = options.s3Prefix;
     const head = {
-        manifestEtag: end.manifestEtag.replace(/"/g, ''),
+        manifestEtag: normalizeEtag(end.manifestEtag),
         rootId: end.rootId,
         rootName: end.rootName,
         watermark: end.carry.watermark,
@@ -7968,23 +8267,18 @@ async function leaveSourceHead(options, env, check, end) {
         readAt: end.started,
         options: optionsFingerprint(options, VERSION),
         top: topOf(end.source),
-        objects: end.entries.size,
-        users: heldByUser(end.entries.keys(), (k) => userOfKey(k, prefix)),
+        objects: end.objects,
+        users: end.users,
     };
     const text = encodeHead(head);
-    if (check.read !== undefined && check.read !== 'unread' && sameHead(check.read, head))
-        return;
+    if (check.previous !== undefined && encodeHead({ ...check.previous, readAt: head.readAt }) === text)
+        return; // says the same but for when the feed was read
     try {
         await putJsonObject(env.s3, bucket, key, text, { signal: AbortSignal.timeout(30_000) });
     }
     catch (error) {
         env.logger.log('warning', `the source head could not be written (${describeError(error)}); the next run reads the manifest and the snapshot`);
     }
-}
-/** The head as read says what this one says, but for when the feed was read (no write only for that). */
-function sameHead(read, head) {
-    const previous = decodeHead(JSON.parse(read));
-    return previous !== undefined && encodeHead({ ...previous, readAt: head.readAt }) === encodeHead(head);
 }
 
 ;// CONCATENATED MODULE: ./lib/engine/sync.js
@@ -7993,6 +8287,8 @@ function sameHead(read, head) {
  * do, carries it out, and writes the manifest. It never throws for a failed item: the report says what
  * happened, with an exit code. Bad input comes back as exit 2 and a fatal listing problem as exit 3.
  */
+
+
 
 
 
@@ -8146,6 +8442,9 @@ async function prepare(options, env, started, earlyFor, opened) {
     });
     if (earlyResult)
         inventory.push(...earlyResult.objects);
+    // Read while WorkDocs was listed, the manifest has its own copy of every id the listing holds: one is kept.
+    if (incremental?.kind !== 'activities')
+        shareTreeIds(loaded.manifest, listed.tree);
     const listedManifest = earlyResult && earlyResult.entries.size > 0
         ? { entries: new Map([...loaded.manifest.entries, ...earlyResult.entries]) }
         : loaded.manifest;
@@ -8182,7 +8481,6 @@ function listingFailure(listing) {
         : undefined;
 }
 async function run(options, env, base) {
-    const { logger, signal } = env;
     // WorkDocs first: a wrong folder or organization id is bad input and must fail before any request to S3.
     const source = await openSource(options, env);
     // An incremental no-op ends here when the source head says nothing changed (engine/up-to-date.ts).
@@ -8190,18 +8488,31 @@ async function run(options, env, base) {
     if (head?.upToDate)
         return upToDateReport(base, source, head.upToDate.head);
     const early = options.dryRun ? undefined : earlyUploadsFor(options, env, base);
-    const { prepared, idle } = await prepareUnderLock(options, env, base, await prepare(options, env, base.started, early?.start, { source, feed: head?.feed }));
+    // What was prepared is never a local here: once act() returns, the manifests and the plan's actions can go before the
+    // metadata index reads (on a site of 100,000 documents some 45 MB of the live heap).
+    const acted = await act(options, env, base, await prepareUnderLock(options, env, base, await prepare(options, env, base.started, early?.start, { source, feed: head?.feed })), early);
+    // After the manifest: a run stopped while reading comments has recorded its transfers all the same.
+    const items = acted.context === undefined ? acted.items : [...acted.items, ...await recordContext(options, env, acted.context)];
+    const exitCode = exitCodeOf({ ...acted.exit, itemsFailed: hasFailedItems(items) });
+    if (acted.head !== undefined) {
+        await leaveSourceHead(options, env, head, { ...acted.head, clean: exitCode === 0 && acted.head.clean, source, started: base.started });
+    }
+    return buildReport({ ...base, ...acted.named, items, exitCode, deletesBlocked: acted.deletesBlocked, foreign: acted.foreign, fatal: acted.fatal });
+}
+/** Acts on the plan: a dry run's report, a no-op's unchanged items, or the transfers, deletes and the manifest. */
+async function act(options, env, base, { prepared, idle }, early) {
+    const { logger, signal } = env;
     const { rootFolderId, rootFolderName, listing, inventory, manifest, plan: decided } = prepared;
     const listingFailed = listingFailure(listing);
     const named = { rootFolderId, rootFolderName };
+    const held = (entries) => ({ objects: entries.size, users: heldByUser(entries.keys(), (k) => userOfKey(k, options.s3Prefix)) });
+    const headEnd = (clean, manifestEtag, entries) => ({ clean, manifestEtag, ...held(entries), carry: prepared.incremental, rootId: rootFolderId, rootName: listing.rootName });
     if (options.dryRun) {
         const planned = plannedItems(decided);
         for (const item of planned)
             if (item.outcome !== 'done')
                 logger.log('info', `dry run: ${dryRunLine(item, listingFailed !== undefined)}`);
-        const items = [...planned, ...await recordContext(options, env, contextInput(prepared, planned))];
-        const exitCode = exitCodeOf({ fatal: listingFailed !== undefined, itemsFailed: hasFailedItems(items), deletesRefused: decided.deletesBlocked !== undefined });
-        return buildReport({ ...base, ...named, items, exitCode, deletesBlocked: decided.deletesBlocked, fatal: listingFailed, foreign: decided.foreign });
+        return { named, items: planned, context: contextInput(prepared, planned), exit: { fatal: listingFailed !== undefined, deletesRefused: decided.deletesBlocked !== undefined }, fatal: listingFailed, deletesBlocked: decided.deletesBlocked, foreign: decided.foreign };
     }
     if (idle) {
         // Nothing to write (a no-op resync): every action is an unchanged skip, reported without the executor.
@@ -8210,10 +8521,11 @@ async function run(options, env, base) {
         await finishIncremental(options, env, prepared.incremental, prepared.listing, inventory, { items: [], entries: manifest.entries, manifestEtag: prepared.loaded.etag, manifestFailed: false, stopped: aborted }, base.started);
         const unchanged = unchangedItems(decided, logger);
         // The metadata index may still have work (new comments are not in the plan): it takes the lock if it writes.
-        const items = aborted ? unchanged : [...unchanged, ...await recordContext(options, env, contextInput(prepared, unchanged, () => lockRun(options, env, base)))];
-        const exitCode = exitCodeOf({ fatal: listingFailed !== undefined || aborted, itemsFailed: hasFailedItems(items) });
-        await leaveHead(options, env, head, prepared, source, { clean: exitCode === 0 && !aborted, manifestEtag: prepared.loaded.etag, entries: manifest.entries, started: base.started });
-        return buildReport({ ...base, ...named, items, exitCode, fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined), foreign: decided.foreign });
+        return {
+            named, items: unchanged, context: aborted ? undefined : contextInput(prepared, unchanged, () => lockRun(options, env, base)),
+            exit: { fatal: listingFailed !== undefined || aborted }, fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined), foreign: decided.foreign,
+            head: headEnd(!aborted, prepared.loaded.etag, manifest.entries),
+        };
     }
     // A lock lost while transferring (another run took the prefix over) stops this run before its deletes.
     const transferSignal = base.lock ? anySignal(base.lock.lostSignal, signal) : signal;
@@ -8226,38 +8538,25 @@ async function run(options, env, base) {
     }), prepared.early?.items));
     const recorded = await recordManifest(options, env, base, prepared, execution.manifest);
     const lockLost = recorded.lockLost ?? base.lock?.lost;
+    const stopped = lockLost !== undefined || signal?.aborted === true;
     await finishIncremental(options, env, prepared.incremental, prepared.listing, inventory, {
         items: execution.items, entries: execution.manifest, manifestEtag: recorded.etag ?? prepared.loaded.etag,
-        manifestFailed: recorded.failed !== undefined, stopped: lockLost !== undefined || signal?.aborted === true,
+        manifestFailed: recorded.failed !== undefined, stopped,
     }, base.started);
-    // After the manifest: a run stopped while reading comments has recorded its transfers all the same.
-    const items = lockLost !== undefined || signal?.aborted ? execution.items : [...execution.items, ...await recordContext(options, env, contextInput(prepared, execution.items))];
-    const exitCode = exitCodeOf({
-        fatal: listingFailed !== undefined || lockLost !== undefined || signal?.aborted === true,
-        itemsFailed: hasFailedItems(items),
-        deletesRefused: decided.deletesBlocked !== undefined,
-        outputFailed: recorded.failed !== undefined,
-    });
-    await leaveHead(options, env, head, prepared, source, {
-        clean: exitCode === 0 && lockLost === undefined && signal?.aborted !== true, manifestEtag: recorded.etag ?? prepared.loaded.etag, entries: execution.manifest, started: base.started,
-    });
-    return buildReport({
-        ...base,
-        ...named,
-        items,
-        exitCode,
+    return {
+        named,
+        items: execution.items,
+        context: stopped ? undefined : contextInput(prepared, execution.items),
+        exit: { fatal: listingFailed !== undefined || stopped, deletesRefused: decided.deletesBlocked !== undefined, outputFailed: recorded.failed !== undefined },
+        fatal: listingFailed ?? (lockLost !== undefined ? `${lockLost}; the manifest was not written` : signal?.aborted ? 'the run was interrupted' : recorded.failed),
         deletesBlocked: decided.deletesBlocked,
         foreign: decided.foreign,
-        fatal: listingFailed ?? (lockLost !== undefined ? `${lockLost}; the manifest was not written` : signal?.aborted ? 'the run was interrupted' : recorded.failed),
-    });
+        head: headEnd(!stopped, recorded.etag ?? prepared.loaded.etag, execution.manifest),
+    };
 }
 /** The report of a run that ended at the source head: every object the manifest lists is unchanged. */
 function upToDateReport(base, source, head) {
     return buildReport({ ...base, rootFolderId: source.rootId, rootFolderName: source.rootName, items: [], exitCode: 0, unchanged: { objects: head.objects, users: head.users } });
-}
-/** Leaves (or removes) the source head at the end of a run in an incremental mode (engine/up-to-date.ts). */
-async function leaveHead(options, env, head, prepared, source, end) {
-    await leaveSourceHead(options, env, head, { ...end, carry: prepared.incremental, rootId: prepared.rootFolderId, rootName: prepared.listing.rootName, source });
 }
 /**
  * The uploads that start while the listing runs (uploads-while-listing.ts): `start` hands prepare() their scheduler. They begin before
@@ -8398,11 +8697,10 @@ async function listSource(options, env, source, early, signal = env.signal) {
 async function listDestination(options, env, key, rootFolderId) {
     let found;
     try {
-        const [{ objects, pages }, read] = await Promise.all([
-            listInventory(env.s3, options.s3BucketName, options.s3Prefix, env.signal),
-            readManifest(env.s3, options.s3BucketName, key, env.signal),
-        ]);
-        const loaded = read.state === 'found' ? { ...read, manifest: sharingListedStrings(read.manifest, objects) } : read;
+        // The listing first, then the manifest decoded against it: its entries hold the listed keys, MD5s and ETags, not
+        // copies of their own (some 30 MB at 100,000 documents). The WorkDocs listing, alongside, takes longer anyway.
+        const { objects, pages } = await listInventory(env.s3, options.s3BucketName, options.s3Prefix, env.signal);
+        const loaded = await readManifest(env.s3, options.s3BucketName, key, env.signal, new Map(objects.map((o) => [o.key, o])));
         env.logger.log('info', `S3: ${plural(objects.length, 'object')} under ${JSON.stringify(options.s3Prefix || '(bucket root)')} (${pages} pages)`);
         if (loaded.state === 'corrupt')
             env.logger.log('warning', `manifest ${JSON.stringify(key)} is unreadable (${loaded.problem}); it will be rebuilt`);
