@@ -219,6 +219,30 @@ describe('versions: all — every version, verified, moved by copies', () => {
   });
 });
 
+describe('versions: all with uploads made while listing', () => {
+  let scn: Scenario;
+  const all = (): Promise<RunResult> => scn.run(['--s3_prefix', PREFIX, '--versions', 'all']);
+  beforeAll(async () => { scn = await startScenario({ fixture: historyTree() }, 'versions-early'); });
+  afterAll(async () => scn?.close());
+
+  it('a new document uploaded while listing: only its versions are asked for, the others still known from the manifest', async () => {
+    expect((await all()).code).toBe(0);
+    const parentId = scn.emulator.control.lookup(['Docs'])!;
+    scn.emulator.control.addDocument({ parentId, name: 'd.txt', content: 'delta' });
+    const r = await all();
+    expect(r.code).toBe(0);
+    expect(r.report.totals).toMatchObject({ uploaded: 1, copied: 0, deleted: 0, failed: 0 });
+    // Uploaded early (it could be nothing else); the manifest's recorded histories still spare the other documents.
+    expect(r.workdocs.DescribeDocumentVersions).toBe(1);
+    const mirror = described(await readMirror(scn.bucket.client, scn.bucket.bucket, PREFIX));
+    expect(mirror).toContain(`${PREFIX}Docs/d.txt ${r.report.items.find((i) => i.key === `${PREFIX}Docs/d.txt`)!.versionId} ${md5('delta')}`);
+    expect(mirror).toHaveLength(7);
+    const again = await all();
+    expect(again.report.totals).toMatchObject({ uploaded: 0, copied: 0, deleted: 0, failed: 0 });
+    expect(again.workdocs.DescribeDocumentVersions ?? 0).toBe(0);
+  });
+});
+
 describe('versions: all over scale-out (plan → shards → finalize)', () => {
   let scn: Scenario;
   beforeAll(async () => { scn = await startScenario({ fixture: historyTree() }, 'versions-scale'); });
