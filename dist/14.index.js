@@ -8446,7 +8446,8 @@ async function prepare(options, env, started, earlyFor, opened) {
     if (incremental?.kind !== 'activities')
         shareTreeIds(loaded.manifest, listed.tree);
     const listedManifest = earlyResult && earlyResult.entries.size > 0
-        ? { entries: new Map([...loaded.manifest.entries, ...earlyResult.entries]) }
+        // The recorded histories and foreign objects stay: without them every document's versions would be described again.
+        ? { ...loaded.manifest, entries: new Map([...loaded.manifest.entries, ...earlyResult.entries]) }
         : loaded.manifest;
     // versions: all — the older versions, asked of WorkDocs only for documents the manifest does not know (core/history.ts),
     // and for every document on metadata_refresh or the scheduled full listing: an older version deleted in WorkDocs
