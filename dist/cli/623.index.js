@@ -8497,11 +8497,14 @@ async function run(options, env, base) {
     const acted = await act(options, env, base, await prepareUnderLock(options, env, base, await prepare(options, env, base.started, early?.start, { source, feed: head?.feed })), early);
     // After the manifest: a run stopped while reading comments has recorded its transfers all the same.
     const items = acted.context === undefined ? acted.items : [...acted.items, ...await recordContext(options, env, acted.context)];
-    const exitCode = exitCodeOf({ ...acted.exit, itemsFailed: hasFailedItems(items) });
+    // Interrupted while the metadata index was read or written: the run did not finish.
+    const interrupted = !options.dryRun && env.signal?.aborted === true;
+    const exitCode = exitCodeOf({ ...acted.exit, fatal: acted.exit.fatal === true || interrupted, itemsFailed: hasFailedItems(items) });
     if (acted.head !== undefined) {
         await leaveSourceHead(options, env, head, { ...acted.head, clean: exitCode === 0 && acted.head.clean, source, started: base.started });
     }
-    return buildReport({ ...base, ...acted.named, items, exitCode, deletesBlocked: acted.deletesBlocked, foreign: acted.foreign, fatal: acted.fatal });
+    const fatal = acted.fatal ?? (interrupted ? 'the run was interrupted' : undefined);
+    return buildReport({ ...base, ...acted.named, items, exitCode, deletesBlocked: acted.deletesBlocked, foreign: acted.foreign, fatal });
 }
 /** Acts on the plan: a dry run's report, a no-op's unchanged items, or the transfers, deletes and the manifest. */
 async function act(options, env, base, { prepared, idle }, early) {
