@@ -2,7 +2,7 @@
 // anything truncated or edited is refused. The line-by-line reader must agree with reading the JSON whole.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeManifest, encodeManifest, encodeManifestBytes, ManifestDecoder, sharingListedStrings } from '../../src/core/manifest.js';
+import { decodeManifest, decodeWhole, encodeManifest, encodeManifestBytes, ManifestDecoder } from '../../src/core/manifest.js';
 import type { ManifestEntry } from '../../src/core/types.js';
 
 const meta = { rootFolderId: 'root-id', prefix: 'backup/', updatedAt: '2026-11-25T00:00:00.000Z' };
@@ -98,25 +98,29 @@ describe('manifest file', () => {
   });
 });
 
-describe('sharingListedStrings', () => {
+describe('decodeWhole against the bucket listing (a reformatted manifest)', () => {
   it('changes nothing a reader can see: the same entries, values and order, whatever the bucket holds', () => {
     const map = entries(6);
     const keys = [...map.keys()];
     map.set(keys[2]!, { ...map.get(keys[2]!)!, etag: `${'a'.repeat(32)}-3` }); // the ETag S3 answered, as listed
-    const inventory = [
+    const listed = new Map([
       // Listed with the entry's MD5 as its ETag, with another ETag, a multipart ETag; one key not listed at all.
       { key: keys[0]!, size: 0, etag: map.get(keys[0]!)!.md5, lastModified: 0 },
       { key: keys[1]!, size: 1000, etag: 'f'.repeat(32), lastModified: 0 },
       { key: keys[2]!, size: 2000, etag: `${'a'.repeat(32)}-3`, lastModified: 0 },
       { key: keys[4]!, size: 4000, etag: map.get(keys[4]!)!.md5, lastModified: 0 },
       { key: 'backup/not-in-the-manifest', size: 1, etag: 'b'.repeat(32), lastModified: 0 },
-    ];
-    const shared = sharingListedStrings({ entries: map }, inventory);
-    expect([...shared.entries]).toEqual([...map]);
-    expect(sharingListedStrings({ entries: new Map() }, inventory).entries.size).toBe(0);
+    ].map((o) => [o.key, o]));
+    const meta = { rootFolderId: 'root', prefix: 'backup/', updatedAt: '2026-12-08T00:00:00.000Z' };
+    const pretty = JSON.stringify(JSON.parse(encodeManifest({ entries: map }, meta)), null, 2);
+    const shared = decodeWhole(pretty, listed);
+    expect(shared).toEqual(decodeWhole(pretty));
+    expect(shared.ok && Object.fromEntries(shared.manifest.entries)).toEqual(Object.fromEntries(map));
+    const empty = decodeWhole(JSON.stringify(JSON.parse(encodeManifest({ entries: new Map() }, meta)), null, 2), listed);
+    expect(empty.ok && empty.manifest.entries.size).toBe(0);
     // The listed strings themselves are kept: the MD5 equal to the ETag, and a recorded ETag.
-    expect(shared.entries.get(keys[0]!)!.md5).toBe(inventory[0]!.etag);
-    expect(shared.entries.get(keys[2]!)!.etag).toBe(inventory[2]!.etag);
+    expect(shared.ok && shared.manifest.entries.get(keys[0]!)!.md5).toBe(listed.get(keys[0]!)!.etag);
+    expect(shared.ok && shared.manifest.entries.get(keys[2]!)!.etag).toBe(listed.get(keys[2]!)!.etag);
   });
 });
 

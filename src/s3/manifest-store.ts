@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { collectBody } from '../collect-body.js';
-import { decodeWhole, encodeManifestChunks, EMPTY_MANIFEST, ManifestDecoder, sharingListedStrings, type DecodedManifest } from '../core/manifest.js';
+import { decodeWhole, encodeManifestChunks, EMPTY_MANIFEST, ManifestDecoder, type DecodedManifest } from '../core/manifest.js';
 import type { InventoryObject, Manifest } from '../core/types.js';
 import { backoffDelay, sleep } from '../backoff.js';
 import { isTransientError } from '../errors.js';
@@ -47,8 +47,7 @@ export async function readManifest(client: S3Client, bucket: string, key: string
         const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...condition }), { abortSignal: signal });
         const bytes = out.Body ? await collectBody(out.Body) : new Uint8Array();
         etag = out.ETag ?? etag;
-        decoded = decodeWhole(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
-        if (decoded.ok && listed !== undefined) decoded = { ...decoded, manifest: sharingListedStrings(decoded.manifest, [...listed.values()]) };
+        decoded = decodeWhole(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), listed);
       } catch (error) {
         if (isMissingObject(error)) return MISSING;
         // Replaced since the first GET (another run wrote it): read the new one, most likely streamed.
