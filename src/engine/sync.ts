@@ -27,7 +27,7 @@ import { sidecarAreaPrefix } from '../core/context-index.js';
 import { buildReport, formatBytes, plural, userCountsLine, userOfKey } from './report.js';
 import type { ReportItem, SyncEnv, SyncReport } from './types.js';
 import { finishIncremental, openIncremental, type IncrementalCarry, type PrereadFeed } from './incremental.js';
-import { checkSourceHead, leaveSourceHead, type HeadEnd } from './up-to-date.js';
+import { checkSourceHead, keepsHead, leaveSourceHead, type HeadEnd } from './up-to-date.js';
 import { heldByUser, type SourceHead } from '../core/up-to-date.js';
 
 /** How often progress lines are logged during long phases. */
@@ -260,7 +260,7 @@ interface Acted {
   readonly fatal: string | undefined;
   readonly deletesBlocked?: string | undefined;
   readonly foreign: ReadonlyMap<string, string>;
-  /** How the source head is left; `clean` is anded with exit 0. Undefined for a dry run. */
+  /** How the source head is left; `clean` is anded with exit 0. Undefined for a dry run and where no head is kept. */
   readonly head?: Omit<HeadEnd, 'source' | 'started'>;
 }
 
@@ -290,7 +290,7 @@ async function act(options: SyncOptions, env: SyncEnv, base: RunBase, { prepared
     return {
       named, items: unchanged, context: aborted ? undefined : contextInput(prepared, unchanged, () => lockRun(options, env, base)),
       exit: { fatal: listingFailed !== undefined || aborted }, fatal: listingFailed ?? (aborted ? 'the run was interrupted' : undefined), foreign: decided.foreign,
-      head: headEnd(!aborted, prepared.loaded.etag, manifest.entries),
+      ...(keepsHead(options) ? { head: headEnd(!aborted, prepared.loaded.etag, manifest.entries) } : {}),
     };
   }
 
@@ -321,7 +321,8 @@ async function act(options: SyncOptions, env: SyncEnv, base: RunBase, { prepared
     fatal: listingFailed ?? (lockLost !== undefined ? `${lockLost}; the manifest was not written` : signal?.aborted ? 'the run was interrupted' : recorded.failed),
     deletesBlocked: decided.deletesBlocked,
     foreign: decided.foreign,
-    head: headEnd(!stopped, recorded.etag ?? prepared.loaded.etag, execution.manifest),
+    // Counted (a pass over every key) only where a head is kept.
+    ...(keepsHead(options) ? { head: headEnd(!stopped, recorded.etag ?? prepared.loaded.etag, execution.manifest) } : {}),
   };
 }
 

@@ -31,7 +31,7 @@ export interface HeadCheck {
 }
 
 /** Whether this run keeps a head: an incremental mode of a site's sync (the feed needs the organization id). */
-function keepsHead(options: SyncOptions): boolean {
+export function keepsHead(options: SyncOptions): boolean {
   return options.incremental !== 'listing' && options.mode === 'sync' && options.workdocsOrganizationId !== '';
 }
 
